@@ -1,0 +1,104 @@
+//! [`Executor`]: where a statement runs — the pool (through the [`Sequelize`] handle) or a
+//! [`Transaction`]'s connection.
+
+use std::time::Instant;
+
+use super::row::QueryResult;
+use super::transaction::Transaction;
+use super::Sequelize;
+use crate::error::Result;
+use crate::value::Value;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::Sequelize {}
+    impl Sealed for crate::Transaction {}
+    impl<T: Sealed + ?Sized> Sealed for &T {}
+}
+
+/// Something statements can run on: `&Sequelize` (a pooled connection per statement) or
+/// `&Transaction` (the transaction's connection). Every query method takes one, as Sequelize
+/// takes `{ transaction }`.
+///
+/// ```
+/// # async fn demo() -> sequelize::Result<()> {
+/// use sequelize::{Executor, Sequelize};
+/// async fn count(exec: &impl Executor) -> sequelize::Result<i64> {
+///     let row = exec.query("SELECT 1 + 1 AS n").plain().await?.unwrap();
+///     row.get("n")
+/// }
+/// let db = Sequelize::connect("sqlite::memory:").await?;
+/// assert_eq!(count(&db).await?, 2);
+/// let tx = db.begin().await?;
+/// assert_eq!(count(&tx).await?, 2);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+pub trait Executor: sealed::Sealed + Send + Sync {
+    /// Where statements go. An implementation detail of the crate.
+    #[doc(hidden)]
+    fn target(&self) -> Target<'_>;
+
+    /// A raw query on this executor; see [`RawQuery`](super::RawQuery).
+    fn query(&self, sql: impl super::raw_query::SqlSafeStr) -> super::RawQuery<'_> {
+        super::RawQuery::new(self.target(), sql.into_sql())
+    }
+}
+
+/// Where a statement runs. An implementation detail, public only because [`Executor`] is.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub enum Target<'a> {
+    /// A pooled connection, checked out for the statement.
+    Pool(&'a Sequelize),
+    /// The transaction's connection.
+    Transaction(&'a Transaction),
+}
+
+impl<'a> Target<'a> {
+    /// The Sequelize instance behind this target.
+    pub(crate) fn sequelize(&self) -> &'a Sequelize {
+        match self {
+            Target::Pool(db) => db,
+            Target::Transaction(tx) => tx.sequelize(),
+        }
+    }
+
+    /// Runs one statement, logging it as the options ask.
+    pub(crate) async fn run(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let db = self.sequelize();
+        let started = db.benchmark().then(Instant::now);
+        if started.is_none() {
+            db.log_statement(sql, None);
+        }
+        let result = match self {
+            Target::Pool(db) => {
+                let mut conn = db.checkout().await?;
+                conn.run(sql, params).await
+            }
+            Target::Transaction(tx) => tx.run(sql, params).await,
+        };
+        if let Some(started) = started {
+            db.log_statement(sql, Some(started.elapsed()));
+        }
+        result
+    }
+}
+
+impl Executor for Sequelize {
+    fn target(&self) -> Target<'_> {
+        Target::Pool(self)
+    }
+}
+
+impl Executor for Transaction {
+    fn target(&self) -> Target<'_> {
+        Target::Transaction(self)
+    }
+}
+
+impl<T: Executor + ?Sized> Executor for &T {
+    fn target(&self) -> Target<'_> {
+        (**self).target()
+    }
+}

@@ -1,0 +1,261 @@
+//! The [`Sequelize`] handle: options, the pool, transactions and raw queries.
+//!
+//! This layer knows the [`Dialect`] trait but no concrete dialect: it asks
+//! [`dialect::by_name`](crate::dialect::by_name) for one and talks to it through the trait.
+
+pub(crate) mod de;
+mod executor;
+pub(crate) mod options;
+pub(crate) mod pool;
+mod raw_query;
+mod replacements;
+pub(crate) mod row;
+pub mod scanner;
+pub(crate) mod transaction;
+
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+pub use executor::{Executor, Target};
+pub use raw_query::{AssertSqlSafe, QueryOutput, QueryType, RawQuery, SqlSafeStr};
+pub use replacements::{Bind, Replacement, Replacements};
+
+use self::options::{ConnectionConfig, Logging, Options, PoolOptions};
+use self::pool::{Pool, PooledConn};
+use self::transaction::{run_managed, Transaction, TransactionOptions};
+use crate::dialect::{self, Dialect};
+use crate::error::{Error, Result};
+use crate::model::Registry;
+
+/// A connection to one database: Sequelize's `sequelize` instance.
+///
+/// Cheap to clone; clones share the pool. Statements run on a pooled connection each, or on a
+/// [`Transaction`]'s connection when one is passed instead.
+///
+/// ```
+/// # async fn demo() -> sequelize::Result<()> {
+/// use sequelize::Sequelize;
+/// let db = Sequelize::connect("sqlite::memory:").await?;
+/// db.authenticate().await?;
+/// db.close().await?;
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Sequelize {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dialect: Arc<dyn Dialect>,
+    config: Arc<ConnectionConfig>,
+    pool_options: PoolOptions,
+    logging: Logging,
+    benchmark: bool,
+    pool: RwLock<PoolState>,
+    /// The models defined on this instance (kept here so `sync` and, later, hooks and
+    /// associations can find them; the model layer owns the type).
+    models: Registry,
+}
+
+enum PoolState {
+    /// Not yet built: bb8 needs a Tokio runtime, which `new` does not require.
+    Unstarted,
+    Open(Pool),
+    Closed,
+}
+
+impl std::fmt::Debug for Sequelize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sequelize")
+            .field("dialect", &self.inner.dialect.name())
+            .field("host", &self.inner.config.host)
+            .field("database", &self.inner.config.database)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sequelize {
+    /// A Sequelize instance from options, as `new Sequelize(options)`.
+    ///
+    /// Like Sequelize's constructor this checks the options but does not connect: the first
+    /// query (or [`authenticate`](Self::authenticate)) opens the first connection.
+    ///
+    /// ```
+    /// use sequelize::{Options, Sequelize};
+    /// let db = Sequelize::new(Options { dialect: Some("sqlite".into()), storage: Some(":memory:".into()), ..Default::default() }).unwrap();
+    /// assert_eq!(db.dialect().name(), "sqlite");
+    /// let err = Sequelize::new(Options { dialect: Some("oracle".into()), ..Default::default() }).unwrap_err();
+    /// assert!(matches!(err, sequelize::Error::UnknownDialect(_)));
+    /// ```
+    pub fn new(options: Options) -> Result<Sequelize> {
+        let (dialect_name, config, options) = options.resolve()?;
+        let dialect = dialect::by_name(&dialect_name)?;
+        Ok(Sequelize {
+            inner: Arc::new(Inner {
+                dialect,
+                config: Arc::new(config),
+                pool_options: options.pool,
+                logging: options.logging,
+                benchmark: options.benchmark,
+                pool: RwLock::new(PoolState::Unstarted),
+                models: Registry::default(),
+            }),
+        })
+    }
+
+    /// Connects to a URL and checks the connection: `sqlite::memory:`, `sqlite://file.db`,
+    /// `postgres://user:pass@host:5432/db`, `mysql://…`, `mariadb://…`.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn connect(url: &str) -> Result<Sequelize> {
+        Sequelize::connect_with(Options {
+            url: Some(url.to_owned()),
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// [`new`](Self::new) followed by [`authenticate`](Self::authenticate).
+    pub async fn connect_with(options: Options) -> Result<Sequelize> {
+        let db = Sequelize::new(options)?;
+        db.authenticate().await?;
+        Ok(db)
+    }
+
+    /// Checks that a connection can be made and used (`SELECT 1+1 AS result`).
+    pub async fn authenticate(&self) -> Result<()> {
+        self.query("SELECT 1+1 AS result").exec().await.map(drop)
+    }
+
+    /// Closes the pool: idle connections are closed now, connections in use when they come
+    /// back. Later queries fail with a [`Error::Connection`].
+    pub async fn close(&self) -> Result<()> {
+        let previous = std::mem::replace(
+            &mut *self.inner.pool.write().unwrap_or_else(|e| e.into_inner()),
+            PoolState::Closed,
+        );
+        drop(previous);
+        Ok(())
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub fn is_closed(&self) -> bool {
+        matches!(
+            *self.inner.pool.read().unwrap_or_else(|e| e.into_inner()),
+            PoolState::Closed
+        )
+    }
+
+    /// The dialect in use.
+    pub fn dialect(&self) -> &dyn Dialect {
+        &*self.inner.dialect
+    }
+
+    /// The model registry of this instance.
+    pub(crate) fn models(&self) -> &Registry {
+        &self.inner.models
+    }
+
+    pub(crate) fn benchmark(&self) -> bool {
+        self.inner.benchmark
+    }
+
+    pub(crate) fn log_statement(&self, sql: &str, elapsed: Option<Duration>) {
+        self.inner.logging.log(sql, elapsed);
+    }
+
+    fn pool(&self) -> Result<Pool> {
+        let closed = || Error::Connection("this Sequelize instance was closed".into());
+        if let PoolState::Open(pool) = &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner())
+        {
+            return Ok(pool.clone());
+        }
+        let mut state = self.inner.pool.write().unwrap_or_else(|e| e.into_inner());
+        match &*state {
+            PoolState::Open(pool) => Ok(pool.clone()),
+            PoolState::Closed => Err(closed()),
+            PoolState::Unstarted => {
+                let pool = pool::build(
+                    Arc::clone(&self.inner.dialect),
+                    Arc::clone(&self.inner.config),
+                    &self.inner.pool_options,
+                );
+                *state = PoolState::Open(pool.clone());
+                Ok(pool)
+            }
+        }
+    }
+
+    /// A connection from the pool.
+    pub(crate) async fn checkout(&self) -> Result<PooledConn> {
+        let pool = self.pool()?;
+        pool::checkout(&pool, &self.inner.pool_options).await
+    }
+
+    /// Starts an unmanaged transaction (`sequelize.transaction()` without a callback): commit
+    /// or roll back yourself; dropping it uncommitted rolls it back.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// let tx = db.begin().await?;
+    /// tx.rollback().await?;
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn begin(&self) -> Result<Transaction> {
+        Transaction::open(self, TransactionOptions::default()).await
+    }
+
+    /// Starts an unmanaged transaction with options (isolation level, SQLite type).
+    pub async fn begin_with(&self, options: TransactionOptions) -> Result<Transaction> {
+        Transaction::open(self, options).await
+    }
+
+    /// A managed transaction: `f` runs with the transaction; it commits when `f` returns
+    /// `Ok`, and rolls back when `f` returns `Err` or panics.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::Executor;
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// let n: i64 = db.transaction(|tx| async move {
+    ///     let row = tx.query("SELECT 40 + 2 AS n").plain().await?.unwrap();
+    ///     row.get::<i64>("n")
+    /// }).await?;
+    /// assert_eq!(n, 42);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn transaction<F, Fut, T, E>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
+        self.transaction_with(TransactionOptions::default(), f)
+            .await
+    }
+
+    /// A managed transaction with options.
+    pub async fn transaction_with<F, Fut, T, E>(
+        &self,
+        options: TransactionOptions,
+        f: F,
+    ) -> Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
+        let tx = Transaction::open(self, options).await?;
+        run_managed(tx, f).await
+    }
+}

@@ -1,0 +1,112 @@
+//! The connection pool: bb8 configured with Sequelize's pool options, and the state flags
+//! that keep a connection in an unknown state from ever going back into it.
+//!
+//! bb8 was chosen over deadpool because its settings map one to one onto Sequelize's
+//! (`max` → `max_size`, `min` → `min_idle`, `idle` → `idle_timeout`, `acquire` →
+//! `connection_timeout`, `evict` → `reaper_rate`) and because it asks, synchronously, on every
+//! return whether the connection is broken ([`bb8::ManageConnection::has_broken`]). A
+//! connection is broken for us when a statement was cut off mid-flight (`busy`), when it may
+//! be inside a transaction (`in_transaction`, set *before* `BEGIN` is sent and cleared only
+//! after `COMMIT`/`ROLLBACK` succeeded), or when the driver saw the socket die. Such a
+//! connection is closed instead of reused, which is what makes cancelled futures safe
+//! (`reference/reliability.md` §3.1).
+
+use std::sync::Arc;
+
+use crate::connection::options::{ConnectionConfig, PoolOptions};
+use crate::connection::row::QueryResult;
+use crate::dialect::{Dialect, DriverConnection};
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+/// A connection checked out of the pool.
+pub(crate) type PooledConn = bb8::PooledConnection<'static, Manager>;
+
+/// The pool.
+pub(crate) type Pool = bb8::Pool<Manager>;
+
+/// Opens connections for bb8 and judges them on return.
+pub(crate) struct Manager {
+    dialect: Arc<dyn Dialect>,
+    config: Arc<ConnectionConfig>,
+}
+
+/// A driver connection and what is known about its state.
+pub(crate) struct Conn {
+    driver: Box<dyn DriverConnection>,
+    /// A statement was sent and its result not yet fully read.
+    busy: bool,
+    /// A transaction may be open on this connection.
+    pub(crate) in_transaction: bool,
+}
+
+impl Conn {
+    /// Runs one statement; the error carries the SQL.
+    pub(crate) async fn run(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        self.busy = true;
+        let result = self.driver.run(sql, params).await;
+        self.busy = false;
+        result.map_err(|e| e.with_sql(sql))
+    }
+
+    /// Runs parameterless statements through the simple protocol.
+    pub(crate) async fn execute_batch(&mut self, sql: &str) -> Result<()> {
+        self.busy = true;
+        let result = self.driver.execute_batch(sql).await;
+        self.busy = false;
+        result.map_err(|e| e.with_sql(sql))
+    }
+}
+
+impl bb8::ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = Error;
+
+    async fn connect(&self) -> Result<Conn> {
+        let driver = self.dialect.connect(&self.config).await?;
+        Ok(Conn {
+            driver,
+            busy: false,
+            in_transaction: false,
+        })
+    }
+
+    async fn is_valid(&self, conn: &mut Conn) -> Result<()> {
+        conn.driver.ping().await
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.busy || conn.in_transaction || conn.driver.is_closed()
+    }
+}
+
+/// Builds the pool. Must run inside a Tokio runtime (bb8 spawns its reaper).
+pub(crate) fn build(
+    dialect: Arc<dyn Dialect>,
+    config: Arc<ConnectionConfig>,
+    options: &PoolOptions,
+) -> Pool {
+    let max = dialect
+        .connection_limit(&config)
+        .map_or(options.max, |limit| limit.min(options.max));
+    bb8::Pool::builder()
+        .max_size(max)
+        .min_idle(Some(options.min.min(max)).filter(|m| *m > 0))
+        .idle_timeout(Some(options.idle))
+        .connection_timeout(options.acquire)
+        .reaper_rate(options.evict)
+        // A failed connect is reported at once (connection refused, bad password) instead of
+        // being retried until `acquire` runs out and reported as a timeout.
+        .retry_connection(false)
+        // A checkout must not cost a round trip; broken connections are caught on return.
+        .test_on_check_out(false)
+        .build_unchecked(Manager { dialect, config })
+}
+
+/// Checks a connection out, mapping bb8's errors onto ours.
+pub(crate) async fn checkout(pool: &Pool, options: &PoolOptions) -> Result<PooledConn> {
+    pool.get_owned().await.map_err(|e| match e {
+        bb8::RunError::User(e) => e,
+        bb8::RunError::TimedOut => Error::PoolTimeout(options.acquire),
+    })
+}

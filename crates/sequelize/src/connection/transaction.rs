@@ -1,0 +1,359 @@
+//! [`Transaction`]: one pooled connection held from `BEGIN` to `COMMIT`/`ROLLBACK`.
+//!
+//! The rules (`reference/reliability.md` §3.1–3.2):
+//! - the connection is marked "in transaction" *before* `BEGIN` is sent and cleared only
+//!   after `COMMIT` or `ROLLBACK` succeeded, so a future cancelled at any point returns a
+//!   connection the pool will close rather than reuse;
+//! - a transaction dropped without commit rolls back (on a spawned task, since `Drop` cannot
+//!   wait); a nested transaction dropped without commit queues `ROLLBACK TO SAVEPOINT`, which
+//!   runs before the next statement on the connection;
+//! - nested transactions are savepoints on the same connection (Sequelize v7's default), so a
+//!   transaction never needs a second connection from the pool.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use tokio::sync::Mutex;
+
+use super::pool::PooledConn;
+use super::row::QueryResult;
+use super::Sequelize;
+use crate::error::{Error, Result};
+use crate::sql::{transaction_control, TransactionControl};
+use crate::value::Value;
+
+/// Isolation levels (Sequelize's `Transaction.ISOLATION_LEVELS`).
+///
+/// SQLite runs every transaction serializably; asking it for a weaker level still gives
+/// serializable behaviour, which provides every weaker guarantee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsolationLevel {
+    /// `READ UNCOMMITTED`
+    ReadUncommitted,
+    /// `READ COMMITTED`
+    ReadCommitted,
+    /// `REPEATABLE READ`
+    RepeatableRead,
+    /// `SERIALIZABLE`
+    Serializable,
+}
+
+impl IsolationLevel {
+    /// The level's SQL spelling.
+    pub fn sql(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        }
+    }
+}
+
+/// SQLite's transaction types (Sequelize's `Transaction.TYPES`, `transactionType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransactionType {
+    /// Locks are taken when first needed (SQLite's default).
+    #[default]
+    Deferred,
+    /// The write lock is taken at `BEGIN`: no `SQLITE_BUSY` on the first write.
+    Immediate,
+    /// No other connection may read or write until the end.
+    Exclusive,
+}
+
+/// Options for a new transaction.
+///
+/// ```
+/// use sequelize::{IsolationLevel, TransactionOptions};
+/// let options = TransactionOptions { isolation_level: Some(IsolationLevel::Serializable), ..Default::default() };
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransactionOptions {
+    /// The isolation level; the database's default when absent.
+    pub isolation_level: Option<IsolationLevel>,
+    /// SQLite's transaction type. `Immediate` and `Exclusive` are errors on other dialects,
+    /// which have no such thing.
+    pub transaction_type: Option<TransactionType>,
+}
+
+const OPEN: u8 = 0;
+const COMMITTED: u8 = 1;
+const ROLLED_BACK: u8 = 2;
+
+/// A database transaction. Cheap to clone: clones are handles to the same transaction.
+///
+/// Pass it wherever an [`Executor`](super::Executor) is taken, so the statement runs on the
+/// transaction's connection.
+///
+/// ```
+/// # async fn demo() -> sequelize::Result<()> {
+/// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+/// let tx = db.begin().await?;
+/// tx.query("CREATE TABLE t (x INTEGER)").exec().await?;
+/// tx.commit().await?;
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Transaction {
+    inner: Arc<TxInner>,
+}
+
+struct TxInner {
+    db: Sequelize,
+    shared: Arc<Mutex<TxConnection>>,
+    /// `None` for the outermost transaction; the savepoint's name for a nested one.
+    savepoint: Option<String>,
+    state: AtomicU8,
+}
+
+/// The connection a transaction and its nested transactions share.
+struct TxConnection {
+    conn: Option<PooledConn>,
+    /// Statements owed before the next one (rollbacks of dropped savepoints).
+    pending: Vec<String>,
+    savepoints_made: u32,
+}
+
+impl TxConnection {
+    /// The connection, with owed statements run first.
+    async fn ready(&mut self, db: &Sequelize) -> Result<&mut PooledConn> {
+        let conn = self
+            .conn
+            .as_mut()
+            .ok_or(Error::TransactionFinished("its connection was released"))?;
+        for statement in self.pending.drain(..) {
+            db.log_statement(&statement, None);
+            conn.execute_batch(&statement).await?;
+        }
+        Ok(conn)
+    }
+}
+
+impl Transaction {
+    /// Opens a transaction on a fresh connection.
+    pub(crate) async fn open(db: &Sequelize, options: TransactionOptions) -> Result<Transaction> {
+        let statements = db.dialect().begin_statements(&options)?;
+        let mut conn = db.checkout().await?;
+        // Marked before BEGIN is sent: if this future is dropped mid-BEGIN, the pool closes
+        // the connection instead of lending out one that may hold an open transaction.
+        conn.in_transaction = true;
+        for statement in &statements {
+            db.log_statement(statement, None);
+            conn.execute_batch(statement).await?;
+        }
+        Ok(Transaction {
+            inner: Arc::new(TxInner {
+                db: db.clone(),
+                shared: Arc::new(Mutex::new(TxConnection {
+                    conn: Some(conn),
+                    pending: Vec::new(),
+                    savepoints_made: 0,
+                })),
+                savepoint: None,
+                state: AtomicU8::new(OPEN),
+            }),
+        })
+    }
+
+    /// The Sequelize instance this transaction belongs to.
+    pub fn sequelize(&self) -> &Sequelize {
+        &self.inner.db
+    }
+
+    /// Whether the transaction was committed or rolled back.
+    pub fn is_finished(&self) -> bool {
+        self.inner.state.load(Ordering::Acquire) != OPEN
+    }
+
+    fn finish(&self, state: u8) -> Result<()> {
+        match self
+            .inner
+            .state
+            .compare_exchange(OPEN, state, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => Ok(()),
+            Err(COMMITTED) => Err(Error::TransactionFinished("committed")),
+            Err(_) => Err(Error::TransactionFinished("rolled back")),
+        }
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        match self.inner.state.load(Ordering::Acquire) {
+            OPEN => Ok(()),
+            COMMITTED => Err(Error::TransactionFinished("committed")),
+            _ => Err(Error::TransactionFinished("rolled back")),
+        }
+    }
+
+    /// Runs one statement on the transaction's connection.
+    pub(crate) async fn run(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        self.ensure_open()?;
+        let mut shared = self.inner.shared.lock().await;
+        let conn = shared.ready(&self.inner.db).await?;
+        conn.run(sql, params).await
+    }
+
+    /// Ends the transaction with `control`, releasing the connection when it is the outermost.
+    async fn end(&self, state: u8, control: TransactionControl) -> Result<()> {
+        self.finish(state)?;
+        let db = &self.inner.db;
+        let mut shared = self.inner.shared.lock().await;
+        match &self.inner.savepoint {
+            Some(name) => {
+                let sql = transaction_control(control, Some(name), db.dialect())?;
+                let conn = shared.ready(db).await?;
+                db.log_statement(&sql, None);
+                conn.execute_batch(&sql).await
+            }
+            None => {
+                let sql = transaction_control(control, None, db.dialect())?;
+                shared.ready(db).await?;
+                // Taken out first: if this future is dropped while COMMIT is in flight, the
+                // connection is dropped still marked, and the pool closes it.
+                let mut conn = shared.conn.take().expect("ready() checked the connection");
+                drop(shared);
+                db.log_statement(&sql, None);
+                conn.execute_batch(&sql).await?;
+                conn.in_transaction = false;
+                Ok(())
+            }
+        }
+    }
+
+    /// Commits. For a nested transaction, releases its savepoint.
+    pub async fn commit(&self) -> Result<()> {
+        self.end(COMMITTED, TransactionControl::Commit).await
+    }
+
+    /// Rolls back. For a nested transaction, rolls back to its savepoint.
+    pub async fn rollback(&self) -> Result<()> {
+        self.end(ROLLED_BACK, TransactionControl::Rollback).await
+    }
+
+    /// Opens a nested transaction: a savepoint on this transaction's connection.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// let tx = db.begin().await?;
+    /// let inner = tx.begin().await?;
+    /// inner.rollback().await?;   // ROLLBACK TO SAVEPOINT
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn begin(&self) -> Result<Transaction> {
+        self.ensure_open()?;
+        let db = &self.inner.db;
+        let mut shared = self.inner.shared.lock().await;
+        shared.savepoints_made += 1;
+        let name = format!("sequelize_sp_{}", shared.savepoints_made);
+        let sql = transaction_control(TransactionControl::Savepoint, Some(&name), db.dialect())?;
+        let conn = shared.ready(db).await?;
+        db.log_statement(&sql, None);
+        conn.execute_batch(&sql).await?;
+        Ok(Transaction {
+            inner: Arc::new(TxInner {
+                db: db.clone(),
+                shared: Arc::clone(&self.inner.shared),
+                savepoint: Some(name),
+                state: AtomicU8::new(OPEN),
+            }),
+        })
+    }
+
+    /// Runs `f` in a nested transaction (a savepoint): released when `f` returns `Ok`, rolled
+    /// back to when it returns `Err` or panics.
+    pub async fn transaction<F, Fut, T, E>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
+        let nested = self.begin().await?;
+        run_managed(nested, f).await
+    }
+}
+
+/// Commits when `f` returns `Ok`, rolls back when it returns `Err` or panics (and then
+/// resumes the panic).
+pub(crate) async fn run_managed<F, Fut, T, E>(tx: Transaction, f: F) -> Result<T, E>
+where
+    F: FnOnce(Transaction) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: From<Error>,
+{
+    let outcome = AssertUnwindSafe(f(tx.clone())).catch_unwind().await;
+    match outcome {
+        // The callback may have ended the transaction itself.
+        Ok(Ok(value)) if tx.is_finished() => Ok(value),
+        Ok(Ok(value)) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Ok(Err(e)) => {
+            if !tx.is_finished() {
+                tx.rollback().await?;
+            }
+            Err(e)
+        }
+        Err(panic) => {
+            if !tx.is_finished() {
+                let _ = tx.rollback().await;
+            }
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+impl Drop for TxInner {
+    fn drop(&mut self) {
+        if self.state.load(Ordering::Acquire) != OPEN {
+            return;
+        }
+        match &self.savepoint {
+            Some(name) => {
+                let Ok(sql) =
+                    transaction_control(TransactionControl::Rollback, Some(name), self.db.dialect())
+                else {
+                    return;
+                };
+                if let Ok(mut guard) = self.shared.try_lock() {
+                    guard.pending.push(sql);
+                    return;
+                }
+                let shared = Arc::clone(&self.shared);
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move { shared.lock().await.pending.push(sql) });
+                }
+            }
+            None => {
+                // If the connection cannot be taken here it stays marked and is closed by the
+                // pool when the last handle lets go of it.
+                let Some(mut conn) = self.shared.try_lock().ok().and_then(|mut s| s.conn.take())
+                else {
+                    return;
+                };
+                let db = self.db.clone();
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move {
+                        let Ok(sql) =
+                            transaction_control(TransactionControl::Rollback, None, db.dialect())
+                        else {
+                            return;
+                        };
+                        db.log_statement(&sql, None);
+                        if conn.execute_batch(&sql).await.is_ok() {
+                            conn.in_transaction = false;
+                        }
+                    });
+                }
+            }
+        }
+    }
+}

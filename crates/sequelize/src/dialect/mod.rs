@@ -1,0 +1,199 @@
+//! Everything that differs per database lives under this module.
+//!
+//! A [`Dialect`] answers the renderer's questions (how to quote, which placeholder, which
+//! column type, how to limit) and opens driver connections. Its [`Supports`] matrix says what
+//! the database can do, so generic code asks `dialect.supports().returning` instead of testing
+//! a dialect's name (the pattern of Sequelize v7's `supports`). Each dialect folder has the
+//! same files: `mod.rs` (the dialect and its flags), `types.rs` (column types), `driver.rs`
+//! (connecting, binding, decoding) and `errors.rs` (error-code mapping).
+//!
+//! [`by_name`] is the only place that maps a dialect's name to its implementation.
+
+use std::borrow::Cow;
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::connection::options::ConnectionConfig;
+use crate::connection::row::QueryResult;
+use crate::connection::scanner::ScanRules;
+use crate::connection::transaction::TransactionOptions;
+use crate::error::{Error, Result};
+use crate::sql::{ColumnDef, Lock};
+use crate::value::Value;
+
+#[cfg(feature = "mysql")]
+pub(crate) mod mysql;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite;
+
+/// A boxed future, as returned by the object-safe driver traits.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a database can do. Generic code branches on these flags, never on a dialect's name.
+///
+/// ```
+/// let sqlite = sequelize::dialect::by_name("sqlite").unwrap();
+/// assert!(sqlite.supports().returning);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Supports {
+    /// `INSERT … RETURNING` gives back generated keys and defaults.
+    pub returning: bool,
+    /// `SAVEPOINT` for nested transactions.
+    pub savepoints: bool,
+    /// SQLite's `BEGIN DEFERRED | IMMEDIATE | EXCLUSIVE`.
+    pub transaction_types: bool,
+    /// DDL runs inside a transaction and rolls back with it.
+    pub transactional_ddl: bool,
+    /// `CREATE INDEX IF NOT EXISTS`.
+    pub create_index_if_not_exists: bool,
+    /// The most bind parameters one statement may carry.
+    pub max_bind_parameters: usize,
+    /// The longest identifier the database keeps without truncating it.
+    pub max_identifier_length: usize,
+    /// A native `ENUM(…)` column type; elsewhere enums are a string column with a `CHECK`.
+    pub native_enums: bool,
+}
+
+/// A database dialect: the rendering rules and the driver of one database.
+///
+/// Implemented by the dialects this crate ships (`sqlite`, `postgres`, `mysql`, `mariadb`,
+/// each behind its cargo feature); obtain one with [`by_name`].
+pub trait Dialect: Send + Sync + Debug + 'static {
+    /// The dialect's name as Sequelize spells it (`sqlite`, `postgres`, `mysql`, `mariadb`).
+    fn name(&self) -> &'static str;
+
+    /// What this database can do.
+    fn supports(&self) -> &Supports;
+
+    /// The character that quotes identifiers (`"` or `` ` ``); doubled inside a name.
+    fn identifier_quote(&self) -> char;
+
+    /// Appends the placeholder for the `index`-th bound parameter (1-based).
+    fn push_placeholder(&self, index: usize, out: &mut String);
+
+    /// How raw SQL lexes here, for the replacements scanner.
+    fn scan_rules(&self) -> ScanRules;
+
+    /// Appends the column type for a column definition (including `SERIAL`-style types for
+    /// auto-increment keys where the database spells them as a type).
+    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()>;
+
+    /// The keyword that follows `PRIMARY KEY` for an auto-increment column, if the database
+    /// spells it as a keyword rather than a type.
+    fn auto_increment_keyword(&self) -> Option<&'static str>;
+
+    /// Appends a string as an SQL literal, escaped for this database. Used only where a bind
+    /// parameter is impossible (DDL defaults, enum values) and for `replacements`.
+    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()>;
+
+    /// Appends binary data as an SQL literal.
+    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String);
+
+    /// Appends a boolean literal.
+    fn push_bool_literal(&self, b: bool, out: &mut String);
+
+    /// Appends ` LIMIT … OFFSET …` (either may be absent).
+    fn push_limit_offset(&self, limit: Option<u64>, offset: Option<u64>, out: &mut String);
+
+    /// Appends the row-lock clause, or fails when the database has no row locks.
+    fn push_lock(&self, lock: Lock, out: &mut String) -> Result<()>;
+
+    /// The statements that open a transaction with these options, in order.
+    fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>>;
+
+    /// The most connections this configuration can use, when the database limits it (an
+    /// in-memory SQLite database lives in one connection: a second would see an empty one).
+    fn connection_limit(&self, _config: &ConnectionConfig) -> Option<u32> {
+        None
+    }
+
+    /// The `chrono` format of instants written as text (literals, SQLite storage).
+    fn timestamp_format(&self) -> &'static str;
+
+    /// What follows `INSERT INTO table` for a row of only default values.
+    fn insert_default_values(&self) -> &'static str {
+        " DEFAULT VALUES"
+    }
+
+    /// Opens one driver connection.
+    fn connect<'a>(
+        &'a self,
+        config: &'a ConnectionConfig,
+    ) -> BoxFuture<'a, Result<Box<dyn DriverConnection>>>;
+}
+
+/// One open connection of a driver: the only place bytes meet the wire.
+pub trait DriverConnection: Send + 'static {
+    /// Runs one statement with bound parameters, returning its rows (if any), the affected
+    /// row count and the generated key.
+    fn run<'a>(&'a mut self, sql: &'a str, params: &'a [Value])
+        -> BoxFuture<'a, Result<QueryResult>>;
+
+    /// Runs statements without parameters through the simple/text protocol (transaction
+    /// control, session settings, multi-statement scripts).
+    fn execute_batch<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>>;
+
+    /// Checks that the connection still works.
+    fn ping(&mut self) -> BoxFuture<'_, Result<()>>;
+
+    /// Whether the driver knows the connection is dead.
+    fn is_closed(&self) -> bool;
+}
+
+/// The dialect named as in Sequelize's `dialect` option or a URL scheme.
+///
+/// ```
+/// let d = sequelize::dialect::by_name("sqlite").unwrap();
+/// assert_eq!(d.name(), "sqlite");
+/// assert!(sequelize::dialect::by_name("oracle").is_err());
+/// ```
+pub fn by_name(name: &str) -> Result<Arc<dyn Dialect>> {
+    let unknown = || Error::UnknownDialect(name.to_owned());
+    match name {
+        #[cfg(feature = "sqlite")]
+        "sqlite" => Ok(Arc::new(sqlite::Sqlite::new())),
+        #[cfg(feature = "postgres")]
+        "postgres" | "postgresql" => Ok(Arc::new(postgres::Postgres::new())),
+        #[cfg(feature = "mysql")]
+        "mysql" => Ok(Arc::new(mysql::MySql::new(mysql::Flavor::MySql))),
+        #[cfg(feature = "mysql")]
+        "mariadb" => Ok(Arc::new(mysql::MySql::new(mysql::Flavor::MariaDb))),
+        _ => Err(unknown()),
+    }
+}
+
+/// Shared text forms used by several dialects' literal renderers.
+pub(crate) mod common {
+    /// Appends `'…'` with every `'` doubled: the standard SQL escape, correct for SQLite and
+    /// for PostgreSQL with `standard_conforming_strings = on` (which the driver forces).
+    pub(crate) fn push_quoted_doubling(s: &str, out: &mut String) {
+        out.reserve(s.len() + 2);
+        out.push('\'');
+        for c in s.chars() {
+            if c == '\'' {
+                out.push('\'');
+            }
+            out.push(c);
+        }
+        out.push('\'');
+    }
+
+    /// Appends bytes as lowercase hex digits.
+    pub(crate) fn push_hex(bytes: &[u8], out: &mut String) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        out.reserve(bytes.len() * 2);
+        for b in bytes {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+        }
+    }
+
+    /// The string types' lengths: Sequelize's `STRING` is `VARCHAR(255)` by default.
+    pub(crate) const DEFAULT_STRING_LENGTH: u32 = 255;
+}

@@ -1,0 +1,180 @@
+//! The rusqlite connection: binding, stepping and decoding, all in one synchronous call.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{OpenFlags, ToSql};
+
+use super::errors::map_error;
+use super::TIMESTAMP_FORMAT;
+use crate::connection::options::ConnectionConfig;
+use crate::connection::row::{QueryResult, Rows};
+use crate::dialect::{BoxFuture, DriverConnection};
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+/// How long a statement waits for another connection's lock before `SQLITE_BUSY`.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 128;
+
+pub(super) struct SqliteConnection {
+    conn: rusqlite::Connection,
+    /// Column names of the last few statements, shared by their result sets.
+    last_columns: Option<(String, Arc<[String]>)>,
+}
+
+impl SqliteConnection {
+    pub(super) fn open(config: &ConnectionConfig) -> Result<Self> {
+        if let Some((key, _)) = config.dialect_options.first() {
+            return Err(Error::Config(format!(
+                "unknown sqlite option `{key}` (sqlite takes no dialect options)"
+            )));
+        }
+        let storage = config.storage.as_deref().unwrap_or(":memory:");
+        let conn = if config.is_memory() {
+            rusqlite::Connection::open_in_memory()
+        } else {
+            rusqlite::Connection::open_with_flags(
+                storage,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        }
+        .map_err(|e| Error::ConnectionRefused {
+            target: storage.to_owned(),
+            message: e.to_string(),
+        })?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let mut pragmas = String::from("PRAGMA foreign_keys = ON;");
+        if !config.is_memory() {
+            pragmas.push_str("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+        }
+        conn.execute_batch(&pragmas).map_err(map_error)?;
+        Ok(SqliteConnection {
+            conn,
+            last_columns: None,
+        })
+    }
+
+    fn run_sync(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(map_error)?;
+        let expected = stmt.parameter_count();
+        if expected != params.len() {
+            return Err(Error::InvalidQuery(format!(
+                "the statement has {expected} placeholders but {} values were given",
+                params.len()
+            )));
+        }
+        for (i, value) in params.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, Bind(value))
+                .map_err(map_error)?;
+        }
+        let width = stmt.column_count();
+        if width == 0 {
+            let affected = stmt.raw_execute().map_err(map_error)?;
+            return Ok(QueryResult {
+                rows: Rows::default(),
+                rows_affected: affected as u64,
+                last_insert_id: Some(self.conn.last_insert_rowid()),
+            });
+        }
+        let columns = match &self.last_columns {
+            Some((last_sql, columns)) if last_sql == sql => Arc::clone(columns),
+            _ => {
+                let names: Arc<[String]> = stmt
+                    .column_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                self.last_columns = Some((sql.to_owned(), Arc::clone(&names)));
+                names
+            }
+        };
+        let mut values = Vec::new();
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next().map_err(map_error)? {
+            for i in 0..width {
+                values.push(decode(row.get_ref(i).map_err(map_error)?)?);
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        Ok(QueryResult {
+            rows: Rows::from_parts(columns, values),
+            rows_affected: self.conn.changes(),
+            last_insert_id: Some(self.conn.last_insert_rowid()),
+        })
+    }
+}
+
+fn decode(value: ValueRef<'_>) -> Result<Value> {
+    Ok(match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(f) => Value::Float(f),
+        ValueRef::Text(t) => Value::Text(
+            std::str::from_utf8(t)
+                .map_err(|_| Error::Decode("SQLite text is not UTF-8".into()))?
+                .to_owned(),
+        ),
+        ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+    })
+}
+
+/// A [`Value`] bound as SQLite stores Sequelize's types: booleans as 0/1, decimals, UUIDs,
+/// dates and JSON as text.
+struct Bind<'a>(&'a Value);
+
+impl ToSql for Bind<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        use rusqlite::types::Value as Owned;
+        Ok(match self.0 {
+            Value::Null => ToSqlOutput::Owned(Owned::Null),
+            Value::Bool(b) => ToSqlOutput::Owned(Owned::Integer(i64::from(*b))),
+            Value::Int(i) => ToSqlOutput::Owned(Owned::Integer(*i)),
+            Value::Float(f) => ToSqlOutput::Owned(Owned::Real(*f)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Value::Decimal(d) => ToSqlOutput::Owned(Owned::Text(d.to_string())),
+            Value::Uuid(u) => ToSqlOutput::Owned(Owned::Text(u.to_string())),
+            Value::Date(d) => ToSqlOutput::Owned(Owned::Text(d.format("%Y-%m-%d").to_string())),
+            Value::Time(t) => {
+                ToSqlOutput::Owned(Owned::Text(t.format("%H:%M:%S%.f").to_string()))
+            }
+            Value::DateTime(n) => ToSqlOutput::Owned(Owned::Text(
+                n.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+            )),
+            Value::Timestamp(t) => {
+                ToSqlOutput::Owned(Owned::Text(t.format(TIMESTAMP_FORMAT).to_string()))
+            }
+            Value::Json(j) => ToSqlOutput::Owned(Owned::Text(j.to_string())),
+        })
+    }
+}
+
+impl DriverConnection for SqliteConnection {
+    fn run<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<QueryResult>> {
+        Box::pin(async move { self.run_sync(sql, params) })
+    }
+
+    fn execute_batch<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { self.conn.execute_batch(sql).map_err(map_error) })
+    }
+
+    fn ping(&mut self) -> BoxFuture<'_, Result<()>> {
+        Box::pin(async move { self.conn.execute_batch("SELECT 1").map_err(map_error) })
+    }
+
+    fn is_closed(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,149 @@
+//! SQLite, embedded through `rusqlite` (bundled). The default dialect.
+//!
+//! Statements run inline on the calling task: the connection is exclusively checked out, a
+//! whole statement (execute and decode every row) is one synchronous call, and there is no
+//! thread hop at all. That is the fastest possible path for the short statements SQLite is
+//! used for (a hop costs 25–30 µs against a 0.5 µs query, see `reference/performance.md`
+//! §4.7); the price is that a long statement occupies its runtime worker while it runs, as any
+//! synchronous call would.
+
+mod driver;
+mod errors;
+mod types;
+
+use std::borrow::Cow;
+
+use crate::connection::options::ConnectionConfig;
+use crate::connection::scanner::ScanRules;
+use crate::connection::transaction::{TransactionOptions, TransactionType};
+use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
+use crate::error::{Error, Result};
+use crate::sql::{ColumnDef, Lock};
+
+/// Sequelize's text form of an instant in SQLite (`2024-01-01 12:00:00.000 +00:00`), so a
+/// database shared with a Node service reads the same on both sides.
+pub(crate) const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f %:z";
+
+/// The SQLite dialect.
+#[derive(Debug)]
+pub(crate) struct Sqlite {
+    supports: Supports,
+}
+
+impl Sqlite {
+    pub(crate) fn new() -> Self {
+        Sqlite {
+            supports: Supports {
+                returning: true,
+                savepoints: true,
+                transaction_types: true,
+                transactional_ddl: true,
+                create_index_if_not_exists: true,
+                max_bind_parameters: 32_766,
+                max_identifier_length: 1024,
+                native_enums: false,
+            },
+        }
+    }
+}
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn supports(&self) -> &Supports {
+        &self.supports
+    }
+
+    fn identifier_quote(&self) -> char {
+        '"'
+    }
+
+    fn push_placeholder(&self, _index: usize, out: &mut String) {
+        out.push('?');
+    }
+
+    fn scan_rules(&self) -> ScanRules {
+        ScanRules::SQLITE
+    }
+
+    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
+        types::push_column_type(column, out);
+        Ok(())
+    }
+
+    fn auto_increment_keyword(&self) -> Option<&'static str> {
+        Some("AUTOINCREMENT")
+    }
+
+    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
+        if s.contains('\0') {
+            return Err(Error::InvalidQuery(
+                "a NUL character cannot be inlined in SQLite SQL text; use bind parameters".into(),
+            ));
+        }
+        common::push_quoted_doubling(s, out);
+        Ok(())
+    }
+
+    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
+        out.push_str("X'");
+        common::push_hex(bytes, out);
+        out.push('\'');
+    }
+
+    fn push_bool_literal(&self, b: bool, out: &mut String) {
+        out.push(if b { '1' } else { '0' });
+    }
+
+    fn push_limit_offset(&self, limit: Option<u64>, offset: Option<u64>, out: &mut String) {
+        use std::fmt::Write;
+        match (limit, offset) {
+            (Some(l), _) => write!(out, " LIMIT {l}"),
+            // SQLite needs a LIMIT before an OFFSET; -1 means none.
+            (None, Some(_)) => write!(out, " LIMIT -1"),
+            (None, None) => Ok(()),
+        }
+        .expect("writing to a String");
+        if let Some(o) = offset {
+            write!(out, " OFFSET {o}").expect("writing to a String");
+        }
+    }
+
+    fn push_lock(&self, _lock: Lock, _out: &mut String) -> Result<()> {
+        // SQLite locks the whole database for a writing transaction; row locks do not exist
+        // and `FOR UPDATE` is a syntax error, so the clause is left out (as Sequelize does).
+        // Use `TransactionType::Immediate` to take the write lock up front.
+        Ok(())
+    }
+
+    fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>> {
+        // Every SQLite transaction is serializable, which satisfies any requested level.
+        Ok(vec![Cow::Borrowed(
+            match options.transaction_type.unwrap_or_default() {
+                TransactionType::Deferred => "BEGIN DEFERRED",
+                TransactionType::Immediate => "BEGIN IMMEDIATE",
+                TransactionType::Exclusive => "BEGIN EXCLUSIVE",
+            },
+        )])
+    }
+
+    fn connection_limit(&self, config: &ConnectionConfig) -> Option<u32> {
+        config.is_memory().then_some(1)
+    }
+
+    fn timestamp_format(&self) -> &'static str {
+        TIMESTAMP_FORMAT
+    }
+
+    fn connect<'a>(
+        &'a self,
+        config: &'a ConnectionConfig,
+    ) -> BoxFuture<'a, Result<Box<dyn DriverConnection>>> {
+        Box::pin(async move {
+            let conn = driver::SqliteConnection::open(config)?;
+            Ok(Box::new(conn) as Box<dyn DriverConnection>)
+        })
+    }
+}

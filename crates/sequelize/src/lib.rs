@@ -1,0 +1,115 @@
+//! # sequelize
+//!
+//! Sequelize's model layer for async Rust: models, transactions, raw queries and
+//! migrations, on SQLite (embedded, the default), PostgreSQL and MySQL/MariaDB.
+//!
+//! ```
+//! use sequelize::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone)]
+//! #[model(table = "users", underscored)]
+//! struct User {
+//!     id: i64,
+//!     email: String,
+//!     #[attr(default = "active")]
+//!     status: String,
+//!     created_at: DateTime<Utc>,
+//!     updated_at: DateTime<Utc>,
+//! }
+//!
+//! # async fn demo() -> sequelize::Result<()> {
+//! let db = Sequelize::connect("sqlite::memory:").await?;   // or postgres://…, mysql://…
+//! db.define::<User>().register()?;
+//! db.sync(SyncOptions::default()).await?;
+//!
+//! db.transaction(|tx| async move {
+//!     User::create(User { email: "ann@example.com".into(), ..Default::default() }).exec(&tx).await?;
+//!     Ok::<_, sequelize::Error>(())
+//! }).await?;
+//!
+//! let active = User::find_all()
+//!     .filter(User::STATUS.eq("active"))   // `where` is a Rust keyword: it is `filter` here
+//!     .order(User::CREATED_AT.desc())
+//!     .limit(10)
+//!     .exec(&db)
+//!     .await?;
+//! assert_eq!(active[0].email, "ann@example.com");
+//! # Ok(()) }
+//! # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+//! ```
+//!
+//! The layers, from the top: [`migrate`] (the Migrator and sequelize-cli's storage),
+//! [`model`] (definitions, instances, finders, writes), [`query_interface`] (DDL as
+//! operations), [`sql`] (a small AST and its renderer), [`dialect`] (everything that differs
+//! per database) and [`connection`] (the handle, the pool, transactions, raw queries).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![deny(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
+extern crate self as sequelize;
+
+pub mod connection;
+pub mod dialect;
+mod error;
+pub mod migrate;
+pub mod model;
+pub mod query_interface;
+pub mod sql;
+mod types;
+mod value;
+
+pub use connection::options::{ConnectionConfig, LogFn, Logging, Options, PoolOptions};
+pub use connection::row::{QueryResult, Row, Rows};
+pub use connection::transaction::{
+    IsolationLevel, Transaction, TransactionOptions, TransactionType,
+};
+pub use connection::{
+    AssertSqlSafe, Bind, Executor, QueryOutput, QueryType, RawQuery, Replacement, Replacements,
+    Sequelize, SqlSafeStr,
+};
+pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
+pub use model::filter::{and, not, or};
+pub use model::{
+    col, Attribute, Column, DynColumn, Instance, Model, ModelDefinition, SqlType, SyncOptions,
+};
+pub use sql::Lock;
+pub use types::DataType;
+pub use value::{FromValue, Value};
+
+/// The derive macro for [`Model`]; see the crate docs for its attributes.
+pub use sequelize_macros::Model;
+
+/// Everything most programs need: `use sequelize::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        and, col, not, or, Bind, DataType, Executor, Instance, IsolationLevel, Lock, Model,
+        Options, PoolOptions, Replacement, Replacements, Sequelize, SyncOptions, Transaction,
+        TransactionOptions, Value,
+    };
+    pub use chrono::{DateTime, NaiveDate, Utc};
+    pub use rust_decimal::Decimal;
+    pub use uuid::Uuid;
+}
+
+/// Re-exports used by the code `#[derive(Model)]` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::model::{Attribute, Column, ModelDefinition, SqlType};
+    pub use crate::sql::DefaultValue;
+    pub use crate::{DataType, Error, FromValue, Result, Value};
+    pub use chrono::Utc;
+    pub use std::sync::OnceLock;
+    pub use uuid::Uuid;
+
+    /// Attaches the model and attribute to a decoding error.
+    pub fn decode_error(model: &str, attribute: &str, e: Error) -> Error {
+        match e {
+            Error::Decode(m) => Error::Decode(format!("{model}.{attribute}: {m}")),
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! [`ModelDefinition`]: a model as plain data (table, attributes, options).
+//!
+//! Both `#[derive(Model)]` and run-time definitions produce this type through
+//! [`ModelDefinition::builder`], so the naming rules (table names, column names, timestamps)
+//! live here once. `sync`, the finders and the writers read it; none of them needs the
+//! model's Rust type (the split of Sequelize v7's `model-definition.ts`).
+
+use crate::error::{Error, Result};
+use crate::sql::{ColumnDef, DefaultValue};
+use crate::types::DataType;
+
+/// One attribute of a model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    /// The attribute's name (the Rust field name).
+    pub name: String,
+    /// The column it is stored in.
+    pub field: String,
+    /// Its type.
+    pub data_type: DataType,
+    /// `NULL` allowed (from `Option<T>` in a derived model).
+    pub allow_null: bool,
+    /// Part of the primary key.
+    pub primary_key: bool,
+    /// A database-generated integer key.
+    pub auto_increment: bool,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// Default value.
+    pub default: Option<DefaultValue>,
+    /// Whether `field` was set explicitly (then `underscored` leaves it alone).
+    explicit_field: bool,
+}
+
+impl Attribute {
+    /// An attribute of a type; nullable unless told otherwise.
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType};
+    /// let a = Attribute::new("email", DataType::String(None)).not_null().unique();
+    /// assert!(!a.allow_null);
+    /// ```
+    pub fn new(name: impl Into<String>, data_type: DataType) -> Self {
+        let name = name.into();
+        Attribute {
+            field: name.clone(),
+            name,
+            data_type,
+            allow_null: true,
+            primary_key: false,
+            auto_increment: false,
+            unique: false,
+            default: None,
+            explicit_field: false,
+        }
+    }
+
+    /// Stores the attribute in a column of another name (Sequelize's `field`).
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = field.into();
+        self.explicit_field = true;
+        self
+    }
+
+    /// Sets whether `NULL` is allowed.
+    pub fn allow_null(mut self, allow: bool) -> Self {
+        self.allow_null = allow;
+        self
+    }
+
+    /// `allowNull: false`.
+    pub fn not_null(self) -> Self {
+        self.allow_null(false)
+    }
+
+    /// Marks the attribute as (part of) the primary key.
+    pub fn primary_key(mut self) -> Self {
+        self.primary_key = true;
+        self.allow_null = false;
+        self
+    }
+
+    /// A database-generated integer key.
+    pub fn auto_increment(mut self) -> Self {
+        self.auto_increment = true;
+        self
+    }
+
+    /// `unique: true`.
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    /// `defaultValue`.
+    pub fn default_value(mut self, default: DefaultValue) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// The column definition for DDL.
+    pub fn column_def(&self) -> ColumnDef {
+        ColumnDef {
+            name: self.field.clone().into(),
+            data_type: self.data_type.clone(),
+            allow_null: self.allow_null,
+            primary_key: self.primary_key,
+            auto_increment: self.auto_increment,
+            unique: self.unique,
+            default: self.default.clone(),
+        }
+    }
+}
+
+/// A model: its name, table, attributes and the positions of its special attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelDefinition {
+    /// The model's name (`User`).
+    pub name: String,
+    /// The table (`Users` by Sequelize's default, or as configured).
+    pub table_name: String,
+    /// The attributes, in declaration order; rows are read in this order.
+    pub attributes: Vec<Attribute>,
+    /// Positions of the primary-key attributes.
+    pub primary_key: Vec<usize>,
+    /// Position of the `createdAt` attribute, when timestamps are on and it exists.
+    pub created_at: Option<usize>,
+    /// Position of the `updatedAt` attribute, when timestamps are on and it exists.
+    pub updated_at: Option<usize>,
+    /// Column names are snake_case (Sequelize's `underscored`).
+    pub underscored: bool,
+}
+
+impl ModelDefinition {
+    /// Starts a definition, as `sequelize.define(name, attributes, options)`.
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType, ModelDefinition};
+    /// let def = ModelDefinition::builder("BlogPost")
+    ///     .attribute(Attribute::new("id", DataType::Integer).primary_key().auto_increment())
+    ///     .attribute(Attribute::new("view_count", DataType::Integer))
+    ///     .attribute(Attribute::new("created_at", DataType::Date))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(def.table_name, "BlogPosts");          // pluralized, as in Sequelize
+    /// assert_eq!(def.attributes[1].field, "viewCount");  // camelCase columns by default
+    /// assert_eq!(def.created_at, Some(2));
+    /// ```
+    pub fn builder(name: impl Into<String>) -> DefinitionBuilder {
+        DefinitionBuilder {
+            name: name.into(),
+            table_name: None,
+            freeze_table_name: false,
+            underscored: false,
+            timestamps: true,
+            created_at: "created_at".into(),
+            updated_at: "updated_at".into(),
+            attributes: Vec::new(),
+        }
+    }
+
+    /// The attribute at a position.
+    pub fn attribute(&self, index: usize) -> &Attribute {
+        &self.attributes[index]
+    }
+
+    /// The position of an attribute, by attribute name or column name.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.attributes
+            .iter()
+            .position(|a| a.name == name)
+            .or_else(|| self.attributes.iter().position(|a| a.field == name))
+    }
+
+    /// The single primary-key attribute's position, or an error naming the model.
+    pub fn single_primary_key(&self) -> Result<usize> {
+        match self.primary_key.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::InvalidQuery(format!(
+                "model {} has no primary key",
+                self.name
+            ))),
+            _ => Err(Error::InvalidQuery(format!(
+                "model {} has a composite primary key; filter on each key column",
+                self.name
+            ))),
+        }
+    }
+}
+
+/// Builds a [`ModelDefinition`]; see [`ModelDefinition::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct DefinitionBuilder {
+    name: String,
+    table_name: Option<String>,
+    freeze_table_name: bool,
+    underscored: bool,
+    timestamps: bool,
+    created_at: String,
+    updated_at: String,
+    attributes: Vec<Attribute>,
+}
+
+impl DefinitionBuilder {
+    /// The table name (`tableName`).
+    pub fn table_name(mut self, table: impl Into<String>) -> Self {
+        self.table_name = Some(table.into());
+        self
+    }
+
+    /// Use the model name as the table name, unpluralized (`freezeTableName`).
+    pub fn freeze_table_name(mut self, freeze: bool) -> Self {
+        self.freeze_table_name = freeze;
+        self
+    }
+
+    /// snake_case column and table names (`underscored`).
+    pub fn underscored(mut self, underscored: bool) -> Self {
+        self.underscored = underscored;
+        self
+    }
+
+    /// Maintain `createdAt`/`updatedAt` (`timestamps`, default on). The attributes are the
+    /// ones named `created_at` and `updated_at` (see [`created_at`](Self::created_at)); a
+    /// model without such an attribute has no such timestamp.
+    pub fn timestamps(mut self, timestamps: bool) -> Self {
+        self.timestamps = timestamps;
+        self
+    }
+
+    /// The attribute that holds the creation time (`createdAt: 'inserted_at'`).
+    pub fn created_at(mut self, attribute: impl Into<String>) -> Self {
+        self.created_at = attribute.into();
+        self
+    }
+
+    /// The attribute that holds the last update time.
+    pub fn updated_at(mut self, attribute: impl Into<String>) -> Self {
+        self.updated_at = attribute.into();
+        self
+    }
+
+    /// Adds an attribute.
+    pub fn attribute(mut self, attribute: Attribute) -> Self {
+        self.attributes.push(attribute);
+        self
+    }
+
+    /// Finishes the definition: derives column and table names, finds the key and the
+    /// timestamps, and checks the result.
+    pub fn build(self) -> Result<ModelDefinition> {
+        let model = self.name;
+        if self.attributes.is_empty() {
+            return Err(Error::Config(format!("model {model} has no attributes")));
+        }
+        let mut attributes = self.attributes;
+        for a in &mut attributes {
+            if !a.explicit_field {
+                a.field = if self.underscored {
+                    snake_case(&a.name)
+                } else {
+                    camel_case(&a.name)
+                };
+            }
+        }
+        for (i, a) in attributes.iter().enumerate() {
+            if let Some(dup) = attributes[..i].iter().find(|b| b.field == a.field) {
+                return Err(Error::Config(format!(
+                    "model {model}: attributes {} and {} both map to column {:?}",
+                    dup.name, a.name, a.field
+                )));
+            }
+        }
+        let mut primary_key: Vec<usize> = attributes
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.primary_key)
+            .map(|(i, _)| i)
+            .collect();
+        if primary_key.is_empty() {
+            // Sequelize's implicit `id` primary key.
+            if let Some(i) = attributes.iter().position(|a| a.name == "id") {
+                attributes[i] = attributes[i].clone().primary_key();
+                primary_key.push(i);
+            }
+        }
+        let find = |name: &str| {
+            self.timestamps
+                .then(|| attributes.iter().position(|a| a.name == name))
+                .flatten()
+        };
+        let created_at = find(&self.created_at);
+        let updated_at = find(&self.updated_at);
+        let table_name = match self.table_name {
+            Some(t) => t,
+            None if self.freeze_table_name => model.clone(),
+            None if self.underscored => snake_case(&pluralize(&model)),
+            None => pluralize(&model),
+        };
+        Ok(ModelDefinition {
+            name: model,
+            table_name,
+            attributes,
+            primary_key,
+            created_at,
+            updated_at,
+            underscored: self.underscored,
+        })
+    }
+}
+
+/// `first_name` → `firstName` (Sequelize's attribute spelling, and its default column).
+pub(crate) fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' && !out.is_empty() {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `firstName` / `BlogPosts` → `first_name` / `blog_posts`.
+pub(crate) fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// English plural of a model name, as Sequelize's inflection does for common words.
+pub(crate) fn pluralize(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let consonant_y = lower.ends_with('y')
+        && !matches!(
+            lower.chars().rev().nth(1),
+            Some('a' | 'e' | 'i' | 'o' | 'u')
+        );
+    if consonant_y {
+        format!("{}ies", &word[..word.len() - 1])
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+    {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn naming() {
+        assert_eq!(camel_case("first_name"), "firstName");
+        assert_eq!(camel_case("id"), "id");
+        assert_eq!(snake_case("BlogPosts"), "blog_posts");
+        assert_eq!(snake_case("createdAt"), "created_at");
+        assert_eq!(pluralize("User"), "Users");
+        assert_eq!(pluralize("Category"), "Categories");
+        assert_eq!(pluralize("Day"), "Days");
+        assert_eq!(pluralize("Box"), "Boxes");
+    }
+
+    #[test]
+    fn underscored_definitions() {
+        let def = ModelDefinition::builder("BlogPost")
+            .underscored(true)
+            .attribute(Attribute::new("id", DataType::Integer))
+            .attribute(Attribute::new("view_count", DataType::Integer))
+            .attribute(Attribute::new("title", DataType::Text).field("headline"))
+            .build()
+            .unwrap();
+        assert_eq!(def.table_name, "blog_posts");
+        assert_eq!(def.attributes[1].field, "view_count");
+        assert_eq!(def.attributes[2].field, "headline");
+        assert_eq!(def.primary_key, vec![0]);
+    }
+
+    #[test]
+    fn duplicate_columns_are_rejected() {
+        let err = ModelDefinition::builder("X")
+            .attribute(Attribute::new("a", DataType::Integer).field("c"))
+            .attribute(Attribute::new("b", DataType::Integer).field("c"))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("both map to column"), "{err}");
+    }
+}

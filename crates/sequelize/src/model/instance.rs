@@ -1,0 +1,137 @@
+//! [`Instance`]: a model's data plus what Sequelize tracks about it.
+
+use std::ops::{Deref, DerefMut};
+
+use super::write;
+use super::Model;
+use crate::connection::Executor;
+use crate::error::Result;
+use crate::value::Value;
+
+/// A model instance: the typed data, whether it is saved yet, and which attributes changed.
+///
+/// It dereferences to the model, so fields read and write as usual; `save()` then writes only
+/// what changed. Change tracking is lazy: the first mutable access takes a snapshot of the
+/// saved values, so instances that are only read (most of them) cost nothing extra.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct User { id: i64, name: String }
+///
+/// # async fn demo() -> sequelize::Result<()> {
+/// let db = Sequelize::connect("sqlite::memory:").await?;
+/// db.define::<User>().register()?;
+/// db.sync(SyncOptions::default()).await?;
+/// let mut user = User::create(User { id: 0, name: "Ann".into() }).exec(&db).await?;
+/// assert!(user.changed().is_empty());
+/// user.name = "Jane".into();
+/// assert_eq!(user.changed(), vec!["name"]);
+/// user.save(&db).await?;          // UPDATE "Users" SET "name" = ? WHERE "id" = ?
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Instance<M: Model> {
+    data: M,
+    is_new: bool,
+    /// The saved values, taken at the first mutable access.
+    snapshot: Option<Vec<Value>>,
+}
+
+impl<M: Model> Instance<M> {
+    /// An unsaved instance (`Model.build`).
+    pub(crate) fn new_record(data: M) -> Self {
+        Instance {
+            data,
+            is_new: true,
+            snapshot: None,
+        }
+    }
+
+    /// An instance read from the database.
+    pub(crate) fn loaded(data: M) -> Self {
+        Instance {
+            data,
+            is_new: false,
+            snapshot: None,
+        }
+    }
+
+    /// Whether the instance has not been saved yet (`isNewRecord`).
+    pub fn is_new_record(&self) -> bool {
+        self.is_new
+    }
+
+    fn changed_indices(&self) -> Vec<usize> {
+        match &self.snapshot {
+            None => Vec::new(),
+            Some(saved) => {
+                let current = self.data.to_values();
+                (0..saved.len()).filter(|&i| saved[i] != current[i]).collect()
+            }
+        }
+    }
+
+    /// The names of the attributes changed since the last save (`changed()`).
+    pub fn changed(&self) -> Vec<&'static str> {
+        let def = M::definition();
+        self.changed_indices()
+            .into_iter()
+            .map(|i| def.attributes[i].name.as_str())
+            .collect()
+    }
+
+    /// The model data, without the tracking.
+    pub fn into_inner(self) -> M {
+        self.data
+    }
+
+    /// Saves: inserts a new record, or updates the changed attributes of a saved one (and
+    /// `updatedAt`). Does nothing when nothing changed.
+    pub async fn save(&mut self, exec: &impl Executor) -> Result<()> {
+        if self.is_new {
+            write::insert(&mut self.data, exec).await?;
+            self.is_new = false;
+        } else if let Some(saved) = &self.snapshot {
+            let changed = self.changed_indices();
+            write::update(&mut self.data, saved, &changed, exec).await?;
+        }
+        self.snapshot = None;
+        Ok(())
+    }
+
+    /// Deletes this instance's row (`instance.destroy()`).
+    pub async fn destroy(&self, exec: &impl Executor) -> Result<()> {
+        let key_values = self.snapshot.clone().unwrap_or_else(|| self.data.to_values());
+        write::delete_by_key::<M>(&key_values, exec).await
+    }
+}
+
+impl<M: Model> Deref for Instance<M> {
+    type Target = M;
+    fn deref(&self) -> &M {
+        &self.data
+    }
+}
+
+impl<M: Model> DerefMut for Instance<M> {
+    fn deref_mut(&mut self) -> &mut M {
+        if !self.is_new && self.snapshot.is_none() {
+            self.snapshot = Some(self.data.to_values());
+        }
+        &mut self.data
+    }
+}
+
+impl<M: Model + std::fmt::Debug> std::fmt::Debug for Instance<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.data.fmt(f)
+    }
+}
+
+impl<M: Model + serde::Serialize> serde::Serialize for Instance<M> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.data.serialize(s)
+    }
+}
