@@ -85,6 +85,17 @@ impl<'a> Target<'a> {
     }
 }
 
+impl Target<'_> {
+    /// Renders a statement for this target's dialect and runs it.
+    pub(crate) async fn run_statement(
+        &self,
+        statement: &crate::sql::Statement,
+    ) -> Result<QueryResult> {
+        let rendered = crate::sql::render(statement, self.sequelize().dialect())?;
+        self.run(&rendered.sql, &rendered.params).await
+    }
+}
+
 impl Executor for Sequelize {
     fn target(&self) -> Target<'_> {
         Target::Pool(self)

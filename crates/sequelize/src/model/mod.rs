@@ -156,7 +156,5 @@ pub(crate) async fn run(
     exec: &impl Executor,
     statement: &crate::sql::Statement,
 ) -> Result<crate::connection::row::QueryResult> {
-    let target = exec.target();
-    let rendered = crate::sql::render(statement, target.sequelize().dialect())?;
-    target.run(&rendered.sql, &rendered.params).await
+    exec.target().run_statement(statement).await
 }

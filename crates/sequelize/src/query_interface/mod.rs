@@ -1,1 +1,193 @@
-//! placeholder
+//! [`QueryInterface`]: Sequelize's low-level schema and bulk operations
+//! (`createTable`, `addColumn`, `addIndex`, `bulkInsert`, …) as [`Operation`] values.
+//!
+//! Migrations are lists of operations; running one renders it for the dialect and sends it
+//! on the executor given, so a migration can run inside a transaction.
+
+use crate::connection::{Executor, Target};
+use crate::error::{Error, Result};
+use crate::sql::{
+    ColumnDef, CreateIndex, CreateTable, DropTable, Expr, Ident, Insert, Statement,
+    TableRef,
+};
+use crate::value::Value;
+
+/// One QueryInterface call.
+///
+/// ```
+/// use sequelize::{DataType, query_interface::Operation, sql::ColumnDef};
+/// let op = Operation::create_table("users", vec![
+///     ColumnDef::new("id", DataType::Integer).primary_key().auto_increment(),
+///     ColumnDef::new("email", DataType::String(None)).not_null().unique(),
+/// ]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    /// A statement of the SQL AST.
+    Statement(Statement),
+    /// Developer-written SQL, run only on the listed dialects (all when empty).
+    Sql {
+        /// The SQL text.
+        sql: String,
+        /// Dialect names it applies to; empty means every dialect.
+        dialects: Vec<String>,
+    },
+}
+
+impl Operation {
+    /// `createTable(name, attributes)`.
+    pub fn create_table(table: impl Into<String>, columns: Vec<ColumnDef>) -> Self {
+        Operation::Statement(Statement::CreateTable(CreateTable {
+            name: Ident::from(table.into()),
+            columns,
+            if_not_exists: false,
+        }))
+    }
+
+    /// `dropTable(name)`.
+    pub fn drop_table(table: impl Into<String>) -> Self {
+        Operation::Statement(Statement::DropTable(DropTable {
+            name: Ident::from(table.into()),
+            if_exists: false,
+        }))
+    }
+
+    /// `addColumn(table, column, attribute)`.
+    pub fn add_column(table: impl Into<String>, column: ColumnDef) -> Self {
+        Operation::Statement(Statement::AddColumn {
+            table: Ident::from(table.into()),
+            column,
+        })
+    }
+
+    /// `removeColumn(table, column)`.
+    pub fn remove_column(table: impl Into<String>, column: impl Into<String>) -> Self {
+        Operation::Statement(Statement::RemoveColumn {
+            table: Ident::from(table.into()),
+            column: Ident::from(column.into()),
+        })
+    }
+
+    /// `addIndex(table, fields, { name, unique })`. Without a name, Sequelize's default
+    /// `<table>_<field>_<field>` is used.
+    pub fn add_index(
+        table: impl Into<String>,
+        fields: Vec<String>,
+        name: Option<String>,
+        unique: bool,
+    ) -> Self {
+        let table = table.into();
+        let name = name.unwrap_or_else(|| format!("{table}_{}", fields.join("_")));
+        Operation::Statement(Statement::CreateIndex(CreateIndex {
+            table: Ident::from(table),
+            name: Ident::from(name),
+            columns: fields.into_iter().map(Ident::from).collect(),
+            unique,
+        }))
+    }
+
+    /// `bulkInsert(table, records)`: one multi-row `INSERT` of rows given as
+    /// column → value pairs. Columns are those of the first record; every record must have
+    /// exactly those.
+    pub fn bulk_insert(table: impl Into<String>, records: Vec<Vec<(String, Value)>>) -> Result<Self> {
+        let table = table.into();
+        let Some(first) = records.first() else {
+            return Err(Error::InvalidQuery(format!("bulkInsert into {table} has no records")));
+        };
+        let columns: Vec<String> = first.iter().map(|(c, _)| c.clone()).collect();
+        let mut rows = Vec::with_capacity(records.len());
+        for (n, record) in records.into_iter().enumerate() {
+            if record.len() != columns.len()
+                || record.iter().zip(&columns).any(|((c, _), expected)| c != expected)
+            {
+                return Err(Error::InvalidQuery(format!(
+                    "bulkInsert into {table}: record {n} does not have the columns of the first record ({})",
+                    columns.join(", ")
+                )));
+            }
+            rows.push(record.into_iter().map(|(_, v)| Expr::Value(v)).collect());
+        }
+        Ok(Operation::Statement(Statement::Insert(Insert {
+            table: TableRef::new(Ident::from(table)),
+            columns: columns.into_iter().map(Ident::from).collect(),
+            rows,
+            returning: Vec::new(),
+        })))
+    }
+}
+
+/// Runs [`Operation`]s on an executor (`sequelize.getQueryInterface()`).
+///
+/// ```
+/// # async fn demo() -> sequelize::Result<()> {
+/// use sequelize::{DataType, Sequelize, sql::ColumnDef};
+/// let db = Sequelize::connect("sqlite::memory:").await?;
+/// let qi = db.query_interface();
+/// qi.create_table("tags", vec![ColumnDef::new("id", DataType::Integer).primary_key().auto_increment()]).await?;
+/// qi.add_column("tags", ColumnDef::new("name", DataType::String(Some(64)))).await?;
+/// qi.drop_table("tags").await?;
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Clone, Copy)]
+pub struct QueryInterface<'a> {
+    target: Target<'a>,
+}
+
+impl<'a> QueryInterface<'a> {
+    /// The query interface of an executor (the Sequelize handle or a transaction).
+    pub fn new(exec: &'a impl Executor) -> Self {
+        QueryInterface {
+            target: exec.target(),
+        }
+    }
+
+    /// Runs one operation.
+    pub async fn run(&self, operation: &Operation) -> Result<()> {
+        let dialect = self.target.sequelize().dialect();
+        match operation {
+            Operation::Statement(statement) => {
+                self.target.run_statement(statement).await?;
+            }
+            Operation::Sql { sql, dialects } => {
+                if dialects.is_empty() || dialects.iter().any(|d| d == dialect.name()) {
+                    self.target.run(sql, &[]).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `createTable`.
+    pub async fn create_table(&self, table: &str, columns: Vec<ColumnDef>) -> Result<()> {
+        self.run(&Operation::create_table(table, columns)).await
+    }
+
+    /// `dropTable`.
+    pub async fn drop_table(&self, table: &str) -> Result<()> {
+        self.run(&Operation::drop_table(table)).await
+    }
+
+    /// `addColumn`.
+    pub async fn add_column(&self, table: &str, column: ColumnDef) -> Result<()> {
+        self.run(&Operation::add_column(table, column)).await
+    }
+
+    /// `removeColumn`.
+    pub async fn remove_column(&self, table: &str, column: &str) -> Result<()> {
+        self.run(&Operation::remove_column(table, column)).await
+    }
+
+    /// `addIndex`.
+    pub async fn add_index(&self, table: &str, fields: Vec<String>, unique: bool) -> Result<()> {
+        self.run(&Operation::add_index(table, fields, None, unique))
+            .await
+    }
+}
+
+impl crate::Sequelize {
+    /// The query interface on the pool (`sequelize.getQueryInterface()`).
+    pub fn query_interface(&self) -> QueryInterface<'_> {
+        QueryInterface::new(self)
+    }
+}

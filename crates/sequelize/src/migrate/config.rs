@@ -1,0 +1,124 @@
+//! `config/config.json`, read as sequelize-cli reads it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value as Json;
+
+use super::DEFAULT_STORAGE_TABLE;
+use crate::connection::options::{Logging, Options};
+use crate::error::{Error, Result};
+
+/// One environment of `config/config.json`, as connection options plus the CLI's own keys.
+#[derive(Debug, Clone)]
+pub struct CliConfig {
+    /// The connection options.
+    pub options: Options,
+    /// `migrationStorageTableName` (default `SequelizeMeta`).
+    pub migration_storage_table: String,
+}
+
+/// Reads the `env` section of a sequelize-cli config file.
+///
+/// Keys read: `username`, `password`, `database`, `host`, `port`, `dialect`, `storage`,
+/// `url`, `use_env_variable` (the name of an environment variable holding the URL),
+/// `logging` (false to silence), `benchmark`, `pool` (`max`, `min`, `idle`, `acquire`,
+/// `evict`, in milliseconds), `dialectOptions`, `migrationStorageTableName`. Other keys
+/// Sequelize knows are ignored, as sequelize-cli passes them to a Sequelize option this
+/// crate does not have yet.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("seq-config-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("config.json");
+/// std::fs::write(&path, r#"{ "development": { "dialect": "sqlite", "storage": "dev.sqlite", "logging": false } }"#).unwrap();
+/// let config = sequelize::migrate::load_config(&path, "development").unwrap();
+/// assert_eq!(config.options.storage.as_deref(), Some("dev.sqlite"));
+/// assert!(sequelize::migrate::load_config(&path, "production").is_err());
+/// ```
+pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
+    let bad = |m: String| Error::Config(format!("{}: {m}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+    let json: Json = serde_json::from_str(&text).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+    let section = json.get(env).ok_or_else(|| {
+        bad(format!(
+            "no environment \"{env}\" (set NODE_ENV or --env to one of: {})",
+            json.as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>().join(", "))
+                .unwrap_or_default()
+        ))
+    })?;
+    let Json::Object(section) = section else {
+        return Err(bad(format!("environment \"{env}\" must be an object")));
+    };
+    let string = |key: &str| -> Result<Option<String>> {
+        match section.get(key) {
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(Json::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(bad(format!("`{key}` must be a string"))),
+        }
+    };
+    let mut options = Options {
+        url: string("url")?,
+        dialect: string("dialect")?,
+        storage: string("storage")?,
+        host: string("host")?,
+        database: string("database")?,
+        username: string("username")?,
+        password: string("password")?,
+        ..Default::default()
+    };
+    if let Some(var) = string("use_env_variable")? {
+        let url = std::env::var(&var).map_err(|_| {
+            bad(format!("use_env_variable names {var}, which is not set"))
+        })?;
+        options.url = Some(url);
+    }
+    if let Some(port) = string("port")? {
+        options.port = Some(port.parse().map_err(|_| bad(format!("`port` {port:?} is not a port number")))?);
+    }
+    match section.get("logging") {
+        None | Some(Json::Bool(true)) => options.logging = Logging::Stdout,
+        Some(Json::Bool(false)) => options.logging = Logging::Off,
+        Some(_) => return Err(bad("`logging` must be true or false in JSON".into())),
+    }
+    options.benchmark = matches!(section.get("benchmark"), Some(Json::Bool(true)));
+    if let Some(pool) = section.get("pool") {
+        let Json::Object(pool) = pool else {
+            return Err(bad("`pool` must be an object".into()));
+        };
+        for (key, value) in pool {
+            let n = value
+                .as_u64()
+                .ok_or_else(|| bad(format!("pool.{key} must be a non-negative number")))?;
+            let count = || u32::try_from(n).map_err(|_| bad(format!("pool.{key} is too large")));
+            match key.as_str() {
+                "max" => options.pool.max = count()?,
+                "min" => options.pool.min = count()?,
+                "idle" => options.pool.idle = Duration::from_millis(n),
+                "acquire" => options.pool.acquire = Duration::from_millis(n),
+                "evict" => options.pool.evict = Duration::from_millis(n),
+                _ => return Err(bad(format!("unknown pool option `{key}`"))),
+            }
+        }
+    }
+    if let Some(dialect_options) = section.get("dialectOptions") {
+        let Json::Object(map) = dialect_options else {
+            return Err(bad("`dialectOptions` must be an object".into()));
+        };
+        for (key, value) in map {
+            let text = match value {
+                Json::String(s) => s.clone(),
+                Json::Number(_) | Json::Bool(_) => value.to_string(),
+                _ => return Err(bad(format!("dialectOptions.{key} must be a string, number or boolean"))),
+            };
+            options.dialect_options.push((key.clone(), text));
+        }
+    }
+    Ok(CliConfig {
+        options,
+        migration_storage_table: string("migrationStorageTableName")?
+            .unwrap_or_else(|| DEFAULT_STORAGE_TABLE.to_owned()),
+    })
+}

@@ -1,0 +1,320 @@
+//! Declarative JSON migrations: `{ "up": [step…], "down": [step…] }`, each step a
+//! QueryInterface call spelled as in Sequelize (DESIGN.md, "Compatibility contracts").
+//!
+//! A step is an object with one method key (`createTable`, `addColumn`, `removeColumn`,
+//! `addIndex`, `dropTable`, `bulkInsert`, `sql`) whose value is the method's first argument;
+//! the other keys are its remaining arguments. Every unknown method, key or type is an error
+//! naming the file, the step and the key, before anything runs.
+
+use serde_json::{Map, Value as Json};
+
+use crate::error::{Error, Result};
+use crate::query_interface::Operation;
+use crate::sql::{ColumnDef, DefaultValue};
+use crate::types::DataType;
+use crate::value::Value;
+
+/// A parsed JSON migration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonMigration {
+    /// Operations of `up`.
+    pub up: Vec<Operation>,
+    /// Operations of `down`.
+    pub down: Vec<Operation>,
+}
+
+const METHODS: &[&str] = &[
+    "createTable",
+    "dropTable",
+    "addColumn",
+    "removeColumn",
+    "addIndex",
+    "bulkInsert",
+    "sql",
+];
+
+/// Where an error is: file, direction and step number.
+struct At<'a> {
+    file: &'a str,
+    direction: &'a str,
+    step: usize,
+}
+
+impl At<'_> {
+    fn error(&self, message: impl std::fmt::Display) -> Error {
+        Error::Migration {
+            name: self.file.to_owned(),
+            message: format!("{} step {}: {message}", self.direction, self.step + 1),
+        }
+    }
+}
+
+impl JsonMigration {
+    /// Parses a migration file's text; `file` names it in errors.
+    ///
+    /// ```
+    /// use sequelize::migrate::JsonMigration;
+    /// let m = JsonMigration::parse("20240101000000-users.json", r#"{
+    ///   "up": [ { "createTable": "users", "attributes": {
+    ///       "id": { "type": "INTEGER", "primaryKey": true, "autoIncrement": true },
+    ///       "email": { "type": "STRING", "allowNull": false, "unique": true } } } ],
+    ///   "down": [ { "dropTable": "users" } ] }"#).unwrap();
+    /// assert_eq!(m.up.len(), 1);
+    /// let bad = JsonMigration::parse("x.json", r#"{ "up": [ { "dropTabel": "users" } ], "down": [] }"#);
+    /// assert!(bad.unwrap_err().to_string().contains("dropTabel"));
+    /// ```
+    pub fn parse(file: &str, text: &str) -> Result<JsonMigration> {
+        let whole_file = |message: String| Error::Migration {
+            name: file.to_owned(),
+            message,
+        };
+        let json: Json =
+            serde_json::from_str(text).map_err(|e| whole_file(format!("invalid JSON: {e}")))?;
+        let Json::Object(root) = json else {
+            return Err(whole_file("expected an object with `up` and `down`".into()));
+        };
+        if let Some(key) = root.keys().find(|k| *k != "up" && *k != "down") {
+            return Err(whole_file(format!("unknown key `{key}` (expected `up` and `down`)")));
+        }
+        let steps = |direction: &str| -> Result<Vec<Operation>> {
+            match root.get(direction) {
+                None => Ok(Vec::new()),
+                Some(Json::Array(steps)) => steps
+                    .iter()
+                    .enumerate()
+                    .map(|(step, json)| {
+                        parse_step(
+                            json,
+                            &At {
+                                file,
+                                direction,
+                                step,
+                            },
+                        )
+                    })
+                    .collect(),
+                Some(_) => Err(whole_file(format!("`{direction}` must be an array of steps"))),
+            }
+        };
+        Ok(JsonMigration {
+            up: steps("up")?,
+            down: steps("down")?,
+        })
+    }
+}
+
+fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
+    let Json::Object(step) = json else {
+        return Err(at.error("a step must be an object"));
+    };
+    let mut methods = step.keys().filter(|k| METHODS.contains(&k.as_str()));
+    let method = match (methods.next(), methods.next()) {
+        (Some(m), None) => m.as_str(),
+        (Some(a), Some(b)) => return Err(at.error(format!("two methods `{a}` and `{b}` in one step"))),
+        (None, _) => {
+            let first = step.keys().next().map_or("(none)", String::as_str);
+            return Err(at.error(format!(
+                "unknown method `{first}` (expected one of {})",
+                METHODS.join(", ")
+            )));
+        }
+    };
+    let allowed: &[&str] = match method {
+        "createTable" => &["attributes"],
+        "addColumn" => &["column", "attribute"],
+        "removeColumn" => &["column"],
+        "addIndex" => &["fields", "options"],
+        "bulkInsert" => &["records"],
+        "sql" => &["dialects"],
+        _ => &[],
+    };
+    if let Some(key) = step
+        .keys()
+        .find(|k| k.as_str() != method && !allowed.contains(&k.as_str()))
+    {
+        return Err(at.error(format!("unknown key `{key}` for `{method}`")));
+    }
+    let first = string(&step[method], method, at)?;
+    let arg = |key: &str| {
+        step.get(key)
+            .ok_or_else(|| at.error(format!("`{method}` needs `{key}`")))
+    };
+    match method {
+        "createTable" => {
+            let Json::Object(attributes) = arg("attributes")? else {
+                return Err(at.error("`attributes` must be an object"));
+            };
+            let columns = attributes
+                .iter()
+                .map(|(name, spec)| column(name, spec, at))
+                .collect::<Result<_>>()?;
+            Ok(Operation::create_table(first, columns))
+        }
+        "dropTable" => Ok(Operation::drop_table(first)),
+        "addColumn" => {
+            let name = string(arg("column")?, "column", at)?;
+            Ok(Operation::add_column(first, column(&name, arg("attribute")?, at)?))
+        }
+        "removeColumn" => Ok(Operation::remove_column(first, string(arg("column")?, "column", at)?)),
+        "addIndex" => {
+            let fields = strings(arg("fields")?, "fields", at)?;
+            let (mut name, mut unique) = (None, false);
+            if let Some(options) = step.get("options") {
+                let Json::Object(options) = options else {
+                    return Err(at.error("`options` must be an object"));
+                };
+                for (key, value) in options {
+                    match (key.as_str(), value) {
+                        ("name", Json::String(n)) => name = Some(n.clone()),
+                        ("unique", Json::Bool(u)) => unique = *u,
+                        _ => return Err(at.error(format!("unknown or mistyped index option `{key}`"))),
+                    }
+                }
+            }
+            Ok(Operation::add_index(first, fields, name, unique))
+        }
+        "bulkInsert" => {
+            let Json::Array(records) = arg("records")? else {
+                return Err(at.error("`records` must be an array of objects"));
+            };
+            let records = records
+                .iter()
+                .map(|record| match record {
+                    Json::Object(fields) => fields
+                        .iter()
+                        .map(|(k, v)| json_value(v, at).map(|v| (k.clone(), v)))
+                        .collect(),
+                    _ => Err(at.error("each record must be an object")),
+                })
+                .collect::<Result<_>>()?;
+            Operation::bulk_insert(first, records).map_err(|e| at.error(e))
+        }
+        "sql" => {
+            let dialects = match step.get("dialects") {
+                Some(d) => strings(d, "dialects", at)?,
+                None => Vec::new(),
+            };
+            Ok(Operation::Sql { sql: first, dialects })
+        }
+        _ => unreachable!("every method of METHODS is handled"),
+    }
+}
+
+fn string(json: &Json, key: &str, at: &At<'_>) -> Result<String> {
+    match json {
+        Json::String(s) => Ok(s.clone()),
+        _ => Err(at.error(format!("`{key}` must be a string"))),
+    }
+}
+
+fn strings(json: &Json, key: &str, at: &At<'_>) -> Result<Vec<String>> {
+    match json {
+        Json::Array(items) => items.iter().map(|i| string(i, key, at)).collect(),
+        _ => Err(at.error(format!("`{key}` must be an array of strings"))),
+    }
+}
+
+/// A JSON literal as a bound value; objects and arrays become JSON documents.
+fn json_value(json: &Json, at: &At<'_>) -> Result<Value> {
+    Ok(match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Value::Int(i),
+            (None, Some(f)) => Value::Float(f),
+            _ => return Err(at.error(format!("number {n} does not fit in 64 bits"))),
+        },
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Json(other.clone()),
+    })
+}
+
+/// One attribute: `"STRING"` or `{ "type": "STRING", "allowNull": false, … }`.
+fn column(name: &str, spec: &Json, at: &At<'_>) -> Result<ColumnDef> {
+    let in_column = |message: String| at.error(format!("column `{name}`: {message}"));
+    let spec: Map<String, Json> = match spec {
+        Json::String(ty) => [("type".to_owned(), Json::String(ty.clone()))].into_iter().collect(),
+        Json::Object(map) => map.clone(),
+        _ => return Err(in_column("expected a type name or an attribute object".into())),
+    };
+    let Some(Json::String(type_name)) = spec.get("type") else {
+        return Err(in_column("`type` (a string such as \"STRING\") is required".into()));
+    };
+    let mut data_type = DataType::parse(type_name).map_err(|e| in_column(e.to_string()))?;
+    let mut column = ColumnDef::new(name.to_owned(), DataType::Text);
+    for (key, value) in &spec {
+        match (key.as_str(), value) {
+            ("type", _) => {}
+            ("primaryKey", Json::Bool(true)) => column = column.primary_key(),
+            ("autoIncrement", Json::Bool(b)) => column.auto_increment = *b,
+            ("allowNull", Json::Bool(b)) => column.allow_null = *b && !column.primary_key,
+            ("unique", Json::Bool(b)) => column.unique = *b,
+            ("primaryKey", Json::Bool(false)) => {}
+            ("values", Json::Array(_)) => {
+                let values = strings(value, "values", at)?;
+                match &mut data_type {
+                    DataType::Enum(v) => *v = values,
+                    _ => return Err(in_column("`values` is only for ENUM".into())),
+                }
+            }
+            ("defaultValue", Json::Object(f)) => match f.get("fn") {
+                Some(Json::String(n)) if n == "NOW" && f.len() == 1 => {
+                    column.default = Some(DefaultValue::Now);
+                }
+                _ => return Err(in_column("defaultValue object must be { \"fn\": \"NOW\" }".into())),
+            },
+            ("defaultValue", Json::String(s)) if s == "UUIDV4" => {
+                column.default = Some(DefaultValue::UuidV4);
+            }
+            ("defaultValue", v) => column.default = Some(DefaultValue::Value(json_value(v, at)?)),
+            _ => return Err(in_column(format!("unknown or mistyped key `{key}`"))),
+        }
+    }
+    if let DataType::Enum(values) = &data_type {
+        if values.is_empty() {
+            return Err(in_column("ENUM needs `values`".into()));
+        }
+    }
+    column.data_type = data_type;
+    Ok(column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_example_parses() {
+        let text = r#"{ "up": [
+            { "createTable": "users", "attributes": {
+                "id":         { "type": "INTEGER", "primaryKey": true, "autoIncrement": true, "allowNull": false },
+                "email":      { "type": "STRING", "allowNull": false, "unique": true },
+                "status":     { "type": "ENUM", "values": ["active", "inactive"], "defaultValue": "active" },
+                "created_at": { "type": "DATE", "allowNull": false },
+                "updated_at": { "type": "DATE", "allowNull": false } } },
+            { "addIndex": "users", "fields": ["status"], "options": { "name": "users_status" } },
+            { "addColumn": "users", "column": "nickname", "attribute": { "type": "STRING(64)" } },
+            { "bulkInsert": "users", "records": [ { "email": "a@example.com", "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z" } ] },
+            { "sql": "CREATE EXTENSION IF NOT EXISTS citext", "dialects": ["postgres"] } ],
+          "down": [ { "dropTable": "users" } ] }"#;
+        let m = JsonMigration::parse("m.json", text).unwrap();
+        assert_eq!(m.up.len(), 5);
+        assert_eq!(m.down.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_file_step_and_key() {
+        let cases = [
+            (r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"STRNG"}}}]}"#, "up step 1: column `a`"),
+            (r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"TEXT","nul":true}}}]}"#, "unknown or mistyped key `nul`"),
+            (r#"{"up":[{"dropTable":"t","cascade":true}]}"#, "unknown key `cascade`"),
+            (r#"{"down":[{"renameTable":"t"}]}"#, "down step 1: unknown method `renameTable`"),
+            (r#"{"up":[],"sideways":[]}"#, "unknown key `sideways`"),
+            (r#"{"up":[{"addColumn":"t","column":"c"}]}"#, "needs `attribute`"),
+        ];
+        for (text, expected) in cases {
+            let err = JsonMigration::parse("2024-x.json", text).unwrap_err().to_string();
+            assert!(err.contains("2024-x.json") && err.contains(expected), "{err} / {expected}");
+        }
+    }
+}
