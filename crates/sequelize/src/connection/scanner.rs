@@ -478,10 +478,14 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// Placeholders must follow whitespace, `(`, `[`, `>`, `,`, `=` or the start of the text.
+    /// Placeholders must follow whitespace, punctuation that cannot end a word (`(`, `[`,
+    /// `,`), an operator character, or the start of the text. Sequelize accepts only
+    /// `( [ > , =`; the operators are added so that `-:a` and `a+:b` are placeholders too
+    /// (`reference/security.md` V7), while `x:a`, `$1:a` and casts are still not.
     fn can_start_placeholder(&self, at: usize) -> bool {
-        self.char_before(at)
-            .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '>' | ',' | '='))
+        self.char_before(at).is_none_or(|c| {
+            c.is_whitespace() || matches!(c, '(' | '[' | ',') || is_operator_char(c)
+        })
     }
 
     /// The end of a placeholder name starting at `from` (`[A-Za-z_][A-Za-z0-9_]*`, or with
@@ -502,10 +506,17 @@ impl<'a> Scanner<'a> {
         let terminated = match self.byte(end) {
             None | Some(b')' | b']' | b',' | b';') => true,
             Some(b':') => self.byte(end + 1) == Some(b':'),
-            Some(_) => self.char_at(end).is_some_and(char::is_whitespace),
+            Some(_) => self
+                .char_at(end)
+                .is_some_and(|c| c.is_whitespace() || is_operator_char(c)),
         };
         terminated.then_some(end)
     }
+}
+
+/// Characters of SQL operators, around which a placeholder may stand.
+fn is_operator_char(c: char) -> bool {
+    matches!(c, '=' | '<' | '>' | '!' | '-' | '+' | '*' | '/' | '%' | '|' | '&' | '^' | '~')
 }
 
 /// Characters of unquoted identifiers, keywords and numbers (a `$` may continue a word too).
@@ -612,7 +623,9 @@ mod tests {
             ("fn(:a) OR fn('a',:b) OR id=:c", [":a :b :c"; 3]),
             (":a", [":a"; 3]),
             ("('foo')::string OR x::int = ::int", [""; 3]),
-            ("a:id OR :id: OR :id+1 OR :1 OR :idé", [""; 3]),
+            ("a:id OR :id: OR :1 OR :idé", [""; 3]),
+            // Operators around placeholders (security.md V7): `- -42`, never `--42`.
+            ("result=-:a OR n=:b+1 OR :c*2", [":a :b :c"; 3]),
             ("SET @a:=:id", [":id"; 3]),
             // In SQLite `[…]` is a quoted identifier.
             ("ARRAY[:a, :b]::int[] OR ARRAY[:a,:b]", ["", ":a :b :a :b", ":a :b :a :b"]),
