@@ -195,11 +195,11 @@ impl Options {
     pub fn from_url(url: &str) -> Result<Options> {
         let bad = |why: &str| Error::Config(format!("bad database URL: {why}"));
         if let Some(rest) = url.strip_prefix("sqlite:") {
-            let storage = match rest {
+            let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
+            let storage = match location {
                 ":memory:" | "//:memory:" => ":memory:".to_owned(),
                 _ => {
-                    let path = rest.strip_prefix("//").unwrap_or(rest);
-                    let path = path.split('?').next().unwrap_or_default();
+                    let path = location.strip_prefix("//").unwrap_or(location);
                     if path.is_empty() {
                         return Err(bad("sqlite URL has no file path (use sqlite::memory: for an in-memory database)"));
                     }
@@ -210,6 +210,9 @@ impl Options {
                 url: Some(url.to_owned()),
                 dialect: Some("sqlite".into()),
                 storage: Some(storage),
+                dialect_options: url::form_urlencoded::parse(query.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
                 ..Default::default()
             });
         }

@@ -104,7 +104,18 @@ pub(crate) fn build(
 }
 
 /// Checks a connection out, mapping bb8's errors onto ours.
+///
+/// bb8 opens connections on a background task and only reports their failures to an error
+/// sink, so a checkout from an empty pool whose server is down would wait out the whole
+/// `acquire` time and say "timeout". When the pool holds no connection at all, the first one
+/// is therefore opened here, on the caller's task, so "connection refused" or "access
+/// denied" reaches the caller at once; it is then handed to the pool.
 pub(crate) async fn checkout(pool: &Pool, options: &PoolOptions) -> Result<PooledConn> {
+    if pool.state().connections == 0 {
+        let conn = pool.dedicated_connection().await?;
+        // A concurrent checkout may have filled the pool meanwhile; then this one is closed.
+        let _ = pool.add(conn);
+    }
     pool.get_owned().await.map_err(|e| match e {
         bb8::RunError::User(e) => e,
         bb8::RunError::TimedOut => Error::PoolTimeout(options.acquire),

@@ -103,6 +103,15 @@ pub struct Transaction {
     inner: Arc<TxInner>,
 }
 
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("savepoint", &self.inner.savepoint)
+            .field("finished", &self.is_finished())
+            .finish_non_exhaustive()
+    }
+}
+
 struct TxInner {
     db: Sequelize,
     shared: Arc<Mutex<TxConnection>>,

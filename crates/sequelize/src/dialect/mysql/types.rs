@@ -1,0 +1,101 @@
+//! MySQL/MariaDB column types, as Sequelize v6 writes them for `mysql` and `mariadb`.
+
+use super::MySql;
+use crate::dialect::common::DEFAULT_STRING_LENGTH;
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::sql::ColumnDef;
+use crate::types::DataType;
+
+/// Appends the MySQL type of a column. Auto-increment is the `AUTO_INCREMENT` keyword after
+/// the type, so it does not change the type here.
+pub(super) fn push_column_type(dialect: &MySql, column: &ColumnDef, out: &mut String) -> Result<()> {
+    use std::fmt::Write;
+    match &column.data_type {
+        DataType::String(n) => write!(out, "VARCHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
+            .expect("writing to a String"),
+        DataType::Char(n) => write!(out, "CHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
+            .expect("writing to a String"),
+        DataType::Text => out.push_str("TEXT"),
+        DataType::Enum(values) => {
+            if values.is_empty() {
+                return Err(Error::InvalidQuery(format!(
+                    "ENUM column {:?} has no values",
+                    column.name.as_str()
+                )));
+            }
+            out.push_str("ENUM(");
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                dialect.push_string_literal(v, out)?;
+            }
+            out.push(')');
+        }
+        DataType::SmallInt => out.push_str("SMALLINT"),
+        DataType::Integer => out.push_str("INTEGER"),
+        DataType::BigInt => out.push_str("BIGINT"),
+        DataType::Float => out.push_str("FLOAT"),
+        DataType::Double => out.push_str("DOUBLE PRECISION"),
+        DataType::Decimal(Some((p, s))) => {
+            write!(out, "DECIMAL({p},{s})").expect("writing to a String");
+        }
+        DataType::Decimal(None) => out.push_str("DECIMAL"),
+        DataType::Boolean => out.push_str("TINYINT(1)"),
+        // Microseconds, as every other dialect keeps them.
+        DataType::Date => out.push_str("DATETIME(6)"),
+        DataType::DateOnly => out.push_str("DATE"),
+        DataType::Time => out.push_str("TIME"),
+        // `BINARY` makes comparisons case-sensitive, as UUIDs compare elsewhere.
+        DataType::Uuid => out.push_str("CHAR(36) BINARY"),
+        DataType::Json | DataType::Jsonb => out.push_str("JSON"),
+        DataType::Blob => out.push_str("BLOB"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::mysql::Flavor;
+
+    fn column_type(data_type: DataType) -> Result<String> {
+        let mut out = String::new();
+        push_column_type(
+            &MySql::new(Flavor::MySql),
+            &ColumnDef::new("c", data_type),
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    #[test]
+    fn sequelize_types() {
+        let cases = [
+            (DataType::String(None), "VARCHAR(255)"),
+            (DataType::Char(Some(2)), "CHAR(2)"),
+            (DataType::Double, "DOUBLE PRECISION"),
+            (DataType::Decimal(Some((10, 2))), "DECIMAL(10,2)"),
+            (DataType::Boolean, "TINYINT(1)"),
+            (DataType::Date, "DATETIME(6)"),
+            (DataType::DateOnly, "DATE"),
+            (DataType::Uuid, "CHAR(36) BINARY"),
+            (DataType::Jsonb, "JSON"),
+            (DataType::Blob, "BLOB"),
+        ];
+        for (data_type, expected) in cases {
+            assert_eq!(column_type(data_type).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn enums_are_native() {
+        let values = vec!["active".to_owned(), "it's".to_owned(), "a\\b".to_owned()];
+        assert_eq!(
+            column_type(DataType::Enum(values)).unwrap(),
+            "ENUM('active', 'it''s', _utf8mb4 X'615c62')"
+        );
+        assert!(column_type(DataType::Enum(Vec::new())).is_err());
+    }
+}
