@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::config::DbConfig;
 use rusqlite::{OpenFlags, ToSql};
 
 use super::errors::map_error;
@@ -49,6 +50,12 @@ impl SqliteConnection {
             message: e.to_string(),
         })?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
+        // SQLite reads a double-quoted name that matches no column as a string literal, so a
+        // misspelled identifier would silently compare against text. Every identifier this
+        // crate renders is double-quoted: turn the quirk off, as SQLite's docs advise.
+        for quirk in [DbConfig::SQLITE_DBCONFIG_DQS_DML, DbConfig::SQLITE_DBCONFIG_DQS_DDL] {
+            conn.set_db_config(quirk, false).map_err(map_error)?;
+        }
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut pragmas = String::from("PRAGMA foreign_keys = ON;");
         if !config.is_memory() {
