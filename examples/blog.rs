@@ -1,1 +1,229 @@
-fn main() {}
+//! The User and Post models of the Sequelize usage guide, in Rust.
+//!
+//! Runs on an embedded in-memory SQLite database with no setup:
+//!
+//! ```text
+//! cargo run --example blog
+//! ```
+//!
+//! or on PostgreSQL / MariaDB / MySQL by changing one URL:
+//!
+//! ```text
+//! DATABASE_URL=postgres://postgres@127.0.0.1:5432/sequelize_test cargo run --example blog --features postgres
+//! DATABASE_URL=mariadb://root@127.0.0.1:3306/sequelize_test cargo run --example blog --features mysql
+//! ```
+
+use sequelize::prelude::*;
+use sequelize::Error;
+use serde::Serialize;
+
+/// `User.init({...}, { tableName: 'users', underscored: true })` of the guide.
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "users", underscored)]
+struct User {
+    #[attr(primary_key, default = uuid_v4)]
+    id: Uuid,
+    #[attr(unique)]
+    email: String,
+    password: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    avatar: Option<String>,
+    #[attr(default = false)]
+    email_verified: bool,
+    #[attr(values("active", "inactive", "banned"), default = "active")]
+    status: String,
+    last_login_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl User {
+    /// The guide's `get fullName()`.
+    fn full_name(&self) -> String {
+        [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The guide's `static async findByEmail(email)`.
+    async fn find_by_email(db: &impl Executor, email: &str) -> sequelize::Result<Option<Instance<User>>> {
+        User::find_one().filter(User::EMAIL.eq(email)).exec(db).await
+    }
+}
+
+/// `Post.init({...}, { tableName: 'posts', underscored: true })` of the guide.
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "posts", underscored)]
+struct Post {
+    #[attr(primary_key, default = uuid_v4)]
+    id: Uuid,
+    #[attr(data_type = DataType::String(Some(500)))]
+    title: String,
+    #[attr(data_type = DataType::Text)]
+    content: Option<String>,
+    #[attr(unique, data_type = DataType::String(Some(500)))]
+    slug: String,
+    #[attr(default = false)]
+    published: bool,
+    #[attr(default = 0)]
+    view_count: i32,
+    author_id: Uuid,
+    category_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// The guide's `beforeCreate` slug hook, until hooks land: a slug from the title.
+fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_owned()
+}
+
+fn new_post(author: &User, title: &str, published: bool) -> Post {
+    Post {
+        title: title.into(),
+        slug: slugify(title),
+        published,
+        author_id: author.id,
+        ..Default::default()
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite::memory:".into());
+    let db = Sequelize::connect_with(Options {
+        url: Some(url),
+        logging: sequelize::Logging::Off,
+        ..Default::default()
+    })
+    .await?;
+    println!("Connected to {} ({})", db.dialect().name(), if std::env::var("DATABASE_URL").is_ok() { "DATABASE_URL" } else { "embedded, in memory" });
+
+    db.define::<User>().register()?;
+    db.define::<Post>().register()?;
+    db.sync(SyncOptions { force: true }).await?;
+
+    // const newUser = await User.create({ email, password, firstName, lastName });
+    let ann = User::create(User {
+        email: "ann@example.com".into(),
+        password: "password123".into(),
+        first_name: Some("Ann".into()),
+        last_name: Some("Lee".into()),
+        ..Default::default()
+    })
+    .exec(&db)
+    .await?;
+    println!("\nCreated user {} <{}> with id {}", ann.full_name(), ann.email, ann.id);
+
+    // Managed transaction: both rows or neither.
+    let (bob, first) = db
+        .transaction(|tx| async move {
+            let bob = User::create(User {
+                email: "bob@example.com".into(),
+                password: "hunter2hunter2".into(),
+                first_name: Some("Bob".into()),
+                status: "inactive".into(),
+                ..Default::default()
+            })
+            .exec(&tx)
+            .await?;
+            let post = Post::create(new_post(&bob, "First Post!", true)).exec(&tx).await?;
+            Ok::<_, Error>((bob, post))
+        })
+        .await?;
+    println!("In one transaction: user {} and post {:?} ({})", bob.email, first.title, first.slug);
+
+    for (title, published) in [("Rust for Sequelize users", true), ("Draft: async traits", false)] {
+        Post::create(new_post(&ann, title, published)).exec(&db).await?;
+    }
+
+    // An unmanaged transaction rolled back: nothing is written.
+    let tx = db.begin().await?;
+    Post::create(new_post(&ann, "Never published", true)).exec(&tx).await?;
+    tx.rollback().await?;
+
+    // const user = await User.findByPk(userId);
+    let found = User::find_by_pk(ann.id).exec(&db).await?.expect("ann exists");
+    println!("\nfindByPk: {}", serde_json::to_string(&*found).expect("serializable"));
+
+    // User.findByEmail(...)
+    let by_email = User::find_by_email(&db, "bob@example.com").await?.expect("bob exists");
+    println!("findByEmail: {} is {}", by_email.email, by_email.status);
+
+    // where: { [Op.or]: [{ firstName: ... }, { email: { [Op.like]: ... } }] }
+    let matches = User::find_all()
+        .filter(or([User::FIRST_NAME.eq("Bob"), User::EMAIL.like("ann@%")]))
+        .order(User::EMAIL.asc())
+        .exec(&db)
+        .await?;
+    println!("Op.or search: {:?}", matches.iter().map(|u| u.email.as_str()).collect::<Vec<_>>());
+
+    // Post.findAll({ where: { published: true }, order: [['createdAt', 'DESC']], limit: 10 })
+    let published = Post::find_all()
+        .filter(Post::PUBLISHED.eq(true))
+        .order(Post::CREATED_AT.desc())
+        .order(Post::TITLE.asc())
+        .limit(10)
+        .exec(&db)
+        .await?;
+    println!("\nPublished posts:");
+    for post in &published {
+        println!("  - {} (/{}), {} views", post.title, post.slug, post.view_count);
+    }
+
+    // user.firstName = 'Jane'; await user.save();  (only the changed column is written)
+    let mut ann = found;
+    ann.first_name = Some("Jane".into());
+    ann.last_login_at = Some(Utc::now());
+    println!("\nChanged before save: {:?}", ann.changed());
+    ann.save(&db).await?;
+    println!("Saved: {}", ann.full_name());
+
+    // Raw query with replacements (a list expands inside IN (...)).
+    let counts = db
+        .query("SELECT COUNT(*) AS n FROM posts WHERE author_id IN (:authors) AND published = :published")
+        .replacements(
+            Replacements::named()
+                .set("authors", Replacement::list([ann.id, bob.id]))
+                .set("published", true),
+        )
+        .plain()
+        .await?
+        .expect("a count row");
+    println!("Raw query: {} published posts by Jane and Bob", counts.get::<i64>("n")?);
+
+    // Post.destroy({ where: { published: false } })
+    let removed = Post::destroy().filter(Post::PUBLISHED.eq(false)).exec(&db).await?;
+    println!("Destroyed {removed} draft post(s)");
+
+    // An empty filter on a destroy is an error, never "every row".
+    let refused = Post::destroy().exec(&db).await.unwrap_err();
+    println!("Refused: {refused}");
+
+    // Unique constraint violations are typed.
+    let duplicate = User::create(User {
+        email: "ann@example.com".into(),
+        password: "x".repeat(8),
+        ..Default::default()
+    })
+    .exec(&db)
+    .await
+    .unwrap_err();
+    if let Error::UniqueConstraint { fields, .. } = &duplicate {
+        println!("Duplicate email rejected (fields {fields:?})");
+    }
+
+    db.close().await?;
+    Ok(())
+}

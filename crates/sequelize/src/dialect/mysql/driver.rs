@@ -1,0 +1,390 @@
+//! The mysql_async connection: binding, running through the text or binary protocol, and
+//! decoding both protocols' rows into the same [`Value`]s.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use mysql_async::consts::ColumnType;
+use mysql_async::prelude::{Protocol, Queryable};
+use mysql_async::{Column, Params};
+use rust_decimal::Decimal;
+
+use super::errors::{breaks_connection, map_connect_error, map_error};
+use crate::connection::options::ConnectionConfig;
+use crate::connection::row::{QueryResult, Rows};
+use crate::dialect::{BoxFuture, DriverConnection};
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+/// The port MySQL and MariaDB listen on unless told otherwise.
+const DEFAULT_PORT: u16 = 3306;
+/// Prepared statements mysql_async keeps per connection.
+const STATEMENT_CACHE: usize = 128;
+/// Statements every connection runs first: full UTF-8 (the 3-byte `utf8` truncates emoji),
+/// and UTC, so `DATETIME` values and the text form of instants mean the same everywhere.
+const INIT: [&str; 2] = ["SET NAMES utf8mb4", "SET time_zone = '+00:00'"];
+/// The character set number of binary strings (`BLOB`, `VARBINARY`, `BINARY`).
+const BINARY_CHARSET: u16 = 63;
+
+/// One MySQL or MariaDB connection.
+pub(super) struct MySqlConnection {
+    conn: mysql_async::Conn,
+    /// A driver or I/O error left the connection in an unknown state.
+    broken: bool,
+    /// The last result set's column names and decoders, reused while the columns stay the same.
+    last_shape: Option<Shape>,
+}
+
+/// What decoding a result set needs, built from its column definitions.
+struct Shape {
+    names: Arc<[String]>,
+    decoders: Vec<Decoder>,
+}
+
+impl Shape {
+    /// Whether this shape describes `columns` (same names, same decoders).
+    fn fits(&self, columns: &[Column]) -> bool {
+        self.names.len() == columns.len()
+            && columns.iter().zip(self.names.iter()).zip(&self.decoders).all(
+                |((column, name), decoder)| {
+                    column.name_ref() == name.as_bytes() && Decoder::for_column(column) == *decoder
+                },
+            )
+    }
+
+    fn new(columns: &[Column]) -> Shape {
+        Shape {
+            names: columns.iter().map(|c| c.name_str().into_owned()).collect(),
+            decoders: columns.iter().map(Decoder::for_column).collect(),
+        }
+    }
+}
+
+impl MySqlConnection {
+    pub(super) async fn open(config: &ConnectionConfig) -> Result<Self> {
+        if let Some((key, _)) = config.dialect_options.first() {
+            return Err(Error::Config(format!(
+                "unknown mysql option `{key}` (mysql and mariadb take no dialect options yet)"
+            )));
+        }
+        let host = config.host_or_default();
+        let port = config.port.unwrap_or(DEFAULT_PORT);
+        let opts = mysql_async::OptsBuilder::default()
+            .ip_or_hostname(host)
+            .tcp_port(port)
+            .user(Some(config.username.as_deref().unwrap_or("root")))
+            .pass(config.password.as_deref())
+            .db_name(config.database.as_deref())
+            .prefer_socket(false)
+            .stmt_cache_size(STATEMENT_CACHE)
+            // Affected rows count the rows matched, as on PostgreSQL and SQLite and as
+            // Sequelize's driver (mysql2) reports them, not only the rows changed.
+            .client_found_rows(true)
+            .init(INIT.to_vec());
+        let conn = mysql_async::Conn::new(opts)
+            .await
+            .map_err(|e| map_connect_error(e, &format!("{host}:{port}")))?;
+        Ok(MySqlConnection {
+            conn,
+            broken: false,
+            last_shape: None,
+        })
+    }
+
+    async fn run_async(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let outcome = if params.is_empty() {
+            // The text protocol: some statements (many DDL forms, `LOCK TABLES`, …) cannot be
+            // prepared, and a statement without parameters gains nothing from it.
+            match self.conn.query_iter(sql).await {
+                Ok(result) => collect(result, &mut self.last_shape).await,
+                Err(e) => Err(e.into()),
+            }
+        } else {
+            let params = params.iter().map(bind).collect::<Result<Vec<_>>>()?;
+            match self.conn.exec_iter(sql, Params::Positional(params)).await {
+                Ok(result) => collect(result, &mut self.last_shape).await,
+                Err(e) => Err(e.into()),
+            }
+        };
+        outcome.map_err(|e| match e {
+            Failure::Driver(e) => {
+                self.broken |= breaks_connection(&e);
+                map_error(e)
+            }
+            Failure::Decode(e) => e,
+        })
+    }
+}
+
+/// Why [`collect`] failed: the driver (which may have broken the connection), or a value that
+/// does not decode (which leaves it usable).
+enum Failure {
+    Driver(mysql_async::Error),
+    Decode(Error),
+}
+
+impl From<mysql_async::Error> for Failure {
+    fn from(e: mysql_async::Error) -> Self {
+        Failure::Driver(e)
+    }
+}
+
+/// Reads the first result set of `result` into a [`QueryResult`], and drains any others.
+async fn collect<P: Protocol>(
+    mut result: mysql_async::QueryResult<'_, 'static, P>,
+    last_shape: &mut Option<Shape>,
+) -> std::result::Result<QueryResult, Failure> {
+    let columns = result.columns().unwrap_or_default();
+    if !columns.is_empty() && !last_shape.as_ref().is_some_and(|s| s.fits(&columns)) {
+        *last_shape = Some(Shape::new(&columns));
+    }
+    let mut values = Vec::new();
+    let mut decode_error = None;
+    if let (false, Some(shape)) = (columns.is_empty(), last_shape.as_ref()) {
+        result
+            .for_each(|mut row| {
+                if decode_error.is_some() {
+                    return;
+                }
+                values.reserve(shape.decoders.len());
+                for (i, decoder) in shape.decoders.iter().enumerate() {
+                    let raw = row.take(i).unwrap_or(mysql_async::Value::NULL);
+                    match decode(raw, *decoder) {
+                        Ok(value) => values.push(value),
+                        Err(why) => {
+                            decode_error = Some(Error::Decode(format!(
+                                "column `{}` ({decoder:?}): {why}",
+                                shape.names[i]
+                            )));
+                            return;
+                        }
+                    }
+                }
+            })
+            .await?;
+    }
+    let rows_affected = result.affected_rows();
+    let last_insert_id = result
+        .last_insert_id()
+        .filter(|id| *id != 0)
+        .and_then(|id| i64::try_from(id).ok());
+    result.drop_result().await?;
+    if let Some(e) = decode_error {
+        return Err(Failure::Decode(e));
+    }
+    let rows = match last_shape {
+        Some(shape) if !columns.is_empty() => Rows::from_parts(Arc::clone(&shape.names), values),
+        _ => Rows::default(),
+    };
+    Ok(QueryResult {
+        rows,
+        rows_affected,
+        last_insert_id,
+    })
+}
+
+/// How a column's values become [`Value`]s, from its type and character set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decoder {
+    Int,
+    /// `FLOAT`: single precision.
+    Float,
+    Double,
+    Decimal,
+    Text,
+    Bytes,
+    Json,
+    Date,
+    DateTime,
+    Time,
+    Null,
+}
+
+impl Decoder {
+    fn for_column(column: &Column) -> Decoder {
+        use ColumnType::*;
+        match column.column_type() {
+            MYSQL_TYPE_TINY | MYSQL_TYPE_SHORT | MYSQL_TYPE_INT24 | MYSQL_TYPE_LONG
+            | MYSQL_TYPE_LONGLONG | MYSQL_TYPE_YEAR => Decoder::Int,
+            MYSQL_TYPE_FLOAT => Decoder::Float,
+            MYSQL_TYPE_DOUBLE => Decoder::Double,
+            MYSQL_TYPE_DECIMAL | MYSQL_TYPE_NEWDECIMAL => Decoder::Decimal,
+            // MySQL's JSON type; MariaDB's JSON is a LONGTEXT and reads as text.
+            MYSQL_TYPE_JSON => Decoder::Json,
+            MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => Decoder::Date,
+            MYSQL_TYPE_DATETIME | MYSQL_TYPE_DATETIME2 | MYSQL_TYPE_TIMESTAMP
+            | MYSQL_TYPE_TIMESTAMP2 => Decoder::DateTime,
+            MYSQL_TYPE_TIME | MYSQL_TYPE_TIME2 => Decoder::Time,
+            MYSQL_TYPE_NULL => Decoder::Null,
+            _ if column.character_set() == BINARY_CHARSET => Decoder::Bytes,
+            _ => Decoder::Text,
+        }
+    }
+}
+
+/// Parses a text-protocol value (ASCII digits and punctuation).
+fn parse<T: std::str::FromStr>(bytes: &[u8]) -> std::result::Result<T, &'static str> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or("the server's text is not of the column's type")
+}
+
+fn date(y: u16, m: u8, d: u8) -> std::result::Result<Option<NaiveDate>, &'static str> {
+    if (y, m, d) == (0, 0, 0) {
+        // MySQL's zero date (accepted outside strict mode) stands for a missing date.
+        return Ok(None);
+    }
+    NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+        .map(Some)
+        .ok_or("not a valid calendar date")
+}
+
+/// Why a `TIME` value has no [`NaiveTime`] form: MySQL's `TIME` is a duration of up to ±838
+/// hours.
+const NOT_A_TIME_OF_DAY: &str =
+    "not a time of day (TIME values outside 00:00:00–23:59:59 cannot be read)";
+
+fn time(h: u8, m: u8, s: u8, us: u32) -> std::result::Result<NaiveTime, &'static str> {
+    NaiveTime::from_hms_micro_opt(u32::from(h), u32::from(m), u32::from(s), us)
+        .ok_or(NOT_A_TIME_OF_DAY)
+}
+
+/// Decodes one value of either protocol: the binary protocol sends typed values, the text
+/// protocol sends every value as text, parsed here by the column's type.
+fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Value, &'static str> {
+    use mysql_async::Value as My;
+    Ok(match (decoder, value) {
+        (_, My::NULL) | (Decoder::Null, _) => Value::Null,
+        (Decoder::Int, My::Int(i)) => Value::Int(i),
+        (Decoder::Int, My::UInt(u)) => {
+            i64::try_from(u).map_or_else(|_| Value::Decimal(Decimal::from(u)), Value::Int)
+        }
+        (Decoder::Int, My::Bytes(b)) => match parse::<i64>(&b) {
+            Ok(i) => Value::Int(i),
+            // BIGINT UNSIGNED beyond i64.
+            Err(_) => Value::Decimal(Decimal::from(parse::<u64>(&b)?)),
+        },
+        (Decoder::Float, My::Float(f)) => Value::Float(f64::from(f)),
+        // Parsed at the column's precision, so both protocols give the same number.
+        (Decoder::Float, My::Bytes(b)) => Value::Float(f64::from(parse::<f32>(&b)?)),
+        (Decoder::Double, My::Double(f)) => Value::Float(f),
+        (Decoder::Double, My::Bytes(b)) => Value::Float(parse(&b)?),
+        (Decoder::Decimal, My::Bytes(b)) => Value::Decimal(parse(&b)?),
+        (Decoder::Text, My::Bytes(b)) => {
+            Value::Text(String::from_utf8(b).map_err(|_| "the text is not UTF-8")?)
+        }
+        (Decoder::Bytes, My::Bytes(b)) => Value::Bytes(b),
+        (Decoder::Json, My::Bytes(b)) => {
+            Value::Json(serde_json::from_slice(&b).map_err(|_| "the server's JSON is not JSON")?)
+        }
+        (Decoder::Date, My::Date(y, m, d, ..)) => date(y, m, d)?.map_or(Value::Null, Value::Date),
+        (Decoder::Date, My::Bytes(b)) if b == b"0000-00-00" => Value::Null,
+        (Decoder::Date, My::Bytes(b)) => Value::Date(parse(&b)?),
+        (Decoder::DateTime, My::Date(y, mo, d, h, mi, s, us)) => match date(y, mo, d)? {
+            Some(day) => Value::DateTime(day.and_time(time(h, mi, s, us)?)),
+            None => Value::Null,
+        },
+        (Decoder::DateTime, My::Bytes(b)) if b.starts_with(b"0000-00-00") => Value::Null,
+        (Decoder::DateTime, My::Bytes(b)) => {
+            let text = std::str::from_utf8(&b).map_err(|_| "the text is not UTF-8")?;
+            Value::DateTime(
+                NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                    .map_err(|_| "not a valid date and time")?,
+            )
+        }
+        (Decoder::Time, My::Time(false, 0, h, m, s, us)) => Value::Time(time(h, m, s, us)?),
+        (Decoder::Time, My::Time(..)) => return Err(NOT_A_TIME_OF_DAY),
+        (Decoder::Time, My::Bytes(b)) => {
+            let text = std::str::from_utf8(&b).map_err(|_| "the text is not UTF-8")?;
+            Value::Time(
+                NaiveTime::parse_from_str(text, "%H:%M:%S%.f").map_err(|_| NOT_A_TIME_OF_DAY)?,
+            )
+        }
+        _ => return Err("the server sent a value of another type than the column's"),
+    })
+}
+
+/// Converts a date and time for the wire (`DATETIME` values are UTC: the connection's zone).
+fn datetime(n: NaiveDateTime) -> Result<mysql_async::Value> {
+    let year = u16::try_from(n.year())
+        .map_err(|_| Error::InvalidQuery("MySQL dates cannot lie before year 0".into()))?;
+    let small = |v: u32| u8::try_from(v).expect("chrono's date and time fields are below 256");
+    Ok(mysql_async::Value::Date(
+        year,
+        small(n.month()),
+        small(n.day()),
+        small(n.hour()),
+        small(n.minute()),
+        small(n.second()),
+        micros(n.time()),
+    ))
+}
+
+/// Microseconds of the second (a leap second's are folded into the last microsecond).
+fn micros(t: NaiveTime) -> u32 {
+    (t.nanosecond() / 1_000).min(999_999)
+}
+
+/// A [`Value`] as the driver sends it. Decimals, UUIDs and JSON travel as text, which the
+/// server converts to the column's type exactly.
+fn bind(value: &Value) -> Result<mysql_async::Value> {
+    use mysql_async::Value as My;
+    Ok(match value {
+        Value::Null => My::NULL,
+        Value::Bool(b) => My::Int(i64::from(*b)),
+        Value::Int(i) => My::Int(*i),
+        Value::Float(f) => My::Double(*f),
+        Value::Decimal(d) => My::Bytes(d.to_string().into_bytes()),
+        Value::Text(s) => My::Bytes(s.clone().into_bytes()),
+        Value::Bytes(b) => My::Bytes(b.clone()),
+        Value::Uuid(u) => My::Bytes(u.hyphenated().to_string().into_bytes()),
+        Value::Date(d) => datetime(d.and_time(NaiveTime::MIN))?,
+        Value::Time(t) => {
+            let small = |v: u32| u8::try_from(v).expect("chrono's time fields are below 256");
+            My::Time(
+                false,
+                0,
+                small(t.hour()),
+                small(t.minute()),
+                small(t.second()),
+                micros(*t),
+            )
+        }
+        Value::DateTime(n) => datetime(*n)?,
+        Value::Timestamp(t) => datetime(t.naive_utc())?,
+        Value::Json(j) => My::Bytes(j.to_string().into_bytes()),
+    })
+}
+
+impl DriverConnection for MySqlConnection {
+    fn run<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<QueryResult>> {
+        Box::pin(self.run_async(sql, params))
+    }
+
+    fn execute_batch<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            self.conn.query_drop(sql).await.map_err(|e| {
+                self.broken |= breaks_connection(&e);
+                map_error(e)
+            })
+        })
+    }
+
+    fn ping(&mut self) -> BoxFuture<'_, Result<()>> {
+        Box::pin(async move {
+            self.conn.ping().await.map_err(|e| {
+                self.broken |= breaks_connection(&e);
+                map_error(e)
+            })
+        })
+    }
+
+    fn is_closed(&self) -> bool {
+        self.broken || self.conn.is_disconnected()
+    }
+}

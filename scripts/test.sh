@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on every dialect (SQLite in-process, PostgreSQL and MariaDB on
+# 127.0.0.1). Starts PostgreSQL and MariaDB when they are down, installs them first when they
+# are missing (Debian), creates the test databases, then runs every test of the workspace.
+# A server that cannot be reached is a failure with a message, never a skipped dialect.
+#
+# Usage: scripts/test.sh [extra cargo test arguments]
+# Environment: SEQUELIZE_TEST_POSTGRES_URL, SEQUELIZE_TEST_MYSQL_URL override the servers;
+# SEQUELIZE_TEST_DIALECTS=sqlite,postgres narrows the run on purpose.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
+MY_HOST=127.0.0.1 MY_PORT=3306 MY_USER=root
+TEST_DB=sequelize_test
+
+say() { printf '\n== %s\n' "$*"; }
+fail() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+
+wants() { # wants DIALECT: whether this run covers it
+  [ -z "${SEQUELIZE_TEST_DIALECTS:-}" ] || [[ ",${SEQUELIZE_TEST_DIALECTS}," == *",$1,"* ]]
+}
+
+install_if_missing() { # install_if_missing COMMAND PACKAGE...
+  command -v "$1" >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+    || fail "$1 is not installed; install the Debian packages: ${*:2}"
+  say "installing ${*:2}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${@:2}" >/dev/null
+}
+
+wait_for() { # wait_for DESCRIPTION COMMAND...
+  for _ in $(seq 1 60); do "${@:2}" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  return 1
+}
+
+postgres_up() { pg_isready -h "$PG_HOST" -p "$PG_PORT" -q; }
+mariadb_up() { mysqladmin -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" ping; }
+
+if wants postgres && [ -z "${SEQUELIZE_TEST_POSTGRES_URL:-}" ]; then
+  install_if_missing pg_isready postgresql postgresql-client
+  if ! postgres_up; then
+    say "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start \
+      || fail "could not start PostgreSQL with pg_ctlcluster"
+  fi
+  wait_for "PostgreSQL" postgres_up \
+    || fail "PostgreSQL does not answer on $PG_HOST:$PG_PORT; start it with: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start"
+  psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname = '$TEST_DB'" | grep -q 1 \
+    || psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "CREATE DATABASE $TEST_DB" \
+    || fail "could not create the PostgreSQL database $TEST_DB (user $PG_USER, trust auth expected)"
+  say "PostgreSQL ready: $TEST_DB on $PG_HOST:$PG_PORT"
+fi
+
+if { wants mariadb || wants mysql; } && [ -z "${SEQUELIZE_TEST_MYSQL_URL:-}" ]; then
+  install_if_missing mysqladmin mariadb-server mariadb-client
+  if ! mariadb_up; then
+    say "starting MariaDB"
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd \
+      || fail "could not start MariaDB with start-stop-daemon"
+  fi
+  wait_for "MariaDB" mariadb_up \
+    || fail "MariaDB does not answer on $MY_HOST:$MY_PORT; start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd"
+  mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -e "CREATE DATABASE IF NOT EXISTS $TEST_DB" \
+    || fail "could not create the MariaDB database $TEST_DB (user $MY_USER, empty password expected)"
+  say "MariaDB ready: $TEST_DB on $MY_HOST:$MY_PORT"
+fi
+
+say "cargo test --workspace --all-features ${*:-}"
+cargo test --workspace --all-features "$@"
