@@ -49,8 +49,14 @@ impl User {
     }
 
     /// The guide's `static async findByEmail(email)`.
-    async fn find_by_email(db: &impl Executor, email: &str) -> sequelize::Result<Option<Instance<User>>> {
-        User::find_one().filter(User::EMAIL.eq(email)).exec(db).await
+    async fn find_by_email(
+        db: &impl Executor,
+        email: &str,
+    ) -> sequelize::Result<Option<Instance<User>>> {
+        User::find_one()
+            .filter(User::EMAIL.eq(email))
+            .exec(db)
+            .await
     }
 }
 
@@ -108,7 +114,15 @@ async fn main() -> Result<(), Error> {
         ..Default::default()
     })
     .await?;
-    println!("Connected to {} ({})", db.dialect().name(), if std::env::var("DATABASE_URL").is_ok() { "DATABASE_URL" } else { "embedded, in memory" });
+    println!(
+        "Connected to {} ({})",
+        db.dialect().name(),
+        if std::env::var("DATABASE_URL").is_ok() {
+            "DATABASE_URL"
+        } else {
+            "embedded, in memory"
+        }
+    );
 
     db.define::<User>().register()?;
     db.define::<Post>().register()?;
@@ -124,7 +138,12 @@ async fn main() -> Result<(), Error> {
     })
     .exec(&db)
     .await?;
-    println!("\nCreated user {} <{}> with id {}", ann.full_name(), ann.email, ann.id);
+    println!(
+        "\nCreated user {} <{}> with id {}",
+        ann.full_name(),
+        ann.email,
+        ann.id
+    );
 
     // Managed transaction: both rows or neither.
     let (bob, first) = db
@@ -138,27 +157,47 @@ async fn main() -> Result<(), Error> {
             })
             .exec(&tx)
             .await?;
-            let post = Post::create(new_post(&bob, "First Post!", true)).exec(&tx).await?;
+            let post = Post::create(new_post(&bob, "First Post!", true))
+                .exec(&tx)
+                .await?;
             Ok::<_, Error>((bob, post))
         })
         .await?;
-    println!("In one transaction: user {} and post {:?} ({})", bob.email, first.title, first.slug);
+    println!(
+        "In one transaction: user {} and post {:?} ({})",
+        bob.email, first.title, first.slug
+    );
 
-    for (title, published) in [("Rust for Sequelize users", true), ("Draft: async traits", false)] {
-        Post::create(new_post(&ann, title, published)).exec(&db).await?;
+    for (title, published) in [
+        ("Rust for Sequelize users", true),
+        ("Draft: async traits", false),
+    ] {
+        Post::create(new_post(&ann, title, published))
+            .exec(&db)
+            .await?;
     }
 
     // An unmanaged transaction rolled back: nothing is written.
     let tx = db.begin().await?;
-    Post::create(new_post(&ann, "Never published", true)).exec(&tx).await?;
+    Post::create(new_post(&ann, "Never published", true))
+        .exec(&tx)
+        .await?;
     tx.rollback().await?;
 
     // const user = await User.findByPk(userId);
-    let found = User::find_by_pk(ann.id).exec(&db).await?.expect("ann exists");
-    println!("\nfindByPk: {}", serde_json::to_string(&*found).expect("serializable"));
+    let found = User::find_by_pk(ann.id)
+        .exec(&db)
+        .await?
+        .expect("ann exists");
+    println!(
+        "\nfindByPk: {}",
+        serde_json::to_string(&*found).expect("serializable")
+    );
 
     // User.findByEmail(...)
-    let by_email = User::find_by_email(&db, "bob@example.com").await?.expect("bob exists");
+    let by_email = User::find_by_email(&db, "bob@example.com")
+        .await?
+        .expect("bob exists");
     println!("findByEmail: {} is {}", by_email.email, by_email.status);
 
     // where: { [Op.or]: [{ firstName: ... }, { email: { [Op.like]: ... } }] }
@@ -167,7 +206,10 @@ async fn main() -> Result<(), Error> {
         .order(User::EMAIL.asc())
         .exec(&db)
         .await?;
-    println!("Op.or search: {:?}", matches.iter().map(|u| u.email.as_str()).collect::<Vec<_>>());
+    println!(
+        "Op.or search: {:?}",
+        matches.iter().map(|u| u.email.as_str()).collect::<Vec<_>>()
+    );
 
     // Post.findAll({ where: { published: true }, order: [['createdAt', 'DESC']], limit: 10 })
     let published = Post::find_all()
@@ -179,7 +221,10 @@ async fn main() -> Result<(), Error> {
         .await?;
     println!("\nPublished posts:");
     for post in &published {
-        println!("  - {} (/{}), {} views", post.title, post.slug, post.view_count);
+        println!(
+            "  - {} (/{}), {} views",
+            post.title, post.slug, post.view_count
+        );
     }
 
     // user.firstName = 'Jane'; await user.save();  (only the changed column is written)
@@ -201,10 +246,16 @@ async fn main() -> Result<(), Error> {
         .plain()
         .await?
         .expect("a count row");
-    println!("Raw query: {} published posts by Jane and Bob", counts.get::<i64>("n")?);
+    println!(
+        "Raw query: {} published posts by Jane and Bob",
+        counts.get::<i64>("n")?
+    );
 
     // Post.destroy({ where: { published: false } })
-    let removed = Post::destroy().filter(Post::PUBLISHED.eq(false)).exec(&db).await?;
+    let removed = Post::destroy()
+        .filter(Post::PUBLISHED.eq(false))
+        .exec(&db)
+        .await?;
     println!("Destroyed {removed} draft post(s)");
 
     // An empty filter on a destroy is an error, never "every row".

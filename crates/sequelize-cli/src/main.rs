@@ -132,7 +132,10 @@ async fn run(command: Command) -> Result<(), String> {
         .on_event(print_event);
     let result = match command {
         Command::Migrate { to, .. } => {
-            let applied = migrator.up(to.as_deref()).await.map_err(|e| e.to_string())?;
+            let applied = migrator
+                .up(to.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
             if applied.is_empty() {
                 println!("No migrations were executed, database schema was already up to date.");
             }
@@ -162,8 +165,14 @@ async fn run(command: Command) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    println!("\nSequelize CLI [sequelize-rs {}]\n", env!("CARGO_PKG_VERSION"));
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    println!(
+        "\nSequelize CLI [sequelize-rs {}]\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("ERROR: cannot start the async runtime: {e}");
@@ -194,6 +203,9 @@ mod tests {
 
     #[test]
     fn names_print_without_extension() {
-        assert_eq!(stem("20240101000000-create-users.json"), "20240101000000-create-users");
+        assert_eq!(
+            stem("20240101000000-create-users.json"),
+            "20240101000000-create-users"
+        );
     }
 }

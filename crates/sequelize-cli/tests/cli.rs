@@ -31,7 +31,11 @@ fn project(name: &str) -> PathBuf {
              "test": { "use_env_variable": "DATABASE_URL", "logging": false } }"#,
     )
     .unwrap();
-    std::fs::write(dir.join("migrations/20240101000000-create-users.json"), CREATE).unwrap();
+    std::fs::write(
+        dir.join("migrations/20240101000000-create-users.json"),
+        CREATE,
+    )
+    .unwrap();
     std::fs::write(dir.join("migrations/20240102000000-add-nickname.json"), ADD).unwrap();
     dir
 }
@@ -62,19 +66,38 @@ async fn migrate_status_undo_on_every_dialect() {
 
         let out = sequelize(&dir, &url, &["db:migrate"]);
         let text = stdout(&out);
-        assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(text.contains("Using environment \"test\"."), "{text}");
-        assert!(text.contains("== 20240101000000-create-users: migrating ======="), "{text}");
-        assert!(text.contains("== 20240101000000-create-users: migrated ("), "{text}");
-        assert!(text.contains("== 20240102000000-add-nickname: migrated ("), "{text}");
+        assert!(
+            text.contains("== 20240101000000-create-users: migrating ======="),
+            "{text}"
+        );
+        assert!(
+            text.contains("== 20240101000000-create-users: migrated ("),
+            "{text}"
+        );
+        assert!(
+            text.contains("== 20240102000000-add-nickname: migrated ("),
+            "{text}"
+        );
 
         let out = sequelize(&dir, &url, &["db:migrate"]);
         assert!(stdout(&out).contains("No migrations were executed"));
 
         let out = sequelize(&dir, &url, &["db:migrate:status"]);
         let text = stdout(&out);
-        assert!(text.contains("up 20240101000000-create-users.json"), "{text}");
-        assert!(text.contains("up 20240102000000-add-nickname.json"), "{text}");
+        assert!(
+            text.contains("up 20240101000000-create-users.json"),
+            "{text}"
+        );
+        assert!(
+            text.contains("up 20240102000000-add-nickname.json"),
+            "{text}"
+        );
 
         let out = sequelize(&dir, &url, &["db:migrate:undo"]);
         assert!(out.status.success());
@@ -85,18 +108,36 @@ async fn migrate_status_undo_on_every_dialect() {
         let out = sequelize(
             &dir,
             &url,
-            &["db:migrate:undo", "--name", "20240101000000-create-users.json"],
+            &[
+                "db:migrate:undo",
+                "--name",
+                "20240101000000-create-users.json",
+            ],
         );
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
 
         // --url instead of the config file, and --to.
         let out = sequelize(
             &dir,
             "unused",
-            &["db:migrate", "--url", &url, "--to", "20240101000000-create-users.json"],
+            &[
+                "db:migrate",
+                "--url",
+                &url,
+                "--to",
+                "20240101000000-create-users.json",
+            ],
         );
         let text = stdout(&out);
-        assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(text.contains("create-users: migrated") && !text.contains("add-nickname"));
 
         // A failing migration: non-zero exit, a message naming the file, no meta row.
@@ -104,7 +145,10 @@ async fn migrate_status_undo_on_every_dialect() {
         let out = sequelize(&dir, &url, &["db:migrate"]);
         assert!(!out.status.success());
         let errors = String::from_utf8_lossy(&out.stderr);
-        assert!(errors.contains("ERROR: migration 20240103000000-broken.json: up step 1"), "{errors}");
+        assert!(
+            errors.contains("ERROR: migration 20240103000000-broken.json: up step 1"),
+            "{errors}"
+        );
         let out = sequelize(&dir, &url, &["db:migrate:status"]);
         assert!(stdout(&out).contains("down 20240103000000-broken.json"));
     }

@@ -74,7 +74,11 @@ impl ValidationErrorItem {
     /// let item = sequelize::ValidationErrorItem::new("email", "notNull", "email cannot be null");
     /// assert_eq!(item.path, "email");
     /// ```
-    pub fn new(path: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        path: impl Into<String>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         ValidationErrorItem {
             path: path.into(),
             validator_key: key.into(),
@@ -120,8 +124,8 @@ pub enum Error {
         fields: Vec<String>,
         /// The constraint or index name, when known.
         constraint: Option<String>,
-        /// What the database said.
-        source: DatabaseError,
+        /// What the database said (boxed to keep `Error` small).
+        source: Box<DatabaseError>,
     },
 
     /// A foreign-key constraint was violated (`SequelizeForeignKeyConstraintError`).
@@ -131,8 +135,8 @@ pub enum Error {
         fields: Vec<String>,
         /// The constraint name, when known.
         constraint: Option<String>,
-        /// What the database said.
-        source: DatabaseError,
+        /// What the database said (boxed to keep `Error` small).
+        source: Box<DatabaseError>,
     },
 
     /// A `NOT NULL` column was given `NULL`.
@@ -211,9 +215,10 @@ impl Error {
     /// ```
     pub fn database_error(&self) -> Option<&DatabaseError> {
         match self {
-            Error::UniqueConstraint { source, .. }
-            | Error::ForeignKeyConstraint { source, .. }
-            | Error::NotNullConstraint { source, .. } => Some(source),
+            Error::UniqueConstraint { source, .. } | Error::ForeignKeyConstraint { source, .. } => {
+                Some(source)
+            }
+            Error::NotNullConstraint { source, .. } => Some(source),
             Error::Deadlock(e) | Error::Timeout(e) | Error::Database(e) => Some(e),
             _ => None,
         }
@@ -222,9 +227,10 @@ impl Error {
     /// Attaches the statement text to an error that came from running it.
     pub(crate) fn with_sql(mut self, sql: &str) -> Self {
         let slot = match &mut self {
-            Error::UniqueConstraint { source, .. }
-            | Error::ForeignKeyConstraint { source, .. }
-            | Error::NotNullConstraint { source, .. } => &mut source.sql,
+            Error::UniqueConstraint { source, .. } | Error::ForeignKeyConstraint { source, .. } => {
+                &mut source.sql
+            }
+            Error::NotNullConstraint { source, .. } => &mut source.sql,
             Error::Deadlock(e) | Error::Timeout(e) | Error::Database(e) => &mut e.sql,
             _ => return self,
         };

@@ -177,7 +177,14 @@ mod tests {
 
     #[test]
     fn rejects_free_text() {
-        for input in ["STRING(", "STRING(a)", "INTEGER(1)", "TEXT) --", "role::text", ""] {
+        for input in [
+            "STRING(",
+            "STRING(a)",
+            "INTEGER(1)",
+            "TEXT) --",
+            "role::text",
+            "",
+        ] {
             assert!(DataType::parse(input).is_err(), "{input}");
         }
     }

@@ -242,8 +242,9 @@ impl FromValue for Decimal {
         match value {
             Value::Decimal(d) => Ok(d),
             Value::Int(i) => Ok(Decimal::from(i)),
-            Value::Float(f) => Decimal::try_from(f)
-                .map_err(|_| Error::Decode(format!("{f} is not a decimal"))),
+            Value::Float(f) => {
+                Decimal::try_from(f).map_err(|_| Error::Decode(format!("{f} is not a decimal")))
+            }
             Value::Text(ref s) => s
                 .parse()
                 .map_err(|_| Error::Decode("text is not a decimal".into())),
@@ -302,8 +303,9 @@ impl FromValue for serde_json::Value {
         match value {
             Value::Json(j) => Ok(j),
             // SQLite and MariaDB store JSON as text.
-            Value::Text(ref s) => serde_json::from_str(s)
-                .map_err(|e| Error::Decode(format!("text is not JSON: {e}"))),
+            Value::Text(ref s) => {
+                serde_json::from_str(s).map_err(|e| Error::Decode(format!("text is not JSON: {e}")))
+            }
             Value::Bytes(ref b) => serde_json::from_slice(b)
                 .map_err(|e| Error::Decode(format!("bytes are not JSON: {e}"))),
             v => mismatch(&v, "serde_json::Value"),

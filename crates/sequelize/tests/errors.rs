@@ -19,10 +19,12 @@ async fn setup(db: &Sequelize) {
     ] {
         db.query(AssertSqlSafe(sql)).exec().await.unwrap();
     }
-    db.query(AssertSqlSafe(format!("INSERT INTO {parents} ({id}, {name}) VALUES (1, 'a'), (2, 'b')")))
-        .exec()
-        .await
-        .unwrap();
+    db.query(AssertSqlSafe(format!(
+        "INSERT INTO {parents} ({id}, {name}) VALUES (1, 'a'), (2, 'b')"
+    )))
+    .exec()
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -33,24 +35,36 @@ async fn constraint_violations_are_typed() {
         let (id, parent_id, name) = (q(&db, "id"), q(&db, "parent_id"), q(&db, "name"));
 
         let duplicate = db
-            .query(AssertSqlSafe(format!("INSERT INTO {parents} ({id}, {name}) VALUES ($1, $2)")))
+            .query(AssertSqlSafe(format!(
+                "INSERT INTO {parents} ({id}, {name}) VALUES ($1, $2)"
+            )))
             .bind(Bind::positional().push(1).push("secret-name"))
             .exec()
             .await
             .unwrap_err();
-        assert!(matches!(duplicate, Error::UniqueConstraint { .. }), "{duplicate:?}");
+        assert!(
+            matches!(duplicate, Error::UniqueConstraint { .. }),
+            "{duplicate:?}"
+        );
         assert!(!duplicate.to_string().contains("secret-name"));
 
         let orphan = db
-            .query(AssertSqlSafe(format!("INSERT INTO {children} ({id}, {parent_id}) VALUES (1, $1)")))
+            .query(AssertSqlSafe(format!(
+                "INSERT INTO {children} ({id}, {parent_id}) VALUES (1, $1)"
+            )))
             .bind(Bind::positional().push(999))
             .exec()
             .await
             .unwrap_err();
-        assert!(matches!(orphan, Error::ForeignKeyConstraint { .. }), "{orphan:?}");
+        assert!(
+            matches!(orphan, Error::ForeignKeyConstraint { .. }),
+            "{orphan:?}"
+        );
 
         let missing = db
-            .query(AssertSqlSafe(format!("INSERT INTO {parents} ({id}, {name}) VALUES (3, $1)")))
+            .query(AssertSqlSafe(format!(
+                "INSERT INTO {parents} ({id}, {name}) VALUES (3, $1)"
+            )))
             .bind(Bind::positional().push(Value::Null))
             .exec()
             .await
@@ -91,7 +105,9 @@ async fn deadlocks_are_typed_and_roll_back() {
         setup(&db).await;
         let (parents, id, name) = (q(&db, "parents"), q(&db, "id"), q(&db, "name"));
         let update = move |row: i64| {
-            AssertSqlSafe(format!("UPDATE {parents} SET {name} = 'x' WHERE {id} = {row}"))
+            AssertSqlSafe(format!(
+                "UPDATE {parents} SET {name} = 'x' WHERE {id} = {row}"
+            ))
         };
         let tx1 = db.begin().await.unwrap();
         let tx2 = db.begin().await.unwrap();
@@ -99,7 +115,11 @@ async fn deadlocks_are_typed_and_roll_back() {
         tx2.query(update(2)).exec().await.unwrap();
         let (a, b) = tokio::join!(tx1.query(update(2)).exec(), tx2.query(update(1)).exec());
         let errors: Vec<Error> = [a, b].into_iter().filter_map(Result::err).collect();
-        assert_eq!(errors.len(), 1, "exactly one transaction is the victim: {errors:?}");
+        assert_eq!(
+            errors.len(),
+            1,
+            "exactly one transaction is the victim: {errors:?}"
+        );
         assert!(matches!(errors[0], Error::Deadlock(_)), "{:?}", errors[0]);
         let _ = tx1.rollback().await;
         let _ = tx2.rollback().await;
@@ -116,13 +136,19 @@ async fn unreachable_servers_and_bad_configuration() {
             other => format!("{other}://root@127.0.0.1:1/db"),
         };
         let err = Sequelize::connect(&url).await.unwrap_err();
-        assert!(matches!(err, Error::ConnectionRefused { .. }), "{dialect}: {err:?}");
+        assert!(
+            matches!(err, Error::ConnectionRefused { .. }),
+            "{dialect}: {err:?}"
+        );
     }
     assert!(matches!(
         Sequelize::connect("oracle://x@h/db").await,
         Err(Error::UnknownDialect(_))
     ));
-    assert!(matches!(Sequelize::connect("not a url").await, Err(Error::Config(_))));
+    assert!(matches!(
+        Sequelize::connect("not a url").await,
+        Err(Error::Config(_))
+    ));
     assert!(matches!(
         Sequelize::connect("sqlite::memory:?unknown=1").await,
         Err(Error::Config(_))

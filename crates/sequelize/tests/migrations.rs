@@ -38,7 +38,10 @@ const BROKEN: &str = r#"{
 
 /// A migrations folder with the given files.
 fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sequelize-migrations-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "sequelize-migrations-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (file, text) in files {
@@ -62,13 +65,16 @@ async fn meta_rows(db: &Sequelize) -> Vec<String> {
 }
 
 async fn count_users(db: &Sequelize) -> i64 {
-    db.query(AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {}", q(db, "users"))))
-        .plain()
-        .await
-        .unwrap()
-        .unwrap()
-        .get("n")
-        .unwrap()
+    db.query(AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM {}",
+        q(db, "users")
+    )))
+    .plain()
+    .await
+    .unwrap()
+    .unwrap()
+    .get("n")
+    .unwrap()
 }
 
 #[tokio::test]
@@ -167,11 +173,17 @@ async fn a_failed_migration_leaves_no_meta_row() {
             );
             assert_eq!(meta_rows(&db).await, ["20240101000000-create-users.json"]);
             let half_done = db
-                .query(AssertSqlSafe(format!("SELECT * FROM {}", q(&db, "half_done"))))
+                .query(AssertSqlSafe(format!(
+                    "SELECT * FROM {}",
+                    q(&db, "half_done")
+                )))
                 .exec()
                 .await;
             if db.dialect().supports().transactional_ddl {
-                assert!(half_done.is_err(), "the failed migration's table was rolled back");
+                assert!(
+                    half_done.is_err(),
+                    "the failed migration's table was rolled back"
+                );
             }
         }
     })
@@ -184,11 +196,20 @@ async fn a_bad_migration_file_stops_the_run_before_anything_applies() {
         "invalid",
         &[
             ("20240101000000-create-users.json", CREATE_USERS),
-            ("20240104000000-typo.json", r#"{ "up": [ { "creatTable": "x" } ], "down": [] }"#),
+            (
+                "20240104000000-typo.json",
+                r#"{ "up": [ { "creatTable": "x" } ], "down": [] }"#,
+            ),
         ],
     );
     let db = Sequelize::connect("sqlite::memory:").await.unwrap();
-    let err = Migrator::new(&db).load_dir(&dir).err().expect("a parse error");
+    let err = Migrator::new(&db)
+        .load_dir(&dir)
+        .err()
+        .expect("a parse error");
     let text = err.to_string();
-    assert!(text.contains("20240104000000-typo.json") && text.contains("creatTable"), "{text}");
+    assert!(
+        text.contains("20240104000000-typo.json") && text.contains("creatTable"),
+        "{text}"
+    );
 }

@@ -19,6 +19,7 @@ struct User {
     #[attr(default = 0)]
     login_count: i32,
     score: Option<f64>,
+    #[attr(data_type = DataType::Decimal(Some((12, 2))))]
     balance: Option<Decimal>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -71,7 +72,10 @@ async fn create_fills_keys_defaults_and_timestamps() {
     for_each_dialect("create_defaults", |db| async move {
         setup(&db).await;
         let before = Utc::now() - chrono::Duration::seconds(5);
-        let ann = User::create(user("ann@example.com")).exec(&db).await.unwrap();
+        let ann = User::create(user("ann@example.com"))
+            .exec(&db)
+            .await
+            .unwrap();
         assert!(!ann.id.is_nil());
         assert_eq!(ann.status, "active");
         assert_eq!(ann.login_count, 0);
@@ -93,7 +97,12 @@ async fn create_fills_keys_defaults_and_timestamps() {
         .exec(&db)
         .await
         .unwrap();
-        assert!(p1.id > 0 && p2.id == p1.id + 1, "generated keys {} {}", p1.id, p2.id);
+        assert!(
+            p1.id > 0 && p2.id == p1.id + 1,
+            "generated keys {} {}",
+            p1.id,
+            p2.id
+        );
 
         let found = User::find_by_pk(ann.id).exec(&db).await.unwrap().unwrap();
         assert_eq!(found.email, "ann@example.com");
@@ -103,7 +112,11 @@ async fn create_fills_keys_defaults_and_timestamps() {
             found.created_at.timestamp_millis(),
             ann.created_at.timestamp_millis()
         );
-        assert!(User::find_by_pk(Uuid::new_v4()).exec(&db).await.unwrap().is_none());
+        assert!(User::find_by_pk(Uuid::new_v4())
+            .exec(&db)
+            .await
+            .unwrap()
+            .is_none());
     })
     .await;
 }
@@ -140,23 +153,69 @@ async fn filters_order_limit_offset() {
                 .order(User::EMAIL.asc())
                 .exec(&db)
         };
-        assert_eq!(emails(find(User::STATUS.eq("active")).await.unwrap()), ["a@x.io", "d@y.io"]);
-        assert_eq!(emails(find(User::STATUS.ne("active")).await.unwrap()), ["b@x.io", "c@y.io"]);
-        assert_eq!(emails(find(User::LOGIN_COUNT.gt(10)).await.unwrap()), ["c@y.io", "d@y.io"]);
-        assert_eq!(emails(find(User::LOGIN_COUNT.gte(10)).await.unwrap()).len(), 3);
-        assert_eq!(emails(find(User::LOGIN_COUNT.lt(10)).await.unwrap()), ["a@x.io"]);
-        assert_eq!(emails(find(User::LOGIN_COUNT.lte(10)).await.unwrap()).len(), 2);
         assert_eq!(
-            emails(find(User::EMAIL.is_in(["a@x.io", "c@y.io", "zz"])).await.unwrap()),
+            emails(find(User::STATUS.eq("active")).await.unwrap()),
+            ["a@x.io", "d@y.io"]
+        );
+        assert_eq!(
+            emails(find(User::STATUS.ne("active")).await.unwrap()),
+            ["b@x.io", "c@y.io"]
+        );
+        assert_eq!(
+            emails(find(User::LOGIN_COUNT.gt(10)).await.unwrap()),
+            ["c@y.io", "d@y.io"]
+        );
+        assert_eq!(
+            emails(find(User::LOGIN_COUNT.gte(10)).await.unwrap()).len(),
+            3
+        );
+        assert_eq!(
+            emails(find(User::LOGIN_COUNT.lt(10)).await.unwrap()),
+            ["a@x.io"]
+        );
+        assert_eq!(
+            emails(find(User::LOGIN_COUNT.lte(10)).await.unwrap()).len(),
+            2
+        );
+        assert_eq!(
+            emails(
+                find(User::EMAIL.is_in(["a@x.io", "c@y.io", "zz"]))
+                    .await
+                    .unwrap()
+            ),
             ["a@x.io", "c@y.io"]
         );
-        assert_eq!(emails(find(User::EMAIL.not_in(["a@x.io"])).await.unwrap()).len(), 3);
-        assert!(find(User::EMAIL.is_in(Vec::<String>::new())).await.unwrap().is_empty());
-        assert_eq!(find(User::EMAIL.not_in(Vec::<String>::new())).await.unwrap().len(), 4);
-        assert_eq!(emails(find(User::EMAIL.like("%@y.io")).await.unwrap()), ["c@y.io", "d@y.io"]);
-        assert_eq!(emails(find(User::EMAIL.not_like("%@y.io")).await.unwrap()).len(), 2);
-        assert_eq!(emails(find(User::FIRST_NAME.is_null()).await.unwrap()), ["b@x.io"]);
-        assert_eq!(emails(find(User::FIRST_NAME.is_not_null()).await.unwrap()).len(), 3);
+        assert_eq!(
+            emails(find(User::EMAIL.not_in(["a@x.io"])).await.unwrap()).len(),
+            3
+        );
+        assert!(find(User::EMAIL.is_in(Vec::<String>::new()))
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            find(User::EMAIL.not_in(Vec::<String>::new()))
+                .await
+                .unwrap()
+                .len(),
+            4
+        );
+        assert_eq!(
+            emails(find(User::EMAIL.like("%@y.io")).await.unwrap()),
+            ["c@y.io", "d@y.io"]
+        );
+        assert_eq!(
+            emails(find(User::EMAIL.not_like("%@y.io")).await.unwrap()).len(),
+            2
+        );
+        assert_eq!(
+            emails(find(User::FIRST_NAME.is_null()).await.unwrap()),
+            ["b@x.io"]
+        );
+        assert_eq!(
+            emails(find(User::FIRST_NAME.is_not_null()).await.unwrap()).len(),
+            3
+        );
         assert_eq!(
             emails(
                 find(User::STATUS.eq("active").and(User::LOGIN_COUNT.gt(0)))
@@ -179,9 +238,12 @@ async fn filters_order_limit_offset() {
         );
         assert_eq!(
             emails(
-                find(and([col("status").eq("active"), col("first_name").eq("Dee")]))
-                    .await
-                    .unwrap()
+                find(and([
+                    col("status").eq("active"),
+                    col("first_name").eq("Dee")
+                ]))
+                .await
+                .unwrap()
             ),
             ["d@y.io"]
         );
@@ -222,7 +284,10 @@ async fn filters_order_limit_offset() {
 async fn bad_filters_are_errors_before_sql() {
     for_each_dialect("bad_filters", |db| async move {
         setup(&db).await;
-        let unknown = User::find_all().filter(col("passwd").eq("x")).exec(&db).await;
+        let unknown = User::find_all()
+            .filter(col("passwd").eq("x"))
+            .exec(&db)
+            .await;
         assert!(matches!(unknown, Err(Error::InvalidQuery(m)) if m.contains("passwd")));
         let injected_order = User::find_all()
             .order(col("(CASE WHEN 1=1 THEN email ELSE id END)").asc())
@@ -233,7 +298,10 @@ async fn bad_filters_are_errors_before_sql() {
         assert!(matches!(not_a_key, Err(Error::InvalidQuery(m)) if m.contains("Post.id")));
         let empty = User::find_all().filter(and([])).exec(&db).await;
         assert!(matches!(empty, Err(Error::InvalidQuery(_))));
-        let null_eq = User::find_all().filter(col("first_name").eq(Value::Null)).exec(&db).await;
+        let null_eq = User::find_all()
+            .filter(col("first_name").eq(Value::Null))
+            .exec(&db)
+            .await;
         assert!(matches!(null_eq, Err(Error::InvalidQuery(m)) if m.contains("is_null")));
     })
     .await;
@@ -243,7 +311,10 @@ async fn bad_filters_are_errors_before_sql() {
 async fn save_writes_only_changed_attributes() {
     for_each_dialect("save_changed", |db| async move {
         setup(&db).await;
-        let mut ann = User::create(user("ann@example.com")).exec(&db).await.unwrap();
+        let mut ann = User::create(user("ann@example.com"))
+            .exec(&db)
+            .await
+            .unwrap();
         let created = ann.updated_at;
 
         // Another writer changes a column this instance will not touch.
@@ -274,7 +345,11 @@ async fn save_writes_only_changed_attributes() {
         let mut built = User::build(user("bob@example.com"));
         assert!(built.is_new_record());
         built.save(&db).await.unwrap();
-        assert!(User::find_by_pk(built.id).exec(&db).await.unwrap().is_some());
+        assert!(User::find_by_pk(built.id)
+            .exec(&db)
+            .await
+            .unwrap()
+            .is_some());
     })
     .await;
 }
@@ -283,8 +358,14 @@ async fn save_writes_only_changed_attributes() {
 async fn destroy_needs_a_filter() {
     for_each_dialect("destroy", |db| async move {
         setup(&db).await;
-        let ann = User::create(user("ann@example.com")).exec(&db).await.unwrap();
-        let bob = User::create(user("bob@example.com")).exec(&db).await.unwrap();
+        let ann = User::create(user("ann@example.com"))
+            .exec(&db)
+            .await
+            .unwrap();
+        let bob = User::create(user("bob@example.com"))
+            .exec(&db)
+            .await
+            .unwrap();
         let everything = User::destroy().exec(&db).await;
         assert!(matches!(everything, Err(Error::InvalidQuery(m)) if m.contains("every row")));
         let empty = User::destroy().filter(and([])).exec(&db).await;
@@ -342,8 +423,14 @@ async fn values_round_trip_through_models() {
 async fn unique_violation_names_the_field() {
     for_each_dialect("unique", |db| async move {
         setup(&db).await;
-        User::create(user("dup@example.com")).exec(&db).await.unwrap();
-        let err = User::create(user("dup@example.com")).exec(&db).await.unwrap_err();
+        User::create(user("dup@example.com"))
+            .exec(&db)
+            .await
+            .unwrap();
+        let err = User::create(user("dup@example.com"))
+            .exec(&db)
+            .await
+            .unwrap_err();
         match &err {
             Error::UniqueConstraint { fields, .. } => {
                 assert!(fields.iter().any(|f| f.contains("email")), "{fields:?}");
@@ -351,7 +438,10 @@ async fn unique_violation_names_the_field() {
             other => panic!("expected a unique violation, got {other:?}"),
         }
         let text = err.to_string();
-        assert!(!text.contains("dup@example.com"), "error text leaks the value: {text}");
+        assert!(
+            !text.contains("dup@example.com"),
+            "error text leaks the value: {text}"
+        );
     })
     .await;
 }

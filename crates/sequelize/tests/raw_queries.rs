@@ -15,7 +15,9 @@ async fn setup(db: &Sequelize) {
     qi.create_table(
         "people",
         vec![
-            ColumnDef::new("id", DataType::Integer).primary_key().auto_increment(),
+            ColumnDef::new("id", DataType::Integer)
+                .primary_key()
+                .auto_increment(),
             ColumnDef::new("name", DataType::String(None)),
             ColumnDef::new("age", DataType::Integer),
         ],
@@ -25,10 +27,13 @@ async fn setup(db: &Sequelize) {
     qi.create_table("canary", vec![ColumnDef::new("id", DataType::Integer)])
         .await
         .unwrap();
-    db.query(AssertSqlSafe(format!("INSERT INTO {} VALUES (1)", q(db, "canary"))))
-        .exec()
-        .await
-        .unwrap();
+    db.query(AssertSqlSafe(format!(
+        "INSERT INTO {} VALUES (1)",
+        q(db, "canary")
+    )))
+    .exec()
+    .await
+    .unwrap();
     for (name, age) in [("Ann", 30), ("O'Reilly", 40), ("x\\", 50)] {
         db.query(AssertSqlSafe(format!(
             "INSERT INTO {} ({}, {}) VALUES ($1, $2)",
@@ -45,7 +50,10 @@ async fn setup(db: &Sequelize) {
 
 async fn canary_intact(db: &Sequelize) {
     let n: i64 = db
-        .query(AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {}", q(db, "canary"))))
+        .query(AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM {}",
+            q(db, "canary")
+        )))
         .plain()
         .await
         .unwrap()
@@ -54,7 +62,10 @@ async fn canary_intact(db: &Sequelize) {
         .unwrap();
     assert_eq!(n, 1, "the canary table was changed");
     let people: i64 = db
-        .query(AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {}", q(db, "people"))))
+        .query(AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM {}",
+            q(db, "people")
+        )))
         .plain()
         .await
         .unwrap()
@@ -79,17 +90,27 @@ async fn query_types_shape_the_result() {
         setup(&db).await;
         let people = q(&db, "people");
         let rows = db
-            .query(AssertSqlSafe(format!("SELECT {} FROM {people} ORDER BY {}", q(&db, "name"), q(&db, "id"))))
+            .query(AssertSqlSafe(format!(
+                "SELECT {} FROM {people} ORDER BY {}",
+                q(&db, "name"),
+                q(&db, "id")
+            )))
             .query_type(QueryType::Select)
             .exec()
             .await
             .unwrap();
-        let QueryOutput::Rows(rows) = rows else { panic!("select gives rows") };
+        let QueryOutput::Rows(rows) = rows else {
+            panic!("select gives rows")
+        };
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].get::<String>("name").unwrap(), "Ann");
 
         let update = db
-            .query(AssertSqlSafe(format!("UPDATE {people} SET {} = {} + 1", q(&db, "age"), q(&db, "age"))))
+            .query(AssertSqlSafe(format!(
+                "UPDATE {people} SET {} = {} + 1",
+                q(&db, "age"),
+                q(&db, "age")
+            )))
             .query_type(QueryType::Update)
             .exec()
             .await
@@ -97,17 +118,25 @@ async fn query_types_shape_the_result() {
         assert_eq!(update, QueryOutput::Affected(3));
 
         let insert = db
-            .query(AssertSqlSafe(format!("INSERT INTO {people} ({}) VALUES (:n)", q(&db, "name"))))
+            .query(AssertSqlSafe(format!(
+                "INSERT INTO {people} ({}) VALUES (:n)",
+                q(&db, "name")
+            )))
             .replacements(Replacements::named().set("n", "Zed"))
             .query_type(QueryType::Insert)
             .exec()
             .await
             .unwrap();
-        let QueryOutput::Insert { rows_affected, .. } = insert else { panic!("insert output") };
+        let QueryOutput::Insert { rows_affected, .. } = insert else {
+            panic!("insert output")
+        };
         assert_eq!(rows_affected, 1);
 
         let delete = db
-            .query(AssertSqlSafe(format!("DELETE FROM {people} WHERE {} = $1", q(&db, "name"))))
+            .query(AssertSqlSafe(format!(
+                "DELETE FROM {people} WHERE {} = $1",
+                q(&db, "name")
+            )))
             .bind(Bind::positional().push("Zed"))
             .query_type(QueryType::Delete)
             .exec()
@@ -133,8 +162,14 @@ async fn query_types_shape_the_result() {
         assert_eq!(
             typed,
             vec![
-                Person { name: "O'Reilly".into(), age: 41 },
-                Person { name: "x\\".into(), age: 51 }
+                Person {
+                    name: "O'Reilly".into(),
+                    age: 41
+                },
+                Person {
+                    name: "x\\".into(),
+                    age: 51
+                }
             ]
         );
     })
@@ -146,7 +181,10 @@ async fn r1_only_bare_placeholders_are_replaced() {
     for_each_dialect("r1", |db| async move {
         let row = one(
             &db,
-            format!("SELECT ':id' AS a, :id AS {}, ''':id''' AS c", q(&db, ":id")),
+            format!(
+                "SELECT ':id' AS a, :id AS {}, ''':id''' AS c",
+                q(&db, ":id")
+            ),
             Replacements::named().set("id", 7),
         )
         .await;
@@ -169,7 +207,12 @@ async fn r2_placeholders_next_to_punctuation() {
         assert_eq!(row.get::<i64>("a").unwrap(), 3);
         assert_eq!(row.get::<i64>("b").unwrap(), -3);
         if db.dialect().name() == "postgres" {
-            let row = one(&db, "SELECT :id::int AS a".into(), Replacements::named().set("id", 5)).await;
+            let row = one(
+                &db,
+                "SELECT :id::int AS a".into(),
+                Replacements::named().set("id", 5),
+            )
+            .await;
             assert_eq!(row.get::<i64>("a").unwrap(), 5);
         }
     })
@@ -194,9 +237,16 @@ async fn r5_backslashes_follow_the_dialect() {
             }
             // '\' is a whole string here, and the rest has an unterminated one: refused
             // before anything is sent.
-            _ => assert!(matches!(result, Err(Error::InvalidQuery(m)) if m.contains("unterminated"))),
+            _ => {
+                assert!(matches!(result, Err(Error::InvalidQuery(m)) if m.contains("unterminated")))
+            }
         }
-        let row = one(&db, "SELECT '\\\\' AS a, :id AS b".into(), Replacements::named().set("id", 2)).await;
+        let row = one(
+            &db,
+            "SELECT '\\\\' AS a, :id AS b".into(),
+            Replacements::named().set("id", 2),
+        )
+        .await;
         assert_eq!(row.get::<i64>("b").unwrap(), 2);
     })
     .await;
@@ -235,7 +285,10 @@ async fn r7_r9_missing_names_and_positional() {
                 .plain()
                 .await
                 .unwrap_err();
-            assert!(matches!(&err, Error::InvalidQuery(m) if m.contains("has no entry")), "{err}");
+            assert!(
+                matches!(&err, Error::InvalidQuery(m) if m.contains("has no entry")),
+                "{err}"
+            );
         }
         let row = one(
             &db,
@@ -258,8 +311,25 @@ async fn r7_r9_missing_names_and_positional() {
 }
 
 const HOSTILE_STRINGS: &[&str] = &[
-    "O'Reilly", "'", "''", "\\'", "\\\\'", "\\", "x\\", "x\\' OR 1=1 --", "some :data", "$1",
-    "$name", "?", "?|", "::text", "$$", "$tag$ x $tag$", "-- comment", "/* c */", "é 🦀",
+    "O'Reilly",
+    "'",
+    "''",
+    "\\'",
+    "\\\\'",
+    "\\",
+    "x\\",
+    "x\\' OR 1=1 --",
+    "some :data",
+    "$1",
+    "$name",
+    "?",
+    "?|",
+    "::text",
+    "$$",
+    "$tag$ x $tag$",
+    "-- comment",
+    "/* c */",
+    "é 🦀",
 ];
 
 #[tokio::test]
@@ -273,7 +343,11 @@ async fn v1_v5_values_round_trip_inlined_and_bound() {
                 .await
                 .unwrap()
                 .unwrap();
-            assert_eq!(inlined.get::<String>("v").unwrap(), *value, "inlined {value:?}");
+            assert_eq!(
+                inlined.get::<String>("v").unwrap(),
+                *value,
+                "inlined {value:?}"
+            );
             // Replacements and binds in one statement: the inlined text is never rescanned,
             // so binds keep their order.
             let both = db
@@ -311,14 +385,33 @@ async fn v1_v2_v3_hostile_values_in_filters() {
             }
         };
         let by_name = format!("SELECT COUNT(*) AS n FROM {people} WHERE {name} = :v");
-        assert_eq!(count(by_name.clone(), Replacements::named().set("v", "O'Reilly")).await, 1);
-        assert_eq!(count(by_name.clone(), Replacements::named().set("v", "x\\")).await, 1);
-        assert_eq!(count(by_name.clone(), Replacements::named().set("v", "x\\' OR 1=1 --")).await, 0);
+        assert_eq!(
+            count(by_name.clone(), Replacements::named().set("v", "O'Reilly")).await,
+            1
+        );
+        assert_eq!(
+            count(by_name.clone(), Replacements::named().set("v", "x\\")).await,
+            1
+        );
+        assert_eq!(
+            count(
+                by_name.clone(),
+                Replacements::named().set("v", "x\\' OR 1=1 --")
+            )
+            .await,
+            0
+        );
         let in_list = format!("SELECT COUNT(*) AS n FROM {people} WHERE {name} IN (:names)");
         let hostile = Replacement::list(["test", "'); DELETE FROM canary WHERE 1=1 --')"]);
-        assert_eq!(count(in_list.clone(), Replacements::named().set("names", hostile)).await, 0);
+        assert_eq!(
+            count(in_list.clone(), Replacements::named().set("names", hostile)).await,
+            0
+        );
         let empty = Replacement::list(Vec::<String>::new());
-        assert_eq!(count(in_list, Replacements::named().set("names", empty)).await, 0);
+        assert_eq!(
+            count(in_list, Replacements::named().set("names", empty)).await,
+            0
+        );
         canary_intact(&db).await;
     })
     .await;
@@ -344,7 +437,11 @@ async fn v1_mode_independent_escaping() {
                 .await
                 .unwrap()
                 .unwrap();
-            assert_eq!(row.get::<String>("v").unwrap(), value, "{setting}: {value:?}");
+            assert_eq!(
+                row.get::<String>("v").unwrap(),
+                value,
+                "{setting}: {value:?}"
+            );
         }
         tx.rollback().await.unwrap();
     })
@@ -444,7 +541,11 @@ async fn bind_parameters_by_name_and_position() {
             .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].get::<String>("name").unwrap(), "O'Reilly");
-        let missing = db.query("SELECT $2 AS a").bind(Bind::positional().push(1)).plain().await;
+        let missing = db
+            .query("SELECT $2 AS a")
+            .bind(Bind::positional().push(1))
+            .plain()
+            .await;
         assert!(matches!(missing, Err(Error::InvalidQuery(m)) if m.contains("$2")));
     })
     .await;

@@ -21,22 +21,30 @@ async fn setup(db: &Sequelize) {
 
 async fn insert(exec: &impl Executor, k: i64) -> sequelize::Result<()> {
     let db = exec.target_sequelize();
-    exec.query(AssertSqlSafe(format!("INSERT INTO {} ({}) VALUES ($1)", q(db, "items"), q(db, "k"))))
-        .bind(Bind::positional().push(k))
-        .exec()
-        .await
-        .map(drop)
+    exec.query(AssertSqlSafe(format!(
+        "INSERT INTO {} ({}) VALUES ($1)",
+        q(db, "items"),
+        q(db, "k")
+    )))
+    .bind(Bind::positional().push(k))
+    .exec()
+    .await
+    .map(drop)
 }
 
 async fn keys(exec: &impl Executor) -> Vec<i64> {
     let db = exec.target_sequelize();
-    exec.query(AssertSqlSafe(format!("SELECT {k} AS k FROM {} ORDER BY {k}", q(db, "items"), k = q(db, "k"))))
-        .all()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.get::<i64>("k").unwrap())
-        .collect()
+    exec.query(AssertSqlSafe(format!(
+        "SELECT {k} AS k FROM {} ORDER BY {k}",
+        q(db, "items"),
+        k = q(db, "k")
+    )))
+    .all()
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| r.get::<i64>("k").unwrap())
+    .collect()
 }
 
 /// The Sequelize handle behind an executor, for building dialect-quoted SQL in tests.
@@ -256,14 +264,29 @@ async fn cancelled_transactions_leave_the_pool_clean() {
             }
             // The marker goes through the pool's only connection in autocommit mode.
             insert(&db, i).await.unwrap();
-            let seen: Vec<i64> = keys(&observer).await.into_iter().filter(|k| *k < 1000).collect();
-            assert_eq!(seen, (0..=i).collect::<Vec<_>>(), "iteration {i}: marker not visible");
+            let seen: Vec<i64> = keys(&observer)
+                .await
+                .into_iter()
+                .filter(|k| *k < 1000)
+                .collect();
+            assert_eq!(
+                seen,
+                (0..=i).collect::<Vec<_>>(),
+                "iteration {i}: marker not visible"
+            );
         }
-        let stored: Vec<i64> = keys(&observer).await.into_iter().filter(|k| *k >= 1000).collect();
+        let stored: Vec<i64> = keys(&observer)
+            .await
+            .into_iter()
+            .filter(|k| *k >= 1000)
+            .collect();
         for key in &committed {
             assert!(stored.contains(key), "committed {key} is missing");
         }
-        println!("{dialect}: {} of {ITERATIONS} transactions committed", committed.len());
+        println!(
+            "{dialect}: {} of {ITERATIONS} transactions committed",
+            committed.len()
+        );
         observer.close().await.unwrap();
         db.close().await.unwrap();
     }

@@ -17,7 +17,10 @@ use crate::error::{Error, Result};
 use crate::value::Value;
 
 /// Deserializes one row.
-pub(crate) fn from_row<T: DeserializeOwned>(columns: Arc<[String]>, values: Vec<Value>) -> Result<T> {
+pub(crate) fn from_row<T: DeserializeOwned>(
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+) -> Result<T> {
     T::deserialize(RowDeserializer {
         columns: &columns,
         values: values.into_iter(),
@@ -128,7 +131,9 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
                 visitor.visit_string(n.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
             }
             Value::Timestamp(t) => visitor.visit_string(t.to_rfc3339()),
-            Value::Json(j) => j.deserialize_any(visitor).map_err(|e| DeError(e.to_string())),
+            Value::Json(j) => j
+                .deserialize_any(visitor)
+                .map_err(|e| DeError(e.to_string())),
         }
     }
 
@@ -149,9 +154,8 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.0 {
-            Value::Decimal(d) => visitor.visit_f64(
-                f64::try_from(d).map_err(|_| DeError(format!("{d} is not a float")))?,
-            ),
+            Value::Decimal(d) => visitor
+                .visit_f64(f64::try_from(d).map_err(|_| DeError(format!("{d} is not a float")))?),
             _ => self.deserialize_any(visitor),
         }
     }
@@ -248,8 +252,16 @@ mod tests {
     #[test]
     fn rows_deserialize_into_structs() {
         let columns: Arc<[String]> = [
-            "id", "email", "nickname", "verified", "score", "status", "settings", "tags",
-            "created_at", "balance",
+            "id",
+            "email",
+            "nickname",
+            "verified",
+            "score",
+            "status",
+            "settings",
+            "tags",
+            "created_at",
+            "balance",
         ]
         .map(String::from)
         .into();

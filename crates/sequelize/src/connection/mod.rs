@@ -173,8 +173,7 @@ impl Sequelize {
 
     fn pool(&self) -> Result<Pool> {
         let closed = || Error::Connection("this Sequelize instance was closed".into());
-        if let PoolState::Open(pool) = &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner())
-        {
+        if let PoolState::Open(pool) = &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner()) {
             return Ok(pool.clone());
         }
         let mut state = self.inner.pool.write().unwrap_or_else(|e| e.into_inner());

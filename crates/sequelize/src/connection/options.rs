@@ -75,7 +75,9 @@ impl Logging {
     pub(crate) fn log(&self, sql: &str, elapsed: Option<Duration>) {
         match self {
             Logging::Tracing => match elapsed {
-                Some(t) => tracing::debug!(target: "sequelize::sql", elapsed_ms = t.as_secs_f64() * 1e3, "{sql}"),
+                Some(t) => {
+                    tracing::debug!(target: "sequelize::sql", elapsed_ms = t.as_secs_f64() * 1e3, "{sql}")
+                }
                 None => tracing::debug!(target: "sequelize::sql", "{sql}"),
             },
             Logging::Stdout => match elapsed {
@@ -219,14 +221,18 @@ impl Options {
         let parsed = url::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
         let dialect = parsed.scheme().to_owned();
         if !parsed.has_host() {
-            return Err(bad("expected scheme://[user[:password]@]host[:port]/database"));
+            return Err(bad(
+                "expected scheme://[user[:password]@]host[:port]/database",
+            ));
         }
         let non_empty = |s: &str| (!s.is_empty()).then(|| decode(s)).transpose();
         let database = parsed.path().trim_start_matches('/');
         Ok(Options {
             url: Some(url.to_owned()),
             dialect: Some(dialect),
-            host: parsed.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()),
+            host: parsed
+                .host_str()
+                .map(|h| h.trim_matches(['[', ']']).to_owned()),
             port: parsed.port(),
             database: non_empty(database)?,
             username: non_empty(parsed.username())?,
@@ -296,7 +302,10 @@ mod tests {
         assert_eq!(o.username.as_deref(), Some("root"));
         assert_eq!(o.password, None);
         assert_eq!(o.database.as_deref(), Some("test"));
-        assert_eq!(o.dialect_options, vec![("charset".into(), "utf8mb4".into())]);
+        assert_eq!(
+            o.dialect_options,
+            vec![("charset".into(), "utf8mb4".into())]
+        );
     }
 
     #[test]

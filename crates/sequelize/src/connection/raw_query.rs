@@ -194,7 +194,11 @@ impl<'a> RawQuery<'a> {
 
     /// Runs the query and deserializes every row.
     pub async fn all_as<T: DeserializeOwned>(self) -> Result<Vec<T>> {
-        self.all().await?.into_iter().map(Row::deserialize).collect()
+        self.all()
+            .await?
+            .into_iter()
+            .map(Row::deserialize)
+            .collect()
     }
 
     /// Runs the query and returns the first row (`plain: true`).

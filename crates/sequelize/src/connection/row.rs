@@ -155,8 +155,7 @@ impl Row {
         let value = self
             .value(column)
             .ok_or_else(|| Error::Decode(format!("the row has no column {column:?}")))?;
-        T::from_value(value.clone())
-            .map_err(|e| Error::Decode(format!("column {column:?}: {e}")))
+        T::from_value(value.clone()).map_err(|e| Error::Decode(format!("column {column:?}: {e}")))
     }
 
     /// The value at a position, converted.

@@ -205,8 +205,9 @@ impl std::error::Error for ScanError {}
 ///
 /// A `$` followed by digits that do not fit in a `usize` is not a bind parameter.
 ///
-/// ```ignore
-/// let pieces = scan("WHERE a = :a AND b = ':b'", &ScanRules::POSTGRES, ScanFor::ALL)?;
+/// ```
+/// use sequelize::connection::scanner::{scan, Piece, ScanFor, ScanRules};
+/// let pieces = scan("WHERE a = :a AND b = ':b'", &ScanRules::POSTGRES, ScanFor::ALL).unwrap();
 /// assert_eq!(pieces, [Piece::Sql("WHERE a = "), Piece::Named("a"), Piece::Sql(" AND b = ':b'")]);
 /// ```
 pub fn scan<'a>(
@@ -516,7 +517,10 @@ impl<'a> Scanner<'a> {
 
 /// Characters of SQL operators, around which a placeholder may stand.
 fn is_operator_char(c: char) -> bool {
-    matches!(c, '=' | '<' | '>' | '!' | '-' | '+' | '*' | '/' | '%' | '|' | '&' | '^' | '~')
+    matches!(
+        c,
+        '=' | '<' | '>' | '!' | '-' | '+' | '*' | '/' | '%' | '|' | '&' | '^' | '~'
+    )
 }
 
 /// Characters of unquoted identifiers, keywords and numbers (a `$` may continue a word too).

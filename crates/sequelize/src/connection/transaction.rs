@@ -91,6 +91,7 @@ const ROLLED_BACK: u8 = 2;
 ///
 /// ```
 /// # async fn demo() -> sequelize::Result<()> {
+/// use sequelize::Executor;
 /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
 /// let tx = db.begin().await?;
 /// tx.query("CREATE TABLE t (x INTEGER)").exec().await?;
@@ -327,9 +328,11 @@ impl Drop for TxInner {
         }
         match &self.savepoint {
             Some(name) => {
-                let Ok(sql) =
-                    transaction_control(TransactionControl::Rollback, Some(name), self.db.dialect())
-                else {
+                let Ok(sql) = transaction_control(
+                    TransactionControl::Rollback,
+                    Some(name),
+                    self.db.dialect(),
+                ) else {
                     return;
                 };
                 if let Ok(mut guard) = self.shared.try_lock() {

@@ -116,6 +116,12 @@ pub trait Dialect: Send + Sync + Debug + 'static {
     /// The `chrono` format of instants written as text (literals, SQLite storage).
     fn timestamp_format(&self) -> &'static str;
 
+    /// The `DEFAULT` expression for "the current time" (`DataTypes.NOW`), matching the
+    /// precision of this dialect's `DATE` columns.
+    fn now_default(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+
     /// What follows `INSERT INTO table` for a row of only default values.
     fn insert_default_values(&self) -> &'static str {
         " DEFAULT VALUES"
@@ -132,8 +138,11 @@ pub trait Dialect: Send + Sync + Debug + 'static {
 pub trait DriverConnection: Send + 'static {
     /// Runs one statement with bound parameters, returning its rows (if any), the affected
     /// row count and the generated key.
-    fn run<'a>(&'a mut self, sql: &'a str, params: &'a [Value])
-        -> BoxFuture<'a, Result<QueryResult>>;
+    fn run<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<QueryResult>>;
 
     /// Runs statements without parameters through the simple/text protocol (transaction
     /// control, session settings, multi-statement scripts).
@@ -170,6 +179,8 @@ pub fn by_name(name: &str) -> Result<Arc<dyn Dialect>> {
 
 /// Shared text forms used by several dialects' literal renderers.
 pub(crate) mod common {
+    use crate::connection::transaction::{TransactionOptions, TransactionType};
+    use crate::error::{Error, Result};
     /// Appends `'…'` with every `'` doubled: the standard SQL escape, correct for SQLite and
     /// for PostgreSQL with `standard_conforming_strings = on` (which the driver forces).
     pub(crate) fn push_quoted_doubling(s: &str, out: &mut String) {
@@ -196,4 +207,20 @@ pub(crate) mod common {
 
     /// The string types' lengths: Sequelize's `STRING` is `VARCHAR(255)` by default.
     pub(crate) const DEFAULT_STRING_LENGTH: u32 = 255;
+
+    /// Refuses SQLite's transaction types on a dialect that has none.
+    pub(crate) fn reject_sqlite_transaction_type(
+        dialect: &str,
+        options: &TransactionOptions,
+    ) -> Result<()> {
+        match options.transaction_type {
+            Some(TransactionType::Immediate | TransactionType::Exclusive) => {
+                Err(Error::Config(format!(
+                    "IMMEDIATE and EXCLUSIVE are SQLite transaction types; {dialect} has none \
+                     (leave `transaction_type` unset, or use an isolation level)"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
 }

@@ -70,13 +70,15 @@ pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
         ..Default::default()
     };
     if let Some(var) = string("use_env_variable")? {
-        let url = std::env::var(&var).map_err(|_| {
-            bad(format!("use_env_variable names {var}, which is not set"))
-        })?;
+        let url = std::env::var(&var)
+            .map_err(|_| bad(format!("use_env_variable names {var}, which is not set")))?;
         options.url = Some(url);
     }
     if let Some(port) = string("port")? {
-        options.port = Some(port.parse().map_err(|_| bad(format!("`port` {port:?} is not a port number")))?);
+        options.port = Some(
+            port.parse()
+                .map_err(|_| bad(format!("`port` {port:?} is not a port number")))?,
+        );
     }
     match section.get("logging") {
         None | Some(Json::Bool(true)) => options.logging = Logging::Stdout,
@@ -111,7 +113,11 @@ pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
             let text = match value {
                 Json::String(s) => s.clone(),
                 Json::Number(_) | Json::Bool(_) => value.to_string(),
-                _ => return Err(bad(format!("dialectOptions.{key} must be a string, number or boolean"))),
+                _ => {
+                    return Err(bad(format!(
+                        "dialectOptions.{key} must be a string, number or boolean"
+                    )))
+                }
             };
             options.dialect_options.push((key.clone(), text));
         }

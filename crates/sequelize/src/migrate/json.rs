@@ -74,7 +74,9 @@ impl JsonMigration {
             return Err(whole_file("expected an object with `up` and `down`".into()));
         };
         if let Some(key) = root.keys().find(|k| *k != "up" && *k != "down") {
-            return Err(whole_file(format!("unknown key `{key}` (expected `up` and `down`)")));
+            return Err(whole_file(format!(
+                "unknown key `{key}` (expected `up` and `down`)"
+            )));
         }
         let steps = |direction: &str| -> Result<Vec<Operation>> {
             match root.get(direction) {
@@ -93,7 +95,9 @@ impl JsonMigration {
                         )
                     })
                     .collect(),
-                Some(_) => Err(whole_file(format!("`{direction}` must be an array of steps"))),
+                Some(_) => Err(whole_file(format!(
+                    "`{direction}` must be an array of steps"
+                ))),
             }
         };
         Ok(JsonMigration {
@@ -110,7 +114,9 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
     let mut methods = step.keys().filter(|k| METHODS.contains(&k.as_str()));
     let method = match (methods.next(), methods.next()) {
         (Some(m), None) => m.as_str(),
-        (Some(a), Some(b)) => return Err(at.error(format!("two methods `{a}` and `{b}` in one step"))),
+        (Some(a), Some(b)) => {
+            return Err(at.error(format!("two methods `{a}` and `{b}` in one step")))
+        }
         (None, _) => {
             let first = step.keys().next().map_or("(none)", String::as_str);
             return Err(at.error(format!(
@@ -153,9 +159,15 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         "dropTable" => Ok(Operation::drop_table(first)),
         "addColumn" => {
             let name = string(arg("column")?, "column", at)?;
-            Ok(Operation::add_column(first, column(&name, arg("attribute")?, at)?))
+            Ok(Operation::add_column(
+                first,
+                column(&name, arg("attribute")?, at)?,
+            ))
         }
-        "removeColumn" => Ok(Operation::remove_column(first, string(arg("column")?, "column", at)?)),
+        "removeColumn" => Ok(Operation::remove_column(
+            first,
+            string(arg("column")?, "column", at)?,
+        )),
         "addIndex" => {
             let fields = strings(arg("fields")?, "fields", at)?;
             let (mut name, mut unique) = (None, false);
@@ -167,7 +179,11 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
                     match (key.as_str(), value) {
                         ("name", Json::String(n)) => name = Some(n.clone()),
                         ("unique", Json::Bool(u)) => unique = *u,
-                        _ => return Err(at.error(format!("unknown or mistyped index option `{key}`"))),
+                        _ => {
+                            return Err(
+                                at.error(format!("unknown or mistyped index option `{key}`"))
+                            )
+                        }
                     }
                 }
             }
@@ -194,7 +210,10 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
                 Some(d) => strings(d, "dialects", at)?,
                 None => Vec::new(),
             };
-            Ok(Operation::Sql { sql: first, dialects })
+            Ok(Operation::Sql {
+                sql: first,
+                dialects,
+            })
         }
         _ => unreachable!("every method of METHODS is handled"),
     }
@@ -233,12 +252,20 @@ fn json_value(json: &Json, at: &At<'_>) -> Result<Value> {
 fn column(name: &str, spec: &Json, at: &At<'_>) -> Result<ColumnDef> {
     let in_column = |message: String| at.error(format!("column `{name}`: {message}"));
     let spec: Map<String, Json> = match spec {
-        Json::String(ty) => [("type".to_owned(), Json::String(ty.clone()))].into_iter().collect(),
+        Json::String(ty) => [("type".to_owned(), Json::String(ty.clone()))]
+            .into_iter()
+            .collect(),
         Json::Object(map) => map.clone(),
-        _ => return Err(in_column("expected a type name or an attribute object".into())),
+        _ => {
+            return Err(in_column(
+                "expected a type name or an attribute object".into(),
+            ))
+        }
     };
     let Some(Json::String(type_name)) = spec.get("type") else {
-        return Err(in_column("`type` (a string such as \"STRING\") is required".into()));
+        return Err(in_column(
+            "`type` (a string such as \"STRING\") is required".into(),
+        ));
     };
     let mut data_type = DataType::parse(type_name).map_err(|e| in_column(e.to_string()))?;
     let mut column = ColumnDef::new(name.to_owned(), DataType::Text);
@@ -261,7 +288,11 @@ fn column(name: &str, spec: &Json, at: &At<'_>) -> Result<ColumnDef> {
                 Some(Json::String(n)) if n == "NOW" && f.len() == 1 => {
                     column.default = Some(DefaultValue::Now);
                 }
-                _ => return Err(in_column("defaultValue object must be { \"fn\": \"NOW\" }".into())),
+                _ => {
+                    return Err(in_column(
+                        "defaultValue object must be { \"fn\": \"NOW\" }".into(),
+                    ))
+                }
             },
             ("defaultValue", Json::String(s)) if s == "UUIDV4" => {
                 column.default = Some(DefaultValue::UuidV4);
@@ -305,16 +336,36 @@ mod tests {
     #[test]
     fn errors_name_file_step_and_key() {
         let cases = [
-            (r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"STRNG"}}}]}"#, "up step 1: column `a`"),
-            (r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"TEXT","nul":true}}}]}"#, "unknown or mistyped key `nul`"),
-            (r#"{"up":[{"dropTable":"t","cascade":true}]}"#, "unknown key `cascade`"),
-            (r#"{"down":[{"renameTable":"t"}]}"#, "down step 1: unknown method `renameTable`"),
+            (
+                r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"STRNG"}}}]}"#,
+                "up step 1: column `a`",
+            ),
+            (
+                r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"TEXT","nul":true}}}]}"#,
+                "unknown or mistyped key `nul`",
+            ),
+            (
+                r#"{"up":[{"dropTable":"t","cascade":true}]}"#,
+                "unknown key `cascade`",
+            ),
+            (
+                r#"{"down":[{"renameTable":"t"}]}"#,
+                "down step 1: unknown method `renameTable`",
+            ),
             (r#"{"up":[],"sideways":[]}"#, "unknown key `sideways`"),
-            (r#"{"up":[{"addColumn":"t","column":"c"}]}"#, "needs `attribute`"),
+            (
+                r#"{"up":[{"addColumn":"t","column":"c"}]}"#,
+                "needs `attribute`",
+            ),
         ];
         for (text, expected) in cases {
-            let err = JsonMigration::parse("2024-x.json", text).unwrap_err().to_string();
-            assert!(err.contains("2024-x.json") && err.contains(expected), "{err} / {expected}");
+            let err = JsonMigration::parse("2024-x.json", text)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("2024-x.json") && err.contains(expected),
+                "{err} / {expected}"
+            );
         }
     }
 }

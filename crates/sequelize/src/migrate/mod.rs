@@ -20,7 +20,9 @@ use crate::connection::{Executor, Sequelize};
 use crate::dialect::BoxFuture;
 use crate::error::{Error, Result};
 use crate::query_interface::QueryInterface;
-use crate::sql::{ColumnDef, CreateTable, Delete, Expr, Ident, Insert, Select, Statement, TableRef};
+use crate::sql::{
+    ColumnDef, CreateTable, Delete, Expr, Ident, Insert, Select, Statement, TableRef,
+};
 use crate::types::DataType;
 use crate::value::FromValue;
 
@@ -127,7 +129,7 @@ impl Migrator {
     }
 
     /// Adds a migration written in Rust.
-    pub fn add(mut self, migration: impl Migration + 'static) -> Self {
+    pub fn add_migration(mut self, migration: impl Migration + 'static) -> Self {
         self.migrations.push(Box::new(migration));
         self.sort();
         self
@@ -135,7 +137,7 @@ impl Migrator {
 
     /// Adds a parsed JSON migration under a name.
     pub fn add_json(self, name: impl Into<String>, steps: JsonMigration) -> Self {
-        self.add(FileMigration {
+        self.add_migration(FileMigration {
             name: name.into(),
             steps,
         })
@@ -146,7 +148,10 @@ impl Migrator {
     pub fn load_dir(mut self, dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
         let entries = std::fs::read_dir(dir).map_err(|e| {
-            Error::Config(format!("cannot read migrations folder {}: {e}", dir.display()))
+            Error::Config(format!(
+                "cannot read migrations folder {}: {e}",
+                dir.display()
+            ))
         })?;
         for entry in entries {
             let path = entry
@@ -163,7 +168,8 @@ impl Migrator {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
             let steps = JsonMigration::parse(&name, &text)?;
-            self.migrations.push(Box::new(FileMigration { name, steps }));
+            self.migrations
+                .push(Box::new(FileMigration { name, steps }));
         }
         self.sort();
         Ok(self)
@@ -204,7 +210,11 @@ impl Migrator {
         let mut select = Select::new(self.storage());
         select.columns = vec![Expr::column("name")];
         select.order = vec![Expr::column("name").asc()];
-        let result = self.db.target().run_statement(&Statement::Select(select)).await?;
+        let result = self
+            .db
+            .target()
+            .run_statement(&Statement::Select(select))
+            .await?;
         result
             .rows
             .iter()
@@ -327,7 +337,11 @@ impl Migrator {
     }
 }
 
-fn run_steps<'a>(migration: &'a dyn Migration, qi: QueryInterface<'a>, up: bool) -> BoxFuture<'a, Result<()>> {
+fn run_steps<'a>(
+    migration: &'a dyn Migration,
+    qi: QueryInterface<'a>,
+    up: bool,
+) -> BoxFuture<'a, Result<()>> {
     if up {
         migration.up(qi)
     } else {

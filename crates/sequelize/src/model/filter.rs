@@ -163,20 +163,19 @@ fn coerce(value: Value, ty: &DataType, name: &Ident, def: &ModelDefinition) -> R
         DataType::SmallInt | DataType::Integer | DataType::BigInt => {
             Value::Int(i64::from_value(value).map_err(wrong)?)
         }
-        DataType::String(_) | DataType::Char(_) | DataType::Text | DataType::Enum(_) => {
-            match value {
-                Value::Int(i) => Value::Text(i.to_string()),
-                Value::Float(f) => Value::Text(f.to_string()),
-                Value::Decimal(d) => Value::Text(d.to_string()),
-                Value::Text(_) => value,
-                other => {
-                    return Err(wrong(Error::Decode(format!(
-                        "a {} value cannot be compared with a string attribute",
-                        other.kind()
-                    ))))
-                }
+        DataType::String(_) | DataType::Char(_) | DataType::Text | DataType::Enum(_) => match value
+        {
+            Value::Int(i) => Value::Text(i.to_string()),
+            Value::Float(f) => Value::Text(f.to_string()),
+            Value::Decimal(d) => Value::Text(d.to_string()),
+            Value::Text(_) => value,
+            other => {
+                return Err(wrong(Error::Decode(format!(
+                    "a {} value cannot be compared with a string attribute",
+                    other.kind()
+                ))))
             }
-        }
+        },
         DataType::Boolean => Value::Bool(bool::from_value(value).map_err(wrong)?),
         DataType::Uuid => Value::Uuid(uuid::Uuid::from_value(value).map_err(wrong)?),
         _ => value,

@@ -68,7 +68,9 @@ impl<M: Model> Instance<M> {
             None => Vec::new(),
             Some(saved) => {
                 let current = self.data.to_values();
-                (0..saved.len()).filter(|&i| saved[i] != current[i]).collect()
+                (0..saved.len())
+                    .filter(|&i| saved[i] != current[i])
+                    .collect()
             }
         }
     }
@@ -103,7 +105,10 @@ impl<M: Model> Instance<M> {
 
     /// Deletes this instance's row (`instance.destroy()`).
     pub async fn destroy(&self, exec: &impl Executor) -> Result<()> {
-        let key_values = self.snapshot.clone().unwrap_or_else(|| self.data.to_values());
+        let key_values = self
+            .snapshot
+            .clone()
+            .unwrap_or_else(|| self.data.to_values());
         write::delete_by_key::<M>(&key_values, exec).await
     }
 }

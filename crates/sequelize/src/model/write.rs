@@ -26,9 +26,7 @@ fn key_filter<M: Model>(values: &[Value]) -> Result<Expr> {
     Ok(Expr::And(
         def.primary_key
             .iter()
-            .map(|&i| {
-                Expr::column(field_ident(&def.attributes[i].field)).eq(values[i].clone())
-            })
+            .map(|&i| Expr::column(field_ident(&def.attributes[i].field)).eq(values[i].clone()))
             .collect(),
     ))
 }
@@ -43,14 +41,13 @@ pub(crate) async fn insert<M: Model>(data: &mut M, exec: &impl Executor) -> Resu
     let mut columns = Vec::with_capacity(def.attributes.len());
     let mut row = Vec::with_capacity(def.attributes.len());
     let mut generated_key = None;
-    for (index, (attribute, mut value)) in def.attributes.iter().zip(data.to_values()).enumerate()
-    {
+    for (index, (attribute, mut value)) in def.attributes.iter().zip(data.to_values()).enumerate() {
         if attribute.auto_increment && matches!(value, Value::Null | Value::Int(0)) {
             generated_key = Some(index);
             continue;
         }
-        let unset_uuid = matches!(&value, Value::Null)
-            || matches!(&value, Value::Uuid(u) if u.is_nil());
+        let unset_uuid =
+            matches!(&value, Value::Null) || matches!(&value, Value::Uuid(u) if u.is_nil());
         if attribute.default == Some(DefaultValue::UuidV4) && unset_uuid {
             value = Value::Uuid(uuid::Uuid::new_v4());
             data.set_value(index, value.clone())?;

@@ -7,8 +7,7 @@
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
 use crate::sql::{
-    ColumnDef, CreateIndex, CreateTable, DropTable, Expr, Ident, Insert, Statement,
-    TableRef,
+    ColumnDef, CreateIndex, CreateTable, DropTable, Expr, Ident, Insert, Statement, TableRef,
 };
 use crate::value::Value;
 
@@ -89,16 +88,24 @@ impl Operation {
     /// `bulkInsert(table, records)`: one multi-row `INSERT` of rows given as
     /// column → value pairs. Columns are those of the first record; every record must have
     /// exactly those.
-    pub fn bulk_insert(table: impl Into<String>, records: Vec<Vec<(String, Value)>>) -> Result<Self> {
+    pub fn bulk_insert(
+        table: impl Into<String>,
+        records: Vec<Vec<(String, Value)>>,
+    ) -> Result<Self> {
         let table = table.into();
         let Some(first) = records.first() else {
-            return Err(Error::InvalidQuery(format!("bulkInsert into {table} has no records")));
+            return Err(Error::InvalidQuery(format!(
+                "bulkInsert into {table} has no records"
+            )));
         };
         let columns: Vec<String> = first.iter().map(|(c, _)| c.clone()).collect();
         let mut rows = Vec::with_capacity(records.len());
         for (n, record) in records.into_iter().enumerate() {
             if record.len() != columns.len()
-                || record.iter().zip(&columns).any(|((c, _), expected)| c != expected)
+                || record
+                    .iter()
+                    .zip(&columns)
+                    .any(|((c, _), expected)| c != expected)
             {
                 return Err(Error::InvalidQuery(format!(
                     "bulkInsert into {table}: record {n} does not have the columns of the first record ({})",

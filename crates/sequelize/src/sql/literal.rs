@@ -23,11 +23,7 @@ pub(crate) fn push_literal(value: &Value, dialect: &dyn Dialect, out: &mut Strin
         Value::Bool(b) => dialect.push_bool_literal(*b, out),
         Value::Int(i) => number(i.to_string(), out),
         Value::Float(f) if f.is_finite() => number(format!("{f:?}"), out),
-        Value::Float(f) => {
-            return Err(Error::InvalidQuery(format!(
-                "{f} has no SQL literal form"
-            )))
-        }
+        Value::Float(f) => return Err(Error::InvalidQuery(format!("{f} has no SQL literal form"))),
         Value::Decimal(d) => number(d.to_string(), out),
         Value::Text(s) => dialect.push_string_literal(s, out)?,
         Value::Bytes(b) => dialect.push_bytes_literal(b, out),

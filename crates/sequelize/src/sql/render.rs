@@ -132,7 +132,8 @@ impl Renderer<'_> {
 
     fn bind(&mut self, value: &Value) {
         self.params.push(value.clone());
-        self.dialect.push_placeholder(self.params.len(), &mut self.sql);
+        self.dialect
+            .push_placeholder(self.params.len(), &mut self.sql);
     }
 
     /// An expression that appears as an operand: compound ones get parentheses.
@@ -183,8 +184,7 @@ impl Renderer<'_> {
                     || matches!(**left, Expr::Value(Value::Null))
                 {
                     return Err(Error::InvalidQuery(
-                        "comparison with NULL never matches; use is_null() or is_not_null()"
-                            .into(),
+                        "comparison with NULL never matches; use is_null() or is_not_null()".into(),
                     ));
                 }
                 self.operand(left)?;
@@ -200,11 +200,8 @@ impl Renderer<'_> {
             }
             Expr::IsNull { expr, negated } => {
                 self.operand(expr)?;
-                self.sql.push_str(if *negated {
-                    " IS NOT NULL"
-                } else {
-                    " IS NULL"
-                });
+                self.sql
+                    .push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
             Expr::InList {
                 expr,
@@ -235,8 +232,7 @@ impl Renderer<'_> {
 
     fn order(&mut self, order: &[OrderBy]) -> Result<()> {
         for (i, term) in order.iter().enumerate() {
-            self.sql
-                .push_str(if i == 0 { " ORDER BY " } else { ", " });
+            self.sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
             self.operand(&term.expr)?;
             self.sql.push_str(match term.direction {
                 Direction::Asc => " ASC",
@@ -341,7 +337,10 @@ impl Renderer<'_> {
                 self.sql.push_str(" DEFAULT ");
                 push_literal(v, self.dialect, &mut self.sql)?;
             }
-            Some(DefaultValue::Now) => self.sql.push_str(" DEFAULT CURRENT_TIMESTAMP"),
+            Some(DefaultValue::Now) => {
+                self.sql.push_str(" DEFAULT ");
+                self.sql.push_str(self.dialect.now_default());
+            }
             Some(DefaultValue::UuidV4) | None => {}
         }
         if c.unique && !c.primary_key {
@@ -484,4 +483,3 @@ pub(crate) fn transaction_control(
     r.ident(&Ident::from(name.to_owned()))?;
     Ok(r.sql)
 }
-

@@ -67,7 +67,8 @@ pub async fn isolated_options(dialect: &str, test: &str, file: bool) -> Options 
     let name = isolated_name(test, dialect);
     let url = match dialect {
         "sqlite" if file => {
-            let path = std::env::temp_dir().join(format!("sequelize-{name}-{}.sqlite", std::process::id()));
+            let path = std::env::temp_dir()
+                .join(format!("sequelize-{name}-{}.sqlite", std::process::id()));
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
@@ -98,7 +99,9 @@ pub async fn isolated_options(dialect: &str, test: &str, file: bool) -> Options 
                 .await
                 .unwrap_or_else(|e| unreachable(dialect, &base, &e));
             admin
-                .query(sequelize::AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`")))
+                .query(sequelize::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS `{name}`"
+                )))
                 .exec()
                 .await
                 .expect("drop the test database");

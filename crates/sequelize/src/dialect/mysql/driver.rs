@@ -45,11 +45,13 @@ impl Shape {
     /// Whether this shape describes `columns` (same names, same decoders).
     fn fits(&self, columns: &[Column]) -> bool {
         self.names.len() == columns.len()
-            && columns.iter().zip(self.names.iter()).zip(&self.decoders).all(
-                |((column, name), decoder)| {
+            && columns
+                .iter()
+                .zip(self.names.iter())
+                .zip(&self.decoders)
+                .all(|((column, name), decoder)| {
                     column.name_ref() == name.as_bytes() && Decoder::for_column(column) == *decoder
-                },
-            )
+                })
     }
 
     fn new(columns: &[Column]) -> Shape {
@@ -135,17 +137,22 @@ async fn collect<P: Protocol>(
     last_shape: &mut Option<Shape>,
 ) -> std::result::Result<QueryResult, Failure> {
     let columns = result.columns().unwrap_or_default();
-    if !columns.is_empty() && !last_shape.as_ref().is_some_and(|s| s.fits(&columns)) {
-        *last_shape = Some(Shape::new(&columns));
-    }
-    let mut values = Vec::new();
-    let mut decode_error = None;
-    if let (false, Some(shape)) = (columns.is_empty(), last_shape.as_ref()) {
+    let (rows, rows_affected) = if columns.is_empty() {
+        (Rows::default(), result.affected_rows())
+    } else {
+        let shape = match last_shape {
+            Some(shape) if shape.fits(&columns) => shape,
+            slot => slot.insert(Shape::new(&columns)),
+        };
+        let mut values = Vec::new();
+        let mut count = 0u64;
+        let mut decode_error = None;
         result
             .for_each(|mut row| {
                 if decode_error.is_some() {
                     return;
                 }
+                count += 1;
                 values.reserve(shape.decoders.len());
                 for (i, decoder) in shape.decoders.iter().enumerate() {
                     let raw = row.take(i).unwrap_or(mysql_async::Value::NULL);
@@ -162,20 +169,19 @@ async fn collect<P: Protocol>(
                 }
             })
             .await?;
-    }
-    let rows_affected = result.affected_rows();
+        if let Some(e) = decode_error {
+            result.drop_result().await?;
+            return Err(Failure::Decode(e));
+        }
+        // The OK packet after a result set counts nothing; the rows are the count (the rows
+        // `INSERT … RETURNING` inserted, or a `SELECT`'s rows, as PostgreSQL reports them).
+        (Rows::from_parts(Arc::clone(&shape.names), values), count)
+    };
     let last_insert_id = result
         .last_insert_id()
         .filter(|id| *id != 0)
         .and_then(|id| i64::try_from(id).ok());
     result.drop_result().await?;
-    if let Some(e) = decode_error {
-        return Err(Failure::Decode(e));
-    }
-    let rows = match last_shape {
-        Some(shape) if !columns.is_empty() => Rows::from_parts(Arc::clone(&shape.names), values),
-        _ => Rows::default(),
-    };
     Ok(QueryResult {
         rows,
         rows_affected,
@@ -212,7 +218,9 @@ impl Decoder {
             // MySQL's JSON type; MariaDB's JSON is a LONGTEXT and reads as text.
             MYSQL_TYPE_JSON => Decoder::Json,
             MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => Decoder::Date,
-            MYSQL_TYPE_DATETIME | MYSQL_TYPE_DATETIME2 | MYSQL_TYPE_TIMESTAMP
+            MYSQL_TYPE_DATETIME
+            | MYSQL_TYPE_DATETIME2
+            | MYSQL_TYPE_TIMESTAMP
             | MYSQL_TYPE_TIMESTAMP2 => Decoder::DateTime,
             MYSQL_TYPE_TIME | MYSQL_TYPE_TIME2 => Decoder::Time,
             MYSQL_TYPE_NULL => Decoder::Null,

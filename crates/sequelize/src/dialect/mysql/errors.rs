@@ -100,7 +100,7 @@ fn map_server_error(e: ServerError) -> Error {
             Error::UniqueConstraint {
                 fields: key.iter().cloned().collect(),
                 constraint: key,
-                source: source(message),
+                source: Box::new(source(message)),
             }
         }
         // ER_ROW_IS_REFERENCED_2, ER_NO_REFERENCED_ROW_2
@@ -109,7 +109,7 @@ fn map_server_error(e: ServerError) -> Error {
             Error::ForeignKeyConstraint {
                 fields,
                 constraint,
-                source: source(message),
+                source: Box::new(source(message)),
             }
         }
         // ER_BAD_NULL_ERROR (`Column 'x' cannot be null`), ER_NO_DEFAULT_FOR_FIELD
@@ -123,8 +123,8 @@ fn map_server_error(e: ServerError) -> Error {
         // ER_LOCK_WAIT_TIMEOUT; MySQL's and MariaDB's statement time limits
         // (`max_execution_time`, `max_statement_time`)
         1205 | 3024 | 1969 => Error::Timeout(source(message)),
-        // ER_ACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR
-        1045 | 1044 => Error::AccessDenied(message),
+        // ER_ACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR, ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+        1045 | 1044 | 1698 => Error::AccessDenied(message),
         // ER_BAD_DB_ERROR: the database does not exist
         1049 => Error::Connection(message),
         // ER_TRUNCATED_WRONG_VALUE, ER_WRONG_VALUE_FOR_TYPE,
@@ -194,7 +194,10 @@ mod tests {
 
     #[test]
     fn duplicate_entry_drops_the_value() {
-        let e = server(1062, "Duplicate entry 'secret@example.com' for key 'users.email'");
+        let e = server(
+            1062,
+            "Duplicate entry 'secret@example.com' for key 'users.email'",
+        );
         let Error::UniqueConstraint {
             fields,
             constraint,
@@ -208,8 +211,13 @@ mod tests {
         assert_eq!(source.message, "Duplicate entry for key 'users.email'");
         assert_eq!(source.code.as_deref(), Some("1062"));
         // MariaDB: no table prefix; a value that imitates the marker changes nothing.
-        let e = server(1062, "Duplicate entry 'x' for key 'y' for key 'users_email_name'");
-        assert!(matches!(e, Error::UniqueConstraint { ref fields, .. } if fields == &["users_email_name"]));
+        let e = server(
+            1062,
+            "Duplicate entry 'x' for key 'y' for key 'users_email_name'",
+        );
+        assert!(
+            matches!(e, Error::UniqueConstraint { ref fields, .. } if fields == &["users_email_name"])
+        );
         assert!(!e.to_string().contains("x'"));
     }
 
@@ -261,9 +269,21 @@ mod tests {
     #[test]
     fn other_codes() {
         assert!(matches!(server(1213, "Deadlock found"), Error::Deadlock(_)));
-        assert!(matches!(server(1205, "Lock wait timeout exceeded"), Error::Timeout(_)));
-        assert!(matches!(server(1045, "Access denied"), Error::AccessDenied(_)));
-        assert!(matches!(server(1049, "Unknown database 'x'"), Error::Connection(_)));
-        assert!(matches!(server(1064, "You have an error"), Error::Database(_)));
+        assert!(matches!(
+            server(1205, "Lock wait timeout exceeded"),
+            Error::Timeout(_)
+        ));
+        assert!(matches!(
+            server(1045, "Access denied"),
+            Error::AccessDenied(_)
+        ));
+        assert!(matches!(
+            server(1049, "Unknown database 'x'"),
+            Error::Connection(_)
+        ));
+        assert!(matches!(
+            server(1064, "You have an error"),
+            Error::Database(_)
+        ));
     }
 }

@@ -18,9 +18,9 @@ use std::borrow::Cow;
 
 use crate::connection::options::ConnectionConfig;
 use crate::connection::scanner::ScanRules;
-use crate::connection::transaction::{TransactionOptions, TransactionType};
+use crate::connection::transaction::TransactionOptions;
 use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::sql::{ColumnDef, Lock};
 
 /// How instants are written as text: UTC without an offset, since every connection sets
@@ -93,7 +93,7 @@ impl Dialect for MySql {
     }
 
     fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
-        types::push_column_type(self, column, out)
+        types::push_column_type(column, out)
     }
 
     fn auto_increment_keyword(&self) -> Option<&'static str> {
@@ -101,16 +101,8 @@ impl Dialect for MySql {
     }
 
     fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
-        if s.contains(['\\', '\0']) {
-            // A backslash means different things with and without NO_BACKSLASH_ESCAPES, and
-            // the mode is the server's (or the session's) to change; a hex literal means the
-            // same bytes in every mode, and the introducer makes it text rather than binary.
-            out.push_str("_utf8mb4 X'");
-            common::push_hex(s.as_bytes(), out);
-            out.push('\'');
-        } else {
-            common::push_quoted_doubling(s, out);
-        }
+        // The introducer makes a hex literal text rather than binary.
+        push_mode_proof_literal(s, "_utf8mb4 ", out);
         Ok(())
     }
 
@@ -147,15 +139,7 @@ impl Dialect for MySql {
     }
 
     fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>> {
-        if let Some(TransactionType::Immediate | TransactionType::Exclusive) =
-            options.transaction_type
-        {
-            return Err(Error::Config(format!(
-                "IMMEDIATE and EXCLUSIVE are SQLite transaction types; {} has none \
-                 (leave `transaction_type` unset, or use an isolation level)",
-                self.name()
-            )));
-        }
+        common::reject_sqlite_transaction_type(self.name(), options)?;
         Ok(match options.isolation_level {
             // Applies to the next transaction only, which is the one started right after.
             Some(level) => vec![
@@ -174,6 +158,11 @@ impl Dialect for MySql {
         " () VALUES ()"
     }
 
+    fn now_default(&self) -> &'static str {
+        // `DATE` is `DATETIME(6)` here, and MySQL 8 wants the default's precision to match.
+        "CURRENT_TIMESTAMP(6)"
+    }
+
     fn connect<'a>(
         &'a self,
         config: &'a ConnectionConfig,
@@ -185,10 +174,26 @@ impl Dialect for MySql {
     }
 }
 
+/// Appends `s` as a literal that reads the same with and without `NO_BACKSLASH_ESCAPES`: a
+/// backslash means different things in the two modes, and the mode is the server's (or the
+/// session's) to change, so a string holding a backslash (or a NUL) is written as a hex
+/// literal, which means the same bytes in every mode, preceded by `hex_prefix`.
+fn push_mode_proof_literal(s: &str, hex_prefix: &str, out: &mut String) {
+    if s.contains(['\\', '\0']) {
+        out.push_str(hex_prefix);
+        out.push_str("X'");
+        common::push_hex(s.as_bytes(), out);
+        out.push('\'');
+    } else {
+        common::push_quoted_doubling(s, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connection::transaction::IsolationLevel;
+    use crate::connection::transaction::{IsolationLevel, TransactionType};
+    use crate::error::Error;
 
     fn render(f: impl FnOnce(&MySql, &mut String)) -> String {
         let mut out = String::new();
@@ -221,23 +226,29 @@ mod tests {
             render(|d, o| d.push_string_literal("a\0", o).unwrap()),
             "_utf8mb4 X'6100'"
         );
-        assert_eq!(
-            render(|d, o| d.push_string_literal("é", o).unwrap()),
-            "'é'"
-        );
+        assert_eq!(render(|d, o| d.push_string_literal("é", o).unwrap()), "'é'");
     }
 
     #[test]
     fn other_literals() {
-        assert_eq!(render(|d, o| d.push_bytes_literal(&[0xde, 0xad], o)), "X'dead'");
+        assert_eq!(
+            render(|d, o| d.push_bytes_literal(&[0xde, 0xad], o)),
+            "X'dead'"
+        );
         assert_eq!(render(|d, o| d.push_bool_literal(false, o)), "0");
         assert_eq!(render(|d, o| d.push_placeholder(3, o)), "?");
-        assert_eq!(render(|d, o| d.push_lock(Lock::Share, o).unwrap()), " LOCK IN SHARE MODE");
+        assert_eq!(
+            render(|d, o| d.push_lock(Lock::Share, o).unwrap()),
+            " LOCK IN SHARE MODE"
+        );
     }
 
     #[test]
     fn limit_offset() {
-        assert_eq!(render(|d, o| d.push_limit_offset(Some(10), None, o)), " LIMIT 10");
+        assert_eq!(
+            render(|d, o| d.push_limit_offset(Some(10), None, o)),
+            " LIMIT 10"
+        );
         assert_eq!(
             render(|d, o| d.push_limit_offset(Some(10), Some(20), o)),
             " LIMIT 10 OFFSET 20"
@@ -262,7 +273,10 @@ mod tests {
         };
         assert_eq!(
             d.begin_statements(&read_committed).unwrap(),
-            ["SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "START TRANSACTION"]
+            [
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                "START TRANSACTION"
+            ]
         );
         let exclusive = TransactionOptions {
             transaction_type: Some(TransactionType::Exclusive),

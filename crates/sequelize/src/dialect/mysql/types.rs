@@ -1,15 +1,14 @@
 //! MySQL/MariaDB column types, as Sequelize v6 writes them for `mysql` and `mariadb`.
 
-use super::MySql;
+use super::push_mode_proof_literal;
 use crate::dialect::common::DEFAULT_STRING_LENGTH;
-use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::sql::ColumnDef;
 use crate::types::DataType;
 
 /// Appends the MySQL type of a column. Auto-increment is the `AUTO_INCREMENT` keyword after
 /// the type, so it does not change the type here.
-pub(super) fn push_column_type(dialect: &MySql, column: &ColumnDef, out: &mut String) -> Result<()> {
+pub(super) fn push_column_type(column: &ColumnDef, out: &mut String) -> Result<()> {
     use std::fmt::Write;
     match &column.data_type {
         DataType::String(n) => write!(out, "VARCHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
@@ -29,7 +28,9 @@ pub(super) fn push_column_type(dialect: &MySql, column: &ColumnDef, out: &mut St
                 if i > 0 {
                     out.push_str(", ");
                 }
-                dialect.push_string_literal(v, out)?;
+                // The value list takes hex strings (read in the column's character set) but
+                // no introducer.
+                push_mode_proof_literal(v, "", out);
             }
             out.push(')');
         }
@@ -58,15 +59,9 @@ pub(super) fn push_column_type(dialect: &MySql, column: &ColumnDef, out: &mut St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialect::mysql::Flavor;
-
     fn column_type(data_type: DataType) -> Result<String> {
         let mut out = String::new();
-        push_column_type(
-            &MySql::new(Flavor::MySql),
-            &ColumnDef::new("c", data_type),
-            &mut out,
-        )?;
+        push_column_type(&ColumnDef::new("c", data_type), &mut out)?;
         Ok(out)
     }
 
@@ -94,7 +89,7 @@ mod tests {
         let values = vec!["active".to_owned(), "it's".to_owned(), "a\\b".to_owned()];
         assert_eq!(
             column_type(DataType::Enum(values)).unwrap(),
-            "ENUM('active', 'it''s', _utf8mb4 X'615c62')"
+            "ENUM('active', 'it''s', X'615c62')"
         );
         assert!(column_type(DataType::Enum(Vec::new())).is_err());
     }

@@ -36,6 +36,8 @@ const REQUIRED_OPTIONS: &str = "-c standard_conforming_strings=on";
 /// The error type of `postgres-types` conversions.
 type BoxError = Box<dyn std::error::Error + Sync + Send>;
 
+/// One PostgreSQL connection: the client half (the socket is driven by a spawned task) and
+/// its prepared statements.
 pub(super) struct PgConnection {
     client: Client,
     /// Prepared statements by SQL text.
@@ -172,10 +174,10 @@ impl PgConnection {
                 params.len()
             )));
         }
-        let binds = params
-            .iter()
-            .enumerate()
-            .map(|(i, value)| Bind { value, index: i + 1 });
+        let binds = params.iter().enumerate().map(|(i, value)| Bind {
+            value,
+            index: i + 1,
+        });
         let stream = match self.client.query_raw(&prepared.statement, binds).await {
             Ok(stream) => stream,
             Err(e) => return Err(self.statement_failed(sql, e)),
@@ -508,6 +510,7 @@ impl DriverConnection for PgConnection {
     }
 
     fn ping(&mut self) -> BoxFuture<'_, Result<()>> {
+        // A Sync message: one round trip, no statement to parse.
         Box::pin(async move { self.client.check_connection().await.map_err(map_error) })
     }
 

@@ -36,7 +36,7 @@ fn chain_message(e: &tokio_postgres::Error) -> String {
 }
 
 /// The first cause of type `T` in the error's chain.
-fn find_cause<'e, T: std::error::Error + 'static>(e: &'e tokio_postgres::Error) -> Option<&'e T> {
+fn find_cause<T: std::error::Error + 'static>(e: &tokio_postgres::Error) -> Option<&T> {
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
         if let Some(found) = cause.downcast_ref::<T>() {
@@ -114,13 +114,13 @@ fn map_db_error(db: &tokio_postgres::error::DbError) -> Error {
         "23505" => Error::UniqueConstraint {
             fields: db.detail().map(key_columns).unwrap_or_default(),
             constraint: db.constraint().map(str::to_owned),
-            source,
+            source: Box::new(source),
         },
         // foreign_key_violation
         "23503" => Error::ForeignKeyConstraint {
             fields: Vec::new(),
             constraint: db.constraint().map(str::to_owned),
-            source,
+            source: Box::new(source),
         },
         // not_null_violation
         "23502" => Error::NotNullConstraint {

@@ -5,8 +5,8 @@
 //! cached, and its parameters are encoded in binary according to the types PostgreSQL inferred
 //! for them, so `WHERE id = $1` takes an integer and `WHERE created_at > $1` a timestamp without
 //! casts in the SQL. The connection forces `standard_conforming_strings = on`, which is what
-//! makes the doubled-quote string literals below (and [`ScanRules::POSTGRES`]) correct whatever
-//! the server's configuration says.
+//! [`ScanRules::POSTGRES`] assumes of the developer's SQL; the literals written here read the
+//! same even if a session turns it off again.
 
 mod driver;
 mod errors;
@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use crate::connection::options::ConnectionConfig;
 use crate::connection::scanner::ScanRules;
-use crate::connection::transaction::{TransactionOptions, TransactionType};
+use crate::connection::transaction::TransactionOptions;
 use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
 use crate::error::{Error, Result};
 use crate::sql::{ColumnDef, Lock};
@@ -87,13 +87,28 @@ impl Dialect for Postgres {
                 "PostgreSQL text cannot contain a NUL character".into(),
             ));
         }
-        common::push_quoted_doubling(s, out);
+        if s.contains('\\') {
+            // `'…'` reads a backslash as an escape when a session turns
+            // standard_conforming_strings off; an escape string reads the same in every mode.
+            out.reserve(s.len() + 4);
+            out.push_str("E'");
+            for c in s.chars() {
+                if c == '\'' || c == '\\' {
+                    out.push(c);
+                }
+                out.push(c);
+            }
+            out.push('\'');
+        } else {
+            common::push_quoted_doubling(s, out);
+        }
         Ok(())
     }
 
     fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
-        // With standard_conforming_strings on, `'\x…'` is bytea's hex input format verbatim.
-        out.push_str("'\\x");
+        // bytea's hex input format (`\x…`), as an escape string so that it reads the same
+        // whatever standard_conforming_strings says.
+        out.push_str("E'\\\\x");
         common::push_hex(bytes, out);
         out.push_str("'::bytea");
     }
@@ -121,7 +136,7 @@ impl Dialect for Postgres {
     }
 
     fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>> {
-        check_transaction_type(self.name(), options)?;
+        common::reject_sqlite_transaction_type("postgres", options)?;
         Ok(vec![match options.isolation_level {
             Some(level) => Cow::Owned(format!("BEGIN ISOLATION LEVEL {}", level.sql())),
             None => Cow::Borrowed("BEGIN"),
@@ -143,24 +158,10 @@ impl Dialect for Postgres {
     }
 }
 
-/// Rejects SQLite's transaction types, which PostgreSQL does not have. `Deferred` is accepted:
-/// it is what every transaction here does anyway.
-fn check_transaction_type(dialect: &str, options: &TransactionOptions) -> Result<()> {
-    match options.transaction_type {
-        Some(TransactionType::Immediate | TransactionType::Exclusive) => Err(Error::Config(
-            format!(
-                "IMMEDIATE and EXCLUSIVE are SQLite transaction types; {dialect} has none \
-                 (leave `transaction_type` unset, or use an isolation level)"
-            ),
-        )),
-        Some(TransactionType::Deferred) | None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connection::transaction::IsolationLevel;
+    use crate::connection::transaction::{IsolationLevel, TransactionType};
 
     fn render(f: impl FnOnce(&Postgres, &mut String)) -> String {
         let mut out = String::new();
@@ -171,15 +172,20 @@ mod tests {
     #[test]
     fn literals() {
         assert_eq!(
-            render(|d, o| d.push_string_literal("O'Re\\illy", o).unwrap()),
-            "'O''Re\\illy'"
+            render(|d, o| d.push_string_literal("O'Reilly", o).unwrap()),
+            "'O''Reilly'"
+        );
+        // Backslash and quote: the escape-string form reads the same in every mode.
+        assert_eq!(
+            render(|d, o| d.push_string_literal("it\\'s", o).unwrap()),
+            "E'it\\\\''s'"
         );
         assert!(Postgres::new()
             .push_string_literal("a\0b", &mut String::new())
             .is_err());
         assert_eq!(
             render(|d, o| d.push_bytes_literal(&[0, 0xab, 0x10], o)),
-            "'\\x00ab10'::bytea"
+            "E'\\\\x00ab10'::bytea"
         );
         assert_eq!(render(|d, o| d.push_bool_literal(true, o)), "TRUE");
         assert_eq!(render(|d, o| d.push_placeholder(12, o)), "$12");
@@ -187,19 +193,28 @@ mod tests {
 
     #[test]
     fn limit_offset() {
-        assert_eq!(render(|d, o| d.push_limit_offset(Some(10), None, o)), " LIMIT 10");
+        assert_eq!(
+            render(|d, o| d.push_limit_offset(Some(10), None, o)),
+            " LIMIT 10"
+        );
         assert_eq!(
             render(|d, o| d.push_limit_offset(Some(10), Some(20), o)),
             " LIMIT 10 OFFSET 20"
         );
-        assert_eq!(render(|d, o| d.push_limit_offset(None, Some(5), o)), " OFFSET 5");
+        assert_eq!(
+            render(|d, o| d.push_limit_offset(None, Some(5), o)),
+            " OFFSET 5"
+        );
         assert_eq!(render(|d, o| d.push_limit_offset(None, None, o)), "");
     }
 
     #[test]
     fn begin() {
         let d = Postgres::new();
-        assert_eq!(d.begin_statements(&TransactionOptions::default()).unwrap(), ["BEGIN"]);
+        assert_eq!(
+            d.begin_statements(&TransactionOptions::default()).unwrap(),
+            ["BEGIN"]
+        );
         let serializable = TransactionOptions {
             isolation_level: Some(IsolationLevel::Serializable),
             ..Default::default()

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::config::DbConfig;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{OpenFlags, ToSql};
 
 use super::errors::map_error;
@@ -53,7 +53,10 @@ impl SqliteConnection {
         // SQLite reads a double-quoted name that matches no column as a string literal, so a
         // misspelled identifier would silently compare against text. Every identifier this
         // crate renders is double-quoted: turn the quirk off, as SQLite's docs advise.
-        for quirk in [DbConfig::SQLITE_DBCONFIG_DQS_DML, DbConfig::SQLITE_DBCONFIG_DQS_DDL] {
+        for quirk in [
+            DbConfig::SQLITE_DBCONFIG_DQS_DML,
+            DbConfig::SQLITE_DBCONFIG_DQS_DDL,
+        ] {
             conn.set_db_config(quirk, false).map_err(map_error)?;
         }
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -93,11 +96,7 @@ impl SqliteConnection {
         let columns = match &self.last_columns {
             Some((last_sql, columns)) if last_sql == sql => Arc::clone(columns),
             _ => {
-                let names: Arc<[String]> = stmt
-                    .column_names()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect();
+                let names: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();
                 self.last_columns = Some((sql.to_owned(), Arc::clone(&names)));
                 names
             }
@@ -150,12 +149,10 @@ impl ToSql for Bind<'_> {
             Value::Decimal(d) => ToSqlOutput::Owned(Owned::Text(d.to_string())),
             Value::Uuid(u) => ToSqlOutput::Owned(Owned::Text(u.to_string())),
             Value::Date(d) => ToSqlOutput::Owned(Owned::Text(d.format("%Y-%m-%d").to_string())),
-            Value::Time(t) => {
-                ToSqlOutput::Owned(Owned::Text(t.format("%H:%M:%S%.f").to_string()))
+            Value::Time(t) => ToSqlOutput::Owned(Owned::Text(t.format("%H:%M:%S%.f").to_string())),
+            Value::DateTime(n) => {
+                ToSqlOutput::Owned(Owned::Text(n.format("%Y-%m-%d %H:%M:%S%.3f").to_string()))
             }
-            Value::DateTime(n) => ToSqlOutput::Owned(Owned::Text(
-                n.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-            )),
             Value::Timestamp(t) => {
                 ToSqlOutput::Owned(Owned::Text(t.format(TIMESTAMP_FORMAT).to_string()))
             }

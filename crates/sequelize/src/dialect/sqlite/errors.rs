@@ -31,13 +31,13 @@ pub(super) fn map_error(e: rusqlite::Error) -> Error {
                     Error::UniqueConstraint {
                         fields: constraint_columns(&message),
                         constraint: None,
-                        source,
+                        source: Box::new(source),
                     }
                 }
                 ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Error::ForeignKeyConstraint {
                     fields: Vec::new(),
                     constraint: None,
-                    source,
+                    source: Box::new(source),
                 },
                 ffi::SQLITE_CONSTRAINT_NOTNULL => Error::NotNullConstraint {
                     field: constraint_columns(&message).into_iter().next(),
