@@ -49,8 +49,9 @@ pub enum Value {
     DateTime(NaiveDateTime),
     /// An instant (`DATE` in Sequelize: `TIMESTAMP WITH TIME ZONE` on PostgreSQL).
     Timestamp(DateTime<Utc>),
-    /// A JSON document.
-    Json(serde_json::Value),
+    /// A JSON document (boxed: it is large, and keeping it out of line keeps every other
+    /// value, and so every row buffer, small).
+    Json(Box<serde_json::Value>),
 }
 
 impl Value {
@@ -102,7 +103,13 @@ value_from! {
     f32 => Float as f64, f64 => Float,
     Decimal => Decimal, String => Text, Vec<u8> => Bytes, Uuid => Uuid,
     NaiveDate => Date, NaiveTime => Time, NaiveDateTime => DateTime,
-    DateTime<Utc> => Timestamp, serde_json::Value => Json,
+    DateTime<Utc> => Timestamp,
+}
+
+impl From<serde_json::Value> for Value {
+    fn from(v: serde_json::Value) -> Self {
+        Value::Json(Box::new(v))
+    }
 }
 
 impl From<&str> for Value {
@@ -260,8 +267,10 @@ impl FromValue for String {
             Value::Bytes(b) => {
                 String::from_utf8(b).map_err(|_| Error::Decode("bytes are not UTF-8".into()))
             }
-            Value::Json(serde_json::Value::String(s)) => Ok(s),
-            Value::Json(j) => Ok(j.to_string()),
+            Value::Json(j) => match *j {
+                serde_json::Value::String(s) => Ok(s),
+                other => Ok(other.to_string()),
+            },
             Value::Uuid(u) => Ok(u.to_string()),
             Value::Decimal(d) => Ok(d.to_string()),
             v => mismatch(&v, "String"),
@@ -301,7 +310,7 @@ impl FromValue for Uuid {
 impl FromValue for serde_json::Value {
     fn from_value(value: Value) -> Result<Self> {
         match value {
-            Value::Json(j) => Ok(j),
+            Value::Json(j) => Ok(*j),
             // SQLite and MariaDB store JSON as text.
             Value::Text(ref s) => {
                 serde_json::from_str(s).map_err(|e| Error::Decode(format!("text is not JSON: {e}")))

@@ -220,6 +220,37 @@ async fn r2_placeholders_next_to_punctuation() {
 }
 
 #[tokio::test]
+async fn r3_r4_dollar_signs() {
+    for_each_dialect("r3", |db| async move {
+        // `$id` right after an identifier character is part of the word, not a parameter.
+        if db.dialect().name() != "sqlite" {
+            let row = db
+                .query("SELECT 5 AS x$id, $1 AS b")
+                .bind(Bind::positional().push(6))
+                .plain()
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.get::<i64>("x$id").unwrap(), 5);
+            assert_eq!(row.get::<i64>("b").unwrap(), 6);
+        }
+        if db.dialect().name() == "postgres" {
+            // Dollar-quoted strings are left alone.
+            let row = one(
+                &db,
+                "SELECT $$ :id $$ AS a, $tag$ :id $tag$ AS b, :id AS c".into(),
+                Replacements::named().set("id", 3),
+            )
+            .await;
+            assert_eq!(row.get::<String>("a").unwrap(), " :id ");
+            assert_eq!(row.get::<String>("b").unwrap(), " :id ");
+            assert_eq!(row.get::<i64>("c").unwrap(), 3);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn r5_backslashes_follow_the_dialect() {
     for_each_dialect("r5", |db| async move {
         let sql = "SELECT '\\' :id' AS a, :id AS b";

@@ -101,7 +101,7 @@ impl ValueDeserializer {
     /// JSON documents stored as text (SQLite, MariaDB) parsed for structured targets.
     fn into_json(self) -> Result<serde_json::Value, DeError> {
         match self.0 {
-            Value::Json(j) => Ok(j),
+            Value::Json(j) => Ok(*j),
             Value::Text(s) => serde_json::from_str(&s).map_err(|e| DeError(e.to_string())),
             Value::Bytes(b) => serde_json::from_slice(&b).map_err(|e| DeError(e.to_string())),
             other => Err(DeError(format!(
@@ -131,7 +131,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
                 visitor.visit_string(n.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
             }
             Value::Timestamp(t) => visitor.visit_string(t.to_rfc3339()),
-            Value::Json(j) => j
+            Value::Json(j) => (*j)
                 .deserialize_any(visitor)
                 .map_err(|e| DeError(e.to_string())),
         }
@@ -273,7 +273,7 @@ mod tests {
             Value::Int(3),
             "banned".into(),
             Value::Text(r#"{"theme":"dark"}"#.into()),
-            Value::Json(serde_json::json!(["x", "y"])),
+            serde_json::json!(["x", "y"]).into(),
             Value::Text("2024-01-02 03:04:05.000 +00:00".into()),
             Value::Decimal("12.50".parse().unwrap()),
         ];

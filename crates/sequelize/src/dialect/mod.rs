@@ -98,8 +98,11 @@ pub trait Dialect: Send + Sync + Debug + 'static {
     /// Appends a boolean literal.
     fn push_bool_literal(&self, b: bool, out: &mut String);
 
-    /// Appends ` LIMIT … OFFSET …` (either may be absent).
-    fn push_limit_offset(&self, limit: Option<u64>, offset: Option<u64>, out: &mut String);
+    /// The `LIMIT` that means "no limit", for databases that accept an `OFFSET` only after
+    /// a `LIMIT` (`None` where `OFFSET` may stand alone).
+    fn unlimited(&self) -> Option<&'static str> {
+        None
+    }
 
     /// Appends the row-lock clause, or fails when the database has no row locks.
     fn push_lock(&self, lock: Lock, out: &mut String) -> Result<()>;
@@ -207,6 +210,22 @@ pub(crate) mod common {
 
     /// The string types' lengths: Sequelize's `STRING` is `VARCHAR(255)` by default.
     pub(crate) const DEFAULT_STRING_LENGTH: u32 = 255;
+
+    /// Maps a failed connection attempt: `refused` is the I/O error's message when nothing
+    /// listened at `target`; otherwise the driver's own mapping, where a plain database error
+    /// means the connection could not be made (no such database, bad handshake).
+    pub(crate) fn connect_error(refused: Option<String>, target: &str, mapped: Error) -> Error {
+        if let Some(message) = refused {
+            return Error::ConnectionRefused {
+                target: target.to_owned(),
+                message,
+            };
+        }
+        match mapped {
+            Error::Database(db) => Error::Connection(db.to_string()),
+            other => other,
+        }
+    }
 
     /// Refuses SQLite's transaction types on a dialect that has none.
     pub(crate) fn reject_sqlite_transaction_type(

@@ -244,7 +244,7 @@ fn json_value(json: &Json, at: &At<'_>) -> Result<Value> {
             _ => return Err(at.error(format!("number {n} does not fit in 64 bits"))),
         },
         Json::String(s) => Value::Text(s.clone()),
-        other => Value::Json(other.clone()),
+        other => Value::Json(Box::new(other.clone())),
     })
 }
 

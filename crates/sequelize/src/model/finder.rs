@@ -113,11 +113,11 @@ impl<M: Model> FindAll<M> {
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
         let statement = self.statement()?;
         let mut result = run(exec, &statement).await?;
-        result
-            .rows
-            .iter_mut()
-            .map(|values| M::from_values(values).map(Instance::loaded))
-            .collect()
+        let mut instances = Vec::with_capacity(result.rows.len());
+        for values in result.rows.iter_mut() {
+            instances.push(Instance::loaded(M::from_values(values)?));
+        }
+        Ok(instances)
     }
 }
 

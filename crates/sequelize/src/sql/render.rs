@@ -260,12 +260,26 @@ impl Renderer<'_> {
             self.expr(filter)?;
         }
         self.order(&s.order)?;
-        self.dialect
-            .push_limit_offset(s.limit, s.offset, &mut self.sql);
+        self.limit_offset(s.limit, s.offset);
         if let Some(lock) = s.lock {
             self.dialect.push_lock(lock, &mut self.sql)?;
         }
         Ok(())
+    }
+
+    fn limit_offset(&mut self, limit: Option<u64>, offset: Option<u64>) {
+        use std::fmt::Write;
+        match (limit, self.dialect.unlimited()) {
+            (Some(l), _) => write!(self.sql, " LIMIT {l}").expect("writing to a String"),
+            (None, Some(none)) if offset.is_some() => {
+                self.sql.push_str(" LIMIT ");
+                self.sql.push_str(none);
+            }
+            _ => {}
+        }
+        if let Some(o) = offset {
+            write!(self.sql, " OFFSET {o}").expect("writing to a String");
+        }
     }
 
     fn insert(&mut self, i: &Insert) -> Result<()> {

@@ -283,9 +283,9 @@ fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Va
             Value::Text(String::from_utf8(b).map_err(|_| "the text is not UTF-8")?)
         }
         (Decoder::Bytes, My::Bytes(b)) => Value::Bytes(b),
-        (Decoder::Json, My::Bytes(b)) => {
-            Value::Json(serde_json::from_slice(&b).map_err(|_| "the server's JSON is not JSON")?)
-        }
+        (Decoder::Json, My::Bytes(b)) => Value::Json(Box::new(
+            serde_json::from_slice(&b).map_err(|_| "the server's JSON is not JSON")?,
+        )),
         (Decoder::Date, My::Date(y, m, d, ..)) => date(y, m, d)?.map_or(Value::Null, Value::Date),
         (Decoder::Date, My::Bytes(b)) if b == b"0000-00-00" => Value::Null,
         (Decoder::Date, My::Bytes(b)) => Value::Date(parse(&b)?),

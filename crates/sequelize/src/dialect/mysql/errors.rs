@@ -7,6 +7,7 @@
 
 use mysql_async::{DriverError, IoError, ServerError};
 
+use crate::dialect::common;
 use crate::error::{DatabaseError, Error};
 
 /// The text between the first pair of single quotes: `Column 'email' cannot be null` → `email`.
@@ -166,18 +167,15 @@ pub(super) fn map_error(e: mysql_async::Error) -> Error {
 /// Maps an error from opening a connection to `target` (`host:port`): nothing listening there,
 /// bad credentials, no such database, or any other reason the connection failed.
 pub(super) fn map_connect_error(e: mysql_async::Error, target: &str) -> Error {
-    if let mysql_async::Error::Io(IoError::Io(io)) = &e {
-        if io.kind() == std::io::ErrorKind::ConnectionRefused {
-            return Error::ConnectionRefused {
-                target: target.to_owned(),
-                message: io.to_string(),
-            };
+    let refused = match &e {
+        mysql_async::Error::Io(IoError::Io(io))
+            if io.kind() == std::io::ErrorKind::ConnectionRefused =>
+        {
+            Some(io.to_string())
         }
-    }
-    match map_error(e) {
-        Error::Database(db) => Error::Connection(db.to_string()),
-        other => other,
-    }
+        _ => None,
+    };
+    common::connect_error(refused, target, map_error(e))
 }
 
 #[cfg(test)]

@@ -27,9 +27,9 @@ use crate::sql::{ColumnDef, Lock};
 /// `time_zone = '+00:00'` and `DATETIME` has no zone.
 const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f";
 
-/// The largest row count MySQL takes in `LIMIT`, which stands for "no limit" before an
-/// `OFFSET` (MySQL has no `OFFSET` without `LIMIT`).
-const NO_LIMIT: u64 = u64::MAX;
+/// The largest row count MySQL takes in `LIMIT` (`u64::MAX`), which stands for "no limit"
+/// before an `OFFSET` (MySQL has no `OFFSET` without `LIMIT`).
+const NO_LIMIT: &str = "18446744073709551615";
 
 /// Which server the dialect talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,17 +116,9 @@ impl Dialect for MySql {
         out.push(if b { '1' } else { '0' });
     }
 
-    fn push_limit_offset(&self, limit: Option<u64>, offset: Option<u64>, out: &mut String) {
-        use std::fmt::Write;
-        match (limit, offset) {
-            (Some(l), _) => write!(out, " LIMIT {l}"),
-            (None, Some(_)) => write!(out, " LIMIT {NO_LIMIT}"),
-            (None, None) => Ok(()),
-        }
-        .expect("writing to a String");
-        if let Some(o) = offset {
-            write!(out, " OFFSET {o}").expect("writing to a String");
-        }
+    fn unlimited(&self) -> Option<&'static str> {
+        // A LIMIT must come before an OFFSET here.
+        Some(NO_LIMIT)
     }
 
     fn push_lock(&self, lock: Lock, out: &mut String) -> Result<()> {
@@ -241,23 +233,6 @@ mod tests {
             render(|d, o| d.push_lock(Lock::Share, o).unwrap()),
             " LOCK IN SHARE MODE"
         );
-    }
-
-    #[test]
-    fn limit_offset() {
-        assert_eq!(
-            render(|d, o| d.push_limit_offset(Some(10), None, o)),
-            " LIMIT 10"
-        );
-        assert_eq!(
-            render(|d, o| d.push_limit_offset(Some(10), Some(20), o)),
-            " LIMIT 10 OFFSET 20"
-        );
-        assert_eq!(
-            render(|d, o| d.push_limit_offset(None, Some(5), o)),
-            " LIMIT 18446744073709551615 OFFSET 5"
-        );
-        assert_eq!(render(|d, o| d.push_limit_offset(None, None, o)), "");
     }
 
     #[test]

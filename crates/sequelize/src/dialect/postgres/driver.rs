@@ -314,7 +314,7 @@ fn decode_raw(decoder: Decoder, ty: &Type, raw: &[u8]) -> Result<Value, BoxError
         Decoder::Time => Value::Time(NaiveTime::from_sql(ty, raw)?),
         Decoder::Timestamp => Value::DateTime(NaiveDateTime::from_sql(ty, raw)?),
         Decoder::Timestamptz => Value::Timestamp(DateTime::<Utc>::from_sql(ty, raw)?),
-        Decoder::Json => Value::Json(serde_json::Value::from_sql(ty, raw)?),
+        Decoder::Json => Value::Json(Box::new(serde_json::Value::from_sql(ty, raw)?)),
         Decoder::Unsupported => return Err("unsupported type".into()),
     })
 }

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::dialect::common;
 use crate::error::{DatabaseError, Error};
 
 /// Why a [`Value`](crate::value::Value) could not be encoded for a parameter. Names the value's
@@ -156,18 +157,10 @@ pub(super) fn map_error(e: tokio_postgres::Error) -> Error {
 /// Maps an error from opening a connection to `target` (`host:port`): nothing listening there,
 /// bad credentials, no such database, or any other reason the connection failed.
 pub(super) fn map_connect_error(e: tokio_postgres::Error, target: &str) -> Error {
-    if let Some(io) = find_cause::<std::io::Error>(&e) {
-        if io.kind() == std::io::ErrorKind::ConnectionRefused {
-            return Error::ConnectionRefused {
-                target: target.to_owned(),
-                message: io.to_string(),
-            };
-        }
-    }
-    match map_error(e) {
-        Error::Database(db) => Error::Connection(db.to_string()),
-        other => other,
-    }
+    let refused = find_cause::<std::io::Error>(&e)
+        .filter(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        .map(ToString::to_string);
+    common::connect_error(refused, target, map_error(e))
 }
 
 #[cfg(test)]

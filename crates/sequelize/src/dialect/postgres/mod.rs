@@ -117,16 +117,6 @@ impl Dialect for Postgres {
         out.push_str(if b { "TRUE" } else { "FALSE" });
     }
 
-    fn push_limit_offset(&self, limit: Option<u64>, offset: Option<u64>, out: &mut String) {
-        use std::fmt::Write;
-        if let Some(l) = limit {
-            write!(out, " LIMIT {l}").expect("writing to a String");
-        }
-        if let Some(o) = offset {
-            write!(out, " OFFSET {o}").expect("writing to a String");
-        }
-    }
-
     fn push_lock(&self, lock: Lock, out: &mut String) -> Result<()> {
         out.push_str(match lock {
             Lock::Update => " FOR UPDATE",
@@ -189,23 +179,6 @@ mod tests {
         );
         assert_eq!(render(|d, o| d.push_bool_literal(true, o)), "TRUE");
         assert_eq!(render(|d, o| d.push_placeholder(12, o)), "$12");
-    }
-
-    #[test]
-    fn limit_offset() {
-        assert_eq!(
-            render(|d, o| d.push_limit_offset(Some(10), None, o)),
-            " LIMIT 10"
-        );
-        assert_eq!(
-            render(|d, o| d.push_limit_offset(Some(10), Some(20), o)),
-            " LIMIT 10 OFFSET 20"
-        );
-        assert_eq!(
-            render(|d, o| d.push_limit_offset(None, Some(5), o)),
-            " OFFSET 5"
-        );
-        assert_eq!(render(|d, o| d.push_limit_offset(None, None, o)), "");
     }
 
     #[test]

@@ -97,18 +97,9 @@ impl Dialect for Sqlite {
         out.push(if b { '1' } else { '0' });
     }
 
-    fn push_limit_offset(&self, limit: Option<u64>, offset: Option<u64>, out: &mut String) {
-        use std::fmt::Write;
-        match (limit, offset) {
-            (Some(l), _) => write!(out, " LIMIT {l}"),
-            // SQLite needs a LIMIT before an OFFSET; -1 means none.
-            (None, Some(_)) => write!(out, " LIMIT -1"),
-            (None, None) => Ok(()),
-        }
-        .expect("writing to a String");
-        if let Some(o) = offset {
-            write!(out, " OFFSET {o}").expect("writing to a String");
-        }
+    fn unlimited(&self) -> Option<&'static str> {
+        // A LIMIT must come before an OFFSET here.
+        Some("-1")
     }
 
     fn push_lock(&self, _lock: Lock, _out: &mut String) -> Result<()> {
