@@ -1,0 +1,102 @@
+//! The Sequelize handle on every dialect: options, logging and benchmark, authenticate,
+//! close, and file-backed SQLite.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{dialects, isolated_options};
+use sequelize::prelude::*;
+use sequelize::{Error, Logging};
+
+#[tokio::test]
+async fn logging_shows_sql_and_timings_but_never_values() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        let logged: Arc<Mutex<Vec<(String, Option<Duration>)>>> = Arc::default();
+        let sink = logged.clone();
+        let mut options = isolated_options(dialect, "logging", false).await;
+        options.logging =
+            Logging::custom(move |sql, took| sink.lock().unwrap().push((sql.to_owned(), took)));
+        options.benchmark = true;
+        let db = Sequelize::connect_with(options).await.unwrap();
+        db.query("SELECT $1 AS secret")
+            .bind(Bind::positional().push("top-secret-value"))
+            .exec()
+            .await
+            .unwrap();
+        let logged = logged.lock().unwrap();
+        let (sql, took) = logged.last().expect("the statement was logged");
+        assert!(sql.starts_with("SELECT "), "{sql}");
+        assert!(!sql.contains("top-secret-value"));
+        assert!(took.is_some(), "benchmark passes the elapsed time");
+        assert!(
+            logged.iter().any(|(s, _)| s == "SELECT 1+1 AS result"),
+            "authenticate"
+        );
+        db.close().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn close_ends_the_instance() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        let options = isolated_options(dialect, "close", false).await;
+        let db = Sequelize::new(options).unwrap();
+        assert!(!db.is_closed());
+        db.authenticate().await.unwrap();
+        db.close().await.unwrap();
+        assert!(db.is_closed());
+        let err = db.authenticate().await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Connection(m) if m.contains("closed")),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn options_mirror_sequelize_names() {
+    let path =
+        std::env::temp_dir().join(format!("sequelize-options-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let db = Sequelize::connect_with(Options {
+        dialect: Some("sqlite".into()),
+        storage: Some(path.display().to_string()),
+        pool: PoolOptions {
+            max: 2,
+            min: 1,
+            idle: Duration::from_secs(1),
+            acquire: Duration::from_secs(2),
+            evict: Duration::from_millis(500),
+        },
+        logging: Logging::Off,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    db.query("CREATE TABLE t (x INTEGER)").exec().await.unwrap();
+    db.close().await.unwrap();
+    assert!(path.exists(), "storage names the SQLite file");
+
+    let reopened = Sequelize::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    reopened.query("SELECT x FROM t").exec().await.unwrap();
+    reopened.close().await.unwrap();
+
+    let bad_pool = Sequelize::new(Options {
+        dialect: Some("sqlite".into()),
+        pool: PoolOptions {
+            min: 3,
+            max: 2,
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    assert!(matches!(bad_pool, Err(Error::Config(m)) if m.contains("pool.min")));
+    let no_dialect = Sequelize::new(Options::default());
+    assert!(matches!(no_dialect, Err(Error::Config(m)) if m.contains("dialect")));
+}
