@@ -10,11 +10,14 @@ use common::{dialects, isolated_options};
 use sequelize::prelude::*;
 use sequelize::{Error, Logging};
 
+/// One logged statement and its elapsed time.
+type Logged = (String, Option<Duration>);
+
 #[tokio::test]
 async fn logging_shows_sql_and_timings_but_never_values() {
     for dialect in dialects() {
         println!("--- dialect: {dialect}");
-        let logged: Arc<Mutex<Vec<(String, Option<Duration>)>>> = Arc::default();
+        let logged: Arc<Mutex<Vec<Logged>>> = Arc::default();
         let sink = logged.clone();
         let mut options = isolated_options(dialect, "logging", false).await;
         options.logging =
