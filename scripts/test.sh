@@ -68,4 +68,15 @@ if { wants mariadb || wants mysql; } && [ -z "${SEQUELIZE_TEST_MYSQL_URL:-}" ]; 
 fi
 
 say "cargo test --workspace --all-features ${*:-}"
-cargo test --workspace --all-features "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --all-features "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# cargo prints one "test result" line per test binary; the last one is often a crate with no
+# doc tests. Close with the totals over every binary.
+total() { grep -E '^test result:' "$log" | grep -oE "[0-9]+ $1" | awk '{s += $1} END {print s + 0}'; }
+echo
+echo "tests: $(total passed) passed, $(total failed) failed"
+exit "$status"

@@ -14,6 +14,14 @@ use crate::error::Result;
 /// run-time string wrapped in [`AssertSqlSafe`]. A `String` built from user input therefore
 /// cannot reach `query()` without a greppable marker (the lesson of Prisma's
 /// `$queryRawUnsafe`).
+///
+/// ```compile_fail
+/// # async fn demo(db: &sequelize::Sequelize, name: String) {
+/// use sequelize::Executor;
+/// // A String built at run time does not compile without AssertSqlSafe:
+/// db.query(format!("SELECT * FROM users WHERE name = '{name}'"));
+/// # }
+/// ```
 pub trait SqlSafeStr {
     /// The text.
     fn into_sql(self) -> Cow<'static, str>;
@@ -42,6 +50,18 @@ impl<T: Into<String>> SqlSafeStr for AssertSqlSafe<T> {
 }
 
 /// What a raw query returns, by [`QueryType`] (Sequelize's `QueryTypes`).
+///
+/// ```
+/// # async fn demo() -> sequelize::Result<()> {
+/// use sequelize::{Executor, QueryOutput, QueryType, Sequelize};
+/// let db = Sequelize::connect("sqlite::memory:").await?;
+/// db.query("CREATE TABLE t (x INTEGER)").exec().await?;
+/// db.query("INSERT INTO t VALUES (1), (2)").exec().await?;
+/// let out = db.query("UPDATE t SET x = x + 1").query_type(QueryType::Update).exec().await?;
+/// assert_eq!(out, QueryOutput::Affected(2));
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueryType {
     /// The rows only.
@@ -56,7 +76,8 @@ pub enum QueryType {
     Raw,
 }
 
-/// The result of [`RawQuery::exec`], shaped by the query type.
+/// The result of [`RawQuery::exec`], shaped by the query type (see [`QueryType`] for an
+/// example).
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueryOutput {
     /// `QueryType::Select`: the rows.

@@ -29,6 +29,10 @@ use crate::value::Value;
 ///
 /// SQLite runs every transaction serializably; asking it for a weaker level still gives
 /// serializable behaviour, which provides every weaker guarantee.
+///
+/// ```
+/// assert_eq!(sequelize::IsolationLevel::RepeatableRead.sql(), "REPEATABLE READ");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IsolationLevel {
     /// `READ UNCOMMITTED`
@@ -54,6 +58,16 @@ impl IsolationLevel {
 }
 
 /// SQLite's transaction types (Sequelize's `Transaction.TYPES`, `transactionType`).
+///
+/// ```
+/// # async fn demo() -> sequelize::Result<()> {
+/// use sequelize::{Sequelize, TransactionOptions, TransactionType};
+/// let db = Sequelize::connect("sqlite::memory:").await?;
+/// let tx = db.begin_with(TransactionOptions { transaction_type: Some(TransactionType::Immediate), ..Default::default() }).await?;
+/// tx.commit().await?;
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TransactionType {
     /// Locks are taken when first needed (SQLite's default).

@@ -29,7 +29,33 @@ use crate::value::FromValue;
 /// sequelize-cli's default storage table.
 pub const DEFAULT_STORAGE_TABLE: &str = "SequelizeMeta";
 
-/// One migration: a name (its file name) and its `up` and `down` steps.
+/// One migration: a name (its file name) and its `up` and `down` steps. JSON files
+/// implement it; a Rust migration implements it by hand.
+///
+/// ```
+/// use sequelize::dialect::BoxFuture;
+/// use sequelize::migrate::{Migration, Migrator};
+/// use sequelize::query_interface::QueryInterface;
+/// use sequelize::{sql::ColumnDef, DataType};
+///
+/// struct CreateTags;
+/// impl Migration for CreateTags {
+///     fn name(&self) -> &str { "20240101000000-create-tags" }
+///     fn up<'a>(&'a self, qi: QueryInterface<'a>) -> BoxFuture<'a, sequelize::Result<()>> {
+///         Box::pin(async move {
+///             qi.create_table("tags", vec![ColumnDef::new("id", DataType::Integer).primary_key()]).await
+///         })
+///     }
+///     fn down<'a>(&'a self, qi: QueryInterface<'a>) -> BoxFuture<'a, sequelize::Result<()>> {
+///         Box::pin(async move { qi.drop_table("tags").await })
+///     }
+/// }
+/// # async fn demo() -> sequelize::Result<()> {
+/// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+/// Migrator::new(&db).add_migration(CreateTags).up(None).await?;
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
 pub trait Migration: Send + Sync {
     /// The name recorded in `SequelizeMeta`.
     fn name(&self) -> &str;
@@ -73,6 +99,16 @@ impl Migration for FileMigration {
 }
 
 /// What the migrator is doing, for progress output.
+///
+/// ```
+/// # let db = sequelize::Sequelize::new(sequelize::Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+/// use sequelize::migrate::{MigrationEvent, Migrator};
+/// let migrator = Migrator::new(&db).on_event(|event| {
+///     if let MigrationEvent::Migrated(name, took) = event {
+///         println!("== {name}: migrated ({:.3}s)", took.as_secs_f64());
+///     }
+/// });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MigrationEvent {
     /// About to apply a migration.

@@ -122,6 +122,15 @@ impl<M: Model> FindAll<M> {
 }
 
 /// `Model.findOne(options)`: like [`FindAll`] with `limit(1)`.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct User { id: i64, email: String }
+/// # async fn demo(db: &Sequelize) -> sequelize::Result<()> {
+/// let user = User::find_one().filter(User::EMAIL.eq("a@example.com")).exec(db).await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a finder does nothing until exec() is awaited"]
 pub struct FindOne<M: Model>(FindAll<M>);
 
@@ -153,6 +162,15 @@ impl<M: Model> FindOne<M> {
 
 /// `Model.findByPk(key)`. The key is converted to the key attribute's type first, so
 /// `find_by_pk("1 OR 1=1")` on an integer key is an error, not a query.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct Account { id: i64, balance: i64 }
+/// # async fn demo(tx: &Transaction) -> sequelize::Result<()> {
+/// let account = Account::find_by_pk(7).lock(Lock::Update).exec(tx).await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a finder does nothing until exec() is awaited"]
 pub struct FindByPk<M: Model> {
     key: Value,

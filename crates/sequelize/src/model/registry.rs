@@ -56,6 +56,10 @@ impl<M: Model> ModelRegistration<'_, M> {
 }
 
 /// Options of [`Sequelize::sync`].
+///
+/// ```
+/// let recreate = sequelize::SyncOptions { force: true };
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncOptions {
     /// Drop each table first (`force: true`).

@@ -121,7 +121,7 @@ pub(crate) async fn delete_by_key<M: Model>(values: &[Value], exec: &impl Execut
     run(exec, &statement).await.map(drop)
 }
 
-/// `Model.create(values)`; see [`Model::create`].
+/// `Model.create(values)`; see [`Model::create`] and the [`Model`] example.
 #[must_use = "a create does nothing until exec() is awaited"]
 pub struct Create<M: Model> {
     data: M,
@@ -142,6 +142,16 @@ impl<M: Model> Create<M> {
 }
 
 /// `Model.destroy({ where })`; see [`Model::destroy`].
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct Session { id: i64, expired: bool }
+/// # async fn demo(db: &Sequelize) -> sequelize::Result<()> {
+/// let removed: u64 = Session::destroy().filter(Session::EXPIRED.eq(true)).exec(db).await?;
+/// assert!(Session::destroy().exec(db).await.is_err()); // no filter: refused
+/// # Ok(()) }
+/// ```
 #[must_use = "a destroy does nothing until exec() is awaited"]
 pub struct Destroy<M: Model> {
     filter: Option<Expr>,

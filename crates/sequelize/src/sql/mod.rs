@@ -55,7 +55,15 @@ impl TableRef {
     }
 }
 
-/// Row locks for `SELECT … FOR …` (Sequelize's `lock: t.LOCK.UPDATE`).
+/// Row locks for `SELECT … FOR …` (Sequelize's `lock: t.LOCK.UPDATE`). SQLite has no row
+/// locks: there the clause is left out and the transaction's database lock applies.
+///
+/// ```
+/// use sequelize::{dialect::by_name, sql::{render, Select, Statement, TableRef}, Lock};
+/// let select = Select { lock: Some(Lock::Update), ..Select::new(TableRef::new("accounts")) };
+/// let sqlite = render(&Statement::Select(select), &*by_name("sqlite").unwrap()).unwrap();
+/// assert_eq!(sqlite.sql, r#"SELECT * FROM "accounts""#);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lock {
     /// `FOR UPDATE`.
@@ -65,6 +73,12 @@ pub enum Lock {
 }
 
 /// A `SELECT`.
+///
+/// ```
+/// use sequelize::sql::{Expr, Select, TableRef};
+/// let s = Select { limit: Some(5), ..Select::new(TableRef::new("users")) }.filter(Expr::column("age").gt(18));
+/// assert!(s.filter.is_some());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Select {
     /// The table read.
@@ -108,6 +122,16 @@ impl Select {
 }
 
 /// An `INSERT` of one or more rows.
+///
+/// ```
+/// use sequelize::sql::{Expr, Insert, TableRef};
+/// let insert = Insert {
+///     table: TableRef::new("tags"),
+///     columns: vec!["name".into()],
+///     rows: vec![vec![Expr::value("rust")], vec![Expr::value("sql")]],
+///     returning: vec!["id".into()],
+/// };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Insert {
     /// The target table.
@@ -121,6 +145,15 @@ pub struct Insert {
 }
 
 /// An `UPDATE`.
+///
+/// ```
+/// use sequelize::sql::{Expr, TableRef, Update};
+/// let update = Update {
+///     table: TableRef::new("users"),
+///     set: vec![("status".into(), Expr::value("banned"))],
+///     filter: Expr::column("id").eq(7),
+/// };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update {
     /// The target table.
@@ -131,7 +164,7 @@ pub struct Update {
     pub filter: Expr,
 }
 
-/// A `DELETE`.
+/// A `DELETE`; see [`render`] for an example.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delete {
     /// The target table.
@@ -140,7 +173,7 @@ pub struct Delete {
     pub filter: Expr,
 }
 
-/// Every statement the ORM can render.
+/// Every statement the ORM can render; see the module example.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
     /// `SELECT`.
