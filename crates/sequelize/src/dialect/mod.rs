@@ -184,6 +184,7 @@ pub fn by_name(name: &str) -> Result<Arc<dyn Dialect>> {
 pub(crate) mod common {
     use crate::connection::transaction::{TransactionOptions, TransactionType};
     use crate::error::{Error, Result};
+    use crate::types::DataType;
     /// Appends `'…'` with every `'` doubled: the standard SQL escape, correct for SQLite and
     /// for PostgreSQL with `standard_conforming_strings = on` (which the driver forces).
     pub(crate) fn push_quoted_doubling(s: &str, out: &mut String) {
@@ -210,6 +211,40 @@ pub(crate) mod common {
 
     /// The string types' lengths: Sequelize's `STRING` is `VARCHAR(255)` by default.
     pub(crate) const DEFAULT_STRING_LENGTH: u32 = 255;
+
+    /// Appends the standard SQL spelling of a type, the one every dialect uses unless its
+    /// `types.rs` says otherwise. An `ENUM` here is its storage column (`VARCHAR(255)`); the
+    /// renderer adds the `CHECK` where the dialect has no native enum.
+    pub(crate) fn push_standard_type(data_type: &DataType, out: &mut String) {
+        use std::fmt::Write;
+        match data_type {
+            DataType::String(n) => write!(out, "VARCHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
+                .expect("writing to a String"),
+            DataType::Char(n) => write!(out, "CHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
+                .expect("writing to a String"),
+            DataType::Text => out.push_str("TEXT"),
+            DataType::Enum(_) => {
+                write!(out, "VARCHAR({DEFAULT_STRING_LENGTH})").expect("writing to a String");
+            }
+            DataType::SmallInt => out.push_str("SMALLINT"),
+            DataType::Integer => out.push_str("INTEGER"),
+            DataType::BigInt => out.push_str("BIGINT"),
+            DataType::Float => out.push_str("FLOAT"),
+            DataType::Double => out.push_str("DOUBLE PRECISION"),
+            DataType::Decimal(Some((p, s))) => {
+                write!(out, "DECIMAL({p},{s})").expect("writing to a String");
+            }
+            DataType::Decimal(None) => out.push_str("DECIMAL"),
+            DataType::Boolean => out.push_str("BOOLEAN"),
+            DataType::Date => out.push_str("TIMESTAMP WITH TIME ZONE"),
+            DataType::DateOnly => out.push_str("DATE"),
+            DataType::Time => out.push_str("TIME"),
+            DataType::Uuid => out.push_str("UUID"),
+            DataType::Json => out.push_str("JSON"),
+            DataType::Jsonb => out.push_str("JSONB"),
+            DataType::Blob => out.push_str("BLOB"),
+        }
+    }
 
     /// Maps a failed connection attempt: `refused` is the I/O error's message when nothing
     /// listened at `target`; otherwise the driver's own mapping, where a plain database error

@@ -1,7 +1,7 @@
 //! MySQL/MariaDB column types, as Sequelize v6 writes them for `mysql` and `mariadb`.
 
 use super::push_mode_proof_literal;
-use crate::dialect::common::DEFAULT_STRING_LENGTH;
+use crate::dialect::common;
 use crate::error::{Error, Result};
 use crate::sql::ColumnDef;
 use crate::types::DataType;
@@ -9,13 +9,7 @@ use crate::types::DataType;
 /// Appends the MySQL type of a column. Auto-increment is the `AUTO_INCREMENT` keyword after
 /// the type, so it does not change the type here.
 pub(super) fn push_column_type(column: &ColumnDef, out: &mut String) -> Result<()> {
-    use std::fmt::Write;
     match &column.data_type {
-        DataType::String(n) => write!(out, "VARCHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
-            .expect("writing to a String"),
-        DataType::Char(n) => write!(out, "CHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
-            .expect("writing to a String"),
-        DataType::Text => out.push_str("TEXT"),
         DataType::Enum(values) => {
             if values.is_empty() {
                 return Err(Error::InvalidQuery(format!(
@@ -34,24 +28,13 @@ pub(super) fn push_column_type(column: &ColumnDef, out: &mut String) -> Result<(
             }
             out.push(')');
         }
-        DataType::SmallInt => out.push_str("SMALLINT"),
-        DataType::Integer => out.push_str("INTEGER"),
-        DataType::BigInt => out.push_str("BIGINT"),
-        DataType::Float => out.push_str("FLOAT"),
-        DataType::Double => out.push_str("DOUBLE PRECISION"),
-        DataType::Decimal(Some((p, s))) => {
-            write!(out, "DECIMAL({p},{s})").expect("writing to a String");
-        }
-        DataType::Decimal(None) => out.push_str("DECIMAL"),
         DataType::Boolean => out.push_str("TINYINT(1)"),
         // Microseconds, as every other dialect keeps them.
         DataType::Date => out.push_str("DATETIME(6)"),
-        DataType::DateOnly => out.push_str("DATE"),
-        DataType::Time => out.push_str("TIME"),
         // `BINARY` makes comparisons case-sensitive, as UUIDs compare elsewhere.
         DataType::Uuid => out.push_str("CHAR(36) BINARY"),
         DataType::Json | DataType::Jsonb => out.push_str("JSON"),
-        DataType::Blob => out.push_str("BLOB"),
+        standard => common::push_standard_type(standard, out),
     }
     Ok(())
 }

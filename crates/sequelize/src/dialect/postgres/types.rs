@@ -1,6 +1,6 @@
 //! PostgreSQL column types, as Sequelize v6 writes them for `postgres`.
 
-use crate::dialect::common::DEFAULT_STRING_LENGTH;
+use crate::dialect::common;
 use crate::error::{Error, Result};
 use crate::sql::ColumnDef;
 use crate::types::DataType;
@@ -8,7 +8,6 @@ use crate::types::DataType;
 /// Appends the PostgreSQL type of a column. Auto-increment keys are the `SERIAL` pseudo-types
 /// (an integer column with its own sequence as the default); only integer columns can be one.
 pub(super) fn push_column_type(column: &ColumnDef, out: &mut String) -> Result<()> {
-    use std::fmt::Write;
     if column.auto_increment {
         out.push_str(match column.data_type {
             DataType::SmallInt | DataType::Integer => "SERIAL",
@@ -23,30 +22,9 @@ pub(super) fn push_column_type(column: &ColumnDef, out: &mut String) -> Result<(
         return Ok(());
     }
     match &column.data_type {
-        DataType::String(n) => write!(out, "VARCHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
-            .expect("writing to a String"),
-        DataType::Char(n) => write!(out, "CHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
-            .expect("writing to a String"),
-        DataType::Text => out.push_str("TEXT"),
-        // The renderer adds `CHECK (column IN (…))` since `native_enums` is off.
-        DataType::Enum(_) => out.push_str("VARCHAR(255)"),
-        DataType::SmallInt => out.push_str("SMALLINT"),
-        DataType::Integer => out.push_str("INTEGER"),
-        DataType::BigInt => out.push_str("BIGINT"),
         DataType::Float => out.push_str("REAL"),
-        DataType::Double => out.push_str("DOUBLE PRECISION"),
-        DataType::Decimal(Some((p, s))) => {
-            write!(out, "DECIMAL({p},{s})").expect("writing to a String");
-        }
-        DataType::Decimal(None) => out.push_str("DECIMAL"),
-        DataType::Boolean => out.push_str("BOOLEAN"),
-        DataType::Date => out.push_str("TIMESTAMP WITH TIME ZONE"),
-        DataType::DateOnly => out.push_str("DATE"),
-        DataType::Time => out.push_str("TIME"),
-        DataType::Uuid => out.push_str("UUID"),
-        DataType::Json => out.push_str("JSON"),
-        DataType::Jsonb => out.push_str("JSONB"),
         DataType::Blob => out.push_str("BYTEA"),
+        standard => common::push_standard_type(standard, out),
     }
     Ok(())
 }
