@@ -185,20 +185,23 @@ impl<'a> RawQuery<'a> {
 
     /// Runs the query; the result is shaped by [`query_type`](Self::query_type).
     pub async fn exec(self) -> Result<QueryOutput> {
-        let result = self.run().await?;
-        let rows = || result.rows.clone().into_rows();
+        let QueryResult {
+            rows,
+            rows_affected,
+            last_insert_id,
+        } = self.run().await?;
         Ok(match self.query_type {
-            QueryType::Select => QueryOutput::Rows(rows()),
+            QueryType::Select => QueryOutput::Rows(rows.into_rows()),
             QueryType::Insert => QueryOutput::Insert {
-                rows: rows(),
-                last_insert_id: result.last_insert_id,
-                rows_affected: result.rows_affected,
+                rows: rows.into_rows(),
+                last_insert_id,
+                rows_affected,
             },
-            QueryType::Update | QueryType::Delete => QueryOutput::Affected(result.rows_affected),
+            QueryType::Update | QueryType::Delete => QueryOutput::Affected(rows_affected),
             QueryType::Raw => QueryOutput::Raw {
-                rows: rows(),
-                rows_affected: result.rows_affected,
-                last_insert_id: result.last_insert_id,
+                rows: rows.into_rows(),
+                rows_affected,
+                last_insert_id,
             },
         })
     }

@@ -6,6 +6,7 @@
 //! (so they also work in DDL, where bind parameters cannot go); bind parameters become the
 //! driver's own placeholders and travel separately from the text.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::scanner::{scan, Piece, ScanFor};
@@ -155,16 +156,16 @@ impl Bind {
     }
 }
 
-/// Resolves replacements and bind parameters in developer SQL: the final text, and the
-/// values to bind in placeholder order.
-pub(crate) fn resolve(
-    sql: &str,
+/// Resolves replacements and bind parameters in developer SQL: the final text (the input
+/// itself when there is nothing to resolve), and the values to bind in placeholder order.
+pub(crate) fn resolve<'s>(
+    sql: &'s str,
     dialect: &dyn Dialect,
     replacements: Option<&Replacements>,
     bind: Option<&Bind>,
-) -> Result<(String, Vec<Value>)> {
+) -> Result<(Cow<'s, str>, Vec<Value>)> {
     if replacements.is_none() && bind.is_none() {
-        return Ok((sql.to_owned(), Vec::new()));
+        return Ok((Cow::Borrowed(sql), Vec::new()));
     }
     let scan_for = ScanFor::new(replacements.is_some(), bind.is_some());
     let pieces = scan(sql, &dialect.scan_rules(), scan_for)
@@ -233,7 +234,7 @@ pub(crate) fn resolve(
             )));
         }
     }
-    Ok((out, params))
+    Ok((Cow::Owned(out), params))
 }
 
 fn push_replacement(value: &Replacement, dialect: &dyn Dialect, out: &mut String) -> Result<()> {
