@@ -385,6 +385,50 @@ async fn destroy_needs_a_filter() {
     .await;
 }
 
+/// An empty condition nested anywhere in a filter used to render as `1 = 1`, so
+/// `destroy().filter(or([and([])]))` deleted every row. Each shape is now an error before any
+/// SQL, for finders and destroy alike, and no row goes.
+#[tokio::test]
+async fn empty_conditions_at_any_depth_are_errors() {
+    for_each_dialect("empty_nested", |db| async move {
+        setup(&db).await;
+        for email in ["ann@example.com", "bob@example.com"] {
+            User::create(user(email)).exec(&db).await.unwrap();
+        }
+        let ann = || User::EMAIL.eq("ann@example.com");
+        let shapes = || {
+            vec![
+                or([and([])]),
+                and([]).or(ann()),
+                ann().or(and([])),
+                not(and([])),
+                or([]),
+                and([ann(), or([ann(), not(and([]))])]),
+            ]
+        };
+        for shape in shapes() {
+            let shown = format!("{shape:?}");
+            let destroyed = User::destroy().filter(shape).exec(&db).await;
+            assert!(
+                matches!(&destroyed, Err(Error::InvalidQuery(m)) if m.contains("empty")),
+                "destroy {shown}: {destroyed:?}"
+            );
+        }
+        for shape in shapes() {
+            let shown = format!("{shape:?}");
+            let found = User::find_all().filter(shape).exec(&db).await;
+            assert!(
+                matches!(&found, Err(Error::InvalidQuery(_))),
+                "find_all {shown}"
+            );
+        }
+        let one = User::find_one().filter(or([and([])])).exec(&db).await;
+        assert!(matches!(one, Err(Error::InvalidQuery(_))));
+        assert_eq!(User::find_all().exec(&db).await.unwrap().len(), 2);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn values_round_trip_through_models() {
     for_each_dialect("round_trip", |db| async move {

@@ -12,8 +12,8 @@ use crate::sql::{Expr, Ident, OrderBy};
 use crate::types::DataType;
 use crate::value::{FromValue, Value};
 
-/// All of the conditions (`[Op.and]: [...]`). An empty list is an error when the filter is
-/// used, never "every row".
+/// All of the conditions (`[Op.and]: [...]`). An empty list, here or nested at any depth, is an
+/// error when the filter is used, never "every row".
 ///
 /// ```
 /// use sequelize::{and, col};
@@ -23,7 +23,8 @@ pub fn and(conditions: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::And(conditions.into_iter().collect())
 }
 
-/// Any of the conditions (`[Op.or]: [...]`).
+/// Any of the conditions (`[Op.or]: [...]`). An empty list is an error when the filter is used,
+/// as for [`and`].
 ///
 /// ```
 /// use sequelize::{or, col};
@@ -44,8 +45,19 @@ pub fn not(condition: Expr) -> Expr {
 }
 
 /// Checks a filter against a model and rewrites attribute names to column names.
+///
+/// An empty `AND` or `OR` anywhere in the filter is an error: `AND` of nothing is true, so
+/// `or([and([]), x])` or `not(and([]))` would quietly turn into "every row" (or "no row") in a
+/// finder, an update or a destroy.
 pub(crate) fn resolve(expr: Expr, def: &ModelDefinition) -> Result<Expr> {
     Ok(match expr {
+        Expr::And(items) | Expr::Or(items) if items.is_empty() => {
+            return Err(Error::InvalidQuery(format!(
+                "the filter on {} has an empty and([]) or or([]); an empty condition would \
+                 match every row or none, so remove it (leave the filter out to read every row)",
+                def.name
+            )))
+        }
         Expr::Column { table, name } => Expr::Column {
             table,
             name: column_of(&name, def)?.0,
@@ -121,14 +133,6 @@ pub(crate) fn resolve_order(order: Vec<OrderBy>, def: &ModelDefinition) -> Resul
             })
         })
         .collect()
-}
-
-/// Whether a filter can select nothing-in-particular: empty `AND`s select every row.
-pub(crate) fn is_empty(expr: &Expr) -> bool {
-    match expr {
-        Expr::And(items) => items.iter().all(is_empty),
-        _ => false,
-    }
 }
 
 fn column_of<'d>(name: &Ident, def: &'d ModelDefinition) -> Result<(Ident, &'d DataType)> {
@@ -215,9 +219,26 @@ mod tests {
     }
 
     #[test]
-    fn empty_filters_are_detected() {
-        assert!(is_empty(&and([])));
-        assert!(is_empty(&and([and([])])));
-        assert!(!is_empty(&col("id").eq(1)));
+    fn empty_conditions_are_errors_at_any_depth() {
+        let id = || col("id").eq(1);
+        for filter in [
+            and([]),
+            or([]),
+            and([and([])]),
+            or([and([])]),
+            and([]).or(id()),
+            id().or(and([])),
+            not(and([])),
+            not(or([])),
+            and([id(), or([id(), not(and([id(), or([])]))])]),
+        ] {
+            let shown = format!("{filter:?}");
+            let err = resolve(filter, &def()).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidQuery(m) if m.contains("empty")),
+                "{shown}: {err}"
+            );
+        }
+        assert!(resolve(and([id(), or([id()])]), &def()).is_ok());
     }
 }

@@ -84,16 +84,7 @@ impl<M: Model> FindAll<M> {
 
     fn statement(self) -> Result<Statement> {
         let def = M::definition();
-        let filter = match self.filter {
-            Some(f) if filter::is_empty(&f) => {
-                return Err(Error::InvalidQuery(format!(
-                    "the filter on {} is empty; leave it out to read every row",
-                    def.name
-                )))
-            }
-            Some(f) => Some(filter::resolve(f, def)?),
-            None => None,
-        };
+        let filter = self.filter.map(|f| filter::resolve(f, def)).transpose()?;
         Ok(Statement::Select(Select {
             from: TableRef::new(Ident(def.table_name.as_str().into())),
             columns: def

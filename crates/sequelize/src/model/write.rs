@@ -179,15 +179,13 @@ impl<M: Model> Destroy<M> {
     /// error: it would delete every row.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
         let def = M::definition();
-        let filter = match self.filter {
-            Some(f) if !filter::is_empty(&f) => filter::resolve(f, def)?,
-            _ => {
-                return Err(Error::InvalidQuery(format!(
-                    "destroy on {} has no filter; an empty filter would delete every row",
-                    def.name
-                )))
-            }
+        let Some(filter) = self.filter else {
+            return Err(Error::InvalidQuery(format!(
+                "destroy on {} has no filter; an empty filter would delete every row",
+                def.name
+            )));
         };
+        let filter = filter::resolve(filter, def)?;
         let statement = Statement::Delete(Delete {
             table: TableRef::new(field_ident(&def.table_name)),
             filter,
