@@ -341,6 +341,56 @@ async fn r7_r9_missing_names_and_positional() {
     .await;
 }
 
+/// As in Sequelize, `?` is a replacement only when the replacements are positional: with named
+/// replacements it reaches the database as written, so PostgreSQL's jsonb `?` operator works
+/// next to `:name`. Positional replacements with a `:name` in the SQL are still an error.
+#[tokio::test]
+async fn question_marks_stay_with_named_replacements() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let mut options = common::isolated_options(dialect, "qmark", false).await;
+        let logged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = std::sync::Arc::clone(&logged);
+        options.logging = sequelize::Logging::custom(move |sql, _| {
+            sink.lock().unwrap().push(sql.to_owned());
+        });
+        let db = Sequelize::connect_with(options).await.unwrap();
+        if dialect == "postgres" {
+            let row = db
+                .query(r#"SELECT '{"a": 1}'::jsonb ? :key AS has, :key AS k"#)
+                .replacements(Replacements::named().set("key", "a"))
+                .plain()
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(row.get::<bool>("has").unwrap());
+            assert_eq!(row.get::<String>("k").unwrap(), "a");
+        } else {
+            // No `?` operator here: the statement fails at the database, with the `?` intact.
+            let result = db
+                .query("SELECT :key AS k, ? AS q")
+                .replacements(Replacements::named().set("key", "a"))
+                .plain()
+                .await;
+            let refused_by_us =
+                matches!(&result, Err(Error::InvalidQuery(m)) if m.contains("replacement"));
+            assert!(result.is_err() && !refused_by_us, "{result:?}");
+            let last = logged.lock().unwrap().last().cloned().unwrap();
+            assert_eq!(last, "SELECT 'a' AS k, ? AS q");
+        }
+        let mixed = db
+            .query("SELECT ? AS a, :b AS b")
+            .replacements(Replacements::positional().push(1))
+            .plain()
+            .await;
+        assert!(
+            matches!(&mixed, Err(Error::InvalidQuery(m)) if m.contains(":b")),
+            "{mixed:?}"
+        );
+        db.close().await.unwrap();
+    }
+}
+
 const HOSTILE_STRINGS: &[&str] = &[
     "O'Reilly",
     "'",

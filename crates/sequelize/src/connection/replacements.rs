@@ -167,7 +167,18 @@ pub(crate) fn resolve<'s>(
     if replacements.is_none() && bind.is_none() {
         return Ok((Cow::Borrowed(sql), Vec::new()));
     }
-    let scan_for = ScanFor::new(replacements.is_some(), bind.is_some());
+    // As in Sequelize, `?` is a replacement only when the replacements are positional, so
+    // PostgreSQL's jsonb `?` operator can stand next to `:name`. A `:name` with positional
+    // replacements is still recognised, to report the mix as an error.
+    let scan_for = match replacements {
+        None => ScanFor::NOTHING,
+        Some(Replacements::Positional(_)) => ScanFor::REPLACEMENTS,
+        Some(Replacements::Named(_)) => ScanFor {
+            named: true,
+            ..ScanFor::NOTHING
+        },
+    }
+    .with_bind(bind.is_some());
     let pieces = scan(sql, &dialect.scan_rules(), scan_for)
         .map_err(|e| Error::InvalidQuery(format!("cannot read the SQL for placeholders: {e}")))?;
     let mut out = String::with_capacity(sql.len() + 16);

@@ -99,25 +99,49 @@ impl ScanRules {
 }
 
 /// Which placeholder syntaxes to recognise; the others are left in the verbatim text.
+///
+/// Sequelize looks for `?` only when the replacements are an array and for `:name` only when
+/// they are an object, so a `?` stays in SQL with named replacements (PostgreSQL's jsonb `?`
+/// operator next to `:name`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScanFor {
-    /// Recognise `?` ([`Piece::Positional`]) and `:name` ([`Piece::Named`]).
-    pub replacements: bool,
+    /// Recognise `?` ([`Piece::Positional`]).
+    pub positional: bool,
+    /// Recognise `:name` ([`Piece::Named`]).
+    pub named: bool,
     /// Recognise `$1` ([`Piece::BindIndex`]) and `$name` ([`Piece::BindName`]).
     pub bind: bool,
 }
 
 impl ScanFor {
-    /// Both replacements and bind parameters.
-    pub const ALL: ScanFor = ScanFor::new(true, true);
-    /// Replacements only (`?`, `:name`).
-    pub const REPLACEMENTS: ScanFor = ScanFor::new(true, false);
+    /// Every kind of placeholder.
+    pub const ALL: ScanFor = ScanFor {
+        positional: true,
+        named: true,
+        bind: true,
+    };
+    /// Both kinds of replacements (`?`, `:name`).
+    pub const REPLACEMENTS: ScanFor = ScanFor {
+        bind: false,
+        ..ScanFor::ALL
+    };
     /// Bind parameters only (`$1`, `$name`).
-    pub const BIND: ScanFor = ScanFor::new(false, true);
+    pub const BIND: ScanFor = ScanFor::NOTHING.with_bind(true);
+    /// No placeholder: the text is only checked for balanced quoting.
+    pub const NOTHING: ScanFor = ScanFor {
+        positional: false,
+        named: false,
+        bind: false,
+    };
 
-    /// Selects replacements and/or bind parameters.
-    pub const fn new(replacements: bool, bind: bool) -> ScanFor {
-        ScanFor { replacements, bind }
+    /// The same selection with bind parameters switched on or off.
+    ///
+    /// ```
+    /// use sequelize::connection::scanner::ScanFor;
+    /// assert_eq!(ScanFor::REPLACEMENTS.with_bind(true), ScanFor::ALL);
+    /// ```
+    pub const fn with_bind(self, bind: bool) -> ScanFor {
+        ScanFor { bind, ..self }
     }
 }
 
@@ -375,7 +399,7 @@ impl<'a> Scanner<'a> {
             self.pos += 2;
             return;
         }
-        if self.scan_for.replacements && self.can_start_placeholder(start) {
+        if self.scan_for.named && self.can_start_placeholder(start) {
             if let Some(end) = self.parameter_name_end(start + 1, false) {
                 let name = self.slice(start + 1, end);
                 self.emit(start, end, Piece::Named(name));
@@ -389,7 +413,7 @@ impl<'a> Scanner<'a> {
     fn question_mark(&mut self) {
         let start = self.pos;
         self.pos += 1;
-        if self.scan_for.replacements
+        if self.scan_for.positional
             && self.can_start_placeholder(start)
             && !matches!(self.byte(start + 1), Some(b'|' | b'&'))
         {
@@ -726,10 +750,15 @@ mod tests {
     #[test]
     fn scan_for_selects_placeholder_kinds() {
         let sql = "a = :id AND b = ? AND c = $1 AND d = $name";
-        let nothing = ScanFor::new(false, false);
+        let nothing = ScanFor::NOTHING;
+        let named = ScanFor {
+            named: true,
+            ..ScanFor::NOTHING
+        };
         for rules in ALL_RULES {
             assert_eq!(scan(sql, &rules, nothing).unwrap(), [Piece::Sql(sql)]);
             assert_eq!(outcome(sql, &rules, ScanFor::REPLACEMENTS), ":id ?");
+            assert_eq!(outcome(sql, &rules, named), ":id");
             assert_eq!(outcome(sql, &rules, ScanFor::BIND), "$1 $name");
             // Malformed quoting is reported even when nothing is scanned for.
             assert_eq!(outcome("'open", &rules, nothing), "string@0");
