@@ -317,6 +317,13 @@ impl FromValue for serde_json::Value {
             }
             Value::Bytes(ref b) => serde_json::from_slice(b)
                 .map_err(|e| Error::Decode(format!("bytes are not JSON: {e}"))),
+            // A column declared `JSON` in SQLite (as Sequelize declares it) has NUMERIC
+            // affinity and turns the documents `42`, `-1.5` and `true`… into numbers.
+            Value::Int(i) => Ok(serde_json::Value::from(i)),
+            Value::Float(f) => serde_json::Number::from_f64(f)
+                .map(serde_json::Value::Number)
+                .ok_or_else(|| Error::Decode(format!("{f} is not a JSON number"))),
+            Value::Bool(b) => Ok(serde_json::Value::Bool(b)),
             v => mismatch(&v, "serde_json::Value"),
         }
     }

@@ -38,6 +38,25 @@ struct Post {
     created_at: DateTime<Utc>,
 }
 
+/// A JSON document per row, for documents that are not objects.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "docs", underscored, timestamps = false)]
+struct Doc {
+    id: i64,
+    body: serde_json::Value,
+    extra: Option<serde_json::Value>,
+}
+
+/// Decimals with and without a declared precision.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "ledger", underscored, timestamps = false)]
+struct Ledger {
+    id: i64,
+    bare: Option<Decimal>,
+    #[attr(data_type = DataType::Decimal(Some((10, 2))))]
+    fixed: Option<Decimal>,
+}
+
 async fn setup(db: &Sequelize) {
     db.define::<User>().register().unwrap();
     db.define::<Post>().register().unwrap();
@@ -459,6 +478,129 @@ async fn values_round_trip_through_models() {
         let back = Post::find_by_pk(post.id).exec(&db).await.unwrap().unwrap();
         assert_eq!(back.view_count, i32::MAX);
         assert!(back.published);
+    })
+    .await;
+}
+
+/// A JSON document that is a bare number, string, boolean or array round-trips through a model
+/// (SQLite stored `42` in a `JSON` column as an integer, and `create` then failed to decode
+/// the row it had just inserted).
+#[tokio::test]
+async fn json_scalars_and_arrays_round_trip() {
+    for_each_dialect("json_scalars", |db| async move {
+        db.define::<Doc>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let documents = [
+            serde_json::json!(42),
+            serde_json::json!(-1.5),
+            serde_json::json!("x"),
+            serde_json::json!("42"),
+            serde_json::json!(true),
+            serde_json::json!([1]),
+            serde_json::json!({"a": [1, "b", null]}),
+        ];
+        for body in documents {
+            let created = Doc::create(Doc {
+                body: body.clone(),
+                extra: Some(body.clone()),
+                ..Default::default()
+            })
+            .exec(&db)
+            .await
+            .unwrap_or_else(|e| panic!("create {body}: {e}"));
+            assert_eq!(created.body, body);
+            let back = Doc::find_by_pk(created.id)
+                .exec(&db)
+                .await
+                .unwrap_or_else(|e| panic!("read {body}: {e}"))
+                .unwrap();
+            assert_eq!(back.body, body, "{body}");
+            assert_eq!(back.extra.as_ref(), Some(&body), "{body}");
+        }
+        assert_eq!(Doc::find_all().exec(&db).await.unwrap().len(), 7);
+    })
+    .await;
+}
+
+/// A decimal is never rounded silently: a bare `DECIMAL` keeps 12345678.91 (MySQL and MariaDB
+/// read a bare `DECIMAL` as `DECIMAL(10,0)`), and a value that does not fit its declared
+/// precision, or SQLite's double, is a validation error naming the attribute, with nothing
+/// written.
+#[tokio::test]
+async fn decimals_are_kept_or_refused_never_rounded() {
+    for_each_dialect("decimals", |db| async move {
+        db.define::<Ledger>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let dec = |s: &str| s.parse::<Decimal>().unwrap();
+        let floating_limit = db.dialect().supports().decimal_significant_digits;
+        let mut exact = vec!["12345678.91", "-0.5", "1234567890123.45", "0"];
+        let wide = ["1234567890123456.78", "0.1234567890123456789012345678"];
+        if floating_limit.is_none() {
+            exact.extend(wide);
+        }
+        for text in exact {
+            let row = Ledger::create(Ledger {
+                bare: Some(dec(text)),
+                fixed: None,
+                ..Default::default()
+            })
+            .exec(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+            let back = Ledger::find_by_pk(row.id).exec(&db).await.unwrap().unwrap();
+            assert_eq!(back.bare, Some(dec(text)), "bare DECIMAL changed {text}");
+        }
+        let stored = Ledger::find_all().exec(&db).await.unwrap().len();
+
+        let mut refused = vec![(
+            "fixed",
+            Ledger {
+                fixed: Some(dec("1.234")),
+                ..Default::default()
+            },
+        )];
+        refused.push((
+            "fixed",
+            Ledger {
+                fixed: Some(dec("123456789.1")),
+                ..Default::default()
+            },
+        ));
+        if floating_limit.is_some() {
+            for text in wide {
+                refused.push((
+                    "bare",
+                    Ledger {
+                        bare: Some(dec(text)),
+                        ..Default::default()
+                    },
+                ));
+            }
+        }
+        for (attribute, data) in refused {
+            let shown = format!("{data:?}");
+            match Ledger::create(data).exec(&db).await {
+                Err(Error::Validation(items)) => {
+                    assert_eq!(items.len(), 1, "{shown}");
+                    assert_eq!(items[0].path, attribute, "{shown}");
+                }
+                other => panic!("{shown}: expected a validation error, got {other:?}"),
+            }
+        }
+        assert_eq!(Ledger::find_all().exec(&db).await.unwrap().len(), stored);
+
+        // save() checks the changed value too, and leaves the stored row alone.
+        let mut row = Ledger::create(Ledger {
+            fixed: Some(dec("12345678.91")),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        row.fixed = Some(dec("0.125"));
+        assert!(matches!(row.save(&db).await, Err(Error::Validation(_))));
+        let back = Ledger::find_by_pk(row.id).exec(&db).await.unwrap().unwrap();
+        assert_eq!(back.fixed, Some(dec("12345678.91")));
     })
     .await;
 }

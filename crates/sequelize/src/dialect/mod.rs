@@ -58,6 +58,10 @@ pub struct Supports {
     pub max_identifier_length: usize,
     /// A native `ENUM(…)` column type; elsewhere enums are a string column with a `CHECK`.
     pub native_enums: bool,
+    /// The significant digits a `DECIMAL` column keeps, when the database stores decimals as
+    /// binary floating point (SQLite: 15); `None` where `DECIMAL` is exact. A value with more
+    /// digits is refused rather than rounded.
+    pub decimal_significant_digits: Option<u32>,
 }
 
 /// A database dialect: the rendering rules and the driver of one database.

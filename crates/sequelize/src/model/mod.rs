@@ -11,6 +11,7 @@ pub(crate) mod filter;
 mod finder;
 mod instance;
 mod registry;
+mod validation;
 mod write;
 
 pub use column::{col, Column, DynColumn};

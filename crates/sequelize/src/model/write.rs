@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 
 use super::filter;
 use super::instance::Instance;
+use super::validation;
 use super::{run, Model};
 use crate::connection::Executor;
 use crate::error::{Error, Result};
@@ -38,8 +39,7 @@ pub(crate) async fn insert<M: Model>(data: &mut M, exec: &impl Executor) -> Resu
     for index in [def.created_at, def.updated_at].into_iter().flatten() {
         data.set_value(index, now.clone())?;
     }
-    let mut columns = Vec::with_capacity(def.attributes.len());
-    let mut row = Vec::with_capacity(def.attributes.len());
+    let mut written = Vec::with_capacity(def.attributes.len());
     let mut generated_key = None;
     for (index, (attribute, mut value)) in def.attributes.iter().zip(data.to_values()).enumerate() {
         if attribute.auto_increment && matches!(value, Value::Null | Value::Int(0)) {
@@ -52,9 +52,22 @@ pub(crate) async fn insert<M: Model>(data: &mut M, exec: &impl Executor) -> Resu
             value = Value::Uuid(uuid::Uuid::new_v4());
             data.set_value(index, value.clone())?;
         }
-        columns.push(field_ident(&attribute.field));
-        row.push(Expr::Value(value));
+        written.push((index, value));
     }
+    validation::check_row(
+        def,
+        &written,
+        exec.target().sequelize().dialect().supports(),
+    )?;
+    let (columns, row) = written
+        .into_iter()
+        .map(|(index, value)| {
+            (
+                field_ident(&def.attributes[index].field),
+                Expr::Value(value),
+            )
+        })
+        .unzip();
     let returning = def
         .attributes
         .iter()
@@ -93,12 +106,18 @@ pub(crate) async fn update<M: Model>(
             changed.push(index);
         }
     }
-    let set = changed
-        .iter()
-        .map(|&i| {
+    let written: Vec<(usize, Value)> = changed.iter().map(|&i| (i, data.value(i))).collect();
+    validation::check_row(
+        def,
+        &written,
+        exec.target().sequelize().dialect().supports(),
+    )?;
+    let set = written
+        .into_iter()
+        .map(|(index, value)| {
             (
-                field_ident(&def.attributes[i].field),
-                Expr::Value(data.value(i)),
+                field_ident(&def.attributes[index].field),
+                Expr::Value(value),
             )
         })
         .collect();

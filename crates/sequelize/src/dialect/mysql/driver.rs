@@ -238,6 +238,19 @@ fn parse<T: std::str::FromStr>(bytes: &[u8]) -> std::result::Result<T, &'static 
         .ok_or("the server's text is not of the column's type")
 }
 
+/// Parses a `DECIMAL` exactly. A `DECIMAL(65,30)` column sends 30 digits after the point;
+/// trailing zeros are dropped first, and a value that still has more digits than a
+/// [`Decimal`] holds is an error, never rounded.
+fn parse_decimal(bytes: &[u8]) -> std::result::Result<Decimal, &'static str> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "the text is not UTF-8")?;
+    let text = match text.contains('.') {
+        true => text.trim_end_matches('0').trim_end_matches('.'),
+        false => text,
+    };
+    Decimal::from_str_exact(text)
+        .map_err(|_| "the DECIMAL has more digits than a rust_decimal::Decimal holds (28)")
+}
+
 fn date(y: u16, m: u8, d: u8) -> std::result::Result<Option<NaiveDate>, &'static str> {
     if (y, m, d) == (0, 0, 0) {
         // MySQL's zero date (accepted outside strict mode) stands for a missing date.
@@ -278,7 +291,7 @@ fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Va
         (Decoder::Float, My::Bytes(b)) => Value::Float(f64::from(parse::<f32>(&b)?)),
         (Decoder::Double, My::Double(f)) => Value::Float(f),
         (Decoder::Double, My::Bytes(b)) => Value::Float(parse(&b)?),
-        (Decoder::Decimal, My::Bytes(b)) => Value::Decimal(parse(&b)?),
+        (Decoder::Decimal, My::Bytes(b)) => Value::Decimal(parse_decimal(&b)?),
         (Decoder::Text, My::Bytes(b)) => {
             Value::Text(String::from_utf8(b).map_err(|_| "the text is not UTF-8")?)
         }

@@ -63,6 +63,7 @@ impl MySql {
                 max_bind_parameters: 65_535,
                 max_identifier_length: 64,
                 native_enums: true,
+                decimal_significant_digits: None,
             },
         }
     }

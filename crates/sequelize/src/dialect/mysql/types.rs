@@ -29,6 +29,10 @@ pub(super) fn push_column_type(column: &ColumnDef, out: &mut String) -> Result<(
             out.push(')');
         }
         DataType::Boolean => out.push_str("TINYINT(1)"),
+        // A bare `DECIMAL` is `DECIMAL(10,0)` here, which rounds 12345678.91 to 12345679. The
+        // widest type instead holds every value a `rust_decimal::Decimal` can (28 digits, at
+        // most 28 after the point) exactly.
+        DataType::Decimal(None) => out.push_str("DECIMAL(65,30)"),
         // Microseconds, as every other dialect keeps them.
         DataType::Date => out.push_str("DATETIME(6)"),
         // `BINARY` makes comparisons case-sensitive, as UUIDs compare elsewhere.
@@ -55,6 +59,7 @@ mod tests {
             (DataType::Char(Some(2)), "CHAR(2)"),
             (DataType::Double, "DOUBLE PRECISION"),
             (DataType::Decimal(Some((10, 2))), "DECIMAL(10,2)"),
+            (DataType::Decimal(None), "DECIMAL(65,30)"),
             (DataType::Boolean, "TINYINT(1)"),
             (DataType::Date, "DATETIME(6)"),
             (DataType::DateOnly, "DATE"),

@@ -45,6 +45,7 @@ impl Postgres {
                 // NAMEDATALEN - 1: longer names are silently truncated.
                 max_identifier_length: 63,
                 native_enums: false,
+                decimal_significant_digits: None,
             },
         }
     }

@@ -42,6 +42,9 @@ impl Sqlite {
                 max_bind_parameters: 32_766,
                 max_identifier_length: 1024,
                 native_enums: false,
+                // DECIMAL has NUMERIC affinity: a value is stored as a double, which keeps
+                // 15 significant digits.
+                decimal_significant_digits: Some(15),
             },
         }
     }

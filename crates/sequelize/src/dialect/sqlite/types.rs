@@ -16,7 +16,9 @@ pub(super) fn push_column_type(column: &ColumnDef, out: &mut String) {
         DataType::SmallInt => out.push_str("INTEGER"),
         DataType::Boolean => out.push_str("TINYINT(1)"),
         DataType::Date => out.push_str("DATETIME"),
-        DataType::Json | DataType::Jsonb => out.push_str("JSON"),
+        // TEXT affinity: a `JSON` column has NUMERIC affinity, which would store the document
+        // `42` as an integer and `-1.5` as a real; the text is kept as written instead.
+        DataType::Json | DataType::Jsonb => out.push_str("TEXT"),
         standard => common::push_standard_type(standard, out),
     }
 }

@@ -1,0 +1,134 @@
+//! Checks a value must pass before it is written to its attribute's column.
+//!
+//! Databases round some values silently instead of refusing them: MySQL, MariaDB and
+//! PostgreSQL round a decimal with more places than its column's scale, and SQLite keeps a
+//! `DECIMAL` as a double (15 significant digits). Such a value is refused here, with a
+//! [`Error::Validation`] that names the attribute, before any SQL is sent.
+
+use rust_decimal::Decimal;
+
+use super::definition::{Attribute, ModelDefinition};
+use crate::dialect::Supports;
+use crate::error::{Error, Result, ValidationErrorItem};
+use crate::types::DataType;
+use crate::value::Value;
+
+/// Checks every value about to be written, given as (attribute index, value) pairs; every
+/// failure is reported, as Sequelize reports every failed validator at once.
+pub(crate) fn check_row(
+    def: &ModelDefinition,
+    written: &[(usize, Value)],
+    supports: &Supports,
+) -> Result<()> {
+    let items: Vec<ValidationErrorItem> = written
+        .iter()
+        .filter_map(|(index, value)| check_value(&def.attributes[*index], value, supports).err())
+        .collect();
+    if items.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(items))
+    }
+}
+
+/// Checks one value against its attribute's declared type and the database's limits.
+fn check_value(
+    attribute: &Attribute,
+    value: &Value,
+    supports: &Supports,
+) -> std::result::Result<(), ValidationErrorItem> {
+    match (&attribute.data_type, value) {
+        (DataType::Decimal(declared), Value::Decimal(d)) => check_decimal(
+            attribute,
+            *d,
+            *declared,
+            supports.decimal_significant_digits,
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// A decimal fits `DECIMAL(precision, scale)` when it has at most `scale` digits after the
+/// point and `precision - scale` before it; trailing zeros after the point do not count.
+fn check_decimal(
+    attribute: &Attribute,
+    value: Decimal,
+    declared: Option<(u32, u32)>,
+    significant_limit: Option<u32>,
+) -> std::result::Result<(), ValidationErrorItem> {
+    let fail = |message: String| {
+        Err(ValidationErrorItem::new(
+            attribute.name.as_str(),
+            "decimal",
+            format!("{}: {message}", attribute.name),
+        ))
+    };
+    let value = value.normalize();
+    let places = value.scale();
+    let digits = digit_count(value.mantissa().unsigned_abs());
+    let integer_digits = digits.saturating_sub(places);
+    if let Some((precision, scale)) = declared {
+        if places > scale {
+            return fail(format!(
+                "{places} digits after the point do not fit DECIMAL({precision},{scale}), \
+                 which keeps {scale}; round the value first"
+            ));
+        }
+        if integer_digits > precision.saturating_sub(scale) {
+            return fail(format!(
+                "{integer_digits} digits before the point do not fit DECIMAL({precision},{scale}), \
+                 which keeps {}",
+                precision.saturating_sub(scale)
+            ));
+        }
+    }
+    if let Some(limit) = significant_limit {
+        if digits > limit {
+            return fail(format!(
+                "{digits} significant digits; this database stores a DECIMAL as a double, which \
+                 keeps {limit} (store the value in a STRING attribute to keep every digit)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The number of decimal digits of `n` (0 for 0).
+fn digit_count(n: u128) -> u32 {
+    n.checked_ilog10().map_or(0, |log| log + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(value: &str, declared: Option<(u32, u32)>, limit: Option<u32>) -> Result<(), String> {
+        let attribute = Attribute::new("balance", DataType::Decimal(declared));
+        check_decimal(&attribute, value.parse().unwrap(), declared, limit).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn declared_precision_and_scale() {
+        assert!(check("12345678.91", Some((10, 2)), None).is_ok());
+        assert!(check("-99999999.99", Some((10, 2)), None).is_ok());
+        assert!(check("1.50000", Some((10, 2)), None).is_ok());
+        assert!(check("0", Some((1, 0)), None).is_ok());
+        let places = check("1.234", Some((10, 2)), None).unwrap_err();
+        assert!(
+            places.starts_with("balance: 3 digits after the point"),
+            "{places}"
+        );
+        let integer = check("123456789.1", Some((10, 2)), None).unwrap_err();
+        assert!(integer.contains("9 digits before the point"), "{integer}");
+        assert!(check("12345678.91", Some((10, 0)), None).is_err());
+    }
+
+    #[test]
+    fn significant_digits_of_floating_storage() {
+        assert!(check("1234567890123.45", None, Some(15)).is_ok());
+        assert!(check("0.000000000000001", None, Some(15)).is_ok());
+        let err = check("1234567890123456.78", None, Some(15)).unwrap_err();
+        assert!(err.contains("18 significant digits"), "{err}");
+        assert!(check("1234567890123456.78", None, None).is_ok());
+    }
+}
