@@ -103,3 +103,88 @@ async fn options_mirror_sequelize_names() {
     let no_dialect = Sequelize::new(Options::default());
     assert!(matches!(no_dialect, Err(Error::Config(m)) if m.contains("dialect")));
 }
+
+/// Rows in the `kept` table of an in-memory database.
+async fn kept_rows(db: &Sequelize) -> i64 {
+    db.query("SELECT COUNT(*) AS n FROM kept")
+        .plain()
+        .await
+        .unwrap()
+        .unwrap()
+        .get("n")
+        .unwrap()
+}
+
+/// The embedded default must not lose data: an in-memory database lives in its one pooled
+/// connection, which used to be closed after `idle` without queries (and at bb8's maximum
+/// lifetime, or after a failed COMMIT), so the next query opened a new, empty database. It
+/// now survives an idle period longer than `idle` and `evict`, and a failed COMMIT is rolled
+/// back in place. The same holds for a named, shared-cache in-memory database. (SQLite only:
+/// no server database lives in its connection.)
+#[tokio::test]
+async fn in_memory_databases_survive_idleness_and_failed_commits() {
+    for url in [
+        "sqlite::memory:",
+        "sqlite:file:sequelize_kept?mode=memory&cache=shared",
+    ] {
+        println!("--- {url}");
+        let db = Sequelize::connect_with(Options {
+            url: Some(url.into()),
+            pool: PoolOptions {
+                idle: Duration::from_millis(50),
+                evict: Duration::from_millis(20),
+                ..Default::default()
+            },
+            logging: Logging::Off,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        db.query(
+            "CREATE TABLE kept (id INTEGER PRIMARY KEY, parent INTEGER \
+             REFERENCES kept (id) DEFERRABLE INITIALLY DEFERRED)",
+        )
+        .exec()
+        .await
+        .unwrap();
+        db.query("INSERT INTO kept (id) VALUES (1)")
+            .exec()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(kept_rows(&db).await, 1, "{url}: lost after an idle period");
+
+        // A deferred foreign key fails at COMMIT, which leaves SQLite inside the transaction.
+        let tx = db.begin().await.unwrap();
+        tx.query("INSERT INTO kept (id, parent) VALUES (2, 99)")
+            .exec()
+            .await
+            .unwrap();
+        let commit = tx.commit().await;
+        assert!(
+            matches!(commit, Err(Error::ForeignKeyConstraint { .. })),
+            "{url}: {commit:?}"
+        );
+        assert_eq!(kept_rows(&db).await, 1, "{url}: lost after a failed commit");
+        db.query("INSERT INTO kept (id) VALUES (3)")
+            .exec()
+            .await
+            .unwrap();
+        assert_eq!(kept_rows(&db).await, 2);
+
+        // A transaction dropped without commit is rolled back, not the database replaced.
+        let tx = db.begin().await.unwrap();
+        tx.query("INSERT INTO kept (id) VALUES (4)")
+            .exec()
+            .await
+            .unwrap();
+        drop(tx);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            kept_rows(&db).await,
+            2,
+            "{url}: after a dropped transaction"
+        );
+        db.close().await.unwrap();
+    }
+}

@@ -144,7 +144,7 @@ pub struct Options {
 }
 
 /// Where and how to connect: the part of [`Options`] the dialect's driver reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectionConfig {
     /// Server host (`localhost` when absent).
     pub host: Option<String>,
@@ -166,11 +166,6 @@ impl ConnectionConfig {
     /// The host, or `localhost`.
     pub fn host_or_default(&self) -> &str {
         self.host.as_deref().unwrap_or("localhost")
-    }
-
-    /// Whether this is an in-memory SQLite database (one connection holds it all).
-    pub fn is_memory(&self) -> bool {
-        matches!(self.storage.as_deref(), None | Some(":memory:"))
     }
 }
 
@@ -197,7 +192,11 @@ impl Options {
     pub fn from_url(url: &str) -> Result<Options> {
         let bad = |why: &str| Error::Config(format!("bad database URL: {why}"));
         if let Some(rest) = url.strip_prefix("sqlite:") {
-            let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
+            // An SQLite URI filename (`file:name?mode=memory&cache=shared`) keeps its query.
+            let (location, query) = match rest.strip_prefix("//").unwrap_or(rest) {
+                uri if uri.starts_with("file:") => (uri, ""),
+                _ => rest.split_once('?').unwrap_or((rest, "")),
+            };
             let storage = match location {
                 ":memory:" | "//:memory:" => ":memory:".to_owned(),
                 _ => {
@@ -293,6 +292,12 @@ mod tests {
         let absolute = Options::from_url("sqlite:///tmp/app.db").unwrap();
         assert_eq!(absolute.storage.as_deref(), Some("/tmp/app.db"));
         assert!(Options::from_url("sqlite://").is_err());
+        let shared = Options::from_url("sqlite:file:mem1?mode=memory&cache=shared").unwrap();
+        assert_eq!(
+            shared.storage.as_deref(),
+            Some("file:mem1?mode=memory&cache=shared")
+        );
+        assert!(shared.dialect_options.is_empty());
     }
 
     #[test]

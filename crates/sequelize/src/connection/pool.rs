@@ -9,15 +9,22 @@
 //! be inside a transaction (`in_transaction`, set *before* `BEGIN` is sent and cleared only
 //! after `COMMIT`/`ROLLBACK` succeeded), or when the driver saw the socket die. Such a
 //! connection is closed instead of reused, which is what makes cancelled futures safe
-//! (`reference/reliability.md` §3.1).
+//! (`reference/reliability.md` §3.1), unless the driver can reset it in place without waiting
+//! (SQLite rolls back synchronously): an in-memory database lives in its connection, so it is
+//! never replaced, nor closed for idleness or age ([`crate::dialect::PoolConstraints`]).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::connection::options::{ConnectionConfig, PoolOptions};
 use crate::connection::row::QueryResult;
 use crate::dialect::{Dialect, DriverConnection};
 use crate::error::{Error, Result};
 use crate::value::Value;
+
+/// How long a connection may live before it is replaced (bb8's default, which Sequelize's
+/// options do not name).
+const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
 
 /// A connection checked out of the pool.
 pub(crate) type PooledConn = bb8::PooledConnection<'static, Manager>;
@@ -76,6 +83,10 @@ impl bb8::ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut Conn) -> bool {
+        if (conn.busy || conn.in_transaction) && conn.driver.reset_now() {
+            conn.busy = false;
+            conn.in_transaction = false;
+        }
         conn.busy || conn.in_transaction || conn.driver.is_closed()
     }
 }
@@ -86,13 +97,17 @@ pub(crate) fn build(
     config: Arc<ConnectionConfig>,
     options: &PoolOptions,
 ) -> Pool {
-    let max = dialect
-        .connection_limit(&config)
+    let constraints = dialect.pool_constraints(&config);
+    let max = constraints
+        .max_connections
         .map_or(options.max, |limit| limit.min(options.max));
+    // A connection that holds the database (SQLite in memory) lives as long as the pool.
+    let lifetime = |limit: Duration| (!constraints.keep_alive).then_some(limit);
     bb8::Pool::builder()
         .max_size(max)
         .min_idle(Some(options.min.min(max)).filter(|m| *m > 0))
-        .idle_timeout(Some(options.idle))
+        .idle_timeout(lifetime(options.idle))
+        .max_lifetime(lifetime(MAX_LIFETIME))
         .connection_timeout(options.acquire)
         .reaper_rate(options.evict)
         // A failed connect is reported at once (connection refused, bad password) instead of

@@ -64,6 +64,26 @@ pub struct Supports {
     pub decimal_significant_digits: Option<u32>,
 }
 
+/// What a dialect requires of the pool for one configuration.
+///
+/// ```
+/// let sqlite = sequelize::dialect::by_name("sqlite").unwrap();
+/// let config = sequelize::ConnectionConfig { storage: Some(":memory:".into()), ..Default::default() };
+/// let constraints = sqlite.pool_constraints(&config);
+/// assert_eq!(constraints.max_connections, Some(1));
+/// assert!(constraints.keep_alive);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolConstraints {
+    /// The most connections that may be open at once (an in-memory database is one
+    /// connection: a second would see another, empty database).
+    pub max_connections: Option<u32>,
+    /// The data lives in the connections themselves: they are never closed for idleness or
+    /// age, and one left inside a transaction is reset in place instead of replaced.
+    pub keep_alive: bool,
+}
+
 /// A database dialect: the rendering rules and the driver of one database.
 ///
 /// Implemented by the dialects this crate ships (`sqlite`, `postgres`, `mysql`, `mariadb`,
@@ -114,10 +134,10 @@ pub trait Dialect: Send + Sync + Debug + 'static {
     /// The statements that open a transaction with these options, in order.
     fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>>;
 
-    /// The most connections this configuration can use, when the database limits it (an
-    /// in-memory SQLite database lives in one connection: a second would see an empty one).
-    fn connection_limit(&self, _config: &ConnectionConfig) -> Option<u32> {
-        None
+    /// What the pool must respect for this configuration (an in-memory SQLite database lives
+    /// in its one connection, which must never be closed while the handle lives).
+    fn pool_constraints(&self, _config: &ConnectionConfig) -> PoolConstraints {
+        PoolConstraints::default()
     }
 
     /// The `chrono` format of instants written as text (literals, SQLite storage).
@@ -160,6 +180,13 @@ pub trait DriverConnection: Send + 'static {
 
     /// Whether the driver knows the connection is dead.
     fn is_closed(&self) -> bool;
+
+    /// Brings a connection that may be inside a transaction back to a clean, idle state
+    /// without waiting (SQLite rolls back in place). `false` when the driver cannot, and the
+    /// pool then closes the connection.
+    fn reset_now(&mut self) -> bool {
+        false
+    }
 }
 
 /// The dialect named as in Sequelize's `dialect` option or a URL scheme.

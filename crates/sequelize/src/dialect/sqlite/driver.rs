@@ -8,7 +8,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{OpenFlags, ToSql};
 
 use super::errors::map_error;
-use super::TIMESTAMP_FORMAT;
+use super::{is_memory, TIMESTAMP_FORMAT};
 use crate::connection::options::ConnectionConfig;
 use crate::connection::row::{QueryResult, Rows};
 use crate::dialect::{BoxFuture, DriverConnection};
@@ -34,7 +34,8 @@ impl SqliteConnection {
             )));
         }
         let storage = config.storage.as_deref().unwrap_or(":memory:");
-        let conn = if config.is_memory() {
+        let memory = is_memory(config);
+        let conn = if storage == ":memory:" {
             rusqlite::Connection::open_in_memory()
         } else {
             rusqlite::Connection::open_with_flags(
@@ -61,7 +62,7 @@ impl SqliteConnection {
         }
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut pragmas = String::from("PRAGMA foreign_keys = ON;");
-        if !config.is_memory() {
+        if !memory {
             pragmas.push_str("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
         }
         conn.execute_batch(&pragmas).map_err(map_error)?;
@@ -180,5 +181,14 @@ impl DriverConnection for SqliteConnection {
 
     fn is_closed(&self) -> bool {
         false
+    }
+
+    fn reset_now(&mut self) -> bool {
+        // Statements run to completion inside one call, so none is ever left half-read; only
+        // a transaction can be left open (a dropped handle, a failed COMMIT).
+        if !self.conn.is_autocommit() && self.conn.execute_batch("ROLLBACK").is_err() {
+            return false;
+        }
+        self.conn.is_autocommit()
     }
 }

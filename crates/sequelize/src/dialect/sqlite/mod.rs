@@ -16,13 +16,27 @@ use std::borrow::Cow;
 use crate::connection::options::ConnectionConfig;
 use crate::connection::scanner::ScanRules;
 use crate::connection::transaction::{TransactionOptions, TransactionType};
-use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
+use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, PoolConstraints, Supports};
 use crate::error::{Error, Result};
 use crate::sql::{ColumnDef, Lock};
 
 /// Sequelize's text form of an instant in SQLite (`2024-01-01 12:00:00.000 +00:00`), so a
 /// database shared with a Node service reads the same on both sides.
 pub(crate) const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f %:z";
+
+/// Whether a configuration names an in-memory database, whose data lives only as long as its
+/// connection: `:memory:` (the default), or a URI filename such as `file::memory:` or
+/// `file:name?mode=memory&cache=shared`.
+pub(crate) fn is_memory(config: &ConnectionConfig) -> bool {
+    let Some(storage) = config.storage.as_deref() else {
+        return true;
+    };
+    let Some(uri) = storage.strip_prefix("file:") else {
+        return storage == ":memory:";
+    };
+    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    path == ":memory:" || query.split('&').any(|pair| pair == "mode=memory")
+}
 
 /// The SQLite dialect.
 #[derive(Debug)]
@@ -123,8 +137,12 @@ impl Dialect for Sqlite {
         )])
     }
 
-    fn connection_limit(&self, config: &ConnectionConfig) -> Option<u32> {
-        config.is_memory().then_some(1)
+    fn pool_constraints(&self, config: &ConnectionConfig) -> PoolConstraints {
+        let memory = is_memory(config);
+        PoolConstraints {
+            max_connections: memory.then_some(1),
+            keep_alive: memory,
+        }
     }
 
     fn timestamp_format(&self) -> &'static str {
@@ -139,5 +157,34 @@ impl Dialect for Sqlite {
             let conn = driver::SqliteConnection::open(config)?;
             Ok(Box::new(conn) as Box<dyn DriverConnection>)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_databases_are_recognised() {
+        let config = |storage: Option<&str>| ConnectionConfig {
+            storage: storage.map(str::to_owned),
+            ..Default::default()
+        };
+        for memory in [
+            None,
+            Some(":memory:"),
+            Some("file::memory:"),
+            Some("file::memory:?cache=shared"),
+            Some("file:mem1?mode=memory&cache=shared"),
+        ] {
+            assert!(is_memory(&config(memory)), "{memory:?}");
+        }
+        for file in [
+            Some("app.db"),
+            Some("file:app.db"),
+            Some("file:app.db?mode=ro"),
+        ] {
+            assert!(!is_memory(&config(file)), "{file:?}");
+        }
     }
 }
