@@ -48,8 +48,29 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    /// Whether a statement was abandoned before its reply was read, on a driver whose next
+    /// reply would then be the abandoned statement's (MySQL's protocol has no request ids).
+    pub(crate) fn is_out_of_step(&self) -> bool {
+        self.busy && !self.driver.survives_cancellation()
+    }
+
+    /// Refuses to send anything on a connection that is out of step: its next reply would
+    /// answer the abandoned statement, not this one.
+    fn ensure_in_step(&self) -> Result<()> {
+        if self.is_out_of_step() {
+            return Err(Error::Connection(
+                "a statement on this connection was cancelled before its reply was read, so \
+                 the connection is out of step with the server and is closed; a transaction on \
+                 it is rolled back"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Runs one statement; the error carries the SQL.
     pub(crate) async fn run(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        self.ensure_in_step()?;
         self.busy = true;
         let result = self.driver.run(sql, params).await;
         self.busy = false;
@@ -58,6 +79,7 @@ impl Conn {
 
     /// Runs parameterless statements through the simple protocol.
     pub(crate) async fn execute_batch(&mut self, sql: &str) -> Result<()> {
+        self.ensure_in_step()?;
         self.busy = true;
         let result = self.driver.execute_batch(sql).await;
         self.busy = false;

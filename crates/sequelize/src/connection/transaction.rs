@@ -236,6 +236,14 @@ impl Transaction {
             }
             None => {
                 let sql = transaction_control(control, None, db.dialect())?;
+                if matches!(control, TransactionControl::Rollback) {
+                    if let Some(conn) = shared.conn.take_if(|conn| conn.is_out_of_step()) {
+                        // Nothing can be sent on it any more; closing it (the pool does, as
+                        // it is marked) makes the server roll the transaction back.
+                        drop(conn);
+                        return Ok(());
+                    }
+                }
                 shared.ready(db).await?;
                 // Taken out first: if this future is dropped while COMMIT is in flight, the
                 // connection is dropped still marked, and the pool closes it.

@@ -181,6 +181,12 @@ pub trait DriverConnection: Send + 'static {
     /// Whether the driver knows the connection is dead.
     fn is_closed(&self) -> bool;
 
+    /// Whether the connection stays usable after a statement's future was dropped before
+    /// its reply was read: true where replies are matched to requests (tokio-postgres) or
+    /// statements run to completion in one call (SQLite); false where the next reply read
+    /// would be the abandoned statement's (MySQL), so the connection must be closed.
+    fn survives_cancellation(&self) -> bool;
+
     /// Brings a connection that may be inside a transaction back to a clean, idle state
     /// without waiting (SQLite rolls back in place). `false` when the driver cannot, and the
     /// pool then closes the connection.

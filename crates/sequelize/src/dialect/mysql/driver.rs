@@ -408,4 +408,10 @@ impl DriverConnection for MySqlConnection {
     fn is_closed(&self) -> bool {
         self.broken || self.conn.is_disconnected()
     }
+
+    fn survives_cancellation(&self) -> bool {
+        // The protocol has no request ids: after a statement is abandoned, its reply is the
+        // next one read.
+        false
+    }
 }

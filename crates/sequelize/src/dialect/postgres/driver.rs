@@ -517,4 +517,10 @@ impl DriverConnection for PgConnection {
     fn is_closed(&self) -> bool {
         self.client.is_closed()
     }
+
+    fn survives_cancellation(&self) -> bool {
+        // tokio-postgres matches each reply to its request and discards the replies of dropped
+        // requests.
+        true
+    }
 }

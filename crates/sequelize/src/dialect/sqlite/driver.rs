@@ -183,6 +183,12 @@ impl DriverConnection for SqliteConnection {
         false
     }
 
+    fn survives_cancellation(&self) -> bool {
+        // Statements run to completion inside one call; a future dropped while it waits for
+        // a lock has nothing in flight.
+        true
+    }
+
     fn reset_now(&mut self) -> bool {
         // Statements run to completion inside one call, so none is ever left half-read; only
         // a transaction can be left open (a dropped handle, a failed COMMIT).
