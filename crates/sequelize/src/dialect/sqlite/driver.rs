@@ -8,6 +8,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{OpenFlags, ToSql};
 
 use super::errors::map_error;
+use super::lock_wait::{self, Failure};
 use super::{is_memory, TIMESTAMP_FORMAT};
 use crate::connection::options::ConnectionConfig;
 use crate::connection::row::{QueryResult, Rows};
@@ -15,8 +16,6 @@ use crate::dialect::{BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-/// How long a statement waits for another connection's lock before `SQLITE_BUSY`.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 128;
 
@@ -27,7 +26,7 @@ pub(super) struct SqliteConnection {
 }
 
 impl SqliteConnection {
-    pub(super) fn open(config: &ConnectionConfig) -> Result<Self> {
+    pub(super) async fn open(config: &ConnectionConfig) -> Result<Self> {
         if let Some((key, _)) = config.dialect_options.first() {
             return Err(Error::Config(format!(
                 "unknown sqlite option `{key}` (sqlite takes no dialect options)"
@@ -35,7 +34,7 @@ impl SqliteConnection {
         }
         let storage = config.storage.as_deref().unwrap_or(":memory:");
         let memory = is_memory(config);
-        let conn = if storage == ":memory:" {
+        let mut conn = if storage == ":memory:" {
             rusqlite::Connection::open_in_memory()
         } else {
             rusqlite::Connection::open_with_flags(
@@ -50,7 +49,9 @@ impl SqliteConnection {
             target: storage.to_owned(),
             message: e.to_string(),
         })?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
+        // No busy handler: a lock held elsewhere is waited for on the runtime's timer
+        // (`lock_wait`), never by sleeping on this thread.
+        conn.busy_timeout(Duration::ZERO).map_err(map_error)?;
         // SQLite reads a double-quoted name that matches no column as a string literal, so a
         // misspelled identifier would silently compare against text. Every identifier this
         // crate renders is double-quoted: turn the quirk off, as SQLite's docs advise.
@@ -65,29 +66,37 @@ impl SqliteConnection {
         if !memory {
             pragmas.push_str("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
         }
-        conn.execute_batch(&pragmas).map_err(map_error)?;
+        // Switching to WAL takes a lock that another connection may hold; the settings are
+        // idempotent, so the script may run again.
+        // (A unique borrow: the connection is not `Sync`, and the future must be `Send`.)
+        let unique = &mut conn;
+        lock_wait::retry(move || {
+            (unique.execute_batch(&pragmas)).map_err(|e| Failure::from(e).or_lock_wait(unique))
+        })
+        .await?;
         Ok(SqliteConnection {
             conn,
             last_columns: None,
         })
     }
 
-    fn run_sync(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(map_error)?;
+    /// One attempt at a statement: bind, step and decode every row, in one synchronous call.
+    fn run_sync(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult, Failure> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let expected = stmt.parameter_count();
         if expected != params.len() {
             return Err(Error::InvalidQuery(format!(
                 "the statement has {expected} placeholders but {} values were given",
                 params.len()
-            )));
+            ))
+            .into());
         }
         for (i, value) in params.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 1, Bind(value))
-                .map_err(map_error)?;
+            stmt.raw_bind_parameter(i + 1, Bind(value))?;
         }
         let width = stmt.column_count();
         if width == 0 {
-            let affected = stmt.raw_execute().map_err(map_error)?;
+            let affected = stmt.raw_execute()?;
             return Ok(QueryResult {
                 rows: Rows::default(),
                 rows_affected: affected as u64,
@@ -104,9 +113,9 @@ impl SqliteConnection {
         };
         let mut values = Vec::new();
         let mut rows = stmt.raw_query();
-        while let Some(row) = rows.next().map_err(map_error)? {
+        while let Some(row) = rows.next()? {
             for i in 0..width {
-                values.push(decode(row.get_ref(i).map_err(map_error)?)?);
+                values.push(decode(row.get_ref(i)?)?);
             }
         }
         drop(rows);
@@ -168,11 +177,20 @@ impl DriverConnection for SqliteConnection {
         sql: &'a str,
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<QueryResult>> {
-        Box::pin(async move { self.run_sync(sql, params) })
+        // The first attempt runs inline; only a lock held elsewhere makes it wait.
+        Box::pin(lock_wait::retry(|| {
+            self.run_sync(sql, params)
+                .map_err(|e| e.or_lock_wait(&self.conn))
+        }))
     }
 
     fn execute_batch<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move { self.conn.execute_batch(sql).map_err(map_error) })
+        // Used for single transaction-control statements (`BEGIN IMMEDIATE`, `COMMIT`, …),
+        // which may wait for a lock and are safe to repeat after waiting.
+        let conn = &mut self.conn;
+        Box::pin(lock_wait::retry(move || {
+            (conn.execute_batch(sql)).map_err(|e| Failure::from(e).or_lock_wait(conn))
+        }))
     }
 
     fn ping(&mut self) -> BoxFuture<'_, Result<()>> {

@@ -5,10 +5,12 @@
 //! thread hop at all. That is the fastest possible path for the short statements SQLite is
 //! used for (a hop costs 25–30 µs against a 0.5 µs query, see `reference/performance.md`
 //! §4.7); the price is that a long statement occupies its runtime worker while it runs, as any
-//! synchronous call would.
+//! synchronous call would. Waiting for another connection's lock is not such a call: it
+//! sleeps on the runtime's timer between attempts (`lock_wait.rs`).
 
 mod driver;
 mod errors;
+mod lock_wait;
 mod types;
 
 use std::borrow::Cow;
@@ -154,7 +156,7 @@ impl Dialect for Sqlite {
         config: &'a ConnectionConfig,
     ) -> BoxFuture<'a, Result<Box<dyn DriverConnection>>> {
         Box::pin(async move {
-            let conn = driver::SqliteConnection::open(config)?;
+            let conn = driver::SqliteConnection::open(config).await?;
             Ok(Box::new(conn) as Box<dyn DriverConnection>)
         })
     }
