@@ -3,8 +3,10 @@
 
 use std::time::Instant;
 
+use super::pool::{Conn, PooledConn};
+use super::replacements::{resolve, Bind, Replacements};
 use super::row::QueryResult;
-use super::transaction::Transaction;
+use super::transaction::{Transaction, TxConnectionGuard};
 use super::Sequelize;
 use crate::error::Result;
 use crate::value::Value;
@@ -64,28 +66,48 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// A connection for one statement: a pooled one, or the transaction's.
+    async fn connection(&self) -> Result<Slot<'a>> {
+        Ok(match self {
+            Target::Pool(db) => Slot::Pooled(db.checkout().await?),
+            Target::Transaction(tx) => Slot::Transaction(tx.connection().await?),
+        })
+    }
+
     /// Runs one statement, logging it as the options ask.
     pub(crate) async fn run(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let mut slot = self.connection().await?;
+        self.logged(slot.conn(), sql, params).await
+    }
+
+    /// Runs developer-written SQL, resolving its replacements and bind parameters by the
+    /// connection's session (how it reads backslashes in string literals).
+    pub(crate) async fn run_raw(
+        &self,
+        sql: &str,
+        replacements: Option<&Replacements>,
+        bind: Option<&Bind>,
+    ) -> Result<QueryResult> {
+        let mut slot = self.connection().await?;
+        let conn = slot.conn();
+        let dialect = self.sequelize().dialect();
+        let (sql, params) = resolve(sql, dialect, conn, replacements, bind).await?;
+        self.logged(conn, &sql, &params).await
+    }
+
+    async fn logged(&self, conn: &mut Conn, sql: &str, params: &[Value]) -> Result<QueryResult> {
         let db = self.sequelize();
         let started = db.benchmark().then(Instant::now);
         if started.is_none() {
             db.log_statement(sql, None);
         }
-        let result = match self {
-            Target::Pool(db) => {
-                let mut conn = db.checkout().await?;
-                conn.run(sql, params).await
-            }
-            Target::Transaction(tx) => tx.run(sql, params).await,
-        };
+        let result = conn.run(sql, params).await;
         if let Some(started) = started {
             db.log_statement(sql, Some(started.elapsed()));
         }
         result
     }
-}
 
-impl Target<'_> {
     /// Renders a statement for this target's dialect and runs it.
     pub(crate) async fn run_statement(
         &self,
@@ -93,6 +115,21 @@ impl Target<'_> {
     ) -> Result<QueryResult> {
         let rendered = crate::sql::render(statement, self.sequelize().dialect())?;
         self.run(&rendered.sql, &rendered.params).await
+    }
+}
+
+/// The connection one statement runs on.
+enum Slot<'a> {
+    Pooled(PooledConn),
+    Transaction(TxConnectionGuard<'a>),
+}
+
+impl Slot<'_> {
+    fn conn(&mut self) -> &mut Conn {
+        match self {
+            Slot::Pooled(conn) => conn,
+            Slot::Transaction(guard) => guard.conn(),
+        }
     }
 }
 

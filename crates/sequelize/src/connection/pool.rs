@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use crate::connection::options::{ConnectionConfig, PoolOptions};
 use crate::connection::row::QueryResult;
+use crate::connection::scanner::Backslashes;
 use crate::dialect::{Dialect, DriverConnection};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -75,6 +76,22 @@ impl Conn {
         let result = self.driver.run(sql, params).await;
         self.busy = false;
         result.map_err(|e| e.with_sql(sql))
+    }
+
+    /// How this session reads a backslash in `'…'` literals, when the driver knows it without
+    /// asking the server.
+    pub(crate) fn backslashes(&self) -> Backslashes {
+        self.driver.backslashes()
+    }
+
+    /// How this session reads a backslash in `'…'` literals now, asking the server if the
+    /// driver must.
+    pub(crate) async fn session_backslashes(&mut self) -> Result<Backslashes> {
+        self.ensure_in_step()?;
+        self.busy = true;
+        let result = self.driver.session_backslashes().await;
+        self.busy = false;
+        result
     }
 
     /// Runs parameterless statements through the simple protocol.

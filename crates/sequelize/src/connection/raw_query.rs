@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::de::DeserializeOwned;
 
 use super::executor::Target;
-use super::replacements::{resolve, Bind, Replacements};
+use super::replacements::{Bind, Replacements};
 use super::row::{QueryResult, Row, Rows};
 use super::transaction::Transaction;
 use crate::error::Result;
@@ -173,14 +173,9 @@ impl<'a> RawQuery<'a> {
     }
 
     async fn run(&self) -> Result<QueryResult> {
-        let dialect = self.target.sequelize().dialect();
-        let (sql, params) = resolve(
-            &self.sql,
-            dialect,
-            self.replacements.as_ref(),
-            self.bind.as_ref(),
-        )?;
-        self.target.run(&sql, &params).await
+        self.target
+            .run_raw(&self.sql, self.replacements.as_ref(), self.bind.as_ref())
+            .await
     }
 
     /// Runs the query; the result is shaped by [`query_type`](Self::query_type).

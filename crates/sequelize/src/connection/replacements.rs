@@ -9,7 +9,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::scanner::{scan, Piece, ScanFor};
+use super::pool::Conn;
+use super::scanner::{scan, Backslashes, Piece, ScanError, ScanFor};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::sql::push_literal;
@@ -158,9 +159,15 @@ impl Bind {
 
 /// Resolves replacements and bind parameters in developer SQL: the final text (the input
 /// itself when there is nothing to resolve), and the values to bind in placeholder order.
-pub(crate) fn resolve<'s>(
+///
+/// The SQL is lexed by the session of `conn`: where a literal's end depends on how the session
+/// reads backslashes (`standard_conforming_strings`, `NO_BACKSLASH_ESCAPES`) and the driver
+/// does not know it offhand, the session is asked; a token whose end cannot be known for
+/// certain (MySQL's `"…"` under an unknown `ANSI_QUOTES`) is an error.
+pub(crate) async fn resolve<'s>(
     sql: &'s str,
     dialect: &dyn Dialect,
+    conn: &mut Conn,
     replacements: Option<&Replacements>,
     bind: Option<&Bind>,
 ) -> Result<(Cow<'s, str>, Vec<Value>)> {
@@ -179,9 +186,30 @@ pub(crate) fn resolve<'s>(
         },
     }
     .with_bind(bind.is_some());
-    let pieces = scan(sql, &dialect.scan_rules(), scan_for)
-        .map_err(|e| Error::InvalidQuery(format!("cannot read the SQL for placeholders: {e}")))?;
-    let mut out = String::with_capacity(sql.len() + 16);
+    let rules = dialect.scan_rules();
+    let offhand = conn.backslashes();
+    let pieces = match scan(sql, &rules.with_backslashes(offhand), scan_for) {
+        Err(ScanError::ModeDependent { .. }) if offhand == Backslashes::Unknown => {
+            let session = conn.session_backslashes().await?;
+            scan(sql, &rules.with_backslashes(session), scan_for)
+        }
+        scanned => scanned,
+    }
+    .map_err(|e| Error::InvalidQuery(format!("cannot read the SQL for placeholders: {e}")))?;
+    let (sql, params) = substitute(pieces, sql.len(), dialect, replacements, bind)?;
+    Ok((Cow::Owned(sql), params))
+}
+
+/// Joins the scanned pieces with each placeholder's substitution: an inlined literal for a
+/// replacement, the dialect's parameter marker for a bind parameter.
+fn substitute(
+    pieces: Vec<Piece<'_>>,
+    length: usize,
+    dialect: &dyn Dialect,
+    replacements: Option<&Replacements>,
+    bind: Option<&Bind>,
+) -> Result<(String, Vec<Value>)> {
+    let mut out = String::with_capacity(length + 16);
     let mut params = Vec::new();
     let mut next_positional = 0usize;
     for piece in pieces {
@@ -245,7 +273,7 @@ pub(crate) fn resolve<'s>(
             )));
         }
     }
-    Ok((Cow::Owned(out), params))
+    Ok((out, params))
 }
 
 fn push_replacement(value: &Replacement, dialect: &dyn Dialect, out: &mut String) -> Result<()> {

@@ -28,22 +28,51 @@
 
 use std::fmt;
 
+/// What a backslash does inside a `'…'` string literal, in the session the SQL runs in.
+///
+/// PostgreSQL's `standard_conforming_strings` and MySQL's `NO_BACKSLASH_ESCAPES` are session
+/// settings: the same text ends a literal at different places depending on them, so a
+/// placeholder the scanner sees outside a literal could sit inside one for the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backslashes {
+    /// It escapes the next character (MySQL/MariaDB by default; PostgreSQL with
+    /// `standard_conforming_strings = off`).
+    Escape,
+    /// It is an ordinary character (standard SQL, SQLite, PostgreSQL by default, MySQL with
+    /// `NO_BACKSLASH_ESCAPES`).
+    Literal,
+    /// Not known for certain: a literal holding a backslash is refused
+    /// ([`ScanError::ModeDependent`]) rather than guessed at.
+    Unknown,
+}
+
+/// What `"…"` quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoubleQuotes {
+    /// An identifier, with `""` for a quote inside (standard SQL, PostgreSQL, SQLite).
+    Identifier,
+    /// A string literal, read like `'…'` (MySQL/MariaDB without `ANSI_QUOTES`).
+    String,
+    /// Either, depending on a setting the protocol does not report (MySQL's `ANSI_QUOTES`).
+    /// Both readings end at the same quote unless a backslash escapes, so such a token is
+    /// refused when backslashes may escape.
+    StringOrIdentifier,
+}
+
 /// How one dialect lexes SQL, as far as the scanner needs to know.
 ///
-/// Use a preset, or adjust one: `ScanRules { backslash_escapes: true, ..ScanRules::POSTGRES }` is
-/// PostgreSQL with `standard_conforming_strings = off`.
+/// Use a preset, or adjust one: `ScanRules { backslashes: Backslashes::Escape, ..ScanRules::POSTGRES }`
+/// is PostgreSQL with `standard_conforming_strings = off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScanRules {
-    /// A backslash escapes the next character inside `'…'` strings (MySQL/MariaDB; PostgreSQL with
-    /// `standard_conforming_strings = off`). Also applies to `"…"` when it is a string.
-    pub backslash_escapes: bool,
-    /// `E'…'` / `e'…'` strings use backslash escapes (PostgreSQL; MySQL/MariaDB also accept them
-    /// because all their strings do).
+    /// What a backslash does inside `'…'` strings (and `"…"` strings, where they exist).
+    pub backslashes: Backslashes,
+    /// `E'…'` / `e'…'` strings always use backslash escapes (PostgreSQL).
     pub escape_string_prefix: bool,
     /// `$tag$ … $tag$` and `$$ … $$` are string literals (PostgreSQL).
     pub dollar_quoting: bool,
-    /// `"…"` is a string literal rather than an identifier (MySQL/MariaDB without `ANSI_QUOTES`).
-    pub double_quote_is_string: bool,
+    /// What `"…"` quotes.
+    pub double_quotes: DoubleQuotes,
     /// `` `…` `` quotes an identifier (MySQL/MariaDB, SQLite).
     pub backtick_identifiers: bool,
     /// `[…]` quotes an identifier (SQLite, MSSQL); `]]` inside it is an escaped `]`.
@@ -60,10 +89,10 @@ pub struct ScanRules {
 impl ScanRules {
     /// Standard SQL: `'…'` strings, `"…"` identifiers, `--` and non-nesting `/* */` comments.
     pub const ANSI: ScanRules = ScanRules {
-        backslash_escapes: false,
+        backslashes: Backslashes::Literal,
         escape_string_prefix: false,
         dollar_quoting: false,
-        double_quote_is_string: false,
+        double_quotes: DoubleQuotes::Identifier,
         backtick_identifiers: false,
         bracket_identifiers: false,
         hash_comments: false,
@@ -86,16 +115,41 @@ impl ScanRules {
         ..ScanRules::ANSI
     };
 
-    /// MySQL and MariaDB in their default SQL mode (no `ANSI_QUOTES`, no `NO_BACKSLASH_ESCAPES`).
+    /// MySQL and MariaDB in their default SQL mode (no `NO_BACKSLASH_ESCAPES`), with
+    /// `ANSI_QUOTES` unknown. MySQL has no `E'…'` strings: there, `E` is a word.
     pub const MYSQL: ScanRules = ScanRules {
-        backslash_escapes: true,
-        escape_string_prefix: true,
-        double_quote_is_string: true,
+        backslashes: Backslashes::Escape,
+        double_quotes: DoubleQuotes::StringOrIdentifier,
         backtick_identifiers: true,
         hash_comments: true,
         dash_comment_requires_space: true,
         ..ScanRules::ANSI
     };
+
+    /// The same rules with another reading of backslashes.
+    ///
+    /// ```
+    /// use sequelize::connection::scanner::{Backslashes, ScanRules};
+    /// let no_backslash_escapes = ScanRules::MYSQL.with_backslashes(Backslashes::Literal);
+    /// assert_eq!(no_backslash_escapes.backslashes, Backslashes::Literal);
+    /// ```
+    pub const fn with_backslashes(self, backslashes: Backslashes) -> ScanRules {
+        ScanRules {
+            backslashes,
+            ..self
+        }
+    }
+
+    /// How a backslash reads inside `"…"` tokens: only where every possible reading of the
+    /// token agrees.
+    fn double_quote_backslashes(&self) -> Backslashes {
+        match (self.double_quotes, self.backslashes) {
+            (DoubleQuotes::Identifier, _) => Backslashes::Literal,
+            (DoubleQuotes::String, mode) => mode,
+            (DoubleQuotes::StringOrIdentifier, Backslashes::Literal) => Backslashes::Literal,
+            (DoubleQuotes::StringOrIdentifier, _) => Backslashes::Unknown,
+        }
+    }
 }
 
 /// Which placeholder syntaxes to recognise; the others are left in the verbatim text.
@@ -189,6 +243,12 @@ pub enum ScanError {
         /// The tag, without the dollars (empty for `$$`).
         tag: String,
     },
+    /// A quoted token holds a backslash, and where it ends depends on a session setting that
+    /// is not known for certain ([`Backslashes::Unknown`], [`DoubleQuotes::StringOrIdentifier`]).
+    ModeDependent {
+        /// Byte offset of the opening quote.
+        offset: usize,
+    },
 }
 
 impl ScanError {
@@ -198,7 +258,8 @@ impl ScanError {
             ScanError::UnterminatedString { offset }
             | ScanError::UnterminatedIdentifier { offset }
             | ScanError::UnterminatedComment { offset }
-            | ScanError::UnterminatedDollarQuote { offset, .. } => *offset,
+            | ScanError::UnterminatedDollarQuote { offset, .. }
+            | ScanError::ModeDependent { offset } => *offset,
         }
     }
 }
@@ -209,13 +270,24 @@ impl fmt::Display for ScanError {
             ScanError::UnterminatedString { .. } => "string literal",
             ScanError::UnterminatedIdentifier { .. } => "quoted identifier",
             ScanError::UnterminatedComment { .. } => "block comment",
-            ScanError::UnterminatedDollarQuote { .. } => "dollar-quoted string",
+            ScanError::UnterminatedDollarQuote { tag, .. } => {
+                return write!(
+                    f,
+                    "unterminated dollar-quoted string ${tag}$ starting at byte {}",
+                    self.offset()
+                )
+            }
+            ScanError::ModeDependent { offset } => {
+                return write!(
+                    f,
+                    "the quoted text starting at byte {offset} holds a backslash, and where it \
+                     ends depends on a session setting that cannot be known for certain \
+                     (standard_conforming_strings, NO_BACKSLASH_ESCAPES or ANSI_QUOTES); pass \
+                     the value as a bind parameter or write the text without a backslash"
+                )
+            }
         };
-        write!(f, "unterminated {what}")?;
-        if let ScanError::UnterminatedDollarQuote { tag, .. } = self {
-            write!(f, " ${tag}$")?;
-        }
-        write!(f, " starting at byte {}", self.offset())
+        write!(f, "unterminated {what} starting at byte {}", self.offset())
     }
 }
 
@@ -277,16 +349,19 @@ impl<'a> Scanner<'a> {
         while let Some(&byte) = self.bytes.get(self.pos) {
             let next = self.byte(self.pos + 1);
             match byte {
-                b'\'' => self.skip_quoted(b'\'', rules.backslash_escapes, Quoted::String)?,
-                b'"' if rules.double_quote_is_string => {
-                    self.skip_quoted(b'"', rules.backslash_escapes, Quoted::String)?
+                b'\'' => self.skip_quoted(b'\'', rules.backslashes, Quoted::String)?,
+                b'"' => {
+                    let kind = match rules.double_quotes {
+                        DoubleQuotes::Identifier => Quoted::Identifier,
+                        _ => Quoted::String,
+                    };
+                    self.skip_quoted(b'"', rules.double_quote_backslashes(), kind)?
                 }
-                b'"' => self.skip_quoted(b'"', false, Quoted::Identifier)?,
                 b'`' if rules.backtick_identifiers => {
-                    self.skip_quoted(b'`', false, Quoted::Identifier)?
+                    self.skip_quoted(b'`', Backslashes::Literal, Quoted::Identifier)?
                 }
                 b'[' if rules.bracket_identifiers => {
-                    self.skip_quoted(b']', false, Quoted::Identifier)?
+                    self.skip_quoted(b']', Backslashes::Literal, Quoted::Identifier)?
                 }
                 b'-' if next == Some(b'-') && self.dash_comment_starts() => self.skip_line(),
                 b'#' if rules.hash_comments => self.skip_line(),
@@ -332,15 +407,25 @@ impl<'a> Scanner<'a> {
         self.pos = end;
     }
 
-    /// Skips a quoted token opening at `pos`; a doubled `close` (and, with `backslash`, a
-    /// backslash-escaped character) does not close it.
-    fn skip_quoted(&mut self, close: u8, backslash: bool, kind: Quoted) -> Result<(), ScanError> {
+    /// Skips a quoted token opening at `pos`; a doubled `close` (and, with
+    /// [`Backslashes::Escape`], a backslash-escaped character) does not close it. With
+    /// [`Backslashes::Unknown`] a backslash makes the token's end uncertain: an error.
+    fn skip_quoted(
+        &mut self,
+        close: u8,
+        backslashes: Backslashes,
+        kind: Quoted,
+    ) -> Result<(), ScanError> {
         let start = self.pos;
         let mut at = start + 1;
         while let Some(byte) = self.byte(at) {
-            let escaped = backslash && byte == b'\\';
-            let doubled = byte == close && self.byte(at + 1) == Some(close);
-            if escaped || doubled {
+            if byte == b'\\' {
+                at += match backslashes {
+                    Backslashes::Escape => 2,
+                    Backslashes::Literal => 1,
+                    Backslashes::Unknown => return Err(ScanError::ModeDependent { offset: start }),
+                };
+            } else if byte == close && self.byte(at + 1) == Some(close) {
                 at += 2;
             } else if byte == close {
                 self.pos = at + 1;
@@ -498,7 +583,7 @@ impl<'a> Scanner<'a> {
             && matches!(rest.get(..len), Some("E" | "e"))
             && self.byte(self.pos) == Some(b'\'')
         {
-            self.skip_quoted(b'\'', true, Quoted::String)?;
+            self.skip_quoted(b'\'', Backslashes::Escape, Quoted::String)?;
         }
         Ok(())
     }
@@ -560,10 +645,7 @@ mod tests {
     const PG: ScanRules = ScanRules::POSTGRES;
     const MYSQL: ScanRules = ScanRules::MYSQL;
     /// PostgreSQL with `standard_conforming_strings = off`.
-    const PG_NO_SCS: ScanRules = ScanRules {
-        backslash_escapes: true,
-        ..PG
-    };
+    const PG_NO_SCS: ScanRules = PG.with_backslashes(Backslashes::Escape);
     const ALL_RULES: [ScanRules; 3] = [SQLITE, PG, MYSQL];
 
     /// Renders pieces back to source form; must reproduce the scanned text exactly.
@@ -582,7 +664,8 @@ mod tests {
     }
 
     /// The placeholders found, in source form and separated by spaces, or `kind@offset` for an
-    /// error (the kind is `string`, `ident`, `comment`, or the dollar-quote delimiter).
+    /// error (the kind is `string`, `ident`, `comment`, `mode` for a mode-dependent token, or
+    /// the dollar-quote delimiter).
     fn outcome(sql: &str, rules: &ScanRules, scan_for: ScanFor) -> String {
         match scan(sql, rules, scan_for) {
             Ok(pieces) => {
@@ -596,6 +679,7 @@ mod tests {
                     ScanError::UnterminatedIdentifier { .. } => "ident".to_owned(),
                     ScanError::UnterminatedComment { .. } => "comment".to_owned(),
                     ScanError::UnterminatedDollarQuote { tag, .. } => format!("${tag}$"),
+                    ScanError::ModeDependent { .. } => "mode".to_owned(),
                 };
                 format!("{kind}@{}", err.offset())
             }
@@ -700,12 +784,47 @@ mod tests {
             (r"id = AE'\' OR id = :id", [":id", ":id", "string@7"]),
             (r"id = '\\' OR id = :id", [":id"; 3]),
             (r"id = '\\\' ?' OR id = ?", ["string@12", "string@12", "?"]),
-            (r#"a = "\" :x" OR b = :id"#, ["ident@10", "ident@10", ":id"]),
+            // MySQL: `"…"` may be a string or (ANSI_QUOTES) an identifier, which end at
+            // different quotes when a backslash escapes one.
+            (r#"a = "\" :x" OR b = :id"#, ["ident@10", "ident@10", "mode@4"]),
         ];
         check(cases);
         let no_scs = |sql| outcome(sql, &PG_NO_SCS, ScanFor::ALL);
         assert_eq!(no_scs(r"id = '\' :id' OR id = :id"), ":id");
         assert_eq!(no_scs(r"id = '\\\' ?' OR id = ?"), "?");
+    }
+
+    #[test]
+    fn session_string_modes() {
+        let under = |sql, rules: ScanRules, backslashes| {
+            outcome(sql, &rules.with_backslashes(backslashes), ScanFor::ALL)
+        };
+        use Backslashes::{Escape, Literal, Unknown};
+        // The same text has its placeholder outside a literal in one mode and inside in the
+        // other; with the mode unknown it is refused.
+        let sql = r"SELECT 'a\' AS x, :v AS y -- '";
+        for rules in [PG, MYSQL] {
+            assert_eq!(under(sql, rules, Literal), ":v");
+            assert_eq!(under(sql, rules, Escape), "");
+            assert_eq!(under(sql, rules, Unknown), "mode@7");
+        }
+        // Without a backslash the mode does not matter, and nothing is refused.
+        assert_eq!(under("SELECT 'a''b', :v", PG, Unknown), ":v");
+        // PostgreSQL's E'…' always escapes; MySQL has no E'…': there `E` is a word.
+        let e_string = r"SELECT E'\' , :v -- '";
+        assert_eq!(under(e_string, PG, Unknown), "");
+        assert_eq!(under(e_string, MYSQL, Literal), ":v");
+        assert_eq!(under(e_string, MYSQL, Escape), "");
+        // MySQL's `"…"` reads the same as a string and as an identifier when backslashes do
+        // not escape.
+        let double = r#"SELECT "a\" , :v , "b""#;
+        assert_eq!(under(double, MYSQL, Literal), ":v");
+        assert_eq!(under(double, MYSQL, Escape), "mode@7");
+        assert_eq!(under(double, SQLITE, Unknown), ":v");
+        let message = scan(sql, &PG.with_backslashes(Unknown), ScanFor::ALL)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("standard_conforming_strings"), "{message}");
     }
 
     #[test]

@@ -16,14 +16,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 use futures_util::FutureExt;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, MutexGuard};
 
 use super::pool::PooledConn;
-use super::row::QueryResult;
 use super::Sequelize;
 use crate::error::{Error, Result};
 use crate::sql::{transaction_control, TransactionControl};
-use crate::value::Value;
 
 /// Isolation levels (Sequelize's `Transaction.ISOLATION_LEVELS`).
 ///
@@ -158,6 +156,21 @@ impl TxConnection {
     }
 }
 
+/// A transaction's connection, locked for one statement.
+pub(crate) struct TxConnectionGuard<'a> {
+    shared: MutexGuard<'a, TxConnection>,
+}
+
+impl TxConnectionGuard<'_> {
+    /// The connection.
+    pub(crate) fn conn(&mut self) -> &mut PooledConn {
+        self.shared
+            .conn
+            .as_mut()
+            .expect("Transaction::connection checked the connection under this lock")
+    }
+}
+
 impl Transaction {
     /// Opens a transaction on a fresh connection.
     pub(crate) async fn open(db: &Sequelize, options: TransactionOptions) -> Result<Transaction> {
@@ -214,12 +227,13 @@ impl Transaction {
         }
     }
 
-    /// Runs one statement on the transaction's connection.
-    pub(crate) async fn run(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+    /// The transaction's connection, held until the guard is dropped, with owed statements
+    /// run first.
+    pub(crate) async fn connection(&self) -> Result<TxConnectionGuard<'_>> {
         self.ensure_open()?;
         let mut shared = self.inner.shared.lock().await;
-        let conn = shared.ready(&self.inner.db).await?;
-        conn.run(sql, params).await
+        shared.ready(&self.inner.db).await?;
+        Ok(TxConnectionGuard { shared })
     }
 
     /// Ends the transaction with `control`, releasing the connection when it is the outermost.

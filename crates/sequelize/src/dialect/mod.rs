@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::connection::options::ConnectionConfig;
 use crate::connection::row::QueryResult;
-use crate::connection::scanner::ScanRules;
+use crate::connection::scanner::{Backslashes, ScanRules};
 use crate::connection::transaction::TransactionOptions;
 use crate::error::{Error, Result};
 use crate::sql::{ColumnDef, Lock};
@@ -180,6 +180,19 @@ pub trait DriverConnection: Send + 'static {
 
     /// Whether the driver knows the connection is dead.
     fn is_closed(&self) -> bool;
+
+    /// How this session reads a backslash in `'…'` string literals, when the driver knows it
+    /// without asking the server ([`Backslashes::Unknown`] otherwise). Replacements are
+    /// inlined by this reading, so it must never be a guess.
+    fn backslashes(&self) -> Backslashes;
+
+    /// How this session reads a backslash in `'…'` string literals now, asking the server if
+    /// the driver must (PostgreSQL reports a change of `standard_conforming_strings` in the
+    /// replies that follow it, so a round trip makes sure every earlier report was read).
+    fn session_backslashes(&mut self) -> BoxFuture<'_, Result<Backslashes>> {
+        let known = self.backslashes();
+        Box::pin(async move { Ok(known) })
+    }
 
     /// Whether the connection stays usable after a statement's future was dropped before
     /// its reply was read: true where replies are matched to requests (tokio-postgres) or

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use mysql_async::consts::ColumnType;
+use mysql_async::consts::{ColumnType, StatusFlags};
 use mysql_async::prelude::{Protocol, Queryable};
 use mysql_async::{Column, Params};
 use rust_decimal::Decimal;
@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use super::errors::{breaks_connection, map_connect_error, map_error};
 use crate::connection::options::ConnectionConfig;
 use crate::connection::row::{QueryResult, Rows};
+use crate::connection::scanner::Backslashes;
 use crate::dialect::{BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -407,6 +408,32 @@ impl DriverConnection for MySqlConnection {
 
     fn is_closed(&self) -> bool {
         self.broken || self.conn.is_disconnected()
+    }
+
+    fn backslashes(&self) -> Backslashes {
+        // The server puts NO_BACKSLASH_ESCAPES in the status flags of every OK packet, so the
+        // last one says how this session reads backslashes now. After an error there is none.
+        match self.conn.last_ok_packet() {
+            Some(ok)
+                if ok
+                    .status_flags()
+                    .contains(StatusFlags::SERVER_STATUS_NO_BACKSLASH_ESCAPES) =>
+            {
+                Backslashes::Literal
+            }
+            Some(_) => Backslashes::Escape,
+            None => Backslashes::Unknown,
+        }
+    }
+
+    fn session_backslashes(&mut self) -> BoxFuture<'_, Result<Backslashes>> {
+        Box::pin(async move {
+            if self.backslashes() == Backslashes::Unknown {
+                // A ping's OK packet carries the status flags.
+                self.ping().await?;
+            }
+            Ok(self.backslashes())
+        })
     }
 
     fn survives_cancellation(&self) -> bool {

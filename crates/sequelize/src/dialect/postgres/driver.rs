@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use bytes::{BufMut, BytesMut};
@@ -20,6 +22,7 @@ use super::errors::{map_connect_error, map_error, BindError};
 use super::TIMESTAMP_FORMAT;
 use crate::connection::options::ConnectionConfig;
 use crate::connection::row::{QueryResult, Rows};
+use crate::connection::scanner::Backslashes;
 use crate::dialect::{BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
 use crate::value::{FromValue, Value};
@@ -42,6 +45,35 @@ pub(super) struct PgConnection {
     client: Client,
     /// Prepared statements by SQL text.
     statements: HashMap<String, Prepared>,
+    /// `standard_conforming_strings` as the server last reported it.
+    string_mode: ReportedStringMode,
+}
+
+/// `standard_conforming_strings` as last reported by the server (`ParameterStatus`, sent at
+/// startup and after every change, ahead of the `ReadyForQuery` that ends the reply), written
+/// by the task that drives the connection. `None` until reported.
+type ReportedStringMode = Arc<Mutex<Option<bool>>>;
+
+/// Drives the connection's socket, recording every report of `standard_conforming_strings`.
+/// The lock is held while messages are read, so whoever reads the mode after seeing a reply
+/// also sees every report read before or with it.
+async fn drive<S, T>(mut connection: tokio_postgres::Connection<S, T>, mode: ReportedStringMode)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let ended = std::future::poll_fn(|cx| {
+        let mut reported = mode.lock().unwrap_or_else(PoisonError::into_inner);
+        let poll = Pin::new(&mut connection).poll(cx);
+        *reported = connection
+            .parameter("standard_conforming_strings")
+            .map(|value| value == "on");
+        poll
+    })
+    .await;
+    if let Err(e) = ended {
+        tracing::debug!(target: "sequelize::postgres", error = %e, "connection ended");
+    }
 }
 
 /// A prepared statement and what decoding its rows needs, built once per connection.
@@ -113,14 +145,12 @@ impl PgConnection {
             .connect(NoTls)
             .await
             .map_err(|e| map_connect_error(e, &target))?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(target: "sequelize::postgres", error = %e, "connection ended");
-            }
-        });
+        let string_mode = ReportedStringMode::default();
+        tokio::spawn(drive(connection, Arc::clone(&string_mode)));
         Ok(PgConnection {
             client,
             statements: HashMap::new(),
+            string_mode,
         })
     }
 
@@ -516,6 +546,29 @@ impl DriverConnection for PgConnection {
 
     fn is_closed(&self) -> bool {
         self.client.is_closed()
+    }
+
+    fn backslashes(&self) -> Backslashes {
+        // The last report may not have been read yet when the previous statement's rows were
+        // (its ReadyForQuery comes after them): only a round trip makes sure.
+        Backslashes::Unknown
+    }
+
+    fn session_backslashes(&mut self) -> BoxFuture<'_, Result<Backslashes>> {
+        Box::pin(async move {
+            // An empty query's reply ends with ReadyForQuery, after every report the server
+            // sent before it.
+            self.client.batch_execute("").await.map_err(map_error)?;
+            let reported = *self
+                .string_mode
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            Ok(match reported {
+                Some(true) => Backslashes::Literal,
+                Some(false) => Backslashes::Escape,
+                None => Backslashes::Unknown,
+            })
+        })
     }
 
     fn survives_cancellation(&self) -> bool {

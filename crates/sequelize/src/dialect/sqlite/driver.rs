@@ -12,6 +12,7 @@ use super::lock_wait::{self, Failure};
 use super::{is_memory, TIMESTAMP_FORMAT};
 use crate::connection::options::ConnectionConfig;
 use crate::connection::row::{QueryResult, Rows};
+use crate::connection::scanner::Backslashes;
 use crate::dialect::{BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -199,6 +200,11 @@ impl DriverConnection for SqliteConnection {
 
     fn is_closed(&self) -> bool {
         false
+    }
+
+    fn backslashes(&self) -> Backslashes {
+        // SQLite has no backslash escapes.
+        Backslashes::Literal
     }
 
     fn survives_cancellation(&self) -> bool {
