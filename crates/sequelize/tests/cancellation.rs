@@ -35,17 +35,7 @@ async fn answer(exec: &impl Executor, sql: &'static str, n: i64) -> sequelize::R
 }
 
 async fn stored_keys(db: &Sequelize) -> Vec<i64> {
-    db.query(AssertSqlSafe(format!(
-        "SELECT {k} AS k FROM {t} ORDER BY {k}",
-        k = q(db, "k"),
-        t = q(db, "outcomes")
-    )))
-    .all()
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|row| row.get("k").unwrap())
-    .collect()
+    common::sorted_column(db, db, "outcomes", "k").await
 }
 
 #[tokio::test]

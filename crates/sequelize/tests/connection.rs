@@ -104,17 +104,6 @@ async fn options_mirror_sequelize_names() {
     assert!(matches!(no_dialect, Err(Error::Config(m)) if m.contains("dialect")));
 }
 
-/// Rows in the `kept` table of an in-memory database.
-async fn kept_rows(db: &Sequelize) -> i64 {
-    db.query("SELECT COUNT(*) AS n FROM kept")
-        .plain()
-        .await
-        .unwrap()
-        .unwrap()
-        .get("n")
-        .unwrap()
-}
-
 /// The embedded default must not lose data: an in-memory database lives in its one pooled
 /// connection, which used to be closed after `idle` without queries (and at bb8's maximum
 /// lifetime, or after a failed COMMIT), so the next query opened a new, empty database. It
@@ -152,7 +141,11 @@ async fn in_memory_databases_survive_idleness_and_failed_commits() {
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(400)).await;
-        assert_eq!(kept_rows(&db).await, 1, "{url}: lost after an idle period");
+        assert_eq!(
+            common::count_rows(&db, &db, "kept").await,
+            1,
+            "{url}: lost after an idle period"
+        );
 
         // A deferred foreign key fails at COMMIT, which leaves SQLite inside the transaction.
         let tx = db.begin().await.unwrap();
@@ -165,12 +158,16 @@ async fn in_memory_databases_survive_idleness_and_failed_commits() {
             matches!(commit, Err(Error::ForeignKeyConstraint { .. })),
             "{url}: {commit:?}"
         );
-        assert_eq!(kept_rows(&db).await, 1, "{url}: lost after a failed commit");
+        assert_eq!(
+            common::count_rows(&db, &db, "kept").await,
+            1,
+            "{url}: lost after a failed commit"
+        );
         db.query("INSERT INTO kept (id) VALUES (3)")
             .exec()
             .await
             .unwrap();
-        assert_eq!(kept_rows(&db).await, 2);
+        assert_eq!(common::count_rows(&db, &db, "kept").await, 2);
 
         // A transaction dropped without commit is rolled back, not the database replaced.
         let tx = db.begin().await.unwrap();
@@ -181,7 +178,7 @@ async fn in_memory_databases_survive_idleness_and_failed_commits() {
         drop(tx);
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!(
-            kept_rows(&db).await,
+            common::count_rows(&db, &db, "kept").await,
             2,
             "{url}: after a dropped transaction"
         );

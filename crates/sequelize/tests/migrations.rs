@@ -51,30 +51,11 @@ fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
 }
 
 async fn meta_rows(db: &Sequelize) -> Vec<String> {
-    db.query(AssertSqlSafe(format!(
-        "SELECT {n} FROM {t} ORDER BY {n}",
-        n = q(db, "name"),
-        t = q(db, "SequelizeMeta")
-    )))
-    .all()
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|r| r.get::<String>("name").unwrap())
-    .collect()
+    common::sorted_column(db, db, "SequelizeMeta", "name").await
 }
 
 async fn count_users(db: &Sequelize) -> i64 {
-    db.query(AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS n FROM {}",
-        q(db, "users")
-    )))
-    .plain()
-    .await
-    .unwrap()
-    .unwrap()
-    .get("n")
-    .unwrap()
+    common::count_rows(db, db, "users").await
 }
 
 #[tokio::test]

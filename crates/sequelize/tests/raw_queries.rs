@@ -24,16 +24,7 @@ async fn setup(db: &Sequelize) {
     )
     .await
     .unwrap();
-    qi.create_table("canary", vec![ColumnDef::new("id", DataType::Integer)])
-        .await
-        .unwrap();
-    db.query(AssertSqlSafe(format!(
-        "INSERT INTO {} VALUES (1)",
-        q(db, "canary")
-    )))
-    .exec()
-    .await
-    .unwrap();
+    common::plant_canary(db).await;
     for (name, age) in [("Ann", 30), ("O'Reilly", 40), ("x\\", 50)] {
         db.query(AssertSqlSafe(format!(
             "INSERT INTO {} ({}, {}) VALUES ($1, $2)",
@@ -49,30 +40,16 @@ async fn setup(db: &Sequelize) {
 }
 
 async fn canary_intact(db: &Sequelize) {
-    let n: i64 = db
-        .query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM {}",
-            q(db, "canary")
-        )))
-        .plain()
-        .await
-        .unwrap()
-        .unwrap()
-        .get("n")
-        .unwrap();
-    assert_eq!(n, 1, "the canary table was changed");
-    let people: i64 = db
-        .query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM {}",
-            q(db, "people")
-        )))
-        .plain()
-        .await
-        .unwrap()
-        .unwrap()
-        .get("n")
-        .unwrap();
-    assert_eq!(people, 3, "the people table was changed");
+    assert_eq!(
+        common::count_rows(db, db, "canary").await,
+        1,
+        "the canary table was changed"
+    );
+    assert_eq!(
+        common::count_rows(db, db, "people").await,
+        3,
+        "the people table was changed"
+    );
 }
 
 async fn one(db: &Sequelize, sql: String, replacements: Replacements) -> Row {

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{dialects, isolated_options, q};
+use common::{count_rows, dialects, isolated_options, plant_canary, q};
 use sequelize::prelude::*;
 use sequelize::{AssertSqlSafe, Error};
 
@@ -31,23 +31,6 @@ const HOSTILE: &[&str] = &[
 /// characters, and inside one when they escape.
 const MODE_PROBE: &str = r"SELECT 'a\' AS x, :v AS y -- ' AS z";
 
-async fn canary_intact(exec: &impl Executor, db: &Sequelize) {
-    let rows = exec
-        .query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM {}",
-            q(db, "canary")
-        )))
-        .plain()
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        rows.get::<i64>("n").unwrap(),
-        1,
-        "the canary table was touched"
-    );
-}
-
 /// Runs the probe with every hostile value and checks that the result is the one the
 /// session's mode gives: with `escapes`, one string (the placeholder inside it, untouched);
 /// without, the literal `a\` and the value itself.
@@ -66,25 +49,12 @@ async fn check_mode(exec: &impl Executor, db: &Sequelize, escapes: bool) {
             assert_eq!(row.get::<String>("x").unwrap(), "a\\");
             assert_eq!(row.get::<String>("y").unwrap(), *value);
         }
-        canary_intact(exec, db).await;
+        assert_eq!(
+            count_rows(exec, db, "canary").await,
+            1,
+            "the canary was touched"
+        );
     }
-}
-
-async fn setup(db: &Sequelize) {
-    db.query_interface()
-        .create_table(
-            "canary",
-            vec![sequelize::sql::ColumnDef::new("id", DataType::Integer)],
-        )
-        .await
-        .unwrap();
-    db.query(AssertSqlSafe(format!(
-        "INSERT INTO {} VALUES (1)",
-        q(db, "canary")
-    )))
-    .exec()
-    .await
-    .unwrap();
 }
 
 /// A database with one pooled connection, so session settings stay in effect.
@@ -92,6 +62,11 @@ async fn one_connection(dialect: &str) -> Sequelize {
     let mut options = isolated_options(dialect, "string_modes", false).await;
     options.pool.max = 1;
     Sequelize::connect_with(options).await.unwrap()
+}
+
+/// Runs a statement that must succeed.
+async fn run(exec: &impl Executor, sql: &'static str) {
+    exec.query(sql).exec().await.unwrap();
 }
 
 async fn scalar(exec: &impl Executor, sql: &'static str) -> String {
@@ -102,6 +77,15 @@ async fn scalar(exec: &impl Executor, sql: &'static str) -> String {
         .unwrap()
         .get::<String>("v")
         .unwrap()
+}
+
+/// After a server-wide default was restored: closes the admin handle, and re-raises the
+/// failure of the part that ran (as its own task) while the default was changed.
+async fn finish(admin: Sequelize, outcome: Result<(), tokio::task::JoinError>) {
+    admin.close().await.unwrap();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
 }
 
 async fn postgres() {
@@ -117,7 +101,7 @@ async fn postgres() {
         .unwrap();
     let outcome = tokio::spawn(async {
         let db = one_connection("postgres").await;
-        setup(&db).await;
+        plant_canary(&db).await;
         assert_eq!(
             scalar(
                 &db,
@@ -129,23 +113,14 @@ async fn postgres() {
         check_mode(&db, &db, false).await;
 
         // A session change, reported by the server.
-        db.query("SET standard_conforming_strings = off")
-            .exec()
-            .await
-            .unwrap();
+        run(&db, "SET standard_conforming_strings = off").await;
         check_mode(&db, &db, true).await;
-        db.query("SET standard_conforming_strings = on")
-            .exec()
-            .await
-            .unwrap();
+        run(&db, "SET standard_conforming_strings = on").await;
         check_mode(&db, &db, false).await;
 
         // A change that ends with its transaction.
         let tx = db.begin().await.unwrap();
-        tx.query("SET LOCAL standard_conforming_strings = off")
-            .exec()
-            .await
-            .unwrap();
+        run(&tx, "SET LOCAL standard_conforming_strings = off").await;
         check_mode(&tx, &db, true).await;
         tx.commit().await.unwrap();
         check_mode(&db, &db, false).await;
@@ -157,10 +132,7 @@ async fn postgres() {
         .exec()
         .await
         .unwrap();
-    admin.close().await.unwrap();
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    finish(admin, outcome).await;
 }
 
 async fn mysql(dialect: &'static str) {
@@ -177,7 +149,7 @@ async fn mysql(dialect: &'static str) {
         .unwrap();
     let outcome = tokio::spawn(async move {
         let db = one_connection(dialect).await;
-        setup(&db).await;
+        plant_canary(&db).await;
         let mode = scalar(&db, "SELECT @@SESSION.sql_mode AS v").await;
         assert!(mode.contains("NO_BACKSLASH_ESCAPES"), "{mode}");
         check_mode(&db, &db, false).await;
@@ -199,14 +171,11 @@ async fn mysql(dialect: &'static str) {
         .exec()
         .await
         .unwrap();
-    admin.close().await.unwrap();
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    finish(admin, outcome).await;
 
     // The default mode, then a session change, reported in the status flags.
     let db = one_connection(dialect).await;
-    setup(&db).await;
+    plant_canary(&db).await;
     check_mode(&db, &db, true).await;
     // In this mode a `"…"` token with a backslash may be a string or (ANSI_QUOTES) an
     // identifier, ending at different quotes: refused, whatever the value.
@@ -219,10 +188,7 @@ async fn mysql(dialect: &'static str) {
         matches!(&ambiguous, Err(Error::InvalidQuery(m)) if m.contains("ANSI_QUOTES")),
         "{ambiguous:?}"
     );
-    db.query("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'NO_BACKSLASH_ESCAPES')")
-        .exec()
-        .await
-        .unwrap();
+    run(&db, "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'NO_BACKSLASH_ESCAPES')").await;
     check_mode(&db, &db, false).await;
     // After an error the last status flags are gone: the session is asked again.
     assert!(db
@@ -231,10 +197,11 @@ async fn mysql(dialect: &'static str) {
         .await
         .is_err());
     check_mode(&db, &db, false).await;
-    db.query("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')")
-        .exec()
-        .await
-        .unwrap();
+    run(
+        &db,
+        "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+    )
+    .await;
     check_mode(&db, &db, true).await;
     db.close().await.unwrap();
 }
@@ -249,7 +216,7 @@ async fn replacements_follow_the_session_string_mode() {
             _ => {
                 // SQLite has one mode: a backslash is an ordinary character.
                 let db = one_connection(dialect).await;
-                setup(&db).await;
+                plant_canary(&db).await;
                 check_mode(&db, &db, false).await;
                 db.close().await.unwrap();
             }

@@ -34,17 +34,7 @@ async fn insert(exec: &impl Executor, k: i64) -> sequelize::Result<()> {
 
 async fn keys(exec: &impl Executor) -> Vec<i64> {
     let db = exec.target_sequelize();
-    exec.query(AssertSqlSafe(format!(
-        "SELECT {k} AS k FROM {} ORDER BY {k}",
-        q(db, "items"),
-        k = q(db, "k")
-    )))
-    .all()
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|r| r.get::<i64>("k").unwrap())
-    .collect()
+    common::sorted_column(exec, db, "items", "k").await
 }
 
 /// The Sequelize handle behind an executor, for building dialect-quoted SQL in tests.

@@ -33,6 +33,17 @@ use std::fmt;
 /// PostgreSQL's `standard_conforming_strings` and MySQL's `NO_BACKSLASH_ESCAPES` are session
 /// settings: the same text ends a literal at different places depending on them, so a
 /// placeholder the scanner sees outside a literal could sit inside one for the server.
+///
+/// ```
+/// use sequelize::connection::scanner::{scan, Backslashes, ScanError, ScanFor, ScanRules};
+/// let sql = r"SELECT 'a\' AS x, :v AS y -- '";
+/// let on = ScanRules::POSTGRES.with_backslashes(Backslashes::Literal);
+/// let off = ScanRules::POSTGRES.with_backslashes(Backslashes::Escape);
+/// assert_eq!(scan(sql, &on, ScanFor::ALL).unwrap().len(), 3);  // text, :v, text
+/// assert_eq!(scan(sql, &off, ScanFor::ALL).unwrap().len(), 1); // one string literal
+/// let unknown = ScanRules::POSTGRES.with_backslashes(Backslashes::Unknown);
+/// assert!(matches!(scan(sql, &unknown, ScanFor::ALL), Err(ScanError::ModeDependent { .. })));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backslashes {
     /// It escapes the next character (MySQL/MariaDB by default; PostgreSQL with
@@ -47,6 +58,12 @@ pub enum Backslashes {
 }
 
 /// What `"…"` quotes.
+///
+/// ```
+/// use sequelize::connection::scanner::{DoubleQuotes, ScanRules};
+/// assert_eq!(ScanRules::POSTGRES.double_quotes, DoubleQuotes::Identifier);
+/// assert_eq!(ScanRules::MYSQL.double_quotes, DoubleQuotes::StringOrIdentifier);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DoubleQuotes {
     /// An identifier, with `""` for a quote inside (standard SQL, PostgreSQL, SQLite).

@@ -158,3 +158,59 @@ pub fn q(db: &Sequelize, name: &str) -> String {
     let quote = db.dialect().identifier_quote();
     format!("{quote}{name}{quote}")
 }
+
+/// `SELECT COUNT(*)` of a table, its name quoted for `db`'s dialect, run on `exec` (the
+/// handle itself or one of its transactions).
+pub async fn count_rows(exec: &impl Executor, db: &Sequelize, table: &str) -> i64 {
+    exec.query(sequelize::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM {}",
+        q(db, table)
+    )))
+    .plain()
+    .await
+    .unwrap()
+    .unwrap()
+    .get("n")
+    .unwrap()
+}
+
+/// Creates the `canary` table with one row, which hostile inputs must leave alone.
+pub async fn plant_canary(db: &Sequelize) {
+    db.query_interface()
+        .create_table(
+            "canary",
+            vec![sequelize::sql::ColumnDef::new(
+                "id",
+                sequelize::DataType::Integer,
+            )],
+        )
+        .await
+        .unwrap();
+    db.query(sequelize::AssertSqlSafe(format!(
+        "INSERT INTO {} VALUES (1)",
+        q(db, "canary")
+    )))
+    .exec()
+    .await
+    .unwrap();
+}
+
+/// The values of one column of a table, in ascending order (names quoted for `db`).
+pub async fn sorted_column<T: sequelize::FromValue>(
+    exec: &impl Executor,
+    db: &Sequelize,
+    table: &str,
+    column: &str,
+) -> Vec<T> {
+    exec.query(sequelize::AssertSqlSafe(format!(
+        "SELECT {c} AS v FROM {t} ORDER BY {c}",
+        c = q(db, column),
+        t = q(db, table)
+    )))
+    .all()
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|row| row.get("v").unwrap())
+    .collect()
+}
