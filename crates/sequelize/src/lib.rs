@@ -58,25 +58,25 @@ mod error;
 pub mod migrate;
 pub mod model;
 pub mod query_interface;
+mod row;
 pub mod sql;
 mod types;
 mod value;
 
-pub use connection::options::{ConnectionConfig, LogFn, Logging, Options, PoolOptions};
-pub use connection::row::{QueryResult, Row, Rows};
-pub use connection::transaction::{
-    IsolationLevel, Transaction, TransactionOptions, TransactionType,
-};
+pub use connection::options::{LogFn, Logging, Options, PoolOptions};
+pub use connection::transaction::Transaction;
 pub use connection::{
     AssertSqlSafe, Bind, Executor, QueryOutput, QueryType, RawQuery, Replacement, Replacements,
     Sequelize, SqlSafeStr,
 };
+pub use dialect::ConnectionConfig;
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
 pub use model::filter::{and, not, or};
 pub use model::{
     col, Attribute, Column, DynColumn, Instance, Model, ModelDefinition, SqlType, SyncOptions,
 };
-pub use sql::Lock;
+pub use row::{QueryResult, Row, Rows};
+pub use sql::{IsolationLevel, Lock, TransactionOptions, TransactionType};
 pub use types::DataType;
 pub use value::{FromValue, Value};
 

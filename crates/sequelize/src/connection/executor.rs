@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use super::pool::{Conn, PooledConn};
 use super::replacements::{resolve, Bind, Replacements};
-use super::row::QueryResult;
 use super::transaction::{Transaction, TxConnectionGuard};
 use super::Sequelize;
 use crate::error::Result;
+use crate::row::QueryResult;
 use crate::value::Value;
 
 mod sealed {

@@ -3,14 +3,11 @@
 //! This layer knows the [`Dialect`] trait but no concrete dialect: it asks
 //! [`dialect::by_name`](crate::dialect::by_name) for one and talks to it through the trait.
 
-pub(crate) mod de;
 mod executor;
 pub(crate) mod options;
 pub(crate) mod pool;
 mod raw_query;
 mod replacements;
-pub(crate) mod row;
-pub mod scanner;
 pub(crate) mod transaction;
 
 use std::future::Future;
@@ -21,12 +18,13 @@ pub use executor::{Executor, Target};
 pub use raw_query::{AssertSqlSafe, QueryOutput, QueryType, RawQuery, SqlSafeStr};
 pub use replacements::{Bind, Replacement, Replacements};
 
-use self::options::{ConnectionConfig, Logging, Options, PoolOptions};
+use self::options::{Logging, Options, PoolOptions};
 use self::pool::{Pool, PooledConn};
-use self::transaction::{run_managed, Transaction, TransactionOptions};
-use crate::dialect::{self, Dialect};
+use self::transaction::{run_managed, Transaction};
+use crate::dialect::{self, ConnectionConfig, Dialect};
 use crate::error::{Error, Result};
 use crate::model::Registry;
+use crate::sql::TransactionOptions;
 
 /// A connection to one database: Sequelize's `sequelize` instance.
 ///

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::dialect::ConnectionConfig;
 use crate::error::{Error, Result};
 
 /// Pool settings, named as in Sequelize's `pool` option.
@@ -143,39 +144,6 @@ pub struct Options {
     pub dialect_options: Vec<(String, String)>,
 }
 
-/// Where and how to connect: the part of [`Options`] the dialect's driver reads.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConnectionConfig {
-    /// Server host (`localhost` when absent).
-    pub host: Option<String>,
-    /// Server port.
-    pub port: Option<u16>,
-    /// Database name.
-    pub database: Option<String>,
-    /// User name.
-    pub username: Option<String>,
-    /// Password.
-    pub password: Option<String>,
-    /// SQLite file path or `:memory:`.
-    pub storage: Option<String>,
-    /// Driver-specific settings; each driver rejects the keys it does not know.
-    pub dialect_options: Vec<(String, String)>,
-}
-
-impl ConnectionConfig {
-    /// The host, or `localhost`.
-    pub fn host_or_default(&self) -> &str {
-        self.host.as_deref().unwrap_or("localhost")
-    }
-}
-
-fn decode(part: &str) -> Result<String> {
-    percent_encoding::percent_decode_str(part)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| Error::Config("URL contains percent-encoded bytes that are not UTF-8".into()))
-}
-
 impl Options {
     /// Options from a URL: `sqlite::memory:`, `sqlite://path/to/file.db`,
     /// `sqlite:///absolute/path.db`, `postgres://user:pass@host:port/db?options`,
@@ -190,56 +158,27 @@ impl Options {
     /// assert!(sequelize::Options::from_url("not a url").is_err());
     /// ```
     pub fn from_url(url: &str) -> Result<Options> {
-        let bad = |why: &str| Error::Config(format!("bad database URL: {why}"));
-        if let Some(rest) = url.strip_prefix("sqlite:") {
-            // An SQLite URI filename (`file:name?mode=memory&cache=shared`) keeps its query.
-            let (location, query) = match rest.strip_prefix("//").unwrap_or(rest) {
-                uri if uri.starts_with("file:") => (uri, ""),
-                _ => rest.split_once('?').unwrap_or((rest, "")),
-            };
-            let storage = match location {
-                ":memory:" | "//:memory:" => ":memory:".to_owned(),
-                _ => {
-                    let path = location.strip_prefix("//").unwrap_or(location);
-                    if path.is_empty() {
-                        return Err(bad("sqlite URL has no file path (use sqlite::memory: for an in-memory database)"));
-                    }
-                    decode(path)?
-                }
-            };
-            return Ok(Options {
-                url: Some(url.to_owned()),
-                dialect: Some("sqlite".into()),
-                storage: Some(storage),
-                dialect_options: url::form_urlencoded::parse(query.as_bytes())
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect(),
-                ..Default::default()
-            });
-        }
-        let parsed = url::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
-        let dialect = parsed.scheme().to_owned();
-        if !parsed.has_host() {
-            return Err(bad(
-                "expected scheme://[user[:password]@]host[:port]/database",
-            ));
-        }
-        let non_empty = |s: &str| (!s.is_empty()).then(|| decode(s)).transpose();
-        let database = parsed.path().trim_start_matches('/');
+        let scheme = url
+            .split_once(':')
+            .map(|(scheme, _)| scheme)
+            .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()))
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "bad database URL: expected dialect:… (sqlite::memory:, postgres://…), not {url:?}"
+                ))
+            })?;
+        let dialect = crate::dialect::by_name(scheme)?;
+        let config = dialect.config_from_url(url)?;
         Ok(Options {
             url: Some(url.to_owned()),
-            dialect: Some(dialect),
-            host: parsed
-                .host_str()
-                .map(|h| h.trim_matches(['[', ']']).to_owned()),
-            port: parsed.port(),
-            database: non_empty(database)?,
-            username: non_empty(parsed.username())?,
-            password: parsed.password().map(decode).transpose()?,
-            dialect_options: parsed
-                .query_pairs()
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
+            dialect: Some(dialect.name().to_owned()),
+            host: config.host,
+            port: config.port,
+            database: config.database,
+            username: config.username,
+            password: config.password,
+            storage: config.storage,
+            dialect_options: config.dialect_options,
             ..Default::default()
         })
     }

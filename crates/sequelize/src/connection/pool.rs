@@ -16,11 +16,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::connection::options::{ConnectionConfig, PoolOptions};
-use crate::connection::row::QueryResult;
-use crate::connection::scanner::Backslashes;
+use crate::connection::options::PoolOptions;
+use crate::dialect::ConnectionConfig;
 use crate::dialect::{Dialect, DriverConnection};
 use crate::error::{Error, Result};
+use crate::row::QueryResult;
+use crate::sql::scanner::Backslashes;
 use crate::value::Value;
 
 /// How long a connection may live before it is replaced (bb8's default, which Sequelize's

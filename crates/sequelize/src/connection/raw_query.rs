@@ -6,9 +6,9 @@ use serde::de::DeserializeOwned;
 
 use super::executor::Target;
 use super::replacements::{Bind, Replacements};
-use super::row::{QueryResult, Row, Rows};
 use super::transaction::Transaction;
 use crate::error::Result;
+use crate::row::{QueryResult, Row, Rows};
 
 /// SQL text that may be run as a raw query: a `&'static str` written in the program, or a
 /// run-time string wrapped in [`AssertSqlSafe`]. A `String` built from user input therefore

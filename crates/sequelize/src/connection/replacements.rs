@@ -10,10 +10,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::pool::Conn;
-use super::scanner::{scan, Backslashes, Piece, ScanError, ScanFor};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::sql::push_literal;
+use crate::sql::scanner::{scan, Backslashes, Piece, ScanError, ScanFor};
 use crate::value::Value;
 
 /// One replacement: a value, or a list that expands to `a, b, c` (write the parentheses in

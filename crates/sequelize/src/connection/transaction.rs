@@ -21,76 +21,7 @@ use tokio::sync::{Mutex, MutexGuard};
 use super::pool::PooledConn;
 use super::Sequelize;
 use crate::error::{Error, Result};
-use crate::sql::{transaction_control, TransactionControl};
-
-/// Isolation levels (Sequelize's `Transaction.ISOLATION_LEVELS`).
-///
-/// SQLite runs every transaction serializably; asking it for a weaker level still gives
-/// serializable behaviour, which provides every weaker guarantee.
-///
-/// ```
-/// assert_eq!(sequelize::IsolationLevel::RepeatableRead.sql(), "REPEATABLE READ");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IsolationLevel {
-    /// `READ UNCOMMITTED`
-    ReadUncommitted,
-    /// `READ COMMITTED`
-    ReadCommitted,
-    /// `REPEATABLE READ`
-    RepeatableRead,
-    /// `SERIALIZABLE`
-    Serializable,
-}
-
-impl IsolationLevel {
-    /// The level's SQL spelling.
-    pub fn sql(self) -> &'static str {
-        match self {
-            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
-            IsolationLevel::ReadCommitted => "READ COMMITTED",
-            IsolationLevel::RepeatableRead => "REPEATABLE READ",
-            IsolationLevel::Serializable => "SERIALIZABLE",
-        }
-    }
-}
-
-/// SQLite's transaction types (Sequelize's `Transaction.TYPES`, `transactionType`).
-///
-/// ```
-/// # async fn demo() -> sequelize::Result<()> {
-/// use sequelize::{Sequelize, TransactionOptions, TransactionType};
-/// let db = Sequelize::connect("sqlite::memory:").await?;
-/// let tx = db.begin_with(TransactionOptions { transaction_type: Some(TransactionType::Immediate), ..Default::default() }).await?;
-/// tx.commit().await?;
-/// # Ok(()) }
-/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TransactionType {
-    /// Locks are taken when first needed (SQLite's default).
-    #[default]
-    Deferred,
-    /// The write lock is taken at `BEGIN`: no `SQLITE_BUSY` on the first write.
-    Immediate,
-    /// No other connection may read or write until the end.
-    Exclusive,
-}
-
-/// Options for a new transaction.
-///
-/// ```
-/// use sequelize::{IsolationLevel, TransactionOptions};
-/// let options = TransactionOptions { isolation_level: Some(IsolationLevel::Serializable), ..Default::default() };
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TransactionOptions {
-    /// The isolation level; the database's default when absent.
-    pub isolation_level: Option<IsolationLevel>,
-    /// SQLite's transaction type. `Immediate` and `Exclusive` are errors on other dialects,
-    /// which have no such thing.
-    pub transaction_type: Option<TransactionType>,
-}
+use crate::sql::{transaction_control, TransactionControl, TransactionOptions};
 
 const OPEN: u8 = 0;
 const COMMITTED: u8 = 1;

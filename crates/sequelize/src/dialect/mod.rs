@@ -15,20 +15,22 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::connection::options::ConnectionConfig;
-use crate::connection::row::QueryResult;
-use crate::connection::scanner::{Backslashes, ScanRules};
-use crate::connection::transaction::TransactionOptions;
 use crate::error::{Error, Result};
+use crate::row::QueryResult;
+use crate::sql::scanner::{Backslashes, ScanRules};
+use crate::sql::TransactionOptions;
 use crate::sql::{ColumnDef, Lock};
 use crate::value::Value;
 
+mod config;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+
+pub use config::ConnectionConfig;
 
 /// A boxed future, as returned by the object-safe driver traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -154,6 +156,18 @@ pub trait Dialect: Send + Sync + Debug + 'static {
         " DEFAULT VALUES"
     }
 
+    /// The connection settings a URL of this dialect names: by default a server URL,
+    /// `scheme://[user[:password]@]host[:port]/database[?options]`.
+    ///
+    /// ```
+    /// let postgres = sequelize::dialect::by_name("postgres").unwrap();
+    /// let config = postgres.config_from_url("postgres://bob:s%40cret@db.local:6543/app").unwrap();
+    /// assert_eq!(config.password.as_deref(), Some("s@cret"));
+    /// ```
+    fn config_from_url(&self, url: &str) -> Result<ConnectionConfig> {
+        config::server_url(url)
+    }
+
     /// Opens one driver connection.
     fn connect<'a>(
         &'a self,
@@ -232,8 +246,8 @@ pub fn by_name(name: &str) -> Result<Arc<dyn Dialect>> {
 
 /// Shared text forms used by several dialects' literal renderers.
 pub(crate) mod common {
-    use crate::connection::transaction::{TransactionOptions, TransactionType};
     use crate::error::{Error, Result};
+    use crate::sql::{TransactionOptions, TransactionType};
     use crate::types::DataType;
     /// Appends `'…'` with every `'` doubled: the standard SQL escape, correct for SQLite and
     /// for PostgreSQL with `standard_conforming_strings = on` (which the driver forces).

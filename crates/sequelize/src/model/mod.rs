@@ -156,6 +156,6 @@ where
 pub(crate) async fn run(
     exec: &impl Executor,
     statement: &crate::sql::Statement,
-) -> Result<crate::connection::row::QueryResult> {
+) -> Result<crate::row::QueryResult> {
     exec.target().run_statement(statement).await
 }

@@ -18,12 +18,16 @@ mod ddl;
 mod expr;
 mod literal;
 mod render;
+pub mod scanner;
+mod transaction;
 
 pub use ddl::{ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
 pub use expr::{BinaryOp, Direction, Expr, Ident, OrderBy};
 pub(crate) use literal::push_literal;
+pub(crate) use render::transaction_control;
 pub use render::{render, Rendered};
-pub(crate) use render::{transaction_control, TransactionControl};
+pub(crate) use transaction::TransactionControl;
+pub use transaction::{IsolationLevel, TransactionOptions, TransactionType};
 
 /// A table in a `FROM` or a DML target, optionally aliased.
 ///

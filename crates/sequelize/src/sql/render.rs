@@ -4,7 +4,7 @@
 use super::ddl::{ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
 use super::expr::{Direction, Expr, Ident, OrderBy};
 use super::literal::push_literal;
-use super::{Delete, Insert, Select, Statement, TableRef, Update};
+use super::{Delete, Insert, Select, Statement, TableRef, TransactionControl, Update};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::types::DataType;
@@ -456,17 +456,6 @@ impl Renderer<'_> {
         self.sql.push(')');
         Ok(())
     }
-}
-
-/// Transaction-control statements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TransactionControl {
-    /// `COMMIT`, or `RELEASE SAVEPOINT` for a savepoint.
-    Commit,
-    /// `ROLLBACK`, or `ROLLBACK TO SAVEPOINT` for a savepoint.
-    Rollback,
-    /// `SAVEPOINT`.
-    Savepoint,
 }
 
 /// Renders a transaction-control statement; the savepoint name is quoted like any identifier.

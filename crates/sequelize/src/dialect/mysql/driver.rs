@@ -10,11 +10,11 @@ use mysql_async::{Column, Params};
 use rust_decimal::Decimal;
 
 use super::errors::{breaks_connection, map_connect_error, map_error};
-use crate::connection::options::ConnectionConfig;
-use crate::connection::row::{QueryResult, Rows};
-use crate::connection::scanner::Backslashes;
+use crate::dialect::ConnectionConfig;
 use crate::dialect::{BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
+use crate::row::{QueryResult, Rows};
+use crate::sql::scanner::Backslashes;
 use crate::value::Value;
 
 /// The port MySQL and MariaDB listen on unless told otherwise.

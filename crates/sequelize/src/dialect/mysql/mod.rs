@@ -16,11 +16,11 @@ mod types;
 
 use std::borrow::Cow;
 
-use crate::connection::options::ConnectionConfig;
-use crate::connection::scanner::ScanRules;
-use crate::connection::transaction::TransactionOptions;
+use crate::dialect::ConnectionConfig;
 use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
 use crate::error::Result;
+use crate::sql::scanner::{Backslashes, DoubleQuotes, ScanRules};
+use crate::sql::TransactionOptions;
 use crate::sql::{ColumnDef, Lock};
 
 /// How instants are written as text: UTC without an offset, since every connection sets
@@ -30,6 +30,18 @@ const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f";
 /// The largest row count MySQL takes in `LIMIT` (`u64::MAX`), which stands for "no limit"
 /// before an `OFFSET` (MySQL has no `OFFSET` without `LIMIT`).
 const NO_LIMIT: &str = "18446744073709551615";
+
+/// How MySQL and MariaDB lex SQL, for the replacements scanner, in their default SQL mode (no
+/// `NO_BACKSLASH_ESCAPES`, which the status flags of each reply report), with `ANSI_QUOTES`
+/// unknown (nothing reports it). MySQL has no `E'…'` strings: there, `E` is a word.
+const SCAN_RULES: ScanRules = ScanRules {
+    backslashes: Backslashes::Escape,
+    double_quotes: DoubleQuotes::StringOrIdentifier,
+    backtick_identifiers: true,
+    hash_comments: true,
+    dash_comment_requires_space: true,
+    ..ScanRules::ANSI
+};
 
 /// Which server the dialect talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +102,7 @@ impl Dialect for MySql {
     }
 
     fn scan_rules(&self) -> ScanRules {
-        ScanRules::MYSQL
+        SCAN_RULES
     }
 
     fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
@@ -185,8 +197,8 @@ fn push_mode_proof_literal(s: &str, hex_prefix: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connection::transaction::{IsolationLevel, TransactionType};
     use crate::error::Error;
+    use crate::sql::{IsolationLevel, TransactionType};
 
     fn render(f: impl FnOnce(&MySql, &mut String)) -> String {
         let mut out = String::new();

@@ -20,11 +20,11 @@ use uuid::Uuid;
 
 use super::errors::{map_connect_error, map_error, BindError};
 use super::TIMESTAMP_FORMAT;
-use crate::connection::options::ConnectionConfig;
-use crate::connection::row::{QueryResult, Rows};
-use crate::connection::scanner::Backslashes;
+use crate::dialect::ConnectionConfig;
 use crate::dialect::{BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
+use crate::row::{QueryResult, Rows};
+use crate::sql::scanner::Backslashes;
 use crate::value::{FromValue, Value};
 
 /// The port PostgreSQL listens on unless told otherwise.

@@ -5,7 +5,7 @@
 //! cached, and its parameters are encoded in binary according to the types PostgreSQL inferred
 //! for them, so `WHERE id = $1` takes an integer and `WHERE created_at > $1` a timestamp without
 //! casts in the SQL. The connection forces `standard_conforming_strings = on`, which is what
-//! [`ScanRules::POSTGRES`] assumes of the developer's SQL; the literals written here read the
+//! [`SCAN_RULES`] assumes of the developer's SQL; the literals written here read the
 //! same even if a session turns it off again.
 
 mod driver;
@@ -14,16 +14,26 @@ mod types;
 
 use std::borrow::Cow;
 
-use crate::connection::options::ConnectionConfig;
-use crate::connection::scanner::ScanRules;
-use crate::connection::transaction::TransactionOptions;
+use crate::dialect::ConnectionConfig;
 use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
 use crate::error::{Error, Result};
+use crate::sql::scanner::ScanRules;
+use crate::sql::TransactionOptions;
 use crate::sql::{ColumnDef, Lock};
 
 /// How instants are written as text: UTC with an explicit offset, which PostgreSQL reads
 /// correctly into both `timestamp` and `timestamptz` whatever the session's `TimeZone`.
 const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+
+/// How PostgreSQL lexes SQL, for the replacements scanner, with
+/// `standard_conforming_strings = on` (what every connection sets; a session that turns it
+/// off is followed through the server's reports).
+const SCAN_RULES: ScanRules = ScanRules {
+    escape_string_prefix: true,
+    dollar_quoting: true,
+    nested_block_comments: true,
+    ..ScanRules::ANSI
+};
 
 /// The PostgreSQL dialect.
 #[derive(Debug)]
@@ -70,7 +80,7 @@ impl Dialect for Postgres {
     }
 
     fn scan_rules(&self) -> ScanRules {
-        ScanRules::POSTGRES
+        SCAN_RULES
     }
 
     fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
@@ -152,7 +162,7 @@ impl Dialect for Postgres {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connection::transaction::{IsolationLevel, TransactionType};
+    use crate::sql::{IsolationLevel, TransactionType};
 
     fn render(f: impl FnOnce(&Postgres, &mut String)) -> String {
         let mut out = String::new();

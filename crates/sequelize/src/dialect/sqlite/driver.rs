@@ -10,11 +10,11 @@ use rusqlite::{OpenFlags, ToSql};
 use super::errors::map_error;
 use super::lock_wait::{self, Failure};
 use super::{is_memory, TIMESTAMP_FORMAT};
-use crate::connection::options::ConnectionConfig;
-use crate::connection::row::{QueryResult, Rows};
-use crate::connection::scanner::Backslashes;
+use crate::dialect::ConnectionConfig;
 use crate::dialect::{BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
+use crate::row::{QueryResult, Rows};
+use crate::sql::scanner::Backslashes;
 use crate::value::Value;
 
 /// Prepared statements kept per connection.

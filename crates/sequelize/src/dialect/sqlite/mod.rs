@@ -15,16 +15,24 @@ mod types;
 
 use std::borrow::Cow;
 
-use crate::connection::options::ConnectionConfig;
-use crate::connection::scanner::ScanRules;
-use crate::connection::transaction::{TransactionOptions, TransactionType};
+use crate::dialect::config::{bad_url, decode, ConnectionConfig};
 use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, PoolConstraints, Supports};
 use crate::error::{Error, Result};
+use crate::sql::scanner::ScanRules;
 use crate::sql::{ColumnDef, Lock};
+use crate::sql::{TransactionOptions, TransactionType};
 
 /// Sequelize's text form of an instant in SQLite (`2024-01-01 12:00:00.000 +00:00`), so a
 /// database shared with a Node service reads the same on both sides.
 pub(crate) const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f %:z";
+
+/// How SQLite lexes SQL, for the replacements scanner: `"…"`, `` `…` `` and `[…]` identifiers,
+/// no backslash escapes.
+const SCAN_RULES: ScanRules = ScanRules {
+    backtick_identifiers: true,
+    bracket_identifiers: true,
+    ..ScanRules::ANSI
+};
 
 /// Whether a configuration names an in-memory database, whose data lives only as long as its
 /// connection: `:memory:` (the default), or a URI filename such as `file::memory:` or
@@ -84,7 +92,7 @@ impl Dialect for Sqlite {
     }
 
     fn scan_rules(&self) -> ScanRules {
-        ScanRules::SQLITE
+        SCAN_RULES
     }
 
     fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
@@ -149,6 +157,38 @@ impl Dialect for Sqlite {
 
     fn timestamp_format(&self) -> &'static str {
         TIMESTAMP_FORMAT
+    }
+
+    /// `sqlite::memory:`, `sqlite://relative/path.db`, `sqlite:///absolute/path.db`, or an
+    /// SQLite URI filename such as `sqlite:file:name?mode=memory&cache=shared` (whose query
+    /// stays part of the filename). Other query parameters become `dialect_options`.
+    fn config_from_url(&self, url: &str) -> Result<ConnectionConfig> {
+        let rest = url
+            .strip_prefix("sqlite:")
+            .ok_or_else(|| bad_url("an SQLite URL starts with sqlite:"))?;
+        let (location, query) = match rest.strip_prefix("//").unwrap_or(rest) {
+            uri if uri.starts_with("file:") => (uri, ""),
+            _ => rest.split_once('?').unwrap_or((rest, "")),
+        };
+        let storage = match location {
+            ":memory:" | "//:memory:" => ":memory:".to_owned(),
+            _ => {
+                let path = location.strip_prefix("//").unwrap_or(location);
+                if path.is_empty() {
+                    return Err(bad_url(
+                        "sqlite URL has no file path (use sqlite::memory: for an in-memory database)",
+                    ));
+                }
+                decode(path)?
+            }
+        };
+        Ok(ConnectionConfig {
+            storage: Some(storage),
+            dialect_options: url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            ..Default::default()
+        })
     }
 
     fn connect<'a>(

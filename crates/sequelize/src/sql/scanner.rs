@@ -35,13 +35,14 @@ use std::fmt;
 /// placeholder the scanner sees outside a literal could sit inside one for the server.
 ///
 /// ```
-/// use sequelize::connection::scanner::{scan, Backslashes, ScanError, ScanFor, ScanRules};
+/// use sequelize::sql::scanner::{scan, Backslashes, ScanError, ScanFor};
+/// let postgres = sequelize::dialect::by_name("postgres").unwrap().scan_rules();
 /// let sql = r"SELECT 'a\' AS x, :v AS y -- '";
-/// let on = ScanRules::POSTGRES.with_backslashes(Backslashes::Literal);
-/// let off = ScanRules::POSTGRES.with_backslashes(Backslashes::Escape);
+/// let on = postgres.with_backslashes(Backslashes::Literal);
+/// let off = postgres.with_backslashes(Backslashes::Escape);
 /// assert_eq!(scan(sql, &on, ScanFor::ALL).unwrap().len(), 3);  // text, :v, text
 /// assert_eq!(scan(sql, &off, ScanFor::ALL).unwrap().len(), 1); // one string literal
-/// let unknown = ScanRules::POSTGRES.with_backslashes(Backslashes::Unknown);
+/// let unknown = postgres.with_backslashes(Backslashes::Unknown);
 /// assert!(matches!(scan(sql, &unknown, ScanFor::ALL), Err(ScanError::ModeDependent { .. })));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +61,9 @@ pub enum Backslashes {
 /// What `"…"` quotes.
 ///
 /// ```
-/// use sequelize::connection::scanner::{DoubleQuotes, ScanRules};
-/// assert_eq!(ScanRules::POSTGRES.double_quotes, DoubleQuotes::Identifier);
-/// assert_eq!(ScanRules::MYSQL.double_quotes, DoubleQuotes::StringOrIdentifier);
+/// use sequelize::{dialect::by_name, sql::scanner::DoubleQuotes};
+/// assert_eq!(by_name("postgres").unwrap().scan_rules().double_quotes, DoubleQuotes::Identifier);
+/// assert_eq!(by_name("mysql").unwrap().scan_rules().double_quotes, DoubleQuotes::StringOrIdentifier);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DoubleQuotes {
@@ -78,8 +79,9 @@ pub enum DoubleQuotes {
 
 /// How one dialect lexes SQL, as far as the scanner needs to know.
 ///
-/// Use a preset, or adjust one: `ScanRules { backslashes: Backslashes::Escape, ..ScanRules::POSTGRES }`
-/// is PostgreSQL with `standard_conforming_strings = off`.
+/// Each dialect defines its rules (`dialect.scan_rules()`), starting from [`ScanRules::ANSI`];
+/// `rules.with_backslashes(Backslashes::Escape)` on PostgreSQL's is PostgreSQL with
+/// `standard_conforming_strings = off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScanRules {
     /// What a backslash does inside `'…'` strings (and `"…"` strings, where they exist).
@@ -117,37 +119,12 @@ impl ScanRules {
         nested_block_comments: false,
     };
 
-    /// SQLite: `"…"`, `` `…` `` and `[…]` identifiers, no backslash escapes.
-    pub const SQLITE: ScanRules = ScanRules {
-        backtick_identifiers: true,
-        bracket_identifiers: true,
-        ..ScanRules::ANSI
-    };
-
-    /// PostgreSQL with `standard_conforming_strings = on` (the default since 9.1).
-    pub const POSTGRES: ScanRules = ScanRules {
-        escape_string_prefix: true,
-        dollar_quoting: true,
-        nested_block_comments: true,
-        ..ScanRules::ANSI
-    };
-
-    /// MySQL and MariaDB in their default SQL mode (no `NO_BACKSLASH_ESCAPES`), with
-    /// `ANSI_QUOTES` unknown. MySQL has no `E'…'` strings: there, `E` is a word.
-    pub const MYSQL: ScanRules = ScanRules {
-        backslashes: Backslashes::Escape,
-        double_quotes: DoubleQuotes::StringOrIdentifier,
-        backtick_identifiers: true,
-        hash_comments: true,
-        dash_comment_requires_space: true,
-        ..ScanRules::ANSI
-    };
-
     /// The same rules with another reading of backslashes.
     ///
     /// ```
-    /// use sequelize::connection::scanner::{Backslashes, ScanRules};
-    /// let no_backslash_escapes = ScanRules::MYSQL.with_backslashes(Backslashes::Literal);
+    /// use sequelize::sql::scanner::Backslashes;
+    /// let mysql = sequelize::dialect::by_name("mysql").unwrap().scan_rules();
+    /// let no_backslash_escapes = mysql.with_backslashes(Backslashes::Literal);
     /// assert_eq!(no_backslash_escapes.backslashes, Backslashes::Literal);
     /// ```
     pub const fn with_backslashes(self, backslashes: Backslashes) -> ScanRules {
@@ -208,7 +185,7 @@ impl ScanFor {
     /// The same selection with bind parameters switched on or off.
     ///
     /// ```
-    /// use sequelize::connection::scanner::ScanFor;
+    /// use sequelize::sql::scanner::ScanFor;
     /// assert_eq!(ScanFor::REPLACEMENTS.with_bind(true), ScanFor::ALL);
     /// ```
     pub const fn with_bind(self, bind: bool) -> ScanFor {
@@ -319,8 +296,9 @@ impl std::error::Error for ScanError {}
 /// A `$` followed by digits that do not fit in a `usize` is not a bind parameter.
 ///
 /// ```
-/// use sequelize::connection::scanner::{scan, Piece, ScanFor, ScanRules};
-/// let pieces = scan("WHERE a = :a AND b = ':b'", &ScanRules::POSTGRES, ScanFor::ALL).unwrap();
+/// use sequelize::sql::scanner::{scan, Piece, ScanFor};
+/// let postgres = sequelize::dialect::by_name("postgres").unwrap().scan_rules();
+/// let pieces = scan("WHERE a = :a AND b = ':b'", &postgres, ScanFor::ALL).unwrap();
 /// assert_eq!(pieces, [Piece::Sql("WHERE a = "), Piece::Named("a"), Piece::Sql(" AND b = ':b'")]);
 /// ```
 pub fn scan<'a>(
@@ -658,9 +636,26 @@ fn is_word_char(c: char) -> bool {
 mod tests {
     use super::*;
 
-    const SQLITE: ScanRules = ScanRules::SQLITE;
-    const PG: ScanRules = ScanRules::POSTGRES;
-    const MYSQL: ScanRules = ScanRules::MYSQL;
+    // The three dialects' lexing conventions, as their folders under `dialect/` define them.
+    const SQLITE: ScanRules = ScanRules {
+        backtick_identifiers: true,
+        bracket_identifiers: true,
+        ..ScanRules::ANSI
+    };
+    const PG: ScanRules = ScanRules {
+        escape_string_prefix: true,
+        dollar_quoting: true,
+        nested_block_comments: true,
+        ..ScanRules::ANSI
+    };
+    const MYSQL: ScanRules = ScanRules {
+        backslashes: Backslashes::Escape,
+        double_quotes: DoubleQuotes::StringOrIdentifier,
+        backtick_identifiers: true,
+        hash_comments: true,
+        dash_comment_requires_space: true,
+        ..ScanRules::ANSI
+    };
     /// PostgreSQL with `standard_conforming_strings = off`.
     const PG_NO_SCS: ScanRules = PG.with_backslashes(Backslashes::Escape);
     const ALL_RULES: [ScanRules; 3] = [SQLITE, PG, MYSQL];

@@ -5,6 +5,8 @@
 //! maps. Column access is by position; by-name lookup exists for raw queries and costs a scan
 //! of the (short) column list.
 
+mod de;
+
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -176,6 +178,6 @@ impl Row {
     /// assert_eq!(rows.into_first().unwrap().deserialize::<Count>().unwrap().n, 3);
     /// ```
     pub fn deserialize<T: DeserializeOwned>(self) -> Result<T> {
-        super::de::from_row(self.columns, self.values)
+        de::from_row(self.columns, self.values)
     }
 }
