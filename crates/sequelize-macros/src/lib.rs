@@ -148,12 +148,6 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
-fn is_integer(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| {
-        ["i16", "i32", "i64"].contains(&s.ident.to_string().as_str())
-    }))
-}
-
 fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new_spanned(
@@ -182,7 +176,6 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         .iter()
         .map(|f| parse_field_options(f).map(|o| (f, o)))
         .collect::<syn::Result<_>>()?;
-    let any_primary_key = parsed.iter().any(|(_, o)| o.primary_key);
 
     let mut constants = Vec::new();
     let mut attributes = Vec::new();
@@ -219,13 +212,12 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         if let Some(f) = &opts.field {
             attribute = quote!(#attribute.field(#f));
         }
-        let is_primary_key = opts.primary_key || (!any_primary_key && name_str == "id");
         if opts.primary_key {
             attribute = quote!(#attribute.primary_key());
         }
-        if opts.auto_increment
-            || (is_primary_key && opts.default.is_none() && is_integer(column_ty))
-        {
+        // The implicit `id` key and auto-increment for a lone integer key are the definition
+        // builder's rules, shared with run-time definitions.
+        if opts.auto_increment {
             attribute = quote!(#attribute.auto_increment());
         }
         if opts.unique {

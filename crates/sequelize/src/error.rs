@@ -113,6 +113,10 @@ pub enum Error {
     #[error("invalid query: {0}")]
     InvalidQuery(String),
 
+    /// A model was used on a Sequelize instance it was not defined on.
+    #[error("model {0} is not defined on this Sequelize instance; define it first (db.define::<{0}>().register(), or db.define_dynamic)")]
+    NotDefined(String),
+
     /// One or more attributes failed validation (`SequelizeValidationError`).
     #[error("validation failed: {}", .0.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; "))]
     Validation(Vec<ValidationErrorItem>),

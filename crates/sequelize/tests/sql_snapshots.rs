@@ -5,8 +5,8 @@ mod common;
 
 use sequelize::dialect::by_name;
 use sequelize::sql::{
-    render, ColumnDef, CreateIndex, CreateTable, DefaultValue, Delete, DropTable, Expr, Insert,
-    Select, Statement, TableRef, Update,
+    ColumnDef, CreateIndex, CreateTable, DefaultValue, Delete, DropTable, Expr, Insert, Select,
+    Statement, TableRef, Update,
 };
 use sequelize::{DataType, Lock, Value};
 
@@ -17,7 +17,7 @@ fn rendered(statement: &Statement) -> String {
         let dialect = by_name(name).unwrap_or_else(|e| {
             panic!("{name}: {e}; run the suite with scripts/test.sh (all features)")
         });
-        match render(statement, &*dialect) {
+        match dialect.render(statement) {
             Ok(r) => out.push_str(&format!("{name}: {}\n  params: {:?}\n", r.sql, r.params)),
             Err(e) => out.push_str(&format!("{name}: error: {e}\n")),
         }
@@ -28,7 +28,10 @@ fn rendered(statement: &Statement) -> String {
 #[test]
 fn select_with_filter_order_limit_lock() {
     let mut select = Select::new(TableRef::new("users").alias("u"));
-    select.columns = vec![Expr::qualified("u", "id"), Expr::column("email")];
+    select.columns = vec![
+        Expr::qualified("u", "id").into(),
+        Expr::column("email").into(),
+    ];
     let select = Select {
         order: vec![Expr::column("created_at").desc(), Expr::column("id").asc()],
         limit: Some(10),
@@ -70,12 +73,14 @@ fn insert_update_delete() {
             vec![Expr::value("b@x.io"), Expr::value(Value::Null)],
         ],
         returning: vec!["id".into(), "email".into()],
+        on_conflict: None,
     });
     let defaults = Statement::Insert(Insert {
         table: TableRef::new("counters"),
         columns: vec![],
         rows: vec![],
         returning: vec!["id".into()],
+        on_conflict: None,
     });
     let update = Statement::Update(Update {
         table: TableRef::new("users"),

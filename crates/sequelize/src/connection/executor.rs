@@ -113,7 +113,7 @@ impl<'a> Target<'a> {
         &self,
         statement: &crate::sql::Statement,
     ) -> Result<QueryResult> {
-        let rendered = crate::sql::render(statement, self.sequelize().dialect())?;
+        let rendered = self.sequelize().dialect().render(statement)?;
         self.run(&rendered.sql, &rendered.params).await
     }
 }

@@ -10,8 +10,9 @@ mod raw_query;
 mod replacements;
 pub(crate) mod transaction;
 
+use std::any::Any;
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 pub use executor::{Executor, Target};
@@ -23,7 +24,6 @@ use self::pool::{Pool, PooledConn};
 use self::transaction::{run_managed, Transaction};
 use crate::dialect::{self, ConnectionConfig, Dialect};
 use crate::error::{Error, Result};
-use crate::model::Registry;
 use crate::sql::TransactionOptions;
 
 /// A connection to one database: Sequelize's `sequelize` instance.
@@ -52,9 +52,9 @@ struct Inner {
     logging: Logging,
     benchmark: bool,
     pool: RwLock<PoolState>,
-    /// The models defined on this instance (kept here so `sync` and, later, hooks and
-    /// associations can find them; the model layer owns the type).
-    models: Registry,
+    /// The model layer's state for this instance (its registry of model runtimes), kept
+    /// here untyped so that this layer does not depend on the one above it.
+    models: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
 enum PoolState {
@@ -98,7 +98,7 @@ impl Sequelize {
                 logging: options.logging,
                 benchmark: options.benchmark,
                 pool: RwLock::new(PoolState::Unstarted),
-                models: Registry::default(),
+                models: OnceLock::new(),
             }),
         })
     }
@@ -156,9 +156,14 @@ impl Sequelize {
         &*self.inner.dialect
     }
 
-    /// The model registry of this instance.
-    pub(crate) fn models(&self) -> &Registry {
-        &self.inner.models
+    /// The model layer's state for this instance, created on first use. Only one type ever
+    /// uses the slot (the model layer's registry).
+    pub(crate) fn model_state<T: Any + Send + Sync + Default>(&self) -> &T {
+        self.inner
+            .models
+            .get_or_init(|| Box::new(T::default()))
+            .downcast_ref()
+            .expect("the model state slot holds one type")
     }
 
     pub(crate) fn benchmark(&self) -> bool {

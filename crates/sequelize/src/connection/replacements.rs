@@ -10,9 +10,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::pool::Conn;
+use crate::dialect::push_literal;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::sql::push_literal;
 use crate::sql::scanner::{scan, Backslashes, Piece, ScanError, ScanFor};
 use crate::value::Value;
 

@@ -20,8 +20,9 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use super::pool::PooledConn;
 use super::Sequelize;
+use crate::dialect::transaction_control;
 use crate::error::{Error, Result};
-use crate::sql::{transaction_control, TransactionControl, TransactionOptions};
+use crate::sql::{TransactionControl, TransactionOptions};
 
 const OPEN: u8 = 0;
 const COMMITTED: u8 = 1;
@@ -105,7 +106,7 @@ impl TxConnectionGuard<'_> {
 impl Transaction {
     /// Opens a transaction on a fresh connection.
     pub(crate) async fn open(db: &Sequelize, options: TransactionOptions) -> Result<Transaction> {
-        let statements = db.dialect().begin_statements(&options)?;
+        let statements = db.dialect().begin(&options)?;
         let mut conn = db.checkout().await?;
         // Marked before BEGIN is sent: if this future is dropped mid-BEGIN, the pool closes
         // the connection instead of lending out one that may hold an open transaction.

@@ -18,28 +18,36 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::row::QueryResult;
 use crate::sql::scanner::{Backslashes, ScanRules};
-use crate::sql::TransactionOptions;
-use crate::sql::{ColumnDef, Lock};
+use crate::sql::{Statement, TransactionOptions, TransactionType};
 use crate::value::Value;
 
 mod config;
+mod literal;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+mod render;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 
 pub use config::ConnectionConfig;
+pub(crate) use literal::push_literal;
+pub use render::{json_path_string, QueryGenerator, Rendered, SqlWriter};
+pub(crate) use render::{limit_before_offset, transaction_control};
 
 /// A boxed future, as returned by the object-safe driver traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What a database can do. Generic code branches on these flags, never on a dialect's name.
 ///
+/// Each dialect starts from [`Supports::BASE`] and overrides only where its database differs
+/// (Sequelize v7's `supports` matrix).
+///
 /// ```
 /// let sqlite = sequelize::dialect::by_name("sqlite").unwrap();
 /// assert!(sqlite.supports().returning);
+/// assert!(!sequelize::dialect::Supports::BASE.returning);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -66,6 +74,21 @@ pub struct Supports {
     pub decimal_significant_digits: Option<u32>,
 }
 
+impl Supports {
+    /// What standard SQL databases offer, before a dialect says otherwise.
+    pub const BASE: Supports = Supports {
+        returning: false,
+        savepoints: true,
+        transaction_types: false,
+        transactional_ddl: false,
+        create_index_if_not_exists: true,
+        max_bind_parameters: 65_535,
+        max_identifier_length: 63,
+        native_enums: false,
+        decimal_significant_digits: None,
+    };
+}
+
 /// What a dialect requires of the pool for one configuration.
 ///
 /// ```
@@ -86,74 +109,29 @@ pub struct PoolConstraints {
     pub keep_alive: bool,
 }
 
-/// A database dialect: the rendering rules and the driver of one database.
+/// A database dialect: the rendering rules ([`QueryGenerator`]) and the driver of one
+/// database.
 ///
 /// Implemented by the dialects this crate ships (`sqlite`, `postgres`, `mysql`, `mariadb`,
 /// each behind its cargo feature); obtain one with [`by_name`].
-pub trait Dialect: Send + Sync + Debug + 'static {
+pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     /// The dialect's name as Sequelize spells it (`sqlite`, `postgres`, `mysql`, `mariadb`).
     fn name(&self) -> &'static str;
 
     /// What this database can do.
     fn supports(&self) -> &Supports;
 
-    /// The character that quotes identifiers (`"` or `` ` ``); doubled inside a name.
-    fn identifier_quote(&self) -> char;
-
-    /// Appends the placeholder for the `index`-th bound parameter (1-based).
-    fn push_placeholder(&self, index: usize, out: &mut String);
-
     /// How raw SQL lexes here, for the replacements scanner.
     fn scan_rules(&self) -> ScanRules;
 
-    /// Appends the column type for a column definition (including `SERIAL`-style types for
-    /// auto-increment keys where the database spells them as a type).
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()>;
-
-    /// The keyword that follows `PRIMARY KEY` for an auto-increment column, if the database
-    /// spells it as a keyword rather than a type.
-    fn auto_increment_keyword(&self) -> Option<&'static str>;
-
-    /// Appends a string as an SQL literal, escaped for this database. Used only where a bind
-    /// parameter is impossible (DDL defaults, enum values) and for `replacements`.
-    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()>;
-
-    /// Appends binary data as an SQL literal.
-    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String);
-
-    /// Appends a boolean literal.
-    fn push_bool_literal(&self, b: bool, out: &mut String);
-
-    /// The `LIMIT` that means "no limit", for databases that accept an `OFFSET` only after
-    /// a `LIMIT` (`None` where `OFFSET` may stand alone).
-    fn unlimited(&self) -> Option<&'static str> {
-        None
-    }
-
-    /// Appends the row-lock clause, or fails when the database has no row locks.
-    fn push_lock(&self, lock: Lock, out: &mut String) -> Result<()>;
-
-    /// The statements that open a transaction with these options, in order.
+    /// The statements that open a transaction with these options, in order. The options
+    /// were checked against [`Supports::transaction_types`] first.
     fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>>;
 
     /// What the pool must respect for this configuration (an in-memory SQLite database lives
     /// in its one connection, which must never be closed while the handle lives).
     fn pool_constraints(&self, _config: &ConnectionConfig) -> PoolConstraints {
         PoolConstraints::default()
-    }
-
-    /// The `chrono` format of instants written as text (literals, SQLite storage).
-    fn timestamp_format(&self) -> &'static str;
-
-    /// The `DEFAULT` expression for "the current time" (`DataTypes.NOW`), matching the
-    /// precision of this dialect's `DATE` columns.
-    fn now_default(&self) -> &'static str {
-        "CURRENT_TIMESTAMP"
-    }
-
-    /// What follows `INSERT INTO table` for a row of only default values.
-    fn insert_default_values(&self) -> &'static str {
-        " DEFAULT VALUES"
     }
 
     /// The connection settings a URL of this dialect names: by default a server URL,
@@ -173,6 +151,44 @@ pub trait Dialect: Send + Sync + Debug + 'static {
         &'a self,
         config: &'a ConnectionConfig,
     ) -> BoxFuture<'a, Result<Box<dyn DriverConnection>>>;
+}
+
+impl dyn Dialect {
+    /// Renders a statement: SQL text with this dialect's placeholders, and the values to bind.
+    ///
+    /// Fails, before anything is sent, on identifiers the database cannot hold (empty,
+    /// containing NUL, longer than it keeps), on comparisons with `NULL` (use `is_null()`),
+    /// on empty `AND`/`OR`, and on statements with more parameters than the database accepts.
+    ///
+    /// ```
+    /// use sequelize::sql::{Expr, Select, TableRef};
+    /// let postgres = sequelize::dialect::by_name("postgres").unwrap();
+    /// let select = Select::new(TableRef::new("users")).filter(Expr::column("id").eq(7));
+    /// let rendered = postgres.render(&select.into()).unwrap();
+    /// assert_eq!(rendered.sql, r#"SELECT * FROM "users" WHERE "id" = $1"#);
+    /// ```
+    pub fn render(&self, statement: &Statement) -> Result<Rendered> {
+        let mut writer = SqlWriter::new(self);
+        writer.statement(statement)?;
+        writer.finish()
+    }
+
+    /// The statements that open a transaction, after checking the options against what the
+    /// database supports.
+    pub(crate) fn begin(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>> {
+        let typed = matches!(
+            options.transaction_type,
+            Some(TransactionType::Immediate | TransactionType::Exclusive)
+        );
+        if typed && !self.supports().transaction_types {
+            return Err(Error::Config(format!(
+                "IMMEDIATE and EXCLUSIVE are SQLite transaction types; {} has none \
+                 (leave `transaction_type` unset, or use an isolation level)",
+                self.name()
+            )));
+        }
+        self.begin_statements(options)
+    }
 }
 
 /// One open connection of a driver: the only place bytes meet the wire.
@@ -246,8 +262,8 @@ pub fn by_name(name: &str) -> Result<Arc<dyn Dialect>> {
 
 /// Shared text forms used by several dialects' literal renderers.
 pub(crate) mod common {
-    use crate::error::{Error, Result};
-    use crate::sql::{TransactionOptions, TransactionType};
+    use crate::error::Error;
+    use crate::sql::Function;
     use crate::types::DataType;
     /// Appends `'…'` with every `'` doubled: the standard SQL escape, correct for SQLite and
     /// for PostgreSQL with `standard_conforming_strings = on` (which the driver forces).
@@ -261,6 +277,22 @@ pub(crate) mod common {
             out.push(c);
         }
         out.push('\'');
+    }
+
+    /// The standard SQL name of a function.
+    pub(crate) fn standard_function_name(function: Function) -> &'static str {
+        match function {
+            Function::Count => "COUNT",
+            Function::Sum => "SUM",
+            Function::Avg => "AVG",
+            Function::Min => "MIN",
+            Function::Max => "MAX",
+            Function::Lower => "LOWER",
+            Function::Upper => "UPPER",
+            Function::CharLength => "CHAR_LENGTH",
+            Function::Coalesce => "COALESCE",
+            Function::Abs => "ABS",
+        }
     }
 
     /// Appends bytes as lowercase hex digits.
@@ -323,22 +355,6 @@ pub(crate) mod common {
         match mapped {
             Error::Database(db) => Error::Connection(db.to_string()),
             other => other,
-        }
-    }
-
-    /// Refuses SQLite's transaction types on a dialect that has none.
-    pub(crate) fn reject_sqlite_transaction_type(
-        dialect: &str,
-        options: &TransactionOptions,
-    ) -> Result<()> {
-        match options.transaction_type {
-            Some(TransactionType::Immediate | TransactionType::Exclusive) => {
-                Err(Error::Config(format!(
-                    "IMMEDIATE and EXCLUSIVE are SQLite transaction types; {dialect} has none \
-                     (leave `transaction_type` unset, or use an isolation level)"
-                )))
-            }
-            _ => Ok(()),
         }
     }
 }

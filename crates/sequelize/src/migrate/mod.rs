@@ -244,7 +244,7 @@ impl Migrator {
     pub async fn executed(&self) -> Result<Vec<String>> {
         self.ensure_storage().await?;
         let mut select = Select::new(self.storage());
-        select.columns = vec![Expr::column("name")];
+        select.columns = vec![Expr::column("name").into()];
         select.order = vec![Expr::column("name").asc()];
         let result = self
             .db
@@ -347,6 +347,7 @@ impl Migrator {
                 columns: vec![Ident::from("name")],
                 rows: vec![vec![Expr::value(name)]],
                 returning: Vec::new(),
+                on_conflict: None,
             })
         } else {
             Statement::Delete(Delete {

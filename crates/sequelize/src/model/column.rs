@@ -128,11 +128,13 @@ impl<M: Model> Column<M, String> {
 
 /// A column named at run time (Sequelize's `col('email')`), checked against the model's
 /// attributes when the query is built: an unknown name is an error, never SQL.
+/// `col("$posts.title$")` names an attribute of the model joined as `posts`.
 ///
 /// ```
 /// use sequelize::col;
 /// let by_name = col("email").eq("a@example.com");
 /// let sort = col("created_at").desc();
+/// let joined = col("$posts.title$").like("Rust%");
 /// ```
 pub fn col(name: impl Into<String>) -> DynColumn {
     DynColumn(name.into())
@@ -144,8 +146,18 @@ pub fn col(name: impl Into<String>) -> DynColumn {
 pub struct DynColumn(String);
 
 impl DynColumn {
+    /// The column: `name`, or `alias.name` for Sequelize's `$alias.name$` (an attribute of
+    /// a joined model).
     fn expr(self) -> Expr {
-        Expr::column(self.0)
+        let qualified = self
+            .0
+            .strip_prefix('$')
+            .and_then(|rest| rest.strip_suffix('$'))
+            .and_then(|inner| inner.split_once('.'));
+        match qualified {
+            Some((alias, name)) => Expr::qualified(alias.to_owned(), name.to_owned()),
+            None => Expr::column(self.0),
+        }
     }
     /// `= value`
     pub fn eq(self, value: impl Into<Value>) -> Expr {

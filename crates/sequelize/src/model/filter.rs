@@ -44,32 +44,104 @@ pub fn not(condition: Expr) -> Expr {
     condition.not()
 }
 
-/// Checks a filter against a model and rewrites attribute names to column names.
+/// The models a filter may name: the model queried (unqualified names, or its alias) and
+/// the models joined to it, each by its alias (Sequelize's `$posts.title$`).
+///
+/// Names resolve to columns of the model they name; a column of a query with joins is
+/// written qualified, so it never silently means another table's column of the same name.
+pub(crate) struct Scope<'d> {
+    /// The model queried, and the alias it is known by when the query joins others.
+    main: (Option<&'d str>, &'d ModelDefinition),
+    /// Joined models by alias.
+    joined: Vec<(&'d str, &'d ModelDefinition)>,
+}
+
+impl<'d> Scope<'d> {
+    /// One model, unaliased.
+    pub(crate) fn of(def: &'d ModelDefinition) -> Self {
+        Scope::new(None, def, Vec::new())
+    }
+
+    /// The model queried (known by `alias` in a query with joins), with the models joined to
+    /// it by their aliases.
+    pub(crate) fn new(
+        alias: Option<&'d str>,
+        def: &'d ModelDefinition,
+        joined: Vec<(&'d str, &'d ModelDefinition)>,
+    ) -> Self {
+        Scope {
+            main: (alias, def),
+            joined,
+        }
+    }
+
+    /// The model a column names, and the alias to qualify it with (none for a single model).
+    fn model(&self, table: Option<&Ident>) -> Result<(Option<&'d str>, &'d ModelDefinition)> {
+        let Some(alias) = table.map(Ident::as_str) else {
+            return Ok(self.main);
+        };
+        if self.main.0 == Some(alias) || (self.main.0.is_none() && alias == self.main.1.name) {
+            return Ok(self.main);
+        }
+        self.joined
+            .iter()
+            .find(|(joined, _)| *joined == alias)
+            .map(|(joined, def)| (Some(*joined), *def))
+            .ok_or_else(|| {
+                Error::InvalidQuery(format!(
+                    "the query on {} joins nothing called {alias:?}",
+                    self.main.1.name
+                ))
+            })
+    }
+
+    /// The column an attribute name stands for, qualified as the scope needs, with the
+    /// attribute's model and type.
+    fn column(
+        &self,
+        table: Option<&Ident>,
+        name: &Ident,
+    ) -> Result<(Expr, &'d ModelDefinition, &'d DataType)> {
+        let (alias, def) = self.model(table)?;
+        let index = def.position(name.as_str()).ok_or_else(|| {
+            Error::InvalidQuery(format!(
+                "model {} has no attribute {:?}",
+                def.name,
+                name.as_str()
+            ))
+        })?;
+        let attribute = &def.attributes[index];
+        let field = Ident(attribute.field.clone().into());
+        let column = match alias {
+            Some(alias) => Expr::qualified(Ident(alias.to_owned().into()), field),
+            None => Expr::column(field),
+        };
+        Ok((column, def, &attribute.data_type))
+    }
+}
+
+/// Checks a filter against the models in scope and rewrites attribute names to columns.
 ///
 /// An empty `AND` or `OR` anywhere in the filter is an error: `AND` of nothing is true, so
 /// `or([and([]), x])` or `not(and([]))` would quietly turn into "every row" (or "no row") in a
 /// finder, an update or a destroy.
-pub(crate) fn resolve(expr: Expr, def: &ModelDefinition) -> Result<Expr> {
+pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
     Ok(match expr {
         Expr::And(items) | Expr::Or(items) if items.is_empty() => {
             return Err(Error::InvalidQuery(format!(
                 "the filter on {} has an empty and([]) or or([]); an empty condition would \
                  match every row or none, so remove it (leave the filter out to read every row)",
-                def.name
+                scope.main.1.name
             )))
         }
-        Expr::Column { table, name } => Expr::Column {
-            table,
-            name: column_of(&name, def)?.0,
-        },
+        Expr::Column { table, name } => scope.column(table.as_ref(), &name)?.0,
         Expr::Binary { op, left, right } => {
             let (left, right) = match (*left, *right) {
-                (Expr::Column { name, .. }, Expr::Value(v)) => {
-                    let (field, ty) = column_of(&name, def)?;
-                    let value = coerce(v, ty, &name, def)?;
-                    (Expr::column(field), Expr::Value(value))
+                (Expr::Column { table, name }, Expr::Value(v)) => {
+                    let (column, def, ty) = scope.column(table.as_ref(), &name)?;
+                    (column, Expr::Value(coerce(v, ty, &name, def)?))
                 }
-                (l, r) => (resolve(l, def)?, resolve(r, def)?),
+                (l, r) => (resolve(l, scope)?, resolve(r, scope)?),
             };
             Expr::Binary {
                 op,
@@ -83,23 +155,18 @@ pub(crate) fn resolve(expr: Expr, def: &ModelDefinition) -> Result<Expr> {
             negated,
         } => {
             let (expr, list) = match *expr {
-                Expr::Column { name, .. } => {
-                    let (field, ty) = column_of(&name, def)?;
+                Expr::Column { table, name } => {
+                    let (column, def, ty) = scope.column(table.as_ref(), &name)?;
                     let list = list
                         .into_iter()
                         .map(|item| match item {
                             Expr::Value(v) => coerce(v, ty, &name, def).map(Expr::Value),
-                            other => resolve(other, def),
+                            other => resolve(other, scope),
                         })
                         .collect::<Result<_>>()?;
-                    (Expr::column(field), list)
+                    (column, list)
                 }
-                other => (
-                    resolve(other, def)?,
-                    list.into_iter()
-                        .map(|e| resolve(e, def))
-                        .collect::<Result<_>>()?,
-                ),
+                other => (resolve(other, scope)?, resolve_all(list, scope)?),
             };
             Expr::InList {
                 expr: Box::new(expr),
@@ -107,44 +174,64 @@ pub(crate) fn resolve(expr: Expr, def: &ModelDefinition) -> Result<Expr> {
                 negated,
             }
         }
-        Expr::And(items) => Expr::And(resolve_all(items, def)?),
-        Expr::Or(items) => Expr::Or(resolve_all(items, def)?),
-        Expr::Not(inner) => Expr::Not(Box::new(resolve(*inner, def)?)),
+        Expr::And(items) => Expr::And(resolve_all(items, scope)?),
+        Expr::Or(items) => Expr::Or(resolve_all(items, scope)?),
+        Expr::Not(inner) => Expr::Not(Box::new(resolve(*inner, scope)?)),
         Expr::IsNull { expr, negated } => Expr::IsNull {
-            expr: Box::new(resolve(*expr, def)?),
+            expr: Box::new(resolve(*expr, scope)?),
             negated,
         },
-        value @ (Expr::Value(_) | Expr::Literal(_)) => value,
+        Expr::Function {
+            function,
+            args,
+            distinct,
+        } => Expr::Function {
+            function,
+            args: resolve_all(args, scope)?,
+            distinct,
+        },
+        Expr::Cast { expr, to } => Expr::Cast {
+            expr: Box::new(resolve(*expr, scope)?),
+            to,
+        },
+        Expr::JsonPath {
+            expr,
+            path,
+            as_text,
+        } => Expr::JsonPath {
+            expr: Box::new(resolve(*expr, scope)?),
+            path,
+            as_text,
+        },
+        Expr::InSubquery {
+            expr,
+            select,
+            negated,
+        } => Expr::InSubquery {
+            expr: Box::new(resolve(*expr, scope)?),
+            select,
+            negated,
+        },
+        // A subquery names its own tables; its identifiers are quoted and its values bound.
+        value @ (Expr::Value(_) | Expr::Literal(_) | Expr::Exists { .. }) => value,
     })
 }
 
-fn resolve_all(items: Vec<Expr>, def: &ModelDefinition) -> Result<Vec<Expr>> {
-    items.into_iter().map(|e| resolve(e, def)).collect()
+fn resolve_all(items: Vec<Expr>, scope: &Scope<'_>) -> Result<Vec<Expr>> {
+    items.into_iter().map(|e| resolve(e, scope)).collect()
 }
 
-/// Checks order terms against a model.
-pub(crate) fn resolve_order(order: Vec<OrderBy>, def: &ModelDefinition) -> Result<Vec<OrderBy>> {
+/// Checks order terms against the models in scope.
+pub(crate) fn resolve_order(order: Vec<OrderBy>, scope: &Scope<'_>) -> Result<Vec<OrderBy>> {
     order
         .into_iter()
         .map(|term| {
             Ok(OrderBy {
-                expr: resolve(term.expr, def)?,
+                expr: resolve(term.expr, scope)?,
                 direction: term.direction,
             })
         })
         .collect()
-}
-
-fn column_of<'d>(name: &Ident, def: &'d ModelDefinition) -> Result<(Ident, &'d DataType)> {
-    let index = def.position(name.as_str()).ok_or_else(|| {
-        Error::InvalidQuery(format!(
-            "model {} has no attribute {:?}",
-            def.name,
-            name.as_str()
-        ))
-    })?;
-    let attribute = &def.attributes[index];
-    Ok((Ident(attribute.field.clone().into()), &attribute.data_type))
 }
 
 /// Converts a value compared with an attribute to the attribute's type.
@@ -201,7 +288,7 @@ mod tests {
 
     #[test]
     fn attribute_names_become_columns() {
-        let e = resolve(col("first_name").eq("Ann"), &def()).unwrap();
+        let e = resolve(col("first_name").eq("Ann"), &Scope::of(&def())).unwrap();
         assert_eq!(e, Expr::column("firstName").eq("Ann"));
     }
 
@@ -209,13 +296,42 @@ mod tests {
     fn unknown_attributes_and_bad_values_are_errors() {
         let order_injection =
             "(CASE WHEN (SELECT COUNT(*) FROM users)>0 THEN email ELSE password END)";
-        assert!(resolve(col(order_injection).eq(1), &def()).is_err());
-        let err = resolve(col("id").eq("1 OR 1=1"), &def()).unwrap_err();
+        assert!(resolve(col(order_injection).eq(1), &Scope::of(&def())).is_err());
+        let err = resolve(col("id").eq("1 OR 1=1"), &Scope::of(&def())).unwrap_err();
         assert!(err.to_string().contains("User.id"), "{err}");
         assert_eq!(
-            resolve(col("first_name").eq(0), &def()).unwrap(),
+            resolve(col("first_name").eq(0), &Scope::of(&def())).unwrap(),
             Expr::column("firstName").eq("0")
         );
+    }
+
+    #[test]
+    fn names_resolve_against_aliased_models() {
+        let users = def();
+        let posts = ModelDefinition::builder("Post")
+            .attribute(Attribute::new("id", DataType::Integer))
+            .attribute(Attribute::new("author_id", DataType::Integer))
+            .attribute(Attribute::new("title", DataType::String(None)))
+            .build()
+            .unwrap();
+        let scope = Scope::new(Some("User"), &users, vec![("posts", &posts)]);
+        let resolved = resolve(
+            col("$posts.title$").eq(5).and(col("first_name").eq("Ann")),
+            &scope,
+        )
+        .unwrap();
+        assert_eq!(
+            resolved,
+            Expr::qualified("posts", "title")
+                .eq("5")
+                .and(Expr::qualified("User", "firstName").eq("Ann"))
+        );
+        // The joined model's types apply to its columns.
+        let err = resolve(col("$posts.author_id$").eq("x"), &scope).unwrap_err();
+        assert!(err.to_string().contains("Post.author_id"), "{err}");
+        let unknown = resolve(col("$comments.id$").eq(1), &scope).unwrap_err();
+        assert!(unknown.to_string().contains("comments"), "{unknown}");
+        assert!(resolve(col("$posts.nope$").eq(1), &scope).is_err());
     }
 
     #[test]
@@ -233,12 +349,12 @@ mod tests {
             and([id(), or([id(), not(and([id(), or([])]))])]),
         ] {
             let shown = format!("{filter:?}");
-            let err = resolve(filter, &def()).unwrap_err();
+            let err = resolve(filter, &Scope::of(&def())).unwrap_err();
             assert!(
                 matches!(&err, Error::InvalidQuery(m) if m.contains("empty")),
                 "{shown}: {err}"
             );
         }
-        assert!(resolve(and([id(), or([id()])]), &def()).is_ok());
+        assert!(resolve(and([id(), or([id()])]), &Scope::of(&def())).is_ok());
     }
 }

@@ -1,109 +1,116 @@
-//! Finders: `findAll`, `findOne`, `findByPk`.
+//! Finders: `findAll`, `findOne`, `findByPk`, as builders over one options bag.
 
 use std::marker::PhantomData;
 
-use super::filter;
 use super::instance::Instance;
+use super::planner::{self, FindOptions};
+use super::runtime::runtime_of;
 use super::{run, Model};
 use crate::connection::Executor;
 use crate::error::{Error, Result};
-use crate::sql::{Expr, Ident, Lock, OrderBy, Select, Statement, TableRef};
+use crate::sql::{Expr, Lock, OrderBy};
 use crate::value::Value;
 
-/// `Model.findAll(options)`, as a builder: `filter` (Sequelize's `where`, a Rust keyword),
-/// `order`, `limit`, `offset`, `lock`. Run it with [`exec`](Self::exec).
+/// The options every finder builder shares (`where`, `order`, `limit`, `offset`, `lock`), as
+/// builder methods over its [`FindOptions`]. In the prelude.
 ///
 /// ```
 /// use sequelize::prelude::*;
 /// #[derive(Model, Clone, Debug)]
 /// struct User { id: i64, name: String, age: i32 }
-/// # async fn demo(db: &Sequelize) -> sequelize::Result<()> {
+/// let finder = User::find_all().filter(User::AGE.gte(18)).filter(User::NAME.like("A%"));
+/// assert!(matches!(finder.options().filter, Some(sequelize::sql::Expr::And(_))));
+/// ```
+pub trait FinderOptions: Sized {
+    /// The options collected so far.
+    fn options(&self) -> &FindOptions;
+
+    /// The options, to add to.
+    fn options_mut(&mut self) -> &mut FindOptions;
+
+    /// Adds a condition (`where`); conditions given twice are joined with `AND`.
+    fn filter(mut self, condition: Expr) -> Self {
+        self.options_mut().add_filter(condition);
+        self
+    }
+
+    /// Adds an order term (`order: [['createdAt', 'DESC']]`).
+    fn order(mut self, term: OrderBy) -> Self {
+        self.options_mut().order.push(term);
+        self
+    }
+
+    /// At most this many rows.
+    fn limit(mut self, limit: u64) -> Self {
+        self.options_mut().limit = Some(limit);
+        self
+    }
+
+    /// Skip this many rows.
+    fn offset(mut self, offset: u64) -> Self {
+        self.options_mut().offset = Some(offset);
+        self
+    }
+
+    /// Locks the rows read (`lock: t.LOCK.UPDATE`); meaningful inside a transaction.
+    fn lock(mut self, lock: Lock) -> Self {
+        self.options_mut().lock = Some(lock);
+        self
+    }
+}
+
+/// `Model.findAll(options)`, as a builder: `filter` (Sequelize's `where`, a Rust keyword),
+/// `order`, `limit`, `offset`, `lock` ([`FinderOptions`]). Run it with
+/// [`exec`](Self::exec).
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct User { id: i64, name: String, age: i32 }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<User>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
 /// let page = User::find_all()
 ///     .filter(User::AGE.gte(18).and(or([User::NAME.like("A%"), User::NAME.like("B%")])))
 ///     .order(User::NAME.asc())
 ///     .limit(10)
 ///     .offset(20)
-///     .exec(db)
+///     .exec(&db)
 ///     .await?;
+/// assert!(page.is_empty());
 /// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
 #[must_use = "a finder does nothing until exec() is awaited"]
 pub struct FindAll<M: Model> {
-    filter: Option<Expr>,
-    order: Vec<OrderBy>,
-    limit: Option<u64>,
-    offset: Option<u64>,
-    lock: Option<Lock>,
+    options: FindOptions,
     _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> FinderOptions for FindAll<M> {
+    fn options(&self) -> &FindOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut FindOptions {
+        &mut self.options
+    }
 }
 
 impl<M: Model> FindAll<M> {
     pub(crate) fn new() -> Self {
         FindAll {
-            filter: None,
-            order: Vec::new(),
-            limit: None,
-            offset: None,
-            lock: None,
+            options: FindOptions::default(),
             _model: PhantomData,
         }
     }
 
-    /// Adds a condition (`where`); conditions given twice are joined with `AND`.
-    pub fn filter(mut self, condition: Expr) -> Self {
-        self.filter = Some(match self.filter.take() {
-            Some(existing) => existing.and(condition),
-            None => condition,
-        });
-        self
-    }
-
-    /// Adds an order term (`order: [['createdAt', 'DESC']]`).
-    pub fn order(mut self, term: OrderBy) -> Self {
-        self.order.push(term);
-        self
-    }
-
-    /// At most this many rows.
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Skip this many rows.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Locks the rows read (`lock: t.LOCK.UPDATE`); meaningful inside a transaction.
-    pub fn lock(mut self, lock: Lock) -> Self {
-        self.lock = Some(lock);
-        self
-    }
-
-    fn statement(self) -> Result<Statement> {
-        let def = M::definition();
-        let filter = self.filter.map(|f| filter::resolve(f, def)).transpose()?;
-        Ok(Statement::Select(Select {
-            from: TableRef::new(Ident(def.table_name.as_str().into())),
-            columns: def
-                .attributes
-                .iter()
-                .map(|a| Expr::column(Ident(a.field.as_str().into())))
-                .collect(),
-            filter,
-            order: filter::resolve_order(self.order, def)?,
-            limit: self.limit,
-            offset: self.offset,
-            lock: self.lock,
-        }))
-    }
-
     /// Runs the query and returns the instances.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
-        let statement = self.statement()?;
-        let mut result = run(exec, &statement).await?;
+        let runtime = runtime_of::<M>(exec)?;
+        let (select, _) = planner::select(runtime.definition(), self.options)?;
+        let mut result = run(exec, &runtime, &select.into()).await?;
         let mut instances = Vec::with_capacity(result.rows.len());
         for values in result.rows.iter_mut() {
             instances.push(Instance::loaded(M::from_values(values)?));
@@ -118,31 +125,31 @@ impl<M: Model> FindAll<M> {
 /// use sequelize::prelude::*;
 /// #[derive(Model, Clone, Debug)]
 /// struct User { id: i64, email: String }
-/// # async fn demo(db: &Sequelize) -> sequelize::Result<()> {
-/// let user = User::find_one().filter(User::EMAIL.eq("a@example.com")).exec(db).await?;
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<User>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// let user = User::find_one().filter(User::EMAIL.eq("a@example.com")).exec(&db).await?;
+/// assert!(user.is_none());
 /// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
 #[must_use = "a finder does nothing until exec() is awaited"]
 pub struct FindOne<M: Model>(FindAll<M>);
 
+impl<M: Model> FinderOptions for FindOne<M> {
+    fn options(&self) -> &FindOptions {
+        &self.0.options
+    }
+
+    fn options_mut(&mut self) -> &mut FindOptions {
+        &mut self.0.options
+    }
+}
+
 impl<M: Model> FindOne<M> {
     pub(crate) fn new() -> Self {
         FindOne(FindAll::new())
-    }
-
-    /// Adds a condition (`where`).
-    pub fn filter(self, condition: Expr) -> Self {
-        FindOne(self.0.filter(condition))
-    }
-
-    /// Adds an order term.
-    pub fn order(self, term: OrderBy) -> Self {
-        FindOne(self.0.order(term))
-    }
-
-    /// Locks the row read.
-    pub fn lock(self, lock: Lock) -> Self {
-        FindOne(self.0.lock(lock))
     }
 
     /// Runs the query; `None` when no row matches.
@@ -158,9 +165,15 @@ impl<M: Model> FindOne<M> {
 /// use sequelize::prelude::*;
 /// #[derive(Model, Clone, Debug)]
 /// struct Account { id: i64, balance: i64 }
-/// # async fn demo(tx: &Transaction) -> sequelize::Result<()> {
-/// let account = Account::find_by_pk(7).lock(Lock::Update).exec(tx).await?;
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Account>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// let tx = db.begin().await?;
+/// let account = Account::find_by_pk(7).lock(Lock::Update).exec(&tx).await?;
+/// assert!(account.is_none());
 /// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
 #[must_use = "a finder does nothing until exec() is awaited"]
 pub struct FindByPk<M: Model> {

@@ -2,6 +2,7 @@
 
 use std::ops::{Deref, DerefMut};
 
+use super::runtime::runtime_of;
 use super::write;
 use super::Model;
 use crate::connection::Executor;
@@ -93,11 +94,17 @@ impl<M: Model> Instance<M> {
     /// `updatedAt`). Does nothing when nothing changed.
     pub async fn save(&mut self, exec: &impl Executor) -> Result<()> {
         if self.is_new {
-            write::insert(&mut self.data, exec).await?;
+            let runtime = runtime_of::<M>(exec)?;
+            write::insert(&runtime, &mut self.data, exec).await?;
             self.is_new = false;
         } else if let Some(saved) = &self.snapshot {
             let changed = self.changed_indices();
-            write::update(&mut self.data, saved, &changed, exec).await?;
+            if changed.is_empty() {
+                self.snapshot = None;
+                return Ok(());
+            }
+            let runtime = runtime_of::<M>(exec)?;
+            write::update(&runtime, &mut self.data, saved, &changed, exec).await?;
         }
         self.snapshot = None;
         Ok(())
@@ -109,7 +116,8 @@ impl<M: Model> Instance<M> {
             .snapshot
             .clone()
             .unwrap_or_else(|| self.data.to_values());
-        write::delete_by_key::<M>(&key_values, exec).await
+        let runtime = runtime_of::<M>(exec)?;
+        write::delete_by_key(&runtime, &key_values, exec).await
     }
 }
 

@@ -10,15 +10,20 @@ mod definition;
 pub(crate) mod filter;
 mod finder;
 mod instance;
+mod planner;
 mod registry;
+mod runtime;
+mod statement_cache;
 mod validation;
 mod write;
 
 pub use column::{col, Column, DynColumn};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
-pub use finder::{FindAll, FindByPk, FindOne};
+pub use finder::{FindAll, FindByPk, FindOne, FinderOptions};
 pub use instance::Instance;
-pub use registry::{ModelRegistration, Registry, SyncOptions};
+pub use planner::FindOptions;
+pub use registry::{ModelRegistration, SyncOptions};
+pub use runtime::ModelRuntime;
 pub use write::{Create, Destroy};
 
 use crate::connection::Executor;
@@ -152,10 +157,16 @@ where
     const NULLABLE: bool = true;
 }
 
-/// Runs a statement built by the model layer.
+/// Runs a statement built for a model, rendering its SQL only when its shape is new to the
+/// model.
 pub(crate) async fn run(
     exec: &impl Executor,
+    runtime: &ModelRuntime,
     statement: &crate::sql::Statement,
 ) -> Result<crate::row::QueryResult> {
-    exec.target().run_statement(statement).await
+    let target = exec.target();
+    let (sql, params) = runtime
+        .statements()
+        .render(statement, target.sequelize().dialect())?;
+    target.run(&sql, &params).await
 }

@@ -1,46 +1,17 @@
-//! The models defined on a Sequelize instance, and `sync`.
+//! Defining models on a Sequelize instance, and `sync`.
 
+use std::any::TypeId;
 use std::marker::PhantomData;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use super::definition::ModelDefinition;
+use super::runtime::{ModelRuntime, Registry};
 use super::Model;
-use crate::connection::Sequelize;
+use crate::connection::{Executor, Sequelize};
 use crate::error::Result;
 use crate::sql::{CreateTable, DropTable, Statement};
 
-/// The models defined on one [`Sequelize`] instance, in definition order.
-#[derive(Debug, Default)]
-pub struct Registry {
-    models: RwLock<Vec<Arc<ModelDefinition>>>,
-}
-
-impl Registry {
-    fn add(&self, definition: &ModelDefinition) {
-        let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
-        if !models.iter().any(|m| m.name == definition.name) {
-            models.push(Arc::new(definition.clone()));
-        }
-    }
-
-    fn all(&self) -> Vec<Arc<ModelDefinition>> {
-        self.models
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    fn contains(&self, name: &str) -> bool {
-        self.models
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|m| m.name == name)
-    }
-}
-
-/// Registers a model on a Sequelize instance; see [`Sequelize::define`]. Later issues add
-/// hooks, scopes and associations here, before [`register`](Self::register).
+/// Registers a model on a Sequelize instance; see [`Sequelize::define`]. Hooks, scopes and
+/// associations will be added here, before [`register`](Self::register).
 #[must_use = "call register() to define the model"]
 pub struct ModelRegistration<'a, M: Model> {
     db: &'a Sequelize,
@@ -48,10 +19,10 @@ pub struct ModelRegistration<'a, M: Model> {
 }
 
 impl<M: Model> ModelRegistration<'_, M> {
-    /// Defines the model on the instance.
-    pub fn register(self) -> Result<()> {
-        self.db.models().add(M::definition());
-        Ok(())
+    /// Defines the model on the instance and returns its runtime. Defining it again is a
+    /// no-op; a model of the same name with other attributes or options is an error.
+    pub fn register(self) -> Result<Arc<ModelRuntime>> {
+        Registry::of(self.db).define(M::definition().clone(), Some(TypeId::of::<M>()))
     }
 }
 
@@ -76,6 +47,7 @@ impl Sequelize {
     /// # let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
     /// db.define::<Tag>().register().unwrap();
     /// assert!(db.is_defined("Tag"));
+    /// assert!(!db.is_defined("Post"));
     /// ```
     pub fn define<M: Model>(&self) -> ModelRegistration<'_, M> {
         ModelRegistration {
@@ -86,13 +58,14 @@ impl Sequelize {
 
     /// Whether a model of that name was defined (`sequelize.isDefined`).
     pub fn is_defined(&self, name: &str) -> bool {
-        self.models().contains(name)
+        Registry::of(self).named(name).is_some()
     }
 
     /// Creates the tables of every defined model that do not exist yet (`sequelize.sync()`);
     /// with `force`, drops and recreates them.
     pub async fn sync(&self, options: SyncOptions) -> Result<()> {
-        for def in self.models().all() {
+        for runtime in Registry::of(self).all() {
+            let def = runtime.definition();
             let mut statements = Vec::with_capacity(2);
             if options.force {
                 statements.push(Statement::DropTable(DropTable {
@@ -106,7 +79,7 @@ impl Sequelize {
                 if_not_exists: true,
             }));
             for statement in &statements {
-                super::run(self, statement).await?;
+                self.target().run_statement(statement).await?;
             }
         }
         Ok(())

@@ -22,8 +22,8 @@ use crate::value::Value;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operation {
-    /// A statement of the SQL AST.
-    Statement(Statement),
+    /// A statement of the SQL AST (boxed: a `SELECT` is far larger than the other variant).
+    Statement(Box<Statement>),
     /// Developer-written SQL, run only on the listed dialects (all when empty).
     Sql {
         /// The SQL text.
@@ -36,35 +36,35 @@ pub enum Operation {
 impl Operation {
     /// `createTable(name, attributes)`.
     pub fn create_table(table: impl Into<String>, columns: Vec<ColumnDef>) -> Self {
-        Operation::Statement(Statement::CreateTable(CreateTable {
+        Operation::Statement(Box::new(Statement::CreateTable(CreateTable {
             name: Ident::from(table.into()),
             columns,
             if_not_exists: false,
-        }))
+        })))
     }
 
     /// `dropTable(name)`.
     pub fn drop_table(table: impl Into<String>) -> Self {
-        Operation::Statement(Statement::DropTable(DropTable {
+        Operation::Statement(Box::new(Statement::DropTable(DropTable {
             name: Ident::from(table.into()),
             if_exists: false,
-        }))
+        })))
     }
 
     /// `addColumn(table, column, attribute)`.
     pub fn add_column(table: impl Into<String>, column: ColumnDef) -> Self {
-        Operation::Statement(Statement::AddColumn {
+        Operation::Statement(Box::new(Statement::AddColumn {
             table: Ident::from(table.into()),
             column,
-        })
+        }))
     }
 
     /// `removeColumn(table, column)`.
     pub fn remove_column(table: impl Into<String>, column: impl Into<String>) -> Self {
-        Operation::Statement(Statement::RemoveColumn {
+        Operation::Statement(Box::new(Statement::RemoveColumn {
             table: Ident::from(table.into()),
             column: Ident::from(column.into()),
-        })
+        }))
     }
 
     /// `addIndex(table, fields, { name, unique })`. Without a name, Sequelize's default
@@ -77,12 +77,12 @@ impl Operation {
     ) -> Self {
         let table = table.into();
         let name = name.unwrap_or_else(|| format!("{table}_{}", fields.join("_")));
-        Operation::Statement(Statement::CreateIndex(CreateIndex {
+        Operation::Statement(Box::new(Statement::CreateIndex(CreateIndex {
             table: Ident::from(table),
             name: Ident::from(name),
             columns: fields.into_iter().map(Ident::from).collect(),
             unique,
-        }))
+        })))
     }
 
     /// `bulkInsert(table, records)`: one multi-row `INSERT` of rows given as
@@ -114,12 +114,13 @@ impl Operation {
             }
             rows.push(record.into_iter().map(|(_, v)| Expr::Value(v)).collect());
         }
-        Ok(Operation::Statement(Statement::Insert(Insert {
+        Ok(Operation::Statement(Box::new(Statement::Insert(Insert {
             table: TableRef::new(Ident::from(table)),
             columns: columns.into_iter().map(Ident::from).collect(),
             rows,
             returning: Vec::new(),
-        })))
+            on_conflict: None,
+        }))))
     }
 }
 

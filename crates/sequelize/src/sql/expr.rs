@@ -1,7 +1,9 @@
-//! Expressions: columns, bound values, comparisons and the boolean connectives.
+//! Expressions: columns, bound values, comparisons, the boolean connectives, functions,
+//! casts, JSON paths and subqueries.
 
 use std::borrow::Cow;
 
+use super::query::Select;
 use crate::value::Value;
 
 /// An unquoted SQL identifier (table, column, alias, index name).
@@ -131,6 +133,116 @@ pub enum Expr {
     /// Developer-written SQL, inserted verbatim. Never build this from user input; the name
     /// of the constructor ([`Expr::literal_unchecked`]) is there to be found by grep.
     Literal(Cow<'static, str>),
+    /// A function call, `COUNT(DISTINCT x)`; the function comes from a closed set.
+    Function {
+        /// Which function.
+        function: Function,
+        /// Its arguments; `COUNT` with none is `COUNT(*)`.
+        args: Vec<Expr>,
+        /// `DISTINCT` before the arguments (aggregates).
+        distinct: bool,
+    },
+    /// `CAST(expr AS type)`, the type from a closed set.
+    Cast {
+        /// What is converted.
+        expr: Box<Expr>,
+        /// Into what.
+        to: CastType,
+    },
+    /// A value inside a JSON document (`data.address.city`, Sequelize's nested `where` on a
+    /// JSON attribute). The path is bound, never spliced into the SQL.
+    JsonPath {
+        /// The JSON column.
+        expr: Box<Expr>,
+        /// The keys and indexes to follow.
+        path: Vec<JsonPathSegment>,
+        /// The value as text (`->>`), rather than as a JSON document (`->`).
+        as_text: bool,
+    },
+    /// `EXISTS (SELECT …)`, or `NOT EXISTS` when negated.
+    Exists {
+        /// The subquery.
+        select: Box<Select>,
+        /// `NOT EXISTS` when true.
+        negated: bool,
+    },
+    /// `expr IN (SELECT …)`, or `NOT IN` when negated.
+    InSubquery {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// The subquery, selecting one column.
+        select: Box<Select>,
+        /// `NOT IN` when true.
+        negated: bool,
+    },
+}
+
+/// SQL functions the ORM can call. Closed set: a function name never comes from a string.
+///
+/// ```
+/// use sequelize::sql::{Expr, Function};
+/// let total = Expr::function(Function::Sum, [Expr::column("amount")]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    /// `COUNT(x)`, or `COUNT(*)` without arguments.
+    Count,
+    /// `SUM(x)`.
+    Sum,
+    /// `AVG(x)`.
+    Avg,
+    /// `MIN(x)`.
+    Min,
+    /// `MAX(x)`.
+    Max,
+    /// `LOWER(x)`.
+    Lower,
+    /// `UPPER(x)`.
+    Upper,
+    /// The length of a string in characters.
+    CharLength,
+    /// `COALESCE(a, b, …)`.
+    Coalesce,
+    /// `ABS(x)`.
+    Abs,
+}
+
+/// Target types of `CAST`, named as Sequelize's `cast(…, 'type')` would; each dialect spells
+/// them its own way.
+///
+/// ```
+/// use sequelize::sql::{CastType, Expr};
+/// let as_text = Expr::column("id").cast(CastType::Text);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastType {
+    /// Text.
+    Text,
+    /// A 32-bit integer.
+    Integer,
+    /// A 64-bit integer.
+    BigInt,
+    /// A double-precision float.
+    Double,
+    /// An exact decimal.
+    Decimal,
+    /// A boolean.
+    Boolean,
+    /// A calendar date.
+    Date,
+    /// A date and time.
+    DateTime,
+    /// A JSON document.
+    Json,
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonPathSegment {
+    /// An object key.
+    Key(String),
+    /// An array index.
+    Index(u32),
 }
 
 impl Expr {
@@ -155,6 +267,84 @@ impl Expr {
         Expr::Value(v.into())
     }
 
+    /// A function call.
+    pub fn function(function: Function, args: impl IntoIterator<Item = Expr>) -> Expr {
+        Expr::Function {
+            function,
+            args: args.into_iter().collect(),
+            distinct: false,
+        }
+    }
+
+    /// `CAST(self AS to)`.
+    pub fn cast(self, to: CastType) -> Expr {
+        Expr::Cast {
+            expr: Box::new(self),
+            to,
+        }
+    }
+
+    /// The value at `path` inside this JSON expression, as text (`data->>'city'`).
+    ///
+    /// ```
+    /// use sequelize::sql::{Expr, JsonPathSegment};
+    /// let city = Expr::column("address").json_text([JsonPathSegment::Key("city".into())]);
+    /// ```
+    pub fn json_text(self, path: impl IntoIterator<Item = JsonPathSegment>) -> Expr {
+        Expr::JsonPath {
+            expr: Box::new(self),
+            path: path.into_iter().collect(),
+            as_text: true,
+        }
+    }
+
+    /// `EXISTS (select)`.
+    pub fn exists(select: Select) -> Expr {
+        Expr::Exists {
+            select: Box::new(select),
+            negated: false,
+        }
+    }
+
+    /// `self IN (select)`.
+    pub fn in_subquery(self, select: Select) -> Expr {
+        Expr::InSubquery {
+            expr: Box::new(self),
+            select: Box::new(select),
+            negated: false,
+        }
+    }
+
+    /// `self op other`, comparing two expressions (columns of two tables in a join's `ON`).
+    pub fn compare(self, op: BinaryOp, other: Expr) -> Expr {
+        Expr::Binary {
+            op,
+            left: Box::new(self),
+            right: Box::new(other),
+        }
+    }
+
+    /// `self = other`, for two expressions.
+    pub fn eq_expr(self, other: Expr) -> Expr {
+        self.compare(BinaryOp::Eq, other)
+    }
+
+    /// `existing AND condition`, or `condition` alone: how every `filter()` call adds a
+    /// condition to the ones before it.
+    ///
+    /// ```
+    /// use sequelize::sql::Expr;
+    /// let one = Expr::conjoin(None, Expr::column("a").eq(1));
+    /// let two = Expr::conjoin(Some(one), Expr::column("b").eq(2));
+    /// assert!(matches!(two, Expr::And(items) if items.len() == 2));
+    /// ```
+    pub fn conjoin(existing: Option<Expr>, condition: Expr) -> Expr {
+        match existing {
+            Some(existing) => existing.and(condition),
+            None => condition,
+        }
+    }
+
     /// Raw SQL written by the developer. Only `'static` text is accepted, so a string built
     /// at run time (from user input) cannot be passed by accident.
     ///
@@ -166,11 +356,7 @@ impl Expr {
     }
 
     fn binary(self, op: BinaryOp, right: impl Into<Value>) -> Expr {
-        Expr::Binary {
-            op,
-            left: Box::new(self),
-            right: Box::new(Expr::Value(right.into())),
-        }
+        self.compare(op, Expr::Value(right.into()))
     }
 
     /// `self = v`

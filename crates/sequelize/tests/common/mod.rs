@@ -155,8 +155,8 @@ where
 
 /// Quotes an identifier for the database's dialect, for raw SQL in tests.
 pub fn q(db: &Sequelize, name: &str) -> String {
-    let quote = db.dialect().identifier_quote();
-    format!("{quote}{name}{quote}")
+    let (open, close) = db.dialect().identifier_quotes();
+    format!("{open}{name}{close}")
 }
 
 /// `SELECT COUNT(*)` of a table, its name quoted for `db`'s dialect, run on `exec` (the

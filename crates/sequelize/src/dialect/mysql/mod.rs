@@ -8,10 +8,11 @@
 //! String literals are written so that they mean the same whatever the server's `sql_mode`:
 //! with `NO_BACKSLASH_ESCAPES` a backslash is an ordinary character, without it it escapes the
 //! next one, so a string holding a backslash is never written between quotes at all (see
-//! [`Dialect::push_string_literal`] below).
+//! `push_mode_proof_literal` below).
 
 mod driver;
 mod errors;
+mod render;
 mod types;
 
 use std::borrow::Cow;
@@ -21,7 +22,6 @@ use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
 use crate::error::Result;
 use crate::sql::scanner::{Backslashes, DoubleQuotes, ScanRules};
 use crate::sql::TransactionOptions;
-use crate::sql::{ColumnDef, Lock};
 
 /// How instants are written as text: UTC without an offset, since every connection sets
 /// `time_zone = '+00:00'` and `DATETIME` has no zone.
@@ -64,18 +64,13 @@ impl MySql {
         let mariadb = flavor == Flavor::MariaDb;
         MySql {
             flavor,
+            // DDL commits the open transaction implicitly: BASE's `transactional_ddl: false`.
             supports: Supports {
                 returning: mariadb,
-                savepoints: true,
-                transaction_types: false,
-                // DDL commits the open transaction implicitly.
-                transactional_ddl: false,
                 create_index_if_not_exists: mariadb,
-                // The prepared-statement protocol counts parameters in 16 bits.
-                max_bind_parameters: 65_535,
                 max_identifier_length: 64,
                 native_enums: true,
-                decimal_significant_digits: None,
+                ..Supports::BASE
             },
         }
     }
@@ -93,58 +88,11 @@ impl Dialect for MySql {
         &self.supports
     }
 
-    fn identifier_quote(&self) -> char {
-        '`'
-    }
-
-    fn push_placeholder(&self, _index: usize, out: &mut String) {
-        out.push('?');
-    }
-
     fn scan_rules(&self) -> ScanRules {
         SCAN_RULES
     }
 
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
-        types::push_column_type(column, out)
-    }
-
-    fn auto_increment_keyword(&self) -> Option<&'static str> {
-        Some("AUTO_INCREMENT")
-    }
-
-    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
-        // The introducer makes a hex literal text rather than binary.
-        push_mode_proof_literal(s, "_utf8mb4 ", out);
-        Ok(())
-    }
-
-    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
-        out.push_str("X'");
-        common::push_hex(bytes, out);
-        out.push('\'');
-    }
-
-    fn push_bool_literal(&self, b: bool, out: &mut String) {
-        out.push(if b { '1' } else { '0' });
-    }
-
-    fn unlimited(&self) -> Option<&'static str> {
-        // A LIMIT must come before an OFFSET here.
-        Some(NO_LIMIT)
-    }
-
-    fn push_lock(&self, lock: Lock, out: &mut String) -> Result<()> {
-        out.push_str(match lock {
-            Lock::Update => " FOR UPDATE",
-            // `FOR SHARE` is MySQL 8 only; this spelling works on MySQL 5.7+ and MariaDB.
-            Lock::Share => " LOCK IN SHARE MODE",
-        });
-        Ok(())
-    }
-
     fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>> {
-        common::reject_sqlite_transaction_type(self.name(), options)?;
         Ok(match options.isolation_level {
             // Applies to the next transaction only, which is the one started right after.
             Some(level) => vec![
@@ -153,19 +101,6 @@ impl Dialect for MySql {
             ],
             None => vec![Cow::Borrowed("START TRANSACTION")],
         })
-    }
-
-    fn timestamp_format(&self) -> &'static str {
-        TIMESTAMP_FORMAT
-    }
-
-    fn insert_default_values(&self) -> &'static str {
-        " () VALUES ()"
-    }
-
-    fn now_default(&self) -> &'static str {
-        // `DATE` is `DATETIME(6)` here, and MySQL 8 wants the default's precision to match.
-        "CURRENT_TIMESTAMP(6)"
     }
 
     fn connect<'a>(
@@ -197,6 +132,7 @@ fn push_mode_proof_literal(s: &str, hex_prefix: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::QueryGenerator;
     use crate::error::Error;
     use crate::sql::{IsolationLevel, TransactionType};
 
@@ -242,10 +178,6 @@ mod tests {
         );
         assert_eq!(render(|d, o| d.push_bool_literal(false, o)), "0");
         assert_eq!(render(|d, o| d.push_placeholder(3, o)), "?");
-        assert_eq!(
-            render(|d, o| d.push_lock(Lock::Share, o).unwrap()),
-            " LOCK IN SHARE MODE"
-        );
     }
 
     #[test]
@@ -270,7 +202,8 @@ mod tests {
             transaction_type: Some(TransactionType::Exclusive),
             ..Default::default()
         };
-        let err = d.begin_statements(&exclusive).unwrap_err();
+        let dialect: &dyn Dialect = &d;
+        let err = dialect.begin(&exclusive).unwrap_err();
         assert!(matches!(err, Error::Config(ref m) if m.contains("mysql has none")));
     }
 }

@@ -10,16 +10,16 @@
 
 mod driver;
 mod errors;
+mod render;
 mod types;
 
 use std::borrow::Cow;
 
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
-use crate::error::{Error, Result};
+use crate::dialect::{BoxFuture, Dialect, DriverConnection, Supports};
+use crate::error::Result;
 use crate::sql::scanner::ScanRules;
 use crate::sql::TransactionOptions;
-use crate::sql::{ColumnDef, Lock};
 
 /// How instants are written as text: UTC with an explicit offset, which PostgreSQL reads
 /// correctly into both `timestamp` and `timestamptz` whatever the session's `TimeZone`.
@@ -46,16 +46,12 @@ impl Postgres {
         Postgres {
             supports: Supports {
                 returning: true,
-                savepoints: true,
-                transaction_types: false,
                 transactional_ddl: true,
-                create_index_if_not_exists: true,
                 // The Bind message counts parameters in an unsigned 16-bit integer.
                 max_bind_parameters: 65_535,
                 // NAMEDATALEN - 1: longer names are silently truncated.
                 max_identifier_length: 63,
-                native_enums: false,
-                decimal_significant_digits: None,
+                ..Supports::BASE
             },
         }
     }
@@ -70,82 +66,15 @@ impl Dialect for Postgres {
         &self.supports
     }
 
-    fn identifier_quote(&self) -> char {
-        '"'
-    }
-
-    fn push_placeholder(&self, index: usize, out: &mut String) {
-        use std::fmt::Write;
-        write!(out, "${index}").expect("writing to a String");
-    }
-
     fn scan_rules(&self) -> ScanRules {
         SCAN_RULES
     }
 
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
-        types::push_column_type(column, out)
-    }
-
-    fn auto_increment_keyword(&self) -> Option<&'static str> {
-        // Auto-increment is a type here (`SERIAL`, `BIGSERIAL`), written by `push_column_type`.
-        None
-    }
-
-    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
-        if s.contains('\0') {
-            return Err(Error::InvalidQuery(
-                "PostgreSQL text cannot contain a NUL character".into(),
-            ));
-        }
-        if s.contains('\\') {
-            // `'…'` reads a backslash as an escape when a session turns
-            // standard_conforming_strings off; an escape string reads the same in every mode.
-            out.reserve(s.len() + 4);
-            out.push_str("E'");
-            for c in s.chars() {
-                if c == '\'' || c == '\\' {
-                    out.push(c);
-                }
-                out.push(c);
-            }
-            out.push('\'');
-        } else {
-            common::push_quoted_doubling(s, out);
-        }
-        Ok(())
-    }
-
-    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
-        // bytea's hex input format (`\x…`), as an escape string so that it reads the same
-        // whatever standard_conforming_strings says.
-        out.push_str("E'\\\\x");
-        common::push_hex(bytes, out);
-        out.push_str("'::bytea");
-    }
-
-    fn push_bool_literal(&self, b: bool, out: &mut String) {
-        out.push_str(if b { "TRUE" } else { "FALSE" });
-    }
-
-    fn push_lock(&self, lock: Lock, out: &mut String) -> Result<()> {
-        out.push_str(match lock {
-            Lock::Update => " FOR UPDATE",
-            Lock::Share => " FOR SHARE",
-        });
-        Ok(())
-    }
-
     fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>> {
-        common::reject_sqlite_transaction_type("postgres", options)?;
         Ok(vec![match options.isolation_level {
             Some(level) => Cow::Owned(format!("BEGIN ISOLATION LEVEL {}", level.sql())),
             None => Cow::Borrowed("BEGIN"),
         }])
-    }
-
-    fn timestamp_format(&self) -> &'static str {
-        TIMESTAMP_FORMAT
     }
 
     fn connect<'a>(
@@ -162,6 +91,8 @@ impl Dialect for Postgres {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::QueryGenerator;
+    use crate::error::Error;
     use crate::sql::{IsolationLevel, TransactionType};
 
     fn render(f: impl FnOnce(&Postgres, &mut String)) -> String {
@@ -211,7 +142,8 @@ mod tests {
             transaction_type: Some(TransactionType::Immediate),
             ..Default::default()
         };
-        let err = d.begin_statements(&immediate).unwrap_err();
+        let dialect: &dyn Dialect = &d;
+        let err = dialect.begin(&immediate).unwrap_err();
         assert!(matches!(err, Error::Config(ref m) if m.contains("postgres has none")));
     }
 }

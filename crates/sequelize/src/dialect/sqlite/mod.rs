@@ -11,15 +11,15 @@
 mod driver;
 mod errors;
 mod lock_wait;
+mod render;
 mod types;
 
 use std::borrow::Cow;
 
 use crate::dialect::config::{bad_url, decode, ConnectionConfig};
-use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, PoolConstraints, Supports};
-use crate::error::{Error, Result};
+use crate::dialect::{BoxFuture, Dialect, DriverConnection, PoolConstraints, Supports};
+use crate::error::Result;
 use crate::sql::scanner::ScanRules;
-use crate::sql::{ColumnDef, Lock};
 use crate::sql::{TransactionOptions, TransactionType};
 
 /// Sequelize's text form of an instant in SQLite (`2024-01-01 12:00:00.000 +00:00`), so a
@@ -59,16 +59,14 @@ impl Sqlite {
         Sqlite {
             supports: Supports {
                 returning: true,
-                savepoints: true,
                 transaction_types: true,
                 transactional_ddl: true,
-                create_index_if_not_exists: true,
                 max_bind_parameters: 32_766,
                 max_identifier_length: 1024,
-                native_enums: false,
                 // DECIMAL has NUMERIC affinity: a value is stored as a double, which keeps
                 // 15 significant digits.
                 decimal_significant_digits: Some(15),
+                ..Supports::BASE
             },
         }
     }
@@ -83,57 +81,8 @@ impl Dialect for Sqlite {
         &self.supports
     }
 
-    fn identifier_quote(&self) -> char {
-        '"'
-    }
-
-    fn push_placeholder(&self, _index: usize, out: &mut String) {
-        out.push('?');
-    }
-
     fn scan_rules(&self) -> ScanRules {
         SCAN_RULES
-    }
-
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
-        types::push_column_type(column, out);
-        Ok(())
-    }
-
-    fn auto_increment_keyword(&self) -> Option<&'static str> {
-        Some("AUTOINCREMENT")
-    }
-
-    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
-        if s.contains('\0') {
-            return Err(Error::InvalidQuery(
-                "a NUL character cannot be inlined in SQLite SQL text; use bind parameters".into(),
-            ));
-        }
-        common::push_quoted_doubling(s, out);
-        Ok(())
-    }
-
-    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
-        out.push_str("X'");
-        common::push_hex(bytes, out);
-        out.push('\'');
-    }
-
-    fn push_bool_literal(&self, b: bool, out: &mut String) {
-        out.push(if b { '1' } else { '0' });
-    }
-
-    fn unlimited(&self) -> Option<&'static str> {
-        // A LIMIT must come before an OFFSET here.
-        Some("-1")
-    }
-
-    fn push_lock(&self, _lock: Lock, _out: &mut String) -> Result<()> {
-        // SQLite locks the whole database for a writing transaction; row locks do not exist
-        // and `FOR UPDATE` is a syntax error, so the clause is left out (as Sequelize does).
-        // Use `TransactionType::Immediate` to take the write lock up front.
-        Ok(())
     }
 
     fn begin_statements(&self, options: &TransactionOptions) -> Result<Vec<Cow<'static, str>>> {
@@ -153,10 +102,6 @@ impl Dialect for Sqlite {
             max_connections: memory.then_some(1),
             keep_alive: memory,
         }
-    }
-
-    fn timestamp_format(&self) -> &'static str {
-        TIMESTAMP_FORMAT
     }
 
     /// `sqlite::memory:`, `sqlite://relative/path.db`, `sqlite:///absolute/path.db`, or an

@@ -5,7 +5,7 @@
 //! quoted, and negative numbers are preceded by a space so that `-:a` with `a = -1` renders
 //! `- -1`, never the comment `--1`.
 
-use crate::dialect::Dialect;
+use super::Dialect;
 use crate::error::{Error, Result};
 use crate::value::Value;
 

@@ -1,0 +1,106 @@
+//! What MySQL and MariaDB write differently from standard SQL.
+
+use super::{push_mode_proof_literal, types, Flavor, MySql, NO_LIMIT, TIMESTAMP_FORMAT};
+use crate::dialect::{common, limit_before_offset, QueryGenerator, SqlWriter};
+use crate::error::{Error, Result};
+use crate::sql::{CastType, ColumnDef, ConflictAction, Lock, OnConflict};
+
+impl QueryGenerator for MySql {
+    fn identifier_quotes(&self) -> (char, char) {
+        ('`', '`')
+    }
+
+    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
+        // The introducer makes a hex literal text rather than binary.
+        push_mode_proof_literal(s, "_utf8mb4 ", out);
+        Ok(())
+    }
+
+    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
+        out.push_str("X'");
+        common::push_hex(bytes, out);
+        out.push('\'');
+    }
+
+    fn push_bool_literal(&self, b: bool, out: &mut String) {
+        out.push(if b { '1' } else { '0' });
+    }
+
+    fn timestamp_format(&self) -> &'static str {
+        TIMESTAMP_FORMAT
+    }
+
+    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
+        types::push_column_type(column, out)
+    }
+
+    fn auto_increment_keyword(&self) -> Option<&'static str> {
+        Some("AUTO_INCREMENT")
+    }
+
+    fn now_default(&self) -> &'static str {
+        // `DATE` is `DATETIME(6)` here, and MySQL 8 wants the default's precision to match.
+        "CURRENT_TIMESTAMP(6)"
+    }
+
+    fn cast_type(&self, to: CastType) -> &'static str {
+        match to {
+            CastType::Text => "CHAR",
+            // MySQL casts to integers as SIGNED; it has no BOOLEAN target either.
+            CastType::Integer | CastType::BigInt | CastType::Boolean => "SIGNED",
+            CastType::Double => "DOUBLE",
+            CastType::Decimal => "DECIMAL(65,30)",
+            CastType::Date => "DATE",
+            CastType::DateTime => "DATETIME(6)",
+            // MariaDB's JSON is text and has no CAST target of that name.
+            CastType::Json if self.flavor == Flavor::MariaDb => "CHAR",
+            CastType::Json => "JSON",
+        }
+    }
+
+    fn limit_offset_clause(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+        limit_before_offset(w, limit, offset, NO_LIMIT);
+    }
+
+    fn lock_clause(&self, w: &mut SqlWriter<'_>, lock: Lock) -> Result<()> {
+        w.push(match lock {
+            Lock::Update => " FOR UPDATE",
+            // `FOR SHARE` is MySQL 8 only; this spelling works on MySQL 5.7+ and MariaDB.
+            Lock::Share => " LOCK IN SHARE MODE",
+        });
+        Ok(())
+    }
+
+    fn default_values(&self, w: &mut SqlWriter<'_>) {
+        w.push(" () VALUES ()");
+    }
+
+    fn on_conflict_clause(&self, w: &mut SqlWriter<'_>, conflict: &OnConflict) -> Result<()> {
+        // Every unique key is the target here; "do nothing" sets a key column to itself,
+        // which keeps the row as it is.
+        let kept = conflict.target.first().ok_or_else(|| {
+            Error::InvalidQuery("an upsert needs the unique columns that collide".into())
+        })?;
+        let columns = match &conflict.action {
+            ConflictAction::Update(columns) if !columns.is_empty() => columns.as_slice(),
+            _ => std::slice::from_ref(kept),
+        };
+        for (i, column) in columns.iter().enumerate() {
+            w.push(if i == 0 {
+                " ON DUPLICATE KEY UPDATE "
+            } else {
+                ", "
+            });
+            w.ident(column)?;
+            if matches!(conflict.action, ConflictAction::DoNothing) {
+                w.push(" = ");
+                w.ident(column)?;
+            } else {
+                w.push(" = VALUES(");
+                w.ident(column)?;
+                w.push(")");
+            }
+        }
+        Ok(())
+    }
+}

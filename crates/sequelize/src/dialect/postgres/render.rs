@@ -1,0 +1,96 @@
+//! What PostgreSQL writes differently from standard SQL.
+
+use std::fmt::Write;
+
+use super::{types, Postgres, TIMESTAMP_FORMAT};
+use crate::dialect::{common, QueryGenerator, SqlWriter};
+use crate::error::{Error, Result};
+use crate::sql::{CastType, ColumnDef, Expr, JsonPathSegment};
+use crate::value::Value;
+
+impl QueryGenerator for Postgres {
+    fn push_placeholder(&self, index: usize, out: &mut String) {
+        write!(out, "${index}").expect("writing to a String");
+    }
+
+    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
+        if s.contains('\0') {
+            return Err(Error::InvalidQuery(
+                "PostgreSQL text cannot contain a NUL character".into(),
+            ));
+        }
+        if s.contains('\\') {
+            // `'…'` reads a backslash as an escape when a session turns
+            // standard_conforming_strings off; an escape string reads the same in every mode.
+            out.reserve(s.len() + 4);
+            out.push_str("E'");
+            for c in s.chars() {
+                if c == '\'' || c == '\\' {
+                    out.push(c);
+                }
+                out.push(c);
+            }
+            out.push('\'');
+        } else {
+            common::push_quoted_doubling(s, out);
+        }
+        Ok(())
+    }
+
+    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
+        // bytea's hex input format (`\x…`), as an escape string so that it reads the same
+        // whatever standard_conforming_strings says.
+        out.push_str("E'\\\\x");
+        common::push_hex(bytes, out);
+        out.push_str("'::bytea");
+    }
+
+    fn timestamp_format(&self) -> &'static str {
+        TIMESTAMP_FORMAT
+    }
+
+    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
+        // Auto-increment is a type here (`SERIAL`, `BIGSERIAL`), not a keyword.
+        types::push_column_type(column, out)
+    }
+
+    fn cast_type(&self, to: CastType) -> &'static str {
+        match to {
+            CastType::Decimal => "NUMERIC",
+            CastType::DateTime => "TIMESTAMP WITH TIME ZONE",
+            CastType::Json => "JSONB",
+            CastType::Text => "TEXT",
+            CastType::Integer => "INTEGER",
+            CastType::BigInt => "BIGINT",
+            CastType::Double => "DOUBLE PRECISION",
+            CastType::Boolean => "BOOLEAN",
+            CastType::Date => "DATE",
+        }
+    }
+
+    fn json_path(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        path: &[JsonPathSegment],
+        as_text: bool,
+    ) -> Result<()> {
+        // `#>>` / `#>` take the path as a text array, each step bound (an index as its
+        // digits); they work on json and jsonb alike.
+        w.push("(");
+        w.expr(expr)?;
+        w.push(if as_text { " #>> " } else { " #> " });
+        w.push("CAST(ARRAY[");
+        for (i, segment) in path.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.bind(&Value::Text(match segment {
+                JsonPathSegment::Key(key) => key.clone(),
+                JsonPathSegment::Index(index) => index.to_string(),
+            }));
+        }
+        w.push("] AS TEXT[]))");
+        Ok(())
+    }
+}

@@ -1,0 +1,836 @@
+//! The renderer: one generic walk of a [`Statement`] into SQL text and its bound parameters,
+//! with one overridable [`QueryGenerator`] method per clause or token where databases differ.
+//!
+//! The defaults write standard SQL; each dialect's `render.rs` overrides only what its
+//! database spells otherwise (Sequelize v7's query generators, sea-query's backends).
+
+use std::fmt::Write;
+
+use super::literal::push_literal;
+use super::Dialect;
+use crate::error::{Error, Result};
+use crate::sql::{
+    CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
+    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, Lock, OnConflict, OrderBy,
+    Select, SelectItem, Source, Statement, TableRef, TransactionControl, Update,
+};
+use crate::types::DataType;
+use crate::value::Value;
+
+/// A rendered statement: SQL with placeholders, and the values to bind, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The SQL text. Contains no bound value.
+    pub sql: String,
+    /// The parameters, in placeholder order.
+    pub params: Vec<Value>,
+}
+
+/// How one database writes SQL: a method per clause or token, each defaulting to standard SQL.
+///
+/// Implemented in each dialect folder's `render.rs`; [`Dialect::render`] walks a statement
+/// and calls these where the databases differ.
+pub trait QueryGenerator {
+    /// The characters that open and close a quoted identifier (`"` `"`, `` ` `` `` ` ``, or
+    /// `[` `]`); the closing one is doubled inside a name.
+    fn identifier_quotes(&self) -> (char, char) {
+        ('"', '"')
+    }
+
+    /// Appends the placeholder for the `index`-th bound parameter (1-based).
+    fn push_placeholder(&self, _index: usize, out: &mut String) {
+        out.push('?');
+    }
+
+    /// Appends a string as an SQL literal, escaped for this database. Used only where a bind
+    /// parameter is impossible (DDL defaults, enum values) and for `replacements`.
+    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()>;
+
+    /// Appends binary data as an SQL literal.
+    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String);
+
+    /// Appends a boolean literal.
+    fn push_bool_literal(&self, b: bool, out: &mut String) {
+        out.push_str(if b { "TRUE" } else { "FALSE" });
+    }
+
+    /// The `chrono` format of instants written as text (literals, SQLite storage).
+    fn timestamp_format(&self) -> &'static str;
+
+    /// Appends the column type for a column definition (including `SERIAL`-style types for
+    /// auto-increment keys where the database spells them as a type).
+    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()>;
+
+    /// The keyword that follows `PRIMARY KEY` for an auto-increment column, if the database
+    /// spells it as a keyword rather than a type.
+    fn auto_increment_keyword(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The `DEFAULT` expression for "the current time" (`DataTypes.NOW`), matching the
+    /// precision of this dialect's `DATE` columns.
+    fn now_default(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+
+    /// The name this database gives a function.
+    fn function_name(&self, function: Function) -> &'static str {
+        super::common::standard_function_name(function)
+    }
+
+    /// The spelling of a `CAST` target type.
+    fn cast_type(&self, to: CastType) -> &'static str {
+        match to {
+            CastType::Text => "TEXT",
+            CastType::Integer => "INTEGER",
+            CastType::BigInt => "BIGINT",
+            CastType::Double => "DOUBLE PRECISION",
+            CastType::Decimal => "DECIMAL",
+            CastType::Boolean => "BOOLEAN",
+            CastType::Date => "DATE",
+            CastType::DateTime => "TIMESTAMP",
+            CastType::Json => "JSON",
+        }
+    }
+
+    /// The select list: `[DISTINCT] item [AS alias], …` (or `*`).
+    fn select_list(&self, w: &mut SqlWriter<'_>, select: &Select) -> Result<()> {
+        if select.distinct {
+            w.push("DISTINCT ");
+        }
+        if select.columns.is_empty() {
+            w.push("*");
+        }
+        for (i, item) in select.columns.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.select_item(item)?;
+        }
+        Ok(())
+    }
+
+    /// ` FROM source` followed by the joins.
+    fn sources_clause(&self, w: &mut SqlWriter<'_>, select: &Select) -> Result<()> {
+        w.push(" FROM ");
+        w.source(&select.from)?;
+        for join in &select.joins {
+            w.push(match join.kind {
+                JoinKind::Inner => " INNER JOIN ",
+                JoinKind::Left => " LEFT OUTER JOIN ",
+                JoinKind::Right => " RIGHT OUTER JOIN ",
+            });
+            w.source(&join.source)?;
+            w.push(" ON ");
+            w.expr(&join.on)?;
+        }
+        Ok(())
+    }
+
+    /// ` WHERE condition`.
+    fn where_clause(&self, w: &mut SqlWriter<'_>, filter: &Expr) -> Result<()> {
+        w.push(" WHERE ");
+        w.expr(filter)
+    }
+
+    /// ` GROUP BY …` and ` HAVING …`.
+    fn group_by_clause(
+        &self,
+        w: &mut SqlWriter<'_>,
+        group_by: &[Expr],
+        having: Option<&Expr>,
+    ) -> Result<()> {
+        for (i, term) in group_by.iter().enumerate() {
+            w.push(if i == 0 { " GROUP BY " } else { ", " });
+            w.operand(term)?;
+        }
+        if let Some(having) = having {
+            w.push(" HAVING ");
+            w.expr(having)?;
+        }
+        Ok(())
+    }
+
+    /// ` ORDER BY term ASC|DESC, …`.
+    fn order_by_clause(&self, w: &mut SqlWriter<'_>, order: &[OrderBy]) -> Result<()> {
+        for (i, term) in order.iter().enumerate() {
+            w.push(if i == 0 { " ORDER BY " } else { ", " });
+            w.operand(&term.expr)?;
+            w.push(match term.direction {
+                Direction::Asc => " ASC",
+                Direction::Desc => " DESC",
+            });
+        }
+        Ok(())
+    }
+
+    /// ` LIMIT n OFFSET m`, each when present.
+    fn limit_offset_clause(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+        if let Some(limit) = limit {
+            w.push_display(" LIMIT ", limit);
+        }
+        if let Some(offset) = offset {
+            w.push_display(" OFFSET ", offset);
+        }
+    }
+
+    /// The row-lock clause (` FOR UPDATE`, ` FOR SHARE`).
+    fn lock_clause(&self, w: &mut SqlWriter<'_>, lock: Lock) -> Result<()> {
+        w.push(match lock {
+            Lock::Update => " FOR UPDATE",
+            Lock::Share => " FOR SHARE",
+        });
+        Ok(())
+    }
+
+    /// What follows `INSERT INTO table` for a row of only default values.
+    fn default_values(&self, w: &mut SqlWriter<'_>) {
+        w.push(" DEFAULT VALUES");
+    }
+
+    /// ` RETURNING columns`, where the database has it ([`Supports::returning`]); elsewhere
+    /// nothing (generated keys come back another way).
+    ///
+    /// [`Supports::returning`]: super::Supports::returning
+    fn returning_clause(&self, w: &mut SqlWriter<'_>, returning: &[Ident]) -> Result<()> {
+        if returning.is_empty() || !w.dialect().supports().returning {
+            return Ok(());
+        }
+        w.push(" RETURNING ");
+        w.ident_list(returning)
+    }
+
+    /// The conflict clause of an upsert: ` ON CONFLICT (target) DO NOTHING` or
+    /// ` … DO UPDATE SET c = EXCLUDED.c`.
+    fn on_conflict_clause(&self, w: &mut SqlWriter<'_>, conflict: &OnConflict) -> Result<()> {
+        if conflict.target.is_empty() {
+            return Err(Error::InvalidQuery(
+                "an upsert needs the unique columns that collide".into(),
+            ));
+        }
+        w.push(" ON CONFLICT (");
+        w.ident_list(&conflict.target)?;
+        w.push(")");
+        match &conflict.action {
+            ConflictAction::DoNothing => w.push(" DO NOTHING"),
+            ConflictAction::Update(columns) => {
+                for (i, column) in columns.iter().enumerate() {
+                    w.push(if i == 0 { " DO UPDATE SET " } else { ", " });
+                    w.ident(column)?;
+                    w.push(" = EXCLUDED.");
+                    w.ident(column)?;
+                }
+                if columns.is_empty() {
+                    w.push(" DO NOTHING");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A value inside a JSON document. The default is SQLite's and MySQL's form: a JSON path
+    /// string (`$."a"[0]`), bound as a parameter.
+    fn json_path(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        path: &[JsonPathSegment],
+        as_text: bool,
+    ) -> Result<()> {
+        w.push(if as_text {
+            "JSON_UNQUOTE(JSON_EXTRACT("
+        } else {
+            "JSON_EXTRACT("
+        });
+        w.expr(expr)?;
+        w.push(", ");
+        w.bind(&Value::Text(json_path_string(path)));
+        w.push(if as_text { "))" } else { ")" });
+        Ok(())
+    }
+}
+
+/// ` LIMIT n OFFSET m` for databases that take an `OFFSET` only after a `LIMIT` (SQLite,
+/// MySQL): without a limit, `unlimited` (their "no limit") stands before the offset.
+pub(crate) fn limit_before_offset(
+    w: &mut SqlWriter<'_>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    unlimited: &str,
+) {
+    match (limit, offset) {
+        (Some(limit), _) => w.push_display(" LIMIT ", limit),
+        (None, Some(_)) => {
+            w.push(" LIMIT ");
+            w.push(unlimited);
+        }
+        (None, None) => {}
+    }
+    if let Some(offset) = offset {
+        w.push_display(" OFFSET ", offset);
+    }
+}
+
+/// A JSON path in the syntax SQLite and MySQL share: `$`, then `."key"` (quoted, so any key
+/// is safe) or `[index]` per step.
+///
+/// ```
+/// use sequelize::{dialect::json_path_string, sql::JsonPathSegment::{Index, Key}};
+/// assert_eq!(json_path_string(&[Key("a b".into()), Index(0), Key("q\"".into())]), r#"$."a b"[0]."q\"""#);
+/// ```
+pub fn json_path_string(path: &[JsonPathSegment]) -> String {
+    let mut out = String::from("$");
+    for segment in path {
+        match segment {
+            JsonPathSegment::Key(key) => {
+                out.push_str(".\"");
+                for c in key.chars() {
+                    if c == '"' || c == '\\' {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out.push('"');
+            }
+            JsonPathSegment::Index(i) => {
+                write!(out, "[{i}]").expect("writing to a String");
+            }
+        }
+    }
+    out
+}
+
+/// The SQL text and parameters being written, and the dialect writing them.
+///
+/// [`QueryGenerator`] methods receive it to write their clause, and call back into it for
+/// identifiers, expressions and values, which keeps quoting and binding in one place.
+pub struct SqlWriter<'d> {
+    dialect: &'d dyn Dialect,
+    sql: String,
+    params: Vec<Value>,
+}
+
+impl<'d> SqlWriter<'d> {
+    /// An empty writer for `dialect`.
+    pub(crate) fn new(dialect: &'d dyn Dialect) -> Self {
+        SqlWriter {
+            dialect,
+            sql: String::with_capacity(128),
+            params: Vec::new(),
+        }
+    }
+
+    /// The dialect writing.
+    pub fn dialect(&self) -> &'d dyn Dialect {
+        self.dialect
+    }
+
+    /// Appends SQL text written by this crate (keywords, punctuation).
+    pub fn push(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    /// Appends a keyword and a number (`LIMIT 10`).
+    pub fn push_display(&mut self, keyword: &str, number: u64) {
+        write!(self.sql, "{keyword}{number}").expect("writing to a String");
+    }
+
+    /// Appends an identifier, quoted, with the closing quote doubled inside the name. Fails on
+    /// names the database cannot hold: empty, containing NUL, or longer than it keeps.
+    pub fn ident(&mut self, ident: &Ident) -> Result<()> {
+        let name = ident.as_str();
+        let max = self.dialect.supports().max_identifier_length;
+        if name.is_empty() {
+            return Err(Error::InvalidQuery("an identifier is empty".into()));
+        }
+        if name.contains('\0') {
+            return Err(Error::InvalidQuery(format!(
+                "identifier {name:?} contains a NUL character"
+            )));
+        }
+        if name.len() > max {
+            return Err(Error::InvalidQuery(format!(
+                "identifier {name:?} is longer than the {max} bytes {} keeps",
+                self.dialect.name()
+            )));
+        }
+        let (open, close) = self.dialect.identifier_quotes();
+        self.sql.push(open);
+        for c in name.chars() {
+            if c == close {
+                self.sql.push(close);
+            }
+            self.sql.push(c);
+        }
+        self.sql.push(close);
+        Ok(())
+    }
+
+    /// Appends identifiers separated by commas.
+    pub fn ident_list(&mut self, idents: &[Ident]) -> Result<()> {
+        for (i, ident) in idents.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.ident(ident)?;
+        }
+        Ok(())
+    }
+
+    /// Appends a value's placeholder and keeps the value to bind.
+    pub fn bind(&mut self, value: &Value) {
+        self.params.push(value.clone());
+        self.dialect
+            .push_placeholder(self.params.len(), &mut self.sql);
+    }
+
+    fn table(&mut self, table: &TableRef) -> Result<()> {
+        self.ident(&table.name)?;
+        if let Some(alias) = &table.alias {
+            self.push(" AS ");
+            self.ident(alias)?;
+        }
+        Ok(())
+    }
+
+    /// Appends a table or a parenthesized, aliased subquery.
+    pub fn source(&mut self, source: &Source) -> Result<()> {
+        match source {
+            Source::Table(table) => self.table(table),
+            Source::Subquery { select, alias } => {
+                self.push("(");
+                self.select(select)?;
+                self.push(") AS ");
+                self.ident(alias)
+            }
+        }
+    }
+
+    /// Appends one select-list item.
+    pub fn select_item(&mut self, item: &SelectItem) -> Result<()> {
+        self.expr(&item.expr)?;
+        if let Some(alias) = &item.alias {
+            self.push(" AS ");
+            self.ident(alias)?;
+        }
+        Ok(())
+    }
+
+    /// Appends an expression that appears as an operand: compound ones get parentheses.
+    pub fn operand(&mut self, e: &Expr) -> Result<()> {
+        let compound = matches!(
+            e,
+            Expr::And(_) | Expr::Or(_) | Expr::Binary { .. } | Expr::Not(_)
+        );
+        if compound {
+            self.push("(");
+        }
+        self.expr(e)?;
+        if compound {
+            self.push(")");
+        }
+        Ok(())
+    }
+
+    fn connective(&mut self, items: &[Expr], joiner: &str) -> Result<()> {
+        if items.is_empty() {
+            // The model layer refuses empty conditions before they get here; a hand-built
+            // statement gets the same answer rather than "every row".
+            return Err(Error::InvalidQuery(
+                "an empty AND or OR has no meaning in SQL; leave the condition out".into(),
+            ));
+        }
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.push(joiner);
+            }
+            match item {
+                Expr::And(_) | Expr::Or(_) => self.operand(item)?,
+                _ => self.expr(item)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a parenthesized subquery.
+    fn subquery(&mut self, select: &Select) -> Result<()> {
+        self.push("(");
+        self.select(select)?;
+        self.push(")");
+        Ok(())
+    }
+
+    /// Appends an expression.
+    pub fn expr(&mut self, e: &Expr) -> Result<()> {
+        match e {
+            Expr::Column { table, name } => {
+                if let Some(t) = table {
+                    self.ident(t)?;
+                    self.push(".");
+                }
+                self.ident(name)?;
+            }
+            Expr::Value(v) => self.bind(v),
+            Expr::Binary { op, left, right } => {
+                if matches!(**right, Expr::Value(Value::Null))
+                    || matches!(**left, Expr::Value(Value::Null))
+                {
+                    return Err(Error::InvalidQuery(
+                        "comparison with NULL never matches; use is_null() or is_not_null()".into(),
+                    ));
+                }
+                self.operand(left)?;
+                self.push(op.sql());
+                self.operand(right)?;
+            }
+            Expr::And(items) => self.connective(items, " AND ")?,
+            Expr::Or(items) => self.connective(items, " OR ")?,
+            Expr::Not(inner) => {
+                self.push("NOT (");
+                self.expr(inner)?;
+                self.push(")");
+            }
+            Expr::IsNull { expr, negated } => {
+                self.operand(expr)?;
+                self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                // `IN ()` is a syntax error; an empty list matches nothing, and `NOT IN` of an
+                // empty list matches everything (not `NOT IN (NULL)`, Sequelize #4859).
+                if list.is_empty() {
+                    self.push(if *negated { "1 = 1" } else { "1 = 0" });
+                    return Ok(());
+                }
+                self.operand(expr)?;
+                self.push(if *negated { " NOT IN (" } else { " IN (" });
+                for (i, item) in list.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.expr(item)?;
+                }
+                self.push(")");
+            }
+            Expr::Literal(sql) => self.push(sql),
+            Expr::Function {
+                function,
+                args,
+                distinct,
+            } => {
+                let dialect = self.dialect;
+                self.push(dialect.function_name(*function));
+                self.push("(");
+                if *distinct {
+                    self.push("DISTINCT ");
+                }
+                if args.is_empty() && *function == Function::Count {
+                    self.push("*");
+                }
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.expr(arg)?;
+                }
+                self.push(")");
+            }
+            Expr::Cast { expr, to } => {
+                let dialect = self.dialect;
+                self.push("CAST(");
+                self.expr(expr)?;
+                self.push(" AS ");
+                self.push(dialect.cast_type(*to));
+                self.push(")");
+            }
+            Expr::JsonPath {
+                expr,
+                path,
+                as_text,
+            } => {
+                if path.is_empty() {
+                    return Err(Error::InvalidQuery("a JSON path needs a step".into()));
+                }
+                let dialect = self.dialect;
+                dialect.json_path(self, expr, path, *as_text)?;
+            }
+            Expr::Exists { select, negated } => {
+                self.push(if *negated { "NOT EXISTS " } else { "EXISTS " });
+                self.subquery(select)?;
+            }
+            Expr::InSubquery {
+                expr,
+                select,
+                negated,
+            } => {
+                self.operand(expr)?;
+                self.push(if *negated { " NOT IN " } else { " IN " });
+                self.subquery(select)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a `SELECT`, clause by clause.
+    pub fn select(&mut self, s: &Select) -> Result<()> {
+        let dialect = self.dialect;
+        self.push("SELECT ");
+        dialect.select_list(self, s)?;
+        dialect.sources_clause(self, s)?;
+        if let Some(filter) = &s.filter {
+            dialect.where_clause(self, filter)?;
+        }
+        dialect.group_by_clause(self, &s.group_by, s.having.as_ref())?;
+        dialect.order_by_clause(self, &s.order)?;
+        dialect.limit_offset_clause(self, s.limit, s.offset);
+        if let Some(lock) = s.lock {
+            dialect.lock_clause(self, lock)?;
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, i: &Insert) -> Result<()> {
+        let dialect = self.dialect;
+        self.push("INSERT INTO ");
+        self.table(&i.table)?;
+        if i.columns.is_empty() {
+            dialect.default_values(self);
+        } else {
+            self.push(" (");
+            self.ident_list(&i.columns)?;
+            self.push(") VALUES ");
+            for (n, row) in i.rows.iter().enumerate() {
+                if row.len() != i.columns.len() {
+                    return Err(Error::InvalidQuery(format!(
+                        "insert row {n} has {} values for {} columns",
+                        row.len(),
+                        i.columns.len()
+                    )));
+                }
+                self.push(if n == 0 { "(" } else { ", (" });
+                for (k, value) in row.iter().enumerate() {
+                    if k > 0 {
+                        self.push(", ");
+                    }
+                    self.expr(value)?;
+                }
+                self.push(")");
+            }
+        }
+        if let Some(conflict) = &i.on_conflict {
+            dialect.on_conflict_clause(self, conflict)?;
+        }
+        dialect.returning_clause(self, &i.returning)
+    }
+
+    fn update(&mut self, u: &Update) -> Result<()> {
+        if u.set.is_empty() {
+            return Err(Error::InvalidQuery("update sets no column".into()));
+        }
+        let dialect = self.dialect;
+        self.push("UPDATE ");
+        self.table(&u.table)?;
+        for (i, (column, value)) in u.set.iter().enumerate() {
+            self.push(if i == 0 { " SET " } else { ", " });
+            self.ident(column)?;
+            self.push(" = ");
+            self.expr(value)?;
+        }
+        dialect.where_clause(self, &u.filter)
+    }
+
+    fn delete(&mut self, d: &Delete) -> Result<()> {
+        let dialect = self.dialect;
+        self.push("DELETE FROM ");
+        self.table(&d.table)?;
+        dialect.where_clause(self, &d.filter)
+    }
+
+    fn column_def(&mut self, c: &ColumnDef, inline_primary_key: bool) -> Result<()> {
+        let dialect = self.dialect;
+        self.ident(&c.name)?;
+        self.push(" ");
+        dialect.push_column_type(c, &mut self.sql)?;
+        if !c.allow_null {
+            self.push(" NOT NULL");
+        }
+        match &c.default {
+            Some(DefaultValue::Value(v)) => {
+                self.push(" DEFAULT ");
+                push_literal(v, dialect, &mut self.sql)?;
+            }
+            Some(DefaultValue::Now) => {
+                self.push(" DEFAULT ");
+                self.push(dialect.now_default());
+            }
+            Some(DefaultValue::UuidV4) | None => {}
+        }
+        if c.unique && !c.primary_key {
+            self.push(" UNIQUE");
+        }
+        if c.primary_key && inline_primary_key {
+            self.push(" PRIMARY KEY");
+            if c.auto_increment {
+                if let Some(keyword) = dialect.auto_increment_keyword() {
+                    self.push(" ");
+                    self.push(keyword);
+                }
+            }
+        }
+        if let DataType::Enum(values) = &c.data_type {
+            if !dialect.supports().native_enums {
+                self.push(" CHECK (");
+                self.ident(&c.name)?;
+                self.push(" IN (");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    dialect.push_string_literal(v, &mut self.sql)?;
+                }
+                self.push("))");
+            }
+        }
+        Ok(())
+    }
+
+    fn create_table(&mut self, c: &CreateTable) -> Result<()> {
+        if c.columns.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "table {:?} has no columns",
+                c.name.as_str()
+            )));
+        }
+        self.push(if c.if_not_exists {
+            "CREATE TABLE IF NOT EXISTS "
+        } else {
+            "CREATE TABLE "
+        });
+        self.ident(&c.name)?;
+        self.push(" (");
+        let keys: Vec<&Ident> = c
+            .columns
+            .iter()
+            .filter(|col| col.primary_key)
+            .map(|col| &col.name)
+            .collect();
+        let composite = keys.len() > 1;
+        for (i, column) in c.columns.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.column_def(column, !composite)?;
+        }
+        if composite {
+            self.push(", PRIMARY KEY (");
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    self.push(", ");
+                }
+                self.ident(key)?;
+            }
+            self.push(")");
+        }
+        self.push(")");
+        Ok(())
+    }
+
+    fn drop_table(&mut self, d: &DropTable) -> Result<()> {
+        self.push(if d.if_exists {
+            "DROP TABLE IF EXISTS "
+        } else {
+            "DROP TABLE "
+        });
+        self.ident(&d.name)
+    }
+
+    fn create_index(&mut self, i: &CreateIndex) -> Result<()> {
+        if i.columns.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "index {:?} has no columns",
+                i.name.as_str()
+            )));
+        }
+        self.push(if i.unique {
+            "CREATE UNIQUE INDEX "
+        } else {
+            "CREATE INDEX "
+        });
+        self.ident(&i.name)?;
+        self.push(" ON ");
+        self.ident(&i.table)?;
+        self.push(" (");
+        self.ident_list(&i.columns)?;
+        self.push(")");
+        Ok(())
+    }
+
+    /// Appends a statement.
+    pub(crate) fn statement(&mut self, statement: &Statement) -> Result<()> {
+        match statement {
+            Statement::Select(s) => self.select(s),
+            Statement::Insert(i) => self.insert(i),
+            Statement::Update(u) => self.update(u),
+            Statement::Delete(d) => self.delete(d),
+            Statement::CreateTable(c) => self.create_table(c),
+            Statement::DropTable(d) => self.drop_table(d),
+            Statement::AddColumn { table, column } => {
+                self.push("ALTER TABLE ");
+                self.ident(table)?;
+                self.push(" ADD COLUMN ");
+                self.column_def(column, true)
+            }
+            Statement::RemoveColumn { table, column } => {
+                self.push("ALTER TABLE ");
+                self.ident(table)?;
+                self.push(" DROP COLUMN ");
+                self.ident(column)
+            }
+            Statement::CreateIndex(i) => self.create_index(i),
+        }
+    }
+
+    /// The text and parameters written, checked against the database's parameter limit.
+    pub(crate) fn finish(self) -> Result<Rendered> {
+        let max = self.dialect.supports().max_bind_parameters;
+        if self.params.len() > max {
+            return Err(Error::InvalidQuery(format!(
+                "statement has {} bound parameters; {} accepts at most {max}",
+                self.params.len(),
+                self.dialect.name()
+            )));
+        }
+        Ok(Rendered {
+            sql: self.sql,
+            params: self.params,
+        })
+    }
+}
+
+/// Renders a transaction-control statement; the savepoint name is quoted like any identifier.
+pub(crate) fn transaction_control(
+    control: TransactionControl,
+    savepoint: Option<&str>,
+    dialect: &dyn Dialect,
+) -> Result<String> {
+    let Some(name) = savepoint else {
+        return match control {
+            TransactionControl::Commit => Ok("COMMIT".into()),
+            TransactionControl::Rollback => Ok("ROLLBACK".into()),
+            TransactionControl::Savepoint => {
+                Err(Error::InvalidQuery("a savepoint needs a name".into()))
+            }
+        };
+    };
+    let mut w = SqlWriter::new(dialect);
+    w.push(match control {
+        TransactionControl::Commit => "RELEASE SAVEPOINT ",
+        TransactionControl::Rollback => "ROLLBACK TO SAVEPOINT ",
+        TransactionControl::Savepoint => "SAVEPOINT ",
+    });
+    w.ident(&Ident::from(name.to_owned()))?;
+    Ok(w.sql)
+}

@@ -1,0 +1,87 @@
+//! What SQLite writes differently from standard SQL.
+
+use super::{types, Sqlite, TIMESTAMP_FORMAT};
+use crate::dialect::{common, json_path_string, limit_before_offset, QueryGenerator, SqlWriter};
+use crate::error::{Error, Result};
+use crate::sql::{CastType, ColumnDef, Expr, Function, JsonPathSegment, Lock};
+use crate::value::Value;
+
+impl QueryGenerator for Sqlite {
+    fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
+        if s.contains('\0') {
+            return Err(Error::InvalidQuery(
+                "a NUL character cannot be inlined in SQLite SQL text; use bind parameters".into(),
+            ));
+        }
+        common::push_quoted_doubling(s, out);
+        Ok(())
+    }
+
+    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
+        out.push_str("X'");
+        common::push_hex(bytes, out);
+        out.push('\'');
+    }
+
+    fn push_bool_literal(&self, b: bool, out: &mut String) {
+        out.push(if b { '1' } else { '0' });
+    }
+
+    fn timestamp_format(&self) -> &'static str {
+        TIMESTAMP_FORMAT
+    }
+
+    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
+        types::push_column_type(column, out);
+        Ok(())
+    }
+
+    fn auto_increment_keyword(&self) -> Option<&'static str> {
+        Some("AUTOINCREMENT")
+    }
+
+    fn function_name(&self, function: Function) -> &'static str {
+        match function {
+            // SQLite's length() counts characters of text.
+            Function::CharLength => "LENGTH",
+            other => common::standard_function_name(other),
+        }
+    }
+
+    fn cast_type(&self, to: CastType) -> &'static str {
+        // SQLite casts to a storage class; dates and JSON are text.
+        match to {
+            CastType::Integer | CastType::BigInt | CastType::Boolean => "INTEGER",
+            CastType::Double => "REAL",
+            CastType::Decimal => "NUMERIC",
+            CastType::Text | CastType::Date | CastType::DateTime | CastType::Json => "TEXT",
+        }
+    }
+
+    fn limit_offset_clause(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+        limit_before_offset(w, limit, offset, "-1");
+    }
+
+    fn lock_clause(&self, _w: &mut SqlWriter<'_>, _lock: Lock) -> Result<()> {
+        // SQLite locks the whole database for a writing transaction; row locks do not exist
+        // and `FOR UPDATE` is a syntax error, so the clause is left out (as Sequelize does).
+        // Use `TransactionType::Immediate` to take the write lock up front.
+        Ok(())
+    }
+
+    fn json_path(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        path: &[JsonPathSegment],
+        as_text: bool,
+    ) -> Result<()> {
+        // `->>` gives the SQL value (text unquoted), `->` the JSON text (SQLite 3.38+).
+        w.push("(");
+        w.expr(expr)?;
+        w.push(if as_text { " ->> " } else { " -> " });
+        w.bind(&Value::Text(json_path_string(path)));
+        w.push(")");
+        Ok(())
+    }
+}

@@ -1,0 +1,139 @@
+//! [`ModelRuntime`]: a model as defined on one Sequelize instance, and the registry of them.
+//!
+//! Sequelize v7 keeps a `ModelDefinition` per instance: what `define` registered there is what
+//! every query of that instance runs with. Here `db.define::<M>()` (and `define_dynamic`)
+//! registers a runtime in the instance's [`Registry`]; every finder and write looks it up
+//! through the executor it runs on, by the model's `TypeId` (no string map on the hot path).
+//! Hooks, scopes, validators and associations attach to the runtime as those features land.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use super::definition::ModelDefinition;
+use super::statement_cache::StatementCache;
+use super::Model;
+use crate::connection::{Executor, Sequelize};
+use crate::error::{Error, Result};
+
+/// A model as defined on one Sequelize instance.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct Tag { id: i64, name: String }
+/// let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+/// let tag = db.define::<Tag>().register().unwrap();
+/// assert_eq!(tag.definition().table_name, "Tags");
+/// ```
+#[derive(Debug)]
+pub struct ModelRuntime {
+    definition: Arc<ModelDefinition>,
+    statements: StatementCache,
+}
+
+impl ModelRuntime {
+    fn new(definition: ModelDefinition) -> Self {
+        ModelRuntime {
+            definition: Arc::new(definition),
+            statements: StatementCache::default(),
+        }
+    }
+
+    /// The model's definition: name, table, attributes, keys.
+    pub fn definition(&self) -> &ModelDefinition {
+        &self.definition
+    }
+
+    /// The rendered SQL of the statement shapes this model ran.
+    pub(crate) fn statements(&self) -> &StatementCache {
+        &self.statements
+    }
+}
+
+/// The models defined on one Sequelize instance.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    models: RwLock<Models>,
+}
+
+#[derive(Debug, Default)]
+struct Models {
+    /// Derived models by their Rust type.
+    by_type: HashMap<TypeId, Arc<ModelRuntime>>,
+    /// Every model, in definition order (for `sync` and lookups by name).
+    in_order: Vec<Arc<ModelRuntime>>,
+}
+
+impl Registry {
+    /// The registry of `db`.
+    pub(crate) fn of(db: &Sequelize) -> &Registry {
+        db.model_state::<Registry>()
+    }
+
+    /// Registers a model. Defining the same model again with the same definition returns the
+    /// runtime registered first; with a different one it is an error.
+    pub(crate) fn define(
+        &self,
+        definition: ModelDefinition,
+        type_id: Option<TypeId>,
+    ) -> Result<Arc<ModelRuntime>> {
+        let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
+        let existing = models
+            .in_order
+            .iter()
+            .find(|m| m.definition.name == definition.name)
+            .cloned();
+        let runtime = match existing {
+            Some(runtime) if *runtime.definition == definition => runtime,
+            Some(_) => {
+                return Err(Error::Config(format!(
+                    "model {} is already defined on this Sequelize instance with other \
+                     attributes or options",
+                    definition.name
+                )))
+            }
+            None => {
+                let runtime = Arc::new(ModelRuntime::new(definition));
+                models.in_order.push(Arc::clone(&runtime));
+                runtime
+            }
+        };
+        if let Some(type_id) = type_id {
+            models.by_type.insert(type_id, Arc::clone(&runtime));
+        }
+        Ok(runtime)
+    }
+
+    /// The runtime of a derived model.
+    fn typed(&self, type_id: TypeId) -> Option<Arc<ModelRuntime>> {
+        let models = self.models.read().unwrap_or_else(|e| e.into_inner());
+        models.by_type.get(&type_id).cloned()
+    }
+
+    /// The runtime of a model by name.
+    pub(crate) fn named(&self, name: &str) -> Option<Arc<ModelRuntime>> {
+        let models = self.models.read().unwrap_or_else(|e| e.into_inner());
+        models
+            .in_order
+            .iter()
+            .find(|m| m.definition.name == name)
+            .cloned()
+    }
+
+    /// Every model, in definition order.
+    pub(crate) fn all(&self) -> Vec<Arc<ModelRuntime>> {
+        self.models
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .in_order
+            .clone()
+    }
+}
+
+/// The runtime of `M` on the instance behind `exec`, or the error that says to define it.
+pub(crate) fn runtime_of<M: Model>(exec: &impl Executor) -> Result<Arc<ModelRuntime>> {
+    Registry::of(exec.target().sequelize())
+        .typed(TypeId::of::<M>())
+        .ok_or_else(|| Error::NotDefined(M::definition().name.clone()))
+}

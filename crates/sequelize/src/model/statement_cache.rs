@@ -1,0 +1,94 @@
+//! The rendered SQL of each statement shape a model ran, so the same finder or write shape is
+//! rendered once per model and instance, and later runs only collect their values.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::sql::{Shape, Statement};
+use crate::value::Value;
+
+/// How many shapes a model keeps; past it the cache starts over (a model rarely has more
+/// shapes than this, and a program that builds unbounded shapes must not grow memory).
+const CAPACITY: usize = 256;
+
+/// Rendered SQL by statement shape, for one model on one Sequelize instance (one dialect).
+#[derive(Debug, Default)]
+pub(crate) struct StatementCache {
+    sql: Mutex<HashMap<Vec<u8>, Arc<str>>>,
+}
+
+impl StatementCache {
+    /// The SQL text and values of `statement`, rendering it only if its shape is new.
+    pub(crate) fn render(
+        &self,
+        statement: &Statement,
+        dialect: &dyn Dialect,
+    ) -> Result<(Arc<str>, Vec<Value>)> {
+        let Some(shape) = Shape::of(statement) else {
+            let rendered = dialect.render(statement)?;
+            return Ok((rendered.sql.into(), rendered.params));
+        };
+        if let Some(sql) = self.lock().get(&shape.key) {
+            return Ok((Arc::clone(sql), shape.values));
+        }
+        let rendered = dialect.render(statement)?;
+        debug_assert_eq!(
+            rendered.params, shape.values,
+            "shape and renderer bind in one order"
+        );
+        let sql: Arc<str> = rendered.sql.into();
+        let mut cache = self.lock();
+        if cache.len() >= CAPACITY {
+            cache.clear();
+        }
+        cache.insert(shape.key, Arc::clone(&sql));
+        Ok((sql, rendered.params))
+    }
+
+    /// How many shapes are cached.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Arc<str>>> {
+        self.sql.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{Expr, Select, TableRef};
+
+    #[test]
+    fn a_shape_is_rendered_once() {
+        let sqlite = crate::dialect::by_name("sqlite").unwrap();
+        let cache = StatementCache::default();
+        let by_id = |id: i64| {
+            Statement::from(Select::new(TableRef::new("users")).filter(Expr::column("id").eq(id)))
+        };
+        let (first, values) = cache.render(&by_id(1), &*sqlite).unwrap();
+        assert_eq!(values, vec![Value::Int(1)]);
+        let (second, values) = cache.render(&by_id(2), &*sqlite).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &second),
+            "the second run reuses the rendered text"
+        );
+        assert_eq!(values, vec![Value::Int(2)]);
+        assert_eq!(cache.len(), 1);
+        let by_name = Statement::from(
+            Select::new(TableRef::new("users")).filter(Expr::column("name").eq("Ann")),
+        );
+        let (sql, _) = cache.render(&by_name, &*sqlite).unwrap();
+        assert_eq!(&*sql, r#"SELECT * FROM "users" WHERE "name" = ?"#);
+        assert_eq!(cache.len(), 2);
+        // A comparison with NULL has another shape, and is still refused.
+        let null = Statement::from(
+            Select::new(TableRef::new("users")).filter(Expr::column("id").eq(Value::Null)),
+        );
+        assert!(cache.render(&null, &*sqlite).is_err());
+    }
+}

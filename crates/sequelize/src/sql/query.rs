@@ -1,0 +1,327 @@
+//! Queries as data: `SELECT` (with joins, subqueries, grouping), `INSERT` (with its conflict
+//! clause), `UPDATE` and `DELETE`.
+
+use super::expr::{Expr, Ident, OrderBy};
+
+/// A table in a `FROM`, a join or a DML target, optionally aliased.
+///
+/// ```
+/// let t = sequelize::sql::TableRef::new("users").alias("u");
+/// assert_eq!(t.alias.unwrap().as_str(), "u");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRef {
+    /// The table name.
+    pub name: Ident,
+    /// The alias it is known by in the statement.
+    pub alias: Option<Ident>,
+}
+
+impl TableRef {
+    /// A table by name.
+    pub fn new(name: impl Into<Ident>) -> Self {
+        TableRef {
+            name: name.into(),
+            alias: None,
+        }
+    }
+
+    /// Gives the table an alias.
+    pub fn alias(mut self, alias: impl Into<Ident>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+}
+
+/// What a `FROM` or a join reads: a table, or a subquery with an alias (the shape an
+/// `include` with a `limit` needs: the parent rows are limited first, then joined).
+///
+/// ```
+/// use sequelize::sql::{Select, Source, TableRef};
+/// let limited = Select { limit: Some(10), ..Select::new(TableRef::new("users")) };
+/// let from = Source::subquery(limited, "users");
+/// assert!(matches!(from, Source::Subquery { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A table.
+    Table(TableRef),
+    /// `(SELECT …) AS alias`.
+    Subquery {
+        /// The inner query.
+        select: Box<Select>,
+        /// The name the rows are known by.
+        alias: Ident,
+    },
+}
+
+impl Source {
+    /// A subquery as a source.
+    pub fn subquery(select: Select, alias: impl Into<Ident>) -> Source {
+        Source::Subquery {
+            select: Box::new(select),
+            alias: alias.into(),
+        }
+    }
+}
+
+impl From<TableRef> for Source {
+    fn from(table: TableRef) -> Self {
+        Source::Table(table)
+    }
+}
+
+/// How a join keeps rows without a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `INNER JOIN`: only rows with a match (Sequelize's `required: true`).
+    Inner,
+    /// `LEFT OUTER JOIN`: every left row (`required: false`).
+    Left,
+    /// `RIGHT OUTER JOIN`: every right row (`right: true`).
+    Right,
+}
+
+/// One join of a `SELECT`.
+///
+/// ```
+/// use sequelize::sql::{Expr, Join, JoinKind, TableRef};
+/// let posts = Join {
+///     kind: JoinKind::Left,
+///     source: TableRef::new("posts").alias("posts").into(),
+///     on: Expr::qualified("posts", "author_id").eq_expr(Expr::qualified("users", "id")),
+/// };
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// Inner, left or right.
+    pub kind: JoinKind,
+    /// What is joined.
+    pub source: Source,
+    /// The `ON` condition.
+    pub on: Expr,
+}
+
+/// One item of a select list: an expression and the name it is returned under.
+///
+/// ```
+/// use sequelize::sql::{Expr, Function, SelectItem};
+/// let n = SelectItem::new(Expr::function(Function::Count, [])).alias("n");
+/// assert_eq!(n.alias.unwrap().as_str(), "n");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectItem {
+    /// What is selected.
+    pub expr: Expr,
+    /// `AS alias`.
+    pub alias: Option<Ident>,
+}
+
+impl SelectItem {
+    /// An unaliased item.
+    pub fn new(expr: Expr) -> Self {
+        SelectItem { expr, alias: None }
+    }
+
+    /// Returns the item under another name.
+    pub fn alias(mut self, alias: impl Into<Ident>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+}
+
+impl From<Expr> for SelectItem {
+    fn from(expr: Expr) -> Self {
+        SelectItem::new(expr)
+    }
+}
+
+/// Row locks for `SELECT … FOR …` (Sequelize's `lock: t.LOCK.UPDATE`). SQLite has no row
+/// locks: there the clause is left out and the transaction's database lock applies.
+///
+/// ```
+/// use sequelize::{dialect::by_name, sql::{Select, Statement, TableRef}, Lock};
+/// let select = Select { lock: Some(Lock::Update), ..Select::new(TableRef::new("accounts")) };
+/// let sqlite = by_name("sqlite").unwrap().render(&Statement::Select(select)).unwrap();
+/// assert_eq!(sqlite.sql, r#"SELECT * FROM "accounts""#);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// `FOR UPDATE`.
+    Update,
+    /// `FOR SHARE` (`LOCK IN SHARE MODE` on MySQL).
+    Share,
+}
+
+/// A `SELECT`.
+///
+/// ```
+/// use sequelize::sql::{Expr, Function, Join, JoinKind, Select, SelectItem, TableRef};
+/// let per_author = Select {
+///     columns: vec![
+///         Expr::qualified("users", "name").into(),
+///         SelectItem::new(Expr::function(Function::Count, [Expr::qualified("posts", "id")])).alias("posts"),
+///     ],
+///     joins: vec![Join {
+///         kind: JoinKind::Inner,
+///         source: TableRef::new("posts").into(),
+///         on: Expr::qualified("posts", "author_id").eq_expr(Expr::qualified("users", "id")),
+///     }],
+///     group_by: vec![Expr::qualified("users", "name")],
+///     ..Select::new(TableRef::new("users"))
+/// };
+/// let sql = sequelize::dialect::by_name("sqlite").unwrap().render(&per_author.into()).unwrap().sql;
+/// assert_eq!(
+///     sql,
+///     r#"SELECT "users"."name", COUNT("posts"."id") AS "posts" FROM "users" INNER JOIN "posts" ON "posts"."author_id" = "users"."id" GROUP BY "users"."name""#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    /// `SELECT DISTINCT`.
+    pub distinct: bool,
+    /// The items selected; empty means `*`.
+    pub columns: Vec<SelectItem>,
+    /// What is read.
+    pub from: Source,
+    /// Joined sources, in order.
+    pub joins: Vec<Join>,
+    /// The `WHERE` condition.
+    pub filter: Option<Expr>,
+    /// `GROUP BY` terms.
+    pub group_by: Vec<Expr>,
+    /// The `HAVING` condition.
+    pub having: Option<Expr>,
+    /// `ORDER BY` terms.
+    pub order: Vec<OrderBy>,
+    /// `LIMIT`.
+    pub limit: Option<u64>,
+    /// `OFFSET`.
+    pub offset: Option<u64>,
+    /// `FOR UPDATE` / `FOR SHARE`.
+    pub lock: Option<Lock>,
+}
+
+impl Select {
+    /// `SELECT * FROM source`.
+    pub fn new(from: impl Into<Source>) -> Self {
+        Select {
+            distinct: false,
+            columns: Vec::new(),
+            from: from.into(),
+            joins: Vec::new(),
+            filter: None,
+            group_by: Vec::new(),
+            having: None,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            lock: None,
+        }
+    }
+
+    /// Adds a condition, joined with `AND` to any earlier one.
+    pub fn filter(mut self, condition: Expr) -> Self {
+        self.filter = Some(Expr::conjoin(self.filter.take(), condition));
+        self
+    }
+}
+
+/// What an `INSERT` does when a row collides with a unique key (Sequelize's `upsert` and
+/// `bulkCreate({ ignoreDuplicates, updateOnDuplicate })`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConflictAction {
+    /// Keep the existing row.
+    DoNothing,
+    /// Overwrite these columns of the existing row with the inserted values.
+    Update(Vec<Ident>),
+}
+
+/// An `INSERT`'s conflict clause: `ON CONFLICT (target) DO …` (PostgreSQL, SQLite) or
+/// `ON DUPLICATE KEY UPDATE …` (MySQL, MariaDB, where the target is every unique key).
+///
+/// ```
+/// use sequelize::sql::{ConflictAction, Expr, Insert, OnConflict, TableRef};
+/// let upsert = Insert {
+///     table: TableRef::new("users"),
+///     columns: vec!["email".into(), "name".into()],
+///     rows: vec![vec![Expr::value("a@example.com"), Expr::value("Ann")]],
+///     returning: vec![],
+///     on_conflict: Some(OnConflict {
+///         target: vec!["email".into()],
+///         action: ConflictAction::Update(vec!["name".into()]),
+///     }),
+/// };
+/// let sql = sequelize::dialect::by_name("postgres").unwrap().render(&upsert.into()).unwrap().sql;
+/// assert!(sql.ends_with(r#"ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name""#));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnConflict {
+    /// The unique columns that collide.
+    pub target: Vec<Ident>,
+    /// What happens then.
+    pub action: ConflictAction,
+}
+
+/// An `INSERT` of one or more rows.
+///
+/// ```
+/// use sequelize::sql::{Expr, Insert, TableRef};
+/// let insert = Insert {
+///     table: TableRef::new("tags"),
+///     columns: vec!["name".into()],
+///     rows: vec![vec![Expr::value("rust")], vec![Expr::value("sql")]],
+///     returning: vec!["id".into()],
+///     on_conflict: None,
+/// };
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insert {
+    /// The target table.
+    pub table: TableRef,
+    /// The columns given.
+    pub columns: Vec<Ident>,
+    /// One entry per row, each as long as `columns`.
+    pub rows: Vec<Vec<Expr>>,
+    /// Columns to return (`RETURNING`), where the dialect supports it.
+    pub returning: Vec<Ident>,
+    /// What a row that collides with a unique key does.
+    pub on_conflict: Option<OnConflict>,
+}
+
+/// An `UPDATE`.
+///
+/// ```
+/// use sequelize::sql::{Expr, TableRef, Update};
+/// let update = Update {
+///     table: TableRef::new("users"),
+///     set: vec![("status".into(), Expr::value("banned"))],
+///     filter: Expr::column("id").eq(7),
+/// };
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    /// The target table.
+    pub table: TableRef,
+    /// `SET column = value` pairs.
+    pub set: Vec<(Ident, Expr)>,
+    /// The `WHERE` condition; required, so no path updates every row by accident.
+    pub filter: Expr,
+}
+
+/// A `DELETE`.
+///
+/// ```
+/// use sequelize::sql::{Delete, Expr, TableRef};
+/// let delete = Delete { table: TableRef::new("users"), filter: Expr::column("id").eq(7) };
+/// let r = sequelize::dialect::by_name("sqlite").unwrap().render(&delete.into()).unwrap();
+/// assert_eq!(r.sql, r#"DELETE FROM "users" WHERE "id" = ?"#);
+/// assert_eq!(r.params, vec![sequelize::Value::Int(7)]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delete {
+    /// The target table.
+    pub table: TableRef,
+    /// The `WHERE` condition; required, so no path deletes every row by accident.
+    pub filter: Expr,
+}

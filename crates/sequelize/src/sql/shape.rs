@@ -1,0 +1,290 @@
+//! The shape of a statement: its structure without its values, as a compact key, and its
+//! values in the order every renderer binds them. Two statements with the same shape render
+//! to the same SQL text, so the text can be rendered once and reused
+//! (`model::statement_cache`).
+
+use super::expr::{Expr, Ident, OrderBy};
+use super::query::{Insert, Select, SelectItem, Source};
+use super::{ConflictAction, Delete, JoinKind, Statement, Update};
+use crate::value::Value;
+
+/// A statement's shape key and its values, in binding order.
+///
+/// ```
+/// use sequelize::sql::{Expr, Select, Shape, TableRef};
+/// let a = Select::new(TableRef::new("users")).filter(Expr::column("id").eq(1));
+/// let b = Select::new(TableRef::new("users")).filter(Expr::column("id").eq(2));
+/// let (sa, sb) = (Shape::of(&a.into()).unwrap(), Shape::of(&b.into()).unwrap());
+/// assert_eq!(sa.key, sb.key);
+/// assert_eq!(sb.values, vec![sequelize::Value::Int(2)]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// The structure: every identifier, operator, keyword choice and list length.
+    pub key: Vec<u8>,
+    /// The values, in the order the renderer binds them.
+    pub values: Vec<Value>,
+}
+
+impl Shape {
+    /// The shape of a query (`SELECT`, `INSERT`, `UPDATE`, `DELETE`). `None` for DDL, and
+    /// for statements whose parameters differ per dialect (a JSON path is bound as one path
+    /// string on some databases and step by step on others).
+    pub fn of(statement: &Statement) -> Option<Shape> {
+        let mut shape = Shape {
+            key: Vec::with_capacity(96),
+            values: Vec::new(),
+        };
+        match statement {
+            Statement::Select(s) => shape.select(s)?,
+            Statement::Insert(i) => shape.insert(i)?,
+            Statement::Update(u) => shape.update(u)?,
+            Statement::Delete(d) => shape.delete(d)?,
+            _ => return None,
+        }
+        Some(shape)
+    }
+
+    fn tag(&mut self, tag: u8) {
+        self.key.push(tag);
+    }
+
+    fn number(&mut self, n: u64) {
+        self.key.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn text(&mut self, text: &str) {
+        self.number(text.len() as u64);
+        self.key.extend_from_slice(text.as_bytes());
+    }
+
+    fn ident(&mut self, ident: &Ident) {
+        self.text(ident.as_str());
+    }
+
+    fn optional_ident(&mut self, ident: Option<&Ident>) {
+        match ident {
+            Some(ident) => {
+                self.tag(1);
+                self.ident(ident);
+            }
+            None => self.tag(0),
+        }
+    }
+
+    fn idents(&mut self, idents: &[Ident]) {
+        self.number(idents.len() as u64);
+        for ident in idents {
+            self.ident(ident);
+        }
+    }
+
+    fn exprs(&mut self, exprs: &[Expr]) -> Option<()> {
+        self.number(exprs.len() as u64);
+        exprs.iter().try_for_each(|e| self.expr(e))
+    }
+
+    fn expr(&mut self, e: &Expr) -> Option<()> {
+        match e {
+            Expr::Column { table, name } => {
+                self.tag(b'c');
+                self.optional_ident(table.as_ref());
+                self.ident(name);
+            }
+            Expr::Value(v) => {
+                // NULL is told apart: a comparison with it is an error, never cached SQL.
+                self.tag(if v.is_null() { b'n' } else { b'v' });
+                self.values.push(v.clone());
+            }
+            Expr::Binary { op, left, right } => {
+                self.tag(b'b');
+                self.text(op.sql());
+                self.expr(left)?;
+                self.expr(right)?;
+            }
+            Expr::And(items) => {
+                self.tag(b'&');
+                self.exprs(items)?;
+            }
+            Expr::Or(items) => {
+                self.tag(b'|');
+                self.exprs(items)?;
+            }
+            Expr::Not(inner) => {
+                self.tag(b'!');
+                self.expr(inner)?;
+            }
+            Expr::IsNull { expr, negated } => {
+                self.tag(if *negated { b'N' } else { b'0' });
+                self.expr(expr)?;
+            }
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                self.tag(if *negated { b'I' } else { b'i' });
+                self.expr(expr)?;
+                self.exprs(list)?;
+            }
+            Expr::Literal(sql) => {
+                self.tag(b'l');
+                self.text(sql);
+            }
+            Expr::Function {
+                function,
+                args,
+                distinct,
+            } => {
+                self.tag(if *distinct { b'F' } else { b'f' });
+                self.tag(*function as u8);
+                self.exprs(args)?;
+            }
+            Expr::Cast { expr, to } => {
+                self.tag(b'C');
+                self.tag(*to as u8);
+                self.expr(expr)?;
+            }
+            Expr::JsonPath { .. } => return None,
+            Expr::Exists { select, negated } => {
+                self.tag(if *negated { b'E' } else { b'e' });
+                self.select(select)?;
+            }
+            Expr::InSubquery {
+                expr,
+                select,
+                negated,
+            } => {
+                self.tag(if *negated { b'S' } else { b's' });
+                self.expr(expr)?;
+                self.select(select)?;
+            }
+        }
+        Some(())
+    }
+
+    fn source(&mut self, source: &Source) -> Option<()> {
+        match source {
+            Source::Table(table) => {
+                self.tag(b't');
+                self.ident(&table.name);
+                self.optional_ident(table.alias.as_ref());
+            }
+            Source::Subquery { select, alias } => {
+                self.tag(b'q');
+                self.select(select)?;
+                self.ident(alias);
+            }
+        }
+        Some(())
+    }
+
+    fn item(&mut self, item: &SelectItem) -> Option<()> {
+        self.expr(&item.expr)?;
+        self.optional_ident(item.alias.as_ref());
+        Some(())
+    }
+
+    fn order(&mut self, order: &[OrderBy]) -> Option<()> {
+        self.number(order.len() as u64);
+        for term in order {
+            self.expr(&term.expr)?;
+            self.tag(term.direction as u8);
+        }
+        Some(())
+    }
+
+    fn optional_number(&mut self, n: Option<u64>) {
+        match n {
+            Some(n) => {
+                self.tag(1);
+                self.number(n);
+            }
+            None => self.tag(0),
+        }
+    }
+
+    /// In the renderer's order: list, sources and joins, WHERE, GROUP BY, HAVING, ORDER BY,
+    /// LIMIT/OFFSET, lock.
+    fn select(&mut self, s: &Select) -> Option<()> {
+        self.tag(if s.distinct { b'D' } else { b'd' });
+        self.number(s.columns.len() as u64);
+        s.columns.iter().try_for_each(|item| self.item(item))?;
+        self.source(&s.from)?;
+        self.number(s.joins.len() as u64);
+        for join in &s.joins {
+            self.tag(match join.kind {
+                JoinKind::Inner => b'J',
+                JoinKind::Left => b'L',
+                JoinKind::Right => b'R',
+            });
+            self.source(&join.source)?;
+            self.expr(&join.on)?;
+        }
+        self.optional_expr(s.filter.as_ref())?;
+        self.exprs(&s.group_by)?;
+        self.optional_expr(s.having.as_ref())?;
+        self.order(&s.order)?;
+        self.optional_number(s.limit);
+        self.optional_number(s.offset);
+        self.tag(s.lock.map_or(0, |lock| lock as u8 + 1));
+        Some(())
+    }
+
+    fn optional_expr(&mut self, e: Option<&Expr>) -> Option<()> {
+        match e {
+            Some(e) => {
+                self.tag(1);
+                self.expr(e)
+            }
+            None => {
+                self.tag(0);
+                Some(())
+            }
+        }
+    }
+
+    fn insert(&mut self, i: &Insert) -> Option<()> {
+        self.tag(b'I');
+        self.ident(&i.table.name);
+        self.optional_ident(i.table.alias.as_ref());
+        self.idents(&i.columns);
+        self.number(i.rows.len() as u64);
+        i.rows.iter().try_for_each(|row| self.exprs(row))?;
+        match &i.on_conflict {
+            None => self.tag(0),
+            Some(conflict) => {
+                self.tag(1);
+                self.idents(&conflict.target);
+                match &conflict.action {
+                    ConflictAction::DoNothing => self.tag(b'-'),
+                    ConflictAction::Update(columns) => {
+                        self.tag(b'=');
+                        self.idents(columns);
+                    }
+                }
+            }
+        }
+        self.idents(&i.returning);
+        Some(())
+    }
+
+    fn update(&mut self, u: &Update) -> Option<()> {
+        self.tag(b'U');
+        self.ident(&u.table.name);
+        self.optional_ident(u.table.alias.as_ref());
+        self.number(u.set.len() as u64);
+        for (column, value) in &u.set {
+            self.ident(column);
+            self.expr(value)?;
+        }
+        self.expr(&u.filter)
+    }
+
+    fn delete(&mut self, d: &Delete) -> Option<()> {
+        self.tag(b'X');
+        self.ident(&d.table.name);
+        self.optional_ident(d.table.alias.as_ref());
+        self.expr(&d.filter)
+    }
+}
