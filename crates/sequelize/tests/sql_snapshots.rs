@@ -5,8 +5,9 @@ mod common;
 
 use sequelize::dialect::by_name;
 use sequelize::sql::{
-    ColumnDef, CreateIndex, CreateTable, DefaultValue, Delete, DropTable, Expr, Insert, Select,
-    Statement, TableRef, Update,
+    CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, DropTable,
+    Expr, Function, Insert, Join, JoinKind, JsonPathSegment, OnConflict, Select, SelectItem,
+    Source, Statement, TableRef, Update,
 };
 use sequelize::{DataType, Lock, Value};
 
@@ -174,6 +175,14 @@ fn ddl_statements() {
             name: "users_status_created_at".into(),
             columns: vec!["status".into(), "created_at".into()],
             unique: true,
+            if_not_exists: false,
+        }),
+        Statement::CreateIndex(CreateIndex {
+            table: "users".into(),
+            name: "users_email".into(),
+            columns: vec!["email".into()],
+            unique: false,
+            if_not_exists: true,
         }),
     ];
     let all = statements
@@ -226,4 +235,128 @@ fn invalid_statements_fail_before_sql() {
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!(out);
+}
+
+/// Joins of every kind, a subquery as the FROM source (an include with a limit), qualified
+/// and aliased columns, functions, GROUP BY, HAVING and DISTINCT.
+#[test]
+fn select_with_joins_subqueries_and_grouping() {
+    let limited_users = Select {
+        columns: vec![Expr::qualified("u", "id").into()],
+        order: vec![Expr::qualified("u", "id").asc()],
+        limit: Some(10),
+        ..Select::new(TableRef::new("users").alias("u"))
+    }
+    .filter(Expr::qualified("u", "status").eq("active"));
+    let select = Select {
+        distinct: true,
+        columns: vec![
+            Expr::qualified("User", "id").into(),
+            SelectItem::new(Expr::qualified("posts", "title")).alias("posts.title"),
+            SelectItem::new(Expr::function(Function::Count, [])).alias("n"),
+            SelectItem::new(Expr::Function {
+                function: Function::Count,
+                args: vec![Expr::qualified("tags", "id")],
+                distinct: true,
+            })
+            .alias("tags"),
+            SelectItem::new(Expr::function(
+                Function::Coalesce,
+                [Expr::qualified("posts", "views"), Expr::value(0)],
+            ))
+            .alias("views"),
+        ],
+        joins: vec![
+            Join {
+                kind: JoinKind::Left,
+                source: TableRef::new("posts").alias("posts").into(),
+                on: Expr::qualified("posts", "author_id")
+                    .eq_expr(Expr::qualified("User", "id"))
+                    .and(Expr::qualified("posts", "published").eq(true)),
+            },
+            Join {
+                kind: JoinKind::Inner,
+                source: TableRef::new("tags").alias("tags").into(),
+                on: Expr::qualified("tags", "post_id").eq_expr(Expr::qualified("posts", "id")),
+            },
+            Join {
+                kind: JoinKind::Right,
+                source: TableRef::new("teams").into(),
+                on: Expr::qualified("teams", "id").eq_expr(Expr::qualified("User", "team_id")),
+            },
+        ],
+        group_by: vec![
+            Expr::qualified("User", "id"),
+            Expr::qualified("posts", "title"),
+        ],
+        having: Some(Expr::function(Function::Count, []).gt(1)),
+        order: vec![Expr::function(Function::Max, [Expr::qualified("posts", "views")]).desc()],
+        ..Select::new(Source::subquery(limited_users, "User"))
+    }
+    .filter(Expr::function(Function::Lower, [Expr::qualified("posts", "title")]).like("%rust%"));
+    insta::assert_snapshot!(rendered(&Statement::Select(select)));
+}
+
+/// CAST, JSON paths, EXISTS and IN with subqueries, in a WHERE.
+#[test]
+fn casts_json_paths_and_subqueries() {
+    let recent = Select {
+        columns: vec![Expr::qualified("posts", "author_id").into()],
+        ..Select::new(TableRef::new("posts"))
+    }
+    .filter(Expr::qualified("posts", "views").gte(100));
+    let has_comments = Select {
+        columns: vec![Expr::literal_unchecked("1").into()],
+        ..Select::new(TableRef::new("comments"))
+    }
+    .filter(Expr::qualified("comments", "user_id").eq_expr(Expr::qualified("users", "id")));
+    let select = Select::new(TableRef::new("users")).filter(
+        Expr::column("id")
+            .cast(CastType::Text)
+            .eq("7")
+            .and(
+                Expr::column("profile")
+                    .json_text([
+                        JsonPathSegment::Key("address".into()),
+                        JsonPathSegment::Key("ci\"ty".into()),
+                        JsonPathSegment::Index(0),
+                    ])
+                    .eq("Paris"),
+            )
+            .and(Expr::column("id").in_subquery(recent))
+            .and(Expr::exists(has_comments))
+            .and(Expr::column("score").cast(CastType::Double).gt(1.5))
+            .and(Expr::column("data").cast(CastType::Json).is_not_null()),
+    );
+    insta::assert_snapshot!(rendered(&Statement::Select(select)));
+}
+
+/// Upserts: update on conflict, and do nothing.
+#[test]
+fn upsert_conflict_clauses() {
+    let upsert = |action| {
+        Statement::Insert(Insert {
+            table: TableRef::new("users"),
+            columns: vec!["email".into(), "name".into(), "visits".into()],
+            rows: vec![vec![
+                Expr::value("a@x.io"),
+                Expr::value("Ann"),
+                Expr::value(1),
+            ]],
+            returning: vec!["id".into()],
+            on_conflict: Some(OnConflict {
+                target: vec!["email".into()],
+                action,
+            }),
+        })
+    };
+    let all = [
+        upsert(ConflictAction::Update(vec!["name".into(), "visits".into()])),
+        upsert(ConflictAction::DoNothing),
+    ]
+    .iter()
+    .map(rendered)
+    .collect::<Vec<_>>()
+    .join("\n");
+    insta::assert_snapshot!(all);
 }

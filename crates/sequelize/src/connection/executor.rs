@@ -1,6 +1,7 @@
 //! [`Executor`]: where a statement runs — the pool (through the [`Sequelize`] handle) or a
 //! [`Transaction`]'s connection.
 
+use std::future::Future;
 use std::time::Instant;
 
 use super::pool::{Conn, PooledConn};
@@ -9,6 +10,7 @@ use super::transaction::{Transaction, TxConnectionGuard};
 use super::Sequelize;
 use crate::error::Result;
 use crate::row::QueryResult;
+use crate::sql::Statement;
 use crate::value::Value;
 
 mod sealed {
@@ -44,6 +46,34 @@ pub trait Executor: sealed::Sealed + Send + Sync {
     /// A raw query on this executor; see [`RawQuery`](super::RawQuery).
     fn query(&self, sql: impl super::raw_query::SqlSafeStr) -> super::RawQuery<'_> {
         super::RawQuery::new(self.target(), sql.into_sql())
+    }
+
+    /// Runs a statement of the SQL AST ([`crate::sql`]), rendered for this executor's dialect
+    /// with every value bound: the step between raw SQL and models.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::sql::{Expr, Function, Select, SelectItem, TableRef};
+    /// use sequelize::{Executor, Sequelize};
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.query("CREATE TABLE t (x INTEGER)").exec().await?;
+    /// db.query("INSERT INTO t VALUES (1), (2), (3)").exec().await?;
+    /// let count = Select {
+    ///     columns: vec![SelectItem::new(Expr::function(Function::Count, [])).alias("n")],
+    ///     ..Select::new(TableRef::new("t"))
+    /// }
+    /// .filter(Expr::column("x").gt(1));
+    /// let result = db.execute(&count.into()).await?;
+    /// assert_eq!(result.rows.into_first().unwrap().get::<i64>("n")?, 2);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    fn execute<'a>(
+        &'a self,
+        statement: &'a Statement,
+    ) -> impl Future<Output = Result<QueryResult>> + Send + 'a {
+        let target = self.target();
+        async move { target.run_statement(statement).await }
     }
 }
 
@@ -109,10 +139,7 @@ impl<'a> Target<'a> {
     }
 
     /// Renders a statement for this target's dialect and runs it.
-    pub(crate) async fn run_statement(
-        &self,
-        statement: &crate::sql::Statement,
-    ) -> Result<QueryResult> {
+    pub(crate) async fn run_statement(&self, statement: &Statement) -> Result<QueryResult> {
         let rendered = self.sequelize().dialect().render(statement)?;
         self.run(&rendered.sql, &rendered.params).await
     }

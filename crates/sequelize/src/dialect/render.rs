@@ -759,6 +759,15 @@ impl<'d> SqlWriter<'d> {
         } else {
             "CREATE INDEX "
         });
+        if i.if_not_exists {
+            if !self.dialect.supports().create_index_if_not_exists {
+                return Err(Error::InvalidQuery(format!(
+                    "{} has no CREATE INDEX IF NOT EXISTS; check for the index first",
+                    self.dialect.name()
+                )));
+            }
+            self.push("IF NOT EXISTS ");
+        }
         self.ident(&i.name)?;
         self.push(" ON ");
         self.ident(&i.table)?;

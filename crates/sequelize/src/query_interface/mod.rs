@@ -82,6 +82,7 @@ impl Operation {
             name: Ident::from(name),
             columns: fields.into_iter().map(Ident::from).collect(),
             unique,
+            if_not_exists: false,
         })))
     }
 

@@ -118,4 +118,6 @@ pub struct CreateIndex {
     pub columns: Vec<Ident>,
     /// `UNIQUE`.
     pub unique: bool,
+    /// `IF NOT EXISTS`; an error on a database without it (MySQL), before anything is sent.
+    pub if_not_exists: bool,
 }
