@@ -73,8 +73,8 @@ pub use dialect::ConnectionConfig;
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
 pub use model::filter::{and, not, or};
 pub use model::{
-    col, Attribute, Column, DynColumn, FinderOptions, Instance, Model, ModelDefinition, SqlType,
-    SyncOptions,
+    col, Attribute, Column, DynColumn, DynInstance, DynModel, FinderOptions, Instance, Model,
+    ModelDefinition, ModelOptions, SqlType, SyncOptions,
 };
 pub use row::{QueryResult, Row, Rows};
 pub use sql::{IsolationLevel, Lock, TransactionOptions, TransactionType};
@@ -87,9 +87,9 @@ pub use sequelize_macros::Model;
 /// Everything most programs need: `use sequelize::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        and, col, not, or, Bind, DataType, Executor, FinderOptions, Instance, IsolationLevel, Lock,
-        Model, Options, PoolOptions, Replacement, Replacements, Sequelize, SyncOptions,
-        Transaction, TransactionOptions, Value,
+        and, col, not, or, Attribute, Bind, DataType, Executor, FinderOptions, Instance,
+        IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions, Replacement, Replacements,
+        Sequelize, SyncOptions, Transaction, TransactionOptions, Value,
     };
     pub use chrono::{DateTime, NaiveDate, Utc};
     pub use rust_decimal::Decimal;

@@ -88,6 +88,33 @@ impl Value {
     }
 }
 
+/// A value as JSON would hold it: decimals as strings (as Sequelize returns them, so no
+/// digit is lost), dates and times as ISO 8601 text, bytes as an array of numbers.
+///
+/// ```
+/// let v = sequelize::Value::from(rust_decimal::Decimal::new(1234, 2));
+/// assert_eq!(serde_json::to_string(&v).unwrap(), r#""12.34""#);
+/// ```
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_none(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Float(f) => s.serialize_f64(*f),
+            Value::Decimal(d) => s.collect_str(d),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Bytes(b) => b.serialize(s),
+            Value::Uuid(u) => s.collect_str(&u.hyphenated()),
+            Value::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            Value::Time(t) => s.collect_str(&t.format("%H:%M:%S%.f")),
+            Value::DateTime(n) => s.collect_str(&n.format("%Y-%m-%dT%H:%M:%S%.f")),
+            Value::Timestamp(t) => s.collect_str(&t.to_rfc3339()),
+            Value::Json(j) => j.serialize(s),
+        }
+    }
+}
+
 macro_rules! value_from {
     ($($t:ty => $variant:ident $(as $conv:ty)?),* $(,)?) => {$(
         impl From<$t> for Value {

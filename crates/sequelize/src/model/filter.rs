@@ -6,11 +6,12 @@
 //! error, and MySQL never compares a string column with the number `0`
 //! (`reference/security.md` classes D and E).
 
+use super::convert::to_attribute_type;
 use super::definition::ModelDefinition;
 use crate::error::{Error, Result};
 use crate::sql::{Expr, Ident, OrderBy};
 use crate::types::DataType;
-use crate::value::{FromValue, Value};
+use crate::value::Value;
 
 /// All of the conditions (`[Op.and]: [...]`). An empty list, here or nested at any depth, is an
 /// error when the filter is used, never "every row".
@@ -234,9 +235,26 @@ pub(crate) fn resolve_order(order: Vec<OrderBy>, scope: &Scope<'_>) -> Result<Ve
         .collect()
 }
 
-/// Converts a value compared with an attribute to the attribute's type.
+/// Converts a value compared with an attribute to the attribute's type, for the types
+/// whose comparisons depend on it (integers, text, booleans, UUIDs); an error names the
+/// attribute.
 fn coerce(value: Value, ty: &DataType, name: &Ident, def: &ModelDefinition) -> Result<Value> {
-    let wrong = |e: Error| {
+    let compared_as_typed = matches!(
+        ty,
+        DataType::SmallInt
+            | DataType::Integer
+            | DataType::BigInt
+            | DataType::String(_)
+            | DataType::Char(_)
+            | DataType::Text
+            | DataType::Enum(_)
+            | DataType::Boolean
+            | DataType::Uuid
+    );
+    if !compared_as_typed {
+        return Ok(value);
+    }
+    to_attribute_type(value, ty).map_err(|e| {
         Error::InvalidQuery(format!(
             "{}.{}: {}",
             def.name,
@@ -246,30 +264,6 @@ fn coerce(value: Value, ty: &DataType, name: &Ident, def: &ModelDefinition) -> R
                 other => other.to_string(),
             }
         ))
-    };
-    if value.is_null() {
-        return Ok(value);
-    }
-    Ok(match ty {
-        DataType::SmallInt | DataType::Integer | DataType::BigInt => {
-            Value::Int(i64::from_value(value).map_err(wrong)?)
-        }
-        DataType::String(_) | DataType::Char(_) | DataType::Text | DataType::Enum(_) => match value
-        {
-            Value::Int(i) => Value::Text(i.to_string()),
-            Value::Float(f) => Value::Text(f.to_string()),
-            Value::Decimal(d) => Value::Text(d.to_string()),
-            Value::Text(_) => value,
-            other => {
-                return Err(wrong(Error::Decode(format!(
-                    "a {} value cannot be compared with a string attribute",
-                    other.kind()
-                ))))
-            }
-        },
-        DataType::Boolean => Value::Bool(bool::from_value(value).map_err(wrong)?),
-        DataType::Uuid => Value::Uuid(uuid::Uuid::from_value(value).map_err(wrong)?),
-        _ => value,
     })
 }
 

@@ -6,7 +6,9 @@
 //! static model methods.
 
 mod column;
+mod convert;
 mod definition;
+mod dynamic;
 pub(crate) mod filter;
 mod finder;
 mod instance;
@@ -19,6 +21,9 @@ mod write;
 
 pub use column::{col, Column, DynColumn};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
+pub use dynamic::{
+    DynCreate, DynDestroy, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions,
+};
 pub use finder::{FindAll, FindByPk, FindOne, FinderOptions};
 pub use instance::Instance;
 pub use planner::FindOptions;

@@ -44,6 +44,13 @@ impl<M: Model> RowData for M {
     }
 }
 
+/// The current time as the writes record it: to the millisecond, as Sequelize (a JavaScript
+/// `Date`) does, so the instance holds exactly what every database stores (SQLite's text keeps
+/// milliseconds), whether or not the insert reads the row back.
+pub(crate) fn now() -> Value {
+    Value::Timestamp(chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3))
+}
+
 /// Inserts a row; reads back generated keys and defaults.
 pub(crate) async fn insert(
     runtime: &Arc<ModelRuntime>,
@@ -51,7 +58,7 @@ pub(crate) async fn insert(
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    let now = Value::Timestamp(chrono::Utc::now());
+    let now = now();
     for index in [def.created_at, def.updated_at].into_iter().flatten() {
         data.set_value(index, now.clone())?;
     }
@@ -95,7 +102,7 @@ pub(crate) async fn update(
     let def = runtime.definition();
     let mut changed = changed.to_vec();
     if let Some(index) = def.updated_at {
-        data.set_value(index, Value::Timestamp(chrono::Utc::now()))?;
+        data.set_value(index, now())?;
         if !changed.contains(&index) {
             changed.push(index);
         }

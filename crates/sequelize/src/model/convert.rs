@@ -1,0 +1,77 @@
+//! Values converted to an attribute's type: for values compared with an attribute in a
+//! filter, and for the rows a dynamic model reads (typed models decode through their field
+//! types instead).
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+use crate::types::DataType;
+use crate::value::{FromValue, Value};
+
+/// `value` as a value of `data_type`, or a [`Error::Decode`] saying why it is not one.
+/// `NULL` stays `NULL`.
+pub(crate) fn to_attribute_type(value: Value, data_type: &DataType) -> Result<Value> {
+    if value.is_null() {
+        return Ok(value);
+    }
+    Ok(match data_type {
+        DataType::SmallInt | DataType::Integer | DataType::BigInt => {
+            Value::Int(i64::from_value(value)?)
+        }
+        DataType::Float | DataType::Double => Value::Float(f64::from_value(value)?),
+        DataType::Decimal(_) => Value::Decimal(Decimal::from_value(value)?),
+        DataType::String(_) | DataType::Char(_) | DataType::Text | DataType::Enum(_) => {
+            match value {
+                // Compared as text, so MySQL never compares a string column with a number.
+                Value::Int(i) => Value::Text(i.to_string()),
+                Value::Float(f) => Value::Text(f.to_string()),
+                Value::Decimal(d) => Value::Text(d.to_string()),
+                Value::Text(_) => value,
+                other => {
+                    return Err(Error::Decode(format!(
+                        "a {} value is not text",
+                        other.kind()
+                    )))
+                }
+            }
+        }
+        DataType::Boolean => Value::Bool(bool::from_value(value)?),
+        DataType::Date => Value::Timestamp(DateTime::<Utc>::from_value(value)?),
+        DataType::DateOnly => Value::Date(NaiveDate::from_value(value)?),
+        DataType::Time => Value::Time(NaiveTime::from_value(value)?),
+        DataType::Uuid => Value::Uuid(uuid::Uuid::from_value(value)?),
+        DataType::Json | DataType::Jsonb => {
+            Value::Json(Box::new(serde_json::Value::from_value(value)?))
+        }
+        DataType::Blob => Value::Bytes(Vec::<u8>::from_value(value)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_take_the_attribute_type() {
+        assert_eq!(
+            to_attribute_type(Value::Int(1), &DataType::Boolean).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            to_attribute_type(Value::Int(7), &DataType::String(None)).unwrap(),
+            Value::Text("7".into())
+        );
+        let stored = Value::Text("2024-01-02 03:04:05.000 +00:00".into());
+        assert!(matches!(
+            to_attribute_type(stored, &DataType::Date).unwrap(),
+            Value::Timestamp(_)
+        ));
+        assert!(to_attribute_type(Value::Text("x".into()), &DataType::Integer).is_err());
+        assert!(to_attribute_type(Value::Bool(true), &DataType::Text).is_err());
+        assert_eq!(
+            to_attribute_type(Value::Null, &DataType::Uuid).unwrap(),
+            Value::Null
+        );
+    }
+}

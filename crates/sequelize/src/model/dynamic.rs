@@ -1,0 +1,463 @@
+//! Models defined at run time: `db.define_dynamic("User", attributes, options)`, Sequelize's
+//! `sequelize.define`. They produce the same [`ModelDefinition`] a derived model does and go
+//! through the same planner and writes; their instances hold values by attribute name.
+
+use std::sync::Arc;
+
+use super::convert::to_attribute_type;
+use super::definition::{Attribute, ModelDefinition};
+use super::finder::FinderOptions;
+use super::planner::{self, FindOptions};
+use super::run;
+use super::runtime::{ModelRuntime, Registry};
+use super::write::{self, RowData};
+use crate::connection::{Executor, Sequelize};
+use crate::error::{Error, Result};
+use crate::sql::{DefaultValue, Expr};
+use crate::value::{FromValue, Value};
+
+/// The options of a model defined at run time, as Sequelize's `define` takes them; the same
+/// options `#[model(...)]` gives a derived model.
+///
+/// ```
+/// let options = sequelize::ModelOptions { table_name: Some("people".into()), underscored: true, ..Default::default() };
+/// assert!(options.timestamps);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelOptions {
+    /// `tableName`.
+    pub table_name: Option<String>,
+    /// `freezeTableName`: the model name, unpluralized, is the table name.
+    pub freeze_table_name: bool,
+    /// `underscored`: snake_case column and table names.
+    pub underscored: bool,
+    /// `timestamps` (default true): maintain the `created_at`/`updated_at` attributes.
+    pub timestamps: bool,
+    /// `createdAt`: the attribute that holds the creation time (default `created_at`).
+    pub created_at: Option<String>,
+    /// `updatedAt`: the attribute that holds the last update time (default `updated_at`).
+    pub updated_at: Option<String>,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            table_name: None,
+            freeze_table_name: false,
+            underscored: false,
+            timestamps: true,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
+impl Sequelize {
+    /// Defines a model at run time (`sequelize.define(name, attributes, options)`): the same
+    /// definition rules, planner and writes as `#[derive(Model)]`, with instances that hold
+    /// their values by attribute name.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::prelude::*;
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let user = db.define_dynamic(
+    ///     "User",
+    ///     [
+    ///         Attribute::new("id", DataType::Integer),
+    ///         Attribute::new("email", DataType::String(None)).not_null().unique(),
+    ///         Attribute::new("age", DataType::Integer),
+    ///     ],
+    ///     ModelOptions { timestamps: false, ..Default::default() },
+    /// )?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// let ann = user.create([("email", Value::from("ann@example.com")), ("age", 41.into())]).exec(&db).await?;
+    /// assert_eq!(ann.get::<i64>("id")?, 1);
+    /// let adults = user.find_all().filter(col("age").gte(18)).exec(&db).await?;
+    /// assert_eq!(adults[0].get::<String>("email")?, "ann@example.com");
+    /// assert_eq!(serde_json::to_value(&adults[0]).unwrap()["age"], 41);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn define_dynamic(
+        &self,
+        name: impl Into<String>,
+        attributes: impl IntoIterator<Item = Attribute>,
+        options: ModelOptions,
+    ) -> Result<DynModel> {
+        let mut builder = ModelDefinition::builder(name)
+            .freeze_table_name(options.freeze_table_name)
+            .underscored(options.underscored)
+            .timestamps(options.timestamps);
+        if let Some(table) = options.table_name {
+            builder = builder.table_name(table);
+        }
+        if let Some(created_at) = options.created_at {
+            builder = builder.created_at(created_at);
+        }
+        if let Some(updated_at) = options.updated_at {
+            builder = builder.updated_at(updated_at);
+        }
+        for attribute in attributes {
+            builder = builder.attribute(attribute);
+        }
+        let runtime = Registry::of(self).define(builder.build()?, None)?;
+        Ok(DynModel { runtime })
+    }
+
+    /// A model defined on this instance, by name (`sequelize.model('User')`), as a dynamic
+    /// model; derived models are found too.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Tag { id: i64, name: String }
+    /// let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+    /// db.define::<Tag>().register().unwrap();
+    /// assert_eq!(db.model("Tag").unwrap().definition().table_name, "Tags");
+    /// assert!(db.model("Post").is_none());
+    /// ```
+    pub fn model(&self, name: &str) -> Option<DynModel> {
+        Registry::of(self)
+            .named(name)
+            .map(|runtime| DynModel { runtime })
+    }
+}
+
+/// A model defined at run time (or looked up by name): Sequelize's model class, with its
+/// static methods. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct DynModel {
+    runtime: Arc<ModelRuntime>,
+}
+
+impl DynModel {
+    /// The model's definition.
+    pub fn definition(&self) -> &ModelDefinition {
+        self.runtime.definition()
+    }
+
+    /// `Model.findAll()`.
+    pub fn find_all(&self) -> DynFindAll {
+        DynFindAll {
+            model: self.clone(),
+            options: FindOptions::default(),
+        }
+    }
+
+    /// `Model.findOne()`.
+    pub fn find_one(&self) -> DynFindOne {
+        DynFindOne(self.find_all())
+    }
+
+    /// `Model.findByPk(key)`; the key is converted to the key attribute's type.
+    pub fn find_by_pk(&self, key: impl Into<Value>) -> Result<DynFindOne> {
+        let def = self.definition();
+        let key_attribute = &def.attributes[def.single_primary_key()?];
+        let key = key.into();
+        if key.is_null() {
+            return Err(Error::InvalidQuery(format!(
+                "find_by_pk on {} was given NULL",
+                def.name
+            )));
+        }
+        Ok(self
+            .find_one()
+            .filter(Expr::column(key_attribute.name.clone()).eq(key)))
+    }
+
+    /// `Model.build(values)`: an unsaved instance, with the attributes' defaults where no
+    /// value is given. Unknown attribute names are an error.
+    pub fn build<K: AsRef<str>>(
+        &self,
+        values: impl IntoIterator<Item = (K, Value)>,
+    ) -> Result<DynInstance> {
+        let def = self.definition();
+        let mut row: Vec<Value> = def.attributes.iter().map(initial_value).collect();
+        for (name, value) in values {
+            row[self.position(name.as_ref())?] = value;
+        }
+        Ok(DynInstance {
+            model: self.clone(),
+            row: DynRow(row),
+            saved: None,
+        })
+    }
+
+    /// `Model.create(values)`: [`build`](Self::build), then insert on [`exec`](DynCreate::exec).
+    pub fn create<K: AsRef<str>>(&self, values: impl IntoIterator<Item = (K, Value)>) -> DynCreate {
+        DynCreate(self.build(values))
+    }
+
+    /// `Model.destroy({ where })`; a filter is required.
+    pub fn destroy(&self) -> DynDestroy {
+        DynDestroy {
+            model: self.clone(),
+            filter: None,
+        }
+    }
+
+    fn position(&self, name: &str) -> Result<usize> {
+        let def = self.definition();
+        def.position(name).ok_or_else(|| {
+            Error::InvalidQuery(format!("model {} has no attribute {name:?}", def.name))
+        })
+    }
+}
+
+/// An attribute's value in a new instance, as `Model.build` fills it: its default (a constant,
+/// the current time, a new UUID), else `NULL` (generated keys and timestamps are filled in by
+/// the insert).
+fn initial_value(attribute: &Attribute) -> Value {
+    match &attribute.default {
+        Some(DefaultValue::Value(value)) => value.clone(),
+        Some(DefaultValue::Now) => write::now(),
+        Some(DefaultValue::UuidV4) => Value::Uuid(uuid::Uuid::new_v4()),
+        None => Value::Null,
+    }
+}
+
+/// `findAll` / `findOne` / `findByPk` on a [`DynModel`]; the shared options are
+/// [`FinderOptions`], plus `attributes`, `group`, `having` and `distinct`.
+#[must_use = "a finder does nothing until exec() is awaited"]
+pub struct DynFindAll {
+    model: DynModel,
+    options: FindOptions,
+}
+
+impl FinderOptions for DynFindAll {
+    fn options(&self) -> &FindOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut FindOptions {
+        &mut self.options
+    }
+}
+
+impl DynFindAll {
+    /// Reads only these attributes (`attributes: ['id', 'email']`).
+    pub fn attributes<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.options.attributes = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `distinct`.
+    pub fn distinct(mut self) -> Self {
+        self.options.distinct = true;
+        self
+    }
+
+    /// Runs the query and returns the instances. Attributes not read are `NULL`.
+    pub async fn exec(self, exec: &impl Executor) -> Result<Vec<DynInstance>> {
+        let model = self.model;
+        let def = model.definition();
+        let (select, read) = planner::select(def, self.options)?;
+        let mut result = run(exec, &model.runtime, &select.into()).await?;
+        result
+            .rows
+            .iter_mut()
+            .map(|values| {
+                let mut row = vec![Value::Null; def.attributes.len()];
+                for (value, &index) in values.iter_mut().zip(&read) {
+                    row[index] = std::mem::take(value);
+                }
+                let mut row = DynRow(row);
+                row.normalize(def)?;
+                Ok(DynInstance {
+                    saved: Some(row.0.clone()),
+                    model: model.clone(),
+                    row,
+                })
+            })
+            .collect()
+    }
+}
+
+/// `findOne` / `findByPk` on a [`DynModel`]: like [`DynFindAll`] with `limit(1)`.
+#[must_use = "a finder does nothing until exec() is awaited"]
+pub struct DynFindOne(DynFindAll);
+
+impl FinderOptions for DynFindOne {
+    fn options(&self) -> &FindOptions {
+        &self.0.options
+    }
+
+    fn options_mut(&mut self) -> &mut FindOptions {
+        &mut self.0.options
+    }
+}
+
+impl DynFindOne {
+    /// Runs the query; `None` when no row matches.
+    pub async fn exec(self, exec: &impl Executor) -> Result<Option<DynInstance>> {
+        Ok(self.0.limit(1).exec(exec).await?.into_iter().next())
+    }
+}
+
+/// `Model.create(values)` on a [`DynModel`].
+#[must_use = "a create does nothing until exec() is awaited"]
+pub struct DynCreate(Result<DynInstance>);
+
+impl DynCreate {
+    /// Inserts the row and returns the saved instance, with generated keys and defaults.
+    pub async fn exec(self, exec: &impl Executor) -> Result<DynInstance> {
+        let mut instance = self.0?;
+        instance.save(exec).await?;
+        Ok(instance)
+    }
+}
+
+/// `Model.destroy({ where })` on a [`DynModel`].
+#[must_use = "a destroy does nothing until exec() is awaited"]
+pub struct DynDestroy {
+    model: DynModel,
+    filter: Option<Expr>,
+}
+
+impl DynDestroy {
+    /// Which rows to delete (`where`); conditions given twice are joined with `AND`.
+    pub fn filter(mut self, condition: Expr) -> Self {
+        self.filter = Some(Expr::conjoin(self.filter.take(), condition));
+        self
+    }
+
+    /// Deletes the matching rows and returns how many went; no filter is an error.
+    pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
+        let delete = planner::delete(self.model.definition(), self.filter)?;
+        Ok(run(exec, &self.model.runtime, &delete.into())
+            .await?
+            .rows_affected)
+    }
+}
+
+/// A dynamic instance's values, in attribute order.
+#[derive(Debug, Clone, PartialEq)]
+struct DynRow(Vec<Value>);
+
+impl DynRow {
+    /// Converts every value to its attribute's type (SQLite hands dates back as text,
+    /// booleans as integers).
+    fn normalize(&mut self, def: &ModelDefinition) -> Result<()> {
+        for (value, attribute) in self.0.iter_mut().zip(&def.attributes) {
+            let read = std::mem::take(value);
+            *value = to_attribute_type(read, &attribute.data_type).map_err(|e| match e {
+                Error::Decode(m) => Error::Decode(format!("{}.{}: {m}", def.name, attribute.name)),
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl RowData for DynRow {
+    fn value(&self, index: usize) -> Value {
+        self.0[index].clone()
+    }
+
+    fn values(&self) -> Vec<Value> {
+        self.0.clone()
+    }
+
+    fn set_value(&mut self, index: usize, value: Value) -> Result<()> {
+        self.0[index] = value;
+        Ok(())
+    }
+
+    fn load(&mut self, values: &mut [Value]) -> Result<()> {
+        for (slot, value) in self.0.iter_mut().zip(values) {
+            *slot = std::mem::take(value);
+        }
+        Ok(())
+    }
+}
+
+/// An instance of a [`DynModel`]: values by attribute name, what changed since it was saved,
+/// and whether it is saved yet. Serializes as an object of attribute name to value.
+#[derive(Debug, Clone)]
+pub struct DynInstance {
+    model: DynModel,
+    row: DynRow,
+    /// The values as saved; `None` for a new record.
+    saved: Option<Vec<Value>>,
+}
+
+impl DynInstance {
+    /// The model.
+    pub fn model(&self) -> &DynModel {
+        &self.model
+    }
+
+    /// Whether the instance has not been saved yet (`isNewRecord`).
+    pub fn is_new_record(&self) -> bool {
+        self.saved.is_none()
+    }
+
+    /// An attribute's value (`instance.get('email')`).
+    pub fn value(&self, name: &str) -> Result<&Value> {
+        Ok(&self.row.0[self.model.position(name)?])
+    }
+
+    /// An attribute's value as a Rust type.
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
+        T::from_value(self.value(name)?.clone())
+    }
+
+    /// Sets an attribute (`instance.set('email', …)`); [`save`](Self::save) writes it.
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<()> {
+        let index = self.model.position(name)?;
+        self.row.0[index] = value.into();
+        Ok(())
+    }
+
+    /// The names of the attributes changed since the last save (`changed()`).
+    pub fn changed(&self) -> Vec<&str> {
+        let def = self.model.definition();
+        self.changed_indices()
+            .into_iter()
+            .map(|i| def.attributes[i].name.as_str())
+            .collect()
+    }
+
+    fn changed_indices(&self) -> Vec<usize> {
+        match &self.saved {
+            None => Vec::new(),
+            Some(saved) => (0..saved.len())
+                .filter(|&i| saved[i] != self.row.0[i])
+                .collect(),
+        }
+    }
+
+    /// Saves: inserts a new record, or updates the changed attributes of a saved one.
+    pub async fn save(&mut self, exec: &impl Executor) -> Result<()> {
+        let runtime = Arc::clone(&self.model.runtime);
+        match &self.saved {
+            None => write::insert(&runtime, &mut self.row, exec).await?,
+            Some(saved) => {
+                let changed = self.changed_indices();
+                write::update(&runtime, &mut self.row, saved, &changed, exec).await?;
+            }
+        }
+        self.row.normalize(runtime.definition())?;
+        self.saved = Some(self.row.0.clone());
+        Ok(())
+    }
+
+    /// Deletes this instance's row (`instance.destroy()`).
+    pub async fn destroy(&self, exec: &impl Executor) -> Result<()> {
+        let key = self.saved.as_deref().unwrap_or(&self.row.0);
+        write::delete_by_key(&self.model.runtime, key, exec).await
+    }
+}
+
+impl serde::Serialize for DynInstance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let def = self.model.definition();
+        let mut map = s.serialize_map(Some(def.attributes.len()))?;
+        for (attribute, value) in def.attributes.iter().zip(&self.row.0) {
+            map.serialize_entry(&attribute.name, value)?;
+        }
+        map.end()
+    }
+}

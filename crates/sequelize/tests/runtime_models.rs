@@ -1,0 +1,222 @@
+//! The model runtime per Sequelize instance, on every dialect: a model must be defined on the
+//! instance it is used with, defining it again with other options is an error, and models
+//! defined at run time (`define_dynamic`, Sequelize's `sequelize.define`) go through the same
+//! planner and writes as derived ones.
+
+mod common;
+
+use common::{for_each_dialect, fresh_db};
+use sequelize::prelude::*;
+use sequelize::Error;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "people", underscored, timestamps = false)]
+struct Person {
+    id: i64,
+    name: String,
+    age: Option<i32>,
+}
+
+/// Another struct claiming the same model name, with other attributes.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(name = "Person", table = "people", underscored, timestamps = false)]
+struct PersonV2 {
+    id: i64,
+    name: String,
+}
+
+#[tokio::test]
+async fn models_belong_to_the_instance_they_are_defined_on() {
+    for_each_dialect("runtime_defined", |db| async move {
+        // Never defined here: a typed error that says what to do, before any SQL.
+        let undefined = Person::find_all().exec(&db).await;
+        assert!(
+            matches!(&undefined, Err(Error::NotDefined(m)) if m == "Person"),
+            "{undefined:?}"
+        );
+        assert!(undefined.unwrap_err().to_string().contains("db.define"));
+        let create = Person::create(Person {
+            name: "Ann".into(),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await;
+        assert!(matches!(create, Err(Error::NotDefined(_))));
+
+        let runtime = db.define::<Person>().register().unwrap();
+        assert_eq!(runtime.definition().table_name, "people");
+        // Again with the same definition: the same runtime.
+        let again = db.define::<Person>().register().unwrap();
+        assert!(std::sync::Arc::ptr_eq(&runtime, &again));
+        // The same name with other attributes: refused.
+        let other = db.define::<PersonV2>().register();
+        assert!(
+            matches!(&other, Err(Error::Config(m)) if m.contains("already defined")),
+            "{other:?}"
+        );
+        db.sync(SyncOptions::default()).await.unwrap();
+        Person::create(Person {
+            name: "Ann".into(),
+            age: Some(41),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+
+        // A second instance knows nothing of the first one's models.
+        let other_db = fresh_db(db.dialect().name(), "runtime_defined_other").await;
+        assert!(matches!(
+            Person::find_all().exec(&other_db).await,
+            Err(Error::NotDefined(_))
+        ));
+        other_db.close().await.unwrap();
+
+        // The derived model, looked up by name, reads the same rows dynamically.
+        let people = db.model("Person").unwrap();
+        let found = people.find_all().exec(&db).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].get::<String>("name").unwrap(), "Ann");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dynamic_models_find_create_save_and_destroy() {
+    for_each_dialect("runtime_dynamic", |db| async move {
+        let user = db
+            .define_dynamic(
+                "User",
+                [
+                    Attribute::new("id", DataType::Integer),
+                    Attribute::new("email", DataType::String(None))
+                        .not_null()
+                        .unique(),
+                    Attribute::new("first_name", DataType::String(Some(64))),
+                    Attribute::new("active", DataType::Boolean)
+                        .not_null()
+                        .default_value(sequelize::sql::DefaultValue::Value(true.into())),
+                    Attribute::new("balance", DataType::Decimal(Some((10, 2)))),
+                    Attribute::new("profile", DataType::Json),
+                    Attribute::new("created_at", DataType::Date).not_null(),
+                    Attribute::new("updated_at", DataType::Date).not_null(),
+                ],
+                ModelOptions::default(),
+            )
+            .unwrap();
+        let definition = user.definition();
+        assert_eq!(definition.table_name, "Users");
+        assert_eq!(definition.attributes[2].field, "firstName");
+        assert!(definition.attributes[0].auto_increment);
+        // The same definition again is the same model; other options are refused.
+        assert!(db
+            .define_dynamic(
+                "User",
+                [Attribute::new("id", DataType::Integer)],
+                ModelOptions::default()
+            )
+            .is_err());
+        db.sync(SyncOptions::default()).await.unwrap();
+
+        let ann = user
+            .create([
+                ("email", Value::from("ann@example.com")),
+                ("first_name", "Ann".into()),
+                ("balance", "12.50".parse::<Decimal>().unwrap().into()),
+                ("profile", serde_json::json!({"langs": ["rust"]}).into()),
+            ])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(!ann.is_new_record());
+        assert_eq!(ann.get::<i64>("id").unwrap(), 1);
+        assert!(ann.get::<bool>("active").unwrap(), "the default applies");
+        let created: DateTime<Utc> = ann.get("created_at").unwrap();
+        user.create([("email", Value::from("bob@example.com"))])
+            .exec(&db)
+            .await
+            .unwrap();
+        let unknown = user.create([("emial", Value::from("x"))]).exec(&db).await;
+        assert!(matches!(unknown, Err(Error::InvalidQuery(m)) if m.contains("emial")));
+
+        // Finders: filter, order, limit, attributes, find_one, find_by_pk.
+        let listed = user
+            .find_all()
+            .filter(col("email").like("%@example.com"))
+            .order(col("email").desc())
+            .attributes(["id", "email"])
+            .exec(&db)
+            .await
+            .unwrap();
+        let emails: Vec<String> = listed.iter().map(|u| u.get("email").unwrap()).collect();
+        assert_eq!(emails, ["bob@example.com", "ann@example.com"]);
+        assert!(listed[0].value("first_name").unwrap().is_null(), "not read");
+        let mut found = user
+            .find_by_pk(1)
+            .unwrap()
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.get::<String>("first_name").unwrap(), "Ann");
+        assert_eq!(
+            found.get::<Decimal>("balance").unwrap(),
+            "12.5".parse::<Decimal>().unwrap()
+        );
+        assert_eq!(
+            found.get::<serde_json::Value>("profile").unwrap(),
+            serde_json::json!({"langs": ["rust"]})
+        );
+        assert_eq!(found.get::<DateTime<Utc>>("created_at").unwrap(), created);
+        assert!(user
+            .find_one()
+            .filter(col("email").eq("nobody@example.com"))
+            .exec(&db)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(matches!(
+            user.find_all().filter(col("nope").eq(1)).exec(&db).await,
+            Err(Error::InvalidQuery(_))
+        ));
+
+        // save() writes what changed, with updatedAt.
+        found.set("first_name", "Annie").unwrap();
+        assert_eq!(found.changed(), ["first_name"]);
+        found.save(&db).await.unwrap();
+        assert!(found.changed().is_empty());
+        let reread = user
+            .find_by_pk(1)
+            .unwrap()
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reread.get::<String>("first_name").unwrap(), "Annie");
+        let json = serde_json::to_value(&reread).unwrap();
+        assert_eq!(json["email"], "ann@example.com");
+        // Decimals serialize as text, as Sequelize returns them (SQLite keeps no scale).
+        let balance: Decimal = json["balance"].as_str().unwrap().parse().unwrap();
+        assert_eq!(balance, "12.5".parse::<Decimal>().unwrap());
+        assert_eq!(json["profile"]["langs"][0], "rust");
+
+        // Values are checked as for derived models.
+        found
+            .set("balance", "1.234".parse::<Decimal>().unwrap())
+            .unwrap();
+        assert!(matches!(found.save(&db).await, Err(Error::Validation(_))));
+
+        // Destroy: by filter (required), and by instance.
+        assert!(user.destroy().exec(&db).await.is_err());
+        let gone = user
+            .destroy()
+            .filter(col("email").eq("bob@example.com"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(gone, 1);
+        reread.destroy(&db).await.unwrap();
+        assert!(user.find_all().exec(&db).await.unwrap().is_empty());
+    })
+    .await;
+}
