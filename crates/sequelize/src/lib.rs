@@ -66,15 +66,15 @@ mod value;
 pub use connection::options::{LogFn, Logging, Options, PoolOptions};
 pub use connection::transaction::Transaction;
 pub use connection::{
-    AssertSqlSafe, Bind, Executor, QueryOutput, QueryType, RawQuery, Replacement, Replacements,
-    Sequelize, SqlSafeStr,
+    AssertSqlSafe, Bind, Executor, PoolStatus, QueryOutput, QueryType, RawQuery, Replacement,
+    Replacements, Sequelize, SqlSafeStr,
 };
 pub use dialect::ConnectionConfig;
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
 pub use model::filter::{and, not, or};
 pub use model::{
-    col, Attribute, Column, DynColumn, DynInstance, DynModel, FinderOptions, Instance, Model,
-    ModelDefinition, ModelOptions, SqlType, SyncOptions,
+    col, Attribute, Column, ColumnOperators, DynColumn, DynInstance, DynModel, FinderOptions,
+    Instance, Model, ModelDefinition, ModelOptions, SqlType, SyncOptions, TextOperators,
 };
 pub use row::{QueryResult, Row, Rows};
 pub use sql::{IsolationLevel, Lock, TransactionOptions, TransactionType};
@@ -87,9 +87,10 @@ pub use sequelize_macros::Model;
 /// Everything most programs need: `use sequelize::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        and, col, not, or, Attribute, Bind, DataType, Executor, FinderOptions, Instance,
-        IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions, Replacement, Replacements,
-        Sequelize, SyncOptions, Transaction, TransactionOptions, Value,
+        and, col, not, or, Attribute, Bind, ColumnOperators, DataType, Executor, FinderOptions,
+        Instance, IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions, Replacement,
+        Replacements, Sequelize, SyncOptions, TextOperators, Transaction, TransactionOptions,
+        Value,
     };
     pub use chrono::{DateTime, NaiveDate, Utc};
     pub use rust_decimal::Decimal;

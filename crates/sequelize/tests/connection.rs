@@ -65,15 +65,16 @@ async fn options_mirror_sequelize_names() {
     let path =
         std::env::temp_dir().join(format!("sequelize-options-{}.sqlite", std::process::id()));
     let _ = std::fs::remove_file(&path);
+    let acquire = Duration::from_millis(300);
     let db = Sequelize::connect_with(Options {
         dialect: Some("sqlite".into()),
         storage: Some(path.display().to_string()),
         pool: PoolOptions {
             max: 2,
             min: 1,
-            idle: Duration::from_secs(1),
-            acquire: Duration::from_secs(2),
-            evict: Duration::from_millis(500),
+            idle: Duration::from_millis(200),
+            acquire,
+            evict: Duration::from_millis(50),
         },
         logging: Logging::Off,
         ..Default::default()
@@ -81,7 +82,32 @@ async fn options_mirror_sequelize_names() {
     .await
     .unwrap();
     db.query("CREATE TABLE t (x INTEGER)").exec().await.unwrap();
+
+    // max: two connections at most; acquire: a third waits that long, then fails.
+    let first = db.begin().await.unwrap();
+    let second = db.begin().await.unwrap();
+    assert_eq!(db.pool_status().size, 2);
+    let started = std::time::Instant::now();
+    let third = db.begin().await;
+    assert!(
+        matches!(third, Err(Error::PoolTimeout(t)) if t == acquire),
+        "{third:?}"
+    );
+    assert!(started.elapsed() >= acquire);
+    first.commit().await.unwrap();
+    second.commit().await.unwrap();
+    assert_eq!(db.pool_status().available, 2);
+
+    // idle and evict: idle connections are closed after `idle`, checked every `evict`, down
+    // to min.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        db.pool_status().size,
+        1,
+        "idle connections above min are closed"
+    );
     db.close().await.unwrap();
+    assert_eq!(db.pool_status().size, 0);
     assert!(path.exists(), "storage names the SQLite file");
 
     let reopened = Sequelize::connect(&format!("sqlite://{}", path.display()))

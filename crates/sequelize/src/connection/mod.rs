@@ -57,6 +57,15 @@ struct Inner {
     models: OnceLock<Box<dyn Any + Send + Sync>>,
 }
 
+/// The size of a Sequelize instance's pool; see [`Sequelize::pool_status`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Open connections, in use or idle.
+    pub size: u32,
+    /// Idle connections, ready to lend.
+    pub available: u32,
+}
+
 enum PoolState {
     /// Not yet built: bb8 needs a Tokio runtime, which `new` does not require.
     Unstarted,
@@ -149,6 +158,31 @@ impl Sequelize {
             *self.inner.pool.read().unwrap_or_else(|e| e.into_inner()),
             PoolState::Closed
         )
+    }
+
+    /// The pool's size now: open connections, and how many of them wait idle (Sequelize's
+    /// `connectionManager.pool.size` and `.available`). Zero before the first query and
+    /// after [`close`](Self::close).
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// let status = db.pool_status();
+    /// assert_eq!((status.size, status.available), (1, 1));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn pool_status(&self) -> PoolStatus {
+        match &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner()) {
+            PoolState::Open(pool) => {
+                let state = pool.state();
+                PoolStatus {
+                    size: state.connections,
+                    available: state.idle_connections,
+                }
+            }
+            PoolState::Unstarted | PoolState::Closed => PoolStatus::default(),
+        }
     }
 
     /// The dialect in use.

@@ -15,7 +15,7 @@ use crate::row::{QueryResult, Row, Rows};
 /// cannot reach `query()` without a greppable marker (the lesson of Prisma's
 /// `$queryRawUnsafe`).
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// # async fn demo(db: &sequelize::Sequelize, name: String) {
 /// use sequelize::Executor;
 /// // A String built at run time does not compile without AssertSqlSafe:

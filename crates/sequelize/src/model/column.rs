@@ -56,82 +56,25 @@ impl<M: Model, T: Into<Value>> Column<M, T> {
     pub fn field(&self) -> &'static str {
         &M::definition().attributes[self.index].field
     }
+}
 
-    /// The column as an SQL expression.
-    pub fn expr(&self) -> Expr {
-        Expr::Column {
-            table: None,
-            name: Ident(std::borrow::Cow::Borrowed(self.field())),
-        }
-    }
+impl<M: Model, T: Into<Value>> ColumnOperators for Column<M, T> {
+    type Operand = T;
 
-    /// `= value`
-    pub fn eq(self, value: impl Into<T>) -> Expr {
-        self.expr().eq(value.into())
-    }
-    /// `<> value`
-    pub fn ne(self, value: impl Into<T>) -> Expr {
-        self.expr().ne(value.into())
-    }
-    /// `> value`
-    pub fn gt(self, value: impl Into<T>) -> Expr {
-        self.expr().gt(value.into())
-    }
-    /// `>= value`
-    pub fn gte(self, value: impl Into<T>) -> Expr {
-        self.expr().gte(value.into())
-    }
-    /// `< value`
-    pub fn lt(self, value: impl Into<T>) -> Expr {
-        self.expr().lt(value.into())
-    }
-    /// `<= value`
-    pub fn lte(self, value: impl Into<T>) -> Expr {
-        self.expr().lte(value.into())
-    }
-    /// `IN (values…)`; an empty list matches nothing.
-    pub fn is_in<V: Into<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
-        self.expr().is_in(values.into_iter().map(|v| v.into()))
-    }
-    /// `NOT IN (values…)`; an empty list matches everything.
-    pub fn not_in<V: Into<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
-        self.expr().not_in(values.into_iter().map(|v| v.into()))
-    }
-    /// `IS NULL`
-    pub fn is_null(self) -> Expr {
-        self.expr().is_null()
-    }
-    /// `IS NOT NULL`
-    pub fn is_not_null(self) -> Expr {
-        self.expr().is_not_null()
-    }
-    /// Ascending order.
-    pub fn asc(self) -> OrderBy {
-        self.expr().asc()
-    }
-    /// Descending order.
-    pub fn desc(self) -> OrderBy {
-        self.expr().desc()
+    fn expr(self) -> Expr {
+        Expr::column(Ident(std::borrow::Cow::Borrowed(self.field())))
     }
 }
 
-impl<M: Model> Column<M, String> {
-    /// `LIKE pattern`
-    pub fn like(self, pattern: impl Into<String>) -> Expr {
-        self.expr().like(pattern.into())
-    }
-    /// `NOT LIKE pattern`
-    pub fn not_like(self, pattern: impl Into<String>) -> Expr {
-        self.expr().not_like(pattern.into())
-    }
-}
+/// `LIKE` on text columns only: `User::AGE.like("1%")` does not compile.
+impl<M: Model> TextOperators for Column<M, String> {}
 
 /// A column named at run time (Sequelize's `col('email')`), checked against the model's
 /// attributes when the query is built: an unknown name is an error, never SQL.
 /// `col("$posts.title$")` names an attribute of the model joined as `posts`.
 ///
 /// ```
-/// use sequelize::col;
+/// use sequelize::{col, ColumnOperators, TextOperators};
 /// let by_name = col("email").eq("a@example.com");
 /// let sort = col("created_at").desc();
 /// let joined = col("$posts.title$").like("Rust%");
@@ -142,10 +85,12 @@ pub fn col(name: impl Into<String>) -> DynColumn {
 
 /// A column named at run time; see [`col`]. Its operators take any [`Value`]; the value is
 /// converted to the attribute's type before it is bound.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DynColumn(String);
 
-impl DynColumn {
+impl ColumnOperators for DynColumn {
+    type Operand = Value;
+
     /// The column: `name`, or `alias.name` for Sequelize's `$alias.name$` (an attribute of
     /// a joined model).
     fn expr(self) -> Expr {
@@ -159,60 +104,97 @@ impl DynColumn {
             None => Expr::column(self.0),
         }
     }
+}
+
+impl TextOperators for DynColumn {}
+
+/// The comparison operators of a column, typed (`User::EMAIL`) or named at run time
+/// (`col("email")`): one list for both. Values convert into the column's [`Operand`] type,
+/// so a typed column takes only values of its attribute's type. In the prelude.
+///
+/// [`Operand`]: ColumnOperators::Operand
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct User { id: i64, age: Option<i32> }
+/// let typed = User::AGE.gte(18).and(User::AGE.lt(65));
+/// let dynamic = col("age").gte(18).and(col("age").lt(65));
+/// assert_eq!(format!("{typed:?}"), format!("{dynamic:?}"));
+/// ```
+// `is_in`, `is_null`… are Sequelize's operator names; a column handle is cheap and taken by
+// value, which is what the `is_*` naming convention does not expect.
+#[allow(clippy::wrong_self_convention)]
+pub trait ColumnOperators: Sized {
+    /// What the column's values convert from: the attribute's Rust type, or any [`Value`].
+    type Operand: Into<Value>;
+
+    /// The column as an SQL expression.
+    fn expr(self) -> Expr;
+
     /// `= value`
-    pub fn eq(self, value: impl Into<Value>) -> Expr {
-        self.expr().eq(value)
+    fn eq(self, value: impl Into<Self::Operand>) -> Expr {
+        self.expr().eq(value.into())
     }
     /// `<> value`
-    pub fn ne(self, value: impl Into<Value>) -> Expr {
-        self.expr().ne(value)
+    fn ne(self, value: impl Into<Self::Operand>) -> Expr {
+        self.expr().ne(value.into())
     }
     /// `> value`
-    pub fn gt(self, value: impl Into<Value>) -> Expr {
-        self.expr().gt(value)
+    fn gt(self, value: impl Into<Self::Operand>) -> Expr {
+        self.expr().gt(value.into())
     }
     /// `>= value`
-    pub fn gte(self, value: impl Into<Value>) -> Expr {
-        self.expr().gte(value)
+    fn gte(self, value: impl Into<Self::Operand>) -> Expr {
+        self.expr().gte(value.into())
     }
     /// `< value`
-    pub fn lt(self, value: impl Into<Value>) -> Expr {
-        self.expr().lt(value)
+    fn lt(self, value: impl Into<Self::Operand>) -> Expr {
+        self.expr().lt(value.into())
     }
     /// `<= value`
-    pub fn lte(self, value: impl Into<Value>) -> Expr {
-        self.expr().lte(value)
+    fn lte(self, value: impl Into<Self::Operand>) -> Expr {
+        self.expr().lte(value.into())
     }
-    /// `LIKE pattern`
-    pub fn like(self, pattern: impl Into<Value>) -> Expr {
-        self.expr().like(pattern)
+    /// `IN (values…)`; an empty list matches nothing.
+    fn is_in<V: Into<Self::Operand>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+        self.expr().is_in(values.into_iter().map(Into::into))
     }
-    /// `NOT LIKE pattern`
-    pub fn not_like(self, pattern: impl Into<Value>) -> Expr {
-        self.expr().not_like(pattern)
-    }
-    /// `IN (values…)`
-    pub fn is_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Expr {
-        self.expr().is_in(values)
-    }
-    /// `NOT IN (values…)`
-    pub fn not_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Expr {
-        self.expr().not_in(values)
+    /// `NOT IN (values…)`; an empty list matches everything.
+    fn not_in<V: Into<Self::Operand>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+        self.expr().not_in(values.into_iter().map(Into::into))
     }
     /// `IS NULL`
-    pub fn is_null(self) -> Expr {
+    fn is_null(self) -> Expr {
         self.expr().is_null()
     }
     /// `IS NOT NULL`
-    pub fn is_not_null(self) -> Expr {
+    fn is_not_null(self) -> Expr {
         self.expr().is_not_null()
     }
     /// Ascending order.
-    pub fn asc(self) -> OrderBy {
+    fn asc(self) -> OrderBy {
         self.expr().asc()
     }
     /// Descending order.
-    pub fn desc(self) -> OrderBy {
+    fn desc(self) -> OrderBy {
         self.expr().desc()
+    }
+}
+
+/// `LIKE` and `NOT LIKE`, for text columns. In the prelude.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// let f = col("email").like("%@example.com").and(col("email").not_like("admin@%"));
+/// ```
+pub trait TextOperators: ColumnOperators {
+    /// `LIKE pattern`
+    fn like(self, pattern: impl Into<String>) -> Expr {
+        self.expr().like(pattern.into())
+    }
+    /// `NOT LIKE pattern`
+    fn not_like(self, pattern: impl Into<String>) -> Expr {
+        self.expr().not_like(pattern.into())
     }
 }

@@ -17,7 +17,7 @@ use crate::value::Value;
 /// error when the filter is used, never "every row".
 ///
 /// ```
-/// use sequelize::{and, col};
+/// use sequelize::{and, col, ColumnOperators};
 /// let f = and([col("a").eq(1), col("b").eq(2)]);
 /// ```
 pub fn and(conditions: impl IntoIterator<Item = Expr>) -> Expr {
@@ -28,7 +28,7 @@ pub fn and(conditions: impl IntoIterator<Item = Expr>) -> Expr {
 /// as for [`and`].
 ///
 /// ```
-/// use sequelize::{or, col};
+/// use sequelize::{or, col, ColumnOperators};
 /// let f = or([col("status").eq("active"), col("status").eq("pending")]);
 /// ```
 pub fn or(conditions: impl IntoIterator<Item = Expr>) -> Expr {
@@ -38,7 +38,7 @@ pub fn or(conditions: impl IntoIterator<Item = Expr>) -> Expr {
 /// The negation of a condition (`[Op.not]`).
 ///
 /// ```
-/// use sequelize::{not, col};
+/// use sequelize::{not, col, ColumnOperators};
 /// let f = not(col("status").eq("banned"));
 /// ```
 pub fn not(condition: Expr) -> Expr {
@@ -270,7 +270,7 @@ fn coerce(value: Value, ty: &DataType, name: &Ident, def: &ModelDefinition) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{col, Attribute};
+    use crate::model::{col, Attribute, ColumnOperators};
 
     fn def() -> ModelDefinition {
         ModelDefinition::builder("User")

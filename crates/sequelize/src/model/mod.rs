@@ -19,7 +19,7 @@ mod statement_cache;
 mod validation;
 mod write;
 
-pub use column::{col, Column, DynColumn};
+pub use column::{col, Column, ColumnOperators, DynColumn, TextOperators};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{
     DynCreate, DynDestroy, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions,

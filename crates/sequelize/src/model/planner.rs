@@ -25,7 +25,7 @@ use crate::value::Value;
 ///
 /// ```
 /// use sequelize::model::FindOptions;
-/// use sequelize::{col, sql::Expr};
+/// use sequelize::{col, ColumnOperators};
 /// let options = FindOptions {
 ///     filter: Some(col("age").gte(18)),
 ///     attributes: Some(vec!["id".into(), "name".into()]),

@@ -151,10 +151,16 @@ impl<M: Model> Create<M> {
 /// use sequelize::prelude::*;
 /// #[derive(Model, Clone, Debug)]
 /// struct Session { id: i64, expired: bool }
-/// # async fn demo(db: &Sequelize) -> sequelize::Result<()> {
-/// let removed: u64 = Session::destroy().filter(Session::EXPIRED.eq(true)).exec(db).await?;
-/// assert!(Session::destroy().exec(db).await.is_err()); // no filter: refused
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Session>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// # Session::create(Session { id: 0, expired: true }).exec(&db).await?;
+/// let removed: u64 = Session::destroy().filter(Session::EXPIRED.eq(true)).exec(&db).await?;
+/// assert_eq!(removed, 1);
+/// assert!(Session::destroy().exec(&db).await.is_err()); // no filter: refused
 /// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
 #[must_use = "a destroy does nothing until exec() is awaited"]
 pub struct Destroy<M: Model> {
