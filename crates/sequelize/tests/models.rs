@@ -74,14 +74,14 @@ fn user(email: &str) -> User {
 async fn definitions_follow_sequelize_naming() {
     let users = User::definition();
     assert_eq!(users.table_name, "users");
-    assert_eq!(users.attributes[2].field, "first_name");
-    assert!(users.attributes[2].allow_null);
-    assert!(!users.attributes[1].allow_null);
+    assert_eq!(users.attributes[2].column_name(), "first_name");
+    assert!(users.attributes[2].column.allow_null);
+    assert!(!users.attributes[1].column.allow_null);
     let posts = Post::definition();
     assert_eq!(posts.table_name, "Posts");
-    assert_eq!(posts.attributes[1].field, "headline");
-    assert_eq!(posts.attributes[2].field, "viewCount");
-    assert!(posts.attributes[0].auto_increment);
+    assert_eq!(posts.attributes[1].column_name(), "headline");
+    assert_eq!(posts.attributes[2].column_name(), "viewCount");
+    assert!(posts.attributes[0].column.auto_increment);
     assert_eq!(posts.created_at, Some(5));
     assert_eq!(posts.updated_at, None);
 }

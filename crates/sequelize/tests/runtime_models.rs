@@ -106,8 +106,8 @@ async fn dynamic_models_find_create_save_and_destroy() {
             .unwrap();
         let definition = user.definition();
         assert_eq!(definition.table_name, "Users");
-        assert_eq!(definition.attributes[2].field, "firstName");
-        assert!(definition.attributes[0].auto_increment);
+        assert_eq!(definition.attributes[2].column_name(), "firstName");
+        assert!(definition.attributes[0].column.auto_increment);
         // The same definition again is the same model; other options are refused.
         assert!(db
             .define_dynamic(

@@ -136,9 +136,9 @@ fn create_table_with_every_type() {
         ColumnDef::new("status", DataType::String(Some(16)))
             .not_null()
             .unique()
-            .default(DefaultValue::Value("new".into())),
+            .default_value(DefaultValue::Value("new".into())),
     );
-    columns.push(ColumnDef::new("created_at", DataType::Date).default(DefaultValue::Now));
+    columns.push(ColumnDef::new("created_at", DataType::Date).default_value(DefaultValue::Now));
     let create = Statement::CreateTable(CreateTable {
         name: "everything".into(),
         columns,

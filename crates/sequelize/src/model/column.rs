@@ -54,7 +54,7 @@ impl<M: Model, T: Into<Value>> Column<M, T> {
 
     /// The attribute's column name.
     pub fn field(&self) -> &'static str {
-        &M::definition().attributes[self.index].field
+        M::definition().attributes[self.index].column_name()
     }
 }
 

@@ -9,26 +9,17 @@ use crate::error::{Error, Result};
 use crate::sql::{ColumnDef, DefaultValue};
 use crate::types::DataType;
 
-/// One attribute of a model.
+/// One attribute of a model: its name, and the column it is stored in.
+///
+/// The column's options are set with the same builder as a query-interface column
+/// ([`ColumnDef`]), which this wraps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
     /// The attribute's name (the Rust field name).
     pub name: String,
-    /// The column it is stored in.
-    pub field: String,
-    /// Its type.
-    pub data_type: DataType,
-    /// `NULL` allowed (from `Option<T>` in a derived model).
-    pub allow_null: bool,
-    /// Part of the primary key.
-    pub primary_key: bool,
-    /// A database-generated integer key.
-    pub auto_increment: bool,
-    /// `UNIQUE`.
-    pub unique: bool,
-    /// Default value.
-    pub default: Option<DefaultValue>,
-    /// Whether `field` was set explicitly (then `underscored` leaves it alone).
+    /// The column: its name (Sequelize's `field`), type, nullability, key and default.
+    pub column: ColumnDef,
+    /// Whether the column name was set explicitly (then `underscored` leaves it alone).
     explicit_field: bool,
 }
 
@@ -38,77 +29,62 @@ impl Attribute {
     /// ```
     /// use sequelize::{Attribute, DataType};
     /// let a = Attribute::new("email", DataType::String(None)).not_null().unique();
-    /// assert!(!a.allow_null);
+    /// assert!(!a.column.allow_null && a.column.unique);
     /// ```
     pub fn new(name: impl Into<String>, data_type: DataType) -> Self {
         let name = name.into();
         Attribute {
-            field: name.clone(),
+            column: ColumnDef::new(name.clone(), data_type),
             name,
-            data_type,
-            allow_null: true,
-            primary_key: false,
-            auto_increment: false,
-            unique: false,
-            default: None,
             explicit_field: false,
         }
     }
 
+    /// The column's name.
+    pub fn column_name(&self) -> &str {
+        self.column.name.as_str()
+    }
+
     /// Stores the attribute in a column of another name (Sequelize's `field`).
     pub fn field(mut self, field: impl Into<String>) -> Self {
-        self.field = field.into();
+        self.column.name = field.into().into();
         self.explicit_field = true;
         self
     }
 
-    /// Sets whether `NULL` is allowed.
-    pub fn allow_null(mut self, allow: bool) -> Self {
-        self.allow_null = allow;
+    fn with_column(mut self, build: impl FnOnce(ColumnDef) -> ColumnDef) -> Self {
+        self.column = build(self.column);
         self
     }
 
-    /// `allowNull: false`.
+    /// Sets whether `NULL` is allowed; see [`ColumnDef::allow_null`].
+    pub fn allow_null(self, allow: bool) -> Self {
+        self.with_column(|c| c.allow_null(allow))
+    }
+
+    /// `allowNull: false`; see [`ColumnDef::not_null`].
     pub fn not_null(self) -> Self {
-        self.allow_null(false)
+        self.with_column(ColumnDef::not_null)
     }
 
-    /// Marks the attribute as (part of) the primary key.
-    pub fn primary_key(mut self) -> Self {
-        self.primary_key = true;
-        self.allow_null = false;
-        self
+    /// Marks the attribute as (part of) the primary key; see [`ColumnDef::primary_key`].
+    pub fn primary_key(self) -> Self {
+        self.with_column(ColumnDef::primary_key)
     }
 
-    /// A database-generated integer key.
-    pub fn auto_increment(mut self) -> Self {
-        self.auto_increment = true;
-        self
+    /// A database-generated integer key; see [`ColumnDef::auto_increment`].
+    pub fn auto_increment(self) -> Self {
+        self.with_column(ColumnDef::auto_increment)
     }
 
-    /// `unique: true`.
-    pub fn unique(mut self) -> Self {
-        self.unique = true;
-        self
+    /// `unique: true`; see [`ColumnDef::unique`].
+    pub fn unique(self) -> Self {
+        self.with_column(ColumnDef::unique)
     }
 
-    /// `defaultValue`.
-    pub fn default_value(mut self, default: DefaultValue) -> Self {
-        self.default = Some(default);
-        self
-    }
-
-    /// The column definition for DDL.
-    pub fn column_def(&self) -> ColumnDef {
-        ColumnDef {
-            name: self.field.clone().into(),
-            data_type: self.data_type.clone(),
-            allow_null: self.allow_null,
-            primary_key: self.primary_key,
-            auto_increment: self.auto_increment,
-            unique: self.unique,
-            default: self.default.clone(),
-        }
+    /// `defaultValue`; see [`ColumnDef::default_value`].
+    pub fn default_value(self, default: DefaultValue) -> Self {
+        self.with_column(|c| c.default_value(default))
     }
 }
 
@@ -143,9 +119,9 @@ impl ModelDefinition {
     ///     .build()
     ///     .unwrap();
     /// assert_eq!(def.table_name, "BlogPosts");          // pluralized, as in Sequelize
-    /// assert_eq!(def.attributes[1].field, "viewCount");  // camelCase columns by default
+    /// assert_eq!(def.attributes[1].column_name(), "viewCount");  // camelCase by default
     /// assert_eq!(def.created_at, Some(2));
-    /// assert!(def.attributes[0].auto_increment);           // a lone integer key
+    /// assert!(def.attributes[0].column.auto_increment);    // a lone integer key
     /// ```
     pub fn builder(name: impl Into<String>) -> DefinitionBuilder {
         DefinitionBuilder {
@@ -170,7 +146,7 @@ impl ModelDefinition {
         self.attributes
             .iter()
             .position(|a| a.name == name)
-            .or_else(|| self.attributes.iter().position(|a| a.field == name))
+            .or_else(|| self.attributes.iter().position(|a| a.column_name() == name))
     }
 
     /// The single primary-key attribute's position, or an error naming the model.
@@ -258,25 +234,31 @@ impl DefinitionBuilder {
         let mut attributes = self.attributes;
         for a in &mut attributes {
             if !a.explicit_field {
-                a.field = if self.underscored {
+                let column = if self.underscored {
                     snake_case(&a.name)
                 } else {
                     camel_case(&a.name)
                 };
+                a.column.name = column.into();
             }
         }
         for (i, a) in attributes.iter().enumerate() {
-            if let Some(dup) = attributes[..i].iter().find(|b| b.field == a.field) {
+            if let Some(dup) = attributes[..i]
+                .iter()
+                .find(|b| b.column_name() == a.column_name())
+            {
                 return Err(Error::Config(format!(
                     "model {model}: attributes {} and {} both map to column {:?}",
-                    dup.name, a.name, a.field
+                    dup.name,
+                    a.name,
+                    a.column_name()
                 )));
             }
         }
         let mut primary_key: Vec<usize> = attributes
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.primary_key)
+            .filter(|(_, a)| a.column.primary_key)
             .map(|(i, _)| i)
             .collect();
         if primary_key.is_empty() {
@@ -289,7 +271,7 @@ impl DefinitionBuilder {
         // A lone integer key without a default is generated by the database, as Sequelize's
         // `id` is (`autoIncrement: true`).
         if let [key] = primary_key.as_slice() {
-            let key = &mut attributes[*key];
+            let key = &mut attributes[*key].column;
             let integer = matches!(
                 key.data_type,
                 DataType::SmallInt | DataType::Integer | DataType::BigInt
@@ -402,8 +384,8 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(def.table_name, "blog_posts");
-        assert_eq!(def.attributes[1].field, "view_count");
-        assert_eq!(def.attributes[2].field, "headline");
+        assert_eq!(def.attributes[1].column_name(), "view_count");
+        assert_eq!(def.attributes[2].column_name(), "headline");
         assert_eq!(def.primary_key, vec![0]);
     }
 

@@ -209,7 +209,7 @@ impl DynModel {
 /// the current time, a new UUID), else `NULL` (generated keys and timestamps are filled in by
 /// the insert).
 fn initial_value(attribute: &Attribute) -> Value {
-    match &attribute.default {
+    match &attribute.column.default {
         Some(DefaultValue::Value(value)) => value.clone(),
         Some(DefaultValue::Now) => write::now(),
         Some(DefaultValue::UuidV4) => Value::Uuid(uuid::Uuid::new_v4()),
@@ -341,7 +341,7 @@ impl DynRow {
     fn normalize(&mut self, def: &ModelDefinition) -> Result<()> {
         for (value, attribute) in self.0.iter_mut().zip(&def.attributes) {
             let read = std::mem::take(value);
-            *value = to_attribute_type(read, &attribute.data_type).map_err(|e| match e {
+            *value = to_attribute_type(read, &attribute.column.data_type).map_err(|e| match e {
                 Error::Decode(m) => Error::Decode(format!("{}.{}: {m}", def.name, attribute.name)),
                 other => other,
             })?;

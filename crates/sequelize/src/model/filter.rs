@@ -112,12 +112,12 @@ impl<'d> Scope<'d> {
             ))
         })?;
         let attribute = &def.attributes[index];
-        let field = Ident(attribute.field.clone().into());
+        let field = attribute.column.name.clone();
         let column = match alias {
             Some(alias) => Expr::qualified(Ident(alias.to_owned().into()), field),
             None => Expr::column(field),
         };
-        Ok((column, def, &attribute.data_type))
+        Ok((column, def, &attribute.column.data_type))
     }
 }
 

@@ -6,16 +6,12 @@
 //! query (attribute checks, value conversion, later default scopes, paranoid filters and
 //! includes) is applied once.
 
-use std::borrow::Cow;
-
 use super::definition::ModelDefinition;
 use super::filter::{self, Scope};
 use super::validation;
 use crate::dialect::Supports;
 use crate::error::{Error, Result};
-use crate::sql::{
-    Delete, Expr, Ident, Insert, Lock, OrderBy, Select, SelectItem, TableRef, Update,
-};
+use crate::sql::{Delete, Expr, Insert, Lock, OrderBy, Select, SelectItem, TableRef, Update};
 use crate::value::Value;
 
 /// Sequelize's options bag for finders (`findAll(options)`), as plain data.
@@ -64,14 +60,9 @@ impl FindOptions {
     }
 }
 
-/// A column of the model, named by its field.
-fn field(field: &str) -> Ident {
-    Ident(Cow::Owned(field.to_owned()))
-}
-
 /// The model's table.
 fn table(def: &ModelDefinition) -> TableRef {
-    TableRef::new(field(&def.table_name))
+    TableRef::new(def.table_name.clone())
 }
 
 /// The `SELECT` of a finder, and the positions of the attributes it reads, in column order.
@@ -90,7 +81,7 @@ pub(crate) fn select(def: &ModelDefinition, options: FindOptions) -> Result<(Sel
     };
     let columns = read
         .iter()
-        .map(|&i| SelectItem::new(Expr::column(field(&def.attributes[i].field))))
+        .map(|&i| SelectItem::new(Expr::column(def.attributes[i].column.name.clone())))
         .collect();
     let select = Select {
         distinct: options.distinct,
@@ -127,13 +118,17 @@ pub(crate) fn insert(
     validation::check_row(def, &written, supports)?;
     let (columns, row) = written
         .into_iter()
-        .map(|(i, value)| (field(&def.attributes[i].field), Expr::Value(value)))
+        .map(|(i, value)| (def.attributes[i].column.name.clone(), Expr::Value(value)))
         .unzip();
     Ok(Insert {
         table: table(def),
         columns,
         rows: vec![row],
-        returning: def.attributes.iter().map(|a| field(&a.field)).collect(),
+        returning: def
+            .attributes
+            .iter()
+            .map(|a| a.column.name.clone())
+            .collect(),
         on_conflict: None,
     })
 }
@@ -150,7 +145,7 @@ pub(crate) fn update(
         table: table(def),
         set: written
             .into_iter()
-            .map(|(i, value)| (field(&def.attributes[i].field), Expr::Value(value)))
+            .map(|(i, value)| (def.attributes[i].column.name.clone(), Expr::Value(value)))
             .collect(),
         filter: filter::resolve(filter, &Scope::of(def))?,
     })
@@ -183,7 +178,7 @@ pub(crate) fn key_filter(def: &ModelDefinition, values: &[Value]) -> Result<Expr
     Ok(Expr::And(
         def.primary_key
             .iter()
-            .map(|&i| Expr::column(field(&def.attributes[i].field)).eq(values[i].clone()))
+            .map(|&i| Expr::column(def.attributes[i].column.name.clone()).eq(values[i].clone()))
             .collect(),
     ))
 }

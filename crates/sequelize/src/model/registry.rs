@@ -75,7 +75,7 @@ impl Sequelize {
             }
             statements.push(Statement::CreateTable(CreateTable {
                 name: def.table_name.clone().into(),
-                columns: def.attributes.iter().map(|a| a.column_def()).collect(),
+                columns: def.attributes.iter().map(|a| a.column.clone()).collect(),
                 if_not_exists: true,
             }));
             for statement in &statements {

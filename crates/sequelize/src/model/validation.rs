@@ -37,7 +37,7 @@ fn check_value(
     value: &Value,
     supports: &Supports,
 ) -> std::result::Result<(), ValidationErrorItem> {
-    match (&attribute.data_type, value) {
+    match (&attribute.column.data_type, value) {
         (DataType::Decimal(declared), Value::Decimal(d)) => check_decimal(
             attribute,
             *d,

@@ -65,13 +65,13 @@ pub(crate) async fn insert(
     let mut written = Vec::with_capacity(def.attributes.len());
     let mut generated_key = None;
     for (index, (attribute, mut value)) in def.attributes.iter().zip(data.values()).enumerate() {
-        if attribute.auto_increment && matches!(value, Value::Null | Value::Int(0)) {
+        if attribute.column.auto_increment && matches!(value, Value::Null | Value::Int(0)) {
             generated_key = Some(index);
             continue;
         }
         let unset_uuid =
             matches!(&value, Value::Null) || matches!(&value, Value::Uuid(u) if u.is_nil());
-        if attribute.default == Some(DefaultValue::UuidV4) && unset_uuid {
+        if attribute.column.default == Some(DefaultValue::UuidV4) && unset_uuid {
             value = Value::Uuid(uuid::Uuid::new_v4());
             data.set_value(index, value.clone())?;
         }

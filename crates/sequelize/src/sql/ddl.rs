@@ -16,7 +16,8 @@ pub enum DefaultValue {
     UuidV4,
 }
 
-/// A column definition, for `CREATE TABLE` and `ADD COLUMN`.
+/// A column definition, for `CREATE TABLE` and `ADD COLUMN`; also the column half of a model
+/// attribute, whose builder methods are these.
 ///
 /// ```
 /// use sequelize::{DataType, sql::ColumnDef};
@@ -55,10 +56,15 @@ impl ColumnDef {
         }
     }
 
-    /// `NOT NULL`.
-    pub fn not_null(mut self) -> Self {
-        self.allow_null = false;
+    /// Sets whether `NULL` is allowed (`allowNull`).
+    pub fn allow_null(mut self, allow: bool) -> Self {
+        self.allow_null = allow;
         self
+    }
+
+    /// `NOT NULL` (`allowNull: false`).
+    pub fn not_null(self) -> Self {
+        self.allow_null(false)
     }
 
     /// `UNIQUE`.
@@ -74,14 +80,14 @@ impl ColumnDef {
         self
     }
 
-    /// A database-generated integer key.
+    /// A database-generated integer key (`autoIncrement`).
     pub fn auto_increment(mut self) -> Self {
         self.auto_increment = true;
         self
     }
 
-    /// `DEFAULT …`.
-    pub fn default(mut self, default: DefaultValue) -> Self {
+    /// `DEFAULT …` (`defaultValue`).
+    pub fn default_value(mut self, default: DefaultValue) -> Self {
         self.default = Some(default);
         self
     }
