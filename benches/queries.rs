@@ -1,11 +1,17 @@
-//! `find_all` of 10,000 rows on each dialect, next to the raw driver doing the same work
-//! (diesel_bench's "trivial query": `SELECT id, name, hair_color FROM users` decoded into a
-//! struct). All async code runs on one current-thread Tokio runtime, so no implementation
-//! pays for cross-thread wake-ups the others do not (`reference/performance.md` §2.3).
+//! Queries on each dialect, next to the raw driver doing the same work, on one
+//! current-thread Tokio runtime (so no implementation pays for cross-thread wake-ups the
+//! others do not, `reference/performance.md` §2.3):
+//!
+//! - `find_all_10000`: diesel_bench's "trivial query", `SELECT id, name, hair_color FROM
+//!   users` of 10,000 rows decoded into a struct;
+//! - `find_by_pk`: one row by its key, where the ORM's own work (planning, SQL text,
+//!   decoding) weighs most;
+//! - `statement_text`: what the statement cache saves per query: rendering a `SELECT`
+//!   against computing its shape key (what a cached run does instead).
 //!
 //! ```text
 //! scripts/test.sh --no-run            # once: starts the servers, creates sequelize_test
-//! cargo bench --bench find_all --all-features
+//! cargo bench --bench queries --all-features
 //! ```
 //!
 //! The last lines printed are the ratios (ORM median / raw-driver median) per dialect.
@@ -20,6 +26,10 @@ use tokio::runtime::Runtime;
 
 const ROWS: usize = 10_000;
 const GROUP: &str = "find_all_10000";
+const BY_PK_GROUP: &str = "find_by_pk";
+const TEXT_GROUP: &str = "statement_text";
+/// The key looked up by `find_by_pk`.
+const KEY: i32 = 4242;
 
 #[derive(Model, Debug, Clone)]
 #[model(table = "bench_users", underscored, timestamps = false)]
@@ -39,6 +49,20 @@ struct RawUser {
 }
 
 const SELECT: &str = "SELECT id, name, hair_color FROM bench_users";
+const BY_PK: &str = "SELECT id, name, hair_color FROM bench_users WHERE id = ?";
+
+/// The ORM's `find_by_pk`, benchmarked the same way on every dialect.
+fn bench_orm_by_pk(c: &mut Criterion, rt: &Runtime, db: &Sequelize, dialect: &str) {
+    let mut group = c.benchmark_group(BY_PK_GROUP);
+    group.bench_function(BenchmarkId::new("sequelize", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let user = User::find_by_pk(KEY).exec(db).await.unwrap().unwrap();
+            assert_eq!(user.id, KEY);
+            user
+        })
+    });
+    group.finish();
+}
 
 fn urls() -> Vec<(&'static str, String)> {
     vec![
@@ -86,6 +110,8 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
         })
     });
     group.finish();
+    bench_orm_by_pk(c, rt, &db, "sqlite");
+    bench_statement_text(c, &db);
 
     // The raw driver: the same in-memory database contents, one rusqlite connection.
     let conn = rusqlite::Connection::open_in_memory().unwrap();
@@ -122,6 +148,46 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
         })
     });
     group.finish();
+    let mut group = c.benchmark_group(BY_PK_GROUP);
+    group.bench_function(BenchmarkId::new("raw", "sqlite"), |b| {
+        b.iter(|| {
+            let mut stmt = conn.prepare_cached(BY_PK).unwrap();
+            let user = stmt
+                .query_row([KEY], |row| {
+                    Ok(RawUser {
+                        id: row.get(0)?,
+                        name: row.get(1)?,
+                        hair_color: row.get(2)?,
+                    })
+                })
+                .unwrap();
+            assert_eq!(user.id, KEY);
+            user
+        })
+    });
+    group.finish();
+}
+
+/// Rendering a `SELECT` against computing its shape (what the statement cache does for a
+/// shape it has rendered before).
+fn bench_statement_text(c: &mut Criterion, db: &Sequelize) {
+    use sequelize::sql::{Expr, Select, Shape, Statement, TableRef};
+    let statement = Statement::from(Select {
+        columns: ["id", "name", "hair_color"]
+            .into_iter()
+            .map(|c| Expr::column(c).into())
+            .collect(),
+        ..Select::new(TableRef::new("bench_users")).filter(Expr::column("id").eq(KEY))
+    });
+    let dialect = db.dialect();
+    let mut group = c.benchmark_group(TEXT_GROUP);
+    group.bench_function(BenchmarkId::new("render", "sqlite"), |b| {
+        b.iter(|| dialect.render(&statement).unwrap())
+    });
+    group.bench_function(BenchmarkId::new("shape", "sqlite"), |b| {
+        b.iter(|| Shape::of(&statement).unwrap())
+    });
+    group.finish();
 }
 
 fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
@@ -135,6 +201,7 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
         let statement = client.prepare(SELECT).await.unwrap();
         (client, statement)
     });
+    let by_pk = rt.block_on(client.prepare(&BY_PK.replace('?', "$1"))).unwrap();
     let mut group = c.benchmark_group(GROUP);
     group.bench_function(BenchmarkId::new("sequelize", "postgres"), |b| {
         b.to_async(rt).iter(|| async {
@@ -161,13 +228,30 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
         })
     });
     group.finish();
+    bench_orm_by_pk(c, rt, &db, "postgres");
+    let mut group = c.benchmark_group(BY_PK_GROUP);
+    group.bench_function(BenchmarkId::new("raw", "postgres"), |b| {
+        b.to_async(rt).iter(|| async {
+            let row = client.query_one(&by_pk, &[&KEY]).await.unwrap();
+            let user = RawUser {
+                id: row.get(0),
+                name: row.get(1),
+                hair_color: row.get(2),
+            };
+            assert_eq!(user.id, KEY);
+            user
+        })
+    });
+    group.finish();
 }
 
 fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     use mysql_async::prelude::Queryable;
     let db = rt.block_on(connect(url));
     rt.block_on(fill(&db));
-    let raw_url = url.replacen("mariadb://", "mysql://", 1);
+    // Over TCP like the ORM's connections: mysql_async would otherwise switch to the Unix
+    // socket the server reports, which is faster and not what is being compared.
+    let raw_url = format!("{}?prefer_socket=false", url.replacen("mariadb://", "mysql://", 1));
     let mut conn = rt.block_on(async {
         mysql_async::Conn::new(mysql_async::Opts::from_url(&raw_url).unwrap())
             .await
@@ -198,6 +282,24 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
         })
     });
     group.finish();
+    bench_orm_by_pk(c, rt, &db, "mariadb");
+    let mut group = c.benchmark_group(BY_PK_GROUP);
+    group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let (id, name, hair_color): (i32, String, Option<String>) =
+                    conn.exec_first(BY_PK, (KEY,)).await.unwrap().unwrap();
+                let user = RawUser {
+                    id,
+                    name,
+                    hair_color,
+                };
+                assert_eq!(user.id, KEY);
+                user
+            })
+        })
+    });
+    group.finish();
 }
 
 async fn connect(url: &str) -> Sequelize {
@@ -211,16 +313,32 @@ async fn connect(url: &str) -> Sequelize {
 }
 
 /// Reads criterion's median estimate for one benchmark, in nanoseconds.
-fn median(id: &str, dialect: &str) -> Option<f64> {
+fn median(group: &str, id: &str, dialect: &str) -> Option<f64> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../target/criterion")
-        .join(GROUP)
+        .join(group)
         .join(id)
         .join(dialect)
         .join("new/estimates.json");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     json["median"]["point_estimate"].as_f64()
+}
+
+/// Prints `group: a median / b median = ratio` per dialect that has both.
+fn print_ratios(group: &str, (a, b): (&str, &str), unit: (&str, f64)) {
+    println!("\n{group}: {a} median / {b} median");
+    for (dialect, _) in urls() {
+        if let (Some(x), Some(y)) = (median(group, a, dialect), median(group, b, dialect)) {
+            println!(
+                "  {dialect:<9} {:>8.3} {u} / {:>8.3} {u} = {:.2}x",
+                x / unit.1,
+                y / unit.1,
+                x / y,
+                u = unit.0
+            );
+        }
+    }
 }
 
 fn main() {
@@ -237,15 +355,7 @@ fn main() {
         }
     }
     criterion.final_summary();
-    println!("\n{GROUP}: sequelize median / raw driver median");
-    for (dialect, _) in urls() {
-        if let (Some(orm), Some(raw)) = (median("sequelize", dialect), median("raw", dialect)) {
-            println!(
-                "  {dialect:<9} {:>8.3} ms / {:>8.3} ms = {:.2}x",
-                orm / 1e6,
-                raw / 1e6,
-                orm / raw
-            );
-        }
-    }
+    print_ratios(GROUP, ("sequelize", "raw"), ("ms", 1e6));
+    print_ratios(BY_PK_GROUP, ("sequelize", "raw"), ("µs", 1e3));
+    print_ratios(TEXT_GROUP, ("shape", "render"), ("µs", 1e3));
 }
