@@ -201,7 +201,9 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
         let statement = client.prepare(SELECT).await.unwrap();
         (client, statement)
     });
-    let by_pk = rt.block_on(client.prepare(&BY_PK.replace('?', "$1"))).unwrap();
+    let by_pk = rt
+        .block_on(client.prepare(&BY_PK.replace('?', "$1")))
+        .unwrap();
     let mut group = c.benchmark_group(GROUP);
     group.bench_function(BenchmarkId::new("sequelize", "postgres"), |b| {
         b.to_async(rt).iter(|| async {
@@ -251,7 +253,10 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     rt.block_on(fill(&db));
     // Over TCP like the ORM's connections: mysql_async would otherwise switch to the Unix
     // socket the server reports, which is faster and not what is being compared.
-    let raw_url = format!("{}?prefer_socket=false", url.replacen("mariadb://", "mysql://", 1));
+    let raw_url = format!(
+        "{}?prefer_socket=false",
+        url.replacen("mariadb://", "mysql://", 1)
+    );
     let mut conn = rt.block_on(async {
         mysql_async::Conn::new(mysql_async::Opts::from_url(&raw_url).unwrap())
             .await

@@ -103,9 +103,15 @@ pub mod __private {
     pub use crate::model::{Attribute, Column, ModelDefinition, SqlType};
     pub use crate::sql::DefaultValue;
     pub use crate::{DataType, Error, FromValue, Result, Value};
-    pub use chrono::Utc;
+    pub use chrono::{DateTime, Utc};
     pub use std::sync::OnceLock;
     pub use uuid::Uuid;
+
+    /// The current time as the writes record it (to the millisecond, as Sequelize does), for
+    /// `default = now`.
+    pub fn now() -> DateTime<Utc> {
+        crate::model::current_time()
+    }
 
     /// Attaches the model and attribute to a decoding error.
     pub fn decode_error(model: &str, attribute: &str, e: Error) -> Error {

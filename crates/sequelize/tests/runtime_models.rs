@@ -7,7 +7,7 @@ mod common;
 
 use common::{for_each_dialect, fresh_db};
 use sequelize::prelude::*;
-use sequelize::Error;
+use sequelize::{DynInstance, Error};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "people", underscored, timestamps = false)]
@@ -15,6 +15,17 @@ struct Person {
     id: i64,
     name: String,
     age: Option<i32>,
+}
+
+/// A derived paranoid model.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "memos", underscored, paranoid)]
+struct Memo {
+    id: i64,
+    text: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
 }
 
 /// Another struct claiming the same model name, with other attributes.
@@ -217,6 +228,213 @@ async fn dynamic_models_find_create_save_and_destroy() {
         assert_eq!(gone, 1);
         reread.destroy(&db).await.unwrap();
         assert!(user.find_all().exec(&db).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+/// Paranoid models (`paranoid: true`): destroy sets the deletion time, finders skip such rows
+/// unless `paranoid(false)`, restore clears it, and `force()` really deletes. Checked through
+/// a model defined at run time and a derived one.
+#[tokio::test]
+async fn paranoid_models_soft_delete_and_restore() {
+    for_each_dialect("runtime_paranoid", |db| async move {
+        let note = db
+            .define_dynamic(
+                "Note",
+                [
+                    Attribute::new("id", DataType::Integer),
+                    Attribute::new("text", DataType::Text),
+                    Attribute::new("created_at", DataType::Date).not_null(),
+                    Attribute::new("updated_at", DataType::Date).not_null(),
+                    Attribute::new("deleted_at", DataType::Date),
+                ],
+                ModelOptions {
+                    paranoid: true,
+                    underscored: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        for text in ["a", "b", "c"] {
+            note.create([("text", Value::from(text))])
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+        let texts = |rows: Vec<DynInstance>| {
+            rows.iter()
+                .map(|r| r.get::<String>("text").unwrap())
+                .collect::<Vec<_>>()
+        };
+        let soft = note
+            .destroy()
+            .filter(col("text").eq("a"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(soft, 1);
+        let visible = note
+            .find_all()
+            .order(col("id").asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(texts(visible), ["b", "c"]);
+        let all = note
+            .find_all()
+            .paranoid(false)
+            .order(col("id").asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(!all[0].value("deleted_at").unwrap().is_null());
+        assert_eq!(texts(all), ["a", "b", "c"]);
+        // Destroying it again touches nothing: it is already deleted.
+        let again = note
+            .destroy()
+            .filter(col("text").eq("a"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(again, 0);
+
+        // An instance: destroy, then restore.
+        let b = note
+            .find_one()
+            .filter(col("text").eq("b"))
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        b.destroy(&db).await.unwrap();
+        assert!(note
+            .find_by_pk(2)
+            .unwrap()
+            .exec(&db)
+            .await
+            .unwrap()
+            .is_none());
+        let mut b = note
+            .find_by_pk(2)
+            .unwrap()
+            .paranoid(false)
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        b.restore(&db).await.unwrap();
+        assert!(b.value("deleted_at").unwrap().is_null());
+        assert!(note
+            .find_by_pk(2)
+            .unwrap()
+            .exec(&db)
+            .await
+            .unwrap()
+            .is_some());
+
+        // Model.restore with a filter; then a forced destroy deletes the row.
+        assert_eq!(
+            note.restore()
+                .filter(col("text").eq("a"))
+                .exec(&db)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(note.find_all().exec(&db).await.unwrap().len(), 3);
+        let forced = note
+            .destroy()
+            .filter(col("text").eq("c"))
+            .force()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(forced, 1);
+        assert_eq!(
+            note.find_all()
+                .paranoid(false)
+                .exec(&db)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+
+        // The same through a derived model.
+        db.define::<Memo>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let memo = Memo::create(Memo {
+            text: "m".into(),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        memo.destroy(&db).await.unwrap();
+        assert!(Memo::find_all().exec(&db).await.unwrap().is_empty());
+        let mut hidden = Memo::find_by_pk(memo.id)
+            .exec(&db)
+            .await
+            .unwrap()
+            .map(|m| m.into_inner());
+        assert!(hidden.is_none());
+        hidden = Memo::find_one()
+            .paranoid(false)
+            .exec(&db)
+            .await
+            .unwrap()
+            .map(|m| m.into_inner());
+        assert!(hidden.unwrap().deleted_at.is_some());
+        let mut all = Memo::find_all().paranoid(false).exec(&db).await.unwrap();
+        all[0].restore(&db).await.unwrap();
+        assert!(all[0].deleted_at.is_none());
+        assert_eq!(Memo::find_all().exec(&db).await.unwrap().len(), 1);
+        let gone = Memo::destroy()
+            .filter(Memo::ID.eq(memo.id))
+            .force()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(gone, 1);
+        assert!(Memo::find_all()
+            .paranoid(false)
+            .exec(&db)
+            .await
+            .unwrap()
+            .is_empty());
+
+        // Not paranoid: restore is an error; paranoid without timestamps or without the
+        // attribute is refused at definition.
+        let tag = db
+            .define_dynamic(
+                "Tag",
+                [Attribute::new("id", DataType::Integer)],
+                ModelOptions {
+                    timestamps: false,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(matches!(
+            tag.restore().exec(&db).await,
+            Err(Error::InvalidQuery(m)) if m.contains("not paranoid")
+        ));
+        for options in [
+            ModelOptions {
+                paranoid: true,
+                timestamps: false,
+                ..Default::default()
+            },
+            ModelOptions {
+                paranoid: true,
+                ..Default::default()
+            },
+        ] {
+            let refused =
+                db.define_dynamic("Broken", [Attribute::new("id", DataType::Integer)], options);
+            assert!(matches!(refused, Err(Error::Config(_))), "{refused:?}");
+        }
     })
     .await;
 }

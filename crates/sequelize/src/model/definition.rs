@@ -103,6 +103,9 @@ pub struct ModelDefinition {
     pub created_at: Option<usize>,
     /// Position of the `updatedAt` attribute, when timestamps are on and it exists.
     pub updated_at: Option<usize>,
+    /// Position of the `deletedAt` attribute of a paranoid model (`paranoid: true`): destroy
+    /// sets it instead of deleting the row, and finders skip rows where it is set.
+    pub deleted_at: Option<usize>,
     /// Column names are snake_case (Sequelize's `underscored`).
     pub underscored: bool,
 }
@@ -130,8 +133,10 @@ impl ModelDefinition {
             freeze_table_name: false,
             underscored: false,
             timestamps: true,
+            paranoid: false,
             created_at: "created_at".into(),
             updated_at: "updated_at".into(),
+            deleted_at: "deleted_at".into(),
             attributes: Vec::new(),
         }
     }
@@ -174,8 +179,10 @@ pub struct DefinitionBuilder {
     freeze_table_name: bool,
     underscored: bool,
     timestamps: bool,
+    paranoid: bool,
     created_at: String,
     updated_at: String,
+    deleted_at: String,
     attributes: Vec<Attribute>,
 }
 
@@ -215,6 +222,20 @@ impl DefinitionBuilder {
     /// The attribute that holds the last update time.
     pub fn updated_at(mut self, attribute: impl Into<String>) -> Self {
         self.updated_at = attribute.into();
+        self
+    }
+
+    /// Soft deletes (`paranoid`): destroy sets the `deleted_at` attribute (see
+    /// [`deleted_at`](Self::deleted_at)) instead of deleting the row, finders skip such rows
+    /// unless asked, and `restore` clears it. Needs timestamps and that attribute.
+    pub fn paranoid(mut self, paranoid: bool) -> Self {
+        self.paranoid = paranoid;
+        self
+    }
+
+    /// The attribute that holds the deletion time of a paranoid model (`deletedAt`).
+    pub fn deleted_at(mut self, attribute: impl Into<String>) -> Self {
+        self.deleted_at = attribute.into();
         self
     }
 
@@ -287,6 +308,32 @@ impl DefinitionBuilder {
         };
         let created_at = find(&self.created_at);
         let updated_at = find(&self.updated_at);
+        let deleted_at = match (self.paranoid, self.timestamps) {
+            (false, _) => None,
+            (true, false) => {
+                return Err(Error::Config(format!(
+                    "model {model} is paranoid without timestamps; paranoid needs them, as in \
+                     Sequelize"
+                )))
+            }
+            (true, true) => {
+                let index = find(&self.deleted_at).ok_or_else(|| {
+                    Error::Config(format!(
+                        "model {model} is paranoid but has no attribute {:?} for the \
+                         deletion time",
+                        self.deleted_at
+                    ))
+                })?;
+                if !attributes[index].column.allow_null {
+                    return Err(Error::Config(format!(
+                        "model {model}: the deletion time {:?} must allow NULL (an \
+                         Option<DateTime<Utc>>): NULL is what marks a row as not deleted",
+                        self.deleted_at
+                    )));
+                }
+                Some(index)
+            }
+        };
         let table_name = match self.table_name {
             Some(t) => t,
             None if self.freeze_table_name => model.clone(),
@@ -300,6 +347,7 @@ impl DefinitionBuilder {
             primary_key,
             created_at,
             updated_at,
+            deleted_at,
             underscored: self.underscored,
         })
     }

@@ -9,8 +9,8 @@ use super::definition::{Attribute, ModelDefinition};
 use super::finder::FinderOptions;
 use super::planner::{self, FindOptions};
 use super::run;
-use super::runtime::{ModelRuntime, Registry};
-use super::write::{self, RowData};
+use super::runtime::{ModelRef, ModelRuntime, Registry};
+use super::write::{self, Destroy, Restore, RowData};
 use crate::connection::{Executor, Sequelize};
 use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
@@ -37,6 +37,10 @@ pub struct ModelOptions {
     pub created_at: Option<String>,
     /// `updatedAt`: the attribute that holds the last update time (default `updated_at`).
     pub updated_at: Option<String>,
+    /// `paranoid`: destroy sets the deletion time instead of deleting the row.
+    pub paranoid: bool,
+    /// `deletedAt`: the attribute that holds the deletion time (default `deleted_at`).
+    pub deleted_at: Option<String>,
 }
 
 impl Default for ModelOptions {
@@ -48,6 +52,8 @@ impl Default for ModelOptions {
             timestamps: true,
             created_at: None,
             updated_at: None,
+            paranoid: false,
+            deleted_at: None,
         }
     }
 }
@@ -88,7 +94,8 @@ impl Sequelize {
         let mut builder = ModelDefinition::builder(name)
             .freeze_table_name(options.freeze_table_name)
             .underscored(options.underscored)
-            .timestamps(options.timestamps);
+            .timestamps(options.timestamps)
+            .paranoid(options.paranoid);
         if let Some(table) = options.table_name {
             builder = builder.table_name(table);
         }
@@ -97,6 +104,9 @@ impl Sequelize {
         }
         if let Some(updated_at) = options.updated_at {
             builder = builder.updated_at(updated_at);
+        }
+        if let Some(deleted_at) = options.deleted_at {
+            builder = builder.deleted_at(deleted_at);
         }
         for attribute in attributes {
             builder = builder.attribute(attribute);
@@ -189,12 +199,14 @@ impl DynModel {
         DynCreate(self.build(values))
     }
 
-    /// `Model.destroy({ where })`; a filter is required.
-    pub fn destroy(&self) -> DynDestroy {
-        DynDestroy {
-            model: self.clone(),
-            filter: None,
-        }
+    /// `Model.destroy({ where })`; a filter is required. Soft-deletes on a paranoid model.
+    pub fn destroy(&self) -> Destroy {
+        Destroy::new(ModelRef::Runtime(Arc::clone(&self.runtime)))
+    }
+
+    /// `Model.restore({ where })` on a paranoid model.
+    pub fn restore(&self) -> Restore {
+        Restore::new(ModelRef::Runtime(Arc::clone(&self.runtime)))
     }
 
     fn position(&self, name: &str) -> Result<usize> {
@@ -211,7 +223,7 @@ impl DynModel {
 fn initial_value(attribute: &Attribute) -> Value {
     match &attribute.column.default {
         Some(DefaultValue::Value(value)) => value.clone(),
-        Some(DefaultValue::Now) => write::now(),
+        Some(DefaultValue::Now) => planner::now(),
         Some(DefaultValue::UuidV4) => Value::Uuid(uuid::Uuid::new_v4()),
         None => Value::Null,
     }
@@ -305,29 +317,6 @@ impl DynCreate {
         let mut instance = self.0?;
         instance.save(exec).await?;
         Ok(instance)
-    }
-}
-
-/// `Model.destroy({ where })` on a [`DynModel`].
-#[must_use = "a destroy does nothing until exec() is awaited"]
-pub struct DynDestroy {
-    model: DynModel,
-    filter: Option<Expr>,
-}
-
-impl DynDestroy {
-    /// Which rows to delete (`where`); conditions given twice are joined with `AND`.
-    pub fn filter(mut self, condition: Expr) -> Self {
-        self.filter = Some(Expr::conjoin(self.filter.take(), condition));
-        self
-    }
-
-    /// Deletes the matching rows and returns how many went; no filter is an error.
-    pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
-        let delete = planner::delete(self.model.definition(), self.filter)?;
-        Ok(run(exec, &self.model.runtime, &delete.into())
-            .await?
-            .rows_affected)
     }
 }
 
@@ -443,10 +432,26 @@ impl DynInstance {
         Ok(())
     }
 
-    /// Deletes this instance's row (`instance.destroy()`).
+    /// Deletes this instance's row (`instance.destroy()`); soft-deletes on a paranoid model.
     pub async fn destroy(&self, exec: &impl Executor) -> Result<()> {
-        let key = self.saved.as_deref().unwrap_or(&self.row.0);
-        write::delete_by_key(&self.model.runtime, key, exec).await
+        write::destroy_by_key(&self.model.runtime, self.key_values(), exec).await
+    }
+
+    /// Restores this soft-deleted instance of a paranoid model (`instance.restore()`).
+    pub async fn restore(&mut self, exec: &impl Executor) -> Result<()> {
+        write::restore_by_key(&self.model.runtime, self.key_values(), exec).await?;
+        if let Some(index) = self.model.definition().deleted_at {
+            self.row.0[index] = Value::Null;
+            if let Some(saved) = &mut self.saved {
+                saved[index] = Value::Null;
+            }
+        }
+        Ok(())
+    }
+
+    /// The values the row is saved with (its key as saved, even after a change).
+    fn key_values(&self) -> &[Value] {
+        self.saved.as_deref().unwrap_or(&self.row.0)
     }
 }
 

@@ -57,6 +57,12 @@ pub trait FinderOptions: Sized {
         self.options_mut().lock = Some(lock);
         self
     }
+
+    /// `paranoid: false`: on a paranoid model, reads soft-deleted rows too.
+    fn paranoid(mut self, paranoid: bool) -> Self {
+        self.options_mut().paranoid = paranoid;
+        self
+    }
 }
 
 /// `Model.findAll(options)`, as a builder: `filter` (Sequelize's `where`, a Rust keyword),

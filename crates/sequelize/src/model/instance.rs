@@ -110,14 +110,28 @@ impl<M: Model> Instance<M> {
         Ok(())
     }
 
-    /// Deletes this instance's row (`instance.destroy()`).
+    /// Deletes this instance's row (`instance.destroy()`); on a paranoid model, sets its
+    /// deletion time instead.
     pub async fn destroy(&self, exec: &impl Executor) -> Result<()> {
-        let key_values = self
-            .snapshot
-            .clone()
-            .unwrap_or_else(|| self.data.to_values());
         let runtime = runtime_of::<M>(exec)?;
-        write::delete_by_key(&runtime, &key_values, exec).await
+        write::destroy_by_key(&runtime, &self.key_values(), exec).await
+    }
+
+    /// Restores this soft-deleted instance of a paranoid model (`instance.restore()`).
+    pub async fn restore(&mut self, exec: &impl Executor) -> Result<()> {
+        let runtime = runtime_of::<M>(exec)?;
+        write::restore_by_key(&runtime, &self.key_values(), exec).await?;
+        if let Some(index) = runtime.definition().deleted_at {
+            self.data.set_value(index, Value::Null)?;
+        }
+        Ok(())
+    }
+
+    /// The values the row is saved with (its key as saved, even after a change).
+    fn key_values(&self) -> Vec<Value> {
+        self.snapshot
+            .clone()
+            .unwrap_or_else(|| self.data.to_values())
     }
 }
 

@@ -21,15 +21,15 @@ mod write;
 
 pub use column::{col, Column, ColumnOperators, DynColumn, TextOperators};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
-pub use dynamic::{
-    DynCreate, DynDestroy, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions,
-};
+pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
 pub use finder::{FindAll, FindByPk, FindOne, FinderOptions};
 pub use instance::Instance;
+pub(crate) use planner::current_time;
 pub use planner::FindOptions;
 pub use registry::{ModelRegistration, SyncOptions};
+use runtime::ModelRef;
 pub use runtime::ModelRuntime;
-pub use write::{Create, Destroy};
+pub use write::{Create, Destroy, Restore};
 
 use crate::connection::Executor;
 use crate::error::Result;
@@ -106,9 +106,15 @@ pub trait Model: Sized + Send + Sync + 'static {
         Instance::new_record(data)
     }
 
-    /// `Model.destroy({ where })`: deletes matching rows. A filter is required.
-    fn destroy() -> Destroy<Self> {
-        Destroy::new()
+    /// `Model.destroy({ where })`: deletes matching rows (soft-deletes them on a paranoid
+    /// model). A filter is required.
+    fn destroy() -> Destroy {
+        Destroy::new(ModelRef::typed::<Self>())
+    }
+
+    /// `Model.restore({ where })`: restores soft-deleted rows of a paranoid model.
+    fn restore() -> Restore {
+        Restore::new(ModelRef::typed::<Self>())
     }
 }
 

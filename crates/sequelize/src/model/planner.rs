@@ -11,7 +11,9 @@ use super::filter::{self, Scope};
 use super::validation;
 use crate::dialect::Supports;
 use crate::error::{Error, Result};
-use crate::sql::{Delete, Expr, Insert, Lock, OrderBy, Select, SelectItem, TableRef, Update};
+use crate::sql::{
+    Delete, Expr, Ident, Insert, Lock, OrderBy, Select, SelectItem, Statement, TableRef, Update,
+};
 use crate::value::Value;
 
 /// Sequelize's options bag for finders (`findAll(options)`), as plain data.
@@ -30,7 +32,7 @@ use crate::value::Value;
 ///     ..Default::default()
 /// };
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FindOptions {
     /// The condition (`where`).
     pub filter: Option<Expr>,
@@ -50,6 +52,26 @@ pub struct FindOptions {
     pub distinct: bool,
     /// `lock`.
     pub lock: Option<Lock>,
+    /// `paranoid` (default true): on a paranoid model, skip soft-deleted rows; `false` reads
+    /// them too.
+    pub paranoid: bool,
+}
+
+impl Default for FindOptions {
+    fn default() -> Self {
+        FindOptions {
+            filter: None,
+            attributes: None,
+            order: Vec::new(),
+            group: Vec::new(),
+            having: None,
+            limit: None,
+            offset: None,
+            distinct: false,
+            lock: None,
+            paranoid: true,
+        }
+    }
 }
 
 impl FindOptions {
@@ -63,6 +85,32 @@ impl FindOptions {
 /// The model's table.
 fn table(def: &ModelDefinition) -> TableRef {
     TableRef::new(def.table_name.clone())
+}
+
+/// The current time as the writes record it: to the millisecond, as Sequelize (a JavaScript
+/// `Date`) does, so an instance holds exactly what every database stores (SQLite's text keeps
+/// milliseconds), whether or not the insert reads the row back.
+pub(crate) fn now() -> Value {
+    Value::Timestamp(current_time())
+}
+
+/// The current time, to the millisecond; see [`now`].
+pub(crate) fn current_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3)
+}
+
+/// The column of a paranoid model's deletion time.
+fn deleted_at(def: &ModelDefinition) -> Option<Ident> {
+    def.deleted_at
+        .map(|i| def.attributes[i].column.name.clone())
+}
+
+/// `condition AND deleted_at IS NULL` on a paranoid model: the rows not soft-deleted.
+fn not_deleted(def: &ModelDefinition, condition: Option<Expr>) -> Option<Expr> {
+    match deleted_at(def) {
+        Some(column) => Some(Expr::conjoin(condition, Expr::column(column).is_null())),
+        None => condition,
+    }
 }
 
 /// The `SELECT` of a finder, and the positions of the attributes it reads, in column order.
@@ -83,13 +131,17 @@ pub(crate) fn select(def: &ModelDefinition, options: FindOptions) -> Result<(Sel
         .iter()
         .map(|&i| SelectItem::new(Expr::column(def.attributes[i].column.name.clone())))
         .collect();
+    let filter = options
+        .filter
+        .map(|f| filter::resolve(f, &scope))
+        .transpose()?;
     let select = Select {
         distinct: options.distinct,
         columns,
-        filter: options
-            .filter
-            .map(|f| filter::resolve(f, &scope))
-            .transpose()?,
+        filter: match options.paranoid {
+            true => not_deleted(def, filter),
+            false => filter,
+        },
         group_by: options
             .group
             .into_iter()
@@ -151,18 +203,50 @@ pub(crate) fn update(
     })
 }
 
-/// The `DELETE` of the rows `filter` selects. No filter is an error: it would delete every
-/// row.
-pub(crate) fn delete(def: &ModelDefinition, filter: Option<Expr>) -> Result<Delete> {
+/// What destroying the rows `filter` selects runs: a `DELETE`, or on a paranoid model an
+/// `UPDATE` that sets their deletion time (unless `force`). No filter is an error: it would
+/// destroy every row.
+pub(crate) fn destroy(
+    def: &ModelDefinition,
+    filter: Option<Expr>,
+    force: bool,
+) -> Result<Statement> {
     let Some(filter) = filter else {
         return Err(Error::InvalidQuery(format!(
             "destroy on {} has no filter; an empty filter would delete every row",
             def.name
         )));
     };
-    Ok(Delete {
+    let filter = filter::resolve(filter, &Scope::of(def))?;
+    Ok(match (deleted_at(def), force) {
+        (Some(column), false) => Statement::Update(Update {
+            table: table(def),
+            set: vec![(column.clone(), Expr::Value(now()))],
+            filter: filter.and(Expr::column(column).is_null()),
+        }),
+        _ => Statement::Delete(Delete {
+            table: table(def),
+            filter,
+        }),
+    })
+}
+
+/// The `UPDATE` that restores the soft-deleted rows `filter` selects (`Model.restore`). Only a
+/// paranoid model has any.
+pub(crate) fn restore(def: &ModelDefinition, filter: Option<Expr>) -> Result<Update> {
+    let column = deleted_at(def).ok_or_else(|| {
+        Error::InvalidQuery(format!(
+            "model {} is not paranoid; it has no deleted rows to restore",
+            def.name
+        ))
+    })?;
+    let filter = filter
+        .map(|f| filter::resolve(f, &Scope::of(def)))
+        .transpose()?;
+    Ok(Update {
         table: table(def),
-        filter: filter::resolve(filter, &Scope::of(def))?,
+        set: vec![(column.clone(), Expr::Value(Value::Null))],
+        filter: Expr::conjoin(filter, Expr::column(column).is_not_null()),
     })
 }
 

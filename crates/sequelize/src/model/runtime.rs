@@ -133,7 +133,36 @@ impl Registry {
 
 /// The runtime of `M` on the instance behind `exec`, or the error that says to define it.
 pub(crate) fn runtime_of<M: Model>(exec: &impl Executor) -> Result<Arc<ModelRuntime>> {
-    Registry::of(exec.target().sequelize())
+    runtime_on::<M>(exec.target().sequelize())
+}
+
+fn runtime_on<M: Model>(db: &Sequelize) -> Result<Arc<ModelRuntime>> {
+    Registry::of(db)
         .typed(TypeId::of::<M>())
         .ok_or_else(|| Error::NotDefined(M::definition().name.clone()))
+}
+
+/// The model a builder runs against: a derived model, whose runtime is looked up on the
+/// executor's instance when the builder runs, or a dynamic model's runtime.
+#[derive(Debug, Clone)]
+pub(crate) enum ModelRef {
+    /// A derived model: the lookup of its runtime.
+    Typed(fn(&Sequelize) -> Result<Arc<ModelRuntime>>),
+    /// A model defined at run time.
+    Runtime(Arc<ModelRuntime>),
+}
+
+impl ModelRef {
+    /// A derived model.
+    pub(crate) fn typed<M: Model>() -> Self {
+        ModelRef::Typed(runtime_on::<M>)
+    }
+
+    /// The runtime, on the instance behind `exec`.
+    pub(crate) fn resolve(&self, exec: &impl Executor) -> Result<Arc<ModelRuntime>> {
+        match self {
+            ModelRef::Typed(lookup) => lookup(exec.target().sequelize()),
+            ModelRef::Runtime(runtime) => Ok(Arc::clone(runtime)),
+        }
+    }
 }

@@ -1,11 +1,10 @@
 //! Writes: `create`, `save` (insert or update of changed attributes), `destroy`.
 
-use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::instance::Instance;
 use super::planner;
-use super::runtime::{runtime_of, ModelRuntime};
+use super::runtime::{ModelRef, ModelRuntime};
 use super::{run, Model};
 use crate::connection::Executor;
 use crate::error::Result;
@@ -44,13 +43,6 @@ impl<M: Model> RowData for M {
     }
 }
 
-/// The current time as the writes record it: to the millisecond, as Sequelize (a JavaScript
-/// `Date`) does, so the instance holds exactly what every database stores (SQLite's text keeps
-/// milliseconds), whether or not the insert reads the row back.
-pub(crate) fn now() -> Value {
-    Value::Timestamp(chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3))
-}
-
 /// Inserts a row; reads back generated keys and defaults.
 pub(crate) async fn insert(
     runtime: &Arc<ModelRuntime>,
@@ -58,7 +50,7 @@ pub(crate) async fn insert(
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    let now = now();
+    let now = planner::now();
     for index in [def.created_at, def.updated_at].into_iter().flatten() {
         data.set_value(index, now.clone())?;
     }
@@ -102,7 +94,7 @@ pub(crate) async fn update(
     let def = runtime.definition();
     let mut changed = changed.to_vec();
     if let Some(index) = def.updated_at {
-        data.set_value(index, now())?;
+        data.set_value(index, planner::now())?;
         if !changed.contains(&index) {
             changed.push(index);
         }
@@ -114,15 +106,27 @@ pub(crate) async fn update(
     run(exec, runtime, &update.into()).await.map(drop)
 }
 
-/// Deletes the row with the key found in `values`.
-pub(crate) async fn delete_by_key(
+/// Destroys the row with the key found in `values` (on a paranoid model, sets its deletion
+/// time).
+pub(crate) async fn destroy_by_key(
     runtime: &Arc<ModelRuntime>,
     values: &[Value],
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    let delete = planner::delete(def, Some(planner::key_filter(def, values)?))?;
-    run(exec, runtime, &delete.into()).await.map(drop)
+    let destroy = planner::destroy(def, Some(planner::key_filter(def, values)?), false)?;
+    run(exec, runtime, &destroy).await.map(drop)
+}
+
+/// Restores the soft-deleted row with the key found in `values`.
+pub(crate) async fn restore_by_key(
+    runtime: &Arc<ModelRuntime>,
+    values: &[Value],
+    exec: &impl Executor,
+) -> Result<()> {
+    let def = runtime.definition();
+    let restore = planner::restore(def, Some(planner::key_filter(def, values)?))?;
+    run(exec, runtime, &restore.into()).await.map(drop)
 }
 
 /// `Model.create(values)`; see [`Model::create`] and the [`Model`] example.
@@ -145,7 +149,9 @@ impl<M: Model> Create<M> {
     }
 }
 
-/// `Model.destroy({ where })`; see [`Model::destroy`].
+/// `Model.destroy({ where, force })`, for derived and dynamic models alike; see
+/// [`Model::destroy`]. On a paranoid model it sets the rows' deletion time, unless
+/// [`force`](Self::force).
 ///
 /// ```
 /// use sequelize::prelude::*;
@@ -163,30 +169,86 @@ impl<M: Model> Create<M> {
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
 #[must_use = "a destroy does nothing until exec() is awaited"]
-pub struct Destroy<M: Model> {
+pub struct Destroy {
+    model: ModelRef,
     filter: Option<Expr>,
-    _model: PhantomData<fn() -> M>,
+    force: bool,
 }
 
-impl<M: Model> Destroy<M> {
-    pub(crate) fn new() -> Self {
+impl Destroy {
+    pub(crate) fn new(model: ModelRef) -> Self {
         Destroy {
+            model,
             filter: None,
-            _model: PhantomData,
+            force: false,
         }
     }
 
-    /// Which rows to delete (`where`); conditions given twice are joined with `AND`.
+    /// Which rows to destroy (`where`); conditions given twice are joined with `AND`.
     pub fn filter(mut self, condition: Expr) -> Self {
         self.filter = Some(Expr::conjoin(self.filter.take(), condition));
         self
     }
 
-    /// Deletes the matching rows and returns how many went. A missing or empty filter is an
-    /// error: it would delete every row.
+    /// Deletes the rows even from a paranoid model (`force: true`).
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+
+    /// Destroys the matching rows and returns how many. A missing or empty filter is an
+    /// error: it would destroy every row.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
-        let runtime = runtime_of::<M>(exec)?;
-        let delete = planner::delete(runtime.definition(), self.filter)?;
-        Ok(run(exec, &runtime, &delete.into()).await?.rows_affected)
+        let runtime = self.model.resolve(exec)?;
+        let destroy = planner::destroy(runtime.definition(), self.filter, self.force)?;
+        Ok(run(exec, &runtime, &destroy).await?.rows_affected)
+    }
+}
+
+/// `Model.restore({ where })`: clears the deletion time of soft-deleted rows of a paranoid
+/// model (every soft-deleted row without a filter).
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(paranoid)]
+/// struct Note { id: i64, text: String, created_at: DateTime<Utc>, updated_at: DateTime<Utc>, deleted_at: Option<DateTime<Utc>> }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Note>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// let note = Note::create(Note { text: "hi".into(), ..Default::default() }).exec(&db).await?;
+/// note.destroy(&db).await?;                                  // sets deleted_at
+/// assert!(Note::find_by_pk(note.id).exec(&db).await?.is_none());
+/// assert_eq!(Note::restore().filter(Note::ID.eq(note.id)).exec(&db).await?, 1);
+/// assert!(Note::find_by_pk(note.id).exec(&db).await?.is_some());
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "a restore does nothing until exec() is awaited"]
+pub struct Restore {
+    model: ModelRef,
+    filter: Option<Expr>,
+}
+
+impl Restore {
+    pub(crate) fn new(model: ModelRef) -> Self {
+        Restore {
+            model,
+            filter: None,
+        }
+    }
+
+    /// Which rows to restore (`where`); conditions given twice are joined with `AND`.
+    pub fn filter(mut self, condition: Expr) -> Self {
+        self.filter = Some(Expr::conjoin(self.filter.take(), condition));
+        self
+    }
+
+    /// Restores the matching rows and returns how many.
+    pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
+        let runtime = self.model.resolve(exec)?;
+        let restore = planner::restore(runtime.definition(), self.filter)?;
+        Ok(run(exec, &runtime, &restore.into()).await?.rows_affected)
     }
 }
