@@ -238,7 +238,12 @@ pub(crate) fn resolve_order(order: Vec<OrderBy>, scope: &Scope<'_>) -> Result<Ve
 /// Converts a value compared with an attribute to the attribute's type, for the types
 /// whose comparisons depend on it (integers, text, booleans, UUIDs); an error names the
 /// attribute.
-fn coerce(value: Value, ty: &DataType, name: &Ident, def: &ModelDefinition) -> Result<Value> {
+pub(crate) fn coerce(
+    value: Value,
+    ty: &DataType,
+    name: &Ident,
+    def: &ModelDefinition,
+) -> Result<Value> {
     let compared_as_typed = matches!(
         ty,
         DataType::SmallInt

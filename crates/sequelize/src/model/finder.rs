@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use super::filter;
 use super::instance::Instance;
 use super::planner::{self, FindOptions};
 use super::runtime::runtime_of;
@@ -205,18 +206,37 @@ impl<M: Model> FindByPk<M> {
 
     /// Runs the query; `None` when no row has that key.
     pub async fn exec(self, exec: &impl Executor) -> Result<Option<Instance<M>>> {
-        let def = M::definition();
-        let key = &def.attributes[def.single_primary_key()?];
+        let runtime = runtime_of::<M>(exec)?;
+        let def = runtime.definition();
+        let key_attribute = &def.attributes[def.single_primary_key()?];
         if self.key.is_null() {
             return Err(Error::InvalidQuery(format!(
                 "find_by_pk on {} was given NULL",
                 def.name
             )));
         }
-        let mut finder = FindOne::new().filter(Expr::column(key.name.clone()).eq(self.key));
-        if let Some(lock) = self.lock {
-            finder = finder.lock(lock);
-        }
-        finder.exec(exec).await
+        let key = filter::coerce(
+            self.key,
+            &key_attribute.column.data_type,
+            &key_attribute.column.name,
+            def,
+        )?;
+        let target = exec.target();
+        // The SQL of this shape is the same for every key: planned and rendered once.
+        let sql = runtime.statements().by_key(self.lock, || {
+            let options = FindOptions {
+                filter: Some(Expr::column(key_attribute.name.clone()).eq(key.clone())),
+                limit: Some(1),
+                lock: self.lock,
+                ..FindOptions::default()
+            };
+            let (select, _) = planner::select(def, options)?;
+            target.sequelize().dialect().render(&select.into())
+        })?;
+        let mut result = target.run(&sql, std::slice::from_ref(&key)).await?;
+        let found = result.rows.iter_mut().next();
+        found
+            .map(|values| M::from_values(values).map(Instance::loaded))
+            .transpose()
     }
 }

@@ -2,11 +2,11 @@
 //! rendered once per model and instance, and later runs only collect their values.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Rendered};
 use crate::error::Result;
-use crate::sql::{Shape, Statement};
+use crate::sql::{Lock, Shape, Statement};
 use crate::value::Value;
 
 /// How many shapes a model keeps; past it the cache starts over (a model rarely has more
@@ -17,9 +17,27 @@ const CAPACITY: usize = 256;
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
     sql: Mutex<HashMap<Vec<u8>, Arc<str>>>,
+    /// `findByPk`'s SQL per lock (none, update, share): the most common shape, kept apart so
+    /// that it is found without planning the statement at all.
+    by_key: [OnceLock<Arc<str>>; 3],
 }
 
 impl StatementCache {
+    /// The SQL of finding one row by its key with `lock`, rendered by `render` the first
+    /// time.
+    pub(crate) fn by_key(
+        &self,
+        lock: Option<Lock>,
+        render: impl FnOnce() -> Result<Rendered>,
+    ) -> Result<Arc<str>> {
+        let slot = &self.by_key[lock.map_or(0, |lock| lock as usize + 1)];
+        if let Some(sql) = slot.get() {
+            return Ok(Arc::clone(sql));
+        }
+        let sql: Arc<str> = render()?.sql.into();
+        Ok(Arc::clone(slot.get_or_init(|| sql)))
+    }
+
     /// The SQL text and values of `statement`, rendering it only if its shape is new.
     pub(crate) fn render(
         &self,
