@@ -46,8 +46,12 @@ pub trait QueryGenerator {
     /// parameter is impossible (DDL defaults, enum values) and for `replacements`.
     fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()>;
 
-    /// Appends binary data as an SQL literal.
-    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String);
+    /// Appends binary data as an SQL literal: the standard hex string, `X'…'`.
+    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
+        out.push_str("X'");
+        super::common::push_hex(bytes, out);
+        out.push('\'');
+    }
 
     /// Appends a boolean literal.
     fn push_bool_literal(&self, b: bool, out: &mut String) {

@@ -1,7 +1,7 @@
 //! What MySQL and MariaDB write differently from standard SQL.
 
 use super::{push_mode_proof_literal, types, Flavor, MySql, NO_LIMIT, TIMESTAMP_FORMAT};
-use crate::dialect::{common, limit_before_offset, QueryGenerator, SqlWriter};
+use crate::dialect::{limit_before_offset, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
 use crate::sql::{CastType, ColumnDef, ConflictAction, Lock, OnConflict};
 
@@ -14,12 +14,6 @@ impl QueryGenerator for MySql {
         // The introducer makes a hex literal text rather than binary.
         push_mode_proof_literal(s, "_utf8mb4 ", out);
         Ok(())
-    }
-
-    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
-        out.push_str("X'");
-        common::push_hex(bytes, out);
-        out.push('\'');
     }
 
     fn push_bool_literal(&self, b: bool, out: &mut String) {

@@ -17,12 +17,6 @@ impl QueryGenerator for Sqlite {
         Ok(())
     }
 
-    fn push_bytes_literal(&self, bytes: &[u8], out: &mut String) {
-        out.push_str("X'");
-        common::push_hex(bytes, out);
-        out.push('\'');
-    }
-
     fn push_bool_literal(&self, b: bool, out: &mut String) {
         out.push(if b { '1' } else { '0' });
     }
