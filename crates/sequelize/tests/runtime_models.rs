@@ -438,3 +438,129 @@ async fn paranoid_models_soft_delete_and_restore() {
     })
     .await;
 }
+
+/// `Model.update`, `increment` and `decrement` (issue 7 item 6): one `UPDATE` for every row
+/// the filter selects, `updated_at` set, typed and dynamic alike; increments are computed by
+/// the database, so concurrent ones are not lost; no filter is an error.
+#[tokio::test]
+async fn update_increment_and_decrement_rows() {
+    for_each_dialect("runtime_update_rows", |db| async move {
+        db.define::<Memo>().register().unwrap();
+        let counter = db
+            .define_dynamic(
+                "Counter",
+                [
+                    Attribute::new("id", DataType::Integer),
+                    Attribute::new("name", DataType::String(None)),
+                    Attribute::new("hits", DataType::BigInt).not_null(),
+                ],
+                ModelOptions {
+                    timestamps: false,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+
+        // Typed: set, with updated_at maintained; soft-deleted rows are left alone.
+        for text in ["a", "b", "c"] {
+            Memo::create(Memo {
+                text: text.into(),
+                ..Default::default()
+            })
+            .exec(&db)
+            .await
+            .unwrap();
+        }
+        Memo::destroy()
+            .filter(Memo::TEXT.eq("c"))
+            .exec(&db)
+            .await
+            .unwrap();
+        let before = Memo::find_by_pk(1).exec(&db).await.unwrap().unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let changed = Memo::update()
+            .set(Memo::TEXT, "z")
+            .filter(Memo::TEXT.ne("b"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(changed, 1, "the soft-deleted row is not updated");
+        let after = Memo::find_by_pk(1).exec(&db).await.unwrap().unwrap();
+        assert_eq!(after.text, "z");
+        assert!(after.updated_at > before.updated_at);
+        let deleted = Memo::find_by_pk(3)
+            .exec(&db)
+            .await
+            .unwrap()
+            .map(|m| m.text.clone());
+        assert_eq!(deleted, None);
+        assert!(matches!(
+            Memo::update().set(Memo::TEXT, "x").exec(&db).await,
+            Err(Error::InvalidQuery(m)) if m.contains("every row")
+        ));
+
+        // Dynamic: increment and decrement, checked names and values.
+        counter
+            .create([("name", Value::from("home")), ("hits", 0.into())])
+            .exec(&db)
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let (db, counter) = (db.clone(), counter.clone());
+                tokio::spawn(async move {
+                    counter
+                        .update()
+                        .increment("hits", 1)
+                        .filter(col("name").eq("home"))
+                        .exec(&db)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), 1);
+        }
+        counter
+            .update()
+            .decrement("hits", 5)
+            .set("name", "index")
+            .filter(col("id").eq(1))
+            .exec(&db)
+            .await
+            .unwrap();
+        let row = counter
+            .find_by_pk(1)
+            .unwrap()
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.get::<i64>("hits").unwrap(), 15, "no increment lost");
+        assert_eq!(row.get::<String>("name").unwrap(), "index");
+        let unknown = counter
+            .update()
+            .set("nope", 1)
+            .filter(col("id").eq(1))
+            .exec(&db)
+            .await;
+        assert!(matches!(unknown, Err(Error::InvalidQuery(m)) if m.contains("nope")));
+        let not_a_number = counter
+            .update()
+            .increment("name", 1)
+            .filter(col("id").eq(1))
+            .exec(&db)
+            .await;
+        assert!(matches!(not_a_number, Err(Error::InvalidQuery(m)) if m.contains("number")));
+        let wrong_type = counter
+            .update()
+            .set("hits", "many")
+            .filter(col("id").eq(1))
+            .exec(&db)
+            .await;
+        assert!(matches!(wrong_type, Err(Error::InvalidQuery(m)) if m.contains("Counter.hits")));
+    })
+    .await;
+}

@@ -360,3 +360,17 @@ fn upsert_conflict_clauses() {
     .join("\n");
     insta::assert_snapshot!(all);
 }
+
+/// `increment`: the database adds, `SET x = x + ?`.
+#[test]
+fn increments_add_in_the_database() {
+    let update = Statement::Update(Update {
+        table: TableRef::new("counters"),
+        set: vec![(
+            "hits".into(),
+            Expr::column("hits").compare(sequelize::sql::BinaryOp::Add, Expr::value(2)),
+        )],
+        filter: Expr::column("id").eq(1),
+    });
+    insta::assert_snapshot!(rendered(&update));
+}

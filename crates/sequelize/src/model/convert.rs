@@ -48,6 +48,25 @@ pub(crate) fn to_attribute_type(value: Value, data_type: &DataType) -> Result<Va
     })
 }
 
+/// [`to_attribute_type`] for a value given for `model.attribute`, with an error that names
+/// them ([`Error::InvalidQuery`]).
+pub(crate) fn for_attribute(
+    value: Value,
+    data_type: &DataType,
+    model: &str,
+    attribute: &str,
+) -> Result<Value> {
+    to_attribute_type(value, data_type).map_err(|e| {
+        Error::InvalidQuery(format!(
+            "{model}.{attribute}: {}",
+            match e {
+                Error::Decode(m) => m,
+                other => other.to_string(),
+            }
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use super::finder::FinderOptions;
 use super::planner::{self, FindOptions};
 use super::run;
 use super::runtime::{ModelRef, ModelRuntime, Registry};
-use super::write::{self, Destroy, Restore, RowData};
+use super::write::{self, Destroy, Dynamic, Restore, RowData, UpdateRows};
 use crate::connection::{Executor, Sequelize};
 use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
@@ -202,6 +202,12 @@ impl DynModel {
     /// `Model.destroy({ where })`; a filter is required. Soft-deletes on a paranoid model.
     pub fn destroy(&self) -> Destroy {
         Destroy::new(ModelRef::Runtime(Arc::clone(&self.runtime)))
+    }
+
+    /// `Model.update(values, { where })`, `increment`, `decrement`, with attributes named at
+    /// run time.
+    pub fn update(&self) -> UpdateRows<Dynamic> {
+        UpdateRows::new(ModelRef::Runtime(Arc::clone(&self.runtime)))
     }
 
     /// `Model.restore({ where })` on a paranoid model.

@@ -6,7 +6,7 @@
 //! error, and MySQL never compares a string column with the number `0`
 //! (`reference/security.md` classes D and E).
 
-use super::convert::to_attribute_type;
+use super::convert::for_attribute;
 use super::definition::ModelDefinition;
 use crate::error::{Error, Result};
 use crate::sql::{Expr, Ident, OrderBy};
@@ -259,17 +259,7 @@ pub(crate) fn coerce(
     if !compared_as_typed {
         return Ok(value);
     }
-    to_attribute_type(value, ty).map_err(|e| {
-        Error::InvalidQuery(format!(
-            "{}.{}: {}",
-            def.name,
-            name.as_str(),
-            match e {
-                Error::Decode(m) => m,
-                other => other.to_string(),
-            }
-        ))
-    })
+    for_attribute(value, ty, &def.name, name.as_str())
 }
 
 #[cfg(test)]

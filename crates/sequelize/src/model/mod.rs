@@ -29,7 +29,7 @@ pub use planner::FindOptions;
 pub use registry::{ModelRegistration, SyncOptions};
 use runtime::ModelRef;
 pub use runtime::ModelRuntime;
-pub use write::{Create, Destroy, Restore};
+pub use write::{Create, Destroy, Dynamic, Restore, UpdateRows};
 
 use crate::connection::Executor;
 use crate::error::Result;
@@ -115,6 +115,21 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// `Model.restore({ where })`: restores soft-deleted rows of a paranoid model.
     fn restore() -> Restore {
         Restore::new(ModelRef::typed::<Self>())
+    }
+
+    /// `Model.update(values, { where })`: sets attributes of every row the filter selects.
+    fn update() -> UpdateRows<Self> {
+        UpdateRows::new(ModelRef::typed::<Self>())
+    }
+
+    /// `Model.increment(field, { by, where })`; more fields with `.increment(…)`.
+    fn increment<T: Into<Value>>(column: Column<Self, T>, by: impl Into<T>) -> UpdateRows<Self> {
+        Self::update().increment(column, by)
+    }
+
+    /// `Model.decrement(field, { by, where })`.
+    fn decrement<T: Into<Value>>(column: Column<Self, T>, by: impl Into<T>) -> UpdateRows<Self> {
+        Self::update().decrement(column, by)
     }
 }
 

@@ -12,8 +12,10 @@ use super::validation;
 use crate::dialect::Supports;
 use crate::error::{Error, Result};
 use crate::sql::{
-    Delete, Expr, Ident, Insert, Lock, OrderBy, Select, SelectItem, Statement, TableRef, Update,
+    BinaryOp, Delete, Expr, Ident, Insert, Lock, OrderBy, Select, SelectItem, Statement, TableRef,
+    Update,
 };
+use crate::types::DataType;
 use crate::value::Value;
 
 /// Sequelize's options bag for finders (`findAll(options)`), as plain data.
@@ -106,10 +108,18 @@ fn deleted_at(def: &ModelDefinition) -> Option<Ident> {
 }
 
 /// `condition AND deleted_at IS NULL` on a paranoid model: the rows not soft-deleted.
-fn not_deleted(def: &ModelDefinition, condition: Option<Expr>) -> Option<Expr> {
+fn and_not_deleted(def: &ModelDefinition, condition: Expr) -> Expr {
     match deleted_at(def) {
-        Some(column) => Some(Expr::conjoin(condition, Expr::column(column).is_null())),
+        Some(column) => condition.and(Expr::column(column).is_null()),
         None => condition,
+    }
+}
+
+/// [`and_not_deleted`] for an optional condition.
+fn not_deleted(def: &ModelDefinition, condition: Option<Expr>) -> Option<Expr> {
+    match condition {
+        Some(condition) => Some(and_not_deleted(def, condition)),
+        None => deleted_at(def).map(|column| Expr::column(column).is_null()),
     }
 }
 
@@ -185,21 +195,113 @@ pub(crate) fn insert(
     })
 }
 
-/// The `UPDATE` of the given (attribute position, value) pairs in the rows `filter` selects.
+/// What an `UPDATE` sets an attribute to.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Assignment {
+    /// A value.
+    Value(Value),
+    /// The attribute's current value plus this amount (`increment`; negative to decrement),
+    /// computed by the database so concurrent increments are not lost.
+    Add(Value),
+}
+
+/// The `UPDATE` that saves one instance: the given (attribute position, assignment) pairs in
+/// the row its key selects (even a soft-deleted one).
 pub(crate) fn update(
     def: &ModelDefinition,
-    written: Vec<(usize, Value)>,
+    assignments: Vec<(usize, Assignment)>,
+    key: Expr,
+    supports: &Supports,
+) -> Result<Update> {
+    update_where(
+        def,
+        assignments,
+        filter::resolve(key, &Scope::of(def))?,
+        supports,
+    )
+}
+
+/// Sequelize's `Model.update` and `Model.increment`: the assignments in every row `filter`
+/// selects (none is an error: it would update every row). On a paranoid model soft-deleted
+/// rows are left alone, as in Sequelize.
+pub(crate) fn update_rows(
+    def: &ModelDefinition,
+    assignments: Vec<(usize, Assignment)>,
+    filter: Option<Expr>,
+    supports: &Supports,
+) -> Result<Update> {
+    let Some(filter) = filter else {
+        return Err(Error::InvalidQuery(format!(
+            "update on {} has no filter; an empty filter would update every row",
+            def.name
+        )));
+    };
+    let filter = and_not_deleted(def, filter::resolve(filter, &Scope::of(def))?);
+    update_where(def, assignments, filter, supports)
+}
+
+/// An `UPDATE` of resolved `filter`'s rows; `updated_at` is set to now unless an assignment
+/// sets it.
+fn update_where(
+    def: &ModelDefinition,
+    mut assignments: Vec<(usize, Assignment)>,
     filter: Expr,
     supports: &Supports,
 ) -> Result<Update> {
-    validation::check_row(def, &written, supports)?;
+    if assignments.is_empty() {
+        return Err(Error::InvalidQuery(format!(
+            "update on {} sets no attribute",
+            def.name
+        )));
+    }
+    if let Some(index) = def.updated_at {
+        if !assignments.iter().any(|(i, _)| *i == index) {
+            assignments.push((index, Assignment::Value(now())));
+        }
+    }
+    let values: Vec<(usize, Value)> = assignments
+        .iter()
+        .filter_map(|(i, a)| match a {
+            Assignment::Value(v) => Some((*i, v.clone())),
+            Assignment::Add(_) => None,
+        })
+        .collect();
+    validation::check_row(def, &values, supports)?;
+    let set = assignments
+        .into_iter()
+        .map(|(i, assignment)| {
+            let attribute = &def.attributes[i];
+            let column = attribute.column.name.clone();
+            let expr = match assignment {
+                Assignment::Value(value) => Expr::Value(value),
+                Assignment::Add(by) => {
+                    let numeric = matches!(
+                        attribute.column.data_type,
+                        DataType::SmallInt
+                            | DataType::Integer
+                            | DataType::BigInt
+                            | DataType::Float
+                            | DataType::Double
+                            | DataType::Decimal(_)
+                    );
+                    if !numeric
+                        || !matches!(by, Value::Int(_) | Value::Float(_) | Value::Decimal(_))
+                    {
+                        return Err(Error::InvalidQuery(format!(
+                            "{}.{}: only a number can be added to a numeric attribute",
+                            def.name, attribute.name
+                        )));
+                    }
+                    Expr::column(column.clone()).compare(BinaryOp::Add, Expr::Value(by))
+                }
+            };
+            Ok((column, expr))
+        })
+        .collect::<Result<_>>()?;
     Ok(Update {
         table: table(def),
-        set: written
-            .into_iter()
-            .map(|(i, value)| (def.attributes[i].column.name.clone(), Expr::Value(value)))
-            .collect(),
-        filter: filter::resolve(filter, &Scope::of(def))?,
+        set,
+        filter,
     })
 }
 
@@ -221,8 +323,8 @@ pub(crate) fn destroy(
     Ok(match (deleted_at(def), force) {
         (Some(column), false) => Statement::Update(Update {
             table: table(def),
-            set: vec![(column.clone(), Expr::Value(now()))],
-            filter: filter.and(Expr::column(column).is_null()),
+            set: vec![(column, Expr::Value(now()))],
+            filter: and_not_deleted(def, filter),
         }),
         _ => Statement::Delete(Delete {
             table: table(def),

@@ -1,13 +1,16 @@
 //! Writes: `create`, `save` (insert or update of changed attributes), `destroy`.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
+use super::column::Column;
+use super::convert::for_attribute;
 use super::instance::Instance;
-use super::planner;
+use super::planner::{self, Assignment};
 use super::runtime::{ModelRef, ModelRuntime};
 use super::{run, Model};
 use crate::connection::Executor;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
 use crate::value::Value;
 
@@ -99,10 +102,13 @@ pub(crate) async fn update(
             changed.push(index);
         }
     }
-    let written = changed.iter().map(|&i| (i, data.value(i))).collect();
+    let assignments = changed
+        .iter()
+        .map(|&i| (i, Assignment::Value(data.value(i))))
+        .collect();
     let supports = exec.target().sequelize().dialect().supports();
     let key = planner::key_filter(def, saved)?;
-    let update = planner::update(def, written, key, supports)?;
+    let update = planner::update(def, assignments, key, supports)?;
     run(exec, runtime, &update.into()).await.map(drop)
 }
 
@@ -250,5 +256,168 @@ impl Restore {
         let runtime = self.model.resolve(exec)?;
         let restore = planner::restore(runtime.definition(), self.filter)?;
         Ok(run(exec, &runtime, &restore.into()).await?.rows_affected)
+    }
+}
+
+/// An attribute named by a builder: by position (a typed column) or by name (checked when
+/// the builder runs).
+#[derive(Debug, Clone)]
+enum AttributeRef {
+    Index(usize),
+    Name(String),
+}
+
+/// The model kind of a dynamic [`UpdateRows`]: attributes are named at run time.
+#[derive(Debug, Clone, Copy)]
+pub struct Dynamic;
+
+/// `Model.update(values, { where })` and `Model.increment(fields, { by, where })`: assignments
+/// applied to every row the filter selects, in one `UPDATE` (an increment is computed by the
+/// database, `SET x = x + ?`, so concurrent increments are not lost). `updated_at` is set too;
+/// soft-deleted rows of a paranoid model are left alone; no filter is an error.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(timestamps = false)]
+/// struct Counter { id: i64, name: String, hits: i64 }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Counter>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// # Counter::create(Counter { id: 0, name: "home".into(), hits: 0 }).exec(&db).await?;
+/// let changed = Counter::update().set(Counter::NAME, "index").filter(Counter::NAME.eq("home")).exec(&db).await?;
+/// assert_eq!(changed, 1);
+/// Counter::increment(Counter::HITS, 5).filter(Counter::ID.eq(1)).exec(&db).await?;
+/// Counter::decrement(Counter::HITS, 2).filter(Counter::ID.eq(1)).exec(&db).await?;
+/// assert_eq!(Counter::find_by_pk(1).exec(&db).await?.unwrap().hits, 3);
+/// assert!(Counter::update().set(Counter::HITS, 0).exec(&db).await.is_err()); // no filter
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "an update does nothing until exec() is awaited"]
+pub struct UpdateRows<K> {
+    model: ModelRef,
+    assignments: Vec<(AttributeRef, Assignment)>,
+    filter: Option<Expr>,
+    _kind: PhantomData<fn() -> K>,
+}
+
+impl<K> UpdateRows<K> {
+    pub(crate) fn new(model: ModelRef) -> Self {
+        UpdateRows {
+            model,
+            assignments: Vec::new(),
+            filter: None,
+            _kind: PhantomData,
+        }
+    }
+
+    fn assign(mut self, attribute: AttributeRef, assignment: Assignment) -> Self {
+        self.assignments.push((attribute, assignment));
+        self
+    }
+
+    /// Which rows to update (`where`); conditions given twice are joined with `AND`.
+    pub fn filter(mut self, condition: Expr) -> Self {
+        self.filter = Some(Expr::conjoin(self.filter.take(), condition));
+        self
+    }
+
+    /// Runs the `UPDATE` and returns how many rows it matched.
+    pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
+        let runtime = self.model.resolve(exec)?;
+        let def = runtime.definition();
+        let assignments = self
+            .assignments
+            .into_iter()
+            .map(|(attribute, assignment)| match attribute {
+                AttributeRef::Index(index) => Ok((index, assignment)),
+                AttributeRef::Name(name) => {
+                    let index = def.position(&name).ok_or_else(|| {
+                        Error::InvalidQuery(format!("model {} has no attribute {name:?}", def.name))
+                    })?;
+                    // A value named at run time takes its attribute's type here, as a
+                    // typed column's does at compile time.
+                    let assignment = match assignment {
+                        Assignment::Value(value) => {
+                            let attribute = &def.attributes[index];
+                            Assignment::Value(for_attribute(
+                                value,
+                                &attribute.column.data_type,
+                                &def.name,
+                                &attribute.name,
+                            )?)
+                        }
+                        add => add,
+                    };
+                    Ok((index, assignment))
+                }
+            })
+            .collect::<Result<_>>()?;
+        let supports = exec.target().sequelize().dialect().supports();
+        let update = planner::update_rows(def, assignments, self.filter, supports)?;
+        Ok(run(exec, &runtime, &update.into()).await?.rows_affected)
+    }
+}
+
+impl<M: Model> UpdateRows<M> {
+    /// Sets an attribute to a value of its type (`{ status: 'inactive' }`).
+    pub fn set<T: Into<Value>>(self, column: Column<M, T>, value: impl Into<T>) -> Self {
+        let value = value.into().into();
+        self.assign(
+            AttributeRef::Index(column.index()),
+            Assignment::Value(value),
+        )
+    }
+
+    /// Adds `by` to a numeric attribute (`increment`).
+    pub fn increment<T: Into<Value>>(self, column: Column<M, T>, by: impl Into<T>) -> Self {
+        let by = by.into().into();
+        self.assign(AttributeRef::Index(column.index()), Assignment::Add(by))
+    }
+
+    /// Subtracts `by` from a numeric attribute (`decrement`).
+    pub fn decrement<T: Into<Value>>(self, column: Column<M, T>, by: impl Into<T>) -> Self {
+        let by = negated(by.into().into());
+        self.assign(AttributeRef::Index(column.index()), Assignment::Add(by))
+    }
+}
+
+impl UpdateRows<Dynamic> {
+    /// Sets an attribute, named at run time, to a value (converted and checked against the
+    /// attribute when the update runs).
+    pub fn set(self, attribute: impl Into<String>, value: impl Into<Value>) -> Self {
+        let value = value.into();
+        self.assign(
+            AttributeRef::Name(attribute.into()),
+            Assignment::Value(value),
+        )
+    }
+
+    /// Adds `by` to a numeric attribute named at run time (`increment`).
+    pub fn increment(self, attribute: impl Into<String>, by: impl Into<Value>) -> Self {
+        let by = by.into();
+        self.assign(AttributeRef::Name(attribute.into()), Assignment::Add(by))
+    }
+
+    /// Subtracts `by` from a numeric attribute named at run time (`decrement`).
+    pub fn decrement(self, attribute: impl Into<String>, by: impl Into<Value>) -> Self {
+        let by = negated(by.into());
+        self.assign(AttributeRef::Name(attribute.into()), Assignment::Add(by))
+    }
+}
+
+/// `-value` for a number (an `i64::MIN` becomes a decimal); anything else is left for the
+/// planner to refuse.
+fn negated(value: Value) -> Value {
+    match value {
+        Value::Int(i) => i.checked_neg().map_or_else(
+            || Value::Decimal(-rust_decimal::Decimal::from(i)),
+            Value::Int,
+        ),
+        Value::Float(f) => Value::Float(-f),
+        Value::Decimal(d) => Value::Decimal(-d),
+        other => other,
     }
 }

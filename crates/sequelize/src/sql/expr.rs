@@ -63,6 +63,10 @@ pub enum BinaryOp {
     Like,
     /// `NOT LIKE`
     NotLike,
+    /// `+` (`SET x = x + ?`, Sequelize's `increment`)
+    Add,
+    /// `-`
+    Sub,
 }
 
 impl BinaryOp {
@@ -76,6 +80,8 @@ impl BinaryOp {
             BinaryOp::Lte => " <= ",
             BinaryOp::Like => " LIKE ",
             BinaryOp::NotLike => " NOT LIKE ",
+            BinaryOp::Add => " + ",
+            BinaryOp::Sub => " - ",
         }
     }
 }
