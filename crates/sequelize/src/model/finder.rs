@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use super::aggregate::Aggregate;
 use super::filter;
 use super::instance::Instance;
 use super::planner::{self, FindOptions};
@@ -9,7 +10,7 @@ use super::runtime::runtime_of;
 use super::{run, Model};
 use crate::connection::Executor;
 use crate::error::{Error, Result};
-use crate::sql::{Expr, Lock, OrderBy};
+use crate::sql::{Expr, Function, Lock, OrderBy};
 use crate::value::Value;
 
 /// The options every finder builder shares (`where`, `order`, `limit`, `offset`, `lock`), as
@@ -113,6 +114,12 @@ impl<M: Model> FindAll<M> {
         }
     }
 
+    /// `findAndCountAll`: also counts every row the filter selects, ignoring `limit` and
+    /// `offset` (a page and the total).
+    pub fn and_count(self) -> FindAndCountAll<M> {
+        FindAndCountAll(self)
+    }
+
     /// Runs the query and returns the instances.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
         let runtime = runtime_of::<M>(exec)?;
@@ -124,6 +131,90 @@ impl<M: Model> FindAll<M> {
         }
         Ok(instances)
     }
+}
+
+/// `Model.findAndCountAll(options)`: a page of instances and the count of every matching row
+/// (`{ count, rows }`); see [`FindAll::and_count`].
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(timestamps = false)]
+/// struct Item { id: i64, n: i64 }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Item>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// for n in 0..25 {
+///     Item::create(Item { id: 0, n }).exec(&db).await?;
+/// }
+/// let page = Item::find_all().filter(Item::N.gte(5)).order(Item::N.asc()).limit(10).offset(10).and_count().exec(&db).await?;
+/// assert_eq!(page.count, 20);
+/// assert_eq!(page.rows.len(), 10);
+/// assert_eq!(page.rows[0].n, 15);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "a finder does nothing until exec() is awaited"]
+pub struct FindAndCountAll<M: Model>(FindAll<M>);
+
+/// What [`FindAndCountAll`] returns: Sequelize's `{ count, rows }`.
+#[derive(Debug)]
+pub struct Counted<M: Model> {
+    /// Every row the filter selects.
+    pub count: i64,
+    /// The page: the rows within `limit` and `offset`.
+    pub rows: Vec<Instance<M>>,
+}
+
+impl<M: Model> FindAndCountAll<M> {
+    /// Counts, then reads the page (two statements; run them in a transaction for a count
+    /// that matches the page exactly under concurrent writes).
+    pub async fn exec(self, exec: &impl Executor) -> Result<Counted<M>> {
+        let mut count = Aggregate::<M, i64>::new(Function::Count, None);
+        *count.options_mut() = self.0.options.clone();
+        let count = count.exec(exec).await?;
+        let rows = self.0.exec(exec).await?;
+        Ok(Counted { count, rows })
+    }
+}
+
+/// `rejectOnEmpty: true`: a finder of one row that fails with [`Error::EmptyResult`] when no
+/// row matches, instead of returning `None`.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(timestamps = false)]
+/// struct Item { id: i64 }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Item>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// let missing = Item::find_by_pk(7).reject_on_empty().exec(&db).await;
+/// assert!(matches!(missing, Err(sequelize::Error::EmptyResult(m)) if m == "Item"));
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "a finder does nothing until exec() is awaited"]
+pub struct RejectOnEmpty<F>(F);
+
+impl<M: Model> RejectOnEmpty<FindOne<M>> {
+    /// Runs the query; no row is an error.
+    pub async fn exec(self, exec: &impl Executor) -> Result<Instance<M>> {
+        required::<M>(self.0.exec(exec).await?)
+    }
+}
+
+impl<M: Model> RejectOnEmpty<FindByPk<M>> {
+    /// Runs the query; no row is an error.
+    pub async fn exec(self, exec: &impl Executor) -> Result<Instance<M>> {
+        required::<M>(self.0.exec(exec).await?)
+    }
+}
+
+fn required<M: Model>(found: Option<Instance<M>>) -> Result<Instance<M>> {
+    found.ok_or_else(|| Error::EmptyResult(M::definition().name.clone()))
 }
 
 /// `Model.findOne(options)`: like [`FindAll`] with `limit(1)`.
@@ -157,6 +248,11 @@ impl<M: Model> FinderOptions for FindOne<M> {
 impl<M: Model> FindOne<M> {
     pub(crate) fn new() -> Self {
         FindOne(FindAll::new())
+    }
+
+    /// `rejectOnEmpty`: no row is an [`Error::EmptyResult`].
+    pub fn reject_on_empty(self) -> RejectOnEmpty<Self> {
+        RejectOnEmpty(self)
     }
 
     /// Runs the query; `None` when no row matches.
@@ -202,6 +298,11 @@ impl<M: Model> FindByPk<M> {
     pub fn lock(mut self, lock: Lock) -> Self {
         self.lock = Some(lock);
         self
+    }
+
+    /// `rejectOnEmpty`: no row is an [`Error::EmptyResult`].
+    pub fn reject_on_empty(self) -> RejectOnEmpty<Self> {
+        RejectOnEmpty(self)
     }
 
     /// Runs the query; `None` when no row has that key.

@@ -5,6 +5,7 @@
 //! [`Model`] for a struct; the provided methods (`find_all`, `create`, …) are Sequelize's
 //! static model methods.
 
+mod aggregate;
 mod column;
 mod convert;
 mod definition;
@@ -19,10 +20,13 @@ mod statement_cache;
 mod validation;
 mod write;
 
+pub use aggregate::Aggregate;
 pub use column::{col, Column, ColumnOperators, DynColumn, TextOperators};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
-pub use finder::{FindAll, FindByPk, FindOne, FinderOptions};
+pub use finder::{
+    Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FinderOptions, RejectOnEmpty,
+};
 pub use instance::Instance;
 pub(crate) use planner::current_time;
 pub use planner::FindOptions;
@@ -115,6 +119,26 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// `Model.restore({ where })`: restores soft-deleted rows of a paranoid model.
     fn restore() -> Restore {
         Restore::new(ModelRef::typed::<Self>())
+    }
+
+    /// `Model.count(options)`: the number of rows the filter selects.
+    fn count() -> Aggregate<Self, i64> {
+        Aggregate::new(crate::sql::Function::Count, None)
+    }
+
+    /// `Model.max(field, options)`: the largest value (`None` over no rows).
+    fn max<T: FromValue + Into<Value>>(column: Column<Self, T>) -> Aggregate<Self, Option<T>> {
+        Aggregate::new(crate::sql::Function::Max, Some(column.index()))
+    }
+
+    /// `Model.min(field, options)`: the smallest value (`None` over no rows).
+    fn min<T: FromValue + Into<Value>>(column: Column<Self, T>) -> Aggregate<Self, Option<T>> {
+        Aggregate::new(crate::sql::Function::Min, Some(column.index()))
+    }
+
+    /// `Model.sum(field, options)`: the total (`None` over no rows).
+    fn sum<T: FromValue + Into<Value>>(column: Column<Self, T>) -> Aggregate<Self, Option<T>> {
+        Aggregate::new(crate::sql::Function::Sum, Some(column.index()))
     }
 
     /// `Model.update(values, { where })`: sets attributes of every row the filter selects.

@@ -12,8 +12,8 @@ use super::validation;
 use crate::dialect::Supports;
 use crate::error::{Error, Result};
 use crate::sql::{
-    BinaryOp, Delete, Expr, Ident, Insert, Lock, OrderBy, Select, SelectItem, Statement, TableRef,
-    Update,
+    BinaryOp, Delete, Expr, Function, Ident, Insert, Lock, OrderBy, Select, SelectItem, Statement,
+    TableRef, Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -169,6 +169,37 @@ pub(crate) fn select(def: &ModelDefinition, options: FindOptions) -> Result<(Sel
     };
     Ok((select, read))
 }
+
+/// An aggregate over the rows a finder's options select (`count`, `max`, `min`, `sum`):
+/// `SELECT function([DISTINCT] column) AS "result"`, or `COUNT(*)` without a column. Order,
+/// limit and offset do not apply to an aggregate and are left out, as Sequelize does.
+pub(crate) fn aggregate(
+    def: &ModelDefinition,
+    mut options: FindOptions,
+    function: Function,
+    column: Option<usize>,
+    distinct: bool,
+) -> Result<Select> {
+    options.order.clear();
+    options.limit = None;
+    options.offset = None;
+    options.attributes = None;
+    let (mut select, _) = select(def, options)?;
+    let args = column
+        .map(|i| Expr::column(def.attributes[i].column.name.clone()))
+        .into_iter()
+        .collect();
+    select.columns = vec![SelectItem::new(Expr::Function {
+        function,
+        args,
+        distinct,
+    })
+    .alias(AGGREGATE)];
+    Ok(select)
+}
+
+/// The name an aggregate's value is read under.
+pub(crate) const AGGREGATE: &str = "result";
 
 /// The `INSERT` of one row, given as (attribute position, value) pairs, returning every
 /// attribute where the database can. Each value must fit its column first.

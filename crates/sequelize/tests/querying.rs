@@ -1,0 +1,177 @@
+//! Querying beyond findAll on every dialect (issue 7, in progress): aggregates, findAndCountAll
+//! and rejectOnEmpty.
+
+mod common;
+
+use common::for_each_dialect;
+use sequelize::prelude::*;
+use sequelize::Error;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "players", underscored, paranoid)]
+struct Player {
+    id: i64,
+    team: String,
+    score: i32,
+    rating: Option<Decimal>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
+}
+
+async fn setup(db: &Sequelize) {
+    db.define::<Player>().register().unwrap();
+    db.sync(SyncOptions::default()).await.unwrap();
+    let rows = [
+        ("red", 3, Some("1.5")),
+        ("red", 5, Some("2.25")),
+        ("blue", 5, None),
+        ("blue", 8, Some("4")),
+        ("green", 1, Some("0.5")),
+    ];
+    for (team, score, rating) in rows {
+        Player::create(Player {
+            team: team.into(),
+            score,
+            rating: rating.map(|r| r.parse().unwrap()),
+            ..Default::default()
+        })
+        .exec(db)
+        .await
+        .unwrap();
+    }
+    // A soft-deleted row, which no aggregate counts unless asked.
+    Player::destroy()
+        .filter(Player::TEAM.eq("green"))
+        .exec(db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn count_max_min_sum() {
+    for_each_dialect("querying_aggregates", |db| async move {
+        setup(&db).await;
+        assert_eq!(Player::count().exec(&db).await.unwrap(), 4);
+        assert_eq!(Player::count().paranoid(false).exec(&db).await.unwrap(), 5);
+        assert_eq!(
+            Player::count()
+                .filter(Player::TEAM.eq("red"))
+                .exec(&db)
+                .await
+                .unwrap(),
+            2
+        );
+        // COUNT(column) skips NULLs; DISTINCT counts values once.
+        assert_eq!(
+            Player::count()
+                .column(Player::RATING)
+                .exec(&db)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            Player::count()
+                .column(Player::TEAM)
+                .distinct()
+                .exec(&db)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(Player::max(Player::SCORE).exec(&db).await.unwrap(), Some(8));
+        assert_eq!(
+            Player::min(Player::SCORE)
+                .filter(Player::TEAM.eq("blue"))
+                .exec(&db)
+                .await
+                .unwrap(),
+            Some(5)
+        );
+        assert_eq!(
+            Player::min(Player::SCORE)
+                .paranoid(false)
+                .exec(&db)
+                .await
+                .unwrap(),
+            Some(1)
+        );
+        assert_eq!(
+            Player::sum(Player::SCORE).exec(&db).await.unwrap(),
+            Some(21)
+        );
+        let total: Option<Decimal> = Player::sum(Player::RATING).exec(&db).await.unwrap();
+        assert_eq!(total.map(|d| d.normalize()), Some("7.75".parse().unwrap()));
+        assert_eq!(
+            Player::max(Player::SCORE)
+                .filter(Player::TEAM.eq("nobody"))
+                .exec(&db)
+                .await
+                .unwrap(),
+            None
+        );
+        // Order, limit and offset do not apply to an aggregate.
+        assert_eq!(
+            Player::count()
+                .order(Player::SCORE.desc())
+                .limit(1)
+                .offset(3)
+                .exec(&db)
+                .await
+                .unwrap(),
+            4
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn find_and_count_all_and_reject_on_empty() {
+    for_each_dialect("querying_count_all", |db| async move {
+        setup(&db).await;
+        let page = Player::find_all()
+            .filter(Player::SCORE.gte(3))
+            .order(Player::SCORE.desc())
+            .order(Player::ID.asc())
+            .limit(2)
+            .offset(1)
+            .and_count()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(page.count, 4);
+        let scores: Vec<i32> = page.rows.iter().map(|p| p.score).collect();
+        assert_eq!(scores, [5, 5]);
+
+        let found = Player::find_one()
+            .filter(Player::TEAM.eq("blue"))
+            .order(Player::SCORE.desc())
+            .reject_on_empty()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(found.score, 8);
+        let missing = Player::find_one()
+            .filter(Player::TEAM.eq("nobody"))
+            .reject_on_empty()
+            .exec(&db)
+            .await;
+        assert!(matches!(missing, Err(Error::EmptyResult(m)) if m == "Player"));
+        let deleted = Player::find_by_pk(5).reject_on_empty().exec(&db).await;
+        assert!(
+            matches!(deleted, Err(Error::EmptyResult(_))),
+            "a soft-deleted row is not found"
+        );
+        assert_eq!(
+            Player::find_by_pk(1)
+                .reject_on_empty()
+                .exec(&db)
+                .await
+                .unwrap()
+                .team,
+            "red"
+        );
+    })
+    .await;
+}
