@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::for_each_dialect;
+use common::{dialects, for_each_dialect, isolated_options};
 use sequelize::prelude::*;
 use sequelize::Error;
 
@@ -174,4 +174,82 @@ async fn find_and_count_all_and_reject_on_empty() {
         );
     })
     .await;
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "tags", underscored, timestamps = false)]
+struct Tag {
+    id: i64,
+    #[attr(unique)]
+    name: String,
+}
+
+/// findOrCreate under concurrency: 32 calls with one unique key create one row, and every
+/// caller gets that row; inside a transaction a lost race leaves the transaction usable.
+#[tokio::test]
+async fn find_or_create_is_atomic() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        // A file database for SQLite, so the calls really run on several connections.
+        let options = isolated_options(dialect, "find_or_create", true).await;
+        let db = Sequelize::connect_with(options).await.unwrap();
+        db.define::<Tag>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let calls: Vec<_> = (0..32)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let (tag, created) = Tag::find_or_create(
+                        Tag::NAME.eq("rust"),
+                        Tag {
+                            name: "rust".into(),
+                            ..Default::default()
+                        },
+                    )
+                    .exec(&db)
+                    .await
+                    .unwrap();
+                    (tag.id, created)
+                })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for call in calls {
+            results.push(call.await.unwrap());
+        }
+        assert_eq!(Tag::count().exec(&db).await.unwrap(), 1, "one row");
+        let id = results[0].0;
+        assert!(results.iter().all(|(got, _)| *got == id), "{results:?}");
+        assert_eq!(results.iter().filter(|(_, created)| *created).count(), 1);
+
+        // Inside a transaction: found, then created, and the transaction goes on.
+        let created = db
+            .transaction(|tx| async move {
+                let (found, created) = Tag::find_or_create(
+                    Tag::NAME.eq("rust"),
+                    Tag {
+                        name: "rust".into(),
+                        ..Default::default()
+                    },
+                )
+                .exec(&tx)
+                .await?;
+                assert!(!created && found.id == id);
+                let (sql, created) = Tag::find_or_create(
+                    Tag::NAME.eq("sql"),
+                    Tag {
+                        name: "sql".into(),
+                        ..Default::default()
+                    },
+                )
+                .exec(&tx)
+                .await?;
+                assert!(created);
+                Ok::<_, Error>(sql.id)
+            })
+            .await
+            .unwrap();
+        assert!(Tag::find_by_pk(created).exec(&db).await.unwrap().is_some());
+        db.close().await.unwrap();
+    }
 }

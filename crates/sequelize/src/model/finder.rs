@@ -8,7 +8,7 @@ use super::instance::Instance;
 use super::planner::{self, FindOptions};
 use super::runtime::runtime_of;
 use super::{run, Model};
-use crate::connection::Executor;
+use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
 use crate::sql::{Expr, Function, Lock, OrderBy};
 use crate::value::Value;
@@ -339,5 +339,73 @@ impl<M: Model> FindByPk<M> {
         found
             .map(|values| M::from_values(values).map(Instance::loaded))
             .transpose()
+    }
+}
+
+/// `Model.findOrCreate({ where, defaults })`: the row the filter finds, or `data` inserted,
+/// and whether it was created. Safe under concurrency when the filter names a unique key: of
+/// concurrent calls one inserts, and the others' inserts fail on the key and read the row it
+/// inserted. Inside a transaction the insert runs in a savepoint (so a failed insert leaves
+/// the transaction usable) and the second read locks the row (`FOR SHARE`), which sees the
+/// committed row even under MySQL's repeatable read.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(timestamps = false)]
+/// struct Tag { id: i64, #[attr(unique)] name: String }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Tag>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// let rust = || Tag { id: 0, name: "rust".into() };
+/// let (tag, created) = Tag::find_or_create(Tag::NAME.eq("rust"), rust()).exec(&db).await?;
+/// assert!(created);
+/// let (again, created) = Tag::find_or_create(Tag::NAME.eq("rust"), rust()).exec(&db).await?;
+/// assert!(!created && again.id == tag.id);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "a finder does nothing until exec() is awaited"]
+pub struct FindOrCreate<M: Model> {
+    filter: Expr,
+    data: M,
+}
+
+impl<M: Model> FindOrCreate<M> {
+    pub(crate) fn new(filter: Expr, data: M) -> Self {
+        FindOrCreate { filter, data }
+    }
+
+    /// Finds or inserts; `true` when this call inserted the row.
+    pub async fn exec(self, exec: &impl Executor) -> Result<(Instance<M>, bool)> {
+        let find = || FindOne::<M>::new().filter(self.filter.clone());
+        if let Some(found) = find().exec(exec).await? {
+            return Ok((found, false));
+        }
+        let mut instance = Instance::new_record(self.data);
+        let inserted = match exec.target() {
+            Target::Transaction(tx) => {
+                let savepoint = tx.begin().await?;
+                let outcome = instance.save(&savepoint).await;
+                match &outcome {
+                    Ok(()) => savepoint.commit().await?,
+                    Err(_) => savepoint.rollback().await?,
+                }
+                outcome
+            }
+            Target::Pool(_) => instance.save(exec).await,
+        };
+        match inserted {
+            Ok(()) => Ok((instance, true)),
+            Err(Error::UniqueConstraint { .. }) => {
+                // Another caller inserted it meanwhile: read what it committed.
+                let again = find().lock(Lock::Share).exec(exec).await?;
+                let found =
+                    again.ok_or_else(|| Error::EmptyResult(M::definition().name.clone()))?;
+                Ok((found, false))
+            }
+            Err(e) => Err(e),
+        }
     }
 }

@@ -25,7 +25,8 @@ pub use column::{col, Column, ColumnOperators, DynColumn, TextOperators};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
 pub use finder::{
-    Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FinderOptions, RejectOnEmpty,
+    Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FindOrCreate, FinderOptions,
+    RejectOnEmpty,
 };
 pub use instance::Instance;
 pub(crate) use planner::current_time;
@@ -103,6 +104,12 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// `Model.create(values)`: inserts and returns the saved instance.
     fn create(data: Self) -> Create<Self> {
         Create::new(data)
+    }
+
+    /// `Model.findOrCreate({ where, defaults })`: the row `filter` finds, or `data` inserted;
+    /// see [`FindOrCreate`].
+    fn find_or_create(filter: crate::sql::Expr, data: Self) -> FindOrCreate<Self> {
+        FindOrCreate::new(filter, data)
     }
 
     /// `Model.build(values)`: an unsaved instance; `save()` inserts it.
