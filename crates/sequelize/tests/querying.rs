@@ -253,3 +253,72 @@ async fn find_or_create_is_atomic() {
         db.close().await.unwrap();
     }
 }
+
+/// Operators beyond comparisons: BETWEEN, case-insensitive LIKE, startsWith/endsWith/substring
+/// with `%` and `_` in the text matching themselves, and `eq(None)` as `IS NULL`.
+#[tokio::test]
+async fn text_and_range_operators() {
+    for_each_dialect("querying_operators", |db| async move {
+        setup(&db).await;
+        for (team, score) in [("50%_off", 2), ("500 club", 4), ("Red Sox", 6)] {
+            Player::create(Player {
+                team: team.into(),
+                score,
+                ..Default::default()
+            })
+            .exec(&db)
+            .await
+            .unwrap();
+        }
+        let teams = |filter: sequelize::sql::Expr| {
+            let db = db.clone();
+            async move {
+                let mut found: Vec<String> = Player::find_all()
+                    .filter(filter)
+                    .exec(&db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| p.team.clone())
+                    .collect();
+                found.sort();
+                found.dedup();
+                found
+            }
+        };
+        assert_eq!(
+            teams(Player::SCORE.between(4, 5)).await,
+            ["500 club", "blue", "red"]
+        );
+        assert_eq!(
+            teams(Player::SCORE.not_between(2, 7)).await,
+            ["blue"],
+            "8 is outside; green's 1 is soft-deleted"
+        );
+        assert_eq!(teams(Player::TEAM.starts_with("50%")).await, ["50%_off"]);
+        assert_eq!(teams(Player::TEAM.ends_with("_off")).await, ["50%_off"]);
+        assert_eq!(teams(Player::TEAM.substring("0%_")).await, ["50%_off"]);
+        assert_eq!(
+            teams(Player::TEAM.starts_with("50")).await,
+            ["50%_off", "500 club"]
+        );
+        assert_eq!(teams(Player::TEAM.ilike("red%")).await, ["Red Sox", "red"]);
+        // Plain LIKE follows the database (SQLite ignores ASCII case, PostgreSQL does not,
+        // MySQL follows the collation); ilike ignores case everywhere.
+        assert_eq!(
+            teams(Player::TEAM.not_ilike("%R%")).await,
+            ["50%_off", "500 club", "blue"]
+        );
+        // `{ rating: null }`: a value-less comparison is IS NULL (typed columns say is_null()).
+        assert_eq!(
+            teams(col("rating").eq(Value::Null)).await,
+            ["50%_off", "500 club", "Red Sox", "blue"]
+        );
+        assert_eq!(teams(col("rating").ne(Value::Null)).await, ["blue", "red"]);
+        assert_eq!(
+            teams(Player::RATING.is_null()).await,
+            teams(col("rating").eq(Value::Null)).await
+        );
+    })
+    .await;
+}

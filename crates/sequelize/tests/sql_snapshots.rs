@@ -374,3 +374,16 @@ fn increments_add_in_the_database() {
     });
     insta::assert_snapshot!(rendered(&update));
 }
+
+/// BETWEEN, case-insensitive LIKE (PostgreSQL's ILIKE, LOWER() elsewhere) and LIKE with `!`
+/// as the escape character.
+#[test]
+fn between_and_like_forms() {
+    let select = Select::new(TableRef::new("players")).filter(
+        Expr::column("score")
+            .between(2, 7)
+            .and(Expr::column("team").like_with("red%", false, true, false))
+            .and(Expr::column("team").like_with("50!%%", true, false, true)),
+    );
+    insta::assert_snapshot!(rendered(&Statement::Select(select)));
+}

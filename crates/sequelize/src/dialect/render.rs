@@ -97,6 +97,21 @@ pub trait QueryGenerator {
         }
     }
 
+    /// A case-insensitive `LIKE`: by default both sides lowered (`LOWER(a) LIKE LOWER(?)`),
+    /// which every database has; PostgreSQL writes its native `ILIKE`.
+    fn case_insensitive_like(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        pattern: &Expr,
+        negated: bool,
+    ) -> Result<()> {
+        let lower = |e: &Expr| Expr::function(Function::Lower, [e.clone()]);
+        w.expr(&lower(expr))?;
+        w.push(if negated { " NOT LIKE " } else { " LIKE " });
+        w.expr(&lower(pattern))
+    }
+
     /// The select list: `[DISTINCT] item [AS alias], …` (or `*`).
     fn select_list(&self, w: &mut SqlWriter<'_>, select: &Select) -> Result<()> {
         if select.distinct {
@@ -560,6 +575,46 @@ impl<'d> SqlWriter<'d> {
                 }
                 let dialect = self.dialect;
                 dialect.json_path(self, expr, path, *as_text)?;
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                self.operand(expr)?;
+                self.push(if *negated {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                });
+                self.operand(low)?;
+                self.push(" AND ");
+                self.operand(high)?;
+            }
+            Expr::Like {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+                escaped,
+            } => {
+                if matches!(**pattern, Expr::Value(Value::Null)) {
+                    return Err(Error::InvalidQuery(
+                        "LIKE with a NULL pattern never matches".into(),
+                    ));
+                }
+                if *case_insensitive {
+                    let dialect = self.dialect;
+                    dialect.case_insensitive_like(self, expr, pattern, *negated)?;
+                } else {
+                    self.operand(expr)?;
+                    self.push(if *negated { " NOT LIKE " } else { " LIKE " });
+                    self.operand(pattern)?;
+                }
+                if *escaped {
+                    self.push(" ESCAPE '!'");
+                }
             }
             Expr::Exists { select, negated } => {
                 self.push(if *negated { "NOT EXISTS " } else { "EXISTS " });

@@ -132,13 +132,38 @@ pub trait ColumnOperators: Sized {
     /// The column as an SQL expression.
     fn expr(self) -> Expr;
 
-    /// `= value`
+    /// `= value`; with a `NULL` value (`col("a").eq(Value::Null)`, or `None` where the
+    /// operand type allows it), `IS NULL`, as Sequelize's `{ a: null }`.
     fn eq(self, value: impl Into<Self::Operand>) -> Expr {
-        self.expr().eq(value.into())
+        match value.into().into() {
+            Value::Null => self.expr().is_null(),
+            value => self.expr().eq(value),
+        }
     }
-    /// `<> value`
+    /// `<> value`; with no value (`None`), `IS NOT NULL`.
     fn ne(self, value: impl Into<Self::Operand>) -> Expr {
-        self.expr().ne(value.into())
+        match value.into().into() {
+            Value::Null => self.expr().is_not_null(),
+            value => self.expr().ne(value),
+        }
+    }
+    /// `BETWEEN low AND high`, both included (`Op.between`).
+    fn between(self, low: impl Into<Self::Operand>, high: impl Into<Self::Operand>) -> Expr {
+        self.expr().between(low.into(), high.into())
+    }
+    /// `NOT BETWEEN low AND high` (`Op.notBetween`).
+    fn not_between(self, low: impl Into<Self::Operand>, high: impl Into<Self::Operand>) -> Expr {
+        match self.between(low, high) {
+            Expr::Between {
+                expr, low, high, ..
+            } => Expr::Between {
+                expr,
+                low,
+                high,
+                negated: true,
+            },
+            other => other,
+        }
     }
     /// `> value`
     fn gt(self, value: impl Into<Self::Operand>) -> Expr {
@@ -197,4 +222,41 @@ pub trait TextOperators: ColumnOperators {
     fn not_like(self, pattern: impl Into<String>) -> Expr {
         self.expr().not_like(pattern.into())
     }
+    /// `LIKE` whatever the case (`Op.iLike`): PostgreSQL's `ILIKE`, elsewhere both sides
+    /// lowered (`LOWER(a) LIKE LOWER(?)`), whatever the column's collation.
+    fn ilike(self, pattern: impl Into<String>) -> Expr {
+        self.expr().like_with(pattern.into(), false, true, false)
+    }
+    /// `NOT LIKE` whatever the case (`Op.notILike`).
+    fn not_ilike(self, pattern: impl Into<String>) -> Expr {
+        self.expr().like_with(pattern.into(), true, true, false)
+    }
+    /// Starts with the text (`Op.startsWith`); `%` and `_` in it match themselves.
+    fn starts_with(self, text: impl AsRef<str>) -> Expr {
+        let pattern = format!("{}%", escape_like(text.as_ref()));
+        self.expr().like_with(pattern, false, false, true)
+    }
+    /// Ends with the text (`Op.endsWith`).
+    fn ends_with(self, text: impl AsRef<str>) -> Expr {
+        let pattern = format!("%{}", escape_like(text.as_ref()));
+        self.expr().like_with(pattern, false, false, true)
+    }
+    /// Contains the text (`Op.substring`).
+    fn substring(self, text: impl AsRef<str>) -> Expr {
+        let pattern = format!("%{}%", escape_like(text.as_ref()));
+        self.expr().like_with(pattern, false, false, true)
+    }
+}
+
+/// Text as a `LIKE` pattern that matches only itself, with `!` as the escape character
+/// (a backslash would read differently under MySQL's `NO_BACKSLASH_ESCAPES`).
+fn escape_like(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            pattern.push('!');
+        }
+        pattern.push(c);
+    }
+    pattern
 }

@@ -204,6 +204,47 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
             path,
             as_text,
         },
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
+            let (expr, low, high) = match *expr {
+                Expr::Column { table, name } => {
+                    let (column, def, ty) = scope.column(table.as_ref(), &name)?;
+                    let bound = |e: Expr| match e {
+                        Expr::Value(v) => coerce(v, ty, &name, def).map(Expr::Value),
+                        other => resolve(other, scope),
+                    };
+                    (column, bound(*low)?, bound(*high)?)
+                }
+                other => (
+                    resolve(other, scope)?,
+                    resolve(*low, scope)?,
+                    resolve(*high, scope)?,
+                ),
+            };
+            Expr::Between {
+                expr: Box::new(expr),
+                low: Box::new(low),
+                high: Box::new(high),
+                negated,
+            }
+        }
+        Expr::Like {
+            expr,
+            pattern,
+            negated,
+            case_insensitive,
+            escaped,
+        } => Expr::Like {
+            expr: Box::new(resolve(*expr, scope)?),
+            pattern: Box::new(resolve(*pattern, scope)?),
+            negated,
+            case_insensitive,
+            escaped,
+        },
         Expr::InSubquery {
             expr,
             select,

@@ -165,6 +165,33 @@ pub enum Expr {
         /// The value as text (`->>`), rather than as a JSON document (`->`).
         as_text: bool,
     },
+    /// `expr BETWEEN low AND high`, or `NOT BETWEEN` when negated (both ends included).
+    Between {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// The lower end.
+        low: Box<Expr>,
+        /// The upper end.
+        high: Box<Expr>,
+        /// `NOT BETWEEN` when true.
+        negated: bool,
+    },
+    /// `expr LIKE pattern`, its variants: case-insensitive (`ILIKE` on PostgreSQL, both sides
+    /// lowered elsewhere) and with `!` as the escape character, so `%`, `_` and `!` written
+    /// as `!%`, `!_`, `!!` match themselves (Sequelize's `startsWith`, `endsWith`,
+    /// `substring`).
+    Like {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// The pattern.
+        pattern: Box<Expr>,
+        /// `NOT LIKE` when true.
+        negated: bool,
+        /// Letters match whatever their case.
+        case_insensitive: bool,
+        /// `ESCAPE '!'`.
+        escaped: bool,
+    },
     /// `EXISTS (SELECT …)`, or `NOT EXISTS` when negated.
     Exists {
         /// The subquery.
@@ -301,6 +328,34 @@ impl Expr {
             expr: Box::new(self),
             path: path.into_iter().collect(),
             as_text: true,
+        }
+    }
+
+    /// `self BETWEEN low AND high`.
+    pub fn between(self, low: impl Into<Value>, high: impl Into<Value>) -> Expr {
+        Expr::Between {
+            expr: Box::new(self),
+            low: Box::new(Expr::value(low)),
+            high: Box::new(Expr::value(high)),
+            negated: false,
+        }
+    }
+
+    /// A `LIKE` of this expression: `pattern` as given, or (with `escaped`) with `!` as the
+    /// escape character.
+    pub fn like_with(
+        self,
+        pattern: impl Into<Value>,
+        negated: bool,
+        case_insensitive: bool,
+        escaped: bool,
+    ) -> Expr {
+        Expr::Like {
+            expr: Box::new(self),
+            pattern: Box::new(Expr::value(pattern)),
+            negated,
+            case_insensitive,
+            escaped,
         }
     }
 

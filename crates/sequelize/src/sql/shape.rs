@@ -146,6 +146,31 @@ impl Shape {
                 self.expr(expr)?;
             }
             Expr::JsonPath { .. } => return None,
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                self.tag(if *negated { b'W' } else { b'w' });
+                self.expr(expr)?;
+                self.expr(low)?;
+                self.expr(high)?;
+            }
+            Expr::Like {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+                escaped,
+            } => {
+                self.tag(b'k');
+                self.tag(
+                    u8::from(*negated) | u8::from(*case_insensitive) << 1 | u8::from(*escaped) << 2,
+                );
+                self.expr(expr)?;
+                self.expr(pattern)?;
+            }
             Expr::Exists { select, negated } => {
                 self.tag(if *negated { b'E' } else { b'e' });
                 self.select(select)?;

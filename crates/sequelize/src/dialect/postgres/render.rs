@@ -68,6 +68,18 @@ impl QueryGenerator for Postgres {
         }
     }
 
+    fn case_insensitive_like(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        pattern: &Expr,
+        negated: bool,
+    ) -> Result<()> {
+        w.operand(expr)?;
+        w.push(if negated { " NOT ILIKE " } else { " ILIKE " });
+        w.operand(pattern)
+    }
+
     fn json_path(
         &self,
         w: &mut SqlWriter<'_>,
