@@ -322,3 +322,94 @@ async fn text_and_range_operators() {
     })
     .await;
 }
+
+/// Filters from JSON (what an HTTP handler receives) on every dialect: they select as the
+/// typed filters do, and hostile shapes are errors before any SQL, with nothing changed
+/// (security.md §1.4 W1–W7).
+#[tokio::test]
+async fn filters_from_json() {
+    use sequelize::model::filter_from_json;
+    use serde_json::json;
+    for_each_dialect("querying_json_filters", |db| async move {
+        setup(&db).await;
+        let ids = |body: serde_json::Value| {
+            let db = db.clone();
+            async move {
+                let filter = filter_from_json(&body)?;
+                let mut ids: Vec<i64> = Player::find_all()
+                    .filter(filter)
+                    .exec(&db)
+                    .await?
+                    .iter()
+                    .map(|p| p.id)
+                    .collect();
+                ids.sort();
+                Ok::<_, Error>(ids)
+            }
+        };
+        assert_eq!(ids(json!({ "team": "red" })).await.unwrap(), [1, 2]);
+        assert_eq!(
+            ids(json!({ "score": { "gte": 5 }, "team": { "ne": "red" } }))
+                .await
+                .unwrap(),
+            [3, 4]
+        );
+        assert_eq!(
+            ids(json!({ "or": [{ "team": ["red"] }, { "rating": null }] }))
+                .await
+                .unwrap(),
+            [1, 2, 3]
+        );
+        assert_eq!(
+            ids(json!({ "not": { "score": { "between": [3, 5] } } }))
+                .await
+                .unwrap(),
+            [4]
+        );
+        // A number against a text attribute is compared as text (W2).
+        assert_eq!(ids(json!({ "team": 0 })).await.unwrap(), Vec::<i64>::new());
+        // An empty list matches nothing, NOT IN of it everything.
+        assert_eq!(ids(json!({ "id": [] })).await.unwrap(), Vec::<i64>::new());
+        assert_eq!(
+            ids(json!({ "id": { "notIn": [] } })).await.unwrap(),
+            [1, 2, 3, 4]
+        );
+
+        for (hostile, mentions) in [
+            (json!({ "team": { "$ne": null } }), "filter.team.$ne"),
+            (
+                json!({ "team": { "malicious": "code" } }),
+                "unknown operator",
+            ),
+            (json!({ "_connector": "OR 1=1 OR" }), "_connector"),
+            (json!({ "score": "1 OR 1=1" }), "Player.score"),
+            (json!({ "score": { "gt": { "x": 1 } } }), "an object"),
+            (json!({}), "empty"),
+        ] {
+            let result = ids(hostile.clone()).await;
+            assert!(
+                matches!(&result, Err(Error::InvalidQuery(m)) if m.contains(mentions)),
+                "{hostile}: {result:?}"
+            );
+        }
+        // Update and destroy refuse an empty filter; nothing changed.
+        let empty = filter_from_json(&json!({})).unwrap();
+        assert!(Player::destroy()
+            .filter(empty.clone())
+            .exec(&db)
+            .await
+            .is_err());
+        assert!(Player::update()
+            .set(Player::SCORE, 0)
+            .filter(empty)
+            .exec(&db)
+            .await
+            .is_err());
+        assert_eq!(Player::count().exec(&db).await.unwrap(), 4);
+        assert_eq!(
+            Player::sum(Player::SCORE).exec(&db).await.unwrap(),
+            Some(21)
+        );
+    })
+    .await;
+}

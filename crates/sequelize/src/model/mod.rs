@@ -13,6 +13,7 @@ mod dynamic;
 pub(crate) mod filter;
 mod finder;
 mod instance;
+mod json_filter;
 mod planner;
 mod registry;
 mod runtime;
@@ -29,6 +30,7 @@ pub use finder::{
     RejectOnEmpty,
 };
 pub use instance::Instance;
+pub use json_filter::filter_from_json;
 pub(crate) use planner::current_time;
 pub use planner::FindOptions;
 pub use registry::{ModelRegistration, SyncOptions};
