@@ -153,17 +153,7 @@ pub trait ColumnOperators: Sized {
     }
     /// `NOT BETWEEN low AND high` (`Op.notBetween`).
     fn not_between(self, low: impl Into<Self::Operand>, high: impl Into<Self::Operand>) -> Expr {
-        match self.between(low, high) {
-            Expr::Between {
-                expr, low, high, ..
-            } => Expr::Between {
-                expr,
-                low,
-                high,
-                negated: true,
-            },
-            other => other,
-        }
+        self.expr().not_between(low.into(), high.into())
     }
     /// `> value`
     fn gt(self, value: impl Into<Self::Operand>) -> Expr {

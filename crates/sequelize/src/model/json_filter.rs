@@ -136,17 +136,7 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> 
         }
         "notBetween" => {
             let (low, high) = range()?;
-            match column.between(low, high) {
-                Expr::Between {
-                    expr, low, high, ..
-                } => Expr::Between {
-                    expr,
-                    low,
-                    high,
-                    negated: true,
-                },
-                other => other,
-            }
+            column.not_between(low, high)
         }
         _ => {
             return Err(bad(

@@ -341,6 +341,16 @@ impl Expr {
         }
     }
 
+    /// `self NOT BETWEEN low AND high`.
+    pub fn not_between(self, low: impl Into<Value>, high: impl Into<Value>) -> Expr {
+        Expr::Between {
+            expr: Box::new(self),
+            low: Box::new(Expr::value(low)),
+            high: Box::new(Expr::value(high)),
+            negated: true,
+        }
+    }
+
     /// A `LIKE` of this expression: `pattern` as given, or (with `escaped`) with `!` as the
     /// escape character.
     pub fn like_with(
