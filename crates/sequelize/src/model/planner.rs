@@ -1,10 +1,11 @@
 //! The one place each statement kind is built from a model and its options.
 //!
 //! Finders collect [`FindOptions`] (Sequelize's options bag) and [`select`] turns (model,
-//! options) into a `SELECT`; [`insert`], [`update`] and [`delete`] are the one place their
-//! statements are built. Typed and dynamic models both come here, so what is applied to a
-//! query (attribute checks, value conversion, later default scopes, paranoid filters and
-//! includes) is applied once.
+//! options) into a `SELECT` ([`aggregate`] into a `count`/`max`/…); [`insert`], [`update`]
+//! (an instance's save), [`update_rows`] (`Model.update`, `increment`), [`destroy`] and
+//! [`restore`] are the one place their statements are built. Typed and dynamic models both
+//! come here, so what is applied to a query (attribute checks, value conversion, paranoid
+//! filters, later default scopes and includes) is applied once.
 
 use super::definition::ModelDefinition;
 use super::filter::{self, Scope};
