@@ -250,6 +250,32 @@ async fn find_or_create_is_atomic() {
             .await
             .unwrap();
         assert!(Tag::find_by_pk(created).exec(&db).await.unwrap().is_some());
+
+        // findOrBuild builds without saving; findCreateFind finds what is there.
+        let (mut built, was_built) = Tag::find_or_build(
+            Tag::NAME.eq("go"),
+            Tag {
+                name: "go".into(),
+                ..Default::default()
+            },
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+        assert!(was_built && built.is_new_record());
+        assert_eq!(Tag::count().exec(&db).await.unwrap(), 2, "not saved yet");
+        built.save(&db).await.unwrap();
+        let (found, created) = Tag::find_create_find(
+            Tag::NAME.eq("go"),
+            Tag {
+                name: "go".into(),
+                ..Default::default()
+            },
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+        assert!(!created && found.id == built.id);
         db.close().await.unwrap();
     }
 }

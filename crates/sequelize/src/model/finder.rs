@@ -409,3 +409,24 @@ impl<M: Model> FindOrCreate<M> {
         }
     }
 }
+
+/// `Model.findOrBuild({ where, defaults })`; see [`Model::find_or_build`].
+#[must_use = "a finder does nothing until exec() is awaited"]
+pub struct FindOrBuild<M: Model> {
+    filter: Expr,
+    data: M,
+}
+
+impl<M: Model> FindOrBuild<M> {
+    pub(crate) fn new(filter: Expr, data: M) -> Self {
+        FindOrBuild { filter, data }
+    }
+
+    /// Finds, or builds without saving; `true` when built.
+    pub async fn exec(self, exec: &impl Executor) -> Result<(Instance<M>, bool)> {
+        Ok(match FindOne::new().filter(self.filter).exec(exec).await? {
+            Some(found) => (found, false),
+            None => (Instance::new_record(self.data), true),
+        })
+    }
+}

@@ -26,7 +26,7 @@ pub use column::{col, Column, ColumnOperators, DynColumn, TextOperators};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
 pub use finder::{
-    Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FindOrCreate, FinderOptions,
+    Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FindOrBuild, FindOrCreate, FinderOptions,
     RejectOnEmpty,
 };
 pub use instance::Instance;
@@ -112,6 +112,37 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// see [`FindOrCreate`].
     fn find_or_create(filter: crate::sql::Expr, data: Self) -> FindOrCreate<Self> {
         FindOrCreate::new(filter, data)
+    }
+
+    /// `Model.findCreateFind({ where, defaults })`: find, else insert, and on a lost race
+    /// read the winner's row; the same steps as [`find_or_create`](Model::find_or_create),
+    /// which outside a transaction opens none.
+    fn find_create_find(filter: crate::sql::Expr, data: Self) -> FindOrCreate<Self> {
+        FindOrCreate::new(filter, data)
+    }
+
+    /// `Model.findOrBuild({ where, defaults })`: the row `filter` finds, or `data` as an
+    /// unsaved instance (`true` when built).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Tag { id: i64, name: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Tag>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let (mut tag, built) = Tag::find_or_build(Tag::NAME.eq("rust"), Tag { id: 0, name: "rust".into() }).exec(&db).await?;
+    /// assert!(built && tag.is_new_record());
+    /// tag.save(&db).await?;
+    /// let (found, built) = Tag::find_or_build(Tag::NAME.eq("rust"), Tag { id: 0, name: "rust".into() }).exec(&db).await?;
+    /// assert!(!built && found.id == tag.id);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    fn find_or_build(filter: crate::sql::Expr, data: Self) -> FindOrBuild<Self> {
+        FindOrBuild::new(filter, data)
     }
 
     /// `Model.build(values)`: an unsaved instance; `save()` inserts it.
