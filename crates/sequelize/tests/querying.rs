@@ -439,3 +439,25 @@ async fn filters_from_json() {
     })
     .await;
 }
+
+/// A row lock outside a transaction would end with its statement: a typed error before any
+/// SQL; inside one it runs (SQLite leaves the clause out: the transaction locks the database).
+#[tokio::test]
+async fn locks_need_a_transaction() {
+    for_each_dialect("querying_locks", |db| async move {
+        setup(&db).await;
+        for lock in [Lock::Update, Lock::Share] {
+            let outside = Player::find_all().lock(lock).exec(&db).await;
+            assert!(
+                matches!(&outside, Err(Error::InvalidQuery(m)) if m.contains("transaction")),
+                "{outside:?}"
+            );
+            assert!(Player::find_by_pk(1).lock(lock).exec(&db).await.is_err());
+            let tx = db.begin().await.unwrap();
+            let locked = Player::find_by_pk(1).lock(lock).exec(&tx).await.unwrap();
+            assert_eq!(locked.unwrap().id, 1);
+            tx.commit().await.unwrap();
+        }
+    })
+    .await;
+}

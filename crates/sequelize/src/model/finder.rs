@@ -122,6 +122,7 @@ impl<M: Model> FindAll<M> {
 
     /// Runs the query and returns the instances.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
+        lock_needs_transaction(self.options.lock, exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let (select, _) = planner::select(runtime.definition(), self.options)?;
         let mut result = run(exec, &runtime, &select.into()).await?;
@@ -130,6 +131,18 @@ impl<M: Model> FindAll<M> {
             instances.push(Instance::loaded(M::from_values(values)?));
         }
         Ok(instances)
+    }
+}
+
+/// A row lock outside a transaction would be released as soon as the statement ends: an
+/// error that says so, before any SQL.
+fn lock_needs_transaction(lock: Option<Lock>, exec: &impl Executor) -> Result<()> {
+    match (lock, exec.target()) {
+        (Some(lock), Target::Pool(_)) => Err(Error::InvalidQuery(format!(
+            "lock {lock:?} outside a transaction would be released at once; run the finder \
+             on a Transaction"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -307,6 +320,7 @@ impl<M: Model> FindByPk<M> {
 
     /// Runs the query; `None` when no row has that key.
     pub async fn exec(self, exec: &impl Executor) -> Result<Option<Instance<M>>> {
+        lock_needs_transaction(self.lock, exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let def = runtime.definition();
         let key_attribute = &def.attributes[def.single_primary_key()?];
@@ -399,8 +413,13 @@ impl<M: Model> FindOrCreate<M> {
         match inserted {
             Ok(()) => Ok((instance, true)),
             Err(Error::UniqueConstraint { .. }) => {
-                // Another caller inserted it meanwhile: read what it committed.
-                let again = find().lock(Lock::Share).exec(exec).await?;
+                // Another caller inserted it meanwhile: read what it committed (with a lock
+                // inside a transaction, so a repeatable-read snapshot does not hide it).
+                let again = match exec.target() {
+                    Target::Transaction(_) => find().lock(Lock::Share),
+                    Target::Pool(_) => find(),
+                };
+                let again = again.exec(exec).await?;
                 let found =
                     again.ok_or_else(|| Error::EmptyResult(M::definition().name.clone()))?;
                 Ok((found, false))
