@@ -113,6 +113,16 @@ pub enum Error {
     #[error("invalid query: {0}")]
     InvalidQuery(String),
 
+    /// Something the database of `dialect` cannot express (a lock strength, an operator, a
+    /// lock option); raised before anything is sent.
+    #[error("{dialect} cannot do {feature}")]
+    Unsupported {
+        /// The dialect's name (`sqlite`, `postgres`, `mysql`, `mariadb`).
+        dialect: &'static str,
+        /// What was asked, as the API spells it.
+        feature: String,
+    },
+
     /// A model was used on a Sequelize instance it was not defined on.
     #[error("model {0} is not defined on this Sequelize instance; define it first (db.define::<{0}>().register(), or db.define_dynamic)")]
     NotDefined(String),

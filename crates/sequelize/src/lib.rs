@@ -77,7 +77,7 @@ pub use model::{
     Instance, Model, ModelDefinition, ModelOptions, SqlType, SyncOptions, TextOperators,
 };
 pub use row::{QueryResult, Row, Rows};
-pub use sql::{IsolationLevel, Lock, TransactionOptions, TransactionType};
+pub use sql::{IsolationLevel, Lock, LockWait, RowLock, TransactionOptions, TransactionType};
 pub use types::DataType;
 pub use value::{FromValue, Value};
 

@@ -461,3 +461,102 @@ async fn locks_need_a_transaction() {
     })
     .await;
 }
+
+/// Each lock option against a second transaction on the real server: a plain lock waits for
+/// the holder, `skip_locked` reads past the locked row, `no_wait` fails at once with
+/// `Error::Timeout`; PostgreSQL's key strengths let each other in. Where the database cannot
+/// do an option, the error names the dialect before any SQL is sent.
+#[tokio::test]
+async fn lock_options_block_skip_or_fail() {
+    for_each_dialect("querying_lock_options", |db| async move {
+        setup(&db).await;
+        let dialect = db.dialect().name();
+        let holder = db.begin().await.unwrap();
+        Player::find_by_pk(1)
+            .lock(Lock::Update)
+            .exec(&holder)
+            .await
+            .unwrap();
+        if dialect == "sqlite" {
+            // The whole database is the lock: there is nothing to skip, so asking is an error.
+            for lock in [Lock::Update.skip_locked(), Lock::Update.no_wait()] {
+                let refused = Player::find_all().lock(lock).exec(&holder).await;
+                assert!(
+                    matches!(
+                        &refused,
+                        Err(Error::Unsupported {
+                            dialect: "sqlite",
+                            ..
+                        })
+                    ),
+                    "{refused:?}"
+                );
+            }
+            holder.commit().await.unwrap();
+            return;
+        }
+        let other = db.begin().await.unwrap();
+        let skipped = Player::find_all()
+            .order(Player::ID.asc())
+            .lock(Lock::Update.skip_locked())
+            .exec(&other)
+            .await
+            .unwrap();
+        let ids: Vec<i64> = skipped.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [2, 3, 4], "{dialect}: the locked row is skipped");
+        let failed = Player::find_by_pk(1)
+            .lock(Lock::Update.no_wait())
+            .exec(&other)
+            .await;
+        assert!(
+            matches!(&failed, Err(Error::Timeout(_))),
+            "{dialect}: {failed:?}"
+        );
+        other.rollback().await.unwrap();
+
+        // A plain lock waits until the holder ends, then reads the row.
+        let waiter = db.begin().await.unwrap();
+        let waiting = tokio::spawn(async move {
+            let row = Player::find_by_pk(1).lock(Lock::Update).exec(&waiter).await;
+            waiter.rollback().await.unwrap();
+            row
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "{dialect}: the second lock waits");
+        holder.commit().await.unwrap();
+        let row = waiting.await.unwrap().unwrap();
+        assert_eq!(row.map(|p| p.id), Some(1));
+
+        if dialect == "postgres" {
+            // FOR NO KEY UPDATE lets FOR KEY SHARE in, and keeps FOR SHARE out.
+            let holder = db.begin().await.unwrap();
+            Player::find_by_pk(1)
+                .lock(Lock::NoKeyUpdate)
+                .exec(&holder)
+                .await
+                .unwrap();
+            let other = db.begin().await.unwrap();
+            let key_share = Player::find_by_pk(1)
+                .lock(Lock::KeyShare.no_wait())
+                .exec(&other)
+                .await;
+            assert_eq!(key_share.unwrap().map(|p| p.id), Some(1));
+            let share = Player::find_by_pk(1)
+                .lock(Lock::Share.no_wait())
+                .exec(&other)
+                .await;
+            assert!(matches!(&share, Err(Error::Timeout(_))), "{share:?}");
+            other.rollback().await.unwrap();
+            holder.commit().await.unwrap();
+        } else {
+            let tx = db.begin().await.unwrap();
+            let refused = Player::find_all().lock(Lock::KeyShare).exec(&tx).await;
+            assert!(
+                matches!(&refused, Err(Error::Unsupported { dialect: d, .. }) if *d == dialect),
+                "{refused:?}"
+            );
+            tx.rollback().await.unwrap();
+        }
+    })
+    .await;
+}

@@ -9,7 +9,7 @@ use sequelize::sql::{
     Expr, Function, Insert, Join, JoinKind, JsonPathSegment, OnConflict, Select, SelectItem,
     Source, Statement, TableRef, Update,
 };
-use sequelize::{DataType, Lock, Value};
+use sequelize::{DataType, Lock, RowLock, Value};
 
 /// Every dialect the suite covers, rendered; the snapshot holds all of them side by side.
 fn rendered(statement: &Statement) -> String {
@@ -37,7 +37,7 @@ fn select_with_filter_order_limit_lock() {
         order: vec![Expr::column("created_at").desc(), Expr::column("id").asc()],
         limit: Some(10),
         offset: Some(20),
-        lock: Some(Lock::Update),
+        lock: Some(Lock::Update.into()),
         ..select
     }
     .filter(
@@ -53,6 +53,34 @@ fn select_with_filter_order_limit_lock() {
             .and(Expr::column("id").not_in(Vec::<i64>::new())),
     );
     insta::assert_snapshot!(rendered(&Statement::Select(select)));
+}
+
+/// Every lock strength and option: PostgreSQL has them all; MySQL has `OF` but not the key
+/// strengths; MariaDB neither; SQLite leaves plain locks out and refuses skip/no-wait.
+#[test]
+fn row_lock_forms() {
+    let locks = [
+        RowLock::from(Lock::Update),
+        Lock::Share.into(),
+        Lock::KeyShare.into(),
+        Lock::NoKeyUpdate.into(),
+        Lock::Update.skip_locked(),
+        Lock::Share.no_wait(),
+        Lock::Update.of("jobs").of("users").no_wait(),
+        Lock::Share.of("jobs"),
+    ];
+    let all = locks
+        .into_iter()
+        .map(|lock| {
+            let select = Select {
+                lock: Some(lock.clone()),
+                ..Select::new(TableRef::new("jobs"))
+            };
+            format!("{lock:?}\n{}", rendered(&Statement::Select(select)))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!(all);
 }
 
 #[test]

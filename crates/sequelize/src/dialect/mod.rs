@@ -34,7 +34,7 @@ pub(crate) mod sqlite;
 pub use config::ConnectionConfig;
 pub(crate) use literal::push_literal;
 pub use render::{json_path_string, QueryGenerator, Rendered, SqlWriter};
-pub(crate) use render::{limit_before_offset, transaction_control};
+pub(crate) use render::{limit_before_offset, transaction_control, unsupported};
 
 /// A boxed future, as returned by the object-safe driver traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

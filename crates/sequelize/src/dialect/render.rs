@@ -11,8 +11,9 @@ use super::Dialect;
 use crate::error::{Error, Result};
 use crate::sql::{
     CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
-    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, Lock, OnConflict, OrderBy,
-    Select, SelectItem, Source, Statement, TableRef, TransactionControl, Update,
+    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, Lock, LockWait,
+    OnConflict, OrderBy, RowLock, Select, SelectItem, Source, Statement, TableRef,
+    TransactionControl, Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -193,13 +194,16 @@ pub trait QueryGenerator {
         }
     }
 
-    /// The row-lock clause (` FOR UPDATE`, ` FOR SHARE`).
-    fn lock_clause(&self, w: &mut SqlWriter<'_>, lock: Lock) -> Result<()> {
-        w.push(match lock {
+    /// The row-lock clause (` FOR UPDATE OF "t" SKIP LOCKED`): every strength, `OF` and
+    /// wait option, as PostgreSQL spells them.
+    fn lock_clause(&self, w: &mut SqlWriter<'_>, lock: &RowLock) -> Result<()> {
+        w.push(match lock.strength {
             Lock::Update => " FOR UPDATE",
             Lock::Share => " FOR SHARE",
+            Lock::KeyShare => " FOR KEY SHARE",
+            Lock::NoKeyUpdate => " FOR NO KEY UPDATE",
         });
-        Ok(())
+        lock_of_and_wait(w, lock)
     }
 
     /// What follows `INSERT INTO table` for a row of only default values.
@@ -266,6 +270,29 @@ pub trait QueryGenerator {
         w.bind(&Value::Text(json_path_string(path)));
         w.push(if as_text { "))" } else { ")" });
         Ok(())
+    }
+}
+
+/// The part of a row-lock clause after its strength: ` OF "a", "b"` when tables are named,
+/// then ` NOWAIT` or ` SKIP LOCKED`; PostgreSQL and MySQL spell these alike.
+pub(crate) fn lock_of_and_wait(w: &mut SqlWriter<'_>, lock: &RowLock) -> Result<()> {
+    if !lock.of.is_empty() {
+        w.push(" OF ");
+        w.ident_list(&lock.of)?;
+    }
+    w.push(match lock.wait {
+        LockWait::Wait => "",
+        LockWait::NoWait => " NOWAIT",
+        LockWait::SkipLocked => " SKIP LOCKED",
+    });
+    Ok(())
+}
+
+/// [`Error::Unsupported`] for `feature` on the writer's dialect.
+pub(crate) fn unsupported(w: &SqlWriter<'_>, feature: impl Into<String>) -> Error {
+    Error::Unsupported {
+        dialect: w.dialect().name(),
+        feature: feature.into(),
     }
 }
 
@@ -645,7 +672,7 @@ impl<'d> SqlWriter<'d> {
         dialect.group_by_clause(self, &s.group_by, s.having.as_ref())?;
         dialect.order_by_clause(self, &s.order)?;
         dialect.limit_offset_clause(self, s.limit, s.offset);
-        if let Some(lock) = s.lock {
+        if let Some(lock) = &s.lock {
             dialect.lock_clause(self, lock)?;
         }
         Ok(())

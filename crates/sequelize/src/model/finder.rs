@@ -10,7 +10,7 @@ use super::runtime::runtime_of;
 use super::{run, Model};
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
-use crate::sql::{Expr, Function, Lock, OrderBy};
+use crate::sql::{Expr, Function, Lock, OrderBy, RowLock};
 use crate::value::Value;
 
 /// The options every finder builder shares (`where`, `order`, `limit`, `offset`, `lock`), as
@@ -54,9 +54,11 @@ pub trait FinderOptions: Sized {
         self
     }
 
-    /// Locks the rows read (`lock: t.LOCK.UPDATE`); meaningful inside a transaction.
-    fn lock(mut self, lock: Lock) -> Self {
-        self.options_mut().lock = Some(lock);
+    /// Locks the rows read (`lock: t.LOCK.UPDATE`, `lock: { level, of }`, `skipLocked`):
+    /// `Lock::Update`, or a [`RowLock`] such as `Lock::Update.skip_locked()`. Runs only on a
+    /// transaction; see [`Lock`] for what each dialect does.
+    fn lock(mut self, lock: impl Into<RowLock>) -> Self {
+        self.options_mut().lock = Some(lock.into());
         self
     }
 
@@ -122,7 +124,7 @@ impl<M: Model> FindAll<M> {
 
     /// Runs the query and returns the instances.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
-        lock_needs_transaction(self.options.lock, exec)?;
+        lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let (select, _) = planner::select(runtime.definition(), self.options)?;
         let mut result = run(exec, &runtime, &select.into()).await?;
@@ -136,11 +138,12 @@ impl<M: Model> FindAll<M> {
 
 /// A row lock outside a transaction would be released as soon as the statement ends: an
 /// error that says so, before any SQL.
-fn lock_needs_transaction(lock: Option<Lock>, exec: &impl Executor) -> Result<()> {
+fn lock_needs_transaction(lock: Option<&RowLock>, exec: &impl Executor) -> Result<()> {
     match (lock, exec.target()) {
         (Some(lock), Target::Pool(_)) => Err(Error::InvalidQuery(format!(
-            "lock {lock:?} outside a transaction would be released at once; run the finder \
-             on a Transaction"
+            "lock {:?} outside a transaction would be released at once; run the finder \
+             on a Transaction",
+            lock.strength
         ))),
         _ => Ok(()),
     }
@@ -294,7 +297,7 @@ impl<M: Model> FindOne<M> {
 #[must_use = "a finder does nothing until exec() is awaited"]
 pub struct FindByPk<M: Model> {
     key: Value,
-    lock: Option<Lock>,
+    lock: Option<RowLock>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -307,9 +310,9 @@ impl<M: Model> FindByPk<M> {
         }
     }
 
-    /// Locks the row read.
-    pub fn lock(mut self, lock: Lock) -> Self {
-        self.lock = Some(lock);
+    /// Locks the row read; see [`FinderOptions::lock`].
+    pub fn lock(mut self, lock: impl Into<RowLock>) -> Self {
+        self.lock = Some(lock.into());
         self
     }
 
@@ -320,7 +323,7 @@ impl<M: Model> FindByPk<M> {
 
     /// Runs the query; `None` when no row has that key.
     pub async fn exec(self, exec: &impl Executor) -> Result<Option<Instance<M>>> {
-        lock_needs_transaction(self.lock, exec)?;
+        lock_needs_transaction(self.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let def = runtime.definition();
         let key_attribute = &def.attributes[def.single_primary_key()?];
@@ -338,11 +341,11 @@ impl<M: Model> FindByPk<M> {
         )?;
         let target = exec.target();
         // The SQL of this shape is the same for every key: planned and rendered once.
-        let sql = runtime.statements().by_key(self.lock, || {
+        let sql = runtime.statements().by_key(self.lock.as_ref(), || {
             let options = FindOptions {
                 filter: Some(Expr::column(key_attribute.name.clone()).eq(key.clone())),
                 limit: Some(1),
-                lock: self.lock,
+                lock: self.lock.clone(),
                 ..FindOptions::default()
             };
             let (select, _) = planner::select(def, options)?;

@@ -13,8 +13,8 @@ use super::validation;
 use crate::dialect::Supports;
 use crate::error::{Error, Result};
 use crate::sql::{
-    BinaryOp, Delete, Expr, Function, Ident, Insert, Lock, OrderBy, Select, SelectItem, Statement,
-    TableRef, Update,
+    BinaryOp, Delete, Expr, Function, Ident, Insert, OrderBy, RowLock, Select, SelectItem,
+    Statement, TableRef, Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -54,7 +54,7 @@ pub struct FindOptions {
     /// `distinct`: duplicate rows are read once.
     pub distinct: bool,
     /// `lock`.
-    pub lock: Option<Lock>,
+    pub lock: Option<RowLock>,
     /// `paranoid` (default true): on a paranoid model, skip soft-deleted rows; `false` reads
     /// them too.
     pub paranoid: bool,

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::dialect::{Dialect, Rendered};
 use crate::error::Result;
-use crate::sql::{Lock, Shape, Statement};
+use crate::sql::{LockWait, RowLock, Shape, Statement};
 use crate::value::Value;
 
 /// How many shapes a model keeps; past it the cache starts over (a model rarely has more
@@ -17,20 +17,30 @@ const CAPACITY: usize = 256;
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
     sql: Mutex<HashMap<Vec<u8>, Arc<str>>>,
-    /// `findByPk`'s SQL per lock (none, update, share): the most common shape, kept apart so
-    /// that it is found without planning the statement at all.
-    by_key: [OnceLock<Arc<str>>; 3],
+    /// `findByPk`'s SQL per plain lock strength (none, then each [`Lock`] that waits and
+    /// names no table): the most common shape, kept apart so that it is found without
+    /// planning the statement at all.
+    by_key: [OnceLock<Arc<str>>; 5],
 }
 
 impl StatementCache {
     /// The SQL of finding one row by its key with `lock`, rendered by `render` the first
-    /// time.
+    /// time (every time for a lock with options, which are rare).
     pub(crate) fn by_key(
         &self,
-        lock: Option<Lock>,
+        lock: Option<&RowLock>,
         render: impl FnOnce() -> Result<Rendered>,
     ) -> Result<Arc<str>> {
-        let slot = &self.by_key[lock.map_or(0, |lock| lock as usize + 1)];
+        let slot = match lock {
+            None => 0,
+            Some(RowLock {
+                strength,
+                of,
+                wait: LockWait::Wait,
+            }) if of.is_empty() => *strength as usize + 1,
+            Some(_) => return Ok(render()?.sql.into()),
+        };
+        let slot = &self.by_key[slot];
         if let Some(sql) = slot.get() {
             return Ok(Arc::clone(sql));
         }

@@ -25,8 +25,8 @@ mod transaction;
 pub use ddl::{ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
 pub use expr::{BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, OrderBy};
 pub use query::{
-    ConflictAction, Delete, Insert, Join, JoinKind, Lock, OnConflict, Select, SelectItem, Source,
-    TableRef, Update,
+    ConflictAction, Delete, Insert, Join, JoinKind, Lock, LockWait, OnConflict, RowLock, Select,
+    SelectItem, Source, TableRef, Update,
 };
 pub use shape::Shape;
 pub(crate) use transaction::TransactionControl;

@@ -136,21 +136,154 @@ impl From<Expr> for SelectItem {
     }
 }
 
-/// Row locks for `SELECT … FOR …` (Sequelize's `lock: t.LOCK.UPDATE`). SQLite has no row
-/// locks: there the clause is left out and the transaction's database lock applies.
+/// How strongly `SELECT … FOR …` locks the rows it reads (Sequelize's `lock: t.LOCK.UPDATE`).
+/// `Lock::Update` alone is a [`RowLock`] that waits; [`Lock::of`], [`Lock::skip_locked`] and
+/// [`Lock::no_wait`] say more.
+///
+/// Per dialect: PostgreSQL has all four strengths. MySQL and MariaDB have `Update` and
+/// `Share`; `KeyShare` and `NoKeyUpdate` are an [`Error::Unsupported`] there. SQLite has no
+/// row locks: the clause is left out and the transaction's database lock applies (a writing
+/// transaction holds the whole database; use `TransactionType::Immediate` to take that lock
+/// up front), and `skip_locked`/`no_wait` are an [`Error::Unsupported`].
+///
+/// [`Error::Unsupported`]: crate::Error::Unsupported
 ///
 /// ```
 /// use sequelize::{dialect::by_name, sql::{Select, Statement, TableRef}, Lock};
-/// let select = Select { lock: Some(Lock::Update), ..Select::new(TableRef::new("accounts")) };
+/// let select = Select { lock: Some(Lock::Update.into()), ..Select::new(TableRef::new("accounts")) };
 /// let sqlite = by_name("sqlite").unwrap().render(&Statement::Select(select)).unwrap();
 /// assert_eq!(sqlite.sql, r#"SELECT * FROM "accounts""#);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lock {
-    /// `FOR UPDATE`.
+    /// `FOR UPDATE`: no other transaction may lock, change or delete the rows.
     Update,
-    /// `FOR SHARE` (`LOCK IN SHARE MODE` on MySQL).
+    /// `FOR SHARE` (`LOCK IN SHARE MODE` on MariaDB, and on MySQL when nothing else is
+    /// asked): others may read-lock the rows too, nobody may change them.
     Share,
+    /// `FOR KEY SHARE` (PostgreSQL): only blocks deletes and key changes.
+    KeyShare,
+    /// `FOR NO KEY UPDATE` (PostgreSQL): like `Update`, but lets `KeyShare` readers in.
+    NoKeyUpdate,
+}
+
+impl Lock {
+    /// Locks only the rows of `table` (`lock: { level, of: Model }`; `FOR UPDATE OF "t"`);
+    /// PostgreSQL and MySQL. Call again to name more tables.
+    ///
+    /// ```
+    /// use sequelize::Lock;
+    /// assert_eq!(Lock::Update.of("accounts").of.len(), 1);
+    /// ```
+    pub fn of(self, table: impl Into<Ident>) -> RowLock {
+        RowLock::from(self).of(table)
+    }
+
+    /// Leaves out the rows another transaction has locked (`skipLocked: true`;
+    /// `SKIP LOCKED`), instead of waiting for them: the job-queue pattern.
+    ///
+    /// ```
+    /// use sequelize::{Lock, LockWait};
+    /// assert_eq!(Lock::Update.skip_locked().wait, LockWait::SkipLocked);
+    /// ```
+    pub fn skip_locked(self) -> RowLock {
+        RowLock::from(self).skip_locked()
+    }
+
+    /// Fails at once when a row is locked by another transaction (`NOWAIT`), instead of
+    /// waiting: the error is an [`Error::Timeout`](crate::Error::Timeout).
+    ///
+    /// ```
+    /// use sequelize::{Lock, LockWait};
+    /// assert_eq!(Lock::Share.no_wait().wait, LockWait::NoWait);
+    /// ```
+    pub fn no_wait(self) -> RowLock {
+        RowLock::from(self).no_wait()
+    }
+}
+
+/// What a row lock does when another transaction holds a conflicting lock.
+///
+/// ```
+/// use sequelize::{LockWait, RowLock, Lock};
+/// assert_eq!(RowLock::from(Lock::Update).wait, LockWait::Wait);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LockWait {
+    /// Waits until the other transaction ends (or the database's lock timeout).
+    #[default]
+    Wait,
+    /// `NOWAIT`: fails at once.
+    NoWait,
+    /// `SKIP LOCKED`: reads past the locked rows.
+    SkipLocked,
+}
+
+/// A whole row-lock clause: strength, the tables it covers and what it does on a conflict.
+/// Built from a [`Lock`]: `Lock::Update.of("jobs").skip_locked()`.
+///
+/// ```
+/// use sequelize::{dialect::by_name, sql::{Select, Statement, TableRef}, Lock};
+/// let select = Select {
+///     lock: Some(Lock::Update.of("jobs").skip_locked()),
+///     ..Select::new(TableRef::new("jobs"))
+/// };
+/// let sql = by_name("postgres").unwrap().render(&Statement::Select(select)).unwrap().sql;
+/// assert_eq!(sql, r#"SELECT * FROM "jobs" FOR UPDATE OF "jobs" SKIP LOCKED"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RowLock {
+    /// How strongly the rows are locked.
+    pub strength: Lock,
+    /// The tables whose rows are locked; empty for every table read.
+    pub of: Vec<Ident>,
+    /// What happens on a conflict.
+    pub wait: LockWait,
+}
+
+impl RowLock {
+    /// Adds `table` to the tables locked (`OF`).
+    ///
+    /// ```
+    /// use sequelize::Lock;
+    /// assert_eq!(Lock::Update.of("a").of("b").of.len(), 2);
+    /// ```
+    pub fn of(mut self, table: impl Into<Ident>) -> Self {
+        self.of.push(table.into());
+        self
+    }
+
+    /// `SKIP LOCKED`; see [`Lock::skip_locked`].
+    ///
+    /// ```
+    /// use sequelize::{Lock, LockWait};
+    /// assert_eq!(Lock::Update.of("jobs").skip_locked().wait, LockWait::SkipLocked);
+    /// ```
+    pub fn skip_locked(mut self) -> Self {
+        self.wait = LockWait::SkipLocked;
+        self
+    }
+
+    /// `NOWAIT`; see [`Lock::no_wait`].
+    ///
+    /// ```
+    /// use sequelize::{Lock, LockWait};
+    /// assert_eq!(Lock::Update.of("jobs").no_wait().wait, LockWait::NoWait);
+    /// ```
+    pub fn no_wait(mut self) -> Self {
+        self.wait = LockWait::NoWait;
+        self
+    }
+}
+
+impl From<Lock> for RowLock {
+    fn from(strength: Lock) -> Self {
+        RowLock {
+            strength,
+            of: Vec::new(),
+            wait: LockWait::Wait,
+        }
+    }
 }
 
 /// A `SELECT`.
@@ -199,7 +332,7 @@ pub struct Select {
     /// `OFFSET`.
     pub offset: Option<u64>,
     /// `FOR UPDATE` / `FOR SHARE`.
-    pub lock: Option<Lock>,
+    pub lock: Option<RowLock>,
 }
 
 impl Select {

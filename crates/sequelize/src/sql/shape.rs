@@ -252,7 +252,14 @@ impl Shape {
         self.order(&s.order)?;
         self.optional_number(s.limit);
         self.optional_number(s.offset);
-        self.tag(s.lock.map_or(0, |lock| lock as u8 + 1));
+        match &s.lock {
+            Some(lock) => {
+                self.tag(lock.strength as u8 + 1);
+                self.tag(lock.wait as u8);
+                self.idents(&lock.of);
+            }
+            None => self.tag(0),
+        }
         Some(())
     }
 

@@ -121,9 +121,10 @@ fn map_server_error(e: ServerError) -> Error {
         },
         // ER_LOCK_DEADLOCK
         1213 => Error::Deadlock(source(message)),
-        // ER_LOCK_WAIT_TIMEOUT; MySQL's and MariaDB's statement time limits
-        // (`max_execution_time`, `max_statement_time`)
-        1205 | 3024 | 1969 => Error::Timeout(source(message)),
+        // ER_LOCK_WAIT_TIMEOUT (MariaDB's answer to `NOWAIT` too), MySQL's ER_LOCK_NOWAIT;
+        // MySQL's and MariaDB's statement time limits (`max_execution_time`,
+        // `max_statement_time`)
+        1205 | 3572 | 3024 | 1969 => Error::Timeout(source(message)),
         // ER_ACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR, ER_ACCESS_DENIED_NO_PASSWORD_ERROR
         1045 | 1044 | 1698 => Error::AccessDenied(message),
         // ER_BAD_DB_ERROR: the database does not exist
@@ -269,6 +270,10 @@ mod tests {
         assert!(matches!(server(1213, "Deadlock found"), Error::Deadlock(_)));
         assert!(matches!(
             server(1205, "Lock wait timeout exceeded"),
+            Error::Timeout(_)
+        ));
+        assert!(matches!(
+            server(3572, "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set."),
             Error::Timeout(_)
         ));
         assert!(matches!(

@@ -1,9 +1,10 @@
 //! What MySQL and MariaDB write differently from standard SQL.
 
 use super::{push_mode_proof_literal, types, Flavor, MySql, NO_LIMIT, TIMESTAMP_FORMAT};
-use crate::dialect::{limit_before_offset, QueryGenerator, SqlWriter};
+use crate::dialect::render::lock_of_and_wait;
+use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
-use crate::sql::{CastType, ColumnDef, ConflictAction, Lock, OnConflict};
+use crate::sql::{CastType, ColumnDef, ConflictAction, Lock, LockWait, OnConflict, RowLock};
 
 impl QueryGenerator for MySql {
     fn identifier_quotes(&self) -> (char, char) {
@@ -56,13 +57,23 @@ impl QueryGenerator for MySql {
         limit_before_offset(w, limit, offset, NO_LIMIT);
     }
 
-    fn lock_clause(&self, w: &mut SqlWriter<'_>, lock: Lock) -> Result<()> {
-        w.push(match lock {
+    fn lock_clause(&self, w: &mut SqlWriter<'_>, lock: &RowLock) -> Result<()> {
+        let plain = lock.of.is_empty() && lock.wait == LockWait::Wait;
+        w.push(match lock.strength {
             Lock::Update => " FOR UPDATE",
-            // `FOR SHARE` is MySQL 8 only; this spelling works on MySQL 5.7+ and MariaDB.
-            Lock::Share => " LOCK IN SHARE MODE",
+            // `FOR SHARE` is MySQL 8 only, as are `OF`, `NOWAIT` and `SKIP LOCKED` after it;
+            // this spelling works on MySQL 5.7+ and MariaDB (which takes the wait options
+            // after it, from 10.6).
+            Lock::Share if plain || self.flavor == Flavor::MariaDb => " LOCK IN SHARE MODE",
+            Lock::Share => " FOR SHARE",
+            Lock::KeyShare | Lock::NoKeyUpdate => {
+                return Err(unsupported(w, format!("lock {:?}", lock.strength)))
+            }
         });
-        Ok(())
+        if self.flavor == Flavor::MariaDb && !lock.of.is_empty() {
+            return Err(unsupported(w, "lock `of` (MariaDB locks every table read)"));
+        }
+        lock_of_and_wait(w, lock)
     }
 
     fn default_values(&self, w: &mut SqlWriter<'_>) {

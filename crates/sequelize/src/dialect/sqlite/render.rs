@@ -1,9 +1,11 @@
 //! What SQLite writes differently from standard SQL.
 
 use super::{types, Sqlite, TIMESTAMP_FORMAT};
-use crate::dialect::{common, json_path_string, limit_before_offset, QueryGenerator, SqlWriter};
+use crate::dialect::{
+    common, json_path_string, limit_before_offset, unsupported, QueryGenerator, SqlWriter,
+};
 use crate::error::{Error, Result};
-use crate::sql::{CastType, ColumnDef, Expr, Function, JsonPathSegment, Lock};
+use crate::sql::{CastType, ColumnDef, Expr, Function, JsonPathSegment, LockWait, RowLock};
 use crate::value::Value;
 
 impl QueryGenerator for Sqlite {
@@ -56,11 +58,17 @@ impl QueryGenerator for Sqlite {
         limit_before_offset(w, limit, offset, "-1");
     }
 
-    fn lock_clause(&self, _w: &mut SqlWriter<'_>, _lock: Lock) -> Result<()> {
+    fn lock_clause(&self, w: &mut SqlWriter<'_>, lock: &RowLock) -> Result<()> {
         // SQLite locks the whole database for a writing transaction; row locks do not exist
-        // and `FOR UPDATE` is a syntax error, so the clause is left out (as Sequelize does).
-        // Use `TransactionType::Immediate` to take the write lock up front.
-        Ok(())
+        // and `FOR UPDATE` is a syntax error, so the clause is left out (as Sequelize does),
+        // with any `OF` (the lock covers every table anyway). Use
+        // `TransactionType::Immediate` to take the write lock up front. Skipping or failing
+        // on locked rows cannot be had: asking for it is an error, not a silent wait.
+        match lock.wait {
+            LockWait::Wait => Ok(()),
+            LockWait::NoWait => Err(unsupported(w, "lock no_wait (it has no row locks)")),
+            LockWait::SkipLocked => Err(unsupported(w, "lock skip_locked (it has no row locks)")),
+        }
     }
 
     fn json_path(
