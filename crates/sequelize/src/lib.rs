@@ -73,8 +73,9 @@ pub use dialect::ConnectionConfig;
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
 pub use model::filter::{and, not, or};
 pub use model::{
-    col, Attribute, Column, ColumnOperators, DynColumn, DynInstance, DynModel, FinderOptions,
-    Instance, Model, ModelDefinition, ModelOptions, SqlType, SyncOptions, TextOperators,
+    col, AggregateFunction, Attribute, Column, ColumnOperators, DynColumn, DynInstance, DynModel,
+    FinderOptions, Instance, Model, ModelDefinition, ModelOptions, SqlType, SyncOptions,
+    TextOperators,
 };
 pub use row::{QueryResult, Row, Rows};
 pub use sql::{IsolationLevel, Lock, LockWait, RowLock, TransactionOptions, TransactionType};

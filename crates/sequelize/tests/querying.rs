@@ -5,7 +5,7 @@ mod common;
 
 use common::{dialects, for_each_dialect, isolated_options};
 use sequelize::prelude::*;
-use sequelize::Error;
+use sequelize::{AggregateFunction, Error};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "players", underscored, paranoid)]
@@ -557,6 +557,77 @@ async fn lock_options_block_skip_or_fail() {
             );
             tx.rollback().await.unwrap();
         }
+    })
+    .await;
+}
+
+/// `count({ group })` and friends: one (group value, aggregate) pair per group, by group
+/// value, with the filter and the paranoid rule applied; `aggregate(field, 'avg')` averages
+/// integer columns to a fraction on every dialect.
+#[tokio::test]
+async fn grouped_and_generic_aggregates() {
+    for_each_dialect("querying_grouped", |db| async move {
+        setup(&db).await;
+        let per_team = Player::count()
+            .group_by(Player::TEAM)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(per_team, [("blue".to_string(), 2), ("red".to_string(), 2)]);
+        let with_deleted = Player::count()
+            .group_by(Player::TEAM)
+            .paranoid(false)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(with_deleted.len(), 3, "{with_deleted:?}");
+        let distinct_scores = Player::count()
+            .column(Player::SCORE)
+            .distinct()
+            .group_by(Player::TEAM)
+            .filter(Player::SCORE.gte(5))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            distinct_scores,
+            [("blue".to_string(), 2), ("red".to_string(), 1)]
+        );
+        let totals = Player::sum(Player::SCORE)
+            .group_by(Player::TEAM)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            totals,
+            [("blue".to_string(), Some(13)), ("red".to_string(), Some(8))]
+        );
+        let mean: Option<f64> = Player::aggregate(Player::SCORE, AggregateFunction::Avg)
+            .filter(Player::TEAM.eq("red"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(mean, Some(4.0));
+        let means: Vec<(String, Option<f64>)> =
+            Player::aggregate(Player::SCORE, AggregateFunction::Avg)
+                .group_by(Player::TEAM)
+                .exec(&db)
+                .await
+                .unwrap();
+        assert_eq!(
+            means,
+            [
+                ("blue".to_string(), Some(6.5)),
+                ("red".to_string(), Some(4.0))
+            ]
+        );
+        let none: Vec<(String, i64)> = Player::count()
+            .group_by(Player::TEAM)
+            .filter(Player::TEAM.eq("nobody"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(none.is_empty());
     })
     .await;
 }

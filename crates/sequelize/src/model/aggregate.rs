@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use super::column::Column;
 use super::finder::FinderOptions;
-use super::planner::{self, FindOptions, AGGREGATE};
+use super::planner::{self, FindOptions, AGGREGATE, GROUP};
 use super::runtime::runtime_of;
 use super::{run, Model};
 use crate::connection::Executor;
@@ -83,6 +83,7 @@ impl<M: Model, T: FromValue> Aggregate<M, T> {
             self.function,
             self.column,
             self.distinct,
+            None,
         )?;
         let result = run(exec, &runtime, &select.into()).await?;
         let value = result
@@ -92,6 +93,113 @@ impl<M: Model, T: FromValue> Aggregate<M, T> {
             .transpose()?
             .unwrap_or(Value::Null);
         T::from_value(value)
+    }
+
+    /// One value per value of `column` (`group: ['team']`): the pairs (group value,
+    /// aggregate), ordered by the group value.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Player { id: i64, team: String, score: i64 }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Player>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// for (team, score) in [("red", 3), ("red", 5), ("blue", 5)] {
+    ///     Player::create(Player { id: 0, team: team.into(), score }).exec(&db).await?;
+    /// }
+    /// let per_team = Player::count().group_by(Player::TEAM).exec(&db).await?;
+    /// assert_eq!(per_team, [("blue".to_string(), 1), ("red".to_string(), 2)]);
+    /// let best = Player::max(Player::SCORE).group_by(Player::TEAM).exec(&db).await?;
+    /// assert_eq!(best, [("blue".to_string(), Some(5)), ("red".to_string(), Some(5))]);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn group_by<K: FromValue + Into<Value>>(
+        self,
+        column: Column<M, K>,
+    ) -> GroupedAggregate<M, K, T> {
+        GroupedAggregate {
+            group: column.index(),
+            aggregate: self,
+            _key: PhantomData,
+        }
+    }
+}
+
+/// An [`Aggregate`] computed per value of a column; made by [`Aggregate::group_by`].
+#[must_use = "an aggregate does nothing until exec() is awaited"]
+pub struct GroupedAggregate<M, K, T> {
+    aggregate: Aggregate<M, T>,
+    group: usize,
+    _key: PhantomData<fn() -> K>,
+}
+
+impl<M: Model, K, T> FinderOptions for GroupedAggregate<M, K, T> {
+    fn options(&self) -> &FindOptions {
+        &self.aggregate.options
+    }
+
+    fn options_mut(&mut self) -> &mut FindOptions {
+        &mut self.aggregate.options
+    }
+}
+
+impl<M: Model, K: FromValue, T: FromValue> GroupedAggregate<M, K, T> {
+    /// Runs the aggregate: (group value, aggregate) per group, by group value.
+    pub async fn exec(self, exec: &impl Executor) -> Result<Vec<(K, T)>> {
+        let runtime = runtime_of::<M>(exec)?;
+        let aggregate = self.aggregate;
+        let select = planner::aggregate(
+            runtime.definition(),
+            aggregate.options,
+            aggregate.function,
+            aggregate.column,
+            aggregate.distinct,
+            Some(self.group),
+        )?;
+        let result = run(exec, &runtime, &select.into()).await?;
+        result
+            .rows
+            .into_rows()
+            .into_iter()
+            .map(|row| Ok((row.get::<K>(GROUP)?, row.get::<T>(AGGREGATE)?)))
+            .collect()
+    }
+}
+
+/// The functions [`Model::aggregate`] computes (Sequelize's `aggregate(field, 'avg')`).
+///
+/// ```
+/// use sequelize::AggregateFunction;
+/// assert_ne!(AggregateFunction::Avg, AggregateFunction::Sum);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateFunction {
+    /// `COUNT(column)`: the non-`NULL` values.
+    Count,
+    /// `SUM(column)`.
+    Sum,
+    /// `AVG(column)`: read it as `Option<f64>` (or a decimal); integer columns average to a
+    /// fraction.
+    Avg,
+    /// `MIN(column)`.
+    Min,
+    /// `MAX(column)`.
+    Max,
+}
+
+impl From<AggregateFunction> for Function {
+    fn from(function: AggregateFunction) -> Self {
+        match function {
+            AggregateFunction::Count => Function::Count,
+            AggregateFunction::Sum => Function::Sum,
+            AggregateFunction::Avg => Function::Avg,
+            AggregateFunction::Min => Function::Min,
+            AggregateFunction::Max => Function::Max,
+        }
     }
 }
 

@@ -21,7 +21,7 @@ mod statement_cache;
 mod validation;
 mod write;
 
-pub use aggregate::Aggregate;
+pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
 pub use column::{col, Column, ColumnOperators, DynColumn, TextOperators};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
@@ -179,6 +179,33 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// `Model.sum(field, options)`: the total (`None` over no rows).
     fn sum<T: FromValue + Into<Value>>(column: Column<Self, T>) -> Aggregate<Self, Option<T>> {
         Aggregate::new(crate::sql::Function::Sum, Some(column.index()))
+    }
+
+    /// `Model.aggregate(field, fn, options)`: `function` over `column`, read as `T` (an
+    /// `Option`, since over no rows most aggregates are `NULL`).
+    ///
+    /// ```
+    /// use sequelize::{prelude::*, AggregateFunction};
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Player { id: i64, score: i64 }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Player>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// for score in [3, 4] {
+    ///     Player::create(Player { id: 0, score }).exec(&db).await?;
+    /// }
+    /// let mean: Option<f64> = Player::aggregate(Player::SCORE, AggregateFunction::Avg).exec(&db).await?;
+    /// assert_eq!(mean, Some(3.5));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    fn aggregate<T: FromValue, C: Into<Value>>(
+        column: Column<Self, C>,
+        function: AggregateFunction,
+    ) -> Aggregate<Self, T> {
+        Aggregate::new(function.into(), Some(column.index()))
     }
 
     /// `Model.update(values, { where })`: sets attributes of every row the filter selects.

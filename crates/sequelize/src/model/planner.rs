@@ -180,27 +180,37 @@ pub(crate) fn aggregate(
     function: Function,
     column: Option<usize>,
     distinct: bool,
+    group: Option<usize>,
 ) -> Result<Select> {
     options.order.clear();
     options.limit = None;
     options.offset = None;
     options.attributes = None;
     let (mut select, _) = select(def, options)?;
-    let args = column
-        .map(|i| Expr::column(def.attributes[i].column.name.clone()))
-        .into_iter()
-        .collect();
-    select.columns = vec![SelectItem::new(Expr::Function {
+    let column_of = |i: usize| Expr::column(def.attributes[i].column.name.clone());
+    let value = SelectItem::new(Expr::Function {
         function,
-        args,
+        args: column.map(column_of).into_iter().collect(),
         distinct,
     })
-    .alias(AGGREGATE)];
+    .alias(AGGREGATE);
+    select.columns = match group {
+        // One row per value of the group column, in its order.
+        Some(i) => {
+            select.group_by = vec![column_of(i)];
+            select.order = vec![column_of(i).asc()];
+            vec![SelectItem::new(column_of(i)).alias(GROUP), value]
+        }
+        None => vec![value],
+    };
     Ok(select)
 }
 
 /// The name an aggregate's value is read under.
 pub(crate) const AGGREGATE: &str = "result";
+
+/// The name a grouped aggregate's group value is read under.
+pub(crate) const GROUP: &str = "group_key";
 
 /// The `INSERT` of one row, given as (attribute position, value) pairs, returning every
 /// attribute where the database can. Each value must fit its column first.
