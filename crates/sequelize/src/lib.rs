@@ -73,8 +73,8 @@ pub use dialect::ConnectionConfig;
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
 pub use model::filter::{and, not, or};
 pub use model::{
-    col, AggregateFunction, Attribute, Column, ColumnOperators, DynColumn, DynInstance, DynModel,
-    FinderOptions, Instance, Model, ModelDefinition, ModelOptions, SqlType, SyncOptions,
+    col, AggregateFunction, Attribute, Column, ColumnOperators, Comparison, DynColumn, DynInstance,
+    DynModel, FinderOptions, Instance, Model, ModelDefinition, ModelOptions, SqlType, SyncOptions,
     TextOperators,
 };
 pub use row::{QueryResult, Row, Rows};

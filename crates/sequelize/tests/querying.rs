@@ -5,7 +5,7 @@ mod common;
 
 use common::{dialects, for_each_dialect, isolated_options};
 use sequelize::prelude::*;
-use sequelize::{AggregateFunction, Error};
+use sequelize::{AggregateFunction, Comparison, Error};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "players", underscored, paranoid)]
@@ -628,6 +628,49 @@ async fn grouped_and_generic_aggregates() {
             .await
             .unwrap();
         assert!(none.is_empty());
+    })
+    .await;
+}
+
+/// `{ a: { [Op.gt]: col('b') } }`: two columns of the row compared, attribute names mapped
+/// to column names on both sides, an unknown one an error before any SQL.
+#[tokio::test]
+async fn columns_compare_with_columns() {
+    for_each_dialect("querying_column_compare", |db| async move {
+        setup(&db).await;
+        let ids = |players: Vec<Instance<Player>>| players.iter().map(|p| p.id).collect::<Vec<_>>();
+        let found = Player::find_all()
+            .filter(
+                Player::SCORE
+                    .compare(Comparison::Gt, Player::ID)
+                    .and(Player::ID.gte(3)),
+            )
+            .order(Player::ID.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(ids(found), [3, 4]);
+        // Both sides are underscored attributes: created_at/updated_at in the table.
+        let touched = Player::find_all()
+            .filter(Player::UPDATED_AT.compare(Comparison::Gte, Player::CREATED_AT))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(touched.len(), 4);
+        let none = Player::find_all()
+            .filter(col("score").compare(Comparison::Lte, col("id")))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+        let unknown = Player::find_all()
+            .filter(col("score").compare(Comparison::Eq, col("nope")))
+            .exec(&db)
+            .await;
+        assert!(
+            matches!(&unknown, Err(Error::InvalidQuery(m)) if m.contains("nope")),
+            "{unknown:?}"
+        );
     })
     .await;
 }
