@@ -674,3 +674,59 @@ async fn columns_compare_with_columns() {
     })
     .await;
 }
+
+/// `Op.regexp`, `notRegexp`, `iRegexp`, `notIRegexp` on every dialect (SQLite through the
+/// function the driver registers): case follows the operator, not the column's collation
+/// (MariaDB's default one ignores case); a bad pattern is the database's error, a hostile
+/// one only a value.
+#[tokio::test]
+async fn regular_expressions() {
+    for_each_dialect("querying_regexp", |db| async move {
+        setup(&db).await;
+        let ids = |filter: sequelize::sql::Expr| {
+            let db = db.clone();
+            async move {
+                let found = Player::find_all()
+                    .filter(filter)
+                    .order(Player::ID.asc())
+                    .exec(&db)
+                    .await
+                    .unwrap();
+                found.iter().map(|p| p.id).collect::<Vec<_>>()
+            }
+        };
+        let dialect = db.dialect().name();
+        assert_eq!(ids(Player::TEAM.regexp("^r.d$")).await, [1, 2], "{dialect}");
+        assert!(
+            ids(Player::TEAM.regexp("^R")).await.is_empty(),
+            "{dialect}: case counts"
+        );
+        assert_eq!(ids(Player::TEAM.iregexp("^R")).await, [1, 2], "{dialect}");
+        assert_eq!(
+            ids(Player::TEAM.not_regexp("^b")).await,
+            [1, 2],
+            "{dialect}"
+        );
+        assert_eq!(
+            ids(Player::TEAM.not_iregexp("^B")).await,
+            [1, 2],
+            "{dialect}"
+        );
+        assert!(ids(Player::TEAM.regexp("x' OR '1'='1")).await.is_empty());
+        let from_json = sequelize::model::filter_from_json(&serde_json::json!({
+            "team": { "iRegexp": "^BL" }
+        }))
+        .unwrap();
+        assert_eq!(ids(from_json).await, [3, 4], "{dialect}");
+        let bad = Player::find_all()
+            .filter(Player::TEAM.regexp("(unclosed"))
+            .exec(&db)
+            .await;
+        assert!(
+            matches!(&bad, Err(Error::Database(_))),
+            "{dialect}: {bad:?}"
+        );
+        assert_eq!(Player::count().exec(&db).await.unwrap(), 4);
+    })
+    .await;
+}

@@ -83,6 +83,23 @@ fn row_lock_forms() {
     insta::assert_snapshot!(all);
 }
 
+/// `Op.regexp` and its variants: PostgreSQL's operators; elsewhere `REGEXP` with the case
+/// flag concatenated before the bound pattern.
+#[test]
+fn regexp_forms() {
+    let all =
+        [(false, false), (true, false), (false, true), (true, true)]
+            .into_iter()
+            .map(|(negated, case_insensitive)| {
+                let select = Select::new(TableRef::new("users"))
+                    .filter(Expr::column("name").regexp("^a+$", negated, case_insensitive));
+                rendered(&Statement::Select(select))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    insta::assert_snapshot!(all);
+}
+
 #[test]
 fn select_offset_without_limit() {
     let select = Select {

@@ -33,8 +33,11 @@ pub(crate) mod sqlite;
 
 pub use config::ConnectionConfig;
 pub(crate) use literal::push_literal;
+pub(crate) use render::transaction_control;
 pub use render::{json_path_string, QueryGenerator, Rendered, SqlWriter};
-pub(crate) use render::{limit_before_offset, transaction_control, unsupported};
+/// Spellings PostgreSQL (the renderer's defaults) does not use.
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+pub(crate) use render::{limit_before_offset, regexp_with_case_flag, unsupported};
 
 /// A boxed future, as returned by the object-safe driver traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -262,6 +265,7 @@ pub fn by_name(name: &str) -> Result<Arc<dyn Dialect>> {
 
 /// Shared text forms used by several dialects' literal renderers.
 pub(crate) mod common {
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     use crate::error::Error;
     use crate::sql::Function;
     use crate::types::DataType;
@@ -345,6 +349,7 @@ pub(crate) mod common {
     /// Maps a failed connection attempt: `refused` is the I/O error's message when nothing
     /// listened at `target`; otherwise the driver's own mapping, where a plain database error
     /// means the connection could not be made (no such database, bad handshake).
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     pub(crate) fn connect_error(refused: Option<String>, target: &str, mapped: Error) -> Error {
         if let Some(message) = refused {
             return Error::ConnectionRefused {

@@ -113,6 +113,26 @@ pub trait QueryGenerator {
         w.expr(&lower(pattern))
     }
 
+    /// A regular-expression match ([`Expr::Regexp`]), as PostgreSQL spells it: `~`, `!~`,
+    /// `~*`, `!~*`.
+    fn regexp(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        pattern: &Expr,
+        negated: bool,
+        case_insensitive: bool,
+    ) -> Result<()> {
+        w.operand(expr)?;
+        w.push(match (negated, case_insensitive) {
+            (false, false) => " ~ ",
+            (true, false) => " !~ ",
+            (false, true) => " ~* ",
+            (true, true) => " !~* ",
+        });
+        w.operand(pattern)
+    }
+
     /// The select list: `[DISTINCT] item [AS alias], …` (or `*`).
     fn select_list(&self, w: &mut SqlWriter<'_>, select: &Select) -> Result<()> {
         if select.distinct {
@@ -288,7 +308,35 @@ pub(crate) fn lock_of_and_wait(w: &mut SqlWriter<'_>, lock: &RowLock) -> Result<
     Ok(())
 }
 
+/// `expr [NOT] REGEXP <flag> || pattern` for databases whose `REGEXP` operator reads inline
+/// flags (MySQL's ICU, MariaDB's PCRE, the `regex` crate behind SQLite's): `(?i)` or `(?-i)`
+/// is put before the pattern, so case follows the operator asked for and not the column's
+/// collation. `concat` wraps its two operands in the database's string concatenation.
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+pub(crate) fn regexp_with_case_flag(
+    w: &mut SqlWriter<'_>,
+    expr: &Expr,
+    pattern: &Expr,
+    negated: bool,
+    case_insensitive: bool,
+    concat: [&str; 3],
+) -> Result<()> {
+    w.operand(expr)?;
+    w.push(if negated { " NOT REGEXP " } else { " REGEXP " });
+    w.push(concat[0]);
+    w.push(if case_insensitive {
+        "'(?i)'"
+    } else {
+        "'(?-i)'"
+    });
+    w.push(concat[1]);
+    w.operand(pattern)?;
+    w.push(concat[2]);
+    Ok(())
+}
+
 /// [`Error::Unsupported`] for `feature` on the writer's dialect.
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 pub(crate) fn unsupported(w: &SqlWriter<'_>, feature: impl Into<String>) -> Error {
     Error::Unsupported {
         dialect: w.dialect().name(),
@@ -298,6 +346,7 @@ pub(crate) fn unsupported(w: &SqlWriter<'_>, feature: impl Into<String>) -> Erro
 
 /// ` LIMIT n OFFSET m` for databases that take an `OFFSET` only after a `LIMIT` (SQLite,
 /// MySQL): without a limit, `unlimited` (their "no limit") stands before the offset.
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 pub(crate) fn limit_before_offset(
     w: &mut SqlWriter<'_>,
     limit: Option<u64>,
@@ -642,6 +691,20 @@ impl<'d> SqlWriter<'d> {
                 if *escaped {
                     self.push(" ESCAPE '!'");
                 }
+            }
+            Expr::Regexp {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+            } => {
+                if matches!(**pattern, Expr::Value(Value::Null)) {
+                    return Err(Error::InvalidQuery(
+                        "a regular expression match with a NULL pattern never matches".into(),
+                    ));
+                }
+                let dialect = self.dialect;
+                dialect.regexp(self, expr, pattern, *negated, *case_insensitive)?;
             }
             Expr::Exists { select, negated } => {
                 self.push(if *negated { "NOT EXISTS " } else { "EXISTS " });

@@ -270,6 +270,28 @@ pub trait TextOperators: ColumnOperators {
     fn not_ilike(self, pattern: impl Into<String>) -> Expr {
         self.expr().like_with(pattern.into(), true, true, false)
     }
+    /// Matches the regular expression (`Op.regexp`), case-sensitively on every dialect; see
+    /// [`Expr::Regexp`] for each database's pattern syntax.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// let codes = col("code").regexp("^[A-Z]{2}[0-9]+$").and(col("name").not_iregexp("^test"));
+    /// ```
+    fn regexp(self, pattern: impl Into<String>) -> Expr {
+        self.expr().regexp(pattern.into(), false, false)
+    }
+    /// Does not match the regular expression (`Op.notRegexp`).
+    fn not_regexp(self, pattern: impl Into<String>) -> Expr {
+        self.expr().regexp(pattern.into(), true, false)
+    }
+    /// Matches the regular expression whatever the case (`Op.iRegexp`).
+    fn iregexp(self, pattern: impl Into<String>) -> Expr {
+        self.expr().regexp(pattern.into(), false, true)
+    }
+    /// Does not match the regular expression whatever the case (`Op.notIRegexp`).
+    fn not_iregexp(self, pattern: impl Into<String>) -> Expr {
+        self.expr().regexp(pattern.into(), true, true)
+    }
     /// Starts with the text (`Op.startsWith`); `%` and `_` in it match themselves.
     fn starts_with(self, text: impl AsRef<str>) -> Expr {
         let pattern = format!("{}%", escape_like(text.as_ref()));

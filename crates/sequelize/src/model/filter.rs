@@ -245,6 +245,17 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
             case_insensitive,
             escaped,
         },
+        Expr::Regexp {
+            expr,
+            pattern,
+            negated,
+            case_insensitive,
+        } => Expr::Regexp {
+            expr: Box::new(resolve(*expr, scope)?),
+            pattern: Box::new(resolve(*pattern, scope)?),
+            negated,
+            case_insensitive,
+        },
         Expr::InSubquery {
             expr,
             select,

@@ -130,6 +130,10 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> 
         "notLike" => column.like_with(text()?, true, false, false),
         "iLike" => column.like_with(text()?, false, true, false),
         "notILike" => column.like_with(text()?, true, true, false),
+        "regexp" => column.regexp(text()?, false, false),
+        "notRegexp" => column.regexp(text()?, true, false),
+        "iRegexp" => column.regexp(text()?, false, true),
+        "notIRegexp" => column.regexp(text()?, true, true),
         "between" => {
             let (low, high) = range()?;
             column.between(low, high)
@@ -142,7 +146,8 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> 
             return Err(bad(
                 path,
                 "unknown operator (expected eq, ne, gt, gte, lt, lte, in, notIn, like, notLike, \
-                 iLike, notILike, between or notBetween)",
+                 iLike, notILike, regexp, notRegexp, iRegexp, notIRegexp, between or \
+                 notBetween)",
             ))
         }
     })

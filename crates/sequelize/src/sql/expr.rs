@@ -192,6 +192,21 @@ pub enum Expr {
         /// `ESCAPE '!'`.
         escaped: bool,
     },
+    /// `expr` matches the regular expression `pattern` (Sequelize's `Op.regexp` and its
+    /// variants): `~` on PostgreSQL, `REGEXP` with an inline `(?i)`/`(?-i)` flag on MySQL,
+    /// MariaDB and SQLite (where the crate registers the `regexp` function). The pattern's
+    /// syntax is the database's: POSIX on PostgreSQL, ICU on MySQL, PCRE on MariaDB, Rust's
+    /// `regex` on SQLite; a pattern in their common part means the same everywhere.
+    Regexp {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// The pattern.
+        pattern: Box<Expr>,
+        /// Does not match when true.
+        negated: bool,
+        /// Letters match whatever their case.
+        case_insensitive: bool,
+    },
     /// `EXISTS (SELECT …)`, or `NOT EXISTS` when negated.
     Exists {
         /// The subquery.
@@ -366,6 +381,24 @@ impl Expr {
             negated,
             case_insensitive,
             escaped,
+        }
+    }
+
+    /// A regular-expression match of this expression; see [`Expr::Regexp`].
+    ///
+    /// ```
+    /// use sequelize::{dialect::by_name, sql::{Expr, Select, TableRef}};
+    /// let select = Select::new(TableRef::new("users"))
+    ///     .filter(Expr::column("name").regexp("^a[0-9]+$", false, true));
+    /// let sql = by_name("postgres").unwrap().render(&select.into()).unwrap().sql;
+    /// assert_eq!(sql, r#"SELECT * FROM "users" WHERE "name" ~* $1"#);
+    /// ```
+    pub fn regexp(self, pattern: impl Into<Value>, negated: bool, case_insensitive: bool) -> Expr {
+        Expr::Regexp {
+            expr: Box::new(self),
+            pattern: Box::new(Expr::value(pattern)),
+            negated,
+            case_insensitive,
         }
     }
 

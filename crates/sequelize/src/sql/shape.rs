@@ -171,6 +171,17 @@ impl Shape {
                 self.expr(expr)?;
                 self.expr(pattern)?;
             }
+            Expr::Regexp {
+                expr,
+                pattern,
+                negated,
+                case_insensitive,
+            } => {
+                self.tag(b'r');
+                self.tag(u8::from(*negated) | u8::from(*case_insensitive) << 1);
+                self.expr(expr)?;
+                self.expr(pattern)?;
+            }
             Expr::Exists { select, negated } => {
                 self.tag(if *negated { b'E' } else { b'e' });
                 self.select(select)?;

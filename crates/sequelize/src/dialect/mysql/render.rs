@@ -2,9 +2,11 @@
 
 use super::{push_mode_proof_literal, types, Flavor, MySql, NO_LIMIT, TIMESTAMP_FORMAT};
 use crate::dialect::render::lock_of_and_wait;
-use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
+use crate::dialect::{
+    limit_before_offset, regexp_with_case_flag, unsupported, QueryGenerator, SqlWriter,
+};
 use crate::error::{Error, Result};
-use crate::sql::{CastType, ColumnDef, ConflictAction, Lock, LockWait, OnConflict, RowLock};
+use crate::sql::{CastType, ColumnDef, ConflictAction, Expr, Lock, LockWait, OnConflict, RowLock};
 
 impl QueryGenerator for MySql {
     fn identifier_quotes(&self) -> (char, char) {
@@ -74,6 +76,19 @@ impl QueryGenerator for MySql {
             return Err(unsupported(w, "lock `of` (MariaDB locks every table read)"));
         }
         lock_of_and_wait(w, lock)
+    }
+
+    fn regexp(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        pattern: &Expr,
+        negated: bool,
+        case_insensitive: bool,
+    ) -> Result<()> {
+        // `||` is OR here unless `PIPES_AS_CONCAT` is set.
+        let concat = ["CONCAT(", ", ", ")"];
+        regexp_with_case_flag(w, expr, pattern, negated, case_insensitive, concat)
     }
 
     fn default_values(&self, w: &mut SqlWriter<'_>) {

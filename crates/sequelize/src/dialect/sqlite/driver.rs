@@ -8,6 +8,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{OpenFlags, ToSql};
 
 use super::errors::map_error;
+use super::functions;
 use super::lock_wait::{self, Failure};
 use super::{is_memory, TIMESTAMP_FORMAT};
 use crate::dialect::ConnectionConfig;
@@ -63,6 +64,7 @@ impl SqliteConnection {
             conn.set_db_config(quirk, false).map_err(map_error)?;
         }
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        functions::register(&conn).map_err(map_error)?;
         let mut pragmas = String::from("PRAGMA foreign_keys = ON;");
         if !memory {
             pragmas.push_str("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");

@@ -10,6 +10,7 @@
 
 mod driver;
 mod errors;
+mod functions;
 mod lock_wait;
 mod render;
 mod types;

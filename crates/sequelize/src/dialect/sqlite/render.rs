@@ -2,7 +2,8 @@
 
 use super::{types, Sqlite, TIMESTAMP_FORMAT};
 use crate::dialect::{
-    common, json_path_string, limit_before_offset, unsupported, QueryGenerator, SqlWriter,
+    common, json_path_string, limit_before_offset, regexp_with_case_flag, unsupported,
+    QueryGenerator, SqlWriter,
 };
 use crate::error::{Error, Result};
 use crate::sql::{CastType, ColumnDef, Expr, Function, JsonPathSegment, LockWait, RowLock};
@@ -69,6 +70,19 @@ impl QueryGenerator for Sqlite {
             LockWait::NoWait => Err(unsupported(w, "lock no_wait (it has no row locks)")),
             LockWait::SkipLocked => Err(unsupported(w, "lock skip_locked (it has no row locks)")),
         }
+    }
+
+    fn regexp(
+        &self,
+        w: &mut SqlWriter<'_>,
+        expr: &Expr,
+        pattern: &Expr,
+        negated: bool,
+        case_insensitive: bool,
+    ) -> Result<()> {
+        // `REGEXP` calls the `regexp` function the driver registers on each connection.
+        let concat = ["(", " || ", ")"];
+        regexp_with_case_flag(w, expr, pattern, negated, case_insensitive, concat)
     }
 
     fn json_path(
