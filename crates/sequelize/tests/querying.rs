@@ -730,3 +730,82 @@ async fn regular_expressions() {
     })
     .await;
 }
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "members", timestamps = false)]
+struct Member {
+    id: i64,
+    email: String,
+    #[attr(field = "pw_hash")]
+    password: String,
+}
+
+/// `raw: true` with `attributes` and `attributes: { exclude }`: plain rows named by attribute
+/// (a renamed column comes back under its attribute's name), readable typed and with serde;
+/// an unknown name or excluding everything is an error before any SQL.
+#[tokio::test]
+async fn raw_rows_with_attributes_and_exclude() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Public {
+        id: i64,
+        email: String,
+    }
+    for_each_dialect("querying_raw_rows", |db| async move {
+        db.define::<Member>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        for email in ["a@x.io", "b@x.io"] {
+            let member = Member {
+                id: 0,
+                email: email.into(),
+                password: "secret".into(),
+            };
+            Member::create(member).exec(&db).await.unwrap();
+        }
+        let rows = Member::find_all()
+            .raw()
+            .exclude(["password"])
+            .order(Member::ID.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].columns(), ["id", "email"]);
+        assert_eq!(rows[1].get::<String>("email").unwrap(), "b@x.io");
+        let public: Vec<Public> = Member::find_all()
+            .raw()
+            .exclude(["password"])
+            .filter(Member::EMAIL.eq("a@x.io"))
+            .exec_as(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            public,
+            [Public {
+                id: 1,
+                email: "a@x.io".into()
+            }]
+        );
+        let renamed = Member::find_all()
+            .raw()
+            .attributes(["password", "id"])
+            .limit(1)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(renamed[0].columns(), ["password", "id"]);
+        assert_eq!(renamed[0].get::<String>("password").unwrap(), "secret");
+        let unknown = Member::find_all().raw().exclude(["passwd"]).exec(&db).await;
+        assert!(
+            matches!(&unknown, Err(Error::InvalidQuery(m)) if m.contains("passwd")),
+            "{unknown:?}"
+        );
+        let nothing = Member::find_all()
+            .raw()
+            .attributes(["email"])
+            .exclude(["email"])
+            .exec(&db)
+            .await;
+        assert!(matches!(&nothing, Err(Error::InvalidQuery(m)) if m.contains("excluded")));
+    })
+    .await;
+}

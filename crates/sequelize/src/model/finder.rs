@@ -10,8 +10,10 @@ use super::runtime::runtime_of;
 use super::{run, Model};
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
+use crate::row::Row;
 use crate::sql::{Expr, Function, Lock, OrderBy, RowLock};
 use crate::value::Value;
+use serde::de::DeserializeOwned;
 
 /// The options every finder builder shares (`where`, `order`, `limit`, `offset`, `lock`), as
 /// builder methods over its [`FindOptions`]. In the prelude.
@@ -122,6 +124,36 @@ impl<M: Model> FindAll<M> {
         FindAndCountAll(self)
     }
 
+    /// `raw: true`: plain rows instead of instances, so some attributes may be left out
+    /// (`attributes`, `exclude`); each column is named by its attribute. Read them with
+    /// [`Row::get`] or into any `Deserialize` type with [`FindRaw::exec_as`].
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct User { id: i64, email: String, password_hash: String }
+    /// #[derive(serde::Deserialize, Debug, PartialEq)]
+    /// struct PublicUser { id: i64, email: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<User>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// User::create(User { id: 0, email: "a@x.io".into(), password_hash: "…".into() }).exec(&db).await?;
+    /// let rows = User::find_all().raw().exclude(["password_hash"]).exec(&db).await?;
+    /// assert_eq!(rows[0].columns(), ["id", "email"]);
+    /// let users: Vec<PublicUser> = User::find_all().raw().exclude(["password_hash"]).exec_as(&db).await?;
+    /// assert_eq!(users, [PublicUser { id: 1, email: "a@x.io".into() }]);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn raw(self) -> FindRaw<M> {
+        FindRaw {
+            options: self.options,
+            _model: PhantomData,
+        }
+    }
+
     /// Runs the query and returns the instances.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
@@ -133,6 +165,68 @@ impl<M: Model> FindAll<M> {
             instances.push(Instance::loaded(M::from_values(values)?));
         }
         Ok(instances)
+    }
+}
+
+/// `findAll({ raw: true, attributes })`: plain rows of a model's attributes; made by
+/// [`FindAll::raw`].
+#[must_use = "a finder does nothing until exec() is awaited"]
+pub struct FindRaw<M: Model> {
+    options: FindOptions,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> FinderOptions for FindRaw<M> {
+    fn options(&self) -> &FindOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut FindOptions {
+        &mut self.options
+    }
+}
+
+impl<M: Model> FindRaw<M> {
+    /// Reads only these attributes, in this order (`attributes: ['id', 'email']`); an
+    /// unknown name is an [`Error::InvalidQuery`] before any SQL.
+    pub fn attributes<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.options.attributes = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Leaves these attributes out (`attributes: { exclude: ['password'] }`); an unknown
+    /// name is an [`Error::InvalidQuery`] before any SQL.
+    pub fn exclude<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.options
+            .exclude
+            .extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Runs the query: one [`Row`] per row, its columns named by attribute.
+    pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Row>> {
+        lock_needs_transaction(self.options.lock.as_ref(), exec)?;
+        let runtime = runtime_of::<M>(exec)?;
+        let def = runtime.definition();
+        let (mut select, read) = planner::select(def, self.options)?;
+        // Columns come back under their attribute names (`createdAt`, not `created_at`).
+        for (item, &i) in select.columns.iter_mut().zip(&read) {
+            let attribute = &def.attributes[i];
+            if attribute.name != attribute.column.name.as_str() {
+                item.alias = Some(attribute.name.clone().into());
+            }
+        }
+        let result = run(exec, &runtime, &select.into()).await?;
+        Ok(result.rows.into_rows())
+    }
+
+    /// Runs the query and deserializes each row into `T` (by attribute name).
+    pub async fn exec_as<T: DeserializeOwned>(self, exec: &impl Executor) -> Result<Vec<T>> {
+        self.exec(exec)
+            .await?
+            .into_iter()
+            .map(Row::deserialize)
+            .collect()
     }
 }
 

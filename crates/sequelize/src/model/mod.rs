@@ -26,8 +26,8 @@ pub use column::{col, Column, ColumnOperators, Comparison, DynColumn, TextOperat
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
 pub use finder::{
-    Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FindOrBuild, FindOrCreate, FinderOptions,
-    RejectOnEmpty,
+    Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FindOrBuild, FindOrCreate, FindRaw,
+    FinderOptions, RejectOnEmpty,
 };
 pub use instance::Instance;
 pub use json_filter::filter_from_json;

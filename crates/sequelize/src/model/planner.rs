@@ -41,6 +41,8 @@ pub struct FindOptions {
     pub filter: Option<Expr>,
     /// The attributes read (`attributes: ['id', 'name']`); every attribute when `None`.
     pub attributes: Option<Vec<String>>,
+    /// Attributes left out of those (`attributes: { exclude: ['password'] }`).
+    pub exclude: Vec<String>,
     /// `order`.
     pub order: Vec<OrderBy>,
     /// `group`.
@@ -65,6 +67,7 @@ impl Default for FindOptions {
         FindOptions {
             filter: None,
             attributes: None,
+            exclude: Vec::new(),
             order: Vec::new(),
             group: Vec::new(),
             having: None,
@@ -127,17 +130,27 @@ fn not_deleted(def: &ModelDefinition, condition: Option<Expr>) -> Option<Expr> {
 /// The `SELECT` of a finder, and the positions of the attributes it reads, in column order.
 pub(crate) fn select(def: &ModelDefinition, options: FindOptions) -> Result<(Select, Vec<usize>)> {
     let scope = Scope::of(def);
-    let read: Vec<usize> = match &options.attributes {
-        None => (0..def.attributes.len()).collect(),
-        Some(names) => names
-            .iter()
-            .map(|name| {
-                def.position(name).ok_or_else(|| {
-                    Error::InvalidQuery(format!("model {} has no attribute {name:?}", def.name))
-                })
-            })
-            .collect::<Result<_>>()?,
+    let position = |name: &String| {
+        def.position(name).ok_or_else(|| {
+            Error::InvalidQuery(format!("model {} has no attribute {name:?}", def.name))
+        })
     };
+    let mut read: Vec<usize> = match &options.attributes {
+        None => (0..def.attributes.len()).collect(),
+        Some(names) => names.iter().map(position).collect::<Result<_>>()?,
+    };
+    let excluded = options
+        .exclude
+        .iter()
+        .map(position)
+        .collect::<Result<Vec<_>>>()?;
+    read.retain(|i| !excluded.contains(i));
+    if read.is_empty() {
+        return Err(Error::InvalidQuery(format!(
+            "every attribute of {} is excluded: a query must read at least one",
+            def.name
+        )));
+    }
     let columns = read
         .iter()
         .map(|&i| SelectItem::new(Expr::column(def.attributes[i].column.name.clone())))
@@ -186,6 +199,7 @@ pub(crate) fn aggregate(
     options.limit = None;
     options.offset = None;
     options.attributes = None;
+    options.exclude.clear();
     let (mut select, _) = select(def, options)?;
     let column_of = |i: usize| Expr::column(def.attributes[i].column.name.clone());
     let value = SelectItem::new(Expr::Function {
