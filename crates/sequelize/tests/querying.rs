@@ -809,3 +809,58 @@ async fn raw_rows_with_attributes_and_exclude() {
     })
     .await;
 }
+
+/// `order: [['rating', 'ASC NULLS LAST']]` in all four combinations on every dialect
+/// (emulated on MySQL/MariaDB), and `order: sequelize.random()`.
+#[tokio::test]
+async fn order_nulls_first_last_and_random() {
+    use sequelize::sql::{Expr, Function};
+    for_each_dialect("querying_order_nulls", |db| async move {
+        setup(&db).await;
+        let dialect = db.dialect().name();
+        let ids = |order: sequelize::sql::OrderBy| {
+            let db = db.clone();
+            async move {
+                let found = Player::find_all().order(order).exec(&db).await?;
+                Ok::<_, Error>(found.iter().map(|p| p.id).collect::<Vec<_>>())
+            }
+        };
+        let rating = || Player::RATING;
+        assert_eq!(
+            ids(rating().asc().nulls_first()).await.unwrap(),
+            [3, 1, 2, 4],
+            "{dialect}"
+        );
+        assert_eq!(
+            ids(rating().asc().nulls_last()).await.unwrap(),
+            [1, 2, 4, 3],
+            "{dialect}"
+        );
+        assert_eq!(
+            ids(rating().desc().nulls_first()).await.unwrap(),
+            [3, 4, 2, 1],
+            "{dialect}"
+        );
+        assert_eq!(
+            ids(rating().desc().nulls_last()).await.unwrap(),
+            [4, 2, 1, 3],
+            "{dialect}"
+        );
+        let mut shuffled = ids(Expr::random().asc()).await.unwrap();
+        shuffled.sort_unstable();
+        assert_eq!(shuffled, [1, 2, 3, 4]);
+        // An expression with a bound value cannot be written twice on MySQL/MariaDB.
+        let coalesced =
+            Expr::function(Function::Coalesce, [Expr::column("rating"), Expr::value(0)]);
+        let result = ids(coalesced.asc().nulls_last()).await;
+        if dialect == "mysql" || dialect == "mariadb" {
+            assert!(
+                matches!(&result, Err(Error::Unsupported { .. })),
+                "{result:?}"
+            );
+        } else {
+            assert_eq!(result.unwrap(), [3, 1, 2, 4], "{dialect}");
+        }
+    })
+    .await;
+}

@@ -296,6 +296,7 @@ pub(crate) mod common {
             Function::CharLength => "CHAR_LENGTH",
             Function::Coalesce => "COALESCE",
             Function::Abs => "ABS",
+            Function::Random => "RANDOM",
         }
     }
 

@@ -11,7 +11,7 @@ use super::Dialect;
 use crate::error::{Error, Result};
 use crate::sql::{
     CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
-    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, Lock, LockWait,
+    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, Lock, LockWait, Nulls,
     OnConflict, OrderBy, RowLock, Select, SelectItem, Source, Statement, TableRef,
     TransactionControl, Update,
 };
@@ -191,16 +191,24 @@ pub trait QueryGenerator {
         Ok(())
     }
 
-    /// ` ORDER BY term ASC|DESC, …`.
+    /// ` ORDER BY term, …`, each term written by [`order_term`](Self::order_term).
     fn order_by_clause(&self, w: &mut SqlWriter<'_>, order: &[OrderBy]) -> Result<()> {
         for (i, term) in order.iter().enumerate() {
             w.push(if i == 0 { " ORDER BY " } else { ", " });
-            w.operand(&term.expr)?;
-            w.push(match term.direction {
-                Direction::Asc => " ASC",
-                Direction::Desc => " DESC",
-            });
+            self.order_term(w, term)?;
         }
+        Ok(())
+    }
+
+    /// One order term: `expr ASC|DESC [NULLS FIRST|LAST]`.
+    fn order_term(&self, w: &mut SqlWriter<'_>, term: &OrderBy) -> Result<()> {
+        w.operand(&term.expr)?;
+        w.push(direction(term.direction));
+        w.push(match term.nulls {
+            None => "",
+            Some(Nulls::First) => " NULLS FIRST",
+            Some(Nulls::Last) => " NULLS LAST",
+        });
         Ok(())
     }
 
@@ -290,6 +298,14 @@ pub trait QueryGenerator {
         w.bind(&Value::Text(json_path_string(path)));
         w.push(if as_text { "))" } else { ")" });
         Ok(())
+    }
+}
+
+/// ` ASC` or ` DESC`.
+pub(crate) fn direction(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Asc => " ASC",
+        Direction::Desc => " DESC",
     }
 }
 
@@ -470,6 +486,12 @@ impl<'d> SqlWriter<'d> {
             self.ident(ident)?;
         }
         Ok(())
+    }
+
+    /// How many values are bound so far.
+    #[cfg(feature = "mysql")]
+    pub(crate) fn param_count(&self) -> usize {
+        self.params.len()
     }
 
     /// Appends a value's placeholder and keeps the value to bind.

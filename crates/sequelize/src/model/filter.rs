@@ -281,7 +281,7 @@ pub(crate) fn resolve_order(order: Vec<OrderBy>, scope: &Scope<'_>) -> Result<Ve
         .map(|term| {
             Ok(OrderBy {
                 expr: resolve(term.expr, scope)?,
-                direction: term.direction,
+                ..term
             })
         })
         .collect()

@@ -253,6 +253,8 @@ pub enum Function {
     Coalesce,
     /// `ABS(x)`.
     Abs,
+    /// `RANDOM()` (`RAND()` on MySQL): a random number per row.
+    Random,
 }
 
 /// Target types of `CAST`, named as Sequelize's `cast(…, 'type')` would; each dialect spells
@@ -558,6 +560,7 @@ impl Expr {
         OrderBy {
             expr: self,
             direction: Direction::Asc,
+            nulls: None,
         }
     }
     /// `self DESC` for `ORDER BY`.
@@ -565,7 +568,19 @@ impl Expr {
         OrderBy {
             expr: self,
             direction: Direction::Desc,
+            nulls: None,
         }
+    }
+    /// `RANDOM()` (`RAND()` on MySQL), to sort in random order (`order: sequelize.random()`).
+    ///
+    /// ```
+    /// use sequelize::{dialect::by_name, sql::{Expr, Select, TableRef}};
+    /// let select = Select { order: vec![Expr::random().asc()], ..Select::new(TableRef::new("quotes")) };
+    /// let sql = by_name("mysql").unwrap().render(&select.into()).unwrap().sql;
+    /// assert_eq!(sql, "SELECT * FROM `quotes` ORDER BY RAND() ASC");
+    /// ```
+    pub fn random() -> Expr {
+        Expr::function(Function::Random, [])
     }
 }
 
@@ -578,11 +593,55 @@ pub enum Direction {
     Desc,
 }
 
+/// Where `NULL`s sort (`NULLS FIRST`, `NULLS LAST`): native on PostgreSQL and SQLite,
+/// emulated on MySQL and MariaDB with an `expr IS NULL` term before the sorted one.
+///
+/// ```
+/// use sequelize::sql::{Expr, Nulls};
+/// assert_eq!(Expr::column("born").desc().nulls_last().nulls, Some(Nulls::Last));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nulls {
+    /// `NULLS FIRST`.
+    First,
+    /// `NULLS LAST`.
+    Last,
+}
+
 /// One `ORDER BY` term.
+///
+/// ```
+/// use sequelize::{dialect::by_name, sql::{Expr, Select, TableRef}};
+/// let select = Select {
+///     order: vec![Expr::column("born").asc().nulls_last()],
+///     ..Select::new(TableRef::new("people"))
+/// };
+/// let postgres = by_name("postgres").unwrap().render(&select.clone().into()).unwrap().sql;
+/// assert_eq!(postgres, r#"SELECT * FROM "people" ORDER BY "born" ASC NULLS LAST"#);
+/// let mysql = by_name("mysql").unwrap().render(&select.into()).unwrap().sql;
+/// assert_eq!(mysql, "SELECT * FROM `people` ORDER BY `born` IS NULL ASC, `born` ASC");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderBy {
     /// What is sorted on.
     pub expr: Expr,
     /// Which way.
     pub direction: Direction,
+    /// Where `NULL`s go; the database's default when `None` (first in ascending order on
+    /// MySQL and SQLite, last on PostgreSQL).
+    pub nulls: Option<Nulls>,
+}
+
+impl OrderBy {
+    /// `NULLS FIRST`.
+    pub fn nulls_first(mut self) -> Self {
+        self.nulls = Some(Nulls::First);
+        self
+    }
+
+    /// `NULLS LAST`.
+    pub fn nulls_last(mut self) -> Self {
+        self.nulls = Some(Nulls::Last);
+        self
+    }
 }

@@ -23,7 +23,9 @@ mod shape;
 mod transaction;
 
 pub use ddl::{ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
-pub use expr::{BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, OrderBy};
+pub use expr::{
+    BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, Nulls, OrderBy,
+};
 pub use query::{
     ConflictAction, Delete, Insert, Join, JoinKind, Lock, LockWait, OnConflict, RowLock, Select,
     SelectItem, Source, TableRef, Update,

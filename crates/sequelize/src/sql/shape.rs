@@ -226,6 +226,7 @@ impl Shape {
         for term in order {
             self.expr(&term.expr)?;
             self.tag(term.direction as u8);
+            self.tag(term.nulls.map_or(0, |nulls| nulls as u8 + 1));
         }
         Some(())
     }

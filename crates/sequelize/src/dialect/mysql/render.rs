@@ -1,12 +1,16 @@
 //! What MySQL and MariaDB write differently from standard SQL.
 
 use super::{push_mode_proof_literal, types, Flavor, MySql, NO_LIMIT, TIMESTAMP_FORMAT};
-use crate::dialect::render::lock_of_and_wait;
+use crate::dialect::common;
+use crate::dialect::render::{direction, lock_of_and_wait};
 use crate::dialect::{
     limit_before_offset, regexp_with_case_flag, unsupported, QueryGenerator, SqlWriter,
 };
 use crate::error::{Error, Result};
-use crate::sql::{CastType, ColumnDef, ConflictAction, Expr, Lock, LockWait, OnConflict, RowLock};
+use crate::sql::{
+    CastType, ColumnDef, ConflictAction, Expr, Function, Lock, LockWait, Nulls, OnConflict,
+    OrderBy, RowLock,
+};
 
 impl QueryGenerator for MySql {
     fn identifier_quotes(&self) -> (char, char) {
@@ -76,6 +80,36 @@ impl QueryGenerator for MySql {
             return Err(unsupported(w, "lock `of` (MariaDB locks every table read)"));
         }
         lock_of_and_wait(w, lock)
+    }
+
+    fn function_name(&self, function: Function) -> &'static str {
+        match function {
+            Function::Random => "RAND",
+            other => common::standard_function_name(other),
+        }
+    }
+
+    fn order_term(&self, w: &mut SqlWriter<'_>, term: &OrderBy) -> Result<()> {
+        // No `NULLS FIRST|LAST` here: sort on `expr IS NULL` first (1 for NULL). The
+        // expression is written twice, so it must bind nothing: a cached statement binds
+        // each value once.
+        if let Some(nulls) = term.nulls {
+            let before = w.param_count();
+            w.operand(&term.expr)?;
+            if w.param_count() > before {
+                return Err(unsupported(
+                    w,
+                    "nulls_first/nulls_last on an expression with bound values",
+                ));
+            }
+            w.push(match nulls {
+                Nulls::First => " IS NULL DESC, ",
+                Nulls::Last => " IS NULL ASC, ",
+            });
+        }
+        w.operand(&term.expr)?;
+        w.push(direction(term.direction));
+        Ok(())
     }
 
     fn regexp(
