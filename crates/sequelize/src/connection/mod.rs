@@ -1,7 +1,7 @@
 //! The [`Sequelize`] handle: options, the pool, transactions and raw queries.
 //!
 //! This layer knows the [`Dialect`] trait but no concrete dialect: it asks
-//! [`dialect::by_name`](crate::dialect::by_name) for one and talks to it through the trait.
+//! [`dialect::by_name`] for one and talks to it through the trait.
 
 mod executor;
 pub(crate) mod options;

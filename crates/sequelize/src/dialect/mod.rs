@@ -37,7 +37,7 @@ pub(crate) use render::transaction_control;
 pub use render::{json_path_string, QueryGenerator, Rendered, SqlWriter};
 /// Spellings PostgreSQL (the renderer's defaults) does not use.
 #[cfg(any(feature = "sqlite", feature = "mysql"))]
-pub(crate) use render::{limit_before_offset, regexp_with_case_flag, unsupported};
+pub(crate) use render::{limit_before_offset, unsupported};
 
 /// A boxed future, as returned by the object-safe driver traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -29,7 +29,7 @@ pub struct Rendered {
 
 /// How one database writes SQL: a method per clause or token, each defaulting to standard SQL.
 ///
-/// Implemented in each dialect folder's `render.rs`; [`Dialect::render`] walks a statement
+/// Implemented in each dialect folder's `render.rs`; `dyn Dialect::render` walks a statement
 /// and calls these where the databases differ.
 pub trait QueryGenerator {
     /// The characters that open and close a quoted identifier (`"` `"`, `` ` `` `` ` ``, or
@@ -113,24 +113,12 @@ pub trait QueryGenerator {
         w.expr(&lower(pattern))
     }
 
-    /// A regular-expression match ([`Expr::Regexp`]), as PostgreSQL spells it: `~`, `!~`,
-    /// `~*`, `!~*`.
-    fn regexp(
-        &self,
-        w: &mut SqlWriter<'_>,
-        expr: &Expr,
-        pattern: &Expr,
-        negated: bool,
-        case_insensitive: bool,
-    ) -> Result<()> {
-        w.operand(expr)?;
-        w.push(match (negated, case_insensitive) {
-            (false, false) => " ~ ",
-            (true, false) => " !~ ",
-            (false, true) => " ~* ",
-            (true, true) => " !~* ",
-        });
-        w.operand(pattern)
+    /// How a regular-expression match ([`Expr::Regexp`]) is written: `None` for
+    /// PostgreSQL's operators (`~`, `!~`, `~*`, `!~*`); otherwise the database's string
+    /// concatenation as the SQL before, between and after its two operands, for
+    /// `expr REGEXP <case flag> || pattern`, the flag `(?i)` or `(?-i)`.
+    fn regexp_concat(&self) -> Option<[&'static str; 3]> {
+        None
     }
 
     /// The select list: `[DISTINCT] item [AS alias], …` (or `*`).
@@ -328,8 +316,7 @@ pub(crate) fn lock_of_and_wait(w: &mut SqlWriter<'_>, lock: &RowLock) -> Result<
 /// flags (MySQL's ICU, MariaDB's PCRE, the `regex` crate behind SQLite's): `(?i)` or `(?-i)`
 /// is put before the pattern, so case follows the operator asked for and not the column's
 /// collation. `concat` wraps its two operands in the database's string concatenation.
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
-pub(crate) fn regexp_with_case_flag(
+fn regexp_with_case_flag(
     w: &mut SqlWriter<'_>,
     expr: &Expr,
     pattern: &Expr,
@@ -725,8 +712,28 @@ impl<'d> SqlWriter<'d> {
                         "a regular expression match with a NULL pattern never matches".into(),
                     ));
                 }
-                let dialect = self.dialect;
-                dialect.regexp(self, expr, pattern, *negated, *case_insensitive)?;
+                match self.dialect.regexp_concat() {
+                    Some(concat) => {
+                        regexp_with_case_flag(
+                            self,
+                            expr,
+                            pattern,
+                            *negated,
+                            *case_insensitive,
+                            concat,
+                        )?;
+                    }
+                    None => {
+                        self.operand(expr)?;
+                        self.push(match (negated, case_insensitive) {
+                            (false, false) => " ~ ",
+                            (true, false) => " !~ ",
+                            (false, true) => " ~* ",
+                            (true, true) => " !~* ",
+                        });
+                        self.operand(pattern)?;
+                    }
+                }
             }
             Expr::Exists { select, negated } => {
                 self.push(if *negated { "NOT EXISTS " } else { "EXISTS " });

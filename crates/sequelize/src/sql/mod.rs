@@ -1,7 +1,7 @@
 //! A small SQL AST: the statements the ORM sends, as data.
 //!
 //! The model layer and the query interface build these nodes; only the dialects turn them
-//! into text ([`Dialect::render`](crate::dialect::Dialect::render)), each overriding the
+//! into text (`dyn Dialect::render`), each overriding the
 //! clauses where its database differs. No SQL text is assembled anywhere else, which is what
 //! makes "every value is bound, every identifier quoted" checkable in one place. This layer
 //! holds plain data and knows no dialect.

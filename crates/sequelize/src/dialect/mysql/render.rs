@@ -3,13 +3,11 @@
 use super::{push_mode_proof_literal, types, Flavor, MySql, NO_LIMIT, TIMESTAMP_FORMAT};
 use crate::dialect::common;
 use crate::dialect::render::{direction, lock_of_and_wait};
-use crate::dialect::{
-    limit_before_offset, regexp_with_case_flag, unsupported, QueryGenerator, SqlWriter,
-};
+use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, ConflictAction, Expr, Function, Lock, LockWait, Nulls, OnConflict,
-    OrderBy, RowLock,
+    CastType, ColumnDef, ConflictAction, Function, Lock, LockWait, Nulls, OnConflict, OrderBy,
+    RowLock,
 };
 
 impl QueryGenerator for MySql {
@@ -112,17 +110,9 @@ impl QueryGenerator for MySql {
         Ok(())
     }
 
-    fn regexp(
-        &self,
-        w: &mut SqlWriter<'_>,
-        expr: &Expr,
-        pattern: &Expr,
-        negated: bool,
-        case_insensitive: bool,
-    ) -> Result<()> {
+    fn regexp_concat(&self) -> Option<[&'static str; 3]> {
         // `||` is OR here unless `PIPES_AS_CONCAT` is set.
-        let concat = ["CONCAT(", ", ", ")"];
-        regexp_with_case_flag(w, expr, pattern, negated, case_insensitive, concat)
+        Some(["CONCAT(", ", ", ")"])
     }
 
     fn default_values(&self, w: &mut SqlWriter<'_>) {

@@ -2,8 +2,7 @@
 
 use super::{types, Sqlite, TIMESTAMP_FORMAT};
 use crate::dialect::{
-    common, json_path_string, limit_before_offset, regexp_with_case_flag, unsupported,
-    QueryGenerator, SqlWriter,
+    common, json_path_string, limit_before_offset, unsupported, QueryGenerator, SqlWriter,
 };
 use crate::error::{Error, Result};
 use crate::sql::{CastType, ColumnDef, Expr, Function, JsonPathSegment, LockWait, RowLock};
@@ -72,17 +71,9 @@ impl QueryGenerator for Sqlite {
         }
     }
 
-    fn regexp(
-        &self,
-        w: &mut SqlWriter<'_>,
-        expr: &Expr,
-        pattern: &Expr,
-        negated: bool,
-        case_insensitive: bool,
-    ) -> Result<()> {
+    fn regexp_concat(&self) -> Option<[&'static str; 3]> {
         // `REGEXP` calls the `regexp` function the driver registers on each connection.
-        let concat = ["(", " || ", ")"];
-        regexp_with_case_flag(w, expr, pattern, negated, case_insensitive, concat)
+        Some(["(", " || ", ")"])
     }
 
     fn json_path(
