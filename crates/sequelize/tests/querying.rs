@@ -864,3 +864,55 @@ async fn order_nulls_first_last_and_random() {
     })
     .await;
 }
+
+/// The usage guide's aggregation: `attributes` with `fn`/`col` under aliases, `where`,
+/// `group` and `having: sequelize.where(fn('COUNT', …), { [Op.gt]: n })`, read typed and
+/// with serde, on every dialect.
+#[tokio::test]
+async fn computed_attributes_group_and_having() {
+    use sequelize::sql::{Expr, Function};
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct TeamStats {
+        team: String,
+        players: i64,
+        #[serde(rename = "avgScore")]
+        avg_score: f64,
+    }
+    for_each_dialect("querying_computed", |db| async move {
+        setup(&db).await;
+        let players = || Expr::function(Function::Count, [col("id").expr()]);
+        let stats = || {
+            Player::find_all()
+                .raw()
+                .attributes(["team"])
+                .attribute(players(), "players")
+                .attribute(
+                    Expr::function(Function::Avg, [col("score").expr()]),
+                    "avgScore",
+                )
+                .filter(Player::SCORE.gte(5))
+                .group_by(Player::TEAM)
+                .order(Player::TEAM.asc())
+        };
+        let rows = stats().exec(&db).await.unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].columns(), ["team", "players", "avgScore"]);
+        assert_eq!(rows[1].get::<i64>("players").unwrap(), 1);
+        let typed: Vec<TeamStats> = stats().having(players().gt(1)).exec_as(&db).await.unwrap();
+        assert_eq!(
+            typed,
+            [TeamStats {
+                team: "blue".into(),
+                players: 2,
+                avg_score: 6.5
+            }]
+        );
+        let unknown = Player::find_all()
+            .raw()
+            .attribute(Expr::function(Function::Max, [col("nope").expr()]), "m")
+            .exec(&db)
+            .await;
+        assert!(matches!(&unknown, Err(Error::InvalidQuery(m)) if m.contains("nope")));
+    })
+    .await;
+}

@@ -3,6 +3,7 @@
 use std::marker::PhantomData;
 
 use super::aggregate::Aggregate;
+use super::column::ColumnOperators;
 use super::filter;
 use super::instance::Instance;
 use super::planner::{self, FindOptions};
@@ -11,7 +12,7 @@ use super::{run, Model};
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
 use crate::row::Row;
-use crate::sql::{Expr, Function, Lock, OrderBy, RowLock};
+use crate::sql::{Expr, Function, Lock, OrderBy, RowLock, SelectItem};
 use crate::value::Value;
 use serde::de::DeserializeOwned;
 
@@ -200,6 +201,60 @@ impl<M: Model> FindRaw<M> {
         self.options
             .exclude
             .extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Also reads a computed value under `alias` (`attributes: [[fn('COUNT', col('id')),
+    /// 'postCount']]`): any expression over the model's attributes, read with
+    /// `row.get::<i64>("postCount")`.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// use sequelize::sql::{Expr, Function};
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, category_id: i64, views: i64 }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Post>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// for (category_id, views) in [(1, 10), (1, 30), (2, 5)] {
+    ///     Post::create(Post { id: 0, category_id, views }).exec(&db).await?;
+    /// }
+    /// let post_count = || Expr::function(Function::Count, [col("id").expr()]);
+    /// let stats = Post::find_all()
+    ///     .raw()
+    ///     .attributes(["category_id"])
+    ///     .attribute(post_count(), "postCount")
+    ///     .attribute(Expr::function(Function::Sum, [col("views").expr()]), "totalViews")
+    ///     .group_by(col("category_id"))
+    ///     .having(post_count().gt(1))
+    ///     .exec(&db)
+    ///     .await?;
+    /// assert_eq!(stats.len(), 1);
+    /// assert_eq!(stats[0].get::<i64>("postCount")?, 2);
+    /// assert_eq!(stats[0].get::<i64>("totalViews")?, 40);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn attribute(mut self, expr: Expr, alias: impl Into<String>) -> Self {
+        let item = SelectItem::new(expr).alias(alias.into());
+        self.options.computed.push(item);
+        self
+    }
+
+    /// `group: [...]`: one row per distinct value of `expr` (add another call for another
+    /// term).
+    pub fn group_by(mut self, expr: impl ColumnOperators) -> Self {
+        self.options.group.push(expr.expr());
+        self
+    }
+
+    /// `having`: a condition on the groups, usually on an aggregate
+    /// (`sequelize.where(fn('COUNT', col('id')), { [Op.gt]: 5 })` is
+    /// `Expr::function(Function::Count, [col("id").expr()]).gt(5)`).
+    pub fn having(mut self, condition: Expr) -> Self {
+        self.options.having = Some(condition);
         self
     }
 

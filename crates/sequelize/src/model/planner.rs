@@ -43,6 +43,9 @@ pub struct FindOptions {
     pub attributes: Option<Vec<String>>,
     /// Attributes left out of those (`attributes: { exclude: ['password'] }`).
     pub exclude: Vec<String>,
+    /// Computed values read after the attributes, each under its alias
+    /// (`[sequelize.fn('COUNT', sequelize.col('id')), 'postCount']`).
+    pub computed: Vec<SelectItem>,
     /// `order`.
     pub order: Vec<OrderBy>,
     /// `group`.
@@ -68,6 +71,7 @@ impl Default for FindOptions {
             filter: None,
             attributes: None,
             exclude: Vec::new(),
+            computed: Vec::new(),
             order: Vec::new(),
             group: Vec::new(),
             having: None,
@@ -145,16 +149,22 @@ pub(crate) fn select(def: &ModelDefinition, options: FindOptions) -> Result<(Sel
         .map(position)
         .collect::<Result<Vec<_>>>()?;
     read.retain(|i| !excluded.contains(i));
-    if read.is_empty() {
+    if read.is_empty() && options.computed.is_empty() {
         return Err(Error::InvalidQuery(format!(
             "every attribute of {} is excluded: a query must read at least one",
             def.name
         )));
     }
-    let columns = read
+    let mut columns: Vec<SelectItem> = read
         .iter()
         .map(|&i| SelectItem::new(Expr::column(def.attributes[i].column.name.clone())))
         .collect();
+    for item in options.computed {
+        columns.push(SelectItem {
+            expr: filter::resolve(item.expr, &scope)?,
+            alias: item.alias,
+        });
+    }
     let filter = options
         .filter
         .map(|f| filter::resolve(f, &scope))
@@ -200,6 +210,7 @@ pub(crate) fn aggregate(
     options.offset = None;
     options.attributes = None;
     options.exclude.clear();
+    options.computed.clear();
     let (mut select, _) = select(def, options)?;
     let column_of = |i: usize| Expr::column(def.attributes[i].column.name.clone());
     let value = SelectItem::new(Expr::Function {
