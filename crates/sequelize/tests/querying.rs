@@ -916,3 +916,40 @@ async fn computed_attributes_group_and_having() {
     })
     .await;
 }
+
+/// `instance.increment(field, { by })` / `decrement`: atomic in the database (concurrent
+/// increments through separate copies of one instance all count), the new value and
+/// `updatedAt` read back as saved values, other unsaved changes kept; a vanished row is
+/// `Error::EmptyResult`.
+#[tokio::test]
+async fn instance_increment_and_decrement() {
+    for_each_dialect("querying_instance_increment", |db| async move {
+        setup(&db).await;
+        let mut player = Player::find_by_pk(1).exec(&db).await.unwrap().unwrap();
+        let before = player.updated_at;
+        player.team = "purple".into();
+        let copies: Vec<_> = (0..8).map(|_| player.clone()).collect();
+        let tasks = copies.into_iter().map(|mut copy| {
+            let db = db.clone();
+            tokio::spawn(async move { copy.increment(Player::SCORE, 2, &db).await })
+        });
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        player.decrement(Player::SCORE, 1, &db).await.unwrap();
+        assert_eq!(player.score, 3 + 16 - 1);
+        assert!(player.updated_at >= before);
+        assert_eq!(player.changed(), ["team"], "the unsaved change is kept");
+        let stored = Player::find_by_pk(1).exec(&db).await.unwrap().unwrap();
+        assert_eq!((stored.score, stored.team.as_str()), (18, "red"));
+        Player::destroy()
+            .filter(Player::ID.eq(1))
+            .force()
+            .exec(&db)
+            .await
+            .unwrap();
+        let gone = player.increment(Player::SCORE, 1, &db).await;
+        assert!(matches!(&gone, Err(Error::EmptyResult(_))), "{gone:?}");
+    })
+    .await;
+}

@@ -2,11 +2,14 @@
 
 use std::ops::{Deref, DerefMut};
 
+use super::column::Column;
+use super::finder::FinderOptions;
 use super::runtime::runtime_of;
 use super::write;
 use super::Model;
 use crate::connection::Executor;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::sql::Expr;
 use crate::value::Value;
 
 /// A model instance: the typed data, whether it is saved yet, and which attributes changed.
@@ -125,6 +128,96 @@ impl<M: Model> Instance<M> {
             self.data.set_value(index, Value::Null)?;
         }
         Ok(())
+    }
+
+    /// `instance.increment(field, { by })`: adds `by` to the attribute in the database
+    /// (`SET x = x + ?`, atomic, so concurrent increments are never lost), then reads back
+    /// the new value (and `updatedAt`) into this instance; other unsaved changes stay as they
+    /// are. A row that no longer exists is an [`Error::EmptyResult`](crate::Error).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, views: i64 }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Post>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let mut post = Post::create(Post { id: 0, views: 0 }).exec(&db).await?;
+    /// post.increment(Post::VIEWS, 2, &db).await?;
+    /// post.decrement(Post::VIEWS, 1, &db).await?;
+    /// assert_eq!(post.views, 1);
+    /// assert!(post.changed().is_empty());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn increment<T: Into<Value>>(
+        &mut self,
+        column: Column<M, T>,
+        by: impl Into<T>,
+        exec: &impl Executor,
+    ) -> Result<()> {
+        M::increment(column, by)
+            .filter(self.key_condition()?)
+            .exec(exec)
+            .await?;
+        self.read_back(column.index(), exec).await
+    }
+
+    /// `instance.decrement(field, { by })`: as [`increment`](Self::increment), subtracting.
+    pub async fn decrement<T: Into<Value>>(
+        &mut self,
+        column: Column<M, T>,
+        by: impl Into<T>,
+        exec: &impl Executor,
+    ) -> Result<()> {
+        M::decrement(column, by)
+            .filter(self.key_condition()?)
+            .exec(exec)
+            .await?;
+        self.read_back(column.index(), exec).await
+    }
+
+    /// Reads the attribute at `index` and `updatedAt` of this instance's row into it, as
+    /// saved values (they do not count as changes).
+    async fn read_back(&mut self, index: usize, exec: &impl Executor) -> Result<()> {
+        let def = M::definition();
+        let row = M::find_all()
+            .filter(self.key_condition()?)
+            .paranoid(false)
+            .exec(exec)
+            .await?
+            .pop()
+            .ok_or_else(|| Error::EmptyResult(def.name.clone()))?
+            .into_inner()
+            .to_values();
+        for i in std::iter::once(index).chain(def.updated_at) {
+            self.data.set_value(i, row[i].clone())?;
+            if let Some(saved) = &mut self.snapshot {
+                saved[i] = row[i].clone();
+            }
+        }
+        Ok(())
+    }
+
+    /// The condition that selects this instance's row, by attribute (for the finders and
+    /// static writes, which check attribute names).
+    fn key_condition(&self) -> Result<Expr> {
+        let def = M::definition();
+        if def.primary_key.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "model {} has no primary key to identify the row",
+                def.name
+            )));
+        }
+        let values = self.key_values();
+        Ok(Expr::And(
+            def.primary_key
+                .iter()
+                .map(|&i| Expr::column(def.attributes[i].name.clone()).eq(values[i].clone()))
+                .collect(),
+        ))
     }
 
     /// The values the row is saved with (its key as saved, even after a change).
