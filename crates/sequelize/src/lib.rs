@@ -54,6 +54,12 @@ extern crate self as sequelize;
 
 pub mod connection;
 pub mod dialect;
+/// The guides of the repository's `docs/` folder whose examples are code, as rustdoc pages:
+/// each example runs as a doc test, so the guides cannot drift from the API.
+pub mod docs {
+    #[doc = include_str!("../../../docs/querying.md")]
+    pub mod querying {}
+}
 mod error;
 pub mod migrate;
 pub mod model;
