@@ -953,3 +953,63 @@ async fn instance_increment_and_decrement() {
     })
     .await;
 }
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "flags", timestamps = false)]
+struct Flag {
+    id: i64,
+    verified: Option<bool>,
+}
+
+/// `Op.is` / `Op.not` with `null`, `true`, `false` (typed and from JSON): `IS [NOT]
+/// TRUE|FALSE|NULL`, where a `NULL` is neither true nor false, on every dialect.
+#[tokio::test]
+async fn is_and_is_not_with_booleans_and_null() {
+    for_each_dialect("querying_is_not", |db| async move {
+        db.define::<Flag>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        for verified in [Some(true), Some(false), None] {
+            Flag::create(Flag { id: 0, verified })
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+        let ids = |filter: sequelize::sql::Expr| {
+            let db = db.clone();
+            async move {
+                let found = Flag::find_all()
+                    .filter(filter)
+                    .order(Flag::ID.asc())
+                    .exec(&db)
+                    .await
+                    .unwrap();
+                found.iter().map(|f| f.id).collect::<Vec<_>>()
+            }
+        };
+        let dialect = db.dialect().name();
+        assert_eq!(ids(col("verified").is(Some(true))).await, [1], "{dialect}");
+        assert_eq!(ids(col("verified").is(Some(false))).await, [2], "{dialect}");
+        assert_eq!(ids(col("verified").is(None)).await, [3], "{dialect}");
+        assert_eq!(
+            ids(col("verified").is_not(Some(true))).await,
+            [2, 3],
+            "{dialect}"
+        );
+        assert_eq!(
+            ids(col("verified").is_not(Some(false))).await,
+            [1, 3],
+            "{dialect}"
+        );
+        assert_eq!(ids(col("verified").is_not(None)).await, [1, 2], "{dialect}");
+        let from_json = sequelize::model::filter_from_json(&serde_json::json!({
+            "verified": { "not": true }
+        }))
+        .unwrap();
+        assert_eq!(ids(from_json).await, [2, 3], "{dialect}");
+        let bad = sequelize::model::filter_from_json(&serde_json::json!({
+            "verified": { "is": "yes" }
+        }));
+        assert!(bad.unwrap_err().to_string().contains("verified.is"));
+    })
+    .await;
+}

@@ -598,6 +598,15 @@ impl<'d> SqlWriter<'d> {
                 self.operand(expr)?;
                 self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
+            Expr::IsBool {
+                expr,
+                value,
+                negated,
+            } => {
+                self.operand(expr)?;
+                self.push(if *negated { " IS NOT" } else { " IS" });
+                self.push(if *value { " TRUE" } else { " FALSE" });
+            }
             Expr::InList {
                 expr,
                 list,

@@ -192,6 +192,27 @@ pub trait ColumnOperators: Sized {
     fn compare(self, op: Comparison, other: impl ColumnOperators) -> Expr {
         self.expr().compare(op.into(), other.expr())
     }
+    /// `Op.is`: `IS NULL` for `None`, `IS TRUE` / `IS FALSE` for a boolean (a `NULL` is
+    /// neither).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// let unverified = col("verified").is(Some(false)).or(col("verified").is(None));
+    /// ```
+    fn is(self, value: Option<bool>) -> Expr {
+        match value {
+            None => self.expr().is_null(),
+            Some(value) => self.expr().is_bool(value, false),
+        }
+    }
+    /// `Op.not`: `IS NOT NULL` for `None`, `IS NOT TRUE` / `IS NOT FALSE` for a boolean (a
+    /// `NULL` is not `TRUE`, so it matches `is_not(Some(true))`).
+    fn is_not(self, value: Option<bool>) -> Expr {
+        match value {
+            None => self.expr().is_not_null(),
+            Some(value) => self.expr().is_bool(value, true),
+        }
+    }
     /// `IS NULL`
     fn is_null(self) -> Expr {
         self.expr().is_null()

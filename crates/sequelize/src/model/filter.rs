@@ -182,6 +182,15 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
             expr: Box::new(resolve(*expr, scope)?),
             negated,
         },
+        Expr::IsBool {
+            expr,
+            value,
+            negated,
+        } => Expr::IsBool {
+            expr: Box::new(resolve(*expr, scope)?),
+            value,
+            negated,
+        },
         Expr::Function {
             function,
             args,

@@ -116,6 +116,15 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> 
         }
     };
     Ok(match op {
+        "is" | "not" => {
+            let negated = op == "not";
+            match operand {
+                Json::Null if negated => column.is_not_null(),
+                Json::Null => column.is_null(),
+                Json::Bool(value) => column.is_bool(*value, negated),
+                _ => return Err(bad(path, "expected null, true or false")),
+            }
+        }
         "eq" if operand.is_null() => column.is_null(),
         "ne" if operand.is_null() => column.is_not_null(),
         "eq" => column.eq(value(operand, path)?),
@@ -145,7 +154,7 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> 
         _ => {
             return Err(bad(
                 path,
-                "unknown operator (expected eq, ne, gt, gte, lt, lte, in, notIn, like, notLike, \
+                "unknown operator (expected eq, ne, is, not, gt, gte, lt, lte, in, notIn, like, notLike, \
                  iLike, notILike, regexp, notRegexp, iRegexp, notIRegexp, between or \
                  notBetween)",
             ))

@@ -126,6 +126,16 @@ pub enum Expr {
         /// `IS NOT NULL` when true.
         negated: bool,
     },
+    /// `expr IS TRUE` / `IS FALSE`, or `IS NOT …` when negated (Sequelize's `Op.is` and
+    /// `Op.not` with a boolean): unlike `= TRUE`, never `NULL`: a `NULL` is not `TRUE`.
+    IsBool {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// `TRUE` or `FALSE`.
+        value: bool,
+        /// `IS NOT` when true.
+        negated: bool,
+    },
     /// `expr IN (…)`, or `NOT IN` when negated. An empty list is `FALSE` (`IN`) or `TRUE`
     /// (`NOT IN`), never a syntax error.
     InList {
@@ -528,6 +538,21 @@ impl Expr {
         Expr::IsNull {
             expr: Box::new(self),
             negated: true,
+        }
+    }
+    /// `self IS TRUE|FALSE`, or `IS NOT …` when `negated`; see [`Expr::IsBool`].
+    ///
+    /// ```
+    /// use sequelize::{dialect::by_name, sql::{Expr, Select, TableRef}};
+    /// let select = Select::new(TableRef::new("users")).filter(Expr::column("verified").is_bool(true, true));
+    /// let sql = by_name("mysql").unwrap().render(&select.into()).unwrap().sql;
+    /// assert_eq!(sql, "SELECT * FROM `users` WHERE `verified` IS NOT TRUE");
+    /// ```
+    pub fn is_bool(self, value: bool, negated: bool) -> Expr {
+        Expr::IsBool {
+            expr: Box::new(self),
+            value,
+            negated,
         }
     }
     /// `self AND other` (flattens nested `AND`s).

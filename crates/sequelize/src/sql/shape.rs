@@ -118,6 +118,15 @@ impl Shape {
                 self.tag(if *negated { b'N' } else { b'0' });
                 self.expr(expr)?;
             }
+            Expr::IsBool {
+                expr,
+                value,
+                negated,
+            } => {
+                self.tag(b'b');
+                self.tag(u8::from(*value) | u8::from(*negated) << 1);
+                self.expr(expr)?;
+            }
             Expr::InList {
                 expr,
                 list,
