@@ -4,12 +4,12 @@ use std::ops::{Deref, DerefMut};
 
 use super::column::Column;
 use super::finder::FinderOptions;
+use super::planner;
 use super::runtime::runtime_of;
 use super::write;
 use super::Model;
 use crate::connection::Executor;
 use crate::error::{Error, Result};
-use crate::sql::Expr;
 use crate::value::Value;
 
 /// A model instance: the typed data, whether it is saved yet, and which attributes changed.
@@ -159,7 +159,7 @@ impl<M: Model> Instance<M> {
         exec: &impl Executor,
     ) -> Result<()> {
         M::increment(column, by)
-            .filter(self.key_condition()?)
+            .filter(planner::key_filter(M::definition(), &self.key_values())?)
             .exec(exec)
             .await?;
         self.read_back(column.index(), exec).await
@@ -173,7 +173,7 @@ impl<M: Model> Instance<M> {
         exec: &impl Executor,
     ) -> Result<()> {
         M::decrement(column, by)
-            .filter(self.key_condition()?)
+            .filter(planner::key_filter(M::definition(), &self.key_values())?)
             .exec(exec)
             .await?;
         self.read_back(column.index(), exec).await
@@ -184,7 +184,7 @@ impl<M: Model> Instance<M> {
     async fn read_back(&mut self, index: usize, exec: &impl Executor) -> Result<()> {
         let def = M::definition();
         let row = M::find_all()
-            .filter(self.key_condition()?)
+            .filter(planner::key_filter(M::definition(), &self.key_values())?)
             .paranoid(false)
             .exec(exec)
             .await?
@@ -199,25 +199,6 @@ impl<M: Model> Instance<M> {
             }
         }
         Ok(())
-    }
-
-    /// The condition that selects this instance's row, by attribute (for the finders and
-    /// static writes, which check attribute names).
-    fn key_condition(&self) -> Result<Expr> {
-        let def = M::definition();
-        if def.primary_key.is_empty() {
-            return Err(Error::InvalidQuery(format!(
-                "model {} has no primary key to identify the row",
-                def.name
-            )));
-        }
-        let values = self.key_values();
-        Ok(Expr::And(
-            def.primary_key
-                .iter()
-                .map(|&i| Expr::column(def.attributes[i].name.clone()).eq(values[i].clone()))
-                .collect(),
-        ))
     }
 
     /// The values the row is saved with (its key as saved, even after a change).
