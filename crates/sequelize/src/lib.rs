@@ -100,6 +100,9 @@ pub mod prelude {
         Value,
     };
     pub use chrono::{DateTime, NaiveDate, Utc};
+    /// `.next()`, `.try_next()`, `.try_collect()` and the rest on the streams of
+    /// [`FindAll::stream`](crate::model::FindAll::stream).
+    pub use futures_util::stream::{StreamExt as _, TryStreamExt as _};
     pub use rust_decimal::Decimal;
     pub use uuid::Uuid;
 }

@@ -2,12 +2,16 @@
 //! [`Transaction`]'s connection.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
+
+use futures_util::StreamExt;
 
 use super::pool::{Conn, PooledConn};
 use super::replacements::{resolve, Bind, Replacements};
 use super::transaction::{Transaction, TxConnectionGuard};
 use super::Sequelize;
+use crate::dialect::RowStream;
 use crate::error::Result;
 use crate::row::QueryResult;
 use crate::sql::Statement;
@@ -136,6 +140,26 @@ impl<'a> Target<'a> {
             db.log_statement(sql, Some(started.elapsed()));
         }
         result
+    }
+
+    /// Runs one query and hands its rows over while they arrive, on a connection held until
+    /// the stream ends or is dropped.
+    pub(crate) fn stream(self, sql: Arc<str>, params: Vec<Value>) -> RowStream<'a> {
+        Box::pin(async_stream::try_stream! {
+            let mut slot = self.connection().await?;
+            let db = self.sequelize();
+            let started = db.benchmark().then(Instant::now);
+            if started.is_none() {
+                db.log_statement(&sql, None);
+            }
+            let mut rows = slot.conn().stream(&sql, &params);
+            while let Some(batch) = rows.next().await {
+                yield batch?;
+            }
+            if let Some(started) = started {
+                db.log_statement(&sql, Some(started.elapsed()));
+            }
+        })
     }
 
     /// Renders a statement for this target's dialect and runs it.

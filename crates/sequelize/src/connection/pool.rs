@@ -16,9 +16,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
+
 use crate::connection::options::PoolOptions;
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{Dialect, DriverConnection};
+use crate::dialect::{Dialect, DriverConnection, RowStream};
 use crate::error::{Error, Result};
 use crate::row::QueryResult;
 use crate::sql::scanner::Backslashes;
@@ -77,6 +79,28 @@ impl Conn {
         let result = self.driver.run(sql, params).await;
         self.busy = false;
         result.map_err(|e| e.with_sql(sql))
+    }
+
+    /// Runs one query and hands its rows over while they arrive. The connection counts as
+    /// busy until the last batch was read, so a stream dropped early leaves it as a dropped
+    /// [`run`](Self::run) would (closed where the driver cannot survive that).
+    pub(crate) fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {
+        Box::pin(async_stream::try_stream! {
+            self.ensure_in_step()?;
+            let Conn { driver, busy, .. } = self;
+            *busy = true;
+            let mut rows = driver.stream(sql, params);
+            while let Some(batch) = rows.next().await {
+                match batch {
+                    Ok(batch) => yield batch,
+                    Err(e) => {
+                        *busy = false;
+                        Err(e.with_sql(sql))?;
+                    }
+                }
+            }
+            *busy = false;
+        })
     }
 
     /// How this session reads a backslash in `'…'` literals, when the driver knows it without

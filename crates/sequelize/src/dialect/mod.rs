@@ -30,6 +30,7 @@ pub(crate) mod postgres;
 mod render;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+mod stream;
 
 pub use config::ConnectionConfig;
 pub(crate) use literal::push_literal;
@@ -38,6 +39,11 @@ pub use render::{json_path_string, QueryGenerator, Rendered, SqlWriter};
 /// Spellings PostgreSQL (the renderer's defaults) does not use.
 #[cfg(any(feature = "sqlite", feature = "mysql"))]
 pub(crate) use render::{limit_before_offset, unsupported};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use stream::batched;
+pub use stream::RowStream;
+#[cfg(feature = "sqlite")]
+pub(crate) use stream::BATCH_ROWS;
 
 /// A boxed future, as returned by the object-safe driver traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -203,6 +209,12 @@ pub trait DriverConnection: Send + 'static {
         sql: &'a str,
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<QueryResult>>;
+
+    /// Runs one query with bound parameters and hands its rows over while they arrive, in
+    /// batches of at most 256 rows, never holding the whole result. Dropping the
+    /// stream early abandons the rest of the result as dropping [`run`](Self::run)'s future
+    /// would: see [`survives_cancellation`](Self::survives_cancellation).
+    fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a>;
 
     /// Runs statements without parameters through the simple/text protocol (transaction
     /// control, session settings, multi-statement scripts).

@@ -4,13 +4,16 @@
 
 use std::sync::Arc;
 
+use async_stream::try_stream;
+use futures_util::stream::{BoxStream, StreamExt};
+
 use super::convert::to_attribute_type;
 use super::definition::{Attribute, ModelDefinition};
 use super::finder::FinderOptions;
 use super::planner::{self, FindOptions};
-use super::run;
 use super::runtime::{ModelRef, ModelRuntime, Registry};
 use super::write::{self, Destroy, Dynamic, Restore, RowData, UpdateRows};
+use super::{run, stream_rows};
 use crate::connection::{Executor, Sequelize};
 use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
@@ -147,6 +150,23 @@ impl DynModel {
         self.runtime.definition()
     }
 
+    /// An instance from a row that holds the attributes at the positions `read`; the others
+    /// are `NULL`.
+    fn loaded(&self, values: &mut [Value], read: &[usize]) -> Result<DynInstance> {
+        let def = self.definition();
+        let mut row = vec![Value::Null; def.attributes.len()];
+        for (value, &index) in values.iter_mut().zip(read) {
+            row[index] = std::mem::take(value);
+        }
+        let mut row = DynRow(row);
+        row.normalize(def)?;
+        Ok(DynInstance {
+            saved: Some(row.0.clone()),
+            model: self.clone(),
+            row,
+        })
+    }
+
     /// `Model.findAll()`.
     pub fn find_all(&self) -> DynFindAll {
         DynFindAll {
@@ -269,26 +289,47 @@ impl DynFindAll {
     /// Runs the query and returns the instances. Attributes not read are `NULL`.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<DynInstance>> {
         let model = self.model;
-        let def = model.definition();
-        let (select, read) = planner::select(def, self.options)?;
+        let (select, read) = planner::select(model.definition(), self.options)?;
         let mut result = run(exec, &model.runtime, &select.into()).await?;
-        result
-            .rows
-            .iter_mut()
-            .map(|values| {
-                let mut row = vec![Value::Null; def.attributes.len()];
-                for (value, &index) in values.iter_mut().zip(&read) {
-                    row[index] = std::mem::take(value);
-                }
-                let mut row = DynRow(row);
-                row.normalize(def)?;
-                Ok(DynInstance {
-                    saved: Some(row.0.clone()),
-                    model: model.clone(),
-                    row,
-                })
-            })
+        (result.rows.iter_mut())
+            .map(|values| model.loaded(values, &read))
             .collect()
+    }
+
+    /// Runs the query and yields the instances while the rows arrive, as
+    /// [`FindAll::stream`](crate::model::FindAll::stream) does.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let task = db.define_dynamic("Task", [Attribute::new("title", DataType::String(None))], ModelOptions::default())?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// task.create([("title", Value::from("write"))]).exec(&db).await?;
+    /// let titles: Vec<String> = task
+    ///     .find_all()
+    ///     .stream(&db)
+    ///     .map(|found| found?.get::<String>("title"))
+    ///     .try_collect()
+    ///     .await?;
+    /// assert_eq!(titles, ["write"]);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<DynInstance>> {
+        let model = self.model;
+        let planned =
+            planner::select(model.definition(), self.options).and_then(|(select, read)| {
+                Ok((stream_rows(exec, &model.runtime, &select.into())?, read))
+            });
+        Box::pin(try_stream! {
+            let (mut rows, read) = planned?;
+            while let Some(batch) = rows.next().await {
+                for values in batch?.iter_mut() {
+                    yield model.loaded(values, &read)?;
+                }
+            }
+        })
     }
 }
 

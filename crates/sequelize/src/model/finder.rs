@@ -7,13 +7,15 @@ use super::column::ColumnOperators;
 use super::filter;
 use super::instance::Instance;
 use super::planner::{self, FindOptions};
-use super::runtime::runtime_of;
-use super::{run, Model};
+use super::runtime::{runtime_of, ModelRuntime};
+use super::{run, stream_rows, Model};
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
 use crate::row::Row;
-use crate::sql::{Expr, Function, Lock, OrderBy, RowLock, SelectItem};
+use crate::sql::{Expr, Function, Lock, OrderBy, RowLock, Select, SelectItem};
 use crate::value::Value;
+use async_stream::try_stream;
+use futures_util::stream::{BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 
 /// The options every finder builder shares (`where`, `order`, `limit`, `offset`, `lock`), as
@@ -167,6 +169,49 @@ impl<M: Model> FindAll<M> {
         }
         Ok(instances)
     }
+
+    /// Runs the query and yields the instances while the rows arrive, never holding the whole
+    /// result: for exports and batch jobs over more rows than fit in memory. The connection
+    /// stays checked out until the stream ends or is dropped (on MySQL and MariaDB, dropping
+    /// it before its end closes the connection, as a cancelled query does; inside a
+    /// transaction, the transaction then fails).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Event { id: i64, kind: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Event>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// for kind in ["open", "click", "open"] {
+    ///     Event::create(Event { id: 0, kind: kind.into() }).exec(&db).await?;
+    /// }
+    /// let mut opens = 0;
+    /// let mut events = Event::find_all().order(Event::ID.asc()).stream(&db);
+    /// while let Some(event) = events.try_next().await? {
+    ///     opens += usize::from(event.kind == "open");
+    /// }
+    /// assert_eq!(opens, 2);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<Instance<M>>> {
+        let rows = lock_needs_transaction(self.options.lock.as_ref(), exec).and_then(|()| {
+            let runtime = runtime_of::<M>(exec)?;
+            let (select, _) = planner::select(runtime.definition(), self.options)?;
+            stream_rows(exec, &runtime, &select.into())
+        });
+        Box::pin(try_stream! {
+            let mut rows = rows?;
+            while let Some(batch) = rows.next().await {
+                for values in batch?.iter_mut() {
+                    yield Instance::loaded(M::from_values(values)?);
+                }
+            }
+        })
+    }
 }
 
 /// `findAll({ raw: true, attributes })`: plain rows of a model's attributes; made by
@@ -262,17 +307,56 @@ impl<M: Model> FindRaw<M> {
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Row>> {
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
+        let select = self.select(&runtime)?;
+        let result = run(exec, &runtime, &select.into()).await?;
+        Ok(result.rows.into_rows())
+    }
+
+    /// Runs the query and yields its rows while they arrive, as
+    /// [`FindAll::stream`] yields instances.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Event { id: i64, kind: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Event>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// Event::create(Event { id: 0, kind: "open".into() }).exec(&db).await?;
+    /// let rows: Vec<_> = Event::find_all().raw().attributes(["kind"]).stream(&db).try_collect().await?;
+    /// assert_eq!(rows[0].get::<String>("kind")?, "open");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<Row>> {
+        let rows = lock_needs_transaction(self.options.lock.as_ref(), exec).and_then(|()| {
+            let runtime = runtime_of::<M>(exec)?;
+            let select = self.select(&runtime)?;
+            stream_rows(exec, &runtime, &select.into())
+        });
+        Box::pin(try_stream! {
+            let mut rows = rows?;
+            while let Some(batch) = rows.next().await {
+                for row in batch?.into_rows() {
+                    yield row;
+                }
+            }
+        })
+    }
+
+    /// The statement, its columns named by attribute (`createdAt`, not `created_at`).
+    fn select(self, runtime: &ModelRuntime) -> Result<Select> {
         let def = runtime.definition();
         let (mut select, read) = planner::select(def, self.options)?;
-        // Columns come back under their attribute names (`createdAt`, not `created_at`).
         for (item, &i) in select.columns.iter_mut().zip(&read) {
             let attribute = &def.attributes[i];
             if attribute.name != attribute.column.name.as_str() {
                 item.alias = Some(attribute.name.clone().into());
             }
         }
-        let result = run(exec, &runtime, &select.into()).await?;
-        Ok(result.rows.into_rows())
+        Ok(select)
     }
 
     /// Runs the query and deserializes each row into `T` (by attribute name).

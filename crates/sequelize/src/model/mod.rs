@@ -276,6 +276,19 @@ where
 
 /// Runs a statement built for a model, rendering its SQL only when its shape is new to the
 /// model.
+/// Renders a model's statement through its statement cache and streams its rows.
+pub(crate) fn stream_rows<'a>(
+    exec: &'a impl Executor,
+    runtime: &ModelRuntime,
+    statement: &crate::sql::Statement,
+) -> Result<crate::dialect::RowStream<'a>> {
+    let target = exec.target();
+    let (sql, params) = runtime
+        .statements()
+        .render(statement, target.sequelize().dialect())?;
+    Ok(target.stream(sql, params))
+}
+
 pub(crate) async fn run(
     exec: &impl Executor,
     runtime: &ModelRuntime,

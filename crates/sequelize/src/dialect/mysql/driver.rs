@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use futures_util::StreamExt;
+
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use mysql_async::consts::{ColumnType, StatusFlags};
 use mysql_async::prelude::{Protocol, Queryable};
@@ -11,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::errors::{breaks_connection, map_connect_error, map_error};
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{BoxFuture, DriverConnection};
+use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
 use crate::row::{QueryResult, Rows};
 use crate::sql::scanner::Backslashes;
@@ -60,6 +62,18 @@ impl Shape {
             names: columns.iter().map(|c| c.name_str().into_owned()).collect(),
             decoders: columns.iter().map(Decoder::for_column).collect(),
         }
+    }
+
+    /// Decodes every column of `row`, appending to `values`.
+    fn decode_into(&self, mut row: mysql_async::Row, values: &mut Vec<Value>) -> Result<()> {
+        for (i, decoder) in self.decoders.iter().enumerate() {
+            let raw = row.take(i).unwrap_or(mysql_async::Value::NULL);
+            let value = decode(raw, *decoder).map_err(|why| {
+                Error::Decode(format!("column `{}` ({decoder:?}): {why}", self.names[i]))
+            })?;
+            values.push(value);
+        }
+        Ok(())
     }
 }
 
@@ -110,13 +124,59 @@ impl MySqlConnection {
             }
         };
         outcome.map_err(|e| match e {
-            Failure::Driver(e) => {
-                self.broken |= breaks_connection(&e);
-                map_error(e)
-            }
+            Failure::Driver(e) => driver_failed(&mut self.broken, e),
             Failure::Decode(e) => e,
         })
     }
+
+    /// Reads a query's rows as they arrive (always prepared: a query can be).
+    fn stream_rows<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {
+        let MySqlConnection {
+            conn,
+            broken,
+            last_shape,
+        } = self;
+        Box::pin(async_stream::try_stream! {
+            let params = params.iter().map(bind).collect::<Result<Vec<_>>>()?;
+            let mut result = match conn.exec_iter(sql, Params::Positional(params)).await {
+                Ok(result) => result,
+                Err(e) => Err(driver_failed(broken, e))?,
+            };
+            let columns = result.columns().unwrap_or_default();
+            if !columns.is_empty() {
+                let shape = match last_shape {
+                    Some(shape) if shape.fits(&columns) => shape,
+                    slot => slot.insert(Shape::new(&columns)),
+                };
+                let rows = match result.stream::<mysql_async::Row>().await {
+                    Ok(rows) => rows,
+                    Err(e) => Err(driver_failed(broken, e))?,
+                };
+                if let Some(rows) = rows {
+                    let shape = &*shape;
+                    let decoded = rows.map(|row| {
+                        let row = row.map_err(|e| driver_failed(broken, e))?;
+                        let mut values = Vec::with_capacity(shape.decoders.len());
+                        shape.decode_into(row, &mut values)?;
+                        Ok(values)
+                    });
+                    let mut batches = dialect::batched(Arc::clone(&shape.names), decoded);
+                    while let Some(batch) = batches.next().await {
+                        yield batch?;
+                    }
+                }
+            }
+            if let Err(e) = result.drop_result().await {
+                Err(driver_failed(broken, e))?;
+            }
+        })
+    }
+}
+
+/// Maps a driver error, noting when it left the connection in an unknown state.
+fn driver_failed(broken: &mut bool, e: mysql_async::Error) -> Error {
+    *broken |= breaks_connection(&e);
+    map_error(e)
 }
 
 /// Why [`collect`] failed: the driver (which may have broken the connection), or a value that
@@ -149,24 +209,14 @@ async fn collect<P: Protocol>(
         let mut count = 0u64;
         let mut decode_error = None;
         result
-            .for_each(|mut row| {
+            .for_each(|row| {
                 if decode_error.is_some() {
                     return;
                 }
                 count += 1;
                 values.reserve(shape.decoders.len());
-                for (i, decoder) in shape.decoders.iter().enumerate() {
-                    let raw = row.take(i).unwrap_or(mysql_async::Value::NULL);
-                    match decode(raw, *decoder) {
-                        Ok(value) => values.push(value),
-                        Err(why) => {
-                            decode_error = Some(Error::Decode(format!(
-                                "column `{}` ({decoder:?}): {why}",
-                                shape.names[i]
-                            )));
-                            return;
-                        }
-                    }
+                if let Err(e) = shape.decode_into(row, &mut values) {
+                    decode_error = Some(e);
                 }
             })
             .await?;
@@ -388,22 +438,20 @@ impl DriverConnection for MySqlConnection {
         Box::pin(self.run_async(sql, params))
     }
 
+    fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {
+        self.stream_rows(sql, params)
+    }
+
     fn execute_batch<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            self.conn.query_drop(sql).await.map_err(|e| {
-                self.broken |= breaks_connection(&e);
-                map_error(e)
-            })
+            (self.conn.query_drop(sql).await).map_err(|e| driver_failed(&mut self.broken, e))
         })
     }
 
     fn ping(&mut self) -> BoxFuture<'_, Result<()>> {
-        Box::pin(async move {
-            self.conn.ping().await.map_err(|e| {
-                self.broken |= breaks_connection(&e);
-                map_error(e)
-            })
-        })
+        Box::pin(
+            async move { (self.conn.ping().await).map_err(|e| driver_failed(&mut self.broken, e)) },
+        )
     }
 
     fn is_closed(&self) -> bool {

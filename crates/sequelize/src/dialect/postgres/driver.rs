@@ -15,13 +15,13 @@ use futures_util::StreamExt;
 use postgres_types::{FromSql, IsNull, Kind, ToSql, Type};
 use rust_decimal::Decimal;
 use tokio_postgres::config::SslMode;
-use tokio_postgres::{Client, NoTls, Row, Statement};
+use tokio_postgres::{Client, NoTls, Row, RowStream, Statement};
 use uuid::Uuid;
 
 use super::errors::{map_connect_error, map_error, BindError};
 use super::TIMESTAMP_FORMAT;
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{BoxFuture, DriverConnection};
+use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
 use crate::row::{QueryResult, Rows};
 use crate::sql::scanner::Backslashes;
@@ -195,7 +195,9 @@ impl PgConnection {
         map_error(e)
     }
 
-    async fn run_async(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+    /// Prepares (or finds) `sql`, checks the number of values and sends the query: its
+    /// statement, to decode by, and its rows, to read as they arrive.
+    async fn start(&mut self, sql: &str, params: &[Value]) -> Result<(Prepared, RowStream)> {
         let prepared = self.prepare(sql).await?;
         let expected = prepared.statement.params().len();
         if expected != params.len() {
@@ -208,27 +210,53 @@ impl PgConnection {
             value,
             index: i + 1,
         });
-        let stream = match self.client.query_raw(&prepared.statement, binds).await {
-            Ok(stream) => stream,
-            Err(e) => return Err(self.statement_failed(sql, e)),
-        };
-        let mut stream = std::pin::pin!(stream);
+        match self.client.query_raw(&prepared.statement, binds).await {
+            Ok(rows) => Ok((prepared, rows)),
+            Err(e) => Err(self.statement_failed(sql, e)),
+        }
+    }
+
+    async fn run_async(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let (prepared, rows) = self.start(sql, params).await?;
+        let mut rows = std::pin::pin!(rows);
         let mut values = Vec::new();
-        while let Some(row) = stream.next().await {
-            let row = match row {
-                Ok(row) => row,
-                Err(e) => return Err(self.statement_failed(sql, e)),
-            };
+        while let Some(row) = rows.next().await {
+            let row = row.map_err(|e| self.statement_failed(sql, e))?;
             values.reserve(prepared.decoders.len());
-            for (i, (decoder, ty)) in prepared.decoders.iter().enumerate() {
-                values.push(decode(&row, i, *decoder, ty, &prepared.columns[i])?);
-            }
+            prepared.decode_into(&row, &mut values)?;
         }
         Ok(QueryResult {
-            rows_affected: stream.rows_affected().unwrap_or(0),
+            rows_affected: rows.rows_affected().unwrap_or(0),
             rows: Rows::from_parts(prepared.columns, values),
             last_insert_id: None,
         })
+    }
+
+    fn stream_rows<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {
+        Box::pin(async_stream::try_stream! {
+            let (prepared, rows) = self.start(sql, params).await?;
+            let width = prepared.decoders.len();
+            let decoded = rows.map(|row| {
+                let row = row.map_err(|e| self.statement_failed(sql, e))?;
+                let mut values = Vec::with_capacity(width);
+                prepared.decode_into(&row, &mut values)?;
+                Ok(values)
+            });
+            let mut batches = dialect::batched(Arc::clone(&prepared.columns), decoded);
+            while let Some(batch) = batches.next().await {
+                yield batch?;
+            }
+        })
+    }
+}
+
+impl Prepared {
+    /// Decodes every column of `row`, appending to `values`.
+    fn decode_into(&self, row: &Row, values: &mut Vec<Value>) -> Result<()> {
+        for (i, (decoder, ty)) in self.decoders.iter().enumerate() {
+            values.push(decode(row, i, *decoder, ty, &self.columns[i])?);
+        }
+        Ok(())
     }
 }
 
@@ -533,6 +561,10 @@ impl DriverConnection for PgConnection {
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<QueryResult>> {
         Box::pin(self.run_async(sql, params))
+    }
+
+    fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {
+        self.stream_rows(sql, params)
     }
 
     fn execute_batch<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {

@@ -3,16 +3,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{OpenFlags, ToSql};
+use rusqlite::{CachedStatement, OpenFlags, ToSql};
 
 use super::errors::map_error;
 use super::functions;
 use super::lock_wait::{self, Failure};
+use super::stream::{self, Lent};
 use super::{is_memory, TIMESTAMP_FORMAT};
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{BoxFuture, DriverConnection};
+use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
 use crate::row::{QueryResult, Rows};
 use crate::sql::scanner::Backslashes;
@@ -22,7 +24,9 @@ use crate::value::Value;
 const STATEMENT_CACHE: usize = 128;
 
 pub(super) struct SqliteConnection {
-    conn: rusqlite::Connection,
+    /// The connection; `None` only while a row stream has lent it to its thread
+    /// ([`Lent`]), or after such a stream was leaked.
+    conn: Option<rusqlite::Connection>,
     /// Column names of the last few statements, shared by their result sets.
     last_columns: Option<(String, Arc<[String]>)>,
 }
@@ -78,39 +82,38 @@ impl SqliteConnection {
         })
         .await?;
         Ok(SqliteConnection {
-            conn,
+            conn: Some(conn),
             last_columns: None,
         })
     }
 
+    /// The connection, unless a leaked row stream took it.
+    fn conn(&mut self) -> Result<&mut rusqlite::Connection> {
+        self.conn.as_mut().ok_or_else(stream::lost)
+    }
+
     /// One attempt at a statement: bind, step and decode every row, in one synchronous call.
-    fn run_sync(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult, Failure> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let expected = stmt.parameter_count();
-        if expected != params.len() {
-            return Err(Error::InvalidQuery(format!(
-                "the statement has {expected} placeholders but {} values were given",
-                params.len()
-            ))
-            .into());
-        }
-        for (i, value) in params.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 1, Bind(value))?;
-        }
+    fn run_sync(
+        conn: &rusqlite::Connection,
+        last_columns: &mut Option<(String, Arc<[String]>)>,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<QueryResult, Failure> {
+        let mut stmt = bound(conn, sql, params)?;
         let width = stmt.column_count();
         if width == 0 {
             let affected = stmt.raw_execute()?;
             return Ok(QueryResult {
                 rows: Rows::default(),
                 rows_affected: affected as u64,
-                last_insert_id: Some(self.conn.last_insert_rowid()),
+                last_insert_id: Some(conn.last_insert_rowid()),
             });
         }
-        let columns = match &self.last_columns {
+        let columns = match last_columns {
             Some((last_sql, columns)) if last_sql == sql => Arc::clone(columns),
             _ => {
                 let names: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();
-                self.last_columns = Some((sql.to_owned(), Arc::clone(&names)));
+                *last_columns = Some((sql.to_owned(), Arc::clone(&names)));
                 names
             }
         };
@@ -125,13 +128,35 @@ impl SqliteConnection {
         drop(stmt);
         Ok(QueryResult {
             rows: Rows::from_parts(columns, values),
-            rows_affected: self.conn.changes(),
-            last_insert_id: Some(self.conn.last_insert_rowid()),
+            rows_affected: conn.changes(),
+            last_insert_id: Some(conn.last_insert_rowid()),
         })
     }
 }
 
-fn decode(value: ValueRef<'_>) -> Result<Value> {
+/// `sql` prepared (or found in the connection's cache) with `params` bound.
+pub(super) fn bound<'c>(
+    conn: &'c rusqlite::Connection,
+    sql: &str,
+    params: &[Value],
+) -> Result<CachedStatement<'c>, Failure> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let expected = stmt.parameter_count();
+    if expected != params.len() {
+        return Err(Error::InvalidQuery(format!(
+            "the statement has {expected} placeholders but {} values were given",
+            params.len()
+        ))
+        .into());
+    }
+    for (i, value) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, Bind(value))?;
+    }
+    Ok(stmt)
+}
+
+/// A column's value as SQLite stored it.
+pub(super) fn decode(value: ValueRef<'_>) -> Result<Value> {
     Ok(match value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Int(i),
@@ -180,28 +205,45 @@ impl DriverConnection for SqliteConnection {
         sql: &'a str,
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<QueryResult>> {
+        let SqliteConnection { conn, last_columns } = self;
         // The first attempt runs inline; only a lock held elsewhere makes it wait.
-        Box::pin(lock_wait::retry(|| {
-            self.run_sync(sql, params)
-                .map_err(|e| e.or_lock_wait(&self.conn))
-        }))
+        // (A unique borrow: the connection is not `Sync`, and the future must be `Send`.)
+        Box::pin(async move {
+            let conn = conn.as_mut().ok_or_else(stream::lost)?;
+            lock_wait::retry(move || {
+                Self::run_sync(conn, last_columns, sql, params).map_err(|e| e.or_lock_wait(conn))
+            })
+            .await
+        })
+    }
+
+    fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {
+        Box::pin(async_stream::try_stream! {
+            let mut rows = Lent::start(&mut self.conn, sql, params)?;
+            while let Some(batch) = rows.next().await {
+                yield batch?;
+            }
+        })
     }
 
     fn execute_batch<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
         // Used for single transaction-control statements (`BEGIN IMMEDIATE`, `COMMIT`, …),
         // which may wait for a lock and are safe to repeat after waiting.
-        let conn = &mut self.conn;
-        Box::pin(lock_wait::retry(move || {
-            (conn.execute_batch(sql)).map_err(|e| Failure::from(e).or_lock_wait(conn))
-        }))
+        Box::pin(async move {
+            let conn = self.conn()?;
+            lock_wait::retry(move || {
+                (conn.execute_batch(sql)).map_err(|e| Failure::from(e).or_lock_wait(conn))
+            })
+            .await
+        })
     }
 
     fn ping(&mut self) -> BoxFuture<'_, Result<()>> {
-        Box::pin(async move { self.conn.execute_batch("SELECT 1").map_err(map_error) })
+        Box::pin(async move { self.conn()?.execute_batch("SELECT 1").map_err(map_error) })
     }
 
     fn is_closed(&self) -> bool {
-        false
+        self.conn.is_none()
     }
 
     fn backslashes(&self) -> Backslashes {
@@ -210,17 +252,21 @@ impl DriverConnection for SqliteConnection {
     }
 
     fn survives_cancellation(&self) -> bool {
-        // Statements run to completion inside one call; a future dropped while it waits for
-        // a lock has nothing in flight.
+        // Statements run to completion inside one call, and a dropped row stream takes its
+        // connection back (`stream.rs`); a future dropped while it waits for a lock has
+        // nothing in flight.
         true
     }
 
     fn reset_now(&mut self) -> bool {
         // Statements run to completion inside one call, so none is ever left half-read; only
         // a transaction can be left open (a dropped handle, a failed COMMIT).
-        if !self.conn.is_autocommit() && self.conn.execute_batch("ROLLBACK").is_err() {
+        let Some(conn) = &self.conn else {
+            return false;
+        };
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
             return false;
         }
-        self.conn.is_autocommit()
+        conn.is_autocommit()
     }
 }

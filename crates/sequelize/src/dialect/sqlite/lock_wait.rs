@@ -74,25 +74,57 @@ impl Failure {
 /// `attempt` must be safe to repeat after a lock wait: a single statement is (SQLite undoes
 /// a statement that could not get its lock), and so is a script of idempotent settings.
 pub(super) async fn retry<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Result<T> {
-    let mut started: Option<Instant> = None;
-    let mut pauses = PAUSES_MS
-        .iter()
-        .chain(std::iter::repeat(&PAUSES_MS[PAUSES_MS.len() - 1]));
+    let mut schedule = Schedule::default();
     loop {
-        let e = match attempt() {
-            Ok(value) => return Ok(value),
-            Err(Failure::Other(e)) => return Err(e),
-            Err(Failure::Sqlite(e)) => return Err(map_error(e)),
+        match schedule.judge(attempt()) {
+            Next::Done(outcome) => return outcome,
+            Next::Wait(pause) => tokio::time::sleep(pause).await,
+        }
+    }
+}
+
+/// [`retry`] for a thread that may block (a row stream's thread, `stream.rs`): sleeps on
+/// the thread between attempts.
+pub(super) fn retry_blocking<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Result<T> {
+    let mut schedule = Schedule::default();
+    loop {
+        match schedule.judge(attempt()) {
+            Next::Done(outcome) => return outcome,
+            Next::Wait(pause) => std::thread::sleep(pause),
+        }
+    }
+}
+
+/// What follows an attempt: its outcome, or a pause before the next one.
+enum Next<T> {
+    Done(Result<T>),
+    Wait(Duration),
+}
+
+/// The waits of one statement: when it first met a lock, and the pauses still to take.
+#[derive(Default)]
+struct Schedule {
+    started: Option<Instant>,
+    attempts: usize,
+}
+
+impl Schedule {
+    fn judge<T>(&mut self, attempt: Result<T, Failure>) -> Next<T> {
+        let e = match attempt {
+            Ok(value) => return Next::Done(Ok(value)),
+            Err(Failure::Other(e)) => return Next::Done(Err(e)),
+            Err(Failure::Sqlite(e)) => return Next::Done(Err(map_error(e))),
             Err(Failure::LockWait(e)) => e,
         };
-        let waited = started.get_or_insert_with(Instant::now).elapsed();
+        let waited = self.started.get_or_insert_with(Instant::now).elapsed();
         let Some(left) = BUSY_TIMEOUT
             .checked_sub(waited)
             .filter(|left| !left.is_zero())
         else {
-            return Err(map_error(e));
+            return Next::Done(Err(map_error(e)));
         };
-        let pause = pauses.next().map_or(left, |ms| Duration::from_millis(*ms));
-        tokio::time::sleep(pause.min(left)).await;
+        let ms = PAUSES_MS[self.attempts.min(PAUSES_MS.len() - 1)];
+        self.attempts += 1;
+        Next::Wait(Duration::from_millis(ms).min(left))
     }
 }

@@ -13,6 +13,7 @@ mod errors;
 mod functions;
 mod lock_wait;
 mod render;
+mod stream;
 mod types;
 
 use std::borrow::Cow;
