@@ -405,7 +405,7 @@ async fn filters_from_json() {
             (json!({ "team": { "$ne": null } }), "filter.team.$ne"),
             (
                 json!({ "team": { "malicious": "code" } }),
-                "unknown operator",
+                "Player.team is STRING, not JSON, so the JSON path \"malicious\"",
             ),
             (json!({ "_connector": "OR 1=1 OR" }), "_connector"),
             (json!({ "score": "1 OR 1=1" }), "Player.score"),

@@ -6,8 +6,8 @@ mod common;
 use sequelize::dialect::by_name;
 use sequelize::sql::{
     CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, DropTable,
-    Expr, Function, Insert, Join, JoinKind, JsonPathSegment, OnConflict, Select, SelectItem,
-    Source, Statement, TableRef, Update,
+    Expr, Function, Insert, Join, JoinKind, JsonPathSegment, JsonRead, OnConflict, Select,
+    SelectItem, Source, Statement, TableRef, Update,
 };
 use sequelize::{DataType, Lock, RowLock, Value};
 
@@ -374,6 +374,32 @@ fn casts_json_paths_and_subqueries() {
             .and(Expr::column("data").cast(CastType::Json).is_not_null()),
     );
     insta::assert_snapshot!(rendered(&Statement::Select(select)));
+}
+
+/// Every reading of a JSON value (document, text, number, boolean) and JSON containment:
+/// path keys are always bound; SQLite refuses containment.
+#[test]
+fn json_reads_and_containment() {
+    let path = || {
+        [
+            JsonPathSegment::Key("a".into()),
+            JsonPathSegment::Key("it's \"b\"".into()),
+            JsonPathSegment::Index(2),
+        ]
+    };
+    let meta = || Expr::column("meta");
+    let select = Select::new(TableRef::new("docs")).filter(
+        meta()
+            .json_read(path(), JsonRead::Json)
+            .is_not_null()
+            .and(meta().json_read(path(), JsonRead::Text).eq("x"))
+            .and(meta().json_read(path(), JsonRead::Number).gt(1.5))
+            .and(meta().json_read(path(), JsonRead::Boolean).eq(true)),
+    );
+    insta::assert_snapshot!(rendered(&Statement::Select(select)));
+    let contains = Select::new(TableRef::new("docs"))
+        .filter(meta().json_contains(serde_json::json!({ "tags": ["rust"] })));
+    insta::assert_snapshot!(rendered(&Statement::Select(contains)));
 }
 
 /// Upserts: update on conflict, and do nothing.

@@ -11,8 +11,8 @@ use super::Dialect;
 use crate::error::{Error, Result};
 use crate::sql::{
     CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
-    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, Lock, LockWait, Nulls,
-    OnConflict, OrderBy, RowLock, Select, SelectItem, Source, Statement, TableRef,
+    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, JsonRead, Lock, LockWait,
+    Nulls, OnConflict, OrderBy, RowLock, Select, SelectItem, Source, Statement, TableRef,
     TransactionControl, Update,
 };
 use crate::types::DataType;
@@ -119,6 +119,17 @@ pub trait QueryGenerator {
     /// `expr REGEXP <case flag> || pattern`, the flag `(?i)` or `(?-i)`.
     fn regexp_concat(&self) -> Option<[&'static str; 3]> {
         None
+    }
+
+    /// JSON containment ([`Expr::JsonContains`]): by default MySQL's
+    /// `JSON_CONTAINS(doc, candidate)`.
+    fn json_contains(&self, w: &mut SqlWriter<'_>, doc: &Expr, candidate: &Expr) -> Result<()> {
+        w.push("JSON_CONTAINS(");
+        w.expr(doc)?;
+        w.push(", ");
+        w.expr(candidate)?;
+        w.push(")");
+        Ok(())
     }
 
     /// The select list: `[DISTINCT] item [AS alias], …` (or `*`).
@@ -267,25 +278,52 @@ pub trait QueryGenerator {
         Ok(())
     }
 
-    /// A value inside a JSON document. The default is SQLite's and MySQL's form: a JSON path
-    /// string (`$."a"[0]`), bound as a parameter.
+    /// A value inside a JSON document. The default is MySQL's form: `JSON_EXTRACT` with the
+    /// path as a JSON path string (`$."a"[0]`), bound as a parameter. Read as a scalar, a
+    /// JSON `null` becomes SQL `NULL` (`JSON_UNQUOTE` alone would give the text `null`),
+    /// numbers are cast to `DECIMAL`, and a boolean is whether the text is `true`.
     fn json_path(
         &self,
         w: &mut SqlWriter<'_>,
         expr: &Expr,
         path: &[JsonPathSegment],
-        as_text: bool,
+        read: JsonRead,
     ) -> Result<()> {
-        w.push(if as_text {
-            "JSON_UNQUOTE(JSON_EXTRACT("
-        } else {
-            "JSON_EXTRACT("
-        });
-        w.expr(expr)?;
-        w.push(", ");
-        w.bind(&Value::Text(json_path_string(path)));
-        w.push(if as_text { "))" } else { ")" });
-        Ok(())
+        let path = Value::Text(json_path_string(path));
+        let extract = |w: &mut SqlWriter<'_>| -> Result<()> {
+            w.push("JSON_EXTRACT(");
+            w.expr(expr)?;
+            w.push(", ");
+            w.bind(&path);
+            w.push(")");
+            Ok(())
+        };
+        let scalar = |w: &mut SqlWriter<'_>| -> Result<()> {
+            w.push("CASE JSON_TYPE(");
+            extract(w)?;
+            w.push(") WHEN 'NULL' THEN NULL ELSE JSON_UNQUOTE(");
+            extract(w)?;
+            w.push(") END");
+            Ok(())
+        };
+        match read {
+            JsonRead::Json => extract(w),
+            JsonRead::Text => scalar(w),
+            JsonRead::Number => {
+                w.push("CAST(");
+                scalar(w)?;
+                w.push(" AS ");
+                w.push(self.cast_type(CastType::Decimal));
+                w.push(")");
+                Ok(())
+            }
+            JsonRead::Boolean => {
+                w.push("(");
+                scalar(w)?;
+                w.push(" = 'true')");
+                Ok(())
+            }
+        }
     }
 }
 
@@ -659,16 +697,12 @@ impl<'d> SqlWriter<'d> {
                 self.push(dialect.cast_type(*to));
                 self.push(")");
             }
-            Expr::JsonPath {
-                expr,
-                path,
-                as_text,
-            } => {
+            Expr::JsonPath { expr, path, read } => {
                 if path.is_empty() {
                     return Err(Error::InvalidQuery("a JSON path needs a step".into()));
                 }
                 let dialect = self.dialect;
-                dialect.json_path(self, expr, path, *as_text)?;
+                dialect.json_path(self, expr, path, *read)?;
             }
             Expr::Between {
                 expr,
@@ -743,6 +777,9 @@ impl<'d> SqlWriter<'d> {
                         self.operand(pattern)?;
                     }
                 }
+            }
+            Expr::JsonContains { doc, candidate } => {
+                self.dialect.json_contains(self, doc, candidate)?;
             }
             Expr::Exists { select, negated } => {
                 self.push(if *negated { "NOT EXISTS " } else { "EXISTS " });

@@ -9,7 +9,7 @@
 use super::convert::for_attribute;
 use super::definition::ModelDefinition;
 use crate::error::{Error, Result};
-use crate::sql::{Expr, Ident, OrderBy};
+use crate::sql::{Expr, Ident, JsonPathSegment, JsonRead, OrderBy};
 use crate::types::DataType;
 use crate::value::Value;
 
@@ -96,28 +96,119 @@ impl<'d> Scope<'d> {
             })
     }
 
-    /// The column an attribute name stands for, qualified as the scope needs, with the
-    /// attribute's model and type.
-    fn column(
-        &self,
-        table: Option<&Ident>,
-        name: &Ident,
-    ) -> Result<(Expr, &'d ModelDefinition, &'d DataType)> {
-        let (alias, def) = self.model(table)?;
-        let index = def.position(name.as_str()).ok_or_else(|| {
-            Error::InvalidQuery(format!(
-                "model {} has no attribute {:?}",
-                def.name,
-                name.as_str()
-            ))
-        })?;
-        let attribute = &def.attributes[index];
-        let field = attribute.column.name.clone();
-        let column = match alias {
-            Some(alias) => Expr::qualified(Ident(alias.to_owned().into()), field),
-            None => Expr::column(field),
-        };
-        Ok((column, def, &attribute.column.data_type))
+    /// What a column name or JSON path in a filter stands for, or `None` for any other
+    /// expression. A name is an attribute (by attribute or column name), qualified as the
+    /// scope needs; a dotted name whose first part is a JSON attribute (`meta.a.b`,
+    /// Sequelize's nested JSON `where`) is a path into it, each further part a key.
+    fn operand(&self, expr: &Expr) -> Result<Option<Operand<'d>>> {
+        match expr {
+            Expr::Column { table, name } => {
+                let (alias, def) = self.model(table.as_ref())?;
+                let column = |index: usize| {
+                    let field = def.attributes[index].column.name.clone();
+                    match alias {
+                        Some(alias) => Expr::qualified(Ident(alias.to_owned().into()), field),
+                        None => Expr::column(field),
+                    }
+                };
+                if let Some(index) = def.position(name.as_str()) {
+                    return Ok(Some(Operand::Attribute {
+                        column: column(index),
+                        def,
+                        index,
+                    }));
+                }
+                let dotted = name
+                    .as_str()
+                    .split_once('.')
+                    .and_then(|(base, keys)| Some((def.position(base)?, keys)));
+                let Some((index, keys)) = dotted else {
+                    return Err(Error::InvalidQuery(format!(
+                        "model {} has no attribute {:?}",
+                        def.name,
+                        name.as_str()
+                    )));
+                };
+                json_attribute(def, index, name.as_str())?;
+                let path = keys
+                    .split('.')
+                    .map(|key| JsonPathSegment::Key(key.to_owned()));
+                Ok(Some(Operand::Json(column(index).json_text(path))))
+            }
+            Expr::JsonPath {
+                expr: inner,
+                path,
+                read,
+            } => {
+                let Some(Operand::Attribute { column, def, index }) = self.operand(inner)? else {
+                    return Ok(None);
+                };
+                let keys: Vec<String> = (path.iter())
+                    .map(|segment| match segment {
+                        JsonPathSegment::Key(key) => format!("{key:?}"),
+                        JsonPathSegment::Index(i) => format!("[{i}]"),
+                    })
+                    .collect();
+                json_attribute(def, index, &format!("the JSON path {}", keys.join(".")))?;
+                Ok(Some(Operand::Json(column.json_read(path.clone(), *read))))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// What a name in a filter stands for.
+enum Operand<'d> {
+    /// An attribute's column: values compared with it are converted to its type.
+    Attribute {
+        column: Expr,
+        def: &'d ModelDefinition,
+        index: usize,
+    },
+    /// A value inside a JSON attribute ([`Expr::JsonPath`]).
+    Json(Expr),
+}
+
+impl Operand<'_> {
+    /// A value compared with the operand, converted to the attribute's type where its
+    /// comparisons depend on it.
+    fn value(&self, value: Value) -> Result<Value> {
+        match self {
+            Operand::Attribute { def, index, .. } => coerce(value, def, *index),
+            Operand::Json(_) => Ok(value),
+        }
+    }
+
+    /// The operand as compared with `value`: a JSON value read as text is read as a number
+    /// or a boolean when compared with one (Sequelize's casts of JSON values).
+    fn compared_with(self, value: Option<&Value>) -> Expr {
+        match self {
+            Operand::Attribute { column, .. } => column,
+            Operand::Json(Expr::JsonPath {
+                expr,
+                path,
+                read: JsonRead::Text,
+            }) => Expr::JsonPath {
+                expr,
+                path,
+                read: value.map_or(JsonRead::Text, JsonRead::for_value),
+            },
+            Operand::Json(path) => path,
+        }
+    }
+}
+
+/// Checks that attribute `index` holds JSON, for `what` (a dotted name or a JSON path).
+fn json_attribute(def: &ModelDefinition, index: usize, what: &str) -> Result<()> {
+    let attribute = &def.attributes[index];
+    match attribute.column.data_type {
+        DataType::Json | DataType::Jsonb => Ok(()),
+        ref other => Err(Error::InvalidQuery(format!(
+            "{}.{} is {other}, not JSON, so {what} cannot look inside it (in a filter object, \
+             a key that is no operator such as eq, gt or in is a key inside a JSON or JSONB \
+             attribute)",
+            def.name, attribute.name
+        ))),
     }
 }
 
@@ -135,13 +226,24 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
                 scope.main.1.name
             )))
         }
-        Expr::Column { table, name } => scope.column(table.as_ref(), &name)?.0,
+        column @ (Expr::Column { .. } | Expr::JsonPath { .. }) => match scope.operand(&column)? {
+            Some(operand) => operand.compared_with(None),
+            None => {
+                let Expr::JsonPath { expr, path, read } = column else {
+                    unreachable!("a column is always an operand")
+                };
+                resolve(*expr, scope)?.json_read(path, read)
+            }
+        },
         Expr::Binary { op, left, right } => {
             let (left, right) = match (*left, *right) {
-                (Expr::Column { table, name }, Expr::Value(v)) => {
-                    let (column, def, ty) = scope.column(table.as_ref(), &name)?;
-                    (column, Expr::Value(coerce(v, ty, &name, def)?))
-                }
+                (l, Expr::Value(v)) => match scope.operand(&l)? {
+                    Some(operand) => {
+                        let v = operand.value(v)?;
+                        (operand.compared_with(Some(&v)), Expr::Value(v))
+                    }
+                    None => (resolve(l, scope)?, Expr::Value(v)),
+                },
                 (l, r) => (resolve(l, scope)?, resolve(r, scope)?),
             };
             Expr::Binary {
@@ -155,19 +257,22 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
             list,
             negated,
         } => {
-            let (expr, list) = match *expr {
-                Expr::Column { table, name } => {
-                    let (column, def, ty) = scope.column(table.as_ref(), &name)?;
+            let (expr, list) = match scope.operand(&expr)? {
+                Some(operand) => {
                     let list = list
                         .into_iter()
                         .map(|item| match item {
-                            Expr::Value(v) => coerce(v, ty, &name, def).map(Expr::Value),
+                            Expr::Value(v) => operand.value(v).map(Expr::Value),
                             other => resolve(other, scope),
                         })
-                        .collect::<Result<_>>()?;
-                    (column, list)
+                        .collect::<Result<Vec<_>>>()?;
+                    let sample = list.iter().find_map(|item| match item {
+                        Expr::Value(v) if !v.is_null() => Some(v),
+                        _ => None,
+                    });
+                    (operand.compared_with(sample), list)
                 }
-                other => (resolve(other, scope)?, resolve_all(list, scope)?),
+                None => (resolve(*expr, scope)?, resolve_all(list, scope)?),
             };
             Expr::InList {
                 expr: Box::new(expr),
@@ -204,32 +309,43 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
             expr: Box::new(resolve(*expr, scope)?),
             to,
         },
-        Expr::JsonPath {
-            expr,
-            path,
-            as_text,
-        } => Expr::JsonPath {
-            expr: Box::new(resolve(*expr, scope)?),
-            path,
-            as_text,
-        },
+        Expr::JsonContains { doc, candidate } => {
+            match scope.operand(&doc)? {
+                Some(Operand::Attribute { def, index, .. }) => {
+                    json_attribute(def, index, "containment")?;
+                }
+                _ => {
+                    return Err(Error::InvalidQuery(
+                        "JSON containment needs a JSON attribute on its left".into(),
+                    ))
+                }
+            }
+            Expr::JsonContains {
+                doc: Box::new(resolve(*doc, scope)?),
+                candidate: Box::new(resolve(*candidate, scope)?),
+            }
+        }
         Expr::Between {
             expr,
             low,
             high,
             negated,
         } => {
-            let (expr, low, high) = match *expr {
-                Expr::Column { table, name } => {
-                    let (column, def, ty) = scope.column(table.as_ref(), &name)?;
+            let (expr, low, high) = match scope.operand(&expr)? {
+                Some(operand) => {
                     let bound = |e: Expr| match e {
-                        Expr::Value(v) => coerce(v, ty, &name, def).map(Expr::Value),
+                        Expr::Value(v) => operand.value(v).map(Expr::Value),
                         other => resolve(other, scope),
                     };
-                    (column, bound(*low)?, bound(*high)?)
+                    let (low, high) = (bound(*low)?, bound(*high)?);
+                    let sample = match &low {
+                        Expr::Value(v) => Some(v),
+                        _ => None,
+                    };
+                    (operand.compared_with(sample), low, high)
                 }
-                other => (
-                    resolve(other, scope)?,
+                None => (
+                    resolve(*expr, scope)?,
                     resolve(*low, scope)?,
                     resolve(*high, scope)?,
                 ),
@@ -299,12 +415,9 @@ pub(crate) fn resolve_order(order: Vec<OrderBy>, scope: &Scope<'_>) -> Result<Ve
 /// Converts a value compared with an attribute to the attribute's type, for the types
 /// whose comparisons depend on it (integers, text, booleans, UUIDs); an error names the
 /// attribute.
-pub(crate) fn coerce(
-    value: Value,
-    ty: &DataType,
-    name: &Ident,
-    def: &ModelDefinition,
-) -> Result<Value> {
+pub(crate) fn coerce(value: Value, def: &ModelDefinition, index: usize) -> Result<Value> {
+    let attribute = &def.attributes[index];
+    let ty = &attribute.column.data_type;
     let compared_as_typed = matches!(
         ty,
         DataType::SmallInt
@@ -320,7 +433,7 @@ pub(crate) fn coerce(
     if !compared_as_typed {
         return Ok(value);
     }
-    for_attribute(value, ty, &def.name, name.as_str())
+    for_attribute(value, ty, &def.name, &attribute.name)
 }
 
 #[cfg(test)]

@@ -559,19 +559,15 @@ impl<M: Model> FindByPk<M> {
         lock_needs_transaction(self.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let def = runtime.definition();
-        let key_attribute = &def.attributes[def.single_primary_key()?];
+        let key_index = def.single_primary_key()?;
+        let key_attribute = &def.attributes[key_index];
         if self.key.is_null() {
             return Err(Error::InvalidQuery(format!(
                 "find_by_pk on {} was given NULL",
                 def.name
             )));
         }
-        let key = filter::coerce(
-            self.key,
-            &key_attribute.column.data_type,
-            &key_attribute.column.name,
-            def,
-        )?;
+        let key = filter::coerce(self.key, def, key_index)?;
         let target = exec.target();
         // The SQL of this shape is the same for every key: planned and rendered once.
         let sql = runtime.statements().by_key(self.lock.as_ref(), || {

@@ -3,14 +3,18 @@
 //!
 //! Keys are attribute names or the connectors `and`, `or`, `not`; an attribute's value is a
 //! value (`=`), `null` (`IS NULL`), an array (`IN`), or an object of operators from a closed
-//! set. Anything else is an error that names its path in the JSON, before any SQL: an unknown
-//! operator (`$ne`, `malicious`), an object or array where a value belongs. Attribute names
-//! and value types are checked against the model when the filter is used, as for every filter.
+//! set. In an attribute's object, a key that is no operator is a key inside a JSON attribute
+//! (`{"meta": {"a": {"b": 5}}}`, as Sequelize nests JSON conditions), and a dotted attribute
+//! name is a path too (`{"meta.a.b": 5}`). Anything else is an error that names its path in
+//! the JSON, before any SQL: an operator alias (`$ne`), an object or array where a value
+//! belongs. Attribute names, value types, and that a path looks inside a JSON attribute
+//! (`{"username": {"malicious": "code"}}` does not), are checked against the model when the
+//! filter is used, as for every filter.
 
 use serde_json::Value as Json;
 
 use crate::error::{Error, Result};
-use crate::sql::{Expr, Ident};
+use crate::sql::{Expr, Ident, JsonPathSegment};
 use crate::value::Value;
 
 /// Sequelize's where object, from JSON, as a filter.
@@ -85,26 +89,54 @@ fn connective(json: &Json, path: &str) -> Result<Vec<Expr>> {
 
 /// The conditions on one attribute.
 fn attribute_conditions(attribute: &str, json: &Json, path: &str) -> Result<Expr> {
-    let column = || Expr::column(Ident::from(attribute.to_owned()));
+    target_conditions(Expr::column(Ident::from(attribute.to_owned())), json, path)
+}
+
+/// The conditions on an attribute or on a value inside a JSON attribute (`target`).
+fn target_conditions(target: Expr, json: &Json, path: &str) -> Result<Expr> {
     match json {
         Json::Object(operators) => {
             let items = operators
                 .iter()
-                .map(|(op, operand)| operator(column(), op, operand, &format!("{path}.{op}")))
+                .map(|(key, operand)| {
+                    let path = format!("{path}.{key}");
+                    match operator(target.clone(), key, operand, &path)? {
+                        Some(condition) => Ok(condition),
+                        None => target_conditions(json_key(target.clone(), key), operand, &path),
+                    }
+                })
                 .collect::<Result<Vec<_>>>()?;
             Ok(match <[Expr; 1]>::try_from(items) {
                 Ok([single]) => single,
                 Err(items) => Expr::And(items),
             })
         }
-        Json::Array(_) => Ok(column().is_in(values(json, path)?)),
-        Json::Null => Ok(column().is_null()),
-        scalar => Ok(column().eq(value(scalar, path)?)),
+        Json::Array(_) => Ok(target.is_in(values(json, path)?)),
+        Json::Null => Ok(target.is_null()),
+        scalar => Ok(target.eq(value(scalar, path)?)),
     }
 }
 
-/// One operator of an attribute's object, from the closed set.
-fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> {
+/// The value under `key` inside `target`: one more step of its JSON path.
+fn json_key(target: Expr, key: &str) -> Expr {
+    let key = JsonPathSegment::Key(key.to_owned());
+    match target {
+        Expr::JsonPath {
+            expr,
+            mut path,
+            read,
+        } => {
+            path.push(key);
+            Expr::JsonPath { expr, path, read }
+        }
+        column => column.json_text([key]),
+    }
+}
+
+/// One operator of an attribute's object, from the closed set; `None` when `op` names no
+/// operator (a JSON key). Sequelize's old `$`-prefixed aliases (`$ne`, `$gt`) are refused:
+/// they were how injected objects became operators (security.md S7).
+fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Option<Expr>> {
     let text = || match operand {
         Json::String(s) => Ok(s.clone()),
         _ => Err(bad(path, "expected a string")),
@@ -115,7 +147,7 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> 
             _ => Err(bad(path, "expected an array of two values")),
         }
     };
-    Ok(match op {
+    Ok(Some(match op {
         "is" | "not" => {
             let negated = op == "not";
             match operand {
@@ -151,15 +183,21 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Expr> 
             let (low, high) = range()?;
             column.not_between(low, high)
         }
-        _ => {
+        "contains" => match operand {
+            Json::Object(_) | Json::Array(_) => column.json_contains(operand.clone()),
+            _ => return Err(bad(path, "expected an object or an array to look for")),
+        },
+        alias if alias.starts_with('$') => {
             return Err(bad(
                 path,
-                "unknown operator (expected eq, ne, is, not, gt, gte, lt, lte, in, notIn, like, notLike, \
-                 iLike, notILike, regexp, notRegexp, iRegexp, notIRegexp, between or \
-                 notBetween)",
+                "unknown operator (operator aliases such as $ne are not accepted; the \
+                 operators are eq, ne, is, not, gt, gte, lt, lte, in, notIn, like, notLike, \
+                 iLike, notILike, regexp, notRegexp, iRegexp, notIRegexp, between, \
+                 notBetween and contains)",
             ))
         }
-    })
+        _ => return Ok(None),
+    }))
 }
 
 /// A value in a value's slot: a string, number or boolean (`null` only where it means
@@ -236,8 +274,15 @@ mod tests {
     fn hostile_shapes_name_their_path() {
         // security.md W1, W3, W6.
         assert!(error(json!({ "password": { "$ne": null } })).contains("filter.password.$ne"));
-        assert!(error(json!({ "username": { "malicious": "code" } }))
-            .contains("filter.username.malicious: unknown operator"));
+        assert!(error(json!({ "username": { "$gt": "" } }))
+            .contains("filter.username.$gt: unknown operator"));
+        // Another key is a JSON key, which the model refuses on a column that is not JSON.
+        assert_eq!(
+            filter_from_json(&json!({ "username": { "malicious": "code" } })).unwrap(),
+            Expr::column("username")
+                .json_text([JsonPathSegment::Key("malicious".into())])
+                .eq("code")
+        );
         assert!(
             error(json!({ "age": { "gte": { "x": 1 } } })).contains("filter.age.gte: an object")
         );

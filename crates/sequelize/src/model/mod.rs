@@ -22,7 +22,9 @@ mod validation;
 mod write;
 
 pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
-pub use column::{col, Column, ColumnOperators, Comparison, DynColumn, TextOperators};
+pub use column::{
+    col, Column, ColumnOperators, Comparison, DynColumn, JsonAttribute, JsonField, TextOperators,
+};
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
 pub use finder::{

@@ -172,8 +172,18 @@ pub enum Expr {
         expr: Box<Expr>,
         /// The keys and indexes to follow.
         path: Vec<JsonPathSegment>,
-        /// The value as text (`->>`), rather than as a JSON document (`->`).
-        as_text: bool,
+        /// What SQL type the value is read as.
+        read: JsonRead,
+    },
+    /// Whether a JSON document contains another (Sequelize's `Op.contains` on JSON):
+    /// every key and value of `candidate` is in `doc`, arrays by their elements.
+    /// PostgreSQL's `@>` (on `jsonb`), MySQL's and MariaDB's `JSON_CONTAINS`; SQLite has
+    /// no containment and refuses it.
+    JsonContains {
+        /// The document searched.
+        doc: Box<Expr>,
+        /// The document looked for.
+        candidate: Box<Expr>,
     },
     /// `expr BETWEEN low AND high`, or `NOT BETWEEN` when negated (both ends included).
     Between {
@@ -296,6 +306,42 @@ pub enum CastType {
     Json,
 }
 
+/// What SQL type a value inside a JSON document is read as ([`Expr::JsonPath`]).
+///
+/// Sequelize casts a JSON value by the type of what it is compared with (a number compares
+/// as a number, a boolean as a boolean); the model layer picks the reading the same way.
+/// A JSON `null` reads as SQL `NULL` in every reading but [`JsonRead::Json`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonRead {
+    /// The JSON fragment itself (`->`, `#>`, `JSON_EXTRACT`).
+    Json,
+    /// The value as text, strings unquoted (`->>`, `#>>`).
+    Text,
+    /// The value as an exact number (PostgreSQL `NUMERIC`, MySQL `DECIMAL`; SQLite reads
+    /// JSON numbers as numbers already).
+    Number,
+    /// The value as a boolean (SQLite: 1 or 0).
+    Boolean,
+}
+
+impl JsonRead {
+    /// The reading that compares with `value` as Sequelize's casts do: numbers as numbers,
+    /// booleans as booleans, anything else as text.
+    ///
+    /// ```
+    /// use sequelize::{sql::JsonRead, Value};
+    /// assert_eq!(JsonRead::for_value(&Value::Int(3)), JsonRead::Number);
+    /// assert_eq!(JsonRead::for_value(&Value::from("a")), JsonRead::Text);
+    /// ```
+    pub fn for_value(value: &Value) -> JsonRead {
+        match value {
+            Value::Int(_) | Value::Float(_) | Value::Decimal(_) => JsonRead::Number,
+            Value::Bool(_) => JsonRead::Boolean,
+            _ => JsonRead::Text,
+        }
+    }
+}
+
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JsonPathSegment {
@@ -351,10 +397,37 @@ impl Expr {
     /// let city = Expr::column("address").json_text([JsonPathSegment::Key("city".into())]);
     /// ```
     pub fn json_text(self, path: impl IntoIterator<Item = JsonPathSegment>) -> Expr {
+        self.json_read(path, JsonRead::Text)
+    }
+
+    /// The value at `path` inside this JSON expression, read as `read`.
+    ///
+    /// ```
+    /// use sequelize::sql::{Expr, JsonPathSegment, JsonRead};
+    /// let zip = Expr::column("address").json_read([JsonPathSegment::Key("zip".into())], JsonRead::Number);
+    /// ```
+    pub fn json_read(
+        self,
+        path: impl IntoIterator<Item = JsonPathSegment>,
+        read: JsonRead,
+    ) -> Expr {
         Expr::JsonPath {
             expr: Box::new(self),
             path: path.into_iter().collect(),
-            as_text: true,
+            read,
+        }
+    }
+
+    /// Whether this JSON document contains `candidate` ([`Expr::JsonContains`]).
+    ///
+    /// ```
+    /// use sequelize::sql::Expr;
+    /// let tagged = Expr::column("meta").json_contains(serde_json::json!({ "tags": ["rust"] }));
+    /// ```
+    pub fn json_contains(self, candidate: serde_json::Value) -> Expr {
+        Expr::JsonContains {
+            doc: Box::new(self),
+            candidate: Box::new(Expr::Value(Value::Json(Box::new(candidate)))),
         }
     }
 

@@ -24,7 +24,7 @@ mod transaction;
 
 pub use ddl::{ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
 pub use expr::{
-    BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, Nulls, OrderBy,
+    BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead, Nulls, OrderBy,
 };
 pub use query::{
     ConflictAction, Delete, Insert, Join, JoinKind, Lock, LockWait, OnConflict, RowLock, Select,

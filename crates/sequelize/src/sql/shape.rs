@@ -123,7 +123,7 @@ impl Shape {
                 value,
                 negated,
             } => {
-                self.tag(b'b');
+                self.tag(b'B');
                 self.tag(u8::from(*value) | u8::from(*negated) << 1);
                 self.expr(expr)?;
             }
@@ -155,6 +155,11 @@ impl Shape {
                 self.expr(expr)?;
             }
             Expr::JsonPath { .. } => return None,
+            Expr::JsonContains { doc, candidate } => {
+                self.tag(b'j');
+                self.expr(doc)?;
+                self.expr(candidate)?;
+            }
             Expr::Between {
                 expr,
                 low,

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::{types, Postgres, TIMESTAMP_FORMAT};
 use crate::dialect::{common, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
-use crate::sql::{CastType, ColumnDef, Expr, JsonPathSegment};
+use crate::sql::{CastType, ColumnDef, Expr, JsonPathSegment, JsonRead};
 use crate::value::Value;
 
 impl QueryGenerator for Postgres {
@@ -80,18 +80,41 @@ impl QueryGenerator for Postgres {
         w.operand(pattern)
     }
 
+    fn json_contains(&self, w: &mut SqlWriter<'_>, doc: &Expr, candidate: &Expr) -> Result<()> {
+        // `@>` exists on jsonb only; the cast is free on a jsonb column (and keeps its GIN
+        // index usable), and makes a json column comparable.
+        w.push("CAST(");
+        w.expr(doc)?;
+        w.push(" AS JSONB) @> CAST(");
+        w.expr(candidate)?;
+        w.push(" AS JSONB)");
+        Ok(())
+    }
+
     fn json_path(
         &self,
         w: &mut SqlWriter<'_>,
         expr: &Expr,
         path: &[JsonPathSegment],
-        as_text: bool,
+        read: JsonRead,
     ) -> Result<()> {
         // `#>>` / `#>` take the path as a text array, each step bound (an index as its
-        // digits); they work on json and jsonb alike.
+        // digits); they work on json and jsonb alike. Scalars are cast from their text.
+        let cast = match read {
+            JsonRead::Json | JsonRead::Text => None,
+            JsonRead::Number => Some(CastType::Decimal),
+            JsonRead::Boolean => Some(CastType::Boolean),
+        };
+        if cast.is_some() {
+            w.push("CAST(");
+        }
         w.push("(");
         w.expr(expr)?;
-        w.push(if as_text { " #>> " } else { " #> " });
+        w.push(if read == JsonRead::Json {
+            " #> "
+        } else {
+            " #>> "
+        });
         w.push("CAST(ARRAY[");
         for (i, segment) in path.iter().enumerate() {
             if i > 0 {
@@ -103,6 +126,11 @@ impl QueryGenerator for Postgres {
             }));
         }
         w.push("] AS TEXT[]))");
+        if let Some(to) = cast {
+            w.push(" AS ");
+            w.push(self.cast_type(to));
+            w.push(")");
+        }
         Ok(())
     }
 }

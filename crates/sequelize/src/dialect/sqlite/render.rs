@@ -5,7 +5,9 @@ use crate::dialect::{
     common, json_path_string, limit_before_offset, unsupported, QueryGenerator, SqlWriter,
 };
 use crate::error::{Error, Result};
-use crate::sql::{CastType, ColumnDef, Expr, Function, JsonPathSegment, LockWait, RowLock};
+use crate::sql::{
+    CastType, ColumnDef, Expr, Function, JsonPathSegment, JsonRead, LockWait, RowLock,
+};
 use crate::value::Value;
 
 impl QueryGenerator for Sqlite {
@@ -76,17 +78,29 @@ impl QueryGenerator for Sqlite {
         Some(["(", " || ", ")"])
     }
 
+    fn json_contains(&self, w: &mut SqlWriter<'_>, _: &Expr, _: &Expr) -> Result<()> {
+        Err(unsupported(
+            w,
+            "JSON containment (Op.contains on a JSON attribute)",
+        ))
+    }
+
     fn json_path(
         &self,
         w: &mut SqlWriter<'_>,
         expr: &Expr,
         path: &[JsonPathSegment],
-        as_text: bool,
+        read: JsonRead,
     ) -> Result<()> {
-        // `->>` gives the SQL value (text unquoted), `->` the JSON text (SQLite 3.38+).
+        // `->>` gives the SQL value (text unquoted, numbers as numbers, booleans as 1 or 0),
+        // `->` the JSON text (SQLite 3.38+).
         w.push("(");
         w.expr(expr)?;
-        w.push(if as_text { " ->> " } else { " -> " });
+        w.push(if read == JsonRead::Json {
+            " -> "
+        } else {
+            " ->> "
+        });
         w.bind(&Value::Text(json_path_string(path)));
         w.push(")");
         Ok(())
