@@ -48,7 +48,8 @@ if wants postgres && [ -z "${SEQUELIZE_TEST_POSTGRES_URL:-}" ]; then
     || fail "PostgreSQL does not answer on $PG_HOST:$PG_PORT; start it with: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start"
   psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = '$TEST_DB'" | grep -q 1 \
-    || psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "CREATE DATABASE $TEST_DB" \
+    || psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc \
+         "CREATE DATABASE $TEST_DB TEMPLATE template0 LC_COLLATE 'C'" \
     || fail "could not create the PostgreSQL database $TEST_DB (user $PG_USER, trust auth expected)"
   say "PostgreSQL ready: $TEST_DB on $PG_HOST:$PG_PORT"
 fi

@@ -79,9 +79,9 @@ pub use dialect::ConnectionConfig;
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
 pub use model::filter::{and, not, or};
 pub use model::{
-    col, AggregateFunction, Attribute, Column, ColumnOperators, Comparison, DynColumn, DynInstance,
-    DynModel, FinderOptions, Instance, Model, ModelDefinition, ModelOptions, SqlType, SyncOptions,
-    TextOperators,
+    col, literal, AggregateFunction, Attribute, Column, ColumnOperators, Comparison, DynColumn,
+    DynInstance, DynModel, FinderOptions, Instance, Model, ModelDefinition, ModelOptions, SqlType,
+    SyncOptions, TextOperators,
 };
 pub use row::{QueryResult, Row, Rows};
 pub use sql::{IsolationLevel, Lock, LockWait, RowLock, TransactionOptions, TransactionType};
@@ -94,10 +94,10 @@ pub use sequelize_macros::Model;
 /// Everything most programs need: `use sequelize::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        and, col, not, or, Attribute, Bind, ColumnOperators, DataType, Executor, FinderOptions,
-        Instance, IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions, Replacement,
-        Replacements, Sequelize, SyncOptions, TextOperators, Transaction, TransactionOptions,
-        Value,
+        and, col, literal, not, or, Attribute, Bind, ColumnOperators, DataType, Executor,
+        FinderOptions, Instance, IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions,
+        Replacement, Replacements, Sequelize, SyncOptions, TextOperators, Transaction,
+        TransactionOptions, Value,
     };
     pub use chrono::{DateTime, NaiveDate, Utc};
     /// `.next()`, `.try_next()`, `.try_collect()` and the rest on the streams of

@@ -3,6 +3,7 @@
 use std::marker::PhantomData;
 
 use super::Model;
+use crate::connection::SqlSafeStr;
 use crate::sql::{BinaryOp, Expr, Ident, JsonPathSegment, OrderBy};
 use crate::value::Value;
 
@@ -180,6 +181,41 @@ pub fn col(name: impl Into<String>) -> DynColumn {
     DynColumn(name.into())
 }
 
+/// Developer-written SQL inside a query (Sequelize's `sequelize.literal`): an order term
+/// such as a computed attribute's alias, or an expression the API has no form for. Like raw
+/// queries it takes a `&'static str`, or a string built at run time only through the
+/// greppable [`AssertSqlSafe`](crate::AssertSqlSafe) marker, so user input cannot reach it
+/// by accident.
+///
+/// ```
+/// use sequelize::{literal, AssertSqlSafe, ColumnOperators};
+/// let newest_first = literal("created_at").desc();
+/// let today = literal("CURRENT_DATE");
+/// let built = literal(AssertSqlSafe(format!("{} + 1", "views")));
+/// ```
+///
+/// ```compile_fail,E0277
+/// # let user_input = String::from("1; DROP TABLE users");
+/// // A String does not compile without AssertSqlSafe:
+/// let unchecked = sequelize::literal(user_input);
+/// ```
+pub fn literal(sql: impl SqlSafeStr) -> Literal {
+    Literal(Expr::Literal(sql.into_sql()))
+}
+
+/// Developer-written SQL as an operand ([`literal`]): it takes the comparison operators and
+/// `asc`/`desc` of a column.
+#[derive(Debug, Clone)]
+pub struct Literal(Expr);
+
+impl ColumnOperators for Literal {
+    type Operand = Value;
+
+    fn expr(self) -> Expr {
+        self.0
+    }
+}
+
 /// A column named at run time; see [`col`]. Its operators take any [`Value`]; the value is
 /// converted to the attribute's type before it is bound.
 #[derive(Debug, Clone)]
@@ -307,6 +343,42 @@ pub trait ColumnOperators: Sized {
     fn compare(self, op: Comparison, other: impl ColumnOperators) -> Expr {
         self.expr().compare(op.into(), other.expr())
     }
+    /// `Op.any`: the comparison holds for at least one of the values (`{ [Op.gt]:
+    /// { [Op.any]: [1, 2] } }`, PostgreSQL's `> ANY (ARRAY[1, 2])`). Written as the `OR` of
+    /// the comparisons, which means the same on every dialect; an empty list matches
+    /// nothing, and a `NULL` among the values is an error (as every comparison with `NULL`).
+    ///
+    /// ```
+    /// use sequelize::{col, ColumnOperators, Comparison};
+    /// let some_big = col("score").any(Comparison::Gt, [10, 20]);
+    /// let all_big = col("score").all(Comparison::Gt, [10, 20]);
+    /// ```
+    fn any<V: Into<Self::Operand>>(
+        self,
+        op: Comparison,
+        values: impl IntoIterator<Item = V>,
+    ) -> Expr {
+        quantified(
+            self.expr(),
+            op,
+            values.into_iter().map(|v| v.into().into()),
+            true,
+        )
+    }
+    /// `Op.all`: the comparison holds for every value (`> ALL (ARRAY[…])`), the `AND` of the
+    /// comparisons; an empty list matches everything.
+    fn all<V: Into<Self::Operand>>(
+        self,
+        op: Comparison,
+        values: impl IntoIterator<Item = V>,
+    ) -> Expr {
+        quantified(
+            self.expr(),
+            op,
+            values.into_iter().map(|v| v.into().into()),
+            false,
+        )
+    }
     /// `Op.is`: `IS NULL` for `None`, `IS TRUE` / `IS FALSE` for a boolean (a `NULL` is
     /// neither).
     ///
@@ -343,6 +415,25 @@ pub trait ColumnOperators: Sized {
     /// Descending order.
     fn desc(self) -> OrderBy {
         self.expr().desc()
+    }
+}
+
+/// `column op ANY|ALL (values)` as the `OR` (any) or `AND` (all) of the comparisons; an
+/// empty list is false (any) or true (all), written as the empty `IN` / `NOT IN` are.
+pub(crate) fn quantified(
+    column: Expr,
+    op: Comparison,
+    values: impl IntoIterator<Item = Value>,
+    any: bool,
+) -> Expr {
+    let terms: Vec<Expr> = (values.into_iter())
+        .map(|v| column.clone().compare(op.into(), Expr::Value(v)))
+        .collect();
+    match (terms.is_empty(), any) {
+        (true, true) => column.is_in(Vec::<Value>::new()),
+        (true, false) => column.not_in(Vec::<Value>::new()),
+        (false, true) => Expr::Or(terms),
+        (false, false) => Expr::And(terms),
     }
 }
 

@@ -359,6 +359,28 @@ impl<M: Model> FindRaw<M> {
         Ok(select)
     }
 
+    /// Runs the query for its first row only (`plain: true`): `LIMIT 1`, and the row if
+    /// there is one.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Event { id: i64, kind: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Event>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// Event::create(Event { id: 0, kind: "open".into() }).exec(&db).await?;
+    /// let first = Event::find_all().raw().attributes(["kind"]).plain(&db).await?;
+    /// assert_eq!(first.unwrap().get::<String>("kind")?, "open");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn plain(self, exec: &impl Executor) -> Result<Option<Row>> {
+        Ok(self.limit(1).exec(exec).await?.into_iter().next())
+    }
+
     /// Runs the query and deserializes each row into `T` (by attribute name).
     pub async fn exec_as<T: DeserializeOwned>(self, exec: &impl Executor) -> Result<Vec<T>> {
         self.exec(exec)

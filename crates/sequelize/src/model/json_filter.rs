@@ -13,6 +13,8 @@
 
 use serde_json::Value as Json;
 
+use super::column::quantified;
+use super::Comparison;
 use crate::error::{Error, Result};
 use crate::sql::{Expr, Ident, JsonPathSegment};
 use crate::value::Value;
@@ -147,7 +149,38 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Option
             _ => Err(bad(path, "expected an array of two values")),
         }
     };
+    let comparison = match op {
+        "eq" => Some(Comparison::Eq),
+        "ne" => Some(Comparison::Ne),
+        "gt" => Some(Comparison::Gt),
+        "gte" => Some(Comparison::Gte),
+        "lt" => Some(Comparison::Lt),
+        "lte" => Some(Comparison::Lte),
+        _ => None,
+    };
+    // `{ "gt": { "any": [1, 2] } }`, Sequelize's `{ [Op.gt]: { [Op.any]: [1, 2] } }`.
+    if let (Some(comparison), Json::Object(quantifier)) = (comparison, operand) {
+        let mut entries = quantifier.iter();
+        return match (entries.next(), entries.next()) {
+            (Some((q, list)), None) if q == "any" || q == "all" => {
+                let path = format!("{path}.{q}");
+                Ok(Some(quantified(
+                    column,
+                    comparison,
+                    values(list, &path)?,
+                    q == "any",
+                )))
+            }
+            _ => Err(bad(
+                path,
+                "an object is not allowed where a value belongs, except {\"any\": [...]} or \
+                 {\"all\": [...]}",
+            )),
+        };
+    }
     Ok(Some(match op {
+        "any" => quantified(column, Comparison::Eq, values(operand, path)?, true),
+        "all" => quantified(column, Comparison::Eq, values(operand, path)?, false),
         "is" | "not" => {
             let negated = op == "not";
             match operand {
@@ -193,7 +226,7 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Option
                 "unknown operator (operator aliases such as $ne are not accepted; the \
                  operators are eq, ne, is, not, gt, gte, lt, lte, in, notIn, like, notLike, \
                  iLike, notILike, regexp, notRegexp, iRegexp, notIRegexp, between, \
-                 notBetween and contains)",
+                 notBetween, any, all and contains)",
             ))
         }
         _ => return Ok(None),
@@ -263,6 +296,20 @@ mod tests {
             filter_from_json(&json!({ "not": { "a": 1 } })).unwrap(),
             Expr::column("a").eq(1).not()
         );
+        // Sequelize's `{ [Op.gt]: { [Op.any]: [...] } }` and `{ [Op.any]: [...] }`.
+        let age = || Expr::column("age");
+        assert_eq!(
+            filter_from_json(&json!({ "age": { "gt": { "any": [1, 2] } } })).unwrap(),
+            Expr::Or(vec![age().gt(1), age().gt(2)])
+        );
+        assert_eq!(
+            filter_from_json(&json!({ "age": { "lte": { "all": [5] } } })).unwrap(),
+            Expr::And(vec![age().lte(5)])
+        );
+        assert_eq!(
+            filter_from_json(&json!({ "age": { "any": [] } })).unwrap(),
+            age().is_in(Vec::<Value>::new())
+        );
         assert_eq!(
             filter_from_json(&json!({})).unwrap(),
             Expr::And(vec![]),
@@ -293,6 +340,11 @@ mod tests {
             assert!(error(top).contains("a filter must be an object"));
         }
         assert!(error(json!({ "age": { "between": [1] } })).contains("two values"));
+        assert!(
+            error(json!({ "age": { "gt": { "some": [1] } } })).contains("filter.age.gt: an object")
+        );
+        assert!(error(json!({ "age": { "gt": { "any": 1 } } }))
+            .contains("filter.age.gt.any: expected an array"));
         // `[null]` is a value in a list, never IS NULL (W2).
         assert_eq!(
             filter_from_json(&json!({ "name": [null] })).unwrap(),

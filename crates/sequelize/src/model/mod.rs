@@ -23,7 +23,8 @@ mod write;
 
 pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
 pub use column::{
-    col, Column, ColumnOperators, Comparison, DynColumn, JsonAttribute, JsonField, TextOperators,
+    col, literal, Column, ColumnOperators, Comparison, DynColumn, JsonAttribute, JsonField,
+    Literal, TextOperators,
 };
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
