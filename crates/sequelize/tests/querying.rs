@@ -143,6 +143,16 @@ async fn find_and_count_all_and_reject_on_empty() {
         assert_eq!(page.count, 4);
         let scores: Vec<i32> = page.rows.iter().map(|p| p.score).collect();
         assert_eq!(scores, [5, 5]);
+        // `distinct: true` counts distinct keys (joins that repeat rows come with `include`).
+        let distinct = Player::find_all()
+            .filter(Player::SCORE.gte(3))
+            .limit(1)
+            .and_count()
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!((distinct.count, distinct.rows.len()), (4, 1));
 
         let found = Player::find_one()
             .filter(Player::TEAM.eq("blue"))

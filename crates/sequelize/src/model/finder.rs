@@ -124,7 +124,10 @@ impl<M: Model> FindAll<M> {
     /// `findAndCountAll`: also counts every row the filter selects, ignoring `limit` and
     /// `offset` (a page and the total).
     pub fn and_count(self) -> FindAndCountAll<M> {
-        FindAndCountAll(self)
+        FindAndCountAll {
+            find: self,
+            distinct: false,
+        }
     }
 
     /// `raw: true`: plain rows instead of instances, so some attributes may be left out
@@ -427,7 +430,10 @@ fn lock_needs_transaction(lock: Option<&RowLock>, exec: &impl Executor) -> Resul
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
 #[must_use = "a finder does nothing until exec() is awaited"]
-pub struct FindAndCountAll<M: Model>(FindAll<M>);
+pub struct FindAndCountAll<M: Model> {
+    find: FindAll<M>,
+    distinct: bool,
+}
 
 /// What [`FindAndCountAll`] returns: Sequelize's `{ count, rows }`.
 #[derive(Debug)]
@@ -439,13 +445,25 @@ pub struct Counted<M: Model> {
 }
 
 impl<M: Model> FindAndCountAll<M> {
+    /// `distinct: true`: counts distinct primary keys (`COUNT(DISTINCT id)`), so that a row
+    /// repeated by a join counts once.
+    pub fn distinct(mut self) -> Self {
+        self.distinct = true;
+        self
+    }
+
     /// Counts, then reads the page (two statements; run them in a transaction for a count
     /// that matches the page exactly under concurrent writes).
     pub async fn exec(self, exec: &impl Executor) -> Result<Counted<M>> {
-        let mut count = Aggregate::<M, i64>::new(Function::Count, None);
-        *count.options_mut() = self.0.options.clone();
+        let mut count = if self.distinct {
+            let key = M::definition().single_primary_key()?;
+            Aggregate::<M, i64>::new(Function::Count, Some(key)).distinct()
+        } else {
+            Aggregate::<M, i64>::new(Function::Count, None)
+        };
+        *count.options_mut() = self.find.options.clone();
         let count = count.exec(exec).await?;
-        let rows = self.0.exec(exec).await?;
+        let rows = self.find.exec(exec).await?;
         Ok(Counted { count, rows })
     }
 }
