@@ -56,6 +56,9 @@ pub enum DataType {
     Blob,
     /// `ENUM(values…)`: one of a closed set of strings.
     Enum(Vec<String>),
+    /// `ARRAY(type)`: a PostgreSQL array of another type (`INTEGER[]`); the other databases
+    /// have no arrays and refuse the column.
+    Array(Box<DataType>),
 }
 
 impl DataType {
@@ -68,10 +71,21 @@ impl DataType {
     /// ```
     /// use sequelize::DataType;
     /// assert_eq!(DataType::parse("bigint").unwrap(), DataType::BigInt);
+    /// assert_eq!(DataType::parse("ARRAY(TEXT)").unwrap(), DataType::Array(Box::new(DataType::Text)));
     /// ```
     pub fn parse(input: &str) -> Result<DataType> {
         let bad = || Error::Config(format!("unknown data type `{input}`"));
         let trimmed = input.trim();
+        let array = trimmed
+            .get(..6)
+            .filter(|head| head.eq_ignore_ascii_case("ARRAY("))
+            .and_then(|_| trimmed[6..].strip_suffix(')'));
+        if let Some(inner) = array {
+            return match DataType::parse(inner)? {
+                DataType::Array(_) => Err(bad()),
+                inner => Ok(DataType::Array(Box::new(inner))),
+            };
+        }
         let (name, args) = match trimmed.find('(') {
             Some(open) => {
                 let close = trimmed.strip_suffix(')').ok_or_else(bad)?;
@@ -136,6 +150,7 @@ impl fmt::Display for DataType {
             DataType::Char(Some(n)) => write!(f, "CHAR({n})"),
             DataType::Char(None) => f.write_str("CHAR"),
             DataType::Text => f.write_str("TEXT"),
+            DataType::Array(inner) => write!(f, "ARRAY({inner})"),
             DataType::SmallInt => f.write_str("SMALLINT"),
             DataType::Integer => f.write_str("INTEGER"),
             DataType::BigInt => f.write_str("BIGINT"),

@@ -52,6 +52,8 @@ pub enum Value {
     /// A JSON document (boxed: it is large, and keeping it out of line keeps every other
     /// value, and so every row buffer, small).
     Json(Box<serde_json::Value>),
+    /// A PostgreSQL array: elements of one kind, `NULL`s allowed.
+    Array(Vec<Value>),
 }
 
 impl Value {
@@ -84,6 +86,7 @@ impl Value {
             Value::DateTime(_) => "datetime",
             Value::Timestamp(_) => "timestamp",
             Value::Json(_) => "json",
+            Value::Array(_) => "array",
         }
     }
 }
@@ -111,6 +114,7 @@ impl serde::Serialize for Value {
             Value::DateTime(n) => s.collect_str(&n.format("%Y-%m-%dT%H:%M:%S%.f")),
             Value::Timestamp(t) => s.collect_str(&t.to_rfc3339()),
             Value::Json(j) => j.serialize(s),
+            Value::Array(items) => items.serialize(s),
         }
     }
 }
@@ -160,6 +164,66 @@ impl From<&[u8]> for Value {
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
         v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Arrays (`ARRAY(type)` on PostgreSQL) of the element types that are not bytes (`Vec<u8>`
+/// is a `BLOB`).
+macro_rules! array_values {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<Vec<$t>> for Value {
+            fn from(items: Vec<$t>) -> Self {
+                Value::Array(items.into_iter().map(Value::from).collect())
+            }
+        }
+
+        impl From<Vec<Option<$t>>> for Value {
+            fn from(items: Vec<Option<$t>>) -> Self {
+                Value::Array(items.into_iter().map(Value::from).collect())
+            }
+        }
+
+        impl FromValue for Vec<$t> {
+            fn from_value(value: Value) -> Result<Self> {
+                array_items(value)?.into_iter().map(<$t>::from_value).collect()
+            }
+        }
+
+        impl FromValue for Vec<Option<$t>> {
+            fn from_value(value: Value) -> Result<Self> {
+                array_items(value)?.into_iter().map(Option::<$t>::from_value).collect()
+            }
+        }
+    )*};
+}
+
+array_values!(
+    bool,
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    Decimal,
+    String,
+    Uuid,
+    NaiveDate,
+    NaiveDateTime,
+    DateTime<Utc>,
+);
+
+/// The items of an array value.
+///
+/// ```
+/// use sequelize::{FromValue, Value};
+/// let tags = Vec::<String>::from_value(Value::from(vec!["a".to_string()])).unwrap();
+/// assert_eq!(tags, ["a"]);
+/// assert!(Vec::<i32>::from_value(Value::Int(1)).is_err());
+/// ```
+fn array_items(value: Value) -> Result<Vec<Value>> {
+    match value {
+        Value::Array(items) => Ok(items),
+        other => mismatch(&other, "an array"),
     }
 }
 

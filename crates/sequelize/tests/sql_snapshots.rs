@@ -5,9 +5,9 @@ mod common;
 
 use sequelize::dialect::by_name;
 use sequelize::sql::{
-    CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, DropTable,
-    Expr, Function, Insert, Join, JoinKind, JsonPathSegment, JsonRead, OnConflict, Select,
-    SelectItem, Source, Statement, TableRef, Update,
+    ArrayOperator, CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue,
+    Delete, DropTable, Expr, Function, Insert, Join, JoinKind, JsonPathSegment, JsonRead,
+    OnConflict, Select, SelectItem, Source, Statement, TableRef, Update,
 };
 use sequelize::{DataType, Lock, RowLock, Value};
 
@@ -400,6 +400,32 @@ fn json_reads_and_containment() {
     let contains = Select::new(TableRef::new("docs"))
         .filter(meta().json_contains(serde_json::json!({ "tags": ["rust"] })));
     insta::assert_snapshot!(rendered(&Statement::Select(contains)));
+}
+
+/// Array columns and operators: PostgreSQL's `type[]`, `@>`, `<@`, `&&`; the other
+/// dialects refuse both.
+#[test]
+fn array_columns_and_operators() {
+    let create = Statement::CreateTable(CreateTable {
+        name: "articles".into(),
+        columns: vec![ColumnDef::new(
+            "tags",
+            DataType::Array(Box::new(DataType::String(Some(40)))),
+        )],
+        if_not_exists: false,
+    });
+    insta::assert_snapshot!(rendered(&create));
+    let tags = || Expr::column("tags");
+    let select = Select::new(TableRef::new("articles")).filter(
+        tags()
+            .array_compare(ArrayOperator::Contains, vec!["a".to_string()])
+            .and(tags().array_compare(
+                ArrayOperator::ContainedBy,
+                vec!["a".to_string(), "b".to_string()],
+            ))
+            .and(tags().array_compare(ArrayOperator::Overlaps, Vec::<String>::new())),
+    );
+    insta::assert_snapshot!(rendered(&Statement::Select(select)));
 }
 
 /// Upserts: update on conflict, and do nothing.

@@ -40,6 +40,25 @@ pub(crate) fn push_literal(value: &Value, dialect: &dyn Dialect, out: &mut Strin
             dialect.push_string_literal(&text, out)?;
         }
         Value::Json(j) => dialect.push_string_literal(&j.to_string(), out)?,
+        Value::Array(items) => {
+            if !dialect.supports().arrays {
+                return Err(Error::Unsupported {
+                    dialect: dialect.name(),
+                    feature: "array values (ARRAY is a PostgreSQL type)".into(),
+                });
+            }
+            // `'{}'` takes its type from where it stands; `ARRAY[]` would need one.
+            if items.is_empty() {
+                out.push_str("'{}'");
+            }
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "ARRAY[" } else { ", " });
+                push_literal(item, dialect, out)?;
+            }
+            if !items.is_empty() {
+                out.push(']');
+            }
+        }
     }
     Ok(())
 }

@@ -81,6 +81,9 @@ pub struct Supports {
     /// binary floating point (SQLite: 15); `None` where `DECIMAL` is exact. A value with more
     /// digits is refused rather than rounded.
     pub decimal_significant_digits: Option<u32>,
+    /// Array columns and values (`ARRAY(type)`, PostgreSQL's `type[]`) with the array
+    /// operators `@>`, `<@` and `&&`.
+    pub arrays: bool,
 }
 
 impl Supports {
@@ -95,6 +98,7 @@ impl Supports {
         max_identifier_length: 63,
         native_enums: false,
         decimal_significant_digits: None,
+        arrays: false,
     };
 }
 
@@ -356,6 +360,10 @@ pub(crate) mod common {
             DataType::Json => out.push_str("JSON"),
             DataType::Jsonb => out.push_str("JSONB"),
             DataType::Blob => out.push_str("BLOB"),
+            DataType::Array(inner) => {
+                push_standard_type(inner, out);
+                out.push_str("[]");
+            }
         }
     }
 

@@ -377,7 +377,6 @@ fn regexp_with_case_flag(
 }
 
 /// [`Error::Unsupported`] for `feature` on the writer's dialect.
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
 pub(crate) fn unsupported(w: &SqlWriter<'_>, feature: impl Into<String>) -> Error {
     Error::Unsupported {
         dialect: w.dialect().name(),
@@ -778,6 +777,14 @@ impl<'d> SqlWriter<'d> {
                     }
                 }
             }
+            Expr::ArrayCompare { left, op, right } => {
+                if !self.dialect.supports().arrays {
+                    return Err(unsupported(self, "array operators (@>, <@, &&)"));
+                }
+                self.operand(left)?;
+                self.push(op.sql());
+                self.operand(right)?;
+            }
             Expr::JsonContains { doc, candidate } => {
                 self.dialect.json_contains(self, doc, candidate)?;
             }
@@ -875,6 +882,12 @@ impl<'d> SqlWriter<'d> {
 
     fn column_def(&mut self, c: &ColumnDef, inline_primary_key: bool) -> Result<()> {
         let dialect = self.dialect;
+        if matches!(c.data_type, DataType::Array(_)) && !dialect.supports().arrays {
+            return Err(unsupported(
+                self,
+                format!("ARRAY columns ({:?} is {})", c.name.as_str(), c.data_type),
+            ));
+        }
         self.ident(&c.name)?;
         self.push(" ");
         dialect.push_column_type(c, &mut self.sql)?;

@@ -45,7 +45,44 @@ pub(crate) fn to_attribute_type(value: Value, data_type: &DataType) -> Result<Va
             Value::Json(Box::new(serde_json::Value::from_value(value)?))
         }
         DataType::Blob => Value::Bytes(Vec::<u8>::from_value(value)?),
+        DataType::Array(member) => {
+            let items = match value {
+                Value::Array(items) => items,
+                // A JSON array, as a filter from data holds one.
+                Value::Json(json) => match *json {
+                    serde_json::Value::Array(items) => items.into_iter().map(json_scalar).collect(),
+                    _ => return Err(Error::Decode("a JSON value that is not an array".into())),
+                },
+                other => {
+                    return Err(Error::Decode(format!(
+                        "a {} value is not an array",
+                        other.kind()
+                    )))
+                }
+            };
+            Value::Array(
+                (items.into_iter())
+                    .map(|item| to_attribute_type(item, member))
+                    .collect::<Result<_>>()?,
+            )
+        }
     })
+}
+
+/// A JSON scalar as the value it stands for (an object or array stays JSON).
+fn json_scalar(json: serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => n
+                .as_f64()
+                .map_or(Value::Json(Box::new(n.into())), Value::Float),
+        },
+        serde_json::Value::String(s) => Value::Text(s),
+        other => Value::Json(Box::new(other)),
+    }
 }
 
 /// [`to_attribute_type`] for a value given for `model.attribute`, with an error that names
@@ -92,5 +129,12 @@ mod tests {
             to_attribute_type(Value::Null, &DataType::Uuid).unwrap(),
             Value::Null
         );
+        let ints = DataType::Array(Box::new(DataType::Integer));
+        assert_eq!(
+            to_attribute_type(serde_json::json!([1, null]).into(), &ints).unwrap(),
+            Value::Array(vec![Value::Int(1), Value::Null])
+        );
+        assert!(to_attribute_type(serde_json::json!(["x"]).into(), &ints).is_err());
+        assert!(to_attribute_type(Value::Int(1), &ints).is_err());
     }
 }

@@ -9,7 +9,7 @@
 use super::convert::for_attribute;
 use super::definition::ModelDefinition;
 use crate::error::{Error, Result};
-use crate::sql::{Expr, Ident, JsonPathSegment, JsonRead, OrderBy};
+use crate::sql::{ArrayOperator, Expr, Ident, JsonPathSegment, JsonRead, OrderBy};
 use crate::types::DataType;
 use crate::value::Value;
 
@@ -198,6 +198,34 @@ impl Operand<'_> {
     }
 }
 
+/// `column op right` for the ARRAY attribute `index`, its value converted to the
+/// attribute's element type.
+fn array_compare(
+    column: Expr,
+    op: ArrayOperator,
+    right: Expr,
+    def: &ModelDefinition,
+    index: usize,
+    scope: &Scope<'_>,
+) -> Result<Expr> {
+    let attribute = &def.attributes[index];
+    if !matches!(attribute.column.data_type, DataType::Array(_)) {
+        return Err(Error::InvalidQuery(format!(
+            "{}.{} is {}, not an ARRAY, so array operators do not apply to it",
+            def.name, attribute.name, attribute.column.data_type
+        )));
+    }
+    let right = match right {
+        Expr::Value(v) => Expr::Value(coerce(v, def, index)?),
+        other => resolve(other, scope)?,
+    };
+    Ok(Expr::ArrayCompare {
+        left: Box::new(column),
+        op,
+        right: Box::new(right),
+    })
+}
+
 /// Checks that attribute `index` holds JSON, for `what` (a dotted name or a JSON path).
 fn json_attribute(def: &ModelDefinition, index: usize, what: &str) -> Result<()> {
     let attribute = &def.attributes[index];
@@ -309,22 +337,44 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
             expr: Box::new(resolve(*expr, scope)?),
             to,
         },
-        Expr::JsonContains { doc, candidate } => {
-            match scope.operand(&doc)? {
-                Some(Operand::Attribute { def, index, .. }) => {
-                    json_attribute(def, index, "containment")?;
-                }
-                _ => {
-                    return Err(Error::InvalidQuery(
-                        "JSON containment needs a JSON attribute on its left".into(),
-                    ))
+        // `contains` on an ARRAY attribute is the array operator (a filter from data cannot
+        // tell the two apart; the attribute's type does).
+        Expr::JsonContains { doc, candidate } => match scope.operand(&doc)? {
+            Some(Operand::Attribute { column, def, index })
+                if matches!(def.attributes[index].column.data_type, DataType::Array(_)) =>
+            {
+                array_compare(
+                    column,
+                    ArrayOperator::Contains,
+                    *candidate,
+                    def,
+                    index,
+                    scope,
+                )?
+            }
+            Some(Operand::Attribute { column, def, index }) => {
+                json_attribute(def, index, "containment")?;
+                Expr::JsonContains {
+                    doc: Box::new(column),
+                    candidate: Box::new(resolve(*candidate, scope)?),
                 }
             }
-            Expr::JsonContains {
-                doc: Box::new(resolve(*doc, scope)?),
-                candidate: Box::new(resolve(*candidate, scope)?),
+            _ => {
+                return Err(Error::InvalidQuery(
+                    "containment needs a JSON or ARRAY attribute on its left".into(),
+                ))
             }
-        }
+        },
+        Expr::ArrayCompare { left, op, right } => match scope.operand(&left)? {
+            Some(Operand::Attribute { column, def, index }) => {
+                array_compare(column, op, *right, def, index, scope)?
+            }
+            _ => {
+                return Err(Error::InvalidQuery(
+                    "an array operator needs an ARRAY attribute on its left".into(),
+                ))
+            }
+        },
         Expr::Between {
             expr,
             low,
@@ -429,6 +479,7 @@ pub(crate) fn coerce(value: Value, def: &ModelDefinition, index: usize) -> Resul
             | DataType::Enum(_)
             | DataType::Boolean
             | DataType::Uuid
+            | DataType::Array(_)
     );
     if !compared_as_typed {
         return Ok(value);

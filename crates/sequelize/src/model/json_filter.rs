@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 use super::column::quantified;
 use super::Comparison;
 use crate::error::{Error, Result};
-use crate::sql::{Expr, Ident, JsonPathSegment};
+use crate::sql::{ArrayOperator, Expr, Ident, JsonPathSegment};
 use crate::value::Value;
 
 /// Sequelize's where object, from JSON, as a filter.
@@ -216,9 +216,20 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Option
             let (low, high) = range()?;
             column.not_between(low, high)
         }
+        // On an ARRAY attribute `contains` is the array operator; the model decides.
         "contains" => match operand {
             Json::Object(_) | Json::Array(_) => column.json_contains(operand.clone()),
             _ => return Err(bad(path, "expected an object or an array to look for")),
+        },
+        "contained" | "overlap" => match operand {
+            Json::Array(_) => {
+                let op = match op {
+                    "contained" => ArrayOperator::ContainedBy,
+                    _ => ArrayOperator::Overlaps,
+                };
+                column.array_compare(op, operand.clone())
+            }
+            _ => return Err(bad(path, "expected an array")),
         },
         alias if alias.starts_with('$') => {
             return Err(bad(
@@ -226,7 +237,7 @@ fn operator(column: Expr, op: &str, operand: &Json, path: &str) -> Result<Option
                 "unknown operator (operator aliases such as $ne are not accepted; the \
                  operators are eq, ne, is, not, gt, gte, lt, lte, in, notIn, like, notLike, \
                  iLike, notILike, regexp, notRegexp, iRegexp, notIRegexp, between, \
-                 notBetween, any, all and contains)",
+                 notBetween, any, all, contains, contained and overlap)",
             ))
         }
         _ => return Ok(None),

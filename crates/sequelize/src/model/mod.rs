@@ -23,8 +23,8 @@ mod write;
 
 pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
 pub use column::{
-    col, literal, Column, ColumnOperators, Comparison, DynColumn, JsonAttribute, JsonField,
-    Literal, TextOperators,
+    col, literal, ArrayAttribute, Column, ColumnOperators, Comparison, Containment, DynColumn,
+    JsonAttribute, JsonField, Literal, TextOperators,
 };
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
 pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
@@ -266,6 +266,33 @@ sql_types! {
     chrono::NaiveTime => DataType::Time,
     serde_json::Value => DataType::Json,
 }
+
+/// `ARRAY(type)` for vectors of the scalar types (a `Vec<u8>` is a `BLOB`).
+macro_rules! array_sql_types {
+    ($($t:ty),* $(,)?) => {$(
+        impl SqlType for Vec<$t> {
+            fn data_type() -> DataType { DataType::Array(Box::new(<$t as SqlType>::data_type())) }
+        }
+        impl SqlType for Vec<Option<$t>> {
+            fn data_type() -> DataType { DataType::Array(Box::new(<$t as SqlType>::data_type())) }
+        }
+    )*};
+}
+
+array_sql_types!(
+    bool,
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    rust_decimal::Decimal,
+    String,
+    uuid::Uuid,
+    chrono::NaiveDate,
+    chrono::NaiveDateTime,
+    chrono::DateTime<chrono::Utc>,
+);
 
 impl<T: SqlType> SqlType for Option<T>
 where

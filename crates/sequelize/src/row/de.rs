@@ -112,6 +112,14 @@ impl ValueDeserializer {
     }
 }
 
+impl IntoDeserializer<'_, DeError> for ValueDeserializer {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
 impl<'de> de::Deserializer<'de> for ValueDeserializer {
     type Error = DeError;
 
@@ -134,6 +142,9 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
             Value::Json(j) => (*j)
                 .deserialize_any(visitor)
                 .map_err(|e| DeError(e.to_string())),
+            Value::Array(items) => visitor.visit_seq(de::value::SeqDeserializer::new(
+                items.into_iter().map(ValueDeserializer),
+            )),
         }
     }
 

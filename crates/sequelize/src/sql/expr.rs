@@ -185,6 +185,16 @@ pub enum Expr {
         /// The document looked for.
         candidate: Box<Expr>,
     },
+    /// An array operator (PostgreSQL's `@>`, `<@`, `&&`: Sequelize's `Op.contains`,
+    /// `Op.contained`, `Op.overlap` on `ARRAY` columns). Databases without arrays refuse it.
+    ArrayCompare {
+        /// The array on the left.
+        left: Box<Expr>,
+        /// Which comparison.
+        op: ArrayOperator,
+        /// The array on the right.
+        right: Box<Expr>,
+    },
     /// `expr BETWEEN low AND high`, or `NOT BETWEEN` when negated (both ends included).
     Between {
         /// The tested expression.
@@ -342,6 +352,27 @@ impl JsonRead {
     }
 }
 
+/// How [`Expr::ArrayCompare`] compares two arrays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrayOperator {
+    /// The left array holds every element of the right one (`@>`, `Op.contains`).
+    Contains,
+    /// Every element of the left array is in the right one (`<@`, `Op.contained`).
+    ContainedBy,
+    /// The arrays share an element (`&&`, `Op.overlap`).
+    Overlaps,
+}
+
+impl ArrayOperator {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            ArrayOperator::Contains => " @> ",
+            ArrayOperator::ContainedBy => " <@ ",
+            ArrayOperator::Overlaps => " && ",
+        }
+    }
+}
+
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JsonPathSegment {
@@ -428,6 +459,20 @@ impl Expr {
         Expr::JsonContains {
             doc: Box::new(self),
             candidate: Box::new(Expr::Value(Value::Json(Box::new(candidate)))),
+        }
+    }
+
+    /// `self op right` for arrays ([`Expr::ArrayCompare`]).
+    ///
+    /// ```
+    /// use sequelize::sql::{ArrayOperator, Expr};
+    /// let tagged = Expr::column("tags").array_compare(ArrayOperator::Overlaps, vec!["rust".to_string()]);
+    /// ```
+    pub fn array_compare(self, op: ArrayOperator, right: impl Into<Value>) -> Expr {
+        Expr::ArrayCompare {
+            left: Box::new(self),
+            op,
+            right: Box::new(Expr::Value(right.into())),
         }
     }
 

@@ -24,7 +24,8 @@ mod transaction;
 
 pub use ddl::{ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
 pub use expr::{
-    BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead, Nulls, OrderBy,
+    ArrayOperator, BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead,
+    Nulls, OrderBy,
 };
 pub use query::{
     ConflictAction, Delete, Insert, Join, JoinKind, Lock, LockWait, OnConflict, RowLock, Select,

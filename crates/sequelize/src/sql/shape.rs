@@ -155,6 +155,12 @@ impl Shape {
                 self.expr(expr)?;
             }
             Expr::JsonPath { .. } => return None,
+            Expr::ArrayCompare { left, op, right } => {
+                self.tag(b'a');
+                self.text(op.sql());
+                self.expr(left)?;
+                self.expr(right)?;
+            }
             Expr::JsonContains { doc, candidate } => {
                 self.tag(b'j');
                 self.expr(doc)?;

@@ -426,6 +426,12 @@ fn bind(value: &Value) -> Result<mysql_async::Value> {
         Value::DateTime(n) => datetime(*n)?,
         Value::Timestamp(t) => datetime(t.naive_utc())?,
         Value::Json(j) => My::Bytes(j.to_string().into_bytes()),
+        Value::Array(_) => {
+            return Err(Error::Unsupported {
+                dialect: "mysql",
+                feature: "array values (ARRAY is a PostgreSQL type)".into(),
+            })
+        }
     })
 }
 

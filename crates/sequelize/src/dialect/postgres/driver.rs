@@ -289,6 +289,8 @@ enum Decoder {
     Timestamptz,
     /// `json` and `jsonb`.
     Json,
+    /// A one-dimensional array of any type above (`integer[]`, `text[]`, …).
+    Array,
     /// A type with no [`Value`] form (arrays, intervals, geometric types, …).
     Unsupported,
 }
@@ -311,6 +313,7 @@ impl Decoder {
             Type::TIMESTAMP => Decoder::Timestamp,
             Type::TIMESTAMPTZ => Decoder::Timestamptz,
             Type::JSON | Type::JSONB => Decoder::Json,
+            _ if matches!(ty.kind(), Kind::Array(_)) => Decoder::Array,
             _ if is_text(ty) => Decoder::Text,
             _ => Decoder::Unsupported,
         }
@@ -373,6 +376,22 @@ fn decode_raw(decoder: Decoder, ty: &Type, raw: &[u8]) -> Result<Value, BoxError
         Decoder::Timestamp => Value::DateTime(NaiveDateTime::from_sql(ty, raw)?),
         Decoder::Timestamptz => Value::Timestamp(DateTime::<Utc>::from_sql(ty, raw)?),
         Decoder::Json => Value::Json(Box::new(serde_json::Value::from_sql(ty, raw)?)),
+        Decoder::Array => {
+            let Kind::Array(member) = ty.kind() else {
+                return Err("not an array type".into());
+            };
+            let member = base_type(member);
+            let decoder = Decoder::for_type(member);
+            let items = Vec::<Option<RawValue<'_>>>::from_sql(ty, raw)?;
+            Value::Array(
+                (items.into_iter())
+                    .map(|item| match item {
+                        Some(RawValue(raw)) => decode_raw(decoder, member, raw),
+                        None => Ok(Value::Null),
+                    })
+                    .collect::<Result<_, _>>()?,
+            )
+        }
         Decoder::Unsupported => return Err("unsupported type".into()),
     })
 }
@@ -461,7 +480,7 @@ impl Bind<'_> {
             Value::DateTime(n) => Cow::Owned(n.format("%Y-%m-%d %H:%M:%S%.f").to_string()),
             Value::Timestamp(t) => Cow::Owned(t.format(TIMESTAMP_FORMAT).to_string()),
             Value::Json(j) => Cow::Owned(j.to_string()),
-            Value::Null | Value::Bytes(_) => return None,
+            Value::Null | Value::Bytes(_) | Value::Array(_) => return None,
         })
     }
 }
@@ -535,6 +554,16 @@ impl ToSql for Bind<'_> {
                     out.put_slice(s.as_bytes());
                     Ok(IsNull::No)
                 }
+                _ => Err(self.mismatch(ty)),
+            },
+            _ if matches!(ty.kind(), Kind::Array(_)) => match value {
+                Value::Array(items) => (items.iter())
+                    .map(|value| Bind {
+                        value,
+                        index: self.index,
+                    })
+                    .collect::<Vec<_>>()
+                    .to_sql(ty, out),
                 _ => Err(self.mismatch(ty)),
             },
             _ if is_text(ty) => match self.text() {

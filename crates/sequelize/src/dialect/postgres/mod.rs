@@ -51,6 +51,7 @@ impl Postgres {
                 max_bind_parameters: 65_535,
                 // NAMEDATALEN - 1: longer names are silently truncated.
                 max_identifier_length: 63,
+                arrays: true,
                 ..Supports::BASE
             },
         }

@@ -150,6 +150,13 @@ pub(super) fn bound<'c>(
         .into());
     }
     for (i, value) in params.iter().enumerate() {
+        if let Value::Array(_) = value {
+            return Err(Error::Unsupported {
+                dialect: "sqlite",
+                feature: "array values (ARRAY is a PostgreSQL type)".into(),
+            }
+            .into());
+        }
         stmt.raw_bind_parameter(i + 1, Bind(value))?;
     }
     Ok(stmt)
@@ -195,6 +202,12 @@ impl ToSql for Bind<'_> {
                 ToSqlOutput::Owned(Owned::Text(t.format(TIMESTAMP_FORMAT).to_string()))
             }
             Value::Json(j) => ToSqlOutput::Owned(Owned::Text(j.to_string())),
+            // Refused before binding (`bound`).
+            Value::Array(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    "SQLite has no arrays".into(),
+                ))
+            }
         })
     }
 }
