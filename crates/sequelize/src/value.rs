@@ -167,8 +167,30 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// Arrays (`ARRAY(type)` on PostgreSQL) of the element types that are not bytes (`Vec<u8>`
-/// is a `BLOB`).
+/// Calls the macro `$apply` with every type a `Vec<T>` array attribute (`ARRAY(type)` on
+/// PostgreSQL) may hold: the scalar types, not `u8` (a `Vec<u8>` is a `BLOB`). The one list
+/// of them, for the conversions here and the model traits.
+macro_rules! array_element_types {
+    ($apply:ident) => {
+        $apply!(
+            bool,
+            i16,
+            i32,
+            i64,
+            f32,
+            f64,
+            ::rust_decimal::Decimal,
+            String,
+            ::uuid::Uuid,
+            ::chrono::NaiveDate,
+            ::chrono::NaiveDateTime,
+            ::chrono::DateTime<::chrono::Utc>
+        );
+    };
+}
+pub(crate) use array_element_types;
+
+/// `Vec<T>` and `Vec<Option<T>>` to and from [`Value::Array`].
 macro_rules! array_values {
     ($($t:ty),* $(,)?) => {$(
         impl From<Vec<$t>> for Value {
@@ -197,20 +219,7 @@ macro_rules! array_values {
     )*};
 }
 
-array_values!(
-    bool,
-    i16,
-    i32,
-    i64,
-    f32,
-    f64,
-    Decimal,
-    String,
-    Uuid,
-    NaiveDate,
-    NaiveDateTime,
-    DateTime<Utc>,
-);
+array_element_types!(array_values);
 
 /// The items of an array value.
 ///

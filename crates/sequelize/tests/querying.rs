@@ -856,6 +856,23 @@ async fn order_nulls_first_last_and_random() {
             [4, 2, 1, 3],
             "{dialect}"
         );
+        // `order: [[fn('char_length', col('team')), 'DESC'], ['id', 'ASC']]`, and a literal.
+        let by_length = Player::find_all()
+            .order(Expr::function(Function::CharLength, [Expr::column("team")]).desc())
+            .order(Player::ID.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        let teams: Vec<&str> = by_length.iter().map(|p| p.team.as_str()).collect();
+        assert_eq!(teams, ["blue", "blue", "red", "red"], "{dialect}");
+        let by_literal = Player::find_all()
+            .order(sequelize::literal("score").desc())
+            .order(Player::ID.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        let scores: Vec<i32> = by_literal.iter().map(|p| p.score).collect();
+        assert_eq!(scores, [8, 5, 5, 3], "{dialect}");
         let mut shuffled = ids(Expr::random().asc()).await.unwrap();
         shuffled.sort_unstable();
         assert_eq!(shuffled, [1, 2, 3, 4]);

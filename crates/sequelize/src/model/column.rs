@@ -138,20 +138,7 @@ macro_rules! array_attributes {
     )*};
 }
 
-array_attributes!(
-    bool,
-    i16,
-    i32,
-    i64,
-    f32,
-    f64,
-    rust_decimal::Decimal,
-    String,
-    uuid::Uuid,
-    chrono::NaiveDate,
-    chrono::NaiveDateTime,
-    chrono::DateTime<chrono::Utc>,
-);
+crate::value::array_element_types!(array_attributes);
 
 /// `Op.contains`: an array candidate is the array operator `@>`, anything else JSON
 /// containment.

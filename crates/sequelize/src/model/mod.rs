@@ -279,20 +279,7 @@ macro_rules! array_sql_types {
     )*};
 }
 
-array_sql_types!(
-    bool,
-    i16,
-    i32,
-    i64,
-    f32,
-    f64,
-    rust_decimal::Decimal,
-    String,
-    uuid::Uuid,
-    chrono::NaiveDate,
-    chrono::NaiveDateTime,
-    chrono::DateTime<chrono::Utc>,
-);
+crate::value::array_element_types!(array_sql_types);
 
 impl<T: SqlType> SqlType for Option<T>
 where
