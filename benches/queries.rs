@@ -3,7 +3,7 @@
 //! others do not, `reference/performance.md` §2.3):
 //!
 //! - `find_all_10000`: diesel_bench's "trivial query", `SELECT id, name, hair_color FROM
-//!   users` of 10,000 rows decoded into a struct;
+//!   users` of 10,000 rows decoded into a struct, collected and (`stream`) streamed;
 //! - `find_by_pk`: one row by its key, where the ORM's own work (planning, SQL text,
 //!   decoding) weighs most;
 //! - `statement_text`: what the statement cache saves per query: rendering a `SELECT`
@@ -50,6 +50,30 @@ struct RawUser {
 
 const SELECT: &str = "SELECT id, name, hair_color FROM bench_users";
 const BY_PK: &str = "SELECT id, name, hair_color FROM bench_users WHERE id = ?";
+
+/// The ORM's `find_all` of every row, collected (`sequelize`) and streamed (`stream`, each
+/// instance taken as it arrives), benchmarked the same way on every dialect.
+fn bench_orm_find_all(c: &mut Criterion, rt: &Runtime, db: &Sequelize, dialect: &str) {
+    let mut group = c.benchmark_group(GROUP);
+    group.bench_function(BenchmarkId::new("sequelize", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let users = User::find_all().exec(db).await.unwrap();
+            assert_eq!(users.len(), ROWS);
+            users
+        })
+    });
+    group.bench_function(BenchmarkId::new("stream", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let mut users = User::find_all().stream(db);
+            let mut count = 0;
+            while let Some(user) = users.try_next().await.unwrap() {
+                count += usize::from(!user.name.is_empty());
+            }
+            assert_eq!(count, ROWS);
+        })
+    });
+    group.finish();
+}
 
 /// The ORM's `find_by_pk`, benchmarked the same way on every dialect.
 fn bench_orm_by_pk(c: &mut Criterion, rt: &Runtime, db: &Sequelize, dialect: &str) {
@@ -101,15 +125,7 @@ async fn fill(db: &Sequelize) {
 fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
     let db = rt.block_on(connect(url));
     rt.block_on(fill(&db));
-    let mut group = c.benchmark_group(GROUP);
-    group.bench_function(BenchmarkId::new("sequelize", "sqlite"), |b| {
-        b.to_async(rt).iter(|| async {
-            let users = User::find_all().exec(&db).await.unwrap();
-            assert_eq!(users.len(), ROWS);
-            users
-        })
-    });
-    group.finish();
+    bench_orm_find_all(c, rt, &db, "sqlite");
     bench_orm_by_pk(c, rt, &db, "sqlite");
     bench_statement_text(c, &db);
 
@@ -204,14 +220,8 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
     let by_pk = rt
         .block_on(client.prepare(&BY_PK.replace('?', "$1")))
         .unwrap();
+    bench_orm_find_all(c, rt, &db, "postgres");
     let mut group = c.benchmark_group(GROUP);
-    group.bench_function(BenchmarkId::new("sequelize", "postgres"), |b| {
-        b.to_async(rt).iter(|| async {
-            let users = User::find_all().exec(&db).await.unwrap();
-            assert_eq!(users.len(), ROWS);
-            users
-        })
-    });
     group.bench_function(BenchmarkId::new("raw", "postgres"), |b| {
         b.to_async(rt).iter(|| async {
             let users: Vec<RawUser> = client
@@ -262,14 +272,8 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
             .await
             .expect("connect mysql_async")
     });
+    bench_orm_find_all(c, rt, &db, "mariadb");
     let mut group = c.benchmark_group(GROUP);
-    group.bench_function(BenchmarkId::new("sequelize", "mariadb"), |b| {
-        b.to_async(rt).iter(|| async {
-            let users = User::find_all().exec(&db).await.unwrap();
-            assert_eq!(users.len(), ROWS);
-            users
-        })
-    });
     group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {
         b.iter(|| {
             rt.block_on(async {
@@ -361,6 +365,7 @@ fn main() {
     }
     criterion.final_summary();
     print_ratios(GROUP, ("sequelize", "raw"), ("ms", 1e6));
+    print_ratios(GROUP, ("stream", "raw"), ("ms", 1e6));
     print_ratios(BY_PK_GROUP, ("sequelize", "raw"), ("µs", 1e3));
     print_ratios(TEXT_GROUP, ("shape", "render"), ("µs", 1e3));
 }

@@ -196,6 +196,9 @@ fn attribute(name: &str, field: &Field, opts: &FieldOptions) -> (TokenStream2, T
     if opts.unique {
         attribute = quote!(#attribute.unique());
     }
+    for validator in &opts.validators {
+        attribute = quote!(#attribute.validate(#validator));
+    }
     let wrap = |value: TokenStream2| {
         if option_inner(ty).is_some() {
             quote!(::core::option::Option::Some(#value))

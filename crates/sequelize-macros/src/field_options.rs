@@ -1,6 +1,6 @@
 //! A field's `#[attr(...)]` options (Sequelize's attribute options).
 
-use syn::parse::ParseStream;
+use syn::parse::{Parse, ParseStream};
 use syn::{Expr, Field, LitStr, Token};
 
 use crate::types::cannot_hold_uuid;
@@ -32,6 +32,9 @@ pub(crate) struct FieldOptions {
     pub(crate) values: Option<Vec<LitStr>>,
     /// `default = ...`: the default value.
     pub(crate) default: Option<DefaultKind>,
+    /// `validate(Validator::is_email(), Validator::len(8, 100))`: validators, as
+    /// expressions.
+    pub(crate) validators: Vec<Expr>,
 }
 
 impl FieldOptions {
@@ -69,6 +72,12 @@ impl FieldOptions {
                             Token![,],
                         )?;
                         options.values = Some(list.into_iter().collect());
+                    }
+                    "validate" => {
+                        let content;
+                        syn::parenthesized!(content in meta.input);
+                        let list = content.parse_terminated(Expr::parse, Token![,])?;
+                        options.validators.extend(list);
                     }
                     "default" => {
                         let expr: Expr = meta.value()?.parse()?;

@@ -40,7 +40,8 @@ mod types;
 ///
 /// Field options, `#[attr(...)]`: `primary_key`, `auto_increment`, `unique`,
 /// `field = "column_name"`, `data_type = DataType::Text`, `values("a", "b")` (an ENUM),
-/// `default = <expr>` (a constant), `default = uuid_v4`, `default = now`.
+/// `default = <expr>` (a constant), `default = uuid_v4`, `default = now`,
+/// `validate(Validator::is_email(), Validator::len(8, 100))` (validators, as expressions).
 ///
 /// A model that cannot work is rejected at compile time, with the error on the offending
 /// attribute: an unknown option, `values(...)` together with `data_type`,

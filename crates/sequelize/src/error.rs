@@ -5,6 +5,7 @@
 //! same way on every database. Errors that come from a statement carry its SQL text, never the
 //! bound values (values may be secrets; see `reference/security.md`, class J).
 
+use crate::value::Value;
 use std::fmt;
 use std::time::Duration;
 
@@ -56,15 +57,18 @@ impl fmt::Display for DatabaseError {
 
 impl std::error::Error for DatabaseError {}
 
-/// One failed check of a [`Error::Validation`]: which attribute, which validator, why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One failed check of a [`Error::Validation`]: which attribute, which validator, why, and
+/// the value that failed (never shown by `Display`, which must not leak a password).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationErrorItem {
     /// The attribute (or option) that failed.
     pub path: String,
-    /// The validator's key, e.g. `notNull`, `len`, `isEmail`.
+    /// The validator's key, e.g. `is_null`, `len`, `isEmail`.
     pub validator_key: String,
     /// A message for humans.
     pub message: String,
+    /// The value that failed (`Null` when the check concerns no value).
+    pub value: Value,
 }
 
 impl ValidationErrorItem {
@@ -83,7 +87,19 @@ impl ValidationErrorItem {
             path: path.into(),
             validator_key: key.into(),
             message: message.into(),
+            value: Value::Null,
         }
+    }
+
+    /// The item with the value that failed.
+    ///
+    /// ```
+    /// let item = sequelize::ValidationErrorItem::new("age", "min", "too young").with_value(12);
+    /// assert_eq!(item.value, sequelize::Value::Int(12));
+    /// ```
+    pub fn with_value(mut self, value: impl Into<Value>) -> Self {
+        self.value = value.into();
+        self
     }
 }
 

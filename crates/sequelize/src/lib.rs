@@ -81,7 +81,7 @@ pub use model::filter::{and, not, or};
 pub use model::{
     col, literal, AggregateFunction, Attribute, Column, ColumnOperators, Comparison, DynColumn,
     DynInstance, DynModel, FinderOptions, Instance, Model, ModelDefinition, ModelOptions, SqlType,
-    SyncOptions, TextOperators,
+    SyncOptions, TextOperators, Validator,
 };
 pub use row::{QueryResult, Row, Rows};
 pub use sql::{IsolationLevel, Lock, LockWait, RowLock, TransactionOptions, TransactionType};
@@ -97,7 +97,7 @@ pub mod prelude {
         and, col, literal, not, or, Attribute, Bind, ColumnOperators, DataType, Executor,
         FinderOptions, Instance, IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions,
         Replacement, Replacements, Sequelize, SyncOptions, TextOperators, Transaction,
-        TransactionOptions, Value,
+        TransactionOptions, Validator, Value,
     };
     pub use chrono::{DateTime, NaiveDate, Utc};
     /// `.next()`, `.try_next()`, `.try_collect()` and the rest on the streams of

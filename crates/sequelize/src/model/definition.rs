@@ -5,6 +5,7 @@
 //! live here once. `sync`, the finders and the writers read it; none of them needs the
 //! model's Rust type (the split of Sequelize v7's `model-definition.ts`).
 
+use super::validator::Validator;
 use crate::error::{Error, Result};
 use crate::sql::{ColumnDef, DefaultValue};
 use crate::types::DataType;
@@ -21,6 +22,8 @@ pub struct Attribute {
     pub column: ColumnDef,
     /// Whether the column name was set explicitly (then `underscored` leaves it alone).
     explicit_field: bool,
+    /// The validators every written value must pass (Sequelize's `validate: { … }`).
+    pub validators: Vec<Validator>,
 }
 
 impl Attribute {
@@ -37,6 +40,7 @@ impl Attribute {
             column: ColumnDef::new(name.clone(), data_type),
             name,
             explicit_field: false,
+            validators: Vec::new(),
         }
     }
 
@@ -85,6 +89,21 @@ impl Attribute {
     /// `defaultValue`; see [`ColumnDef::default_value`].
     pub fn default_value(self, default: DefaultValue) -> Self {
         self.with_column(|c| c.default_value(default))
+    }
+
+    /// Adds a validator (one entry of Sequelize's `validate: { … }`); every value written to
+    /// the attribute must pass it, before any SQL is sent.
+    ///
+    /// ```
+    /// use sequelize::{model::Validator, Attribute, DataType};
+    /// let password = Attribute::new("password", DataType::String(None))
+    ///     .not_null()
+    ///     .validate(Validator::len(8, 100));
+    /// assert_eq!(password.validators[0].key(), "len");
+    /// ```
+    pub fn validate(mut self, validator: Validator) -> Self {
+        self.validators.push(validator);
+        self
     }
 }
 
@@ -261,6 +280,14 @@ impl DefinitionBuilder {
                     camel_case(&a.name)
                 };
                 a.column.name = column.into();
+            }
+        }
+        for a in &attributes {
+            if let Some(why) = a.validators.iter().find_map(Validator::problem) {
+                return Err(Error::Config(format!(
+                    "model {model}, attribute {}: {why}",
+                    a.name
+                )));
             }
         }
         for (i, a) in attributes.iter().enumerate() {

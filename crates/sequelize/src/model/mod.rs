@@ -19,6 +19,7 @@ mod registry;
 mod runtime;
 mod statement_cache;
 mod validation;
+mod validator;
 mod write;
 
 pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
@@ -39,6 +40,7 @@ pub use planner::FindOptions;
 pub use registry::{ModelRegistration, SyncOptions};
 use runtime::ModelRef;
 pub use runtime::ModelRuntime;
+pub use validator::{Validator, Verdict};
 pub use write::{Create, Destroy, Dynamic, Restore, UpdateRows};
 
 use crate::connection::Executor;

@@ -1,9 +1,16 @@
 //! Checks a value must pass before it is written to its attribute's column.
 //!
-//! Databases round some values silently instead of refusing them: MySQL, MariaDB and
-//! PostgreSQL round a decimal with more places than its column's scale, and SQLite keeps a
-//! `DECIMAL` as a double (15 significant digits). Such a value is refused here, with a
-//! [`Error::Validation`] that names the attribute, before any SQL is sent.
+//! [`validate`] runs the attribute validators ([`Validator`]) with Sequelize's null rules:
+//! a `NULL` in an attribute that does not allow it fails with `is_null` and nothing else
+//! runs; a `NULL` where it is allowed skips the built-in validators but not the custom ones.
+//!
+//! [`check_row`] refuses the values a database would round silently instead of refusing:
+//! MySQL, MariaDB and PostgreSQL round a decimal with more places than its column's scale,
+//! and SQLite keeps a `DECIMAL` as a double (15 significant digits).
+//!
+//! Both report every failure at once in one [`Error::Validation`], before any SQL is sent.
+//!
+//! [`Validator`]: super::validator::Validator
 
 use rust_decimal::Decimal;
 
@@ -12,6 +19,54 @@ use crate::dialect::Supports;
 use crate::error::{Error, Result, ValidationErrorItem};
 use crate::types::DataType;
 use crate::value::Value;
+
+/// Runs the validators of the attributes about to be written, given as (attribute index,
+/// value) pairs, awaiting the `async` ones; `saved` is the row as last saved, on an update
+/// (`isImmutable` compares with it). Every failure is reported, in attribute order.
+pub(crate) async fn validate(
+    def: &ModelDefinition,
+    written: &[(usize, Value)],
+    saved: Option<&[Value]>,
+) -> Result<()> {
+    let mut items = Vec::new();
+    for (index, value) in written {
+        let attribute = &def.attributes[*index];
+        let column = &attribute.column;
+        let refused_null = !column.allow_null && column.default.is_none() && !column.auto_increment;
+        if value.is_null() && refused_null {
+            items.push(ValidationErrorItem::new(
+                attribute.name.as_str(),
+                "is_null",
+                format!("{}.{} cannot be null", def.name, attribute.name),
+            ));
+            continue;
+        }
+        for validator in &attribute.validators {
+            if value.is_null() && !validator.is_custom() {
+                continue;
+            }
+            let previous = saved.and_then(|row| row.get(*index));
+            if let Err(message) = validator.run(value, previous).await {
+                let message = message.unwrap_or_else(|| {
+                    format!(
+                        "Validation {} on {} failed",
+                        validator.key(),
+                        attribute.name
+                    )
+                });
+                items.push(
+                    ValidationErrorItem::new(attribute.name.as_str(), validator.key(), message)
+                        .with_value(value.clone()),
+                );
+            }
+        }
+    }
+    if items.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(items))
+    }
+}
 
 /// Checks every value about to be written, given as (attribute index, value) pairs; every
 /// failure is reported, as Sequelize reports every failed validator at once.

@@ -8,6 +8,7 @@ use super::convert::for_attribute;
 use super::instance::Instance;
 use super::planner::{self, Assignment};
 use super::runtime::{ModelRef, ModelRuntime};
+use super::validation;
 use super::{run, Model};
 use crate::connection::Executor;
 use crate::error::{Error, Result};
@@ -72,6 +73,7 @@ pub(crate) async fn insert(
         }
         written.push((index, value));
     }
+    validation::validate(def, &written, None).await?;
     let supports = exec.target().sequelize().dialect().supports();
     let insert = planner::insert(def, written, supports)?;
     let mut result = run(exec, runtime, &insert.into()).await?;
@@ -102,9 +104,11 @@ pub(crate) async fn update(
             changed.push(index);
         }
     }
-    let assignments = changed
-        .iter()
-        .map(|&i| (i, Assignment::Value(data.value(i))))
+    // Only the attributes written are validated (Sequelize's `skip` of the others).
+    let written: Vec<(usize, Value)> = changed.iter().map(|&i| (i, data.value(i))).collect();
+    validation::validate(def, &written, Some(saved)).await?;
+    let assignments = (written.into_iter())
+        .map(|(i, value)| (i, Assignment::Value(value)))
         .collect();
     let supports = exec.target().sequelize().dialect().supports();
     let key = planner::key_filter(def, saved)?;
@@ -354,7 +358,14 @@ impl<K> UpdateRows<K> {
                     Ok((index, assignment))
                 }
             })
-            .collect::<Result<_>>()?;
+            .collect::<Result<Vec<_>>>()?;
+        let set: Vec<(usize, Value)> = (assignments.iter())
+            .filter_map(|(i, a)| match a {
+                Assignment::Value(v) => Some((*i, v.clone())),
+                Assignment::Add(_) => None,
+            })
+            .collect();
+        validation::validate(def, &set, None).await?;
         let supports = exec.target().sequelize().dialect().supports();
         let update = planner::update_rows(def, assignments, self.filter, supports)?;
         Ok(run(exec, &runtime, &update.into()).await?.rows_affected)
