@@ -59,6 +59,8 @@ pub mod dialect;
 pub mod docs {
     #[doc = include_str!("../../../docs/querying.md")]
     pub mod querying {}
+    #[doc = include_str!("../../../docs/validations.md")]
+    pub mod validations {}
 }
 mod error;
 pub mod migrate;

@@ -320,3 +320,103 @@ async fn null_rules_and_definition_errors() {
     })
     .await;
 }
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "places")]
+struct Place {
+    id: i64,
+    #[attr(validate(Validator::not_empty()))]
+    name: String,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn place(name: &str, latitude: Option<f64>, longitude: Option<f64>) -> Place {
+    Place {
+        id: 0,
+        name: name.into(),
+        latitude,
+        longitude,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn model_validators_validate_false_fields_and_manual_validation() {
+    use sequelize::model::SaveOptions;
+    for_each_dialect("validations_model_level", |db| async move {
+        db.define::<Place>()
+            .validate("bothCoordsOrNone", |row| {
+                let set = |name| row.value(name).is_some_and(|v| !v.is_null());
+                if set("latitude") == set("longitude") {
+                    Ok(())
+                } else {
+                    Err("Either both latitude and longitude, or neither!".into())
+                }
+            })
+            .register()
+            .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+
+        // The model validator runs after the attribute validators; both are reported.
+        let found = items(Place::create(place("", Some(1.0), None)).exec(&db).await);
+        let seen: Vec<(&str, &str)> = found
+            .iter()
+            .map(|i| (i.path.as_str(), i.validator_key.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("name", "notEmpty"),
+                ("bothCoordsOrNone", "bothCoordsOrNone")
+            ]
+        );
+        assert_eq!(
+            found[1].message,
+            "Either both latitude and longitude, or neither!"
+        );
+
+        // instance.validate() checks without writing.
+        let draft = Place::build(place("Home", None, Some(2.0)));
+        assert_eq!(items(draft.validate(&db).await)[0].path, "bothCoordsOrNone");
+        Place::build(place("Home", None, None))
+            .validate(&db)
+            .await
+            .unwrap();
+        assert_eq!(count_rows(&db, &db, "places").await, 0);
+
+        // validate(false) writes what the validators would refuse.
+        let mut unchecked = Place::create(place("", Some(1.0), None))
+            .validate(false)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(count_rows(&db, &db, "places").await, 1);
+
+        // fields: only the named attributes are written (and validated; the model
+        // validators see the whole instance, as in Sequelize).
+        unchecked.name = "Office".into();
+        unchecked.latitude = None;
+        unchecked
+            .save_with(&db, SaveOptions::default().fields(["name"]))
+            .await
+            .unwrap();
+        let stored = Place::find_by_pk(unchecked.id)
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (stored.name.as_str(), stored.latitude),
+            ("Office", Some(1.0))
+        );
+        let unknown = unchecked
+            .save_with(&db, SaveOptions::default().fields(["nope"]))
+            .await;
+        assert!(matches!(unknown, Err(Error::InvalidQuery(m)) if m.contains("nope")));
+    })
+    .await;
+}

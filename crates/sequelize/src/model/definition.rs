@@ -5,7 +5,7 @@
 //! live here once. `sync`, the finders and the writers read it; none of them needs the
 //! model's Rust type (the split of Sequelize v7's `model-definition.ts`).
 
-use super::validator::Validator;
+use super::validator::{ModelValidator, Validator};
 use crate::error::{Error, Result};
 use crate::sql::{ColumnDef, DefaultValue};
 use crate::types::DataType;
@@ -127,6 +127,8 @@ pub struct ModelDefinition {
     pub deleted_at: Option<usize>,
     /// Column names are snake_case (Sequelize's `underscored`).
     pub underscored: bool,
+    /// Validators of the whole row (the model option `validate`).
+    pub validators: Vec<ModelValidator>,
 }
 
 impl ModelDefinition {
@@ -157,6 +159,7 @@ impl ModelDefinition {
             updated_at: "updated_at".into(),
             deleted_at: "deleted_at".into(),
             attributes: Vec::new(),
+            validators: Vec::new(),
         }
     }
 
@@ -203,6 +206,7 @@ pub struct DefinitionBuilder {
     updated_at: String,
     deleted_at: String,
     attributes: Vec<Attribute>,
+    validators: Vec<ModelValidator>,
 }
 
 impl DefinitionBuilder {
@@ -249,6 +253,12 @@ impl DefinitionBuilder {
     /// unless asked, and `restore` clears it. Needs timestamps and that attribute.
     pub fn paranoid(mut self, paranoid: bool) -> Self {
         self.paranoid = paranoid;
+        self
+    }
+
+    /// Adds a validator of the whole row (the model option `validate`).
+    pub fn validate(mut self, validator: ModelValidator) -> Self {
+        self.validators.push(validator);
         self
     }
 
@@ -376,6 +386,7 @@ impl DefinitionBuilder {
             updated_at,
             deleted_at,
             underscored: self.underscored,
+            validators: self.validators,
         })
     }
 }

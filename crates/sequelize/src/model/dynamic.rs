@@ -12,7 +12,8 @@ use super::definition::{Attribute, ModelDefinition};
 use super::finder::FinderOptions;
 use super::planner::{self, FindOptions};
 use super::runtime::{ModelRef, ModelRuntime, Registry};
-use super::write::{self, Destroy, Dynamic, Restore, RowData, UpdateRows};
+use super::validator::ModelValidator;
+use super::write::{self, Destroy, Dynamic, Restore, RowData, SaveOptions, UpdateRows};
 use super::{run, stream_rows};
 use crate::connection::{Executor, Sequelize};
 use crate::error::{Error, Result};
@@ -44,6 +45,8 @@ pub struct ModelOptions {
     pub paranoid: bool,
     /// `deletedAt`: the attribute that holds the deletion time (default `deleted_at`).
     pub deleted_at: Option<String>,
+    /// `validate`: validators of the whole row.
+    pub validate: Vec<ModelValidator>,
 }
 
 impl Default for ModelOptions {
@@ -57,6 +60,7 @@ impl Default for ModelOptions {
             updated_at: None,
             paranoid: false,
             deleted_at: None,
+            validate: Vec::new(),
         }
     }
 }
@@ -99,6 +103,9 @@ impl Sequelize {
             .underscored(options.underscored)
             .timestamps(options.timestamps)
             .paranoid(options.paranoid);
+        for validator in options.validate {
+            builder = builder.validate(validator);
+        }
         if let Some(table) = options.table_name {
             builder = builder.table_name(table);
         }
@@ -466,12 +473,18 @@ impl DynInstance {
 
     /// Saves: inserts a new record, or updates the changed attributes of a saved one.
     pub async fn save(&mut self, exec: &impl Executor) -> Result<()> {
+        self.save_with(exec, SaveOptions::default()).await
+    }
+
+    /// [`save`](Self::save) with options (`validate`, `fields`), as
+    /// [`Instance::save_with`](crate::Instance::save_with).
+    pub async fn save_with(&mut self, exec: &impl Executor, options: SaveOptions) -> Result<()> {
         let runtime = Arc::clone(&self.model.runtime);
         match &self.saved {
-            None => write::insert(&runtime, &mut self.row, exec).await?,
+            None => write::insert(&runtime, &mut self.row, &options, exec).await?,
             Some(saved) => {
                 let changed = self.changed_indices();
-                write::update(&runtime, &mut self.row, saved, &changed, exec).await?;
+                write::update(&runtime, &mut self.row, saved, &changed, &options, exec).await?;
             }
         }
         self.row.normalize(runtime.definition())?;

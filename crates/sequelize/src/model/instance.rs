@@ -6,7 +6,7 @@ use super::column::Column;
 use super::finder::FinderOptions;
 use super::planner;
 use super::runtime::runtime_of;
-use super::write;
+use super::write::{self, SaveOptions};
 use super::Model;
 use crate::connection::Executor;
 use crate::error::{Error, Result};
@@ -94,11 +94,35 @@ impl<M: Model> Instance<M> {
     }
 
     /// Saves: inserts a new record, or updates the changed attributes of a saved one (and
-    /// `updatedAt`). Does nothing when nothing changed.
+    /// `updatedAt`). Does nothing when nothing changed. Validates first.
     pub async fn save(&mut self, exec: &impl Executor) -> Result<()> {
+        self.save_with(exec, SaveOptions::default()).await
+    }
+
+    /// [`save`](Self::save) with options (`save({ validate: false, fields: [...] })`).
+    ///
+    /// ```
+    /// use sequelize::{model::SaveOptions, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct User { id: i64, #[attr(validate(Validator::is_email()))] email: String, name: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<User>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let mut user = User::create(User { id: 0, email: "a@x.io".into(), name: "A".into() }).exec(&db).await?;
+    /// user.email = "legacy-import".into();
+    /// user.name = "Ann".into();
+    /// user.save_with(&db, SaveOptions::default().fields(["name"])).await?; // email is not saved
+    /// user.save_with(&db, SaveOptions::default().validate(false)).await?;   // saved unchecked
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn save_with(&mut self, exec: &impl Executor, options: SaveOptions) -> Result<()> {
+        let runtime = runtime_of::<M>(exec)?;
+        options.check(runtime.definition())?;
         if self.is_new {
-            let runtime = runtime_of::<M>(exec)?;
-            write::insert(&runtime, &mut self.data, exec).await?;
+            write::insert(&runtime, &mut self.data, &options, exec).await?;
             self.is_new = false;
         } else if let Some(saved) = &self.snapshot {
             let changed = self.changed_indices();
@@ -106,11 +130,30 @@ impl<M: Model> Instance<M> {
                 self.snapshot = None;
                 return Ok(());
             }
-            let runtime = runtime_of::<M>(exec)?;
-            write::update(&runtime, &mut self.data, saved, &changed, exec).await?;
+            write::update(&runtime, &mut self.data, saved, &changed, &options, exec).await?;
         }
         self.snapshot = None;
         Ok(())
+    }
+
+    /// Runs the validators of every attribute and the model's, without saving
+    /// (`instance.validate()`): `Error::Validation` with every failure.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct User { id: i64, #[attr(validate(Validator::is_email()))] email: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<User>().register()?;
+    /// let user = User::build(User { id: 0, email: "nope".into() });
+    /// assert!(matches!(user.validate(&db).await, Err(sequelize::Error::Validation(_))));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn validate(&self, exec: &impl Executor) -> Result<()> {
+        let runtime = runtime_of::<M>(exec)?;
+        write::validate_all(runtime.definition(), &self.data.to_values()).await
     }
 
     /// Deletes this instance's row (`instance.destroy()`); on a paranoid model, sets its

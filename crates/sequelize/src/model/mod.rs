@@ -40,8 +40,8 @@ pub use planner::FindOptions;
 pub use registry::{ModelRegistration, SyncOptions};
 use runtime::ModelRef;
 pub use runtime::ModelRuntime;
-pub use validator::{Validator, Verdict};
-pub use write::{Create, Destroy, Dynamic, Restore, UpdateRows};
+pub use validator::{ModelValidator, Validator, Verdict};
+pub use write::{Create, Destroy, Dynamic, Restore, SaveOptions, UpdateRows};
 
 use crate::connection::Executor;
 use crate::error::Result;

@@ -5,9 +5,11 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::runtime::{ModelRuntime, Registry};
+use super::validator::{ModelValidator, Verdict};
 use super::Model;
 use crate::connection::{Executor, Sequelize};
 use crate::error::Result;
+use crate::row::Row;
 use crate::sql::{CreateTable, DropTable, Statement};
 
 /// Registers a model on a Sequelize instance; see [`Sequelize::define`]. Hooks, scopes and
@@ -15,14 +17,41 @@ use crate::sql::{CreateTable, DropTable, Statement};
 #[must_use = "call register() to define the model"]
 pub struct ModelRegistration<'a, M: Model> {
     db: &'a Sequelize,
+    validators: Vec<ModelValidator>,
     _model: PhantomData<fn() -> M>,
 }
 
 impl<M: Model> ModelRegistration<'_, M> {
+    /// Adds a validator of the whole row (the model option `validate: { name() {…} }`).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Place { id: i64, latitude: Option<f64>, longitude: Option<f64> }
+    /// # let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+    /// db.define::<Place>()
+    ///     .validate("bothCoordsOrNone", |row| {
+    ///         let set = |name| row.value(name).is_some_and(|v| !v.is_null());
+    ///         if set("latitude") == set("longitude") { Ok(()) } else { Err("both, or neither".into()) }
+    ///     })
+    ///     .register()
+    ///     .unwrap();
+    /// ```
+    pub fn validate(
+        mut self,
+        name: impl Into<String>,
+        check: impl Fn(&Row) -> Verdict + Send + Sync + 'static,
+    ) -> Self {
+        self.validators.push(ModelValidator::new(name, check));
+        self
+    }
+
     /// Defines the model on the instance and returns its runtime. Defining it again is a
     /// no-op; a model of the same name with other attributes or options is an error.
     pub fn register(self) -> Result<Arc<ModelRuntime>> {
-        Registry::of(self.db).define(M::definition().clone(), Some(TypeId::of::<M>()))
+        let mut definition = M::definition().clone();
+        definition.validators.extend(self.validators);
+        Registry::of(self.db).define(definition, Some(TypeId::of::<M>()))
     }
 }
 
@@ -52,6 +81,7 @@ impl Sequelize {
     pub fn define<M: Model>(&self) -> ModelRegistration<'_, M> {
         ModelRegistration {
             db: self,
+            validators: Vec::new(),
             _model: PhantomData,
         }
     }

@@ -17,22 +17,35 @@ use rust_decimal::Decimal;
 use super::definition::{Attribute, ModelDefinition};
 use crate::dialect::Supports;
 use crate::error::{Error, Result, ValidationErrorItem};
+use crate::row::Rows;
 use crate::types::DataType;
 use crate::value::Value;
 
-/// Runs the validators of the attributes about to be written, given as (attribute index,
-/// value) pairs, awaiting the `async` ones; `saved` is the row as last saved, on an update
-/// (`isImmutable` compares with it). Every failure is reported, in attribute order.
-pub(crate) async fn validate(
-    def: &ModelDefinition,
-    written: &[(usize, Value)],
-    saved: Option<&[Value]>,
-) -> Result<()> {
+/// What a write validates: the attributes it writes, and the instance's whole row when it
+/// writes one (for the model validators).
+pub(crate) struct Written<'a> {
+    /// The attributes written, as (attribute index, value) pairs.
+    pub(crate) values: &'a [(usize, Value)],
+    /// The instance's row, every attribute in order: given by `create` and `save`, not by
+    /// the static `update` (which has no instance).
+    pub(crate) row: Option<&'a [Value]>,
+    /// The row as last saved, on an update (`isImmutable` compares with it).
+    pub(crate) saved: Option<&'a [Value]>,
+}
+
+/// Runs the validators of the attributes about to be written, awaiting the `async` ones,
+/// then the model validators on the whole row. Every failure is reported, attributes in
+/// order, then the model validators.
+pub(crate) async fn validate(def: &ModelDefinition, written: Written<'_>) -> Result<()> {
+    let Written { values, row, saved } = written;
     let mut items = Vec::new();
-    for (index, value) in written {
+    for (index, value) in values {
         let attribute = &def.attributes[*index];
         let column = &attribute.column;
-        let refused_null = !column.allow_null && column.default.is_none() && !column.auto_increment;
+        // The timestamps are the model's to set, when it writes the row.
+        let maintained = [def.created_at, def.updated_at, def.deleted_at].contains(&Some(*index));
+        let refused_null =
+            !column.allow_null && column.default.is_none() && !column.auto_increment && !maintained;
         if value.is_null() && refused_null {
             items.push(ValidationErrorItem::new(
                 attribute.name.as_str(),
@@ -58,6 +71,21 @@ pub(crate) async fn validate(
                     ValidationErrorItem::new(attribute.name.as_str(), validator.key(), message)
                         .with_value(value.clone()),
                 );
+            }
+        }
+    }
+    if let (Some(row), false) = (row, def.validators.is_empty()) {
+        let names = def.attributes.iter().map(|a| a.name.clone()).collect();
+        let row = Rows::new(names, row.to_vec())
+            .into_first()
+            .expect("a row of every attribute");
+        for validator in &def.validators {
+            if let Err(message) = validator.run(&row) {
+                items.push(ValidationErrorItem::new(
+                    validator.name(),
+                    validator.name(),
+                    message,
+                ));
             }
         }
     }

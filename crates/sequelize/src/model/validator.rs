@@ -15,6 +15,7 @@ use std::sync::{Arc, LazyLock};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use regex::Regex;
 
+use crate::row::Row;
 use crate::value::{FromValue, Value};
 
 /// What a custom rule returns: `Err(message)` when the value is refused.
@@ -567,6 +568,63 @@ impl PartialEq for Validator {
         self.key() == other.key() && self.message == other.message
     }
 }
+
+/// A model-level validator (Sequelize's model option `validate: { bothCoordsOrNone() {…} }`):
+/// a check of the whole row, under a name, run after the attribute validators on `create`
+/// and `save`. Its failure is reported under its name.
+///
+/// ```
+/// use sequelize::model::ModelValidator;
+/// let both_or_none = ModelValidator::new("bothCoordsOrNone", |row: &sequelize::Row| {
+///     let lat: Option<f64> = row.get("latitude").map_err(|e| e.to_string())?;
+///     let lng: Option<f64> = row.get("longitude").map_err(|e| e.to_string())?;
+///     if lat.is_some() == lng.is_some() { Ok(()) } else { Err("both coordinates, or none".into()) }
+/// });
+/// assert_eq!(both_or_none.name(), "bothCoordsOrNone");
+/// ```
+#[derive(Clone)]
+pub struct ModelValidator {
+    name: String,
+    check: Arc<dyn Fn(&Row) -> Verdict + Send + Sync>,
+}
+
+impl ModelValidator {
+    /// A validator of the row (its attributes by name, as [`Row::get`] reads them).
+    pub fn new(
+        name: impl Into<String>,
+        check: impl Fn(&Row) -> Verdict + Send + Sync + 'static,
+    ) -> Self {
+        ModelValidator {
+            name: name.into(),
+            check: Arc::new(check),
+        }
+    }
+
+    /// The validator's name, under which its failure is reported.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs the validator on a row.
+    pub(crate) fn run(&self, row: &Row) -> Verdict {
+        (self.check)(row)
+    }
+}
+
+impl fmt::Debug for ModelValidator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ModelValidator({})", self.name)
+    }
+}
+
+/// Model validators compare by name (closures cannot be compared).
+impl PartialEq for ModelValidator {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for ModelValidator {}
 
 fn regex(pattern: &str) -> std::result::Result<Regex, String> {
     Regex::new(pattern).map_err(|e| format!("the pattern {pattern:?} does not compile: {e}"))

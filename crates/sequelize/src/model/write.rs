@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use super::column::Column;
 use super::convert::for_attribute;
+use super::definition::ModelDefinition;
 use super::instance::Instance;
 use super::planner::{self, Assignment};
 use super::runtime::{ModelRef, ModelRuntime};
-use super::validation;
+use super::validation::{self, Written};
 use super::{run, Model};
 use crate::connection::Executor;
 use crate::error::{Error, Result};
@@ -47,13 +48,94 @@ impl<M: Model> RowData for M {
     }
 }
 
+/// Options of `save` and `create`: Sequelize's `{ validate, fields }`.
+///
+/// ```
+/// use sequelize::model::SaveOptions;
+/// let unchecked = SaveOptions::default().validate(false);
+/// let only_email = SaveOptions::default().fields(["email"]);
+/// assert!(SaveOptions::default().validates());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveOptions {
+    validate: bool,
+    fields: Option<Vec<String>>,
+}
+
+impl Default for SaveOptions {
+    fn default() -> Self {
+        SaveOptions {
+            validate: true,
+            fields: None,
+        }
+    }
+}
+
+impl SaveOptions {
+    /// `validate: false` skips the validators (the database's own constraints still apply).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+
+    /// Whether the validators run.
+    pub fn validates(&self) -> bool {
+        self.validate
+    }
+
+    /// `fields: [...]`: write (and validate) only these attributes; the timestamps the model
+    /// maintains are written too.
+    pub fn fields<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.fields = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Whether the attribute at `index` is written under these options.
+    fn writes(&self, def: &ModelDefinition, index: usize) -> bool {
+        let maintained = [def.created_at, def.updated_at].contains(&Some(index));
+        let attribute = &def.attributes[index];
+        maintained
+            || (self.fields.as_ref()).is_none_or(|fields| {
+                fields
+                    .iter()
+                    .any(|f| *f == attribute.name || f == attribute.column_name())
+            })
+    }
+
+    /// Checks that every named field is an attribute of the model.
+    pub(crate) fn check(&self, def: &ModelDefinition) -> Result<()> {
+        for field in self.fields.iter().flatten() {
+            if def.position(field).is_none() {
+                return Err(Error::InvalidQuery(format!(
+                    "save of {}: `fields` names {field:?}, which is no attribute",
+                    def.name
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs every validator on a whole row (`instance.validate()`), sending nothing.
+pub(crate) async fn validate_all(def: &ModelDefinition, row: &[Value]) -> Result<()> {
+    let values: Vec<(usize, Value)> = row.iter().cloned().enumerate().collect();
+    let checked = Written {
+        values: &values,
+        row: Some(row),
+        saved: None,
+    };
+    validation::validate(def, checked).await
+}
+
 /// Inserts a row; reads back generated keys and defaults.
 pub(crate) async fn insert(
     runtime: &Arc<ModelRuntime>,
     data: &mut impl RowData,
+    options: &SaveOptions,
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
+    options.check(def)?;
     let now = planner::now();
     for index in [def.created_at, def.updated_at].into_iter().flatten() {
         data.set_value(index, now.clone())?;
@@ -65,6 +147,9 @@ pub(crate) async fn insert(
             generated_key = Some(index);
             continue;
         }
+        if !options.writes(def, index) {
+            continue;
+        }
         let unset_uuid =
             matches!(&value, Value::Null) || matches!(&value, Value::Uuid(u) if u.is_nil());
         if attribute.column.default == Some(DefaultValue::UuidV4) && unset_uuid {
@@ -73,7 +158,15 @@ pub(crate) async fn insert(
         }
         written.push((index, value));
     }
-    validation::validate(def, &written, None).await?;
+    if options.validate {
+        let row = data.values();
+        let checked = Written {
+            values: &written,
+            row: Some(&row),
+            saved: None,
+        };
+        validation::validate(def, checked).await?;
+    }
     let supports = exec.target().sequelize().dialect().supports();
     let insert = planner::insert(def, written, supports)?;
     let mut result = run(exec, runtime, &insert.into()).await?;
@@ -91,13 +184,17 @@ pub(crate) async fn update(
     data: &mut impl RowData,
     saved: &[Value],
     changed: &[usize],
+    options: &SaveOptions,
     exec: &impl Executor,
 ) -> Result<()> {
+    let def = runtime.definition();
+    options.check(def)?;
+    let mut changed: Vec<usize> = (changed.iter().copied())
+        .filter(|&i| options.writes(def, i))
+        .collect();
     if changed.is_empty() {
         return Ok(());
     }
-    let def = runtime.definition();
-    let mut changed = changed.to_vec();
     if let Some(index) = def.updated_at {
         data.set_value(index, planner::now())?;
         if !changed.contains(&index) {
@@ -106,7 +203,15 @@ pub(crate) async fn update(
     }
     // Only the attributes written are validated (Sequelize's `skip` of the others).
     let written: Vec<(usize, Value)> = changed.iter().map(|&i| (i, data.value(i))).collect();
-    validation::validate(def, &written, Some(saved)).await?;
+    if options.validate {
+        let row = data.values();
+        let checked = Written {
+            values: &written,
+            row: Some(&row),
+            saved: Some(saved),
+        };
+        validation::validate(def, checked).await?;
+    }
     let assignments = (written.into_iter())
         .map(|(i, value)| (i, Assignment::Value(value)))
         .collect();
@@ -143,18 +248,34 @@ pub(crate) async fn restore_by_key(
 #[must_use = "a create does nothing until exec() is awaited"]
 pub struct Create<M: Model> {
     data: M,
+    options: SaveOptions,
 }
 
 impl<M: Model> Create<M> {
     pub(crate) fn new(data: M) -> Self {
-        Create { data }
+        Create {
+            data,
+            options: SaveOptions::default(),
+        }
+    }
+
+    /// `validate: false`: inserts without running the validators.
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options = self.options.validate(validate);
+        self
+    }
+
+    /// `fields: [...]`: inserts only these attributes (the others take their defaults).
+    pub fn fields<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.options = self.options.fields(names);
+        self
     }
 
     /// Inserts the row and returns the saved instance, with generated keys and (where the
     /// database returns them) defaults filled in.
     pub async fn exec(self, exec: &impl Executor) -> Result<Instance<M>> {
         let mut instance = Instance::new_record(self.data);
-        instance.save(exec).await?;
+        instance.save_with(exec, self.options).await?;
         Ok(instance)
     }
 }
@@ -365,7 +486,12 @@ impl<K> UpdateRows<K> {
                 Assignment::Add(_) => None,
             })
             .collect();
-        validation::validate(def, &set, None).await?;
+        let checked = Written {
+            values: &set,
+            row: None,
+            saved: None,
+        };
+        validation::validate(def, checked).await?;
         let supports = exec.target().sequelize().dialect().supports();
         let update = planner::update_rows(def, assignments, self.filter, supports)?;
         Ok(run(exec, &runtime, &update.into()).await?.rows_affected)
