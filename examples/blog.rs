@@ -13,9 +13,14 @@
 //! DATABASE_URL=mariadb://root@127.0.0.1:3306/sequelize_test cargo run --example blog --features mysql
 //! ```
 
+use sequelize::model::Hook;
 use sequelize::prelude::*;
 use sequelize::Error;
 use serde::Serialize;
+
+/// bcrypt's work factor. The guide uses 10; this example keeps it low so that a debug build
+/// runs in a moment. Use 10 to 12 in production.
+const BCRYPT_COST: u32 = 4;
 
 /// `User.init({...}, { tableName: 'users', underscored: true })` of the guide.
 #[derive(Model, Debug, Clone, Serialize)]
@@ -23,8 +28,11 @@ use serde::Serialize;
 struct User {
     #[attr(primary_key, default = uuid_v4)]
     id: Uuid,
-    #[attr(unique)]
+    #[attr(unique, validate(Validator::is_email()))]
     email: String,
+    /// Hashed by the hooks; never serialized (the guide's `toJSON` without the password).
+    #[serde(skip_serializing)]
+    #[attr(validate(Validator::len(8, 100)))]
     password: String,
     first_name: Option<String>,
     last_name: Option<String>,
@@ -39,6 +47,11 @@ struct User {
 }
 
 impl User {
+    /// The guide's `async validatePassword(password)`.
+    fn validate_password(&self, password: &str) -> bool {
+        bcrypt::verify(password, &self.password).unwrap_or(false)
+    }
+
     /// The guide's `get fullName()`.
     fn full_name(&self) -> String {
         [self.first_name.as_deref(), self.last_name.as_deref()]
@@ -66,7 +79,7 @@ impl User {
 struct Post {
     #[attr(primary_key, default = uuid_v4)]
     id: Uuid,
-    #[attr(data_type = DataType::String(Some(500)))]
+    #[attr(data_type = DataType::String(Some(500)), validate(Validator::len(1, 500)))]
     title: String,
     #[attr(data_type = DataType::Text)]
     content: Option<String>,
@@ -82,7 +95,7 @@ struct Post {
     updated_at: DateTime<Utc>,
 }
 
-/// The guide's `beforeCreate` slug hook, until hooks land: a slug from the title.
+/// A slug from a title: lowercase letters and digits, words joined by `-`.
 fn slugify(title: &str) -> String {
     let mut slug = String::new();
     for c in title.to_lowercase().chars() {
@@ -98,11 +111,20 @@ fn slugify(title: &str) -> String {
 fn new_post(author: &User, title: &str, published: bool) -> Post {
     Post {
         title: title.into(),
-        slug: slugify(title),
         published,
         author_id: author.id,
         ..Default::default()
     }
+}
+
+/// Hashes the password on a blocking thread (bcrypt is slow on purpose).
+async fn hash_password(user: &mut User) -> sequelize::Result<()> {
+    let plain = std::mem::take(&mut user.password);
+    user.password = tokio::task::spawn_blocking(move || bcrypt::hash(plain, BCRYPT_COST))
+        .await
+        .map_err(|e| Error::Config(format!("hashing thread: {e}")))?
+        .map_err(|e| Error::Config(format!("bcrypt: {e}")))?;
+    Ok(())
 }
 
 #[tokio::main]
@@ -124,8 +146,32 @@ async fn main() -> Result<(), Error> {
         }
     );
 
-    db.define::<User>().register()?;
-    db.define::<Post>().register()?;
+    // The guide's hooks: hash the password before create, and before update only when it
+    // changed (`user.changed('password')`); a post's slug from its title before create.
+    db.define::<User>()
+        .hook(Hook::BeforeCreate, "hashPassword", |user, _| {
+            Box::pin(async move { hash_password(user).await })
+        })
+        .hook(Hook::BeforeUpdate, "rehashPassword", |user, ctx| {
+            let changed = ctx.changed("password");
+            Box::pin(async move {
+                if changed {
+                    hash_password(user).await?;
+                }
+                Ok(())
+            })
+        })
+        .register()?;
+    db.define::<Post>()
+        .hook(Hook::BeforeCreate, "slug", |post, _| {
+            Box::pin(async move {
+                if post.slug.is_empty() {
+                    post.slug = slugify(&post.title);
+                }
+                Ok(())
+            })
+        })
+        .register()?;
     db.sync(SyncOptions { force: true }).await?;
 
     // const newUser = await User.create({ email, password, firstName, lastName });
@@ -144,6 +190,26 @@ async fn main() -> Result<(), Error> {
         ann.email,
         ann.id
     );
+    println!(
+        "Password stored hashed ({}…); validatePassword: {}",
+        &ann.password[..7],
+        ann.validate_password("password123")
+    );
+
+    // Validation runs before any SQL, every failure at once.
+    let invalid = User::create(User {
+        email: "not-an-email".into(),
+        password: "short".into(),
+        ..Default::default()
+    })
+    .exec(&db)
+    .await
+    .unwrap_err();
+    if let Error::Validation(items) = &invalid {
+        for item in items {
+            println!("Validation failed: {} ({})", item.path, item.validator_key);
+        }
+    }
 
     // Managed transaction: both rows or neither.
     let (bob, first) = db

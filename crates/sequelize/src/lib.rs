@@ -61,6 +61,8 @@ pub mod docs {
     pub mod querying {}
     #[doc = include_str!("../../../docs/validations.md")]
     pub mod validations {}
+    #[doc = include_str!("../../../docs/hooks.md")]
+    pub mod hooks {}
 }
 mod error;
 pub mod migrate;
@@ -74,8 +76,8 @@ mod value;
 pub use connection::options::{LogFn, Logging, Options, PoolOptions};
 pub use connection::transaction::Transaction;
 pub use connection::{
-    AssertSqlSafe, Bind, Executor, PoolStatus, QueryOutput, QueryType, RawQuery, Replacement,
-    Replacements, Sequelize, SqlSafeStr,
+    AssertSqlSafe, Bind, Executor, ExecutorRef, PoolStatus, QueryOutput, QueryType, RawQuery,
+    Replacement, Replacements, Sequelize, SqlSafeStr,
 };
 pub use dialect::ConnectionConfig;
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};

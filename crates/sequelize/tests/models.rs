@@ -388,7 +388,7 @@ async fn destroy_needs_a_filter() {
             .exec(&db)
             .await
             .unwrap();
-        let bob = User::create(user("bob@example.com"))
+        let mut bob = User::create(user("bob@example.com"))
             .exec(&db)
             .await
             .unwrap();

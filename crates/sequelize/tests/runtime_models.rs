@@ -196,7 +196,7 @@ async fn dynamic_models_find_create_save_and_destroy() {
         assert_eq!(found.changed(), ["first_name"]);
         found.save(&db).await.unwrap();
         assert!(found.changed().is_empty());
-        let reread = user
+        let mut reread = user
             .find_by_pk(1)
             .unwrap()
             .exec(&db)
@@ -300,7 +300,7 @@ async fn paranoid_models_soft_delete_and_restore() {
         assert_eq!(again, 0);
 
         // An instance: destroy, then restore.
-        let b = note
+        let mut b = note
             .find_one()
             .filter(col("text").eq("b"))
             .exec(&db)
@@ -364,7 +364,7 @@ async fn paranoid_models_soft_delete_and_restore() {
         // The same through a derived model.
         db.define::<Memo>().register().unwrap();
         db.sync(SyncOptions::default()).await.unwrap();
-        let memo = Memo::create(Memo {
+        let mut memo = Memo::create(Memo {
             text: "m".into(),
             ..Default::default()
         })

@@ -21,6 +21,7 @@ mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::Sequelize {}
     impl Sealed for crate::Transaction {}
+    impl Sealed for super::ExecutorRef<'_> {}
     impl<T: Sealed + ?Sized> Sealed for &T {}
 }
 
@@ -193,6 +194,34 @@ impl Executor for Sequelize {
 impl Executor for Transaction {
     fn target(&self) -> Target<'_> {
         Target::Transaction(self)
+    }
+}
+
+/// Where an operation runs, lent to code that runs inside it (a model hook), so that its
+/// statements run there too: on the operation's transaction, or on the pool.
+///
+/// ```
+/// # async fn demo() -> sequelize::Result<()> {
+/// use sequelize::{Executor, ExecutorRef, Sequelize};
+/// let db = Sequelize::connect("sqlite::memory:").await?;
+/// let lent: ExecutorRef<'_> = ExecutorRef::of(&db);
+/// assert_eq!(lent.query("SELECT 2 AS n").plain().await?.unwrap().get::<i64>("n")?, 2);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[derive(Clone, Copy)]
+pub struct ExecutorRef<'a>(Target<'a>);
+
+impl<'a> ExecutorRef<'a> {
+    /// Lends an executor.
+    pub fn of(exec: &'a impl Executor) -> Self {
+        ExecutorRef(exec.target())
+    }
+}
+
+impl Executor for ExecutorRef<'_> {
+    fn target(&self) -> Target<'_> {
+        self.0
     }
 }
 

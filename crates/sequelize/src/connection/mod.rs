@@ -15,7 +15,7 @@ use std::future::Future;
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
-pub use executor::{Executor, Target};
+pub use executor::{Executor, ExecutorRef, Target};
 pub use raw_query::{AssertSqlSafe, QueryOutput, QueryType, RawQuery, SqlSafeStr};
 pub use replacements::{Bind, Replacement, Replacements};
 

@@ -2,6 +2,7 @@
 //! `sequelize.define`. They produce the same [`ModelDefinition`] a derived model does and go
 //! through the same planner and writes; their instances hold values by attribute name.
 
+use std::any::TypeId;
 use std::sync::Arc;
 
 use async_stream::try_stream;
@@ -121,7 +122,7 @@ impl Sequelize {
         for attribute in attributes {
             builder = builder.attribute(attribute);
         }
-        let runtime = Registry::of(self).define(builder.build()?, None)?;
+        let runtime = Registry::of(self).define(builder.build()?, TypeId::of::<DynRow>(), false)?;
         Ok(DynModel { runtime })
     }
 
@@ -376,7 +377,7 @@ impl DynCreate {
 
 /// A dynamic instance's values, in attribute order.
 #[derive(Debug, Clone, PartialEq)]
-struct DynRow(Vec<Value>);
+pub(crate) struct DynRow(Vec<Value>);
 
 impl DynRow {
     /// Converts every value to its attribute's type (SQLite hands dates back as text,
@@ -480,33 +481,36 @@ impl DynInstance {
     /// [`Instance::save_with`](crate::Instance::save_with).
     pub async fn save_with(&mut self, exec: &impl Executor, options: SaveOptions) -> Result<()> {
         let runtime = Arc::clone(&self.model.runtime);
-        match &self.saved {
-            None => write::insert(&runtime, &mut self.row, &options, exec).await?,
-            Some(saved) => {
-                let changed = self.changed_indices();
-                write::update(&runtime, &mut self.row, saved, &changed, &options, exec).await?;
-            }
-        }
+        let saved = self.saved.as_deref();
+        write::save(&runtime, &mut self.row, saved, &options, exec).await?;
         self.row.normalize(runtime.definition())?;
         self.saved = Some(self.row.0.clone());
         Ok(())
     }
 
     /// Deletes this instance's row (`instance.destroy()`); soft-deletes on a paranoid model.
-    pub async fn destroy(&self, exec: &impl Executor) -> Result<()> {
-        write::destroy_by_key(&self.model.runtime, self.key_values(), exec).await
+    pub async fn destroy(&mut self, exec: &impl Executor) -> Result<()> {
+        let runtime = Arc::clone(&self.model.runtime);
+        let key = self.key_values().to_vec();
+        write::destroy_instance(&runtime, &mut self.row, &key, exec).await?;
+        self.deletion_saved();
+        Ok(())
     }
 
     /// Restores this soft-deleted instance of a paranoid model (`instance.restore()`).
     pub async fn restore(&mut self, exec: &impl Executor) -> Result<()> {
-        write::restore_by_key(&self.model.runtime, self.key_values(), exec).await?;
-        if let Some(index) = self.model.definition().deleted_at {
-            self.row.0[index] = Value::Null;
-            if let Some(saved) = &mut self.saved {
-                saved[index] = Value::Null;
-            }
-        }
+        let runtime = Arc::clone(&self.model.runtime);
+        let key = self.key_values().to_vec();
+        write::restore_instance(&runtime, &mut self.row, &key, exec).await?;
+        self.deletion_saved();
         Ok(())
+    }
+
+    /// Records the deletion time just written (by `destroy` or `restore`) as saved.
+    fn deletion_saved(&mut self) {
+        if let (Some(index), Some(saved)) = (self.model.definition().deleted_at, &mut self.saved) {
+            saved[index] = self.row.0[index].clone();
+        }
     }
 
     /// The values the row is saved with (its key as saved, even after a change).

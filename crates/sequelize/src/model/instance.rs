@@ -119,18 +119,16 @@ impl<M: Model> Instance<M> {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn save_with(&mut self, exec: &impl Executor, options: SaveOptions) -> Result<()> {
-        let runtime = runtime_of::<M>(exec)?;
-        options.check(runtime.definition())?;
         if self.is_new {
-            write::insert(&runtime, &mut self.data, &options, exec).await?;
+            let runtime = runtime_of::<M>(exec)?;
+            write::save(&runtime, &mut self.data, None, &options, exec).await?;
             self.is_new = false;
         } else if let Some(saved) = &self.snapshot {
-            let changed = self.changed_indices();
-            if changed.is_empty() {
-                self.snapshot = None;
-                return Ok(());
-            }
-            write::update(&runtime, &mut self.data, saved, &changed, &options, exec).await?;
+            let runtime = runtime_of::<M>(exec)?;
+            write::save(&runtime, &mut self.data, Some(saved), &options, exec).await?;
+        } else {
+            // Nothing changed since the last save; only the options are checked.
+            options.check(runtime_of::<M>(exec)?.definition())?;
         }
         self.snapshot = None;
         Ok(())
@@ -158,18 +156,20 @@ impl<M: Model> Instance<M> {
 
     /// Deletes this instance's row (`instance.destroy()`); on a paranoid model, sets its
     /// deletion time instead.
-    pub async fn destroy(&self, exec: &impl Executor) -> Result<()> {
+    pub async fn destroy(&mut self, exec: &impl Executor) -> Result<()> {
         let runtime = runtime_of::<M>(exec)?;
-        write::destroy_by_key(&runtime, &self.key_values(), exec).await
+        let key = self.key_values();
+        write::destroy_instance(&runtime, &mut self.data, &key, exec).await?;
+        self.deletion_saved(runtime.definition().deleted_at);
+        Ok(())
     }
 
     /// Restores this soft-deleted instance of a paranoid model (`instance.restore()`).
     pub async fn restore(&mut self, exec: &impl Executor) -> Result<()> {
         let runtime = runtime_of::<M>(exec)?;
-        write::restore_by_key(&runtime, &self.key_values(), exec).await?;
-        if let Some(index) = runtime.definition().deleted_at {
-            self.data.set_value(index, Value::Null)?;
-        }
+        let key = self.key_values();
+        write::restore_instance(&runtime, &mut self.data, &key, exec).await?;
+        self.deletion_saved(runtime.definition().deleted_at);
         Ok(())
     }
 
@@ -245,6 +245,14 @@ impl<M: Model> Instance<M> {
     }
 
     /// The values the row is saved with (its key as saved, even after a change).
+    /// Records the deletion time just written (by `destroy` or `restore`) as saved, so it
+    /// does not count as a change.
+    fn deletion_saved(&mut self, deleted_at: Option<usize>) {
+        if let (Some(index), Some(snapshot)) = (deleted_at, &mut self.snapshot) {
+            snapshot[index] = self.data.value(index);
+        }
+    }
+
     fn key_values(&self) -> Vec<Value> {
         self.snapshot
             .clone()

@@ -12,6 +12,7 @@ mod definition;
 mod dynamic;
 pub(crate) mod filter;
 mod finder;
+mod hooks;
 mod instance;
 mod json_filter;
 mod planner;
@@ -33,6 +34,7 @@ pub use finder::{
     Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FindOrBuild, FindOrCreate, FindRaw,
     FinderOptions, RejectOnEmpty,
 };
+pub use hooks::{Hook, HookContext, HookFn};
 pub use instance::Instance;
 pub use json_filter::filter_from_json;
 pub(crate) use planner::current_time;

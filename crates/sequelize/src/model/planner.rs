@@ -375,10 +375,12 @@ fn update_where(
 /// What destroying the rows `filter` selects runs: a `DELETE`, or on a paranoid model an
 /// `UPDATE` that sets their deletion time (unless `force`). No filter is an error: it would
 /// destroy every row.
+/// `at` is the deletion time a paranoid model records.
 pub(crate) fn destroy(
     def: &ModelDefinition,
     filter: Option<Expr>,
     force: bool,
+    at: Value,
 ) -> Result<Statement> {
     let Some(filter) = filter else {
         return Err(Error::InvalidQuery(format!(
@@ -390,7 +392,7 @@ pub(crate) fn destroy(
     Ok(match (deleted_at(def), force) {
         (Some(column), false) => Statement::Update(Update {
             table: table(def),
-            set: vec![(column, Expr::Value(now()))],
+            set: vec![(column, Expr::Value(at))],
             filter: and_not_deleted(def, filter),
         }),
         _ => Statement::Delete(Delete {

@@ -4,6 +4,9 @@ use std::any::TypeId;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use futures_util::future::BoxFuture;
+
+use super::hooks::{Hook, HookContext, HookFn};
 use super::runtime::{ModelRuntime, Registry};
 use super::validator::{ModelValidator, Verdict};
 use super::Model;
@@ -18,6 +21,7 @@ use crate::sql::{CreateTable, DropTable, Statement};
 pub struct ModelRegistration<'a, M: Model> {
     db: &'a Sequelize,
     validators: Vec<ModelValidator>,
+    hooks: Vec<(Hook, String, HookFn<M>)>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -46,12 +50,53 @@ impl<M: Model> ModelRegistration<'_, M> {
         self
     }
 
+    /// Adds a hook under `name` (the model option `hooks: { beforeCreate: … }`): an `async`
+    /// function of the instance and a [`HookContext`], which may change the instance and
+    /// whose error stops the operation. See [`Hook`] for the moments and their order.
+    ///
+    /// ```
+    /// use sequelize::{model::Hook, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, title: String, slug: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<Post>()
+    ///     .hook(Hook::BeforeCreate, "slug", |post, _| Box::pin(async move {
+    ///         post.slug = post.title.to_lowercase().replace(' ', "-");
+    ///         Ok(())
+    ///     }))
+    ///     .register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let post = Post::create(Post { id: 0, title: "Hello World".into(), slug: String::new() }).exec(&db).await?;
+    /// assert_eq!(post.slug, "hello-world");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn hook(
+        mut self,
+        hook: Hook,
+        name: impl Into<String>,
+        run: impl for<'h> Fn(&'h mut M, &'h HookContext<'h>) -> BoxFuture<'h, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.hooks.push((hook, name.into(), Arc::new(run)));
+        self
+    }
+
     /// Defines the model on the instance and returns its runtime. Defining it again is a
-    /// no-op; a model of the same name with other attributes or options is an error.
+    /// no-op (its hooks replace those of the same names); a model of the same name with
+    /// other attributes or options is an error.
     pub fn register(self) -> Result<Arc<ModelRuntime>> {
         let mut definition = M::definition().clone();
         definition.validators.extend(self.validators);
-        Registry::of(self.db).define(definition, Some(TypeId::of::<M>()))
+        let runtime = Registry::of(self.db).define(definition, TypeId::of::<M>(), true)?;
+        for (hook, name, run) in self.hooks {
+            runtime.hooks().add::<M>(hook, &name, run)?;
+        }
+        Ok(runtime)
     }
 }
 
@@ -82,6 +127,7 @@ impl Sequelize {
         ModelRegistration {
             db: self,
             validators: Vec::new(),
+            hooks: Vec::new(),
             _model: PhantomData,
         }
     }

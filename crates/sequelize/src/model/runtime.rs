@@ -10,7 +10,10 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use futures_util::future::BoxFuture;
+
 use super::definition::ModelDefinition;
+use super::hooks::{Hook, HookContext, Hooks};
 use super::statement_cache::StatementCache;
 use super::Model;
 use crate::connection::{Executor, Sequelize};
@@ -30,14 +33,53 @@ use crate::error::{Error, Result};
 pub struct ModelRuntime {
     definition: Arc<ModelDefinition>,
     statements: StatementCache,
+    hooks: Hooks,
 }
 
 impl ModelRuntime {
-    fn new(definition: ModelDefinition) -> Self {
+    fn new(definition: ModelDefinition, data: TypeId) -> Self {
         ModelRuntime {
             definition: Arc::new(definition),
             statements: StatementCache::default(),
+            hooks: Hooks::new(data),
         }
+    }
+
+    /// Adds a hook under `name` (Sequelize's `addHook(type, name, fn)`), replacing one of
+    /// the same moment and name; `D` is the model's struct (an error otherwise).
+    ///
+    /// ```
+    /// use sequelize::{model::Hook, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Post { id: i64, title: String, slug: String }
+    /// # let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+    /// let posts = db.define::<Post>().register().unwrap();
+    /// posts.add_hook::<Post>(Hook::BeforeCreate, "slug", |post, _| Box::pin(async move {
+    ///     post.slug = post.title.to_lowercase().replace(' ', "-");
+    ///     Ok(())
+    /// })).unwrap();
+    /// assert!(posts.remove_hook(Hook::BeforeCreate, "slug"));
+    /// ```
+    pub fn add_hook<D: 'static>(
+        &self,
+        hook: Hook,
+        name: &str,
+        run: impl for<'a> Fn(&'a mut D, &'a HookContext<'a>) -> BoxFuture<'a, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Result<()> {
+        self.hooks.add::<D>(hook, name, Arc::new(run))
+    }
+
+    /// Removes the hook added under `name` (`removeHook`); whether there was one.
+    pub fn remove_hook(&self, hook: Hook, name: &str) -> bool {
+        self.hooks.remove(hook, name)
+    }
+
+    /// The model's hooks.
+    pub(crate) fn hooks(&self) -> &Hooks {
+        &self.hooks
     }
 
     /// The model's definition: name, table, attributes, keys.
@@ -73,10 +115,13 @@ impl Registry {
 
     /// Registers a model. Defining the same model again with the same definition returns the
     /// runtime registered first; with a different one it is an error.
+    /// `data` is the type of the instances' data (a derived model's struct); a derived model
+    /// is also found by it (`typed`).
     pub(crate) fn define(
         &self,
         definition: ModelDefinition,
-        type_id: Option<TypeId>,
+        data: TypeId,
+        typed: bool,
     ) -> Result<Arc<ModelRuntime>> {
         let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
         let existing = models
@@ -94,13 +139,13 @@ impl Registry {
                 )))
             }
             None => {
-                let runtime = Arc::new(ModelRuntime::new(definition));
+                let runtime = Arc::new(ModelRuntime::new(definition, data));
                 models.in_order.push(Arc::clone(&runtime));
                 runtime
             }
         };
-        if let Some(type_id) = type_id {
-            models.by_type.insert(type_id, Arc::clone(&runtime));
+        if typed {
+            models.by_type.insert(data, Arc::clone(&runtime));
         }
         Ok(runtime)
     }

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use super::column::Column;
 use super::convert::for_attribute;
 use super::definition::ModelDefinition;
+use super::hooks::Hook;
 use super::instance::Instance;
 use super::planner::{self, Assignment};
 use super::runtime::{ModelRef, ModelRuntime};
 use super::validation::{self, Written};
 use super::{run, Model};
-use crate::connection::Executor;
+use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
 use crate::value::Value;
@@ -59,6 +60,7 @@ impl<M: Model> RowData for M {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveOptions {
     validate: bool,
+    hooks: bool,
     fields: Option<Vec<String>>,
 }
 
@@ -66,6 +68,7 @@ impl Default for SaveOptions {
     fn default() -> Self {
         SaveOptions {
             validate: true,
+            hooks: true,
             fields: None,
         }
     }
@@ -81,6 +84,12 @@ impl SaveOptions {
     /// Whether the validators run.
     pub fn validates(&self) -> bool {
         self.validate
+    }
+
+    /// `hooks: false` skips the model's hooks.
+    pub fn hooks(mut self, hooks: bool) -> Self {
+        self.hooks = hooks;
+        self
     }
 
     /// `fields: [...]`: write (and validate) only these attributes; the timestamps the model
@@ -135,7 +144,6 @@ pub(crate) async fn insert(
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    options.check(def)?;
     let now = planner::now();
     for index in [def.created_at, def.updated_at].into_iter().flatten() {
         data.set_value(index, now.clone())?;
@@ -158,15 +166,6 @@ pub(crate) async fn insert(
         }
         written.push((index, value));
     }
-    if options.validate {
-        let row = data.values();
-        let checked = Written {
-            values: &written,
-            row: Some(&row),
-            saved: None,
-        };
-        validation::validate(def, checked).await?;
-    }
     let supports = exec.target().sequelize().dialect().supports();
     let insert = planner::insert(def, written, supports)?;
     let mut result = run(exec, runtime, &insert.into()).await?;
@@ -178,42 +177,25 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-/// Updates the changed attributes of a saved row, identified by its saved key.
+/// Updates the changed attributes of a saved row, identified by its saved key (and
+/// `updatedAt`).
 pub(crate) async fn update(
     runtime: &Arc<ModelRuntime>,
     data: &mut impl RowData,
     saved: &[Value],
     changed: &[usize],
-    options: &SaveOptions,
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    options.check(def)?;
-    let mut changed: Vec<usize> = (changed.iter().copied())
-        .filter(|&i| options.writes(def, i))
-        .collect();
-    if changed.is_empty() {
-        return Ok(());
-    }
+    let mut changed = changed.to_vec();
     if let Some(index) = def.updated_at {
         data.set_value(index, planner::now())?;
         if !changed.contains(&index) {
             changed.push(index);
         }
     }
-    // Only the attributes written are validated (Sequelize's `skip` of the others).
-    let written: Vec<(usize, Value)> = changed.iter().map(|&i| (i, data.value(i))).collect();
-    if options.validate {
-        let row = data.values();
-        let checked = Written {
-            values: &written,
-            row: Some(&row),
-            saved: Some(saved),
-        };
-        validation::validate(def, checked).await?;
-    }
-    let assignments = (written.into_iter())
-        .map(|(i, value)| (i, Assignment::Value(value)))
+    let assignments = (changed.iter())
+        .map(|&i| (i, Assignment::Value(data.value(i))))
         .collect();
     let supports = exec.target().sequelize().dialect().supports();
     let key = planner::key_filter(def, saved)?;
@@ -221,27 +203,145 @@ pub(crate) async fn update(
     run(exec, runtime, &update.into()).await.map(drop)
 }
 
-/// Destroys the row with the key found in `values` (on a paranoid model, sets its deletion
-/// time).
-pub(crate) async fn destroy_by_key(
+/// Saves an instance as Sequelize's `save` does (its hooks in the order of
+/// `sequelize-features.md` §5b): `beforeValidate`, the validators, `afterValidate` (or
+/// `validationFailed`), `beforeCreate`/`beforeUpdate` (and `beforeSave`), the validators
+/// again on what those hooks changed, the `INSERT` or `UPDATE`, then `afterCreate`/
+/// `afterUpdate` (and `afterSave`). `saved` is the row as last saved (`None` for a new one);
+/// a saved instance with nothing to write is left alone, hooks included.
+pub(crate) async fn save<D: RowData + Send + 'static>(
     runtime: &Arc<ModelRuntime>,
-    values: &[Value],
+    data: &mut D,
+    saved: Option<&[Value]>,
+    options: &SaveOptions,
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    let destroy = planner::destroy(def, Some(planner::key_filter(def, values)?), false)?;
-    run(exec, runtime, &destroy).await.map(drop)
+    options.check(def)?;
+    // The attributes this save writes: the new row's, or the saved row's changed ones.
+    let written = |data: &D| -> Vec<usize> {
+        (0..def.attributes.len())
+            .filter(|&i| options.writes(def, i))
+            .filter(|&i| saved.is_none_or(|saved| saved[i] != data.value(i)))
+            .collect()
+    };
+    if saved.is_some() && written(data).is_empty() {
+        return Ok(());
+    }
+    let hooks = (options.hooks && !runtime.hooks().is_empty()).then(|| runtime.hooks());
+    let lent = ExecutorRef::of(exec);
+    if let Some(hooks) = hooks {
+        hooks
+            .run(Hook::BeforeValidate, data, lent, def, &written(data))
+            .await?;
+    }
+    if options.validate {
+        if let Err(e) = validate_fields(def, data, &written(data), saved).await {
+            if let Some(hooks) = hooks {
+                hooks
+                    .run(Hook::ValidationFailed, data, lent, def, &written(data))
+                    .await?;
+            }
+            return Err(e);
+        }
+        if let Some(hooks) = hooks {
+            hooks
+                .run(Hook::AfterValidate, data, lent, def, &written(data))
+                .await?;
+        }
+    }
+    let (before, after) = match saved {
+        None => (Hook::BeforeCreate, Hook::AfterCreate),
+        Some(_) => (Hook::BeforeUpdate, Hook::AfterUpdate),
+    };
+    if let Some(hooks) = hooks {
+        let validated = data.values();
+        hooks.run(before, data, lent, def, &written(data)).await?;
+        let by_hooks: Vec<usize> = (written(data).into_iter())
+            .filter(|&i| validated[i] != data.value(i))
+            .collect();
+        if options.validate && !by_hooks.is_empty() {
+            validate_fields(def, data, &by_hooks, saved).await?;
+        }
+    }
+    let writes = written(data);
+    match saved {
+        None => insert(runtime, data, options, exec).await?,
+        Some(saved) => update(runtime, data, saved, &writes, exec).await?,
+    }
+    if let Some(hooks) = hooks {
+        hooks.run(after, data, lent, def, &writes).await?;
+    }
+    Ok(())
 }
 
-/// Restores the soft-deleted row with the key found in `values`.
-pub(crate) async fn restore_by_key(
+/// Runs the validators of the attributes at `indices` and the model's, on `data`.
+async fn validate_fields(
+    def: &ModelDefinition,
+    data: &impl RowData,
+    indices: &[usize],
+    saved: Option<&[Value]>,
+) -> Result<()> {
+    let values: Vec<(usize, Value)> = indices.iter().map(|&i| (i, data.value(i))).collect();
+    let row = data.values();
+    let checked = Written {
+        values: &values,
+        row: Some(&row),
+        saved,
+    };
+    validation::validate(def, checked).await
+}
+
+/// Destroys an instance's row as Sequelize's `instance.destroy()` does: `beforeDestroy`,
+/// the `DELETE` (on a paranoid model, the deletion time set in the row and in `data`),
+/// `afterDestroy`. `key` holds the row's key as last saved.
+pub(crate) async fn destroy_instance<D: RowData + Send + 'static>(
     runtime: &Arc<ModelRuntime>,
-    values: &[Value],
+    data: &mut D,
+    key: &[Value],
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    let restore = planner::restore(def, Some(planner::key_filter(def, values)?))?;
-    run(exec, runtime, &restore.into()).await.map(drop)
+    let hooks = (!runtime.hooks().is_empty()).then(|| runtime.hooks());
+    let lent = ExecutorRef::of(exec);
+    if let Some(hooks) = hooks {
+        hooks.run(Hook::BeforeDestroy, data, lent, def, &[]).await?;
+    }
+    let at = planner::now();
+    let destroy = planner::destroy(def, Some(planner::key_filter(def, key)?), false, at.clone())?;
+    run(exec, runtime, &destroy).await?;
+    if let Some(index) = def.deleted_at {
+        data.set_value(index, at)?;
+    }
+    if let Some(hooks) = hooks {
+        hooks.run(Hook::AfterDestroy, data, lent, def, &[]).await?;
+    }
+    Ok(())
+}
+
+/// Restores an instance's soft-deleted row (`instance.restore()`): `beforeRestore`, the
+/// `UPDATE`, the deletion time cleared in `data`, `afterRestore`.
+pub(crate) async fn restore_instance<D: RowData + Send + 'static>(
+    runtime: &Arc<ModelRuntime>,
+    data: &mut D,
+    key: &[Value],
+    exec: &impl Executor,
+) -> Result<()> {
+    let def = runtime.definition();
+    let hooks = (!runtime.hooks().is_empty()).then(|| runtime.hooks());
+    let lent = ExecutorRef::of(exec);
+    if let Some(hooks) = hooks {
+        hooks.run(Hook::BeforeRestore, data, lent, def, &[]).await?;
+    }
+    let restore = planner::restore(def, Some(planner::key_filter(def, key)?))?;
+    run(exec, runtime, &restore.into()).await?;
+    if let Some(index) = def.deleted_at {
+        data.set_value(index, Value::Null)?;
+    }
+    if let Some(hooks) = hooks {
+        hooks.run(Hook::AfterRestore, data, lent, def, &[]).await?;
+    }
+    Ok(())
 }
 
 /// `Model.create(values)`; see [`Model::create`] and the [`Model`] example.
@@ -331,7 +431,12 @@ impl Destroy {
     /// error: it would destroy every row.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
         let runtime = self.model.resolve(exec)?;
-        let destroy = planner::destroy(runtime.definition(), self.filter, self.force)?;
+        let destroy = planner::destroy(
+            runtime.definition(),
+            self.filter,
+            self.force,
+            planner::now(),
+        )?;
         Ok(run(exec, &runtime, &destroy).await?.rows_affected)
     }
 }
@@ -348,7 +453,7 @@ impl Destroy {
 /// # let db = Sequelize::connect("sqlite::memory:").await?;
 /// # db.define::<Note>().register()?;
 /// # db.sync(SyncOptions::default()).await?;
-/// let note = Note::create(Note { text: "hi".into(), ..Default::default() }).exec(&db).await?;
+/// let mut note = Note::create(Note { text: "hi".into(), ..Default::default() }).exec(&db).await?;
 /// note.destroy(&db).await?;                                  // sets deleted_at
 /// assert!(Note::find_by_pk(note.id).exec(&db).await?.is_none());
 /// assert_eq!(Note::restore().filter(Note::ID.eq(note.id)).exec(&db).await?, 1);

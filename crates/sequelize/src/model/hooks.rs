@@ -1,0 +1,235 @@
+//! Model hooks: Sequelize's `beforeCreate`, `afterSave`, … on one model of one instance.
+//!
+//! A hook is an `async` function of the instance being written and a [`HookContext`]; it may
+//! change the instance (a password hashed, a slug made) and may fail, which stops the
+//! operation before anything is sent (or, for an `after` hook, fails it after the statement;
+//! inside a transaction nothing then remains once it rolls back). Hooks of one kind run one
+//! after the other, in the order they were added, each awaited. `BeforeSave` and `AfterSave`
+//! are added to both the create and the update hooks, as in Sequelize.
+
+use std::any::{Any, TypeId};
+use std::fmt;
+use std::sync::{Arc, RwLock};
+
+use futures_util::future::BoxFuture;
+
+use super::definition::ModelDefinition;
+use crate::connection::ExecutorRef;
+use crate::error::{Error, Result};
+
+/// A model hook's moment (Sequelize's hook names).
+///
+/// ```
+/// use sequelize::model::Hook;
+/// assert_eq!(Hook::BeforeCreate.name(), "beforeCreate");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Hook {
+    /// Before the validators run.
+    BeforeValidate,
+    /// After they passed.
+    AfterValidate,
+    /// After they failed; an error the hook returns replaces the validation error.
+    ValidationFailed,
+    /// Before the `INSERT` of a new instance (after validation).
+    BeforeCreate,
+    /// After it.
+    AfterCreate,
+    /// Before the `UPDATE` of a saved instance (after validation).
+    BeforeUpdate,
+    /// After it.
+    AfterUpdate,
+    /// Before either: added to [`BeforeCreate`](Hook::BeforeCreate) and
+    /// [`BeforeUpdate`](Hook::BeforeUpdate).
+    BeforeSave,
+    /// After either: added to [`AfterCreate`](Hook::AfterCreate) and
+    /// [`AfterUpdate`](Hook::AfterUpdate).
+    AfterSave,
+    /// Before an instance's `destroy`.
+    BeforeDestroy,
+    /// After it.
+    AfterDestroy,
+    /// Before an instance's `restore`.
+    BeforeRestore,
+    /// After it.
+    AfterRestore,
+}
+
+impl Hook {
+    /// Sequelize's name of the hook.
+    pub fn name(self) -> &'static str {
+        match self {
+            Hook::BeforeValidate => "beforeValidate",
+            Hook::AfterValidate => "afterValidate",
+            Hook::ValidationFailed => "validationFailed",
+            Hook::BeforeCreate => "beforeCreate",
+            Hook::AfterCreate => "afterCreate",
+            Hook::BeforeUpdate => "beforeUpdate",
+            Hook::AfterUpdate => "afterUpdate",
+            Hook::BeforeSave => "beforeSave",
+            Hook::AfterSave => "afterSave",
+            Hook::BeforeDestroy => "beforeDestroy",
+            Hook::AfterDestroy => "afterDestroy",
+            Hook::BeforeRestore => "beforeRestore",
+            Hook::AfterRestore => "afterRestore",
+        }
+    }
+
+    /// The hooks a registration of this one lands in (`BeforeSave` in both befores).
+    fn targets(self) -> &'static [Hook] {
+        match self {
+            Hook::BeforeSave => &[Hook::BeforeCreate, Hook::BeforeUpdate],
+            Hook::AfterSave => &[Hook::AfterCreate, Hook::AfterUpdate],
+            Hook::BeforeValidate => &[Hook::BeforeValidate],
+            Hook::AfterValidate => &[Hook::AfterValidate],
+            Hook::ValidationFailed => &[Hook::ValidationFailed],
+            Hook::BeforeCreate => &[Hook::BeforeCreate],
+            Hook::AfterCreate => &[Hook::AfterCreate],
+            Hook::BeforeUpdate => &[Hook::BeforeUpdate],
+            Hook::AfterUpdate => &[Hook::AfterUpdate],
+            Hook::BeforeDestroy => &[Hook::BeforeDestroy],
+            Hook::AfterDestroy => &[Hook::AfterDestroy],
+            Hook::BeforeRestore => &[Hook::BeforeRestore],
+            Hook::AfterRestore => &[Hook::AfterRestore],
+        }
+    }
+}
+
+/// What a hook receives besides the instance: the executor the operation runs on (its
+/// transaction, if any), so that the hook's own queries run there too, and which attributes
+/// the save writes (`instance.changed('password')`).
+pub struct HookContext<'a> {
+    exec: ExecutorRef<'a>,
+    hook: Hook,
+    def: &'a ModelDefinition,
+    changed: &'a [usize],
+}
+
+impl<'a> HookContext<'a> {
+    /// Whether the save writes this attribute (every attribute of a new instance; the
+    /// changed ones of a saved one; none on `destroy` and `restore`).
+    pub fn changed(&self, attribute: &str) -> bool {
+        self.def
+            .position(attribute)
+            .is_some_and(|index| self.changed.contains(&index))
+    }
+
+    /// Where the operation runs: run the hook's queries on it.
+    pub fn exec(&self) -> &ExecutorRef<'a> {
+        &self.exec
+    }
+
+    /// Which moment is running (a `BeforeSave` hook runs as `BeforeCreate` or
+    /// `BeforeUpdate`).
+    pub fn hook(&self) -> Hook {
+        self.hook
+    }
+}
+
+/// A hook function on instances whose data is `D` (the model's struct).
+pub type HookFn<D> =
+    Arc<dyn for<'a> Fn(&'a mut D, &'a HookContext<'a>) -> BoxFuture<'a, Result<()>> + Send + Sync>;
+
+/// One hook added to a model, its function behind `Any` (a [`HookFn`] of the model's data).
+struct Registered {
+    /// When it runs.
+    hook: Hook,
+    /// What it was added as (`BeforeSave` runs as `BeforeCreate` and `BeforeUpdate`).
+    added_as: Hook,
+    name: String,
+    run: Arc<dyn Any + Send + Sync>,
+}
+
+/// The hooks of one model, in the order they were added.
+pub(crate) struct Hooks {
+    /// The type of the data the hooks take (the model's struct).
+    data: TypeId,
+    list: RwLock<Vec<Registered>>,
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = self.list.read().unwrap_or_else(|e| e.into_inner());
+        f.debug_list()
+            .entries(list.iter().map(|r| (r.hook.name(), r.name.as_str())))
+            .finish()
+    }
+}
+
+impl Hooks {
+    /// No hooks yet, for instances whose data is of type `data`.
+    pub(crate) fn new(data: TypeId) -> Self {
+        Hooks {
+            data,
+            list: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// Adds a hook under `name`, replacing one added as the same moment under that name.
+    pub(crate) fn add<D: 'static>(&self, hook: Hook, name: &str, run: HookFn<D>) -> Result<()> {
+        if TypeId::of::<D>() != self.data {
+            return Err(Error::Config(format!(
+                "the {} hook {name:?} takes another model's instances",
+                hook.name()
+            )));
+        }
+        let run: Arc<dyn Any + Send + Sync> = Arc::new(run);
+        let mut list = self.list.write().unwrap_or_else(|e| e.into_inner());
+        list.retain(|r| !(r.added_as == hook && r.name == name));
+        for &target in hook.targets() {
+            list.push(Registered {
+                hook: target,
+                added_as: hook,
+                name: name.to_owned(),
+                run: Arc::clone(&run),
+            });
+        }
+        Ok(())
+    }
+
+    /// Removes the hook added under `name`; whether there was one.
+    pub(crate) fn remove(&self, hook: Hook, name: &str) -> bool {
+        let mut list = self.list.write().unwrap_or_else(|e| e.into_inner());
+        let before = list.len();
+        list.retain(|r| !(r.added_as == hook && r.name == name));
+        list.len() != before
+    }
+
+    /// Whether the model has any hook (the writes skip the hook steps when it has none).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
+    /// Runs the hooks of one moment on `data`, in order; the first failure stops them.
+    /// `changed` are the attributes the operation writes.
+    pub(crate) async fn run<D: 'static>(
+        &self,
+        hook: Hook,
+        data: &mut D,
+        exec: ExecutorRef<'_>,
+        def: &ModelDefinition,
+        changed: &[usize],
+    ) -> Result<()> {
+        let functions: Vec<HookFn<D>> = {
+            let list = self.list.read().unwrap_or_else(|e| e.into_inner());
+            (list.iter())
+                .filter(|r| r.hook == hook)
+                .filter_map(|r| r.run.downcast_ref::<HookFn<D>>().cloned())
+                .collect()
+        };
+        let context = HookContext {
+            exec,
+            hook,
+            def,
+            changed,
+        };
+        for function in functions {
+            function(data, &context).await?;
+        }
+        Ok(())
+    }
+}
