@@ -221,3 +221,65 @@ async fn hooks_change_fail_and_query_in_the_transaction() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn hooks_on_models_defined_at_run_time() {
+    for_each_dialect("hooks_dynamic", |db| async move {
+        let post = db
+            .define_dynamic(
+                "Article",
+                [
+                    Attribute::new("id", DataType::BigInt),
+                    Attribute::new("title", DataType::String(None)).not_null(),
+                    Attribute::new("slug", DataType::String(None)),
+                    Attribute::new("deleted_at", DataType::Date),
+                ],
+                ModelOptions {
+                    paranoid: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let log: Log = Arc::default();
+        for hook in [Hook::BeforeSave, Hook::AfterCreate, Hook::BeforeDestroy] {
+            let log = Arc::clone(&log);
+            post.add_hook(hook, "record", move |_, _| {
+                log.lock().unwrap().push(hook.name());
+                Box::pin(async { Ok(()) })
+            })
+            .unwrap();
+        }
+        post.add_hook(Hook::BeforeCreate, "slug", |article, _| {
+            Box::pin(async move {
+                let slug = article
+                    .get::<String>("title")?
+                    .to_lowercase()
+                    .replace(' ', "-");
+                article.set("slug", slug)
+            })
+        })
+        .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+
+        let mut hello = post
+            .create([("title", Value::from("Hello World"))])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(hello.get::<String>("slug").unwrap(), "hello-world");
+        assert_eq!(taken(&log), ["beforeSave", "afterCreate"]);
+        hello.destroy(&db).await.unwrap();
+        assert!(!hello.value("deleted_at").unwrap().is_null());
+        assert_eq!(taken(&log), ["beforeDestroy"]);
+        // A hook for another model's instances is refused.
+        let wrong = db
+            .define::<Account>()
+            .register()
+            .unwrap()
+            .add_hook::<sequelize::DynInstance>(Hook::BeforeCreate, "wrong", |_, _| {
+                Box::pin(async { Ok(()) })
+            });
+        assert!(matches!(wrong, Err(Error::Config(_))));
+    })
+    .await;
+}

@@ -6,11 +6,13 @@ use std::any::TypeId;
 use std::sync::Arc;
 
 use async_stream::try_stream;
+use futures_util::future::BoxFuture;
 use futures_util::stream::{BoxStream, StreamExt};
 
 use super::convert::to_attribute_type;
 use super::definition::{Attribute, ModelDefinition};
 use super::finder::FinderOptions;
+use super::hooks::{Hook, HookContext};
 use super::planner::{self, FindOptions};
 use super::runtime::{ModelRef, ModelRuntime, Registry};
 use super::validator::ModelValidator;
@@ -122,7 +124,8 @@ impl Sequelize {
         for attribute in attributes {
             builder = builder.attribute(attribute);
         }
-        let runtime = Registry::of(self).define(builder.build()?, TypeId::of::<DynRow>(), false)?;
+        let runtime =
+            Registry::of(self).define(builder.build()?, TypeId::of::<DynInstance>(), false)?;
         Ok(DynModel { runtime })
     }
 
@@ -156,6 +159,47 @@ impl DynModel {
     /// The model's definition.
     pub fn definition(&self) -> &ModelDefinition {
         self.runtime.definition()
+    }
+
+    /// Adds a hook under `name` (`Model.addHook`): an `async` function of the instance
+    /// ([`DynInstance`]: `get`/`set` by name) and a [`HookContext`]; see
+    /// [`Hook`] for the moments.
+    ///
+    /// ```
+    /// use sequelize::{model::Hook, prelude::*};
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let post = db.define_dynamic(
+    ///     "Post",
+    ///     [Attribute::new("title", DataType::String(None)), Attribute::new("slug", DataType::String(None))],
+    ///     ModelOptions::default(),
+    /// )?;
+    /// post.add_hook(Hook::BeforeCreate, "slug", |post, _| Box::pin(async move {
+    ///     let slug = post.get::<String>("title")?.to_lowercase().replace(' ', "-");
+    ///     post.set("slug", slug)
+    /// }))?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// let hello = post.create([("title", Value::from("Hello World"))]).exec(&db).await?;
+    /// assert_eq!(hello.get::<String>("slug")?, "hello-world");
+    /// assert!(post.remove_hook(Hook::BeforeCreate, "slug"));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn add_hook(
+        &self,
+        hook: Hook,
+        name: &str,
+        run: impl for<'a> Fn(&'a mut DynInstance, &'a HookContext<'a>) -> BoxFuture<'a, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Result<()> {
+        self.runtime.add_hook::<DynInstance>(hook, name, run)
+    }
+
+    /// Removes the hook added under `name` (`Model.removeHook`); whether there was one.
+    pub fn remove_hook(&self, hook: Hook, name: &str) -> bool {
+        self.runtime.remove_hook(hook, name)
     }
 
     /// An instance from a row that holds the attributes at the positions `read`; the others
@@ -377,7 +421,7 @@ impl DynCreate {
 
 /// A dynamic instance's values, in attribute order.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct DynRow(Vec<Value>);
+struct DynRow(Vec<Value>);
 
 impl DynRow {
     /// Converts every value to its attribute's type (SQLite hands dates back as text,
@@ -413,6 +457,25 @@ impl RowData for DynRow {
             *slot = std::mem::take(value);
         }
         Ok(())
+    }
+}
+
+/// The writes read and fill a dynamic instance through its row; hooks receive the instance.
+impl RowData for DynInstance {
+    fn value(&self, index: usize) -> Value {
+        self.row.value(index)
+    }
+
+    fn values(&self) -> Vec<Value> {
+        self.row.values()
+    }
+
+    fn set_value(&mut self, index: usize, value: Value) -> Result<()> {
+        self.row.set_value(index, value)
+    }
+
+    fn load(&mut self, values: &mut [Value]) -> Result<()> {
+        self.row.load(values)
     }
 }
 
@@ -481,8 +544,8 @@ impl DynInstance {
     /// [`Instance::save_with`](crate::Instance::save_with).
     pub async fn save_with(&mut self, exec: &impl Executor, options: SaveOptions) -> Result<()> {
         let runtime = Arc::clone(&self.model.runtime);
-        let saved = self.saved.as_deref();
-        write::save(&runtime, &mut self.row, saved, &options, exec).await?;
+        let saved = self.saved.clone();
+        write::save(&runtime, self, saved.as_deref(), &options, exec).await?;
         self.row.normalize(runtime.definition())?;
         self.saved = Some(self.row.0.clone());
         Ok(())
@@ -492,7 +555,7 @@ impl DynInstance {
     pub async fn destroy(&mut self, exec: &impl Executor) -> Result<()> {
         let runtime = Arc::clone(&self.model.runtime);
         let key = self.key_values().to_vec();
-        write::destroy_instance(&runtime, &mut self.row, &key, exec).await?;
+        write::destroy_instance(&runtime, self, &key, exec).await?;
         self.deletion_saved();
         Ok(())
     }
@@ -501,7 +564,7 @@ impl DynInstance {
     pub async fn restore(&mut self, exec: &impl Executor) -> Result<()> {
         let runtime = Arc::clone(&self.model.runtime);
         let key = self.key_values().to_vec();
-        write::restore_instance(&runtime, &mut self.row, &key, exec).await?;
+        write::restore_instance(&runtime, self, &key, exec).await?;
         self.deletion_saved();
         Ok(())
     }
