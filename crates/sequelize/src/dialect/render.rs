@@ -252,11 +252,24 @@ pub trait QueryGenerator {
 
     /// The conflict clause of an upsert: ` ON CONFLICT (target) DO NOTHING` or
     /// ` … DO UPDATE SET c = EXCLUDED.c`.
-    fn on_conflict_clause(&self, w: &mut SqlWriter<'_>, conflict: &OnConflict) -> Result<()> {
-        if conflict.target.is_empty() {
-            return Err(Error::InvalidQuery(
-                "an upsert needs the unique columns that collide".into(),
-            ));
+    fn on_conflict_clause(
+        &self,
+        w: &mut SqlWriter<'_>,
+        conflict: &OnConflict,
+        _inserted: &[Ident],
+    ) -> Result<()> {
+        match (conflict.target.is_empty(), &conflict.action) {
+            // Any unique key: `ON CONFLICT DO NOTHING`.
+            (true, ConflictAction::DoNothing) => {
+                w.push(" ON CONFLICT DO NOTHING");
+                return Ok(());
+            }
+            (true, ConflictAction::Update(_)) => {
+                return Err(Error::InvalidQuery(
+                    "an upsert needs the unique columns that collide".into(),
+                ))
+            }
+            (false, _) => {}
         }
         w.push(" ON CONFLICT (");
         w.ident_list(&conflict.target)?;
@@ -852,7 +865,7 @@ impl<'d> SqlWriter<'d> {
             }
         }
         if let Some(conflict) = &i.on_conflict {
-            dialect.on_conflict_clause(self, conflict)?;
+            dialect.on_conflict_clause(self, conflict, &i.columns)?;
         }
         dialect.returning_clause(self, &i.returning)
     }

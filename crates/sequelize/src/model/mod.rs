@@ -6,6 +6,7 @@
 //! static model methods.
 
 mod aggregate;
+mod bulk;
 mod column;
 mod convert;
 mod definition;
@@ -24,6 +25,7 @@ mod validator;
 mod write;
 
 pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
+pub use bulk::BulkCreate;
 pub use column::{
     col, literal, ArrayAttribute, Column, ColumnOperators, Comparison, Containment, DynColumn,
     JsonAttribute, JsonField, Literal, TextOperators,
@@ -113,6 +115,11 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// `Model.create(values)`: inserts and returns the saved instance.
     fn create(data: Self) -> Create<Self> {
         Create::new(data)
+    }
+
+    /// `Model.bulkCreate(records)`: inserts them all; see [`BulkCreate`] for the options.
+    fn bulk_create(records: impl IntoIterator<Item = Self>) -> BulkCreate<Self> {
+        BulkCreate::new(records)
     }
 
     /// `Model.findOrCreate({ where, defaults })`: the row `filter` finds, or `data` inserted;

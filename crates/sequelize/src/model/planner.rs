@@ -13,8 +13,8 @@ use super::validation;
 use crate::dialect::Supports;
 use crate::error::{Error, Result};
 use crate::sql::{
-    BinaryOp, Delete, Expr, Function, Ident, Insert, OrderBy, RowLock, Select, SelectItem,
-    Statement, TableRef, Update,
+    BinaryOp, Delete, Expr, Function, Ident, Insert, OnConflict, OrderBy, RowLock, Select,
+    SelectItem, Statement, TableRef, Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -244,21 +244,39 @@ pub(crate) fn insert(
     written: Vec<(usize, Value)>,
     supports: &Supports,
 ) -> Result<Insert> {
-    validation::check_row(def, &written, supports)?;
-    let (columns, row) = written
-        .into_iter()
-        .map(|(i, value)| (def.attributes[i].column.name.clone(), Expr::Value(value)))
-        .unzip();
+    let (columns, row): (Vec<usize>, Vec<Value>) = written.into_iter().unzip();
+    insert_rows(def, &columns, vec![row], None, supports)
+}
+
+/// The `INSERT` of several rows of the attributes at `columns` (each row's values in that
+/// order), with a conflict clause, returning every attribute where the database can. Each
+/// value must fit its column first.
+pub(crate) fn insert_rows(
+    def: &ModelDefinition,
+    columns: &[usize],
+    rows: Vec<Vec<Value>>,
+    on_conflict: Option<OnConflict>,
+    supports: &Supports,
+) -> Result<Insert> {
+    let rows = (rows.into_iter())
+        .map(|row| {
+            let written: Vec<(usize, Value)> = columns.iter().copied().zip(row).collect();
+            validation::check_row(def, &written, supports)?;
+            Ok(written.into_iter().map(|(_, v)| Expr::Value(v)).collect())
+        })
+        .collect::<Result<_>>()?;
     Ok(Insert {
         table: table(def),
-        columns,
-        rows: vec![row],
+        columns: (columns.iter())
+            .map(|&i| def.attributes[i].column.name.clone())
+            .collect(),
+        rows,
         returning: def
             .attributes
             .iter()
             .map(|a| a.column.name.clone())
             .collect(),
-        on_conflict: None,
+        on_conflict,
     })
 }
 

@@ -92,6 +92,11 @@ impl SaveOptions {
         self
     }
 
+    /// Whether the model's hooks run.
+    pub fn runs_hooks(&self) -> bool {
+        self.hooks
+    }
+
     /// `fields: [...]`: write (and validate) only these attributes; the timestamps the model
     /// maintains are written too.
     pub fn fields<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
@@ -100,7 +105,7 @@ impl SaveOptions {
     }
 
     /// Whether the attribute at `index` is written under these options.
-    fn writes(&self, def: &ModelDefinition, index: usize) -> bool {
+    pub(crate) fn writes(&self, def: &ModelDefinition, index: usize) -> bool {
         let maintained = [def.created_at, def.updated_at].contains(&Some(index));
         let attribute = &def.attributes[index];
         maintained
@@ -136,6 +141,53 @@ pub(crate) async fn validate_all(def: &ModelDefinition, row: &[Value]) -> Result
     validation::validate(def, checked).await
 }
 
+/// A new row about to be inserted, its values filled in as the model fills them.
+pub(crate) struct NewRow {
+    /// The attributes written, as (attribute index, value) pairs.
+    pub(crate) written: Vec<(usize, Value)>,
+    /// The auto-increment key the database generates, if the row leaves it to it.
+    pub(crate) generated_key: Option<usize>,
+}
+
+impl NewRow {
+    /// Sets the timestamps to `now` and new UUIDs where `default = uuid_v4` is unset, in
+    /// `data` too, and lists what the `INSERT` writes under `options` (an auto-increment key
+    /// left at 0 or `NULL` is the database's to generate).
+    pub(crate) fn prepare(
+        def: &ModelDefinition,
+        data: &mut impl RowData,
+        options: &SaveOptions,
+        now: &Value,
+    ) -> Result<NewRow> {
+        for index in [def.created_at, def.updated_at].into_iter().flatten() {
+            data.set_value(index, now.clone())?;
+        }
+        let mut written = Vec::with_capacity(def.attributes.len());
+        let mut generated_key = None;
+        for (index, (attribute, mut value)) in def.attributes.iter().zip(data.values()).enumerate()
+        {
+            if attribute.column.auto_increment && matches!(value, Value::Null | Value::Int(0)) {
+                generated_key = Some(index);
+                continue;
+            }
+            if !options.writes(def, index) {
+                continue;
+            }
+            let unset_uuid =
+                matches!(&value, Value::Null) || matches!(&value, Value::Uuid(u) if u.is_nil());
+            if attribute.column.default == Some(DefaultValue::UuidV4) && unset_uuid {
+                value = Value::Uuid(uuid::Uuid::new_v4());
+                data.set_value(index, value.clone())?;
+            }
+            written.push((index, value));
+        }
+        Ok(NewRow {
+            written,
+            generated_key,
+        })
+    }
+}
+
 /// Inserts a row; reads back generated keys and defaults.
 pub(crate) async fn insert(
     runtime: &Arc<ModelRuntime>,
@@ -144,28 +196,10 @@ pub(crate) async fn insert(
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    let now = planner::now();
-    for index in [def.created_at, def.updated_at].into_iter().flatten() {
-        data.set_value(index, now.clone())?;
-    }
-    let mut written = Vec::with_capacity(def.attributes.len());
-    let mut generated_key = None;
-    for (index, (attribute, mut value)) in def.attributes.iter().zip(data.values()).enumerate() {
-        if attribute.column.auto_increment && matches!(value, Value::Null | Value::Int(0)) {
-            generated_key = Some(index);
-            continue;
-        }
-        if !options.writes(def, index) {
-            continue;
-        }
-        let unset_uuid =
-            matches!(&value, Value::Null) || matches!(&value, Value::Uuid(u) if u.is_nil());
-        if attribute.column.default == Some(DefaultValue::UuidV4) && unset_uuid {
-            value = Value::Uuid(uuid::Uuid::new_v4());
-            data.set_value(index, value.clone())?;
-        }
-        written.push((index, value));
-    }
+    let NewRow {
+        written,
+        generated_key,
+    } = NewRow::prepare(def, data, options, &planner::now())?;
     let supports = exec.target().sequelize().dialect().supports();
     let insert = planner::insert(def, written, supports)?;
     let mut result = run(exec, runtime, &insert.into()).await?;
@@ -276,7 +310,7 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
 }
 
 /// Runs the validators of the attributes at `indices` and the model's, on `data`.
-async fn validate_fields(
+pub(crate) async fn validate_fields(
     def: &ModelDefinition,
     data: &impl RowData,
     indices: &[usize],

@@ -6,8 +6,8 @@ use crate::dialect::render::{direction, lock_of_and_wait};
 use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, ConflictAction, Function, Lock, LockWait, Nulls, OnConflict, OrderBy,
-    RowLock,
+    CastType, ColumnDef, ConflictAction, Function, Ident, Lock, LockWait, Nulls, OnConflict,
+    OrderBy, RowLock,
 };
 
 impl QueryGenerator for MySql {
@@ -119,12 +119,19 @@ impl QueryGenerator for MySql {
         w.push(" () VALUES ()");
     }
 
-    fn on_conflict_clause(&self, w: &mut SqlWriter<'_>, conflict: &OnConflict) -> Result<()> {
-        // Every unique key is the target here; "do nothing" sets a key column to itself,
-        // which keeps the row as it is.
-        let kept = conflict.target.first().ok_or_else(|| {
-            Error::InvalidQuery("an upsert needs the unique columns that collide".into())
-        })?;
+    fn on_conflict_clause(
+        &self,
+        w: &mut SqlWriter<'_>,
+        conflict: &OnConflict,
+        inserted: &[Ident],
+    ) -> Result<()> {
+        // Every unique key is the target here; "do nothing" sets a column to itself, which
+        // keeps the row as it is.
+        let kept = (conflict.target.first())
+            .or_else(|| inserted.first())
+            .ok_or_else(|| {
+                Error::InvalidQuery("an upsert needs the unique columns that collide".into())
+            })?;
         let columns = match &conflict.action {
             ConflictAction::Update(columns) if !columns.is_empty() => columns.as_slice(),
             _ => std::slice::from_ref(kept),

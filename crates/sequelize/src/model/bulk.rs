@@ -1,0 +1,299 @@
+//! `Model.bulkCreate`: many rows in as few `INSERT`s as the database's parameter limit
+//! allows, with Sequelize's options.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use super::definition::ModelDefinition;
+use super::hooks::Hook;
+use super::instance::Instance;
+use super::planner;
+use super::runtime::{runtime_of, ModelRuntime};
+use super::write::{validate_fields, NewRow, RowData, SaveOptions};
+use super::Model;
+use crate::connection::{Executor, ExecutorRef};
+use crate::error::{Error, Result};
+use crate::sql::{ConflictAction, Ident, OnConflict};
+use crate::value::Value;
+
+/// What a bulk insert does with a row whose unique key exists already.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Conflict {
+    /// `ignoreDuplicates`: keep the existing row.
+    Ignore,
+    /// `updateOnDuplicate: [...]`: overwrite these attributes of the existing row.
+    Update(Vec<String>),
+}
+
+/// The options of a bulk insert.
+#[derive(Debug, Clone)]
+pub(crate) struct BulkOptions {
+    save: SaveOptions,
+    individual_hooks: bool,
+    conflict: Option<Conflict>,
+    conflict_attributes: Vec<String>,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions {
+            // `bulkCreate` validates only when asked (`validate: true`).
+            save: SaveOptions::default().validate(false),
+            individual_hooks: false,
+            conflict: None,
+            conflict_attributes: Vec::new(),
+        }
+    }
+}
+
+/// `Model.bulkCreate(records, options)`: inserts every record, in one `INSERT` per as many
+/// rows as the database takes parameters (65,535 on PostgreSQL and MySQL, 32,766 on
+/// SQLite), and returns the instances with their generated keys. Made by
+/// [`Model::bulk_create`].
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(timestamps = false)]
+/// struct Tag { id: i64, #[attr(unique)] name: String }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Tag>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// let tags = ["rust", "sql"].map(|name| Tag { id: 0, name: name.into() });
+/// let created = Tag::bulk_create(tags).exec(&db).await?;
+/// assert_eq!(created.iter().map(|t| t.id).collect::<Vec<_>>(), [1, 2]);
+/// // ignoreDuplicates: the existing "rust" stays, "orm" is added.
+/// let again = ["rust", "orm"].map(|name| Tag { id: 0, name: name.into() });
+/// Tag::bulk_create(again).ignore_duplicates().exec(&db).await?;
+/// assert_eq!(Tag::count().exec(&db).await?, 3);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "a bulk create does nothing until exec() is awaited"]
+pub struct BulkCreate<M: Model> {
+    records: Vec<M>,
+    options: BulkOptions,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> BulkCreate<M> {
+    pub(crate) fn new(records: impl IntoIterator<Item = M>) -> Self {
+        BulkCreate {
+            records: records.into_iter().collect(),
+            options: BulkOptions::default(),
+            _model: PhantomData,
+        }
+    }
+
+    /// `validate: true`: runs the validators of every record first; the error holds every
+    /// failure of every record, each path prefixed with the record's position (`[2].email`).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.save = self.options.save.validate(validate);
+        self
+    }
+
+    /// `individualHooks: true`: runs each record's validate and create hooks (still one
+    /// `INSERT` per chunk).
+    pub fn individual_hooks(mut self, individual: bool) -> Self {
+        self.options.individual_hooks = individual;
+        self
+    }
+
+    /// `fields: [...]`: inserts only these attributes.
+    pub fn fields<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.options.save = self.options.save.fields(names);
+        self
+    }
+
+    /// `ignoreDuplicates: true`: a row whose unique key exists already is skipped. The
+    /// generated keys are read back only when no row was skipped (as in Sequelize, a skipped
+    /// row has no key to report).
+    pub fn ignore_duplicates(mut self) -> Self {
+        self.options.conflict = Some(Conflict::Ignore);
+        self
+    }
+
+    /// `updateOnDuplicate: [...]`: a row whose unique key exists already overwrites these
+    /// attributes of the existing one.
+    pub fn update_on_duplicate<S: Into<String>>(
+        mut self,
+        attributes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let attributes = attributes.into_iter().map(Into::into).collect();
+        self.options.conflict = Some(Conflict::Update(attributes));
+        self
+    }
+
+    /// `conflictAttributes: [...]`: the unique attributes that collide (PostgreSQL and
+    /// SQLite; MySQL takes every unique key). Without it: the primary key when updating,
+    /// any unique key when ignoring.
+    pub fn conflict_attributes<S: Into<String>>(
+        mut self,
+        attributes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.options.conflict_attributes = attributes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Inserts the records and returns them as saved instances.
+    pub async fn exec(mut self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
+        let runtime = runtime_of::<M>(exec)?;
+        insert_all(&runtime, &mut self.records, &self.options, exec).await?;
+        Ok(self.records.into_iter().map(Instance::loaded).collect())
+    }
+}
+
+/// Inserts `records` (Sequelize's `bulkCreate` order: validate each, the create hooks of
+/// each with `individual_hooks`, the `INSERT`s, then each one's after-create hooks).
+pub(crate) async fn insert_all<D: RowData + Send + 'static>(
+    runtime: &Arc<ModelRuntime>,
+    records: &mut [D],
+    options: &BulkOptions,
+    exec: &impl Executor,
+) -> Result<()> {
+    let def = runtime.definition();
+    let save = &options.save;
+    save.check(def)?;
+    let hooks = (options.individual_hooks && save.runs_hooks() && !runtime.hooks().is_empty())
+        .then(|| runtime.hooks());
+    let lent = ExecutorRef::of(exec);
+    let every: Vec<usize> = (0..def.attributes.len())
+        .filter(|&i| save.writes(def, i))
+        .collect();
+    if save.validates() {
+        let mut items = Vec::new();
+        for (position, record) in records.iter_mut().enumerate() {
+            if let Some(hooks) = hooks {
+                hooks
+                    .run(Hook::BeforeValidate, record, lent, def, &every)
+                    .await?;
+            }
+            match validate_fields(def, record, &every, None).await {
+                Ok(()) => {}
+                Err(Error::Validation(failed)) => {
+                    if let Some(hooks) = hooks {
+                        hooks
+                            .run(Hook::ValidationFailed, record, lent, def, &every)
+                            .await?;
+                    }
+                    items.extend(failed.into_iter().map(|mut item| {
+                        item.path = format!("[{position}].{}", item.path);
+                        item
+                    }));
+                    continue;
+                }
+                Err(other) => return Err(other),
+            }
+            if let Some(hooks) = hooks {
+                hooks
+                    .run(Hook::AfterValidate, record, lent, def, &every)
+                    .await?;
+            }
+        }
+        if !items.is_empty() {
+            return Err(Error::Validation(items));
+        }
+    }
+    if let Some(hooks) = hooks {
+        for record in records.iter_mut() {
+            hooks
+                .run(Hook::BeforeCreate, record, lent, def, &every)
+                .await?;
+        }
+    }
+    let now = planner::now();
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records.iter_mut() {
+        rows.push(NewRow::prepare(def, record, save, &now)?);
+    }
+    let on_conflict = conflict_clause(def, options)?;
+    // Rows that write the same attributes share a statement (a row that sets its own
+    // auto-increment key writes one more column than a row that leaves it to the database).
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    for (position, row) in rows.iter().enumerate() {
+        let columns: Vec<usize> = row.written.iter().map(|(i, _)| *i).collect();
+        match groups.iter_mut().find(|(c, _)| *c == columns) {
+            Some((_, members)) => members.push(position),
+            None => groups.push((columns, vec![position])),
+        }
+    }
+    let supports = exec.target().sequelize().dialect().supports();
+    for (columns, members) in groups {
+        let per_statement = (supports.max_bind_parameters / columns.len().max(1)).max(1);
+        for chunk in members.chunks(per_statement) {
+            let values: Vec<Vec<Value>> = (chunk.iter())
+                .map(|&p| rows[p].written.iter().map(|(_, v)| v.clone()).collect())
+                .collect();
+            let insert =
+                planner::insert_rows(def, &columns, values, on_conflict.clone(), supports)?;
+            let mut result = super::run(exec, runtime, &insert.into()).await?;
+            if !result.rows.is_empty() && result.rows.len() == chunk.len() {
+                for (values, &p) in result.rows.iter_mut().zip(chunk) {
+                    records[p].load(values)?;
+                }
+            } else if let (None, Some(first)) = (&on_conflict, result.last_insert_id) {
+                // MySQL reports the first generated key of a multi-row INSERT; the others
+                // follow it.
+                for (offset, &p) in (0_i64..).zip(chunk) {
+                    if let Some(key) = rows[p].generated_key {
+                        records[p].set_value(key, Value::Int(first + offset))?;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(hooks) = hooks {
+        for record in records.iter_mut() {
+            hooks
+                .run(Hook::AfterCreate, record, lent, def, &every)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The conflict clause the options ask for.
+fn conflict_clause(def: &ModelDefinition, options: &BulkOptions) -> Result<Option<OnConflict>> {
+    let column = |name: &String| -> Result<Ident> {
+        let index = def.position(name).ok_or_else(|| {
+            Error::InvalidQuery(format!(
+                "bulkCreate on {}: {name:?} is no attribute",
+                def.name
+            ))
+        })?;
+        Ok(def.attributes[index].column.name.clone())
+    };
+    let given: Vec<Ident> = options
+        .conflict_attributes
+        .iter()
+        .map(column)
+        .collect::<Result<_>>()?;
+    Ok(match &options.conflict {
+        None => None,
+        Some(Conflict::Ignore) => Some(OnConflict {
+            target: given,
+            action: ConflictAction::DoNothing,
+        }),
+        Some(Conflict::Update(attributes)) => {
+            let target = if given.is_empty() {
+                (def.primary_key.iter())
+                    .map(|&i| def.attributes[i].column.name.clone())
+                    .collect()
+            } else {
+                given
+            };
+            let mut columns: Vec<Ident> = attributes.iter().map(column).collect::<Result<_>>()?;
+            if let Some(updated_at) = def.updated_at {
+                let updated_at = def.attributes[updated_at].column.name.clone();
+                if !columns.contains(&updated_at) {
+                    columns.push(updated_at);
+                }
+            }
+            Some(OnConflict {
+                target,
+                action: ConflictAction::Update(columns),
+            })
+        }
+    })
+}

@@ -1,0 +1,146 @@
+//! `bulkCreate` on every dialect (issue 8, item 5 in part): 100,000 rows in one call, split
+//! at the dialect's parameter limit, with their generated keys; `validate`,
+//! `individual_hooks`, `fields`, `ignore_duplicates` and `update_on_duplicate`.
+
+mod common;
+
+use common::{count_rows, for_each_dialect};
+use sequelize::model::Hook;
+use sequelize::prelude::*;
+use sequelize::Error;
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "labels", timestamps = false)]
+struct Label {
+    id: i64,
+    #[attr(unique, validate(Validator::not_empty()))]
+    name: String,
+    score: i64,
+    note: Option<String>,
+}
+
+fn label(name: &str, score: i64) -> Label {
+    Label {
+        id: 0,
+        name: name.into(),
+        score,
+        note: Some("given".into()),
+    }
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_rows_in_one_call() {
+    for_each_dialect("bulk_many", |db| async move {
+        db.define::<Label>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        const ROWS: i64 = 100_000;
+        let created = Label::bulk_create((0..ROWS).map(|i| label(&format!("label {i}"), i)))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(created.len() as i64, ROWS);
+        // Every instance has its generated key, in order.
+        let ids: Vec<i64> = created.iter().map(|l| l.id).collect();
+        assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "consecutive keys");
+        assert_eq!(created[0].name, "label 0");
+        let last = Label::find_by_pk(ids[ids.len() - 1])
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((last.name.as_str(), last.score), ("label 99999", ROWS - 1));
+        assert_eq!(count_rows(&db, &db, "labels").await, ROWS);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bulk_options() {
+    for_each_dialect("bulk_options", |db| async move {
+        db.define::<Label>()
+            .hook(Hook::BeforeCreate, "shout", |label, _| {
+                Box::pin(async move {
+                    label.note = Some(label.name.to_uppercase());
+                    Ok(())
+                })
+            })
+            .register()
+            .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+
+        // validate(true): every failing record, by position; nothing written.
+        let refused =
+            Label::bulk_create([label("a", 1), label("", 2), label("c", 3), label("", 4)])
+                .validate(true)
+                .exec(&db)
+                .await;
+        match refused {
+            Err(Error::Validation(items)) => {
+                let paths: Vec<&str> = items.iter().map(|i| i.path.as_str()).collect();
+                assert_eq!(paths, ["[1].name", "[3].name"]);
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        assert_eq!(count_rows(&db, &db, "labels").await, 0);
+
+        // Without individual_hooks the instance hooks do not run; with them they do.
+        let plain = Label::bulk_create([label("a", 1)]).exec(&db).await.unwrap();
+        assert_eq!(plain[0].note.as_deref(), Some("given"));
+        let hooked = Label::bulk_create([label("b", 2), label("c", 3)])
+            .individual_hooks(true)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(hooked[1].note.as_deref(), Some("C"));
+
+        // fields: only these attributes are written.
+        Label::bulk_create([label("d", 4)])
+            .fields(["name", "score"])
+            .exec(&db)
+            .await
+            .unwrap();
+        let d = Label::find_one()
+            .filter(Label::NAME.eq("d"))
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.note, None);
+
+        // ignore_duplicates keeps the existing row; update_on_duplicate overwrites it.
+        Label::bulk_create([label("a", 100), label("e", 5)])
+            .ignore_duplicates()
+            .exec(&db)
+            .await
+            .unwrap();
+        let a = Label::find_one()
+            .filter(Label::NAME.eq("a"))
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.score, 1);
+        assert_eq!(count_rows(&db, &db, "labels").await, 5);
+        Label::bulk_create([label("a", 200), label("f", 6)])
+            .update_on_duplicate(["score"])
+            .conflict_attributes(["name"])
+            .exec(&db)
+            .await
+            .unwrap();
+        let a = Label::find_one()
+            .filter(Label::NAME.eq("a"))
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((a.score, a.note.as_deref()), (200, Some("given")));
+        assert_eq!(count_rows(&db, &db, "labels").await, 6);
+        // Without ignore_duplicates a duplicate is the database's unique violation.
+        let duplicate = Label::bulk_create([label("a", 1)]).exec(&db).await;
+        assert!(
+            matches!(duplicate, Err(Error::UniqueConstraint { .. })),
+            "{duplicate:?}"
+        );
+    })
+    .await;
+}
