@@ -19,6 +19,14 @@ struct Label {
     note: Option<String>,
 }
 
+async fn by_name(db: &Sequelize, name: &str) -> Label {
+    let found = Label::find_one()
+        .filter(Label::NAME.eq(name))
+        .exec(db)
+        .await;
+    found.unwrap().unwrap().into_inner()
+}
+
 fn label(name: &str, score: i64) -> Label {
     Label {
         id: 0,
@@ -99,12 +107,7 @@ async fn bulk_options() {
             .exec(&db)
             .await
             .unwrap();
-        let d = Label::find_one()
-            .filter(Label::NAME.eq("d"))
-            .exec(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let d = by_name(&db, "d").await;
         assert_eq!(d.note, None);
 
         // ignore_duplicates keeps the existing row; update_on_duplicate overwrites it.
@@ -113,12 +116,7 @@ async fn bulk_options() {
             .exec(&db)
             .await
             .unwrap();
-        let a = Label::find_one()
-            .filter(Label::NAME.eq("a"))
-            .exec(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let a = by_name(&db, "a").await;
         assert_eq!(a.score, 1);
         assert_eq!(count_rows(&db, &db, "labels").await, 5);
         Label::bulk_create([label("a", 200), label("f", 6)])
@@ -127,12 +125,7 @@ async fn bulk_options() {
             .exec(&db)
             .await
             .unwrap();
-        let a = Label::find_one()
-            .filter(Label::NAME.eq("a"))
-            .exec(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let a = by_name(&db, "a").await;
         assert_eq!((a.score, a.note.as_deref()), (200, Some("given")));
         assert_eq!(count_rows(&db, &db, "labels").await, 6);
         // Without ignore_duplicates a duplicate is the database's unique violation.
