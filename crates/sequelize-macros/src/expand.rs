@@ -251,6 +251,9 @@ fn definition_builder(options: &ModelOptions, model_name: &LitStr) -> TokenStrea
     if options.paranoid {
         builder = quote!(#builder.paranoid(true));
     }
+    if let Some(v) = &options.version {
+        builder = quote!(#builder.version(#v));
+    }
     if let Some(d) = &options.deleted_at {
         builder = quote!(#builder.deleted_at(#d));
     }

@@ -1,5 +1,6 @@
 //! The struct's `#[model(...)]` options (Sequelize's model options).
 
+use syn::spanned::Spanned;
 use syn::{Attribute, LitBool, LitStr};
 
 /// The options of `#[model(...)]`; several `#[model]` attributes add up.
@@ -23,6 +24,8 @@ pub(crate) struct ModelOptions {
     pub(crate) paranoid: bool,
     /// `deleted_at = "removed_at"`: the attribute holding a paranoid model's deletion time.
     pub(crate) deleted_at: Option<LitStr>,
+    /// `version` or `version = "revision"`: optimistic locking on that integer attribute.
+    pub(crate) version: Option<LitStr>,
     /// `no_default`: do not derive `Default`.
     pub(crate) no_default: bool,
 }
@@ -53,6 +56,13 @@ impl ModelOptions {
                     "updated_at" => options.updated_at = Some(meta.value()?.parse()?),
                     "paranoid" => options.paranoid = true,
                     "deleted_at" => options.deleted_at = Some(meta.value()?.parse()?),
+                    "version" => {
+                        options.version = Some(if meta.input.peek(syn::Token![=]) {
+                            meta.value()?.parse()?
+                        } else {
+                            LitStr::new("version", meta.path.span())
+                        });
+                    }
                     _ => return Err(meta.error(format!("unknown model option `{key}`"))),
                 }
                 Ok(())

@@ -217,6 +217,16 @@ pub enum Error {
     #[error("cannot decode value: {0}")]
     Decode(String),
 
+    /// A save of an instance whose row another save changed since it was read
+    /// (`SequelizeOptimisticLockError`): reload it and try again.
+    #[error("{model}: the row was changed by another save since this instance was read (version {version}); reload it and try again")]
+    OptimisticLock {
+        /// The model.
+        model: String,
+        /// The version the instance had.
+        version: i64,
+    },
+
     /// A query that must find a row found none (`SequelizeEmptyResultError`, `rejectOnEmpty`).
     #[error("no {0} found")]
     EmptyResult(String),

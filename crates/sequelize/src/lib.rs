@@ -57,6 +57,8 @@ pub mod dialect;
 /// The guides of the repository's `docs/` folder whose examples are code, as rustdoc pages:
 /// each example runs as a doc test, so the guides cannot drift from the API.
 pub mod docs {
+    #[doc = include_str!("../../../docs/models.md")]
+    pub mod models {}
     #[doc = include_str!("../../../docs/querying.md")]
     pub mod querying {}
     #[doc = include_str!("../../../docs/validations.md")]

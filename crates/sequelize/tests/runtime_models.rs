@@ -372,7 +372,21 @@ async fn paranoid_models_soft_delete_and_restore() {
         .await
         .unwrap();
         memo.destroy(&db).await.unwrap();
+        assert!(
+            memo.deleted_at.is_some(),
+            "the instance records its deletion"
+        );
         assert!(Memo::find_all().exec(&db).await.unwrap().is_empty());
+        // findByPk({ paranoid: false }) reads it, and reload does too.
+        let deleted = Memo::find_by_pk(memo.id)
+            .paranoid(false)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(deleted.unwrap().deleted_at.is_some());
+        memo.text = "unsaved".into();
+        memo.reload(&db).await.unwrap();
+        assert_eq!(memo.text, "m");
         let mut hidden = Memo::find_by_pk(memo.id)
             .exec(&db)
             .await

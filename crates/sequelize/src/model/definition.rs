@@ -127,6 +127,9 @@ pub struct ModelDefinition {
     pub deleted_at: Option<usize>,
     /// Column names are snake_case (Sequelize's `underscored`).
     pub underscored: bool,
+    /// Position of the version attribute of optimistic locking (`version: true`): every save
+    /// increments it, and a save of a stale instance fails.
+    pub version: Option<usize>,
     /// Validators of the whole row (the model option `validate`).
     pub validators: Vec<ModelValidator>,
 }
@@ -158,6 +161,7 @@ impl ModelDefinition {
             created_at: "created_at".into(),
             updated_at: "updated_at".into(),
             deleted_at: "deleted_at".into(),
+            version: None,
             attributes: Vec::new(),
             validators: Vec::new(),
         }
@@ -205,6 +209,7 @@ pub struct DefinitionBuilder {
     created_at: String,
     updated_at: String,
     deleted_at: String,
+    version: Option<String>,
     attributes: Vec<Attribute>,
     validators: Vec<ModelValidator>,
 }
@@ -253,6 +258,15 @@ impl DefinitionBuilder {
     /// unless asked, and `restore` clears it. Needs timestamps and that attribute.
     pub fn paranoid(mut self, paranoid: bool) -> Self {
         self.paranoid = paranoid;
+        self
+    }
+
+    /// Optimistic locking (`version: true`, or `version: 'name'`): the integer attribute
+    /// that counts the saves of a row. A save updates the row only where it still has the
+    /// instance's version, and increments it; a stale instance's save is
+    /// [`Error::OptimisticLock`](crate::Error::OptimisticLock).
+    pub fn version(mut self, attribute: impl Into<String>) -> Self {
+        self.version = Some(attribute.into());
         self
     }
 
@@ -371,6 +385,23 @@ impl DefinitionBuilder {
                 Some(index)
             }
         };
+        let version = match &self.version {
+            None => None,
+            Some(name) => {
+                let index = attributes.iter().position(|a| a.name == *name);
+                let integer = index.filter(|&i| {
+                    matches!(
+                        attributes[i].column.data_type,
+                        DataType::SmallInt | DataType::Integer | DataType::BigInt
+                    )
+                });
+                Some(integer.ok_or_else(|| {
+                    Error::Config(format!(
+                        "model {model} has optimistic locking but no integer attribute {name:?}                          for the version"
+                    ))
+                })?)
+            }
+        };
         let table_name = match self.table_name {
             Some(t) => t,
             None if self.freeze_table_name => model.clone(),
@@ -386,6 +417,7 @@ impl DefinitionBuilder {
             updated_at,
             deleted_at,
             underscored: self.underscored,
+            version,
             validators: self.validators,
         })
     }

@@ -50,6 +50,8 @@ pub struct ModelOptions {
     pub deleted_at: Option<String>,
     /// `validate`: validators of the whole row.
     pub validate: Vec<ModelValidator>,
+    /// `version`: optimistic locking on this integer attribute.
+    pub version: Option<String>,
 }
 
 impl Default for ModelOptions {
@@ -64,6 +66,7 @@ impl Default for ModelOptions {
             paranoid: false,
             deleted_at: None,
             validate: Vec::new(),
+            version: None,
         }
     }
 }
@@ -108,6 +111,9 @@ impl Sequelize {
             .paranoid(options.paranoid);
         for validator in options.validate {
             builder = builder.validate(validator);
+        }
+        if let Some(version) = options.version {
+            builder = builder.version(version);
         }
         if let Some(table) = options.table_name {
             builder = builder.table_name(table);
@@ -566,6 +572,16 @@ impl DynInstance {
         let key = self.key_values().to_vec();
         write::restore_instance(&runtime, self, &key, exec).await?;
         self.deletion_saved();
+        Ok(())
+    }
+
+    /// Reads the row again (`instance.reload()`), dropping unsaved changes.
+    pub async fn reload(&mut self, exec: &impl Executor) -> Result<()> {
+        let runtime = Arc::clone(&self.model.runtime);
+        let key = self.key_values().to_vec();
+        write::reload(&runtime, &mut self.row, &key, exec).await?;
+        self.row.normalize(runtime.definition())?;
+        self.saved = Some(self.row.0.clone());
         Ok(())
     }
 

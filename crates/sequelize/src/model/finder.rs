@@ -1,6 +1,7 @@
 //! Finders: `findAll`, `findOne`, `findByPk`, as builders over one options bag.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use super::aggregate::Aggregate;
 use super::column::ColumnOperators;
@@ -571,6 +572,7 @@ impl<M: Model> FindOne<M> {
 pub struct FindByPk<M: Model> {
     key: Value,
     lock: Option<RowLock>,
+    paranoid: bool,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -579,8 +581,15 @@ impl<M: Model> FindByPk<M> {
         FindByPk {
             key,
             lock: None,
+            paranoid: true,
             _model: PhantomData,
         }
+    }
+
+    /// `paranoid: false`: on a paranoid model, finds the row even when it is soft-deleted.
+    pub fn paranoid(mut self, paranoid: bool) -> Self {
+        self.paranoid = paranoid;
+        self
     }
 
     /// Locks the row read; see [`FinderOptions::lock`].
@@ -609,17 +618,24 @@ impl<M: Model> FindByPk<M> {
         }
         let key = filter::coerce(self.key, def, key_index)?;
         let target = exec.target();
-        // The SQL of this shape is the same for every key: planned and rendered once.
-        let sql = runtime.statements().by_key(self.lock.as_ref(), || {
+        let render = || {
             let options = FindOptions {
                 filter: Some(Expr::column(key_attribute.name.clone()).eq(key.clone())),
                 limit: Some(1),
                 lock: self.lock.clone(),
+                paranoid: self.paranoid,
                 ..FindOptions::default()
             };
             let (select, _) = planner::select(def, options)?;
             target.sequelize().dialect().render(&select.into())
-        })?;
+        };
+        // The SQL of this shape is the same for every key: planned and rendered once (the
+        // rare read of soft-deleted rows is rendered each time).
+        let sql: Arc<str> = if self.paranoid || def.deleted_at.is_none() {
+            runtime.statements().by_key(self.lock.as_ref(), render)?
+        } else {
+            render()?.sql.into()
+        };
         let mut result = target.run(&sql, std::slice::from_ref(&key)).await?;
         let found = result.rows.iter_mut().next();
         found

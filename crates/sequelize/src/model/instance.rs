@@ -134,6 +134,33 @@ impl<M: Model> Instance<M> {
         Ok(())
     }
 
+    /// Reads the row again (`instance.reload()`), dropping unsaved changes; a row that no
+    /// longer exists is [`Error::EmptyResult`].
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, views: i64 }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Post>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let mut post = Post::create(Post { id: 0, views: 0 }).exec(&db).await?;
+    /// Post::increment(Post::VIEWS, 5).filter(Post::ID.eq(post.id)).exec(&db).await?;
+    /// post.reload(&db).await?;
+    /// assert_eq!(post.views, 5);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn reload(&mut self, exec: &impl Executor) -> Result<()> {
+        let runtime = runtime_of::<M>(exec)?;
+        let key = self.key_values();
+        write::reload(&runtime, &mut self.data, &key, exec).await?;
+        self.snapshot = None;
+        Ok(())
+    }
+
     /// Runs the validators of every attribute and the model's, without saving
     /// (`instance.validate()`): `Error::Validation` with every failure.
     ///

@@ -15,7 +15,7 @@ use super::{run, Model};
 use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
-use crate::value::Value;
+use crate::value::{FromValue, Value};
 
 /// The data of one row, typed or dynamic, as the writes read and fill it (values in
 /// attribute order).
@@ -228,13 +228,35 @@ pub(crate) async fn update(
             changed.push(index);
         }
     }
-    let assignments = (changed.iter())
+    let mut assignments: Vec<(usize, Assignment)> = (changed.iter())
+        .filter(|&&i| Some(i) != def.version)
         .map(|&i| (i, Assignment::Value(data.value(i))))
         .collect();
+    let mut key = planner::key_filter(def, saved)?;
+    // Optimistic locking: only the row as this instance read it, and one version more.
+    let version = match def.version {
+        Some(index) => {
+            let read = i64::from_value(saved[index].clone())?;
+            let attribute = def.attributes[index].name.clone();
+            key = key.and(Expr::column(attribute).eq(read));
+            assignments.push((index, Assignment::Add(Value::Int(1))));
+            Some((index, read))
+        }
+        None => None,
+    };
     let supports = exec.target().sequelize().dialect().supports();
-    let key = planner::key_filter(def, saved)?;
     let update = planner::update(def, assignments, key, supports)?;
-    run(exec, runtime, &update.into()).await.map(drop)
+    let result = run(exec, runtime, &update.into()).await?;
+    if let Some((index, read)) = version {
+        if result.rows_affected == 0 {
+            return Err(Error::OptimisticLock {
+                model: def.name.clone(),
+                version: read,
+            });
+        }
+        data.set_value(index, Value::Int(read + 1))?;
+    }
+    Ok(())
 }
 
 /// Saves an instance as Sequelize's `save` does (its hooks in the order of
@@ -324,6 +346,30 @@ pub(crate) async fn validate_fields(
         saved,
     };
     validation::validate(def, checked).await
+}
+
+/// Reads an instance's row again (`instance.reload()`), soft-deleted or not; a row that no
+/// longer exists is [`Error::EmptyResult`].
+pub(crate) async fn reload(
+    runtime: &Arc<ModelRuntime>,
+    data: &mut impl RowData,
+    key: &[Value],
+    exec: &impl Executor,
+) -> Result<()> {
+    let def = runtime.definition();
+    let options = planner::FindOptions {
+        filter: Some(planner::key_filter(def, key)?),
+        limit: Some(1),
+        paranoid: false,
+        ..Default::default()
+    };
+    let (select, _) = planner::select(def, options)?;
+    let mut result = run(exec, runtime, &select.into()).await?;
+    let loaded = match result.rows.iter_mut().next() {
+        Some(values) => data.load(values),
+        None => Err(Error::EmptyResult(def.name.clone())),
+    };
+    loaded
 }
 
 /// Destroys an instance's row as Sequelize's `instance.destroy()` does: `beforeDestroy`,
