@@ -61,6 +61,8 @@ pub mod docs {
     pub mod models {}
     #[doc = include_str!("../../../docs/querying.md")]
     pub mod querying {}
+    #[doc = include_str!("../../../docs/scopes.md")]
+    pub mod scopes {}
     #[doc = include_str!("../../../docs/validations.md")]
     pub mod validations {}
     #[doc = include_str!("../../../docs/hooks.md")]

@@ -79,7 +79,7 @@ impl<M: Model, T: FromValue> Aggregate<M, T> {
         let runtime = runtime_of::<M>(exec)?;
         let select = planner::aggregate(
             runtime.definition(),
-            self.options,
+            runtime.scoped(self.options)?,
             self.function,
             self.column,
             self.distinct,
@@ -154,7 +154,7 @@ impl<M: Model, K: FromValue, T: FromValue> GroupedAggregate<M, K, T> {
         let aggregate = self.aggregate;
         let select = planner::aggregate(
             runtime.definition(),
-            aggregate.options,
+            runtime.scoped(aggregate.options)?,
             aggregate.function,
             aggregate.column,
             aggregate.distinct,

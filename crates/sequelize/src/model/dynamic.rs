@@ -15,6 +15,7 @@ use super::finder::FinderOptions;
 use super::hooks::{Hook, HookContext};
 use super::planner::{self, FindOptions};
 use super::runtime::{ModelRef, ModelRuntime, Registry};
+use super::scopes::Scope;
 use super::validator::ModelValidator;
 use super::write::{self, Destroy, Dynamic, Restore, RowData, SaveOptions, UpdateRows};
 use super::{run, stream_rows};
@@ -208,6 +209,11 @@ impl DynModel {
         self.runtime.remove_hook(hook, name)
     }
 
+    /// Adds a scope (`Model.addScope`), as [`ModelRuntime::add_scope`].
+    pub fn add_scope(&self, name: &str, scope: impl Into<Scope>, replace: bool) -> Result<()> {
+        self.runtime.add_scope(name, scope, replace)
+    }
+
     /// An instance from a row that holds the attributes at the positions `read`; the others
     /// are `NULL`.
     fn loaded(&self, values: &mut [Value], read: &[usize]) -> Result<DynInstance> {
@@ -347,7 +353,8 @@ impl DynFindAll {
     /// Runs the query and returns the instances. Attributes not read are `NULL`.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<DynInstance>> {
         let model = self.model;
-        let (select, read) = planner::select(model.definition(), self.options)?;
+        let options = model.runtime.scoped(self.options)?;
+        let (select, read) = planner::select(model.definition(), options)?;
         let mut result = run(exec, &model.runtime, &select.into()).await?;
         (result.rows.iter_mut())
             .map(|values| model.loaded(values, &read))
@@ -376,8 +383,9 @@ impl DynFindAll {
     /// ```
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<DynInstance>> {
         let model = self.model;
-        let planned =
-            planner::select(model.definition(), self.options).and_then(|(select, read)| {
+        let planned = (model.runtime.scoped(self.options))
+            .and_then(|options| planner::select(model.definition(), options))
+            .and_then(|(select, read)| {
                 Ok((stream_rows(exec, &model.runtime, &select.into())?, read))
             });
         Box::pin(try_stream! {

@@ -9,6 +9,7 @@ use super::filter;
 use super::instance::Instance;
 use super::planner::{self, FindOptions};
 use super::runtime::{runtime_of, ModelRuntime};
+use super::scopes::ScopeUse;
 use super::{run, stream_rows, Model};
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
@@ -71,6 +72,37 @@ pub trait FinderOptions: Sized {
     /// `paranoid: false`: on a paranoid model, reads soft-deleted rows too.
     fn paranoid(mut self, paranoid: bool) -> Self {
         self.options_mut().paranoid = paranoid;
+        self
+    }
+
+    /// `Model.scope('name')`: applies this scope (instead of the default scope; call it again
+    /// for several, `Model.scope(['a', 'b'])`, and name `defaultScope` to keep that one).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Post { id: i64, published: bool }
+    /// let finder = Post::find_all().scope("published").scope("recent");
+    /// assert_eq!(finder.options().scopes.as_ref().unwrap().len(), 2);
+    /// ```
+    fn scope(mut self, name: impl Into<String>) -> Self {
+        (self.options_mut().scopes.get_or_insert_with(Vec::new)).push(ScopeUse::named(name));
+        self
+    }
+
+    /// `Model.scope({ method: ['name', ...args] })`: applies a scope that takes arguments.
+    fn scope_with<V: Into<Value>>(
+        mut self,
+        name: impl Into<String>,
+        args: impl IntoIterator<Item = V>,
+    ) -> Self {
+        (self.options_mut().scopes.get_or_insert_with(Vec::new)).push(ScopeUse::with(name, args));
+        self
+    }
+
+    /// `Model.unscoped()`: no scope, not even the default one.
+    fn unscoped(mut self) -> Self {
+        self.options_mut().scopes = Some(Vec::new());
         self
     }
 }
@@ -165,7 +197,8 @@ impl<M: Model> FindAll<M> {
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
-        let (select, _) = planner::select(runtime.definition(), self.options)?;
+        let options = runtime.scoped(self.options)?;
+        let (select, _) = planner::select(runtime.definition(), options)?;
         let mut result = run(exec, &runtime, &select.into()).await?;
         let mut instances = Vec::with_capacity(result.rows.len());
         for values in result.rows.iter_mut() {
@@ -204,7 +237,8 @@ impl<M: Model> FindAll<M> {
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<Instance<M>>> {
         let rows = lock_needs_transaction(self.options.lock.as_ref(), exec).and_then(|()| {
             let runtime = runtime_of::<M>(exec)?;
-            let (select, _) = planner::select(runtime.definition(), self.options)?;
+            let options = runtime.scoped(self.options)?;
+            let (select, _) = planner::select(runtime.definition(), options)?;
             stream_rows(exec, &runtime, &select.into())
         });
         Box::pin(try_stream! {
@@ -353,7 +387,7 @@ impl<M: Model> FindRaw<M> {
     /// The statement, its columns named by attribute (`createdAt`, not `created_at`).
     fn select(self, runtime: &ModelRuntime) -> Result<Select> {
         let def = runtime.definition();
-        let (mut select, read) = planner::select(def, self.options)?;
+        let (mut select, read) = planner::select(def, runtime.scoped(self.options)?)?;
         for (item, &i) in select.columns.iter_mut().zip(&read) {
             let attribute = &def.attributes[i];
             if attribute.name != attribute.column.name.as_str() {
@@ -573,6 +607,7 @@ pub struct FindByPk<M: Model> {
     key: Value,
     lock: Option<RowLock>,
     paranoid: bool,
+    scoped: bool,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -582,8 +617,15 @@ impl<M: Model> FindByPk<M> {
             key,
             lock: None,
             paranoid: true,
+            scoped: true,
             _model: PhantomData,
         }
+    }
+
+    /// `unscoped()`: without the model's default scope.
+    pub fn unscoped(mut self) -> Self {
+        self.scoped = false;
+        self
     }
 
     /// `paranoid: false`: on a paranoid model, finds the row even when it is soft-deleted.
@@ -618,25 +660,31 @@ impl<M: Model> FindByPk<M> {
         }
         let key = filter::coerce(self.key, def, key_index)?;
         let target = exec.target();
-        let render = || {
-            let options = FindOptions {
-                filter: Some(Expr::column(key_attribute.name.clone()).eq(key.clone())),
-                limit: Some(1),
-                lock: self.lock.clone(),
-                paranoid: self.paranoid,
-                ..FindOptions::default()
-            };
-            let (select, _) = planner::select(def, options)?;
-            target.sequelize().dialect().render(&select.into())
+        let default_scope = self.scoped && runtime.has_default_scope();
+        let options = FindOptions {
+            filter: Some(Expr::column(key_attribute.name.clone()).eq(key.clone())),
+            limit: Some(1),
+            lock: self.lock.clone(),
+            paranoid: self.paranoid,
+            scopes: (!self.scoped).then(Vec::new),
+            ..FindOptions::default()
         };
-        // The SQL of this shape is the same for every key: planned and rendered once (the
-        // rare read of soft-deleted rows is rendered each time).
-        let sql: Arc<str> = if self.paranoid || def.deleted_at.is_none() {
-            runtime.statements().by_key(self.lock.as_ref(), render)?
+        // The SQL of this shape is the same for every key: planned and rendered once. A read
+        // of soft-deleted rows, or under a default scope (whose values are its own), is
+        // planned each time.
+        let plain = (self.paranoid || def.deleted_at.is_none()) && !default_scope;
+        let (sql, params): (Arc<str>, Vec<Value>) = if plain {
+            let sql = runtime.statements().by_key(self.lock.as_ref(), || {
+                let (select, _) = planner::select(def, options)?;
+                target.sequelize().dialect().render(&select.into())
+            })?;
+            (sql, vec![key])
         } else {
-            render()?.sql.into()
+            let (select, _) = planner::select(def, runtime.scoped(options)?)?;
+            let rendered = target.sequelize().dialect().render(&select.into())?;
+            (rendered.sql.into(), rendered.params)
         };
-        let mut result = target.run(&sql, std::slice::from_ref(&key)).await?;
+        let mut result = target.run(&sql, &params).await?;
         let found = result.rows.iter_mut().next();
         found
             .map(|values| M::from_values(values).map(Instance::loaded))

@@ -19,6 +19,7 @@ mod json_filter;
 mod planner;
 mod registry;
 mod runtime;
+mod scopes;
 mod statement_cache;
 mod validation;
 mod validator;
@@ -44,6 +45,7 @@ pub use planner::FindOptions;
 pub use registry::{ModelRegistration, SyncOptions};
 use runtime::ModelRef;
 pub use runtime::ModelRuntime;
+pub use scopes::{Scope, ScopeFn, ScopeUse, DEFAULT_SCOPE};
 pub use validator::{ModelValidator, Validator, Verdict};
 pub use write::{Create, Destroy, Dynamic, Restore, SaveOptions, UpdateRows};
 

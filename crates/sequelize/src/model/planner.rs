@@ -9,6 +9,7 @@
 
 use super::definition::ModelDefinition;
 use super::filter::{self, Scope};
+use super::scopes::ScopeUse;
 use super::validation;
 use crate::dialect::Supports;
 use crate::error::{Error, Result};
@@ -63,6 +64,9 @@ pub struct FindOptions {
     /// `paranoid` (default true): on a paranoid model, skip soft-deleted rows; `false` reads
     /// them too.
     pub paranoid: bool,
+    /// The scopes to apply (`Model.scope(...)`): `None` for the default scope, an empty list
+    /// for none (`unscoped()`).
+    pub scopes: Option<Vec<ScopeUse>>,
 }
 
 impl Default for FindOptions {
@@ -80,6 +84,7 @@ impl Default for FindOptions {
             distinct: false,
             lock: None,
             paranoid: true,
+            scopes: None,
         }
     }
 }

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 
 use super::hooks::{Hook, HookContext, HookFn};
+use super::planner::FindOptions;
 use super::runtime::{ModelRuntime, Registry};
+use super::scopes::{Scope, DEFAULT_SCOPE};
 use super::validator::{ModelValidator, Verdict};
 use super::Model;
 use crate::connection::{Executor, Sequelize};
@@ -22,6 +24,7 @@ pub struct ModelRegistration<'a, M: Model> {
     db: &'a Sequelize,
     validators: Vec<ModelValidator>,
     hooks: Vec<(Hook, String, HookFn<M>)>,
+    scopes: Vec<(String, Scope)>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -86,15 +89,54 @@ impl<M: Model> ModelRegistration<'_, M> {
         self
     }
 
+    /// The default scope (`defaultScope`): options every finder of the model applies unless
+    /// it names other scopes or is `unscoped()`.
+    ///
+    /// ```
+    /// use sequelize::{model::{FindOptions, Scope}, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, published: bool, author_id: i64 }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<Post>()
+    ///     .default_scope(FindOptions { filter: Some(Post::PUBLISHED.eq(true)), ..Default::default() })
+    ///     .scope("byAuthor", Scope::function(|args| Ok(FindOptions {
+    ///         filter: Some(col("author_id").eq(args[0].clone())),
+    ///         ..Default::default()
+    ///     })))
+    ///     .register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// Post::create(Post { id: 0, published: false, author_id: 7 }).exec(&db).await?;
+    /// assert_eq!(Post::count().exec(&db).await?, 0);                     // default scope
+    /// assert_eq!(Post::count().unscoped().exec(&db).await?, 1);
+    /// assert_eq!(Post::find_all().scope_with("byAuthor", [7]).exec(&db).await?.len(), 1);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn default_scope(self, options: FindOptions) -> Self {
+        self.scope(DEFAULT_SCOPE, options)
+    }
+
+    /// A named scope (`scopes: { name: {...} }`), fixed options or made from arguments
+    /// ([`Scope::function`]).
+    pub fn scope(mut self, name: impl Into<String>, scope: impl Into<Scope>) -> Self {
+        self.scopes.push((name.into(), scope.into()));
+        self
+    }
+
     /// Defines the model on the instance and returns its runtime. Defining it again is a
-    /// no-op (its hooks replace those of the same names); a model of the same name with
-    /// other attributes or options is an error.
+    /// no-op (its hooks and scopes replace those of the same names); a model of the same
+    /// name with other attributes or options is an error.
     pub fn register(self) -> Result<Arc<ModelRuntime>> {
         let mut definition = M::definition().clone();
         definition.validators.extend(self.validators);
         let runtime = Registry::of(self.db).define(definition, TypeId::of::<M>(), true)?;
         for (hook, name, run) in self.hooks {
             runtime.hooks().add::<M>(hook, &name, run)?;
+        }
+        for (name, scope) in self.scopes {
+            runtime.add_scope(&name, scope, true)?;
         }
         Ok(runtime)
     }
@@ -128,6 +170,7 @@ impl Sequelize {
             db: self,
             validators: Vec::new(),
             hooks: Vec::new(),
+            scopes: Vec::new(),
             _model: PhantomData,
         }
     }

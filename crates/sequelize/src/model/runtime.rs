@@ -14,6 +14,8 @@ use futures_util::future::BoxFuture;
 
 use super::definition::ModelDefinition;
 use super::hooks::{Hook, HookContext, Hooks};
+use super::planner::FindOptions;
+use super::scopes::{Scope, Scopes};
 use super::statement_cache::StatementCache;
 use super::Model;
 use crate::connection::{Executor, Sequelize};
@@ -34,6 +36,7 @@ pub struct ModelRuntime {
     definition: Arc<ModelDefinition>,
     statements: StatementCache,
     hooks: Hooks,
+    scopes: Scopes,
 }
 
 impl ModelRuntime {
@@ -42,7 +45,38 @@ impl ModelRuntime {
             definition: Arc::new(definition),
             statements: StatementCache::default(),
             hooks: Hooks::new(data),
+            scopes: Scopes::default(),
         }
+    }
+
+    /// Adds a scope (`Model.addScope(name, scope, { override })`); the name
+    /// [`DEFAULT_SCOPE`](super::DEFAULT_SCOPE) is the default scope. A scope of the same
+    /// name is an error unless `replace`.
+    ///
+    /// ```
+    /// use sequelize::{model::FindOptions, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Post { id: i64, published: bool }
+    /// # let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+    /// let posts = db.define::<Post>().register().unwrap();
+    /// let published = FindOptions { filter: Some(Post::PUBLISHED.eq(true)), ..Default::default() };
+    /// posts.add_scope("published", published.clone(), false).unwrap();
+    /// assert!(posts.add_scope("published", published.clone(), false).is_err());
+    /// posts.add_scope("published", published, true).unwrap();
+    /// ```
+    pub fn add_scope(&self, name: &str, scope: impl Into<Scope>, replace: bool) -> Result<()> {
+        self.scopes
+            .add(&self.definition.name, name, scope.into(), replace)
+    }
+
+    /// A finder's options with the model's scopes merged under them.
+    pub(crate) fn scoped(&self, options: FindOptions) -> Result<FindOptions> {
+        self.scopes.apply(&self.definition.name, options)
+    }
+
+    /// Whether the model has a default scope.
+    pub(crate) fn has_default_scope(&self) -> bool {
+        self.scopes.has_default()
     }
 
     /// Adds a hook under `name` (Sequelize's `addHook(type, name, fn)`), replacing one of
