@@ -307,6 +307,17 @@ async fn null_rules_and_definition_errors() {
         assert_eq!(found[0].message, "Account.name cannot be null");
         assert_eq!(count_rows(&db, &db, "Accounts").await, 0);
 
+        // A string attribute given an array or an object (Sequelize's 'string violation').
+        let structured = model
+            .create([("name", Value::from(serde_json::json!({ "a": 1 })))])
+            .exec(&db)
+            .await;
+        let found = items(structured);
+        assert_eq!(
+            (found[0].path.as_str(), found[0].validator_key.as_str()),
+            ("name", "not_a_string")
+        );
+
         // A pattern that does not compile is an error when the model is defined.
         let bad = db.define_dynamic(
             "Broken",

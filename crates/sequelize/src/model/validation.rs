@@ -54,6 +54,27 @@ pub(crate) async fn validate(def: &ModelDefinition, written: Written<'_>) -> Res
             ));
             continue;
         }
+        // Sequelize's schema check: a string attribute given an array or an object.
+        let stringy = matches!(
+            column.data_type,
+            DataType::String(_) | DataType::Char(_) | DataType::Text | DataType::Enum(_)
+        );
+        let structured = match value {
+            Value::Array(_) => true,
+            Value::Json(json) => json.is_array() || json.is_object(),
+            _ => false,
+        };
+        if stringy && structured {
+            items.push(
+                ValidationErrorItem::new(
+                    attribute.name.as_str(),
+                    "not_a_string",
+                    format!("{} cannot be an array or an object", attribute.name),
+                )
+                .with_value(value.clone()),
+            );
+            continue;
+        }
         for validator in &attribute.validators {
             if value.is_null() && !validator.is_custom() {
                 continue;
