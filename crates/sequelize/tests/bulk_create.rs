@@ -137,3 +137,40 @@ async fn bulk_options() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn upsert_inserts_then_updates() {
+    for_each_dialect("bulk_upsert", |db| async move {
+        db.define::<Label>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        // Only MySQL reports it (its affected rows); the others return the row instead.
+        let mysql = db.dialect().name() == "mysql";
+        let (first, created) = Label::upsert(label("a", 1))
+            .conflict_attributes(["name"])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(created, mysql.then_some(true));
+        let (second, created) = Label::upsert(label("a", 2))
+            .conflict_attributes(["name"])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(created, mysql.then_some(false));
+        assert_eq!((second.id, second.score), (first.id, 2));
+        assert_eq!(count_rows(&db, &db, "labels").await, 1);
+        // By primary key, and only the fields named.
+        let mut by_key = label("renamed", 3);
+        by_key.id = first.id;
+        let (third, _) = Label::upsert(by_key)
+            .fields(["score"])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!((third.name.as_str(), third.score), ("a", 3));
+        // Validation runs first.
+        let invalid = Label::upsert(label("", 1)).exec(&db).await;
+        assert!(matches!(invalid, Err(Error::Validation(_))));
+    })
+    .await;
+}

@@ -1,5 +1,6 @@
-//! `Model.bulkCreate`: many rows in as few `INSERT`s as the database's parameter limit
-//! allows, with Sequelize's options.
+//! Inserts that go beyond one new row: `Model.bulkCreate` (many rows in as few `INSERT`s as
+//! the database's parameter limit allows) and `Model.upsert` (insert, or update on a
+//! conflict), with Sequelize's options.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use super::write::{validate_fields, NewRow, RowData, SaveOptions};
 use super::Model;
 use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
-use crate::sql::{ConflictAction, Ident, OnConflict};
+use crate::sql::{ConflictAction, Expr, Ident, OnConflict};
 use crate::value::Value;
 
 /// What a bulk insert does with a row whose unique key exists already.
@@ -296,4 +297,146 @@ fn conflict_clause(def: &ModelDefinition, options: &BulkOptions) -> Result<Optio
             })
         }
     })
+}
+
+/// `Model.upsert(values)`: inserts the row, or updates the row whose key (or
+/// `conflict_attributes`) it collides with, in one statement. Returns the saved instance
+/// and whether it was created: `Some` on MySQL, which reports it in its affected rows;
+/// `None` on PostgreSQL, SQLite and MariaDB, which return the saved row instead and cannot
+/// tell (as Sequelize's `null`). Made by [`Model::upsert`].
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(timestamps = false)]
+/// struct Setting { id: i64, #[attr(unique)] key: String, value: String }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Setting>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// let theme = |value: &str| Setting { id: 0, key: "theme".into(), value: value.into() };
+/// Setting::upsert(theme("light")).conflict_attributes(["key"]).exec(&db).await?;
+/// let (saved, _) = Setting::upsert(theme("dark")).conflict_attributes(["key"]).exec(&db).await?;
+/// assert_eq!((saved.id, saved.value.as_str()), (1, "dark"));
+/// assert_eq!(Setting::count().exec(&db).await?, 1);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "an upsert does nothing until exec() is awaited"]
+pub struct Upsert<M: Model> {
+    data: M,
+    options: BulkOptions,
+    fields: Option<Vec<String>>,
+}
+
+impl<M: Model> Upsert<M> {
+    pub(crate) fn new(data: M) -> Self {
+        let options = BulkOptions {
+            save: SaveOptions::default(),
+            ..BulkOptions::default()
+        };
+        Upsert {
+            data,
+            options,
+            fields: None,
+        }
+    }
+
+    /// `validate: false`: skips the validators (an upsert validates by default).
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.options.save = self.options.save.validate(validate);
+        self
+    }
+
+    /// `conflictFields`: the unique attributes that collide (PostgreSQL and SQLite; MySQL
+    /// takes every unique key). Without it: the primary key.
+    pub fn conflict_attributes<S: Into<String>>(
+        mut self,
+        attributes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.options.conflict_attributes = attributes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// `fields: [...]`: the attributes an existing row takes from this one (every attribute
+    /// written but the key and the creation time, by default).
+    pub fn fields<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.fields = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Reads the saved row back by its conflict attributes (its key by default).
+    async fn read_back(&mut self, runtime: &Arc<ModelRuntime>, exec: &impl Executor) -> Result<()> {
+        let def = runtime.definition();
+        let names: Vec<String> = if self.options.conflict_attributes.is_empty() {
+            def.primary_key
+                .iter()
+                .map(|&i| def.attributes[i].name.clone())
+                .collect()
+        } else {
+            self.options.conflict_attributes.clone()
+        };
+        let mut filter = None;
+        for name in names {
+            let index = def.position(&name).ok_or_else(|| {
+                Error::InvalidQuery(format!("upsert on {}: {name:?} is no attribute", def.name))
+            })?;
+            let condition = Expr::column(name).eq(self.data.value(index));
+            filter = Some(Expr::conjoin(filter, condition));
+        }
+        let options = planner::FindOptions {
+            filter,
+            limit: Some(1),
+            paranoid: false,
+            ..Default::default()
+        };
+        let (select, _) = planner::select(def, options)?;
+        let mut result = super::run(exec, runtime, &select.into()).await?;
+        if let Some(values) = result.rows.iter_mut().next() {
+            self.data.load(values)?;
+        }
+        Ok(())
+    }
+
+    /// Inserts or updates the row; the saved instance, and whether it was created where the
+    /// database reports it.
+    pub async fn exec(mut self, exec: &impl Executor) -> Result<(Instance<M>, Option<bool>)> {
+        let runtime = runtime_of::<M>(exec)?;
+        let def = runtime.definition();
+        let now = planner::now();
+        let row = NewRow::prepare(def, &mut self.data, &self.options.save, &now)?;
+        if self.options.save.validates() {
+            let written: Vec<usize> = row.written.iter().map(|(i, _)| *i).collect();
+            validate_fields(def, &self.data, &written, None).await?;
+        }
+        let updated: Vec<String> = match self.fields.take() {
+            Some(fields) => fields,
+            None => (row.written.iter())
+                .map(|(i, _)| *i)
+                .filter(|i| !def.primary_key.contains(i) && Some(*i) != def.created_at)
+                .map(|i| def.attributes[i].name.clone())
+                .collect(),
+        };
+        self.options.conflict = Some(Conflict::Update(updated));
+        let on_conflict = conflict_clause(def, &self.options)?;
+        let (columns, values): (Vec<usize>, Vec<Value>) = row.written.into_iter().unzip();
+        let supports = exec.target().sequelize().dialect().supports();
+        let insert = planner::insert_rows(def, &columns, vec![values], on_conflict, supports)?;
+        let mut result = super::run(exec, &runtime, &insert.into()).await?;
+        let created = if let Some(values) = result.rows.iter_mut().next() {
+            self.data.load(values)?;
+            None
+        } else {
+            // MySQL counts 1 for a row inserted and 2 for a row updated, and returns no row:
+            // the saved row is read back by the attributes that collided.
+            let created = result.rows_affected == 1;
+            if let (true, Some(key), Some(id)) = (created, row.generated_key, result.last_insert_id)
+            {
+                self.data.set_value(key, Value::Int(id))?;
+            }
+            self.read_back(&runtime, exec).await?;
+            Some(created)
+        };
+        Ok((Instance::loaded(self.data), created))
+    }
 }

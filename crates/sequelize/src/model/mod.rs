@@ -26,7 +26,7 @@ mod validator;
 mod write;
 
 pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
-pub use bulk::BulkCreate;
+pub use bulk::{BulkCreate, Upsert};
 pub use column::{
     col, literal, ArrayAttribute, Column, ColumnOperators, Comparison, Containment, DynColumn,
     JsonAttribute, JsonField, Literal, TextOperators,
@@ -117,6 +117,12 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// `Model.create(values)`: inserts and returns the saved instance.
     fn create(data: Self) -> Create<Self> {
         Create::new(data)
+    }
+
+    /// `Model.upsert(values)`: inserts the row or updates the one it collides with; see
+    /// [`Upsert`].
+    fn upsert(data: Self) -> Upsert<Self> {
+        Upsert::new(data)
     }
 
     /// `Model.bulkCreate(records)`: inserts them all; see [`BulkCreate`] for the options.
