@@ -174,3 +174,45 @@ async fn upsert_inserts_then_updates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn truncate_empties_or_soft_deletes() {
+    for_each_dialect("bulk_truncate", |db| async move {
+        db.define::<Label>().register().unwrap();
+        let notes = db
+            .define_dynamic(
+                "Memo",
+                [
+                    Attribute::new("id", DataType::BigInt),
+                    Attribute::new("text", DataType::String(None)),
+                    Attribute::new("deleted_at", DataType::Date),
+                ],
+                ModelOptions {
+                    paranoid: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        Label::bulk_create([label("a", 1), label("b", 2)])
+            .exec(&db)
+            .await
+            .unwrap();
+        Label::truncate().exec(&db).await.unwrap();
+        assert_eq!(count_rows(&db, &db, "labels").await, 0);
+        for text in ["x", "y"] {
+            notes
+                .create([("text", Value::from(text))])
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+        // Paranoid: every row soft-deleted, still in the table; forced: gone.
+        notes.truncate().exec(&db).await.unwrap();
+        assert!(notes.find_all().exec(&db).await.unwrap().is_empty());
+        assert_eq!(count_rows(&db, &db, "Memos").await, 2);
+        notes.truncate().force().exec(&db).await.unwrap();
+        assert_eq!(count_rows(&db, &db, "Memos").await, 0);
+    })
+    .await;
+}

@@ -72,6 +72,11 @@ pub trait QueryGenerator {
         None
     }
 
+    /// The statement that empties a table, before its name.
+    fn truncate_keyword(&self) -> &'static str {
+        "TRUNCATE TABLE "
+    }
+
     /// The `DEFAULT` expression for "the current time" (`DataTypes.NOW`), matching the
     /// precision of this dialect's `DATE` columns.
     fn now_default(&self) -> &'static str {
@@ -1036,6 +1041,11 @@ impl<'d> SqlWriter<'d> {
             Statement::Delete(d) => self.delete(d),
             Statement::CreateTable(c) => self.create_table(c),
             Statement::DropTable(d) => self.drop_table(d),
+            Statement::Truncate(table) => {
+                let dialect = self.dialect;
+                self.push(dialect.truncate_keyword());
+                self.ident(table)
+            }
             Statement::AddColumn { table, column } => {
                 self.push("ALTER TABLE ");
                 self.ident(table)?;

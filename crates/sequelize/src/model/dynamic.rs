@@ -17,7 +17,7 @@ use super::planner::{self, FindOptions};
 use super::runtime::{ModelRef, ModelRuntime, Registry};
 use super::scopes::Scope;
 use super::validator::ModelValidator;
-use super::write::{self, Destroy, Dynamic, Restore, RowData, SaveOptions, UpdateRows};
+use super::write::{self, Destroy, Dynamic, Restore, RowData, SaveOptions, Truncate, UpdateRows};
 use super::{run, stream_rows};
 use crate::connection::{Executor, Sequelize};
 use crate::error::{Error, Result};
@@ -281,6 +281,12 @@ impl DynModel {
     /// `Model.create(values)`: [`build`](Self::build), then insert on [`exec`](DynCreate::exec).
     pub fn create<K: AsRef<str>>(&self, values: impl IntoIterator<Item = (K, Value)>) -> DynCreate {
         DynCreate(self.build(values))
+    }
+
+    /// `Model.truncate()`: empties the table (soft-deletes every row of a paranoid model
+    /// unless forced).
+    pub fn truncate(&self) -> Truncate {
+        Truncate::new(ModelRef::Runtime(Arc::clone(&self.runtime)))
     }
 
     /// `Model.destroy({ where })`; a filter is required. Soft-deletes on a paranoid model.

@@ -47,7 +47,7 @@ use runtime::ModelRef;
 pub use runtime::ModelRuntime;
 pub use scopes::{Scope, ScopeFn, ScopeUse, DEFAULT_SCOPE};
 pub use validator::{ModelValidator, Validator, Verdict};
-pub use write::{Create, Destroy, Dynamic, Restore, SaveOptions, UpdateRows};
+pub use write::{Create, Destroy, Dynamic, Restore, SaveOptions, Truncate, UpdateRows};
 
 use crate::connection::Executor;
 use crate::error::Result;
@@ -176,6 +176,11 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// model). A filter is required.
     fn destroy() -> Destroy {
         Destroy::new(ModelRef::typed::<Self>())
+    }
+
+    /// `Model.truncate()`: empties the table; see [`Truncate`].
+    fn truncate() -> Truncate {
+        Truncate::new(ModelRef::typed::<Self>())
     }
 
     /// `Model.restore({ where })`: restores soft-deleted rows of a paranoid model.

@@ -14,7 +14,7 @@ use super::validation::{self, Written};
 use super::{run, Model};
 use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
-use crate::sql::{DefaultValue, Expr};
+use crate::sql::{DefaultValue, Expr, Statement};
 use crate::value::{FromValue, Value};
 
 /// The data of one row, typed or dynamic, as the writes read and fill it (values in
@@ -518,6 +518,60 @@ impl Destroy {
             planner::now(),
         )?;
         Ok(run(exec, &runtime, &destroy).await?.rows_affected)
+    }
+}
+
+/// `Model.truncate()`: empties the table (`TRUNCATE TABLE`; SQLite: `DELETE FROM`). On a
+/// paranoid model it soft-deletes every row instead, unless [`force`](Self::force)d, as
+/// Sequelize's `destroy({ truncate: true })` does.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// #[model(timestamps = false)]
+/// struct Log { id: i64, line: String }
+/// # async fn demo() -> sequelize::Result<()> {
+/// # let db = Sequelize::connect("sqlite::memory:").await?;
+/// # db.define::<Log>().register()?;
+/// # db.sync(SyncOptions::default()).await?;
+/// Log::create(Log { id: 0, line: "boot".into() }).exec(&db).await?;
+/// Log::truncate().exec(&db).await?;
+/// assert_eq!(Log::count().exec(&db).await?, 0);
+/// # Ok(()) }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+/// ```
+#[must_use = "a truncate does nothing until exec() is awaited"]
+pub struct Truncate {
+    model: ModelRef,
+    force: bool,
+}
+
+impl Truncate {
+    pub(crate) fn new(model: ModelRef) -> Self {
+        Truncate {
+            model,
+            force: false,
+        }
+    }
+
+    /// `force: true`: on a paranoid model, empties the table rather than soft-deleting.
+    pub fn force(mut self) -> Self {
+        self.force = true;
+        self
+    }
+
+    /// Empties the table (or soft-deletes every row of a paranoid model).
+    pub async fn exec(self, exec: &impl Executor) -> Result<()> {
+        let runtime = self.model.resolve(exec)?;
+        let def = runtime.definition();
+        let statement = match def.deleted_at {
+            Some(index) if !self.force => {
+                let not_deleted = Expr::column(def.attributes[index].name.clone()).is_null();
+                planner::destroy(def, Some(not_deleted), false, planner::now())?
+            }
+            _ => Statement::Truncate(def.table_name.clone().into()),
+        };
+        run(exec, &runtime, &statement).await.map(drop)
     }
 }
 

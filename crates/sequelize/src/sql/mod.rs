@@ -50,6 +50,8 @@ pub enum Statement {
     CreateTable(CreateTable),
     /// `DROP TABLE`.
     DropTable(DropTable),
+    /// `TRUNCATE TABLE`: every row at once (SQLite, which has no `TRUNCATE`: `DELETE FROM`).
+    Truncate(Ident),
     /// `ALTER TABLE … ADD COLUMN`.
     AddColumn {
         /// The table altered.

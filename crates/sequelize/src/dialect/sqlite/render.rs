@@ -11,6 +11,11 @@ use crate::sql::{
 use crate::value::Value;
 
 impl QueryGenerator for Sqlite {
+    fn truncate_keyword(&self) -> &'static str {
+        // SQLite has no TRUNCATE; a DELETE without WHERE is its truncate optimization.
+        "DELETE FROM "
+    }
+
     fn push_string_literal(&self, s: &str, out: &mut String) -> Result<()> {
         if s.contains('\0') {
             return Err(Error::InvalidQuery(
