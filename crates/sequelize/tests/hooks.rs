@@ -283,3 +283,34 @@ async fn hooks_on_models_defined_at_run_time() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn silent_saves_keep_updated_at() {
+    for_each_dialect("hooks_silent", |db| async move {
+        db.define::<Account>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let mut ann = Account::create(account("ann@example.com", "pw"))
+            .exec(&db)
+            .await
+            .unwrap();
+        let first = ann.updated_at;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        ann.password = "quiet".into();
+        ann.save_with(&db, SaveOptions::default().silent(true))
+            .await
+            .unwrap();
+        let stored = Account::find_by_pk(ann.id)
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (stored.password.as_str(), stored.updated_at),
+            ("quiet", first)
+        );
+        ann.password = "loud".into();
+        ann.save(&db).await.unwrap();
+        assert!(ann.updated_at > first);
+    })
+    .await;
+}

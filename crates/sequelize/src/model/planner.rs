@@ -303,10 +303,12 @@ pub(crate) fn update(
     key: Expr,
     supports: &Supports,
 ) -> Result<Update> {
+    // The instance's save sets `updatedAt` itself (or not, when silent).
     update_where(
         def,
         assignments,
         filter::resolve(key, &Scope::of(def))?,
+        false,
         supports,
     )
 }
@@ -327,15 +329,16 @@ pub(crate) fn update_rows(
         )));
     };
     let filter = and_not_deleted(def, filter::resolve(filter, &Scope::of(def))?);
-    update_where(def, assignments, filter, supports)
+    update_where(def, assignments, filter, true, supports)
 }
 
-/// An `UPDATE` of resolved `filter`'s rows; `updated_at` is set to now unless an assignment
-/// sets it.
+/// An `UPDATE` of resolved `filter`'s rows; with `touch`, `updated_at` is set to now unless
+/// an assignment sets it.
 fn update_where(
     def: &ModelDefinition,
     mut assignments: Vec<(usize, Assignment)>,
     filter: Expr,
+    touch: bool,
     supports: &Supports,
 ) -> Result<Update> {
     if assignments.is_empty() {
@@ -344,7 +347,7 @@ fn update_where(
             def.name
         )));
     }
-    if let Some(index) = def.updated_at {
+    if let (Some(index), true) = (def.updated_at, touch) {
         if !assignments.iter().any(|(i, _)| *i == index) {
             assignments.push((index, Assignment::Value(now())));
         }

@@ -61,6 +61,7 @@ impl<M: Model> RowData for M {
 pub struct SaveOptions {
     validate: bool,
     hooks: bool,
+    silent: bool,
     fields: Option<Vec<String>>,
 }
 
@@ -69,6 +70,7 @@ impl Default for SaveOptions {
         SaveOptions {
             validate: true,
             hooks: true,
+            silent: false,
             fields: None,
         }
     }
@@ -95,6 +97,12 @@ impl SaveOptions {
     /// Whether the model's hooks run.
     pub fn runs_hooks(&self) -> bool {
         self.hooks
+    }
+
+    /// `silent: true`: an update leaves `updatedAt` as it is.
+    pub fn silent(mut self, silent: bool) -> Self {
+        self.silent = silent;
+        self
     }
 
     /// `fields: [...]`: write (and validate) only these attributes; the timestamps the model
@@ -218,11 +226,12 @@ pub(crate) async fn update(
     data: &mut impl RowData,
     saved: &[Value],
     changed: &[usize],
+    options: &SaveOptions,
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
     let mut changed = changed.to_vec();
-    if let Some(index) = def.updated_at {
+    if let (Some(index), false) = (def.updated_at, options.silent) {
         data.set_value(index, planner::now())?;
         if !changed.contains(&index) {
             changed.push(index);
@@ -323,7 +332,7 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
     let writes = written(data);
     match saved {
         None => insert(runtime, data, options, exec).await?,
-        Some(saved) => update(runtime, data, saved, &writes, exec).await?,
+        Some(saved) => update(runtime, data, saved, &writes, options, exec).await?,
     }
     if let Some(hooks) = hooks {
         hooks.run(after, data, lent, def, &writes).await?;
