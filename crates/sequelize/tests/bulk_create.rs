@@ -176,7 +176,7 @@ async fn upsert_inserts_then_updates() {
 }
 
 #[tokio::test]
-async fn truncate_empties_or_soft_deletes() {
+async fn truncate_sync_and_drop() {
     for_each_dialect("bulk_truncate", |db| async move {
         db.define::<Label>().register().unwrap();
         let notes = db
@@ -213,6 +213,15 @@ async fn truncate_empties_or_soft_deletes() {
         assert_eq!(count_rows(&db, &db, "Memos").await, 2);
         notes.truncate().force().exec(&db).await.unwrap();
         assert_eq!(count_rows(&db, &db, "Memos").await, 0);
+
+        // Model.drop(), Model.sync({ force }), sequelize.drop().
+        notes.drop_table(&db).await.unwrap();
+        assert!(notes.find_all().exec(&db).await.is_err());
+        notes.sync(&db, SyncOptions { force: true }).await.unwrap();
+        assert!(notes.find_all().exec(&db).await.unwrap().is_empty());
+        db.drop().await.unwrap();
+        assert!(Label::count().exec(&db).await.is_err());
+        assert!(notes.find_all().exec(&db).await.is_err());
     })
     .await;
 }

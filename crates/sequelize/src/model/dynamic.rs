@@ -209,6 +209,17 @@ impl DynModel {
         self.runtime.remove_hook(hook, name)
     }
 
+    /// Creates the model's table if it does not exist (`Model.sync()`), as
+    /// [`ModelRuntime::sync`].
+    pub async fn sync(&self, exec: &impl Executor, options: super::SyncOptions) -> Result<()> {
+        self.runtime.sync(exec, options).await
+    }
+
+    /// Drops the model's table if it exists (`Model.drop()`).
+    pub async fn drop_table(&self, exec: &impl Executor) -> Result<()> {
+        self.runtime.drop_table(exec).await
+    }
+
     /// Adds a scope (`Model.addScope`), as [`ModelRuntime::add_scope`].
     pub fn add_scope(&self, name: &str, scope: impl Into<Scope>, replace: bool) -> Result<()> {
         self.runtime.add_scope(name, scope, replace)

@@ -184,23 +184,71 @@ impl Sequelize {
     /// with `force`, drops and recreates them.
     pub async fn sync(&self, options: SyncOptions) -> Result<()> {
         for runtime in Registry::of(self).all() {
-            let def = runtime.definition();
-            let mut statements = Vec::with_capacity(2);
-            if options.force {
-                statements.push(Statement::DropTable(DropTable {
-                    name: def.table_name.clone().into(),
-                    if_exists: true,
-                }));
-            }
-            statements.push(Statement::CreateTable(CreateTable {
-                name: def.table_name.clone().into(),
-                columns: def.attributes.iter().map(|a| a.column.clone()).collect(),
-                if_not_exists: true,
-            }));
-            for statement in &statements {
-                self.target().run_statement(statement).await?;
-            }
+            runtime.sync(self, options).await?;
         }
         Ok(())
+    }
+
+    /// Drops the tables of every defined model that exist (`sequelize.drop()`), the last
+    /// defined first.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Tag { id: i64, name: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<Tag>().register()?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// db.drop().await?;
+    /// assert!(Tag::count().exec(&db).await.is_err()); // no table any more
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn drop(&self) -> Result<()> {
+        for runtime in Registry::of(self).all().iter().rev() {
+            runtime.drop_table(self).await?;
+        }
+        Ok(())
+    }
+}
+
+impl ModelRuntime {
+    /// Creates this model's table if it does not exist (`Model.sync()`); with `force`, drops
+    /// and recreates it.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Tag { id: i64, name: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let tags = db.define::<Tag>().register()?;
+    /// tags.sync(&db, SyncOptions::default()).await?;
+    /// assert_eq!(Tag::count().exec(&db).await?, 0);
+    /// tags.drop_table(&db).await?;                     // `Tag.drop()`
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn sync(&self, exec: &impl Executor, options: SyncOptions) -> Result<()> {
+        if options.force {
+            self.drop_table(exec).await?;
+        }
+        let def = self.definition();
+        let create = Statement::CreateTable(CreateTable {
+            name: def.table_name.clone().into(),
+            columns: def.attributes.iter().map(|a| a.column.clone()).collect(),
+            if_not_exists: true,
+        });
+        exec.execute(&create).await.map(drop)
+    }
+
+    /// Drops this model's table if it exists (`Model.drop()`).
+    pub async fn drop_table(&self, exec: &impl Executor) -> Result<()> {
+        let drop_table = Statement::DropTable(DropTable {
+            name: self.definition().table_name.clone().into(),
+            if_exists: true,
+        });
+        exec.execute(&drop_table).await.map(drop)
     }
 }
