@@ -101,6 +101,7 @@ pub use sequelize_macros::Model;
 
 /// Everything most programs need: `use sequelize::prelude::*;`.
 pub mod prelude {
+    pub use crate::model::Scoped;
     pub use crate::{
         and, col, literal, not, or, Attribute, Bind, ColumnOperators, DataType, Executor,
         FinderOptions, Instance, IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions,

@@ -143,3 +143,56 @@ async fn default_named_argument_and_merged_scopes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn scopes_apply_to_static_update_and_destroy() {
+    for_each_dialect("scopes_writes", |db| async move {
+        db.define::<Story>()
+            .default_scope(FindOptions {
+                filter: Some(Story::PUBLISHED.eq(true)),
+                ..Default::default()
+            })
+            .register()
+            .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        for s in [
+            story("x", true, 1, 1),
+            story("y", false, 1, 1),
+            story("z", true, 2, 1),
+        ] {
+            Story::create(s).exec(&db).await.unwrap();
+        }
+        let views = |title: &'static str| {
+            let db = db.clone();
+            async move {
+                let found = Story::find_one().unscoped().filter(Story::TITLE.eq(title));
+                found.exec(&db).await.unwrap().unwrap().views
+            }
+        };
+        // The default scope's condition joins the update's own: only published "x".
+        let updated = Story::update()
+            .set(Story::VIEWS, 10)
+            .filter(Story::AUTHOR_ID.eq(1))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!((updated, views("x").await, views("y").await), (1, 10, 1));
+        let unscoped = Story::increment(Story::VIEWS, 5)
+            .filter(Story::AUTHOR_ID.eq(1))
+            .unscoped()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!((unscoped, views("x").await, views("y").await), (2, 15, 6));
+        // destroy: scoped too, and a filter stays required whatever the scopes.
+        let destroyed = Story::destroy()
+            .filter(Story::AUTHOR_ID.eq(1))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(destroyed, 1);
+        assert!(Story::destroy().exec(&db).await.is_err());
+        assert_eq!(Story::count().unscoped().exec(&db).await.unwrap(), 2);
+    })
+    .await;
+}

@@ -9,7 +9,7 @@ use super::filter;
 use super::instance::Instance;
 use super::planner::{self, FindOptions};
 use super::runtime::{runtime_of, ModelRuntime};
-use super::scopes::ScopeUse;
+use super::scopes::{ScopeUse, Scoped};
 use super::{run, stream_rows, Model};
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
@@ -74,36 +74,12 @@ pub trait FinderOptions: Sized {
         self.options_mut().paranoid = paranoid;
         self
     }
+}
 
-    /// `Model.scope('name')`: applies this scope (instead of the default scope; call it again
-    /// for several, `Model.scope(['a', 'b'])`, and name `defaultScope` to keep that one).
-    ///
-    /// ```
-    /// use sequelize::prelude::*;
-    /// #[derive(Model, Clone, Debug)]
-    /// struct Post { id: i64, published: bool }
-    /// let finder = Post::find_all().scope("published").scope("recent");
-    /// assert_eq!(finder.options().scopes.as_ref().unwrap().len(), 2);
-    /// ```
-    fn scope(mut self, name: impl Into<String>) -> Self {
-        (self.options_mut().scopes.get_or_insert_with(Vec::new)).push(ScopeUse::named(name));
-        self
-    }
-
-    /// `Model.scope({ method: ['name', ...args] })`: applies a scope that takes arguments.
-    fn scope_with<V: Into<Value>>(
-        mut self,
-        name: impl Into<String>,
-        args: impl IntoIterator<Item = V>,
-    ) -> Self {
-        (self.options_mut().scopes.get_or_insert_with(Vec::new)).push(ScopeUse::with(name, args));
-        self
-    }
-
-    /// `Model.unscoped()`: no scope, not even the default one.
-    fn unscoped(mut self) -> Self {
-        self.options_mut().scopes = Some(Vec::new());
-        self
+/// Every finder takes scopes ([`Scoped`]) through its options.
+impl<T: FinderOptions> Scoped for T {
+    fn scope_uses(&mut self) -> &mut Option<Vec<ScopeUse>> {
+        &mut self.options_mut().scopes
     }
 }
 

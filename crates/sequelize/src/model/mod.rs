@@ -45,7 +45,7 @@ pub use planner::FindOptions;
 pub use registry::{ModelRegistration, SyncOptions};
 use runtime::ModelRef;
 pub use runtime::ModelRuntime;
-pub use scopes::{Scope, ScopeFn, ScopeUse, DEFAULT_SCOPE};
+pub use scopes::{Scope, ScopeFn, ScopeUse, Scoped, DEFAULT_SCOPE};
 pub use validator::{ModelValidator, Validator, Verdict};
 pub use write::{Create, Destroy, Dynamic, Restore, SaveOptions, Truncate, UpdateRows};
 

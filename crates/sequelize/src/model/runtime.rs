@@ -15,11 +15,12 @@ use futures_util::future::BoxFuture;
 use super::definition::ModelDefinition;
 use super::hooks::{Hook, HookContext, Hooks};
 use super::planner::FindOptions;
-use super::scopes::{Scope, Scopes};
+use super::scopes::{Scope, ScopeUse, Scopes};
 use super::statement_cache::StatementCache;
 use super::Model;
 use crate::connection::{Executor, Sequelize};
 use crate::error::{Error, Result};
+use crate::sql::Expr;
 
 /// A model as defined on one Sequelize instance.
 ///
@@ -72,6 +73,15 @@ impl ModelRuntime {
     /// A finder's options with the model's scopes merged under them.
     pub(crate) fn scoped(&self, options: FindOptions) -> Result<FindOptions> {
         self.scopes.apply(&self.definition.name, options)
+    }
+
+    /// A static write's condition with the scopes' conditions AND-ed to it.
+    pub(crate) fn scoped_filter(
+        &self,
+        filter: Option<Expr>,
+        scopes: Option<Vec<ScopeUse>>,
+    ) -> Result<Option<Expr>> {
+        self.scopes.filter(&self.definition.name, filter, scopes)
     }
 
     /// Whether the model has a default scope.

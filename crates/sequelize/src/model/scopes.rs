@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock};
 
 use super::planner::FindOptions;
 use crate::error::{Error, Result};
+use crate::sql::Expr;
 use crate::value::Value;
 
 /// The name of the scope every finder applies unless told otherwise.
@@ -55,6 +56,46 @@ impl ScopeUse {
 
 /// What makes a scope's options from its arguments.
 pub type ScopeFn = Arc<dyn Fn(&[Value]) -> Result<FindOptions> + Send + Sync>;
+
+/// Choosing a builder's scopes (`Model.scope(...)`, `unscoped()`): the finders, and the
+/// static `update`, `increment` and `destroy`, which AND the scopes' conditions to their own
+/// (theirs stay required). In the prelude.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct Post { id: i64, published: bool }
+/// let finder = Post::find_all().scope("published").scope("recent");
+/// assert_eq!(finder.options().scopes.as_ref().unwrap().len(), 2);
+/// let everything = Post::find_all().unscoped();
+/// ```
+pub trait Scoped: Sized {
+    /// The scopes chosen so far (`None`: the default scope).
+    fn scope_uses(&mut self) -> &mut Option<Vec<ScopeUse>>;
+
+    /// `Model.scope('name')`: applies this scope (instead of the default scope; call it again
+    /// for several, `Model.scope(['a', 'b'])`, and name `defaultScope` to keep that one).
+    fn scope(mut self, name: impl Into<String>) -> Self {
+        (self.scope_uses().get_or_insert_with(Vec::new)).push(ScopeUse::named(name));
+        self
+    }
+
+    /// `Model.scope({ method: ['name', ...args] })`: applies a scope that takes arguments.
+    fn scope_with<V: Into<Value>>(
+        mut self,
+        name: impl Into<String>,
+        args: impl IntoIterator<Item = V>,
+    ) -> Self {
+        (self.scope_uses().get_or_insert_with(Vec::new)).push(ScopeUse::with(name, args));
+        self
+    }
+
+    /// `Model.unscoped()`: no scope, not even the default one.
+    fn unscoped(mut self) -> Self {
+        *self.scope_uses() = Some(Vec::new());
+        self
+    }
+}
 
 /// A scope's definition: fixed options, or options made from arguments.
 #[derive(Clone)]
@@ -134,6 +175,25 @@ impl Scopes {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(DEFAULT_SCOPE)
+    }
+
+    /// A static write's condition with its scopes' conditions: `None` stays `None` (the
+    /// write then refuses to run, whatever its scopes say).
+    pub(crate) fn filter(
+        &self,
+        model: &str,
+        filter: Option<Expr>,
+        scopes: Option<Vec<ScopeUse>>,
+    ) -> Result<Option<Expr>> {
+        if filter.is_none() {
+            return Ok(None);
+        }
+        let options = FindOptions {
+            filter,
+            scopes,
+            ..FindOptions::default()
+        };
+        Ok(self.apply(model, options)?.filter)
     }
 
     /// The finder's options with its scopes merged under them.

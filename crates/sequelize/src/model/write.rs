@@ -10,6 +10,7 @@ use super::hooks::Hook;
 use super::instance::Instance;
 use super::planner::{self, Assignment};
 use super::runtime::{ModelRef, ModelRuntime};
+use super::scopes::{ScopeUse, Scoped};
 use super::validation::{self, Written};
 use super::{run, Model};
 use crate::connection::{Executor, ExecutorRef};
@@ -493,6 +494,14 @@ pub struct Destroy {
     model: ModelRef,
     filter: Option<Expr>,
     force: bool,
+    scopes: Option<Vec<ScopeUse>>,
+}
+
+/// Sequelize applies scopes to `destroy`: their conditions are AND-ed to the filter.
+impl Scoped for Destroy {
+    fn scope_uses(&mut self) -> &mut Option<Vec<ScopeUse>> {
+        &mut self.scopes
+    }
 }
 
 impl Destroy {
@@ -501,6 +510,7 @@ impl Destroy {
             model,
             filter: None,
             force: false,
+            scopes: None,
         }
     }
 
@@ -520,12 +530,8 @@ impl Destroy {
     /// error: it would destroy every row.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
         let runtime = self.model.resolve(exec)?;
-        let destroy = planner::destroy(
-            runtime.definition(),
-            self.filter,
-            self.force,
-            planner::now(),
-        )?;
+        let filter = runtime.scoped_filter(self.filter, self.scopes)?;
+        let destroy = planner::destroy(runtime.definition(), filter, self.force, planner::now())?;
         Ok(run(exec, &runtime, &destroy).await?.rows_affected)
     }
 }
@@ -673,7 +679,16 @@ pub struct UpdateRows<K> {
     model: ModelRef,
     assignments: Vec<(AttributeRef, Assignment)>,
     filter: Option<Expr>,
+    scopes: Option<Vec<ScopeUse>>,
     _kind: PhantomData<fn() -> K>,
+}
+
+/// Sequelize applies scopes to `update` and `increment`: their conditions are AND-ed to the
+/// filter.
+impl<K> Scoped for UpdateRows<K> {
+    fn scope_uses(&mut self) -> &mut Option<Vec<ScopeUse>> {
+        &mut self.scopes
+    }
 }
 
 impl<K> UpdateRows<K> {
@@ -682,6 +697,7 @@ impl<K> UpdateRows<K> {
             model,
             assignments: Vec::new(),
             filter: None,
+            scopes: None,
             _kind: PhantomData,
         }
     }
@@ -741,7 +757,8 @@ impl<K> UpdateRows<K> {
         };
         validation::validate(def, checked).await?;
         let supports = exec.target().sequelize().dialect().supports();
-        let update = planner::update_rows(def, assignments, self.filter, supports)?;
+        let filter = runtime.scoped_filter(self.filter, self.scopes)?;
+        let update = planner::update_rows(def, assignments, filter, supports)?;
         Ok(run(exec, &runtime, &update.into()).await?.rows_affected)
     }
 }
