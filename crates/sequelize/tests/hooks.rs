@@ -268,6 +268,14 @@ async fn hooks_on_models_defined_at_run_time() {
             .unwrap();
         assert_eq!(hello.get::<String>("slug").unwrap(), "hello-world");
         assert_eq!(taken(&log), ["beforeSave", "afterCreate"]);
+        // instance.update(values): set and save, with the save hooks.
+        hello
+            .update(&db, [("title", Value::from("Hi"))])
+            .await
+            .unwrap();
+        assert_eq!(taken(&log), ["beforeSave"]);
+        let stored = post.find_all().exec(&db).await.unwrap();
+        assert_eq!(stored[0].get::<String>("title").unwrap(), "Hi");
         hello.destroy(&db).await.unwrap();
         assert!(!hello.value("deleted_at").unwrap().is_null());
         assert_eq!(taken(&log), ["beforeDestroy"]);

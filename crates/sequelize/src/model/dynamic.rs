@@ -548,6 +548,33 @@ impl DynInstance {
         Ok(())
     }
 
+    /// Sets attributes and saves (`instance.update(values)`): validators and hooks run as
+    /// for [`save`](Self::save), and only what changed is written.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let attributes = [Attribute::new("id", DataType::Integer), Attribute::new("name", DataType::String(None))];
+    /// let user = db.define_dynamic("User", attributes, ModelOptions::default())?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// let mut ann = user.create([("name", Value::from("Ann"))]).exec(&db).await?;
+    /// ann.update(&db, [("name", Value::from("Anna"))]).await?;
+    /// assert_eq!(user.find_all().exec(&db).await?[0].get::<String>("name")?, "Anna");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn update<K: AsRef<str>>(
+        &mut self,
+        exec: &impl Executor,
+        values: impl IntoIterator<Item = (K, Value)>,
+    ) -> Result<()> {
+        for (name, value) in values {
+            self.set(name.as_ref(), value)?;
+        }
+        self.save(exec).await
+    }
+
     /// The names of the attributes changed since the last save (`changed()`).
     pub fn changed(&self) -> Vec<&str> {
         let def = self.model.definition();
