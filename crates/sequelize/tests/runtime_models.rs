@@ -578,3 +578,44 @@ async fn update_increment_and_decrement_rows() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_model_without_a_key_gets_sequelizes_implicit_id() {
+    for_each_dialect("runtime_implicit_id", |db| async move {
+        let tag = db
+            .define_dynamic(
+                "Tag",
+                [Attribute::new("name", DataType::String(None))],
+                ModelOptions {
+                    timestamps: false,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let mut rust = tag
+            .create([("name", Value::from("rust"))])
+            .exec(&db)
+            .await
+            .unwrap();
+        let sql = tag
+            .create([("name", Value::from("sql"))])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                rust.get::<i64>("id").unwrap(),
+                sql.get::<i64>("id").unwrap()
+            ),
+            (1, 2)
+        );
+        // The key identifies the row for later saves.
+        rust.update(&db, [("name", Value::from("rustlang"))])
+            .await
+            .unwrap();
+        let found = tag.find_by_pk(1).unwrap().exec(&db).await.unwrap().unwrap();
+        assert_eq!(found.get::<String>("name").unwrap(), "rustlang");
+    })
+    .await;
+}

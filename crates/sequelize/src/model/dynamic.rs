@@ -22,6 +22,7 @@ use super::{run, stream_rows};
 use crate::connection::{Executor, Sequelize};
 use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
+use crate::types::DataType;
 use crate::value::{FromValue, Value};
 
 /// The options of a model defined at run time, as Sequelize's `define` takes them; the same
@@ -96,6 +97,9 @@ impl Sequelize {
     /// let adults = user.find_all().filter(col("age").gte(18)).exec(&db).await?;
     /// assert_eq!(adults[0].get::<String>("email")?, "ann@example.com");
     /// assert_eq!(serde_json::to_value(&adults[0]).unwrap()["age"], 41);
+    /// // Without a key, the model gets Sequelize's implicit `id`.
+    /// let tag = db.define_dynamic("Tag", [Attribute::new("name", DataType::String(None))], ModelOptions::default())?;
+    /// assert_eq!(tag.definition().attributes[0].name, "id");
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
@@ -127,6 +131,14 @@ impl Sequelize {
         }
         if let Some(deleted_at) = options.deleted_at {
             builder = builder.deleted_at(deleted_at);
+        }
+        let attributes: Vec<Attribute> = attributes.into_iter().collect();
+        // Sequelize adds an `id` key when the model declares none.
+        let keyless = !attributes
+            .iter()
+            .any(|a| a.column.primary_key || a.name == "id");
+        if keyless {
+            builder = builder.attribute(Attribute::new("id", DataType::Integer));
         }
         for attribute in attributes {
             builder = builder.attribute(attribute);
