@@ -392,21 +392,10 @@ pub(crate) async fn destroy_instance<D: RowData + Send + 'static>(
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
-    let hooks = (!runtime.hooks().is_empty()).then(|| runtime.hooks());
-    let lent = ExecutorRef::of(exec);
-    if let Some(hooks) = hooks {
-        hooks.run(Hook::BeforeDestroy, data, lent, def, &[]).await?;
-    }
     let at = planner::now();
     let destroy = planner::destroy(def, Some(planner::key_filter(def, key)?), false, at.clone())?;
-    run(exec, runtime, &destroy).await?;
-    if let Some(index) = def.deleted_at {
-        data.set_value(index, at)?;
-    }
-    if let Some(hooks) = hooks {
-        hooks.run(Hook::AfterDestroy, data, lent, def, &[]).await?;
-    }
-    Ok(())
+    let moments = (Hook::BeforeDestroy, Hook::AfterDestroy);
+    write_deletion(runtime, data, destroy, at, moments, exec).await
 }
 
 /// Restores an instance's soft-deleted row (`instance.restore()`): `beforeRestore`, the
@@ -418,18 +407,33 @@ pub(crate) async fn restore_instance<D: RowData + Send + 'static>(
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
+    let restore = planner::restore(def, Some(planner::key_filter(def, key)?))?;
+    let moments = (Hook::BeforeRestore, Hook::AfterRestore);
+    write_deletion(runtime, data, restore.into(), Value::Null, moments, exec).await
+}
+
+/// Runs `statement` (a destroy or a restore of one row) between the hooks of its `moments`,
+/// and records `deleted_at` in `data` on a paranoid model.
+async fn write_deletion<D: RowData + Send + 'static>(
+    runtime: &Arc<ModelRuntime>,
+    data: &mut D,
+    statement: Statement,
+    deleted_at: Value,
+    (before, after): (Hook, Hook),
+    exec: &impl Executor,
+) -> Result<()> {
+    let def = runtime.definition();
     let hooks = (!runtime.hooks().is_empty()).then(|| runtime.hooks());
     let lent = ExecutorRef::of(exec);
     if let Some(hooks) = hooks {
-        hooks.run(Hook::BeforeRestore, data, lent, def, &[]).await?;
+        hooks.run(before, data, lent, def, &[]).await?;
     }
-    let restore = planner::restore(def, Some(planner::key_filter(def, key)?))?;
-    run(exec, runtime, &restore.into()).await?;
+    run(exec, runtime, &statement).await?;
     if let Some(index) = def.deleted_at {
-        data.set_value(index, Value::Null)?;
+        data.set_value(index, deleted_at)?;
     }
     if let Some(hooks) = hooks {
-        hooks.run(Hook::AfterRestore, data, lent, def, &[]).await?;
+        hooks.run(after, data, lent, def, &[]).await?;
     }
     Ok(())
 }
