@@ -19,6 +19,14 @@ struct Player {
     deleted_at: Option<DateTime<Utc>>,
 }
 
+/// The ids of the players a finder returns, in its order.
+async fn player_ids(
+    db: &Sequelize,
+    finder: sequelize::model::FindAll<Player>,
+) -> Result<Vec<i64>, Error> {
+    Ok(finder.exec(db).await?.iter().map(|p| p.id).collect())
+}
+
 async fn setup(db: &Sequelize) {
     db.define::<Player>().register().unwrap();
     db.sync(SyncOptions::default()).await.unwrap();
@@ -372,15 +380,11 @@ async fn filters_from_json() {
             let db = db.clone();
             async move {
                 let filter = filter_from_json(&body)?;
-                let mut ids: Vec<i64> = Player::find_all()
-                    .filter(filter)
-                    .exec(&db)
-                    .await?
-                    .iter()
-                    .map(|p| p.id)
-                    .collect();
-                ids.sort();
-                Ok::<_, Error>(ids)
+                player_ids(
+                    &db,
+                    Player::find_all().filter(filter).order(Player::ID.asc()),
+                )
+                .await
             }
         };
         assert_eq!(ids(json!({ "team": "red" })).await.unwrap(), [1, 2]);
@@ -696,13 +700,8 @@ async fn regular_expressions() {
         let ids = |filter: sequelize::sql::Expr| {
             let db = db.clone();
             async move {
-                let found = Player::find_all()
-                    .filter(filter)
-                    .order(Player::ID.asc())
-                    .exec(&db)
-                    .await
-                    .unwrap();
-                found.iter().map(|p| p.id).collect::<Vec<_>>()
+                let finder = Player::find_all().filter(filter).order(Player::ID.asc());
+                player_ids(&db, finder).await.unwrap()
             }
         };
         let dialect = db.dialect().name();
@@ -830,10 +829,7 @@ async fn order_nulls_first_last_and_random() {
         let dialect = db.dialect().name();
         let ids = |order: sequelize::sql::OrderBy| {
             let db = db.clone();
-            async move {
-                let found = Player::find_all().order(order).exec(&db).await?;
-                Ok::<_, Error>(found.iter().map(|p| p.id).collect::<Vec<_>>())
-            }
+            async move { player_ids(&db, Player::find_all().order(order)).await }
         };
         let rating = || Player::RATING;
         assert_eq!(

@@ -131,15 +131,9 @@ impl<'a> Target<'a> {
     }
 
     async fn logged(&self, conn: &mut Conn, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        let db = self.sequelize();
-        let started = db.benchmark().then(Instant::now);
-        if started.is_none() {
-            db.log_statement(sql, None);
-        }
+        let started = log_start(self.sequelize(), sql);
         let result = conn.run(sql, params).await;
-        if let Some(started) = started {
-            db.log_statement(sql, Some(started.elapsed()));
-        }
+        log_end(self.sequelize(), sql, started);
         result
     }
 
@@ -148,18 +142,12 @@ impl<'a> Target<'a> {
     pub(crate) fn stream(self, sql: Arc<str>, params: Vec<Value>) -> RowStream<'a> {
         Box::pin(async_stream::try_stream! {
             let mut slot = self.connection().await?;
-            let db = self.sequelize();
-            let started = db.benchmark().then(Instant::now);
-            if started.is_none() {
-                db.log_statement(&sql, None);
-            }
+            let started = log_start(self.sequelize(), &sql);
             let mut rows = slot.conn().stream(&sql, &params);
             while let Some(batch) = rows.next().await {
                 yield batch?;
             }
-            if let Some(started) = started {
-                db.log_statement(&sql, Some(started.elapsed()));
-            }
+            log_end(self.sequelize(), &sql, started);
         })
     }
 
@@ -167,6 +155,23 @@ impl<'a> Target<'a> {
     pub(crate) async fn run_statement(&self, statement: &Statement) -> Result<QueryResult> {
         let rendered = self.sequelize().dialect().render(statement)?;
         self.run(&rendered.sql, &rendered.params).await
+    }
+}
+
+/// Logs a statement as it starts, unless the options ask for its time (`benchmark`): then
+/// the start is returned, for [`log_end`].
+fn log_start(db: &Sequelize, sql: &str) -> Option<Instant> {
+    let started = db.benchmark().then(Instant::now);
+    if started.is_none() {
+        db.log_statement(sql, None);
+    }
+    started
+}
+
+/// Logs a statement with its time, when [`log_start`] timed it.
+fn log_end(db: &Sequelize, sql: &str, started: Option<Instant>) {
+    if let Some(started) = started {
+        db.log_statement(sql, Some(started.elapsed()));
     }
 }
 

@@ -102,58 +102,66 @@ impl<'d> Scope<'d> {
     /// Sequelize's nested JSON `where`) is a path into it, each further part a key.
     fn operand(&self, expr: &Expr) -> Result<Option<Operand<'d>>> {
         match expr {
-            Expr::Column { table, name } => {
-                let (alias, def) = self.model(table.as_ref())?;
-                let column = |index: usize| {
-                    let field = def.attributes[index].column.name.clone();
-                    match alias {
-                        Some(alias) => Expr::qualified(Ident(alias.to_owned().into()), field),
-                        None => Expr::column(field),
-                    }
-                };
-                if let Some(index) = def.position(name.as_str()) {
-                    return Ok(Some(Operand::Attribute {
-                        column: column(index),
-                        def,
-                        index,
-                    }));
-                }
-                let dotted = name
-                    .as_str()
-                    .split_once('.')
-                    .and_then(|(base, keys)| Some((def.position(base)?, keys)));
-                let Some((index, keys)) = dotted else {
-                    return Err(Error::InvalidQuery(format!(
-                        "model {} has no attribute {:?}",
-                        def.name,
-                        name.as_str()
-                    )));
-                };
-                json_attribute(def, index, name.as_str())?;
-                let path = keys
-                    .split('.')
-                    .map(|key| JsonPathSegment::Key(key.to_owned()));
-                Ok(Some(Operand::Json(column(index).json_text(path))))
-            }
-            Expr::JsonPath {
-                expr: inner,
-                path,
-                read,
-            } => {
-                let Some(Operand::Attribute { column, def, index }) = self.operand(inner)? else {
-                    return Ok(None);
-                };
-                let keys: Vec<String> = (path.iter())
-                    .map(|segment| match segment {
-                        JsonPathSegment::Key(key) => format!("{key:?}"),
-                        JsonPathSegment::Index(i) => format!("[{i}]"),
-                    })
-                    .collect();
-                json_attribute(def, index, &format!("the JSON path {}", keys.join(".")))?;
-                Ok(Some(Operand::Json(column.json_read(path.clone(), *read))))
-            }
+            Expr::Column { table, name } => self.column(table.as_ref(), name).map(Some),
+            Expr::JsonPath { expr, path, read } => self.json_path(expr, path, *read),
             _ => Ok(None),
         }
+    }
+
+    /// What a column name stands for: an attribute, or a dotted path into a JSON one.
+    fn column(&self, table: Option<&Ident>, name: &Ident) -> Result<Operand<'d>> {
+        let (alias, def) = self.model(table)?;
+        let column = |index: usize| {
+            let field = def.attributes[index].column.name.clone();
+            match alias {
+                Some(alias) => Expr::qualified(Ident(alias.to_owned().into()), field),
+                None => Expr::column(field),
+            }
+        };
+        if let Some(index) = def.position(name.as_str()) {
+            return Ok(Operand::Attribute {
+                column: column(index),
+                def,
+                index,
+            });
+        }
+        let dotted = name
+            .as_str()
+            .split_once('.')
+            .and_then(|(base, keys)| Some((def.position(base)?, keys)));
+        let Some((index, keys)) = dotted else {
+            return Err(Error::InvalidQuery(format!(
+                "model {} has no attribute {:?}",
+                def.name,
+                name.as_str()
+            )));
+        };
+        json_attribute(def, index, name.as_str())?;
+        let path = keys
+            .split('.')
+            .map(|key| JsonPathSegment::Key(key.to_owned()));
+        Ok(Operand::Json(column(index).json_text(path)))
+    }
+
+    /// What a JSON path stands for when it looks inside an attribute (which must be JSON);
+    /// `None` when it looks inside another expression.
+    fn json_path(
+        &self,
+        inner: &Expr,
+        path: &[JsonPathSegment],
+        read: JsonRead,
+    ) -> Result<Option<Operand<'d>>> {
+        let Some(Operand::Attribute { column, def, index }) = self.operand(inner)? else {
+            return Ok(None);
+        };
+        let keys: Vec<String> = (path.iter())
+            .map(|segment| match segment {
+                JsonPathSegment::Key(key) => format!("{key:?}"),
+                JsonPathSegment::Index(i) => format!("[{i}]"),
+            })
+            .collect();
+        json_attribute(def, index, &format!("the JSON path {}", keys.join(".")))?;
+        Ok(Some(Operand::Json(column.json_read(path.to_vec(), read))))
     }
 }
 
@@ -254,14 +262,10 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
                 scope.main.1.name
             )))
         }
-        column @ (Expr::Column { .. } | Expr::JsonPath { .. }) => match scope.operand(&column)? {
+        Expr::Column { table, name } => scope.column(table.as_ref(), &name)?.compared_with(None),
+        Expr::JsonPath { expr, path, read } => match scope.json_path(&expr, &path, read)? {
             Some(operand) => operand.compared_with(None),
-            None => {
-                let Expr::JsonPath { expr, path, read } = column else {
-                    unreachable!("a column is always an operand")
-                };
-                resolve(*expr, scope)?.json_read(path, read)
-            }
+            None => resolve(*expr, scope)?.json_read(path, read),
         },
         Expr::Binary { op, left, right } => {
             let (left, right) = match (*left, *right) {

@@ -637,7 +637,7 @@ impl<M: Model> FindByPk<M> {
         let key = filter::coerce(self.key, def, key_index)?;
         let target = exec.target();
         let default_scope = self.scoped && runtime.has_default_scope();
-        let options = FindOptions {
+        let options = || FindOptions {
             filter: Some(Expr::column(key_attribute.name.clone()).eq(key.clone())),
             limit: Some(1),
             lock: self.lock.clone(),
@@ -645,22 +645,23 @@ impl<M: Model> FindByPk<M> {
             scopes: (!self.scoped).then(Vec::new),
             ..FindOptions::default()
         };
-        // The SQL of this shape is the same for every key: planned and rendered once. A read
-        // of soft-deleted rows, or under a default scope (whose values are its own), is
-        // planned each time.
+        // The SQL of this shape is the same for every key: planned and rendered once, and
+        // run with the key alone. A read of soft-deleted rows, or under a default scope
+        // (whose values are its own), is planned each time.
         let plain = (self.paranoid || def.deleted_at.is_none()) && !default_scope;
-        let (sql, params): (Arc<str>, Vec<Value>) = if plain {
+        let scoped;
+        let (sql, params): (Arc<str>, &[Value]) = if plain {
             let sql = runtime.statements().by_key(self.lock.as_ref(), || {
-                let (select, _) = planner::select(def, options)?;
+                let (select, _) = planner::select(def, options())?;
                 target.sequelize().dialect().render(&select.into())
             })?;
-            (sql, vec![key])
+            (sql, std::slice::from_ref(&key))
         } else {
-            let (select, _) = planner::select(def, runtime.scoped(options)?)?;
-            let rendered = target.sequelize().dialect().render(&select.into())?;
-            (rendered.sql.into(), rendered.params)
+            let (select, _) = planner::select(def, runtime.scoped(options())?)?;
+            scoped = target.sequelize().dialect().render(&select.into())?;
+            (scoped.sql.as_str().into(), &scoped.params)
         };
-        let mut result = target.run(&sql, &params).await?;
+        let mut result = target.run(&sql, params).await?;
         let found = result.rows.iter_mut().next();
         found
             .map(|values| M::from_values(values).map(Instance::loaded))

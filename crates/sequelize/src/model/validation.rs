@@ -26,8 +26,9 @@ use crate::value::Value;
 pub(crate) struct Written<'a> {
     /// The attributes written, as (attribute index, value) pairs.
     pub(crate) values: &'a [(usize, Value)],
-    /// The instance's row, every attribute in order: given by `create` and `save`, not by
-    /// the static `update` (which has no instance).
+    /// The instance's row, every attribute in order, for the model validators: given by
+    /// `create` and `save` when the model has any, not by the static `update` (which has no
+    /// instance).
     pub(crate) row: Option<&'a [Value]>,
     /// The row as last saved, on an update (`isImmutable` compares with it).
     pub(crate) saved: Option<&'a [Value]>,

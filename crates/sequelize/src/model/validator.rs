@@ -639,15 +639,14 @@ fn text(value: &Value) -> String {
     match value {
         Value::Text(s) => s.clone(),
         Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-        Value::Json(j) => match j.as_ref() {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        },
         Value::Null => String::new(),
-        other => serde_json::to_value(other)
-            .ok()
-            .and_then(|j| j.as_str().map(str::to_owned).or(Some(j.to_string())))
-            .unwrap_or_default(),
+        // Numbers, booleans, dates, UUIDs and JSON as their JSON form shows them (a JSON
+        // string without its quotes).
+        other => match serde_json::to_value(other) {
+            Ok(serde_json::Value::String(s)) => s,
+            Ok(json) => json.to_string(),
+            Err(_) => String::new(),
+        },
     }
 }
 

@@ -291,29 +291,33 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
             .filter(|&i| saved.is_none_or(|saved| saved[i] != data.value(i)))
             .collect()
     };
-    if saved.is_some() && written(data).is_empty() {
+    let mut writes = written(data);
+    if saved.is_some() && writes.is_empty() {
         return Ok(());
     }
     let hooks = (options.hooks && !runtime.hooks().is_empty()).then(|| runtime.hooks());
     let lent = ExecutorRef::of(exec);
+    // A hook may change the instance: what the save writes is listed again after each.
     if let Some(hooks) = hooks {
         hooks
-            .run(Hook::BeforeValidate, data, lent, def, &written(data))
+            .run(Hook::BeforeValidate, data, lent, def, &writes)
             .await?;
+        writes = written(data);
     }
     if options.validate {
-        if let Err(e) = validate_fields(def, data, &written(data), saved).await {
+        if let Err(e) = validate_fields(def, data, &writes, saved).await {
             if let Some(hooks) = hooks {
                 hooks
-                    .run(Hook::ValidationFailed, data, lent, def, &written(data))
+                    .run(Hook::ValidationFailed, data, lent, def, &writes)
                     .await?;
             }
             return Err(e);
         }
         if let Some(hooks) = hooks {
             hooks
-                .run(Hook::AfterValidate, data, lent, def, &written(data))
+                .run(Hook::AfterValidate, data, lent, def, &writes)
                 .await?;
+            writes = written(data);
         }
     }
     let (before, after) = match saved {
@@ -322,15 +326,15 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
     };
     if let Some(hooks) = hooks {
         let validated = data.values();
-        hooks.run(before, data, lent, def, &written(data)).await?;
-        let by_hooks: Vec<usize> = (written(data).into_iter())
+        hooks.run(before, data, lent, def, &writes).await?;
+        writes = written(data);
+        let by_hooks: Vec<usize> = (writes.iter().copied())
             .filter(|&i| validated[i] != data.value(i))
             .collect();
         if options.validate && !by_hooks.is_empty() {
             validate_fields(def, data, &by_hooks, saved).await?;
         }
     }
-    let writes = written(data);
     match saved {
         None => insert(runtime, data, options, exec).await?,
         Some(saved) => update(runtime, data, saved, &writes, options, exec).await?,
@@ -349,10 +353,11 @@ pub(crate) async fn validate_fields(
     saved: Option<&[Value]>,
 ) -> Result<()> {
     let values: Vec<(usize, Value)> = indices.iter().map(|&i| (i, data.value(i))).collect();
-    let row = data.values();
+    // The whole row only for the model validators.
+    let row = (!def.validators.is_empty()).then(|| data.values());
     let checked = Written {
         values: &values,
-        row: Some(&row),
+        row: row.as_deref(),
         saved,
     };
     validation::validate(def, checked).await
@@ -375,11 +380,9 @@ pub(crate) async fn reload(
     };
     let (select, _) = planner::select(def, options)?;
     let mut result = run(exec, runtime, &select.into()).await?;
-    let loaded = match result.rows.iter_mut().next() {
-        Some(values) => data.load(values),
-        None => Err(Error::EmptyResult(def.name.clone())),
-    };
-    loaded
+    let values =
+        (result.rows.iter_mut().next()).ok_or_else(|| Error::EmptyResult(def.name.clone()))?;
+    data.load(values)
 }
 
 /// Destroys an instance's row as Sequelize's `instance.destroy()` does: `beforeDestroy`,
