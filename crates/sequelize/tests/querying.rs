@@ -780,6 +780,16 @@ async fn raw_rows_with_attributes_and_exclude() {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].columns(), ["id", "email"]);
         assert_eq!(rows[1].get::<String>("email").unwrap(), "b@x.io");
+        // plain: the first row only.
+        let first = Member::find_all()
+            .raw()
+            .attributes(["email"])
+            .order(Member::ID.desc())
+            .plain(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.get::<String>("email").unwrap(), "b@x.io");
         let public: Vec<Public> = Member::find_all()
             .raw()
             .exclude(["password"])
