@@ -51,6 +51,11 @@ if wants postgres && [ -z "${SEQUELIZE_TEST_POSTGRES_URL:-}" ]; then
     || psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc \
          "CREATE DATABASE $TEST_DB TEMPLATE template0 LC_COLLATE 'C'" \
     || fail "could not create the PostgreSQL database $TEST_DB (user $PG_USER, trust auth expected)"
+  # The extensions the data-type tests use (CITEXT, HSTORE), in the public schema that every
+  # test's search_path ends with; an extension exists once per database.
+  psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$TEST_DB" -qc \
+    "CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS hstore SCHEMA public" \
+    || fail "could not create the extensions citext and hstore (Debian: the postgresql package has them)"
   say "PostgreSQL ready: $TEST_DB on $PG_HOST:$PG_PORT"
 fi
 

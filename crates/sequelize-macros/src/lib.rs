@@ -15,7 +15,8 @@
 //!   field);
 //! - `columns` rejects two fields stored in the same column;
 //! - `expand` turns the parsed model into code;
-//! - `types` inspects field types (`Option<T>`, what cannot hold a UUID).
+//! - `types` inspects field types (`Option<T>`, what cannot hold a UUID);
+//! - `sql_enum` derives `SqlEnum`, a fieldless enum as an `ENUM` attribute type.
 //!
 //! Associations (`#[belongs_to(...)]`, `#[has_many(...)]`) and validators
 //! (`#[attr(validate(...))]`) are not derived yet. When they are, their parsing goes in
@@ -29,6 +30,7 @@ mod columns;
 mod expand;
 mod field_options;
 mod model_options;
+mod sql_enum;
 mod types;
 
 /// Derives `sequelize::Model` for a struct with named fields.
@@ -51,6 +53,22 @@ mod types;
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives an `ENUM` attribute type for a fieldless enum: `SqlType` (the `ENUM` of its
+/// values), `FromValue`, `From<Enum> for Value` and `as_str()`.
+///
+/// The stored values are the variants' names, or as `#[sql_enum(rename_all = "snake_case")]`
+/// on the enum (serde's cases: `lowercase`, `UPPERCASE`, `snake_case`,
+/// `SCREAMING_SNAKE_CASE`, `kebab-case`, `camelCase`, `PascalCase`) and
+/// `#[sql_enum(rename = "...")]` on a variant say. Text that is no variant's value is a decode
+/// error naming the enum and its values.
+#[proc_macro_derive(SqlEnum, attributes(sql_enum))]
+pub fn derive_sql_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    sql_enum::expand(input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -72,6 +72,7 @@ mod error;
 pub mod migrate;
 pub mod model;
 pub mod query_interface;
+mod range;
 mod row;
 pub mod sql;
 mod types;
@@ -91,13 +92,15 @@ pub use model::{
     DynInstance, DynModel, FinderOptions, Instance, Model, ModelDefinition, ModelOptions, SqlType,
     SyncOptions, TextOperators, Validator,
 };
+pub use range::Range;
 pub use row::{QueryResult, Row, Rows};
 pub use sql::{IsolationLevel, Lock, LockWait, RowLock, TransactionOptions, TransactionType};
 pub use types::DataType;
 pub use value::{FromValue, Value};
 
-/// The derive macro for [`Model`]; see the crate docs for its attributes.
-pub use sequelize_macros::Model;
+/// The derive macros: [`Model`] (see the crate docs for its attributes) and `SqlEnum`, a
+/// fieldless enum as an `ENUM` attribute type.
+pub use sequelize_macros::{Model, SqlEnum};
 
 /// Everything most programs need: `use sequelize::prelude::*;`.
 pub mod prelude {
@@ -105,8 +108,8 @@ pub mod prelude {
     pub use crate::{
         and, col, literal, not, or, Attribute, Bind, ColumnOperators, DataType, Executor,
         FinderOptions, Instance, IsolationLevel, Lock, Model, ModelOptions, Options, PoolOptions,
-        Replacement, Replacements, Sequelize, SyncOptions, TextOperators, Transaction,
-        TransactionOptions, Validator, Value,
+        Range, Replacement, Replacements, Sequelize, SqlEnum, SyncOptions, TextOperators,
+        Transaction, TransactionOptions, Validator, Value,
     };
     pub use chrono::{DateTime, NaiveDate, Utc};
     /// `.next()`, `.try_next()`, `.try_collect()` and the rest on the streams of

@@ -429,6 +429,60 @@ impl FromValue for serde_json::Value {
     }
 }
 
+/// An `INET` address: PostgreSQL prints a host address without its netmask.
+impl From<std::net::IpAddr> for Value {
+    fn from(v: std::net::IpAddr) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+
+impl FromValue for std::net::IpAddr {
+    fn from_value(value: Value) -> Result<Self> {
+        let text = String::from_value(value)?;
+        // A full netmask is the host itself.
+        let host = match text.split_once('/') {
+            Some((host, "32" | "128")) => host,
+            _ => &text,
+        };
+        host.parse()
+            .map_err(|_| Error::Decode("the text is not an IP address".into()))
+    }
+}
+
+/// An `HSTORE`: a map of text keys to text values or `NULL`, a JSON object in a [`Value`].
+impl From<std::collections::HashMap<String, Option<String>>> for Value {
+    fn from(map: std::collections::HashMap<String, Option<String>>) -> Self {
+        let object = map
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    v.map_or(serde_json::Value::Null, serde_json::Value::String),
+                )
+            })
+            .collect();
+        Value::Json(Box::new(serde_json::Value::Object(object)))
+    }
+}
+
+impl FromValue for std::collections::HashMap<String, Option<String>> {
+    fn from_value(value: Value) -> Result<Self> {
+        let serde_json::Value::Object(object) = serde_json::Value::from_value(value)? else {
+            return Err(Error::Decode("an hstore value is a JSON object".into()));
+        };
+        object
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => Ok((k, Some(s))),
+                serde_json::Value::Null => Ok((k, None)),
+                _ => Err(Error::Decode(
+                    "the values of an hstore are strings or null".into(),
+                )),
+            })
+            .collect()
+    }
+}
+
 /// Text forms of instants the databases produce: Sequelize's SQLite format
 /// (`2024-01-01 12:00:00.000 +00:00`), RFC 3339, and naive forms read as UTC.
 fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {

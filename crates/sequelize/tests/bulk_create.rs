@@ -185,7 +185,7 @@ async fn truncate_sync_and_drop() {
                 [
                     Attribute::new("id", DataType::BigInt),
                     Attribute::new("text", DataType::String(None)),
-                    Attribute::new("deleted_at", DataType::Date),
+                    Attribute::new("deleted_at", DataType::Date(None)),
                 ],
                 ModelOptions {
                     paranoid: true,

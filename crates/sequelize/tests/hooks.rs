@@ -232,7 +232,7 @@ async fn hooks_on_models_defined_at_run_time() {
                     Attribute::new("id", DataType::BigInt),
                     Attribute::new("title", DataType::String(None)).not_null(),
                     Attribute::new("slug", DataType::String(None)),
-                    Attribute::new("deleted_at", DataType::Date),
+                    Attribute::new("deleted_at", DataType::Date(None)),
                 ],
                 ModelOptions {
                     paranoid: true,

@@ -109,8 +109,8 @@ async fn dynamic_models_find_create_save_and_destroy() {
                         .default_value(sequelize::sql::DefaultValue::Value(true.into())),
                     Attribute::new("balance", DataType::Decimal(Some((10, 2)))),
                     Attribute::new("profile", DataType::Json),
-                    Attribute::new("created_at", DataType::Date).not_null(),
-                    Attribute::new("updated_at", DataType::Date).not_null(),
+                    Attribute::new("created_at", DataType::Date(None)).not_null(),
+                    Attribute::new("updated_at", DataType::Date(None)).not_null(),
                 ],
                 ModelOptions::default(),
             )
@@ -244,9 +244,9 @@ async fn paranoid_models_soft_delete_and_restore() {
                 [
                     Attribute::new("id", DataType::Integer),
                     Attribute::new("text", DataType::Text),
-                    Attribute::new("created_at", DataType::Date).not_null(),
-                    Attribute::new("updated_at", DataType::Date).not_null(),
-                    Attribute::new("deleted_at", DataType::Date),
+                    Attribute::new("created_at", DataType::Date(None)).not_null(),
+                    Attribute::new("updated_at", DataType::Date(None)).not_null(),
+                    Attribute::new("deleted_at", DataType::Date(None)),
                 ],
                 ModelOptions {
                     paranoid: true,

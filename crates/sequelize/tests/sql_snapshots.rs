@@ -159,7 +159,7 @@ fn create_table_with_every_type() {
         DataType::Double,
         DataType::Decimal(Some((10, 2))),
         DataType::Boolean,
-        DataType::Date,
+        DataType::Date(None),
         DataType::DateOnly,
         DataType::Time,
         DataType::Uuid,
@@ -183,13 +183,56 @@ fn create_table_with_every_type() {
             .unique()
             .default_value(DefaultValue::Value("new".into())),
     );
-    columns.push(ColumnDef::new("created_at", DataType::Date).default_value(DefaultValue::Now));
+    columns
+        .push(ColumnDef::new("created_at", DataType::Date(None)).default_value(DefaultValue::Now));
     let create = Statement::CreateTable(CreateTable {
         name: "everything".into(),
         columns,
         if_not_exists: true,
     });
     insta::assert_snapshot!(rendered(&create));
+}
+
+/// The types some databases lack or write in their own way: one `CREATE TABLE` each, so that
+/// every dialect's answer (its type, the `CHECK` of a narrower integer, or the error naming
+/// the dialect and the type) shows.
+#[test]
+fn types_each_database_writes_its_own_way() {
+    let unsigned = |t| DataType::Unsigned(Box::new(t));
+    let types = [
+        DataType::TinyInt,
+        DataType::MediumInt,
+        unsigned(DataType::TinyInt),
+        unsigned(DataType::Integer),
+        unsigned(DataType::BigInt),
+        DataType::TinyText,
+        DataType::LongText,
+        DataType::CiText,
+        DataType::MediumBlob,
+        DataType::Date(Some(3)),
+        DataType::Range(Box::new(DataType::Integer)),
+        DataType::Inet,
+        DataType::Cidr,
+        DataType::MacAddr,
+        DataType::TsVector,
+        DataType::Hstore,
+    ];
+    let mut out = String::new();
+    for data_type in types {
+        out.push_str(&format!("-- {data_type}\n"));
+        let mut column = ColumnDef::new("c", data_type);
+        if let DataType::Date(_) = column.data_type {
+            // MySQL wants the default's precision to be the column's.
+            column = column.default_value(DefaultValue::Now);
+        }
+        let create = Statement::CreateTable(CreateTable {
+            name: "t".into(),
+            columns: vec![column],
+            if_not_exists: false,
+        });
+        out.push_str(&rendered(&create));
+    }
+    insta::assert_snapshot!(out);
 }
 
 #[test]

@@ -75,8 +75,19 @@ pub struct Supports {
     pub max_bind_parameters: usize,
     /// The longest identifier the database keeps without truncating it.
     pub max_identifier_length: usize,
-    /// A native `ENUM(…)` column type; elsewhere enums are a string column with a `CHECK`.
+    /// A native `ENUM(…)` column type (MySQL); elsewhere enums are a string column with a
+    /// `CHECK`, or a type of their own where [`enum_types`](Self::enum_types) says so.
     pub native_enums: bool,
+    /// Enums are types of their own (PostgreSQL's `CREATE TYPE … AS ENUM`): an `ENUM`
+    /// column's type is `enum_<table>_<column>`, created before its table and dropped after.
+    pub enum_types: bool,
+    /// `TINYINT`, `MEDIUMINT` and `UNSIGNED` integer types (MySQL); elsewhere such a column
+    /// is the next wider integer with a `CHECK` of its range, and `BIGINT.UNSIGNED` is refused.
+    pub narrow_and_unsigned_integers: bool,
+    /// A case-insensitive text type (`CITEXT`).
+    pub case_insensitive_text: bool,
+    /// PostgreSQL's own types: `RANGE`, `INET`, `CIDR`, `MACADDR`, `TSVECTOR`, `HSTORE`.
+    pub postgres_types: bool,
     /// The significant digits a `DECIMAL` column keeps, when the database stores decimals as
     /// binary floating point (SQLite: 15); `None` where `DECIMAL` is exact. A value with more
     /// digits is refused rather than rounded.
@@ -97,6 +108,10 @@ impl Supports {
         max_bind_parameters: 65_535,
         max_identifier_length: 63,
         native_enums: false,
+        enum_types: false,
+        narrow_and_unsigned_integers: false,
+        case_insensitive_text: false,
+        postgres_types: false,
         decimal_significant_digits: None,
         arrays: false,
     };
@@ -157,6 +172,13 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     /// ```
     fn config_from_url(&self, url: &str) -> Result<ConnectionConfig> {
         config::server_url(url)
+    }
+
+    /// The query that lists the values of an enum type in their order, the type's name bound
+    /// as its one parameter; `None` where enums are not types of their own
+    /// ([`Supports::enum_types`]).
+    fn enum_values_query(&self) -> Option<&'static str> {
+        None
     }
 
     /// Opens one driver connection.
@@ -331,40 +353,74 @@ pub(crate) mod common {
 
     /// Appends the standard SQL spelling of a type, the one every dialect uses unless its
     /// `types.rs` says otherwise. An `ENUM` here is its storage column (`VARCHAR(255)`); the
-    /// renderer adds the `CHECK` where the dialect has no native enum.
+    /// renderer adds the `CHECK` where the dialect has no enum type. Integer types the
+    /// standard lacks are the next wider one (the renderer adds the `CHECK` of the range);
+    /// PostgreSQL's own types have their PostgreSQL names (the renderer refuses them
+    /// elsewhere).
     pub(crate) fn push_standard_type(data_type: &DataType, out: &mut String) {
         use std::fmt::Write;
-        match data_type {
-            DataType::String(n) => write!(out, "VARCHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
-                .expect("writing to a String"),
-            DataType::Char(n) => write!(out, "CHAR({})", n.unwrap_or(DEFAULT_STRING_LENGTH))
-                .expect("writing to a String"),
-            DataType::Text => out.push_str("TEXT"),
+        let name = match data_type {
+            DataType::String(n) => {
+                let length = n.unwrap_or(DEFAULT_STRING_LENGTH);
+                return write!(out, "VARCHAR({length})").expect("writing to a String");
+            }
+            DataType::Char(n) => {
+                let length = n.unwrap_or(DEFAULT_STRING_LENGTH);
+                return write!(out, "CHAR({length})").expect("writing to a String");
+            }
             DataType::Enum(_) => {
-                write!(out, "VARCHAR({DEFAULT_STRING_LENGTH})").expect("writing to a String");
+                return write!(out, "VARCHAR({DEFAULT_STRING_LENGTH})")
+                    .expect("writing to a String");
             }
-            DataType::SmallInt => out.push_str("SMALLINT"),
-            DataType::Integer => out.push_str("INTEGER"),
-            DataType::BigInt => out.push_str("BIGINT"),
-            DataType::Float => out.push_str("FLOAT"),
-            DataType::Double => out.push_str("DOUBLE PRECISION"),
             DataType::Decimal(Some((p, s))) => {
-                write!(out, "DECIMAL({p},{s})").expect("writing to a String");
+                return write!(out, "DECIMAL({p},{s})").expect("writing to a String");
             }
-            DataType::Decimal(None) => out.push_str("DECIMAL"),
-            DataType::Boolean => out.push_str("BOOLEAN"),
-            DataType::Date => out.push_str("TIMESTAMP WITH TIME ZONE"),
-            DataType::DateOnly => out.push_str("DATE"),
-            DataType::Time => out.push_str("TIME"),
-            DataType::Uuid => out.push_str("UUID"),
-            DataType::Json => out.push_str("JSON"),
-            DataType::Jsonb => out.push_str("JSONB"),
-            DataType::Blob => out.push_str("BLOB"),
+            DataType::Date(Some(p)) => {
+                return write!(out, "TIMESTAMP({p}) WITH TIME ZONE").expect("writing to a String");
+            }
             DataType::Array(inner) => {
                 push_standard_type(inner, out);
-                out.push_str("[]");
+                return out.push_str("[]");
             }
-        }
+            DataType::Text | DataType::TinyText | DataType::MediumText | DataType::LongText => {
+                "TEXT"
+            }
+            DataType::CiText => "CITEXT",
+            DataType::TinyInt | DataType::SmallInt => "SMALLINT",
+            DataType::MediumInt | DataType::Integer => "INTEGER",
+            DataType::BigInt => "BIGINT",
+            DataType::Unsigned(inner) => match **inner {
+                DataType::TinyInt => "SMALLINT",
+                DataType::SmallInt | DataType::MediumInt => "INTEGER",
+                _ => "BIGINT",
+            },
+            DataType::Float => "FLOAT",
+            DataType::Double => "DOUBLE PRECISION",
+            DataType::Decimal(None) => "DECIMAL",
+            DataType::Boolean => "BOOLEAN",
+            DataType::Date(None) => "TIMESTAMP WITH TIME ZONE",
+            DataType::DateOnly => "DATE",
+            DataType::Time => "TIME",
+            DataType::Uuid => "UUID",
+            DataType::Json => "JSON",
+            DataType::Jsonb => "JSONB",
+            DataType::Blob | DataType::TinyBlob | DataType::MediumBlob | DataType::LongBlob => {
+                "BLOB"
+            }
+            DataType::Range(inner) => match **inner {
+                DataType::Integer => "INT4RANGE",
+                DataType::BigInt => "INT8RANGE",
+                DataType::Date(_) => "TSTZRANGE",
+                DataType::DateOnly => "DATERANGE",
+                _ => "NUMRANGE",
+            },
+            DataType::Inet => "INET",
+            DataType::Cidr => "CIDR",
+            DataType::MacAddr => "MACADDR",
+            DataType::TsVector => "TSVECTOR",
+            DataType::Hstore => "HSTORE",
+        };
+        out.push_str(name);
     }
 
     /// Maps a failed connection attempt: `refused` is the I/O error's message when nothing

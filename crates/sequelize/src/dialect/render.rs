@@ -4,10 +4,10 @@
 //! The defaults write standard SQL; each dialect's `render.rs` overrides only what its
 //! database spells otherwise (Sequelize v7's query generators, sea-query's backends).
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use super::literal::push_literal;
-use super::Dialect;
+use super::{Dialect, Supports};
 use crate::error::{Error, Result};
 use crate::sql::{
     CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
@@ -62,9 +62,15 @@ pub trait QueryGenerator {
     /// The `chrono` format of instants written as text (literals, SQLite storage).
     fn timestamp_format(&self) -> &'static str;
 
-    /// Appends the column type for a column definition (including `SERIAL`-style types for
-    /// auto-increment keys where the database spells them as a type).
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()>;
+    /// Appends the type of a column of `table` (including `SERIAL`-style types for
+    /// auto-increment keys where the database spells them as a type). The renderer has
+    /// already refused the types [`Supports`](super::Supports) says the database lacks.
+    fn push_column_type(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        column: &ColumnDef,
+    ) -> Result<()>;
 
     /// The keyword that follows `PRIMARY KEY` for an auto-increment column, if the database
     /// spells it as a keyword rather than a type.
@@ -77,10 +83,10 @@ pub trait QueryGenerator {
         "TRUNCATE TABLE "
     }
 
-    /// The `DEFAULT` expression for "the current time" (`DataTypes.NOW`), matching the
-    /// precision of this dialect's `DATE` columns.
-    fn now_default(&self) -> &'static str {
-        "CURRENT_TIMESTAMP"
+    /// Appends the `DEFAULT` expression for "the current time" (`DataTypes.NOW`) of a
+    /// column, matching the precision of its type where the database asks for that.
+    fn push_now_default(&self, _column: &ColumnDef, w: &mut SqlWriter<'_>) {
+        w.push("CURRENT_TIMESTAMP");
     }
 
     /// The name this database gives a function.
@@ -395,6 +401,28 @@ fn regexp_with_case_flag(
 }
 
 /// [`Error::Unsupported`] for `feature` on the writer's dialect.
+/// What the database lacks to hold a column of `data_type`, as the API names it; `None`
+/// when it can hold one.
+fn lacking_type(supports: &Supports, data_type: &DataType) -> Option<&'static str> {
+    match data_type {
+        DataType::Array(_) if !supports.arrays => Some("ARRAY"),
+        DataType::Array(inner) => lacking_type(supports, inner),
+        DataType::CiText if !supports.case_insensitive_text => Some("CITEXT"),
+        DataType::Unsigned(inner)
+            if **inner == DataType::BigInt && !supports.narrow_and_unsigned_integers =>
+        {
+            Some("BIGINT.UNSIGNED")
+        }
+        DataType::Range(_) if !supports.postgres_types => Some("RANGE"),
+        DataType::Inet if !supports.postgres_types => Some("INET"),
+        DataType::Cidr if !supports.postgres_types => Some("CIDR"),
+        DataType::MacAddr if !supports.postgres_types => Some("MACADDR"),
+        DataType::TsVector if !supports.postgres_types => Some("TSVECTOR"),
+        DataType::Hstore if !supports.postgres_types => Some("HSTORE"),
+        _ => None,
+    }
+}
+
 pub(crate) fn unsupported(w: &SqlWriter<'_>, feature: impl Into<String>) -> Error {
     Error::Unsupported {
         dialect: w.dialect().name(),
@@ -484,8 +512,14 @@ impl<'d> SqlWriter<'d> {
     }
 
     /// Appends a keyword and a number (`LIMIT 10`).
-    pub fn push_display(&mut self, keyword: &str, number: u64) {
+    pub fn push_display(&mut self, keyword: &str, number: impl fmt::Display) {
         write!(self.sql, "{keyword}{number}").expect("writing to a String");
+    }
+
+    /// The SQL text written so far, for dialect code that appends literals it escapes
+    /// itself.
+    pub(crate) fn sql_mut(&mut self) -> &mut String {
+        &mut self.sql
     }
 
     /// Appends an identifier, quoted, with the closing quote doubled inside the name. Fails on
@@ -898,17 +932,21 @@ impl<'d> SqlWriter<'d> {
         dialect.where_clause(self, &d.filter)
     }
 
-    fn column_def(&mut self, c: &ColumnDef, inline_primary_key: bool) -> Result<()> {
+    fn column_def(&mut self, table: &Ident, c: &ColumnDef, inline_primary_key: bool) -> Result<()> {
         let dialect = self.dialect;
-        if matches!(c.data_type, DataType::Array(_)) && !dialect.supports().arrays {
+        if let Some(lacking) = lacking_type(dialect.supports(), &c.data_type) {
             return Err(unsupported(
                 self,
-                format!("ARRAY columns ({:?} is {})", c.name.as_str(), c.data_type),
+                format!(
+                    "{lacking} columns ({:?} is {})",
+                    c.name.as_str(),
+                    c.data_type
+                ),
             ));
         }
         self.ident(&c.name)?;
         self.push(" ");
-        dialect.push_column_type(c, &mut self.sql)?;
+        dialect.push_column_type(self, table, c)?;
         if !c.allow_null {
             self.push(" NOT NULL");
         }
@@ -919,7 +957,7 @@ impl<'d> SqlWriter<'d> {
             }
             Some(DefaultValue::Now) => {
                 self.push(" DEFAULT ");
-                self.push(dialect.now_default());
+                dialect.push_now_default(c, self);
             }
             Some(DefaultValue::UuidV4) | None => {}
         }
@@ -935,8 +973,9 @@ impl<'d> SqlWriter<'d> {
                 }
             }
         }
+        let supports = dialect.supports();
         if let DataType::Enum(values) = &c.data_type {
-            if !dialect.supports().native_enums {
+            if !supports.native_enums && !supports.enum_types {
                 self.push(" CHECK (");
                 self.ident(&c.name)?;
                 self.push(" IN (");
@@ -949,7 +988,30 @@ impl<'d> SqlWriter<'d> {
                 self.push("))");
             }
         }
+        let narrow = matches!(
+            c.data_type,
+            DataType::TinyInt | DataType::MediumInt | DataType::Unsigned(_)
+        );
+        if narrow && !supports.narrow_and_unsigned_integers {
+            // Stored in a wider type: the range is the type's all the same.
+            if let Some((low, high)) = c.data_type.integer_range() {
+                self.push(" CHECK (");
+                self.ident(&c.name)?;
+                self.push_display(" BETWEEN ", low);
+                self.push_display(" AND ", high);
+                self.push(")");
+            }
+        }
         Ok(())
+    }
+
+    /// An error naming `statement` where enums are not types of their own.
+    fn enum_types_supported(&self, statement: &str) -> Result<()> {
+        if self.dialect.supports().enum_types {
+            Ok(())
+        } else {
+            Err(unsupported(self, format!("{statement} (enum types)")))
+        }
     }
 
     fn create_table(&mut self, c: &CreateTable) -> Result<()> {
@@ -977,7 +1039,7 @@ impl<'d> SqlWriter<'d> {
             if i > 0 {
                 self.push(", ");
             }
-            self.column_def(column, !composite)?;
+            self.column_def(&c.name, column, !composite)?;
         }
         if composite {
             self.push(", PRIMARY KEY (");
@@ -1050,7 +1112,7 @@ impl<'d> SqlWriter<'d> {
                 self.push("ALTER TABLE ");
                 self.ident(table)?;
                 self.push(" ADD COLUMN ");
-                self.column_def(column, true)
+                self.column_def(table, column, true)
             }
             Statement::RemoveColumn { table, column } => {
                 self.push("ALTER TABLE ");
@@ -1059,6 +1121,36 @@ impl<'d> SqlWriter<'d> {
                 self.ident(column)
             }
             Statement::CreateIndex(i) => self.create_index(i),
+            Statement::CreateEnumType { name, values } => {
+                self.enum_types_supported("CREATE TYPE … AS ENUM")?;
+                self.push("CREATE TYPE ");
+                self.ident(name)?;
+                self.push(" AS ENUM (");
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.dialect.push_string_literal(value, &mut self.sql)?;
+                }
+                self.push(")");
+                Ok(())
+            }
+            Statement::AddEnumValue { name, value } => {
+                self.enum_types_supported("ALTER TYPE … ADD VALUE")?;
+                self.push("ALTER TYPE ");
+                self.ident(name)?;
+                self.push(" ADD VALUE IF NOT EXISTS ");
+                self.dialect.push_string_literal(value, &mut self.sql)
+            }
+            Statement::DropEnumType { name, if_exists } => {
+                self.enum_types_supported("DROP TYPE")?;
+                self.push(if *if_exists {
+                    "DROP TYPE IF EXISTS "
+                } else {
+                    "DROP TYPE "
+                });
+                self.ident(name)
+            }
         }
     }
 

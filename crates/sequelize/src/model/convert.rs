@@ -16,12 +16,32 @@ pub(crate) fn to_attribute_type(value: Value, data_type: &DataType) -> Result<Va
         return Ok(value);
     }
     Ok(match data_type {
-        DataType::SmallInt | DataType::Integer | DataType::BigInt => {
-            Value::Int(i64::from_value(value)?)
+        integer @ (DataType::TinyInt
+        | DataType::SmallInt
+        | DataType::MediumInt
+        | DataType::Integer
+        | DataType::BigInt
+        | DataType::Unsigned(_)) => {
+            let i = i64::from_value(value)?;
+            match integer.integer_range() {
+                Some((low, high)) if i < low || i > high => {
+                    return Err(Error::Decode(format!(
+                        "the integer is out of the range of {integer} ({low} to {high})"
+                    )))
+                }
+                _ => Value::Int(i),
+            }
         }
         DataType::Float | DataType::Double => Value::Float(f64::from_value(value)?),
         DataType::Decimal(_) => Value::Decimal(Decimal::from_value(value)?),
-        DataType::String(_) | DataType::Char(_) | DataType::Text | DataType::Enum(_) => {
+        DataType::String(_)
+        | DataType::Char(_)
+        | DataType::Text
+        | DataType::TinyText
+        | DataType::MediumText
+        | DataType::LongText
+        | DataType::CiText
+        | DataType::Enum(_) => {
             match value {
                 // Compared as text, so MySQL never compares a string column with a number.
                 Value::Int(i) => Value::Text(i.to_string()),
@@ -36,15 +56,24 @@ pub(crate) fn to_attribute_type(value: Value, data_type: &DataType) -> Result<Va
                 }
             }
         }
+        // PostgreSQL reads these from their text forms.
+        DataType::Inet
+        | DataType::Cidr
+        | DataType::MacAddr
+        | DataType::TsVector
+        | DataType::Range(_) => Value::Text(String::from_value(value)?),
+        DataType::Hstore => hstore(value)?,
         DataType::Boolean => Value::Bool(bool::from_value(value)?),
-        DataType::Date => Value::Timestamp(DateTime::<Utc>::from_value(value)?),
+        DataType::Date(_) => Value::Timestamp(DateTime::<Utc>::from_value(value)?),
         DataType::DateOnly => Value::Date(NaiveDate::from_value(value)?),
         DataType::Time => Value::Time(NaiveTime::from_value(value)?),
         DataType::Uuid => Value::Uuid(uuid::Uuid::from_value(value)?),
         DataType::Json | DataType::Jsonb => {
             Value::Json(Box::new(serde_json::Value::from_value(value)?))
         }
-        DataType::Blob => Value::Bytes(Vec::<u8>::from_value(value)?),
+        DataType::Blob | DataType::TinyBlob | DataType::MediumBlob | DataType::LongBlob => {
+            Value::Bytes(Vec::<u8>::from_value(value)?)
+        }
         DataType::Array(member) => {
             let items = match value {
                 Value::Array(items) => items,
@@ -67,6 +96,22 @@ pub(crate) fn to_attribute_type(value: Value, data_type: &DataType) -> Result<Va
             )
         }
     })
+}
+
+/// An `HSTORE` value: a JSON object whose values are strings or `null`.
+fn hstore(value: Value) -> Result<Value> {
+    let json = serde_json::Value::from_value(value)?;
+    let valid = json.as_object().is_some_and(|map| {
+        map.values()
+            .all(|v| matches!(v, serde_json::Value::String(_) | serde_json::Value::Null))
+    });
+    if valid {
+        Ok(Value::Json(Box::new(json)))
+    } else {
+        Err(Error::Decode(
+            "an HSTORE value is an object of strings (or nulls)".into(),
+        ))
+    }
 }
 
 /// A JSON scalar as the value it stands for (an object or array stays JSON).
@@ -120,7 +165,7 @@ mod tests {
         );
         let stored = Value::Text("2024-01-02 03:04:05.000 +00:00".into());
         assert!(matches!(
-            to_attribute_type(stored, &DataType::Date).unwrap(),
+            to_attribute_type(stored, &DataType::Date(None)).unwrap(),
             Value::Timestamp(_)
         ));
         assert!(to_attribute_type(Value::Text("x".into()), &DataType::Integer).is_err());

@@ -142,7 +142,7 @@ impl ModelDefinition {
     /// let def = ModelDefinition::builder("BlogPost")
     ///     .attribute(Attribute::new("id", DataType::Integer).primary_key().auto_increment())
     ///     .attribute(Attribute::new("view_count", DataType::Integer))
-    ///     .attribute(Attribute::new("created_at", DataType::Date))
+    ///     .attribute(Attribute::new("created_at", DataType::Date(None)))
     ///     .build()
     ///     .unwrap();
     /// assert_eq!(def.table_name, "BlogPosts");          // pluralized, as in Sequelize
@@ -344,11 +344,7 @@ impl DefinitionBuilder {
         // `id` is (`autoIncrement: true`).
         if let [key] = primary_key.as_slice() {
             let key = &mut attributes[*key].column;
-            let integer = matches!(
-                key.data_type,
-                DataType::SmallInt | DataType::Integer | DataType::BigInt
-            );
-            if integer && key.default.is_none() {
+            if key.data_type.is_integer() && key.default.is_none() {
                 key.auto_increment = true;
             }
         }
@@ -389,15 +385,11 @@ impl DefinitionBuilder {
             None => None,
             Some(name) => {
                 let index = attributes.iter().position(|a| a.name == *name);
-                let integer = index.filter(|&i| {
-                    matches!(
-                        attributes[i].column.data_type,
-                        DataType::SmallInt | DataType::Integer | DataType::BigInt
-                    )
-                });
+                let integer = index.filter(|&i| attributes[i].column.data_type.is_integer());
                 Some(integer.ok_or_else(|| {
                     Error::Config(format!(
-                        "model {model} has optimistic locking but no integer attribute {name:?}                          for the version"
+                        "model {model} has optimistic locking but no integer attribute {name:?} \
+                         for the version"
                     ))
                 })?)
             }

@@ -472,19 +472,9 @@ pub(crate) fn resolve_order(order: Vec<OrderBy>, scope: &Scope<'_>) -> Result<Ve
 pub(crate) fn coerce(value: Value, def: &ModelDefinition, index: usize) -> Result<Value> {
     let attribute = &def.attributes[index];
     let ty = &attribute.column.data_type;
-    let compared_as_typed = matches!(
-        ty,
-        DataType::SmallInt
-            | DataType::Integer
-            | DataType::BigInt
-            | DataType::String(_)
-            | DataType::Char(_)
-            | DataType::Text
-            | DataType::Enum(_)
-            | DataType::Boolean
-            | DataType::Uuid
-            | DataType::Array(_)
-    );
+    let compared_as_typed = ty.is_integer()
+        || ty.is_text()
+        || matches!(ty, DataType::Boolean | DataType::Uuid | DataType::Array(_));
     if !compared_as_typed {
         return Ok(value);
     }

@@ -284,11 +284,20 @@ sql_types! {
     String => DataType::String(None),
     Vec<u8> => DataType::Blob,
     uuid::Uuid => DataType::Uuid,
-    chrono::DateTime<chrono::Utc> => DataType::Date,
-    chrono::NaiveDateTime => DataType::Date,
+    chrono::DateTime<chrono::Utc> => DataType::Date(None),
+    chrono::NaiveDateTime => DataType::Date(None),
     chrono::NaiveDate => DataType::DateOnly,
     chrono::NaiveTime => DataType::Time,
     serde_json::Value => DataType::Json,
+    std::net::IpAddr => DataType::Inet,
+    std::collections::HashMap<String, Option<String>> => DataType::Hstore,
+}
+
+/// `RANGE(type)` of the range's element type.
+impl<T: SqlType> SqlType for crate::Range<T> {
+    fn data_type() -> DataType {
+        DataType::Range(Box::new(T::data_type()))
+    }
 }
 
 /// `ARRAY(type)` for vectors of the scalar types (a `Vec<u8>` is a `BLOB`).

@@ -368,15 +368,12 @@ fn update_where(
             let expr = match assignment {
                 Assignment::Value(value) => Expr::Value(value),
                 Assignment::Add(by) => {
-                    let numeric = matches!(
-                        attribute.column.data_type,
-                        DataType::SmallInt
-                            | DataType::Integer
-                            | DataType::BigInt
-                            | DataType::Float
-                            | DataType::Double
-                            | DataType::Decimal(_)
-                    );
+                    let data_type = &attribute.column.data_type;
+                    let numeric = data_type.is_integer()
+                        || matches!(
+                            data_type,
+                            DataType::Float | DataType::Double | DataType::Decimal(_)
+                        );
                     if !numeric
                         || !matches!(by, Value::Int(_) | Value::Float(_) | Value::Decimal(_))
                     {

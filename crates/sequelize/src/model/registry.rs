@@ -14,6 +14,7 @@ use super::validator::{ModelValidator, Verdict};
 use super::Model;
 use crate::connection::{Executor, Sequelize};
 use crate::error::Result;
+use crate::query_interface::{Operation, QueryInterface};
 use crate::row::Row;
 use crate::sql::{CreateTable, DropTable, Statement};
 
@@ -240,15 +241,23 @@ impl ModelRuntime {
             columns: def.attributes.iter().map(|a| a.column.clone()).collect(),
             if_not_exists: true,
         });
-        exec.execute(&create).await.map(drop)
+        QueryInterface::new(exec)
+            .run(&Operation::Statement(Box::new(create)))
+            .await
     }
 
-    /// Drops this model's table if it exists (`Model.drop()`).
+    /// Drops this model's table if it exists (`Model.drop()`), and on PostgreSQL the enum
+    /// types of its `ENUM` attributes.
     pub async fn drop_table(&self, exec: &impl Executor) -> Result<()> {
+        let def = self.definition();
         let drop_table = Statement::DropTable(DropTable {
-            name: self.definition().table_name.clone().into(),
+            name: def.table_name.clone().into(),
             if_exists: true,
         });
-        exec.execute(&drop_table).await.map(drop)
+        exec.execute(&drop_table).await?;
+        let columns: Vec<_> = def.attributes.iter().map(|a| &a.column).collect();
+        QueryInterface::new(exec)
+            .drop_enum_types(&def.table_name, &columns)
+            .await
     }
 }

@@ -6,7 +6,9 @@
 //!
 //! [`check_row`] refuses the values a database would round silently instead of refusing:
 //! MySQL, MariaDB and PostgreSQL round a decimal with more places than its column's scale,
-//! and SQLite keeps a `DECIMAL` as a double (15 significant digits).
+//! and SQLite keeps a `DECIMAL` as a double (15 significant digits). It also refuses an
+//! integer out of its attribute's range and an `ENUM` value that is not one of its values,
+//! which every database would refuse too, but only after the statement is sent.
 //!
 //! Both report every failure at once in one [`Error::Validation`], before any SQL is sent.
 //!
@@ -56,10 +58,7 @@ pub(crate) async fn validate(def: &ModelDefinition, written: Written<'_>) -> Res
             continue;
         }
         // Sequelize's schema check: a string attribute given an array or an object.
-        let stringy = matches!(
-            column.data_type,
-            DataType::String(_) | DataType::Char(_) | DataType::Text | DataType::Enum(_)
-        );
+        let stringy = column.data_type.is_text();
         let structured = match value {
             Value::Array(_) => true,
             Value::Json(json) => json.is_array() || json.is_object(),
@@ -149,6 +148,30 @@ fn check_value(
             *declared,
             supports.decimal_significant_digits,
         ),
+        (integer, Value::Int(i)) => match integer.integer_range() {
+            Some((low, high)) if *i < low || *i > high => Err(ValidationErrorItem::new(
+                attribute.name.as_str(),
+                "range",
+                format!(
+                    "{}: the value is out of the range of {integer} ({low} to {high})",
+                    attribute.name
+                ),
+            )
+            .with_value(value.clone())),
+            _ => Ok(()),
+        },
+        (DataType::Enum(values), Value::Text(text)) if !values.contains(text) => {
+            Err(ValidationErrorItem::new(
+                attribute.name.as_str(),
+                "is_in",
+                format!(
+                    "{}: the value is not one of the ENUM's values ({})",
+                    attribute.name,
+                    values.join(", ")
+                ),
+            )
+            .with_value(value.clone()))
+        }
         _ => Ok(()),
     }
 }

@@ -7,9 +7,10 @@
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
 use crate::sql::{
-    ColumnDef, CreateIndex, CreateTable, DropTable, Expr, Ident, Insert, Statement, TableRef,
+    enum_type_name, ColumnDef, CreateIndex, CreateTable, DropTable, Expr, Ident, Insert, Statement,
+    TableRef,
 };
-use crate::value::Value;
+use crate::value::{FromValue, Value};
 
 /// One QueryInterface call.
 ///
@@ -151,11 +152,24 @@ impl<'a> QueryInterface<'a> {
         }
     }
 
-    /// Runs one operation.
+    /// Runs one operation. On PostgreSQL, a table or column of an `ENUM` type gets its enum
+    /// type `enum_<table>_<column>` first, as Sequelize creates it: created when missing,
+    /// given the values it lacks when it exists.
     pub async fn run(&self, operation: &Operation) -> Result<()> {
         let dialect = self.target.sequelize().dialect();
         match operation {
             Operation::Statement(statement) => {
+                match &**statement {
+                    Statement::CreateTable(create) => {
+                        self.create_enum_types(&create.name, &create.columns)
+                            .await?;
+                    }
+                    Statement::AddColumn { table, column } => {
+                        self.create_enum_types(table, std::slice::from_ref(column))
+                            .await?;
+                    }
+                    _ => {}
+                }
                 self.target.run_statement(statement).await?;
             }
             Operation::Sql { sql, dialects } => {
@@ -163,6 +177,68 @@ impl<'a> QueryInterface<'a> {
                     self.target.run(sql, &[]).await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Creates the enum types of the `ENUM` columns of `table` that do not exist yet, and
+    /// adds the values an existing one lacks; nothing where enums are not types of their
+    /// own.
+    async fn create_enum_types(&self, table: &Ident, columns: &[ColumnDef]) -> Result<()> {
+        let Some(query) = self.target.sequelize().dialect().enum_values_query() else {
+            return Ok(());
+        };
+        for column in columns {
+            let Some(values) = column.enum_values() else {
+                continue;
+            };
+            if values.is_empty() {
+                return Err(Error::InvalidQuery(format!(
+                    "ENUM column {:?} has no values",
+                    column.name.as_str()
+                )));
+            }
+            let name = enum_type_name(table, &column.name);
+            let existing = (self.target)
+                .run(query, &[Value::Text(name.as_str().to_owned())])
+                .await?;
+            let existing = (existing.rows.iter())
+                .map(|row| String::from_value(row[0].clone()))
+                .collect::<Result<Vec<_>>>()?;
+            let statements = if existing.is_empty() {
+                vec![Statement::CreateEnumType {
+                    name,
+                    values: values.to_vec(),
+                }]
+            } else {
+                (values.iter())
+                    .filter(|value| !existing.contains(value))
+                    .map(|value| Statement::AddEnumValue {
+                        name: name.clone(),
+                        value: value.clone(),
+                    })
+                    .collect()
+            };
+            for statement in &statements {
+                self.target.run_statement(statement).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops the enum types of the `ENUM` columns of `table` (after the table, as
+    /// `Model.drop()` does on PostgreSQL); nothing where enums are not types of their own.
+    pub async fn drop_enum_types(&self, table: &str, columns: &[&ColumnDef]) -> Result<()> {
+        if !self.target.sequelize().dialect().supports().enum_types {
+            return Ok(());
+        }
+        let table = Ident::from(table.to_owned());
+        for column in columns.iter().filter(|c| c.enum_values().is_some()) {
+            let drop = Statement::DropEnumType {
+                name: enum_type_name(&table, &column.name),
+                if_exists: true,
+            };
+            self.target.run_statement(&drop).await?;
         }
         Ok(())
     }

@@ -93,6 +93,38 @@ impl ColumnDef {
     }
 }
 
+/// The name Sequelize gives the enum type of an `ENUM` column on PostgreSQL:
+/// `enum_<table>_<column>`.
+///
+/// ```
+/// use sequelize::sql::{enum_type_name, Ident};
+/// let name = enum_type_name(&Ident::from("Users"), &Ident::from("status"));
+/// assert_eq!(name.as_str(), "enum_Users_status");
+/// ```
+pub fn enum_type_name(table: &Ident, column: &Ident) -> Ident {
+    Ident::from(format!("enum_{}_{}", table.as_str(), column.as_str()))
+}
+
+impl ColumnDef {
+    /// The values of an `ENUM` column, or of an array of enums; `None` for other types.
+    ///
+    /// ```
+    /// use sequelize::{DataType, sql::ColumnDef};
+    /// let c = ColumnDef::new("status", DataType::Enum(vec!["on".into(), "off".into()]));
+    /// assert_eq!(c.enum_values().unwrap(), ["on", "off"]);
+    /// ```
+    pub fn enum_values(&self) -> Option<&[String]> {
+        match &self.data_type {
+            DataType::Enum(values) => Some(values),
+            DataType::Array(inner) => match &**inner {
+                DataType::Enum(values) => Some(values),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 /// `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTable {

@@ -22,7 +22,7 @@ pub mod scanner;
 mod shape;
 mod transaction;
 
-pub use ddl::{ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
+pub use ddl::{enum_type_name, ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
 pub use expr::{
     ArrayOperator, BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead,
     Nulls, OrderBy,
@@ -68,6 +68,27 @@ pub enum Statement {
     },
     /// `CREATE INDEX`.
     CreateIndex(CreateIndex),
+    /// `CREATE TYPE … AS ENUM (…)`: an enum type of its own (PostgreSQL).
+    CreateEnumType {
+        /// The type, `enum_<table>_<column>` for a column's enum ([`enum_type_name`]).
+        name: Ident,
+        /// Its values, in order.
+        values: Vec<String>,
+    },
+    /// `ALTER TYPE … ADD VALUE IF NOT EXISTS …`: one more value of an enum type.
+    AddEnumValue {
+        /// The type.
+        name: Ident,
+        /// The new value, added after the last one.
+        value: String,
+    },
+    /// `DROP TYPE [IF EXISTS]` of an enum type.
+    DropEnumType {
+        /// The type.
+        name: Ident,
+        /// `IF EXISTS`.
+        if_exists: bool,
+    },
 }
 
 macro_rules! statement_from {

@@ -91,7 +91,9 @@ pub async fn isolated_options(dialect: &str, test: &str, file: bool) -> Options 
                     .expect("create the test schema");
             }
             admin.close().await.unwrap();
-            format!("{base}?options=-c%20search_path%3D{name}")
+            // `public` last: the extensions scripts/test.sh creates (citext, hstore) live
+            // there, once per database.
+            format!("{base}?options=-c%20search_path%3D{name}%2Cpublic")
         }
         "mariadb" | "mysql" => {
             let base = mysql_base();

@@ -70,6 +70,7 @@ impl MySql {
                 create_index_if_not_exists: mariadb,
                 max_identifier_length: 64,
                 native_enums: true,
+                narrow_and_unsigned_integers: true,
                 ..Supports::BASE
             },
         }

@@ -9,6 +9,7 @@ use crate::sql::{
     CastType, ColumnDef, ConflictAction, Function, Ident, Lock, LockWait, Nulls, OnConflict,
     OrderBy, RowLock,
 };
+use crate::types::DataType;
 
 impl QueryGenerator for MySql {
     fn identifier_quotes(&self) -> (char, char) {
@@ -29,17 +30,22 @@ impl QueryGenerator for MySql {
         TIMESTAMP_FORMAT
     }
 
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
-        types::push_column_type(column, out)
+    fn push_column_type(&self, w: &mut SqlWriter<'_>, _: &Ident, column: &ColumnDef) -> Result<()> {
+        types::push_column_type(w, column)
     }
 
     fn auto_increment_keyword(&self) -> Option<&'static str> {
         Some("AUTO_INCREMENT")
     }
 
-    fn now_default(&self) -> &'static str {
-        // `DATE` is `DATETIME(6)` here, and MySQL 8 wants the default's precision to match.
-        "CURRENT_TIMESTAMP(6)"
+    fn push_now_default(&self, column: &ColumnDef, w: &mut SqlWriter<'_>) {
+        // MySQL 8 wants the default's precision to be the column's.
+        let precision = match column.data_type {
+            DataType::Date(precision) => precision.unwrap_or(types::DEFAULT_DATE_PRECISION),
+            _ => 0,
+        };
+        w.push_display("CURRENT_TIMESTAMP(", precision);
+        w.push(")");
     }
 
     fn cast_type(&self, to: CastType) -> &'static str {

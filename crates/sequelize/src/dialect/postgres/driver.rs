@@ -12,13 +12,14 @@ use std::time::Duration;
 use bytes::{BufMut, BytesMut};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use futures_util::StreamExt;
-use postgres_types::{FromSql, IsNull, Kind, ToSql, Type};
+use postgres_types::{Format, FromSql, IsNull, Kind, ToSql, Type};
 use rust_decimal::Decimal;
 use tokio_postgres::config::SslMode;
 use tokio_postgres::{Client, NoTls, Row, RowStream, Statement};
 use uuid::Uuid;
 
 use super::errors::{map_connect_error, map_error, BindError};
+use super::text_forms;
 use super::TIMESTAMP_FORMAT;
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
@@ -291,6 +292,8 @@ enum Decoder {
     Json,
     /// A one-dimensional array of any type above (`integer[]`, `text[]`, …).
     Array,
+    /// Ranges, network addresses, `tsvector` and `hstore` (see `text_forms`).
+    TextForm,
     /// A type with no [`Value`] form (arrays, intervals, geometric types, …).
     Unsupported,
 }
@@ -314,6 +317,7 @@ impl Decoder {
             Type::TIMESTAMPTZ => Decoder::Timestamptz,
             Type::JSON | Type::JSONB => Decoder::Json,
             _ if matches!(ty.kind(), Kind::Array(_)) => Decoder::Array,
+            _ if text_forms::is_text_form(ty) => Decoder::TextForm,
             _ if is_text(ty) => Decoder::Text,
             _ => Decoder::Unsupported,
         }
@@ -392,6 +396,9 @@ fn decode_raw(decoder: Decoder, ty: &Type, raw: &[u8]) -> Result<Value, BoxError
                     .collect::<Result<_, _>>()?,
             )
         }
+        Decoder::TextForm => text_forms::decode(ty, raw, |member, raw| {
+            decode_raw(Decoder::for_type(base_type(member)), member, raw)
+        })?,
         Decoder::Unsupported => return Err("unsupported type".into()),
     })
 }
@@ -566,11 +573,35 @@ impl ToSql for Bind<'_> {
                     .to_sql(ty, out),
                 _ => Err(self.mismatch(ty)),
             },
+            _ if text_forms::is_hstore(ty) && matches!(value, Value::Json(_)) => match value {
+                Value::Json(json) => text_forms::hstore_to_sql(json, out)
+                    .map(|()| IsNull::No)
+                    .map_err(|why| self.error(ty, &format!(": {why}"))),
+                _ => Err(self.mismatch(ty)),
+            },
+            // Sent in the text format (see `encode_format`): the server parses it.
+            _ if text_forms::is_text_form(ty) => match value {
+                Value::Text(text) => {
+                    out.put_slice(text.as_bytes());
+                    Ok(IsNull::No)
+                }
+                _ => Err(self.mismatch(ty)),
+            },
             _ if is_text(ty) => match self.text() {
                 Some(text) => text.as_ref().to_sql(ty, out),
                 None => Err(self.mismatch(ty)),
             },
             _ => Err(self.mismatch(ty)),
+        }
+    }
+
+    fn encode_format(&self, ty: &Type) -> Format {
+        let ty = base_type(ty);
+        let binary_hstore = text_forms::is_hstore(ty) && matches!(self.value, Value::Json(_));
+        if text_forms::is_text_form(ty) && !binary_hstore {
+            Format::Text
+        } else {
+            Format::Binary
         }
     }
 

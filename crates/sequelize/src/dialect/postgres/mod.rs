@@ -11,6 +11,7 @@
 mod driver;
 mod errors;
 mod render;
+mod text_forms;
 mod types;
 
 use std::borrow::Cow;
@@ -52,6 +53,9 @@ impl Postgres {
                 // NAMEDATALEN - 1: longer names are silently truncated.
                 max_identifier_length: 63,
                 arrays: true,
+                enum_types: true,
+                case_insensitive_text: true,
+                postgres_types: true,
                 ..Supports::BASE
             },
         }
@@ -65,6 +69,15 @@ impl Dialect for Postgres {
 
     fn supports(&self) -> &Supports {
         &self.supports
+    }
+
+    fn enum_values_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT e.enumlabel FROM pg_catalog.pg_type t \
+             JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid \
+             WHERE t.typname = $1 AND t.typnamespace = to_regnamespace(current_schema())::oid \
+             ORDER BY e.enumsortorder",
+        )
     }
 
     fn scan_rules(&self) -> ScanRules {

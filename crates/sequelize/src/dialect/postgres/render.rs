@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::{types, Postgres, TIMESTAMP_FORMAT};
 use crate::dialect::{common, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
-use crate::sql::{CastType, ColumnDef, Expr, JsonPathSegment, JsonRead};
+use crate::sql::{CastType, ColumnDef, Expr, Ident, JsonPathSegment, JsonRead};
 use crate::value::Value;
 
 impl QueryGenerator for Postgres {
@@ -49,9 +49,14 @@ impl QueryGenerator for Postgres {
         TIMESTAMP_FORMAT
     }
 
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
+    fn push_column_type(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        column: &ColumnDef,
+    ) -> Result<()> {
         // Auto-increment is a type here (`SERIAL`, `BIGSERIAL`), not a keyword.
-        types::push_column_type(column, out)
+        types::push_column_type(w, table, column)
     }
 
     fn cast_type(&self, to: CastType) -> &'static str {

@@ -68,6 +68,7 @@ impl Sqlite {
                 // DECIMAL has NUMERIC affinity: a value is stored as a double, which keeps
                 // 15 significant digits.
                 decimal_significant_digits: Some(15),
+                case_insensitive_text: true,
                 ..Supports::BASE
             },
         }

@@ -6,7 +6,7 @@ use crate::dialect::{
 };
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, Expr, Function, JsonPathSegment, JsonRead, LockWait, RowLock,
+    CastType, ColumnDef, Expr, Function, Ident, JsonPathSegment, JsonRead, LockWait, RowLock,
 };
 use crate::value::Value;
 
@@ -34,8 +34,8 @@ impl QueryGenerator for Sqlite {
         TIMESTAMP_FORMAT
     }
 
-    fn push_column_type(&self, column: &ColumnDef, out: &mut String) -> Result<()> {
-        types::push_column_type(column, out);
+    fn push_column_type(&self, w: &mut SqlWriter<'_>, _: &Ident, column: &ColumnDef) -> Result<()> {
+        types::push_column_type(w, column);
         Ok(())
     }
 
