@@ -196,6 +196,25 @@ fn attribute(name: &str, field: &Field, opts: &FieldOptions) -> (TokenStream2, T
     if opts.unique {
         attribute = quote!(#attribute.unique());
     }
+    if let Some(key) = &opts.unique_key {
+        attribute = quote!(#attribute.unique_key(#key));
+    }
+    if let Some(comment) = &opts.comment {
+        attribute = quote!(#attribute.comment(#comment));
+    }
+    if let Some((table, key)) = &opts.references {
+        let key = key.as_ref().map_or_else(|| quote!("id"), |k| quote!(#k));
+        let mut references = quote!(::sequelize::sql::References::new(#table, #key));
+        if let Some(action) = &opts.on_delete {
+            references =
+                quote!(#references.on_delete(::sequelize::sql::ReferentialAction::#action));
+        }
+        if let Some(action) = &opts.on_update {
+            references =
+                quote!(#references.on_update(::sequelize::sql::ReferentialAction::#action));
+        }
+        attribute = quote!(#attribute.references(#references));
+    }
     for validator in &opts.validators {
         attribute = quote!(#attribute.validate(#validator));
     }
@@ -211,6 +230,15 @@ fn attribute(name: &str, field: &Field, opts: &FieldOptions) -> (TokenStream2, T
             attribute =
                 quote!(#attribute.default_value(::sequelize::__private::DefaultValue::UuidV4));
             wrap(quote!(::sequelize::__private::Uuid::new_v4()))
+        }
+        Some(DefaultKind::UuidV1) => {
+            attribute =
+                quote!(#attribute.default_value(::sequelize::__private::DefaultValue::UuidV1));
+            wrap(quote!(::sequelize::__private::Uuid::nil()))
+        }
+        Some(DefaultKind::Literal(sql)) => {
+            attribute = quote!(#attribute.default_value(::sequelize::literal(#sql).into()));
+            quote!(::core::default::Default::default())
         }
         Some(DefaultKind::Now) => {
             attribute = quote!(#attribute.default_value(::sequelize::__private::DefaultValue::Now));
@@ -256,6 +284,23 @@ fn definition_builder(options: &ModelOptions, model_name: &LitStr) -> TokenStrea
     }
     if let Some(d) = &options.deleted_at {
         builder = quote!(#builder.deleted_at(#d));
+    }
+    for (option, value) in [
+        ("comment", &options.comment),
+        ("engine", &options.engine),
+        ("charset", &options.charset),
+        ("collate", &options.collate),
+    ] {
+        if let Some(value) = value {
+            let method = syn::Ident::new(option, value.span());
+            builder = quote!(#builder.#method(#value));
+        }
+    }
+    if options.omit_null {
+        builder = quote!(#builder.omit_null(true));
+    }
+    for index in &options.indexes {
+        builder = quote!(#builder.index(#index));
     }
     builder
 }

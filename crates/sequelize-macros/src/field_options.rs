@@ -13,6 +13,10 @@ pub(crate) enum DefaultKind {
     UuidV4,
     /// `default = now`: the current time.
     Now,
+    /// `default = uuid_v1`: a new time-based UUID per row.
+    UuidV1,
+    /// `default = literal("CURRENT_DATE")`: SQL the database evaluates.
+    Literal(LitStr),
 }
 
 /// The options of a field's `#[attr(...)]`; several `#[attr]` attributes add up.
@@ -35,6 +39,36 @@ pub(crate) struct FieldOptions {
     /// `validate(Validator::is_email(), Validator::len(8, 100))`: validators, as
     /// expressions.
     pub(crate) validators: Vec<Expr>,
+    /// `unique = "name"`: unique together with the other fields of that name.
+    pub(crate) unique_key: Option<LitStr>,
+    /// `comment = "..."`: the column's comment.
+    pub(crate) comment: Option<LitStr>,
+    /// `references(table = "Users", key = "id")`: a foreign key (`key` defaults to `id`).
+    pub(crate) references: Option<(LitStr, Option<LitStr>)>,
+    /// `on_delete = "CASCADE"`, checked against the referential actions.
+    pub(crate) on_delete: Option<syn::Ident>,
+    /// `on_update = "CASCADE"`.
+    pub(crate) on_update: Option<syn::Ident>,
+}
+
+/// The `ReferentialAction` variant of a Sequelize spelling (`"CASCADE"`, `"SET NULL"`), or
+/// an error on the literal.
+fn referential_action(lit: &LitStr) -> syn::Result<syn::Ident> {
+    let variant = match lit.value().to_ascii_uppercase().as_str() {
+        "CASCADE" => "Cascade",
+        "RESTRICT" => "Restrict",
+        "SET NULL" => "SetNull",
+        "SET DEFAULT" => "SetDefault",
+        "NO ACTION" => "NoAction",
+        _ => {
+            return Err(syn::Error::new_spanned(
+                lit,
+                "unknown referential action; use CASCADE, RESTRICT, SET NULL, SET DEFAULT or \
+                 NO ACTION",
+            ))
+        }
+    };
+    Ok(syn::Ident::new(variant, lit.span()))
 }
 
 impl FieldOptions {
@@ -53,7 +87,34 @@ impl FieldOptions {
                 match key.as_str() {
                     "primary_key" => options.primary_key = true,
                     "auto_increment" => options.auto_increment = true,
+                    "unique" if meta.input.peek(Token![=]) => {
+                        options.unique_key = Some(meta.value()?.parse()?);
+                    }
                     "unique" => options.unique = true,
+                    "comment" => options.comment = Some(meta.value()?.parse()?),
+                    "on_delete" => {
+                        options.on_delete = Some(referential_action(&meta.value()?.parse()?)?);
+                    }
+                    "on_update" => {
+                        options.on_update = Some(referential_action(&meta.value()?.parse()?)?);
+                    }
+                    "references" => {
+                        let (mut table, mut key) = (None, None);
+                        meta.parse_nested_meta(|inner| {
+                            if inner.path.is_ident("table") || inner.path.is_ident("model") {
+                                table = Some(inner.value()?.parse::<LitStr>()?);
+                            } else if inner.path.is_ident("key") {
+                                key = Some(inner.value()?.parse::<LitStr>()?);
+                            } else {
+                                return Err(inner.error("use references(table = \"…\", key = \"…\")"));
+                            }
+                            Ok(())
+                        })?;
+                        let table = table.ok_or_else(|| {
+                            meta.error("references needs the table: references(table = \"Users\")")
+                        })?;
+                        options.references = Some((table, key));
+                    }
                     "field" => options.field = Some(meta.value()?.parse()?),
                     "data_type" => {
                         if options.values.is_some() {
@@ -93,6 +154,30 @@ impl FieldOptions {
                                 DefaultKind::UuidV4
                             }
                             Expr::Path(p) if p.path.is_ident("now") => DefaultKind::Now,
+                            Expr::Path(p) if p.path.is_ident("uuid_v1") => {
+                                if cannot_hold_uuid(&field.ty) {
+                                    return Err(meta.error(
+                                        "`default = uuid_v1` needs a field of type `Uuid` \
+                                         or `Option<Uuid>`",
+                                    ));
+                                }
+                                DefaultKind::UuidV1
+                            }
+                            Expr::Call(call)
+                                if matches!(&*call.func, Expr::Path(p) if p.path.is_ident("literal")) =>
+                            {
+                                match call.args.first() {
+                                    Some(Expr::Lit(syn::ExprLit {
+                                        lit: syn::Lit::Str(sql),
+                                        ..
+                                    })) if call.args.len() == 1 => DefaultKind::Literal(sql.clone()),
+                                    _ => {
+                                        return Err(meta.error(
+                                            "`default = literal(\"…\")` takes one string literal",
+                                        ))
+                                    }
+                                }
+                            }
                             _ => DefaultKind::Expr(expr),
                         });
                     }

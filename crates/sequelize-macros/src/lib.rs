@@ -38,11 +38,18 @@ mod types;
 /// Struct options, `#[model(...)]`: `table = "users"`, `name = "User"`, `underscored`,
 /// `freeze_table_name`, `timestamps = false`, `created_at = "inserted_at"`,
 /// `updated_at = "changed_at"`, `paranoid` (soft deletes), `deleted_at = "removed_at"`,
-/// `no_default` (do not derive `Default`).
+/// `version` (optimistic locking), `omit_null`, `comment = "…"`, MySQL's `engine`,
+/// `charset` and `collate`, `index(fields("a", "b"), unique, name = "…", using = "gin",
+/// kind = "fulltext", concurrently)` (any number; the other index options through
+/// `db.define::<M>().index(...)`), `no_default` (do not derive `Default`).
 ///
 /// Field options, `#[attr(...)]`: `primary_key`, `auto_increment`, `unique`,
+/// `unique = "name"` (a composite unique key of the fields sharing the name),
 /// `field = "column_name"`, `data_type = DataType::Text`, `values("a", "b")` (an ENUM),
-/// `default = <expr>` (a constant), `default = uuid_v4`, `default = now`,
+/// `default = <expr>` (a constant), `default = uuid_v4`, `default = uuid_v1`,
+/// `default = now`, `default = literal("CURRENT_DATE")`, `comment = "…"`,
+/// `references(table = "Users", key = "id")` with `on_delete = "CASCADE"` and
+/// `on_update = "…"` (a foreign key),
 /// `validate(Validator::is_email(), Validator::len(8, 100))` (validators, as expressions).
 ///
 /// A model that cannot work is rejected at compile time, with the error on the offending

@@ -1,7 +1,10 @@
 //! The struct's `#[model(...)]` options (Sequelize's model options).
 
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::ParseStream;
 use syn::spanned::Spanned;
-use syn::{Attribute, LitBool, LitStr};
+use syn::{Attribute, LitBool, LitStr, Token};
 
 /// The options of `#[model(...)]`; several `#[model]` attributes add up.
 #[derive(Default)]
@@ -28,6 +31,85 @@ pub(crate) struct ModelOptions {
     pub(crate) version: Option<LitStr>,
     /// `no_default`: do not derive `Default`.
     pub(crate) no_default: bool,
+    /// `comment = "..."`: the table's comment.
+    pub(crate) comment: Option<LitStr>,
+    /// `engine = "InnoDB"`: MySQL's storage engine.
+    pub(crate) engine: Option<LitStr>,
+    /// `charset = "utf8mb4"`: MySQL's default character set.
+    pub(crate) charset: Option<LitStr>,
+    /// `collate = "utf8mb4_bin"`: MySQL's default collation.
+    pub(crate) collate: Option<LitStr>,
+    /// `omit_null`: leave `NULL` values out of `INSERT` and `UPDATE`.
+    pub(crate) omit_null: bool,
+    /// `index(fields("a", "b"), unique, name = "…", using = "gin")`: each an
+    /// `Index` expression.
+    pub(crate) indexes: Vec<TokenStream>,
+}
+
+/// The `Index` of one `index(...)` option.
+fn index(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<TokenStream> {
+    let mut fields: Option<Vec<LitStr>> = None;
+    let mut options = Vec::new();
+    meta.parse_nested_meta(|inner| {
+        let key = inner
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match key.as_str() {
+            "fields" => {
+                let content;
+                syn::parenthesized!(content in inner.input);
+                let list = content
+                    .parse_terminated(|p: ParseStream<'_>| p.parse::<LitStr>(), Token![,])?;
+                fields = Some(list.into_iter().collect());
+            }
+            "unique" => options.push(quote!(.unique())),
+            "concurrently" => options.push(quote!(.concurrently())),
+            "name" => {
+                let name: LitStr = inner.value()?.parse()?;
+                options.push(quote!(.name(#name)));
+            }
+            "using" => {
+                let method: LitStr = inner.value()?.parse()?;
+                let variant = match method.value().to_ascii_uppercase().as_str() {
+                    "BTREE" => "BTree",
+                    "HASH" => "Hash",
+                    "GIST" => "Gist",
+                    "SPGIST" => "SpGist",
+                    "GIN" => "Gin",
+                    "BRIN" => "Brin",
+                    _ => {
+                        return Err(syn::Error::new_spanned(
+                            &method,
+                            "unknown index method; use BTREE, HASH, GIST, SPGIST, GIN or BRIN",
+                        ))
+                    }
+                };
+                let variant = syn::Ident::new(variant, method.span());
+                options.push(quote!(.using(::sequelize::sql::IndexMethod::#variant)));
+            }
+            "kind" => {
+                let kind: LitStr = inner.value()?.parse()?;
+                let variant = match kind.value().to_ascii_uppercase().as_str() {
+                    "FULLTEXT" => "FullText",
+                    "SPATIAL" => "Spatial",
+                    _ => return Err(syn::Error::new_spanned(&kind, "use FULLTEXT or SPATIAL")),
+                };
+                let variant = syn::Ident::new(variant, kind.span());
+                options.push(quote!(.kind(::sequelize::sql::IndexKind::#variant)));
+            }
+            _ => {
+                return Err(inner.error(format!(
+                    "unknown index option `{key}`; use fields(...), unique, name, using, kind, \
+                     concurrently (the other options through db.define::<M>().index(...))"
+                )))
+            }
+        }
+        Ok(())
+    })?;
+    let fields = fields.ok_or_else(|| meta.error("an index needs fields(\"…\")"))?;
+    Ok(quote!(::sequelize::model::Index::on([#(#fields),*]) #(#options)*))
 }
 
 impl ModelOptions {
@@ -48,6 +130,12 @@ impl ModelOptions {
                     "underscored" => options.underscored = true,
                     "freeze_table_name" => options.freeze_table_name = true,
                     "no_default" => options.no_default = true,
+                    "omit_null" => options.omit_null = true,
+                    "comment" => options.comment = Some(meta.value()?.parse()?),
+                    "engine" => options.engine = Some(meta.value()?.parse()?),
+                    "charset" => options.charset = Some(meta.value()?.parse()?),
+                    "collate" => options.collate = Some(meta.value()?.parse()?),
+                    "index" => options.indexes.push(index(&meta)?),
                     "timestamps" => {
                         let lit: LitBool = meta.value()?.parse()?;
                         options.timestamps = Some(lit.value);

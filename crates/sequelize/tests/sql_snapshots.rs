@@ -6,7 +6,7 @@ mod common;
 use sequelize::dialect::by_name;
 use sequelize::sql::{
     ArrayOperator, CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue,
-    Delete, DropTable, Expr, Function, Insert, Join, JoinKind, JsonPathSegment, JsonRead,
+    Delete, DropTable, Expr, Function, Ident, Insert, Join, JoinKind, JsonPathSegment, JsonRead,
     OnConflict, Select, SelectItem, Source, Statement, TableRef, Update,
 };
 use sequelize::{DataType, Lock, RowLock, Value};
@@ -186,9 +186,8 @@ fn create_table_with_every_type() {
     columns
         .push(ColumnDef::new("created_at", DataType::Date(None)).default_value(DefaultValue::Now));
     let create = Statement::CreateTable(CreateTable {
-        name: "everything".into(),
-        columns,
         if_not_exists: true,
+        ..CreateTable::new("everything", columns)
     });
     insta::assert_snapshot!(rendered(&create));
 }
@@ -226,11 +225,94 @@ fn types_each_database_writes_its_own_way() {
             column = column.default_value(DefaultValue::Now);
         }
         let create = Statement::CreateTable(CreateTable {
-            name: "t".into(),
-            columns: vec![column],
             if_not_exists: false,
+            ..CreateTable::new("t", vec![column])
         });
         out.push_str(&rendered(&create));
+    }
+    insta::assert_snapshot!(out);
+}
+
+/// Foreign keys, composite unique keys, comments, MySQL's table options, literal defaults
+/// and the index options, as each database writes them (or refuses them).
+#[test]
+fn constraints_comments_and_index_options() {
+    use sequelize::sql::{
+        Direction, IndexColumn, IndexKind, IndexMethod, References, ReferentialAction,
+        TableOptions, UniqueKey,
+    };
+    let create = Statement::CreateTable(CreateTable {
+        unique_keys: vec![UniqueKey {
+            name: "one_title_per_author".into(),
+            columns: vec!["author_id".into(), "title".into()],
+        }],
+        options: TableOptions {
+            comment: Some("it's the books".into()),
+            engine: Some("InnoDB".into()),
+            charset: Some("utf8mb4".into()),
+            collate: None,
+        },
+        ..CreateTable::new(
+            "books",
+            vec![
+                ColumnDef::new("id", DataType::Integer)
+                    .primary_key()
+                    .auto_increment(),
+                ColumnDef::new("title", DataType::String(Some(100))).comment("*/ DROP TABLE x; --"),
+                ColumnDef::new("author_id", DataType::Integer).references(
+                    References::new("authors", "id")
+                        .on_delete(ReferentialAction::Cascade)
+                        .on_update(ReferentialAction::SetNull),
+                ),
+                ColumnDef::new("day", DataType::DateOnly)
+                    .default_value(sequelize::literal("CURRENT_DATE").into()),
+            ],
+        )
+    });
+    let mut out = rendered(&create);
+    let comment = Statement::Comment {
+        table: "books".into(),
+        column: Some("title".into()),
+        text: "it's".into(),
+    };
+    out.push_str(&rendered(&comment));
+    let indexes = [
+        CreateIndex {
+            unique: true,
+            filter: Some(
+                Expr::column("published")
+                    .eq(true)
+                    .and(Expr::column("title").ne("x")),
+            ),
+            ..CreateIndex::new(
+                "books",
+                "published_titles",
+                vec![Ident::from("title").into()],
+            )
+        },
+        CreateIndex {
+            using: Some(IndexMethod::Gin),
+            ..CreateIndex::new(
+                "books",
+                "books_tags",
+                vec![IndexColumn::new("tags").operator("jsonb_path_ops")],
+            )
+        },
+        CreateIndex {
+            using: Some(IndexMethod::BTree),
+            ..CreateIndex::new(
+                "books",
+                "books_title_desc",
+                vec![IndexColumn::new("title").order(Direction::Desc).length(20)],
+            )
+        },
+        CreateIndex {
+            kind: Some(IndexKind::FullText),
+            ..CreateIndex::new("books", "books_body", vec![Ident::from("body").into()])
+        },
+    ];
+    for index in indexes {
+        out.push_str(&rendered(&Statement::CreateIndex(index)));
     }
     insta::assert_snapshot!(out);
 }
@@ -239,12 +321,14 @@ fn types_each_database_writes_its_own_way() {
 fn ddl_statements() {
     let statements = [
         Statement::CreateTable(CreateTable {
-            name: "user_roles".into(),
-            columns: vec![
-                ColumnDef::new("user_id", DataType::Uuid).primary_key(),
-                ColumnDef::new("role_id", DataType::Integer).primary_key(),
-            ],
             if_not_exists: false,
+            ..CreateTable::new(
+                "user_roles",
+                vec![
+                    ColumnDef::new("user_id", DataType::Uuid).primary_key(),
+                    ColumnDef::new("role_id", DataType::Integer).primary_key(),
+                ],
+            )
         }),
         Statement::DropTable(DropTable {
             name: "users".into(),
@@ -259,18 +343,19 @@ fn ddl_statements() {
             column: "nickname".into(),
         },
         Statement::CreateIndex(CreateIndex {
-            table: "users".into(),
-            name: "users_status_created_at".into(),
-            columns: vec!["status".into(), "created_at".into()],
             unique: true,
-            if_not_exists: false,
+            ..CreateIndex::new(
+                "users",
+                "users_status_created_at",
+                vec![
+                    Ident::from("status").into(),
+                    Ident::from("created_at").into(),
+                ],
+            )
         }),
         Statement::CreateIndex(CreateIndex {
-            table: "users".into(),
-            name: "users_email".into(),
-            columns: vec!["email".into()],
-            unique: false,
             if_not_exists: true,
+            ..CreateIndex::new("users", "users_email", vec![Ident::from("email").into()])
         }),
     ];
     let all = statements
@@ -450,12 +535,14 @@ fn json_reads_and_containment() {
 #[test]
 fn array_columns_and_operators() {
     let create = Statement::CreateTable(CreateTable {
-        name: "articles".into(),
-        columns: vec![ColumnDef::new(
-            "tags",
-            DataType::Array(Box::new(DataType::String(Some(40)))),
-        )],
         if_not_exists: false,
+        ..CreateTable::new(
+            "articles",
+            vec![ColumnDef::new(
+                "tags",
+                DataType::Array(Box::new(DataType::String(Some(40)))),
+            )],
+        )
     });
     insta::assert_snapshot!(rendered(&create));
     let tags = || Expr::column("tags");

@@ -88,6 +88,24 @@ pub struct Supports {
     pub case_insensitive_text: bool,
     /// PostgreSQL's own types: `RANGE`, `INET`, `CIDR`, `MACADDR`, `TSVECTOR`, `HSTORE`.
     pub postgres_types: bool,
+    /// Comments are statements of their own (`COMMENT ON`), run after `CREATE TABLE`;
+    /// elsewhere they are part of it.
+    pub comment_statements: bool,
+    /// A `REFERENCES` clause in a column's definition is a foreign key (MySQL's InnoDB
+    /// ignores it there: a column added later takes `ADD FOREIGN KEY`).
+    pub inline_references: bool,
+    /// Partial indexes (`CREATE INDEX … WHERE`).
+    pub partial_indexes: bool,
+    /// MySQL's `FULLTEXT` and `SPATIAL` indexes.
+    pub full_text_indexes: bool,
+    /// MySQL's index prefix lengths (`col(10)`); elsewhere the whole value is indexed.
+    pub index_prefix_lengths: bool,
+    /// `USING method` stands before `ON table` (MySQL); elsewhere after it.
+    pub index_method_before_table: bool,
+    /// PostgreSQL's `CREATE INDEX CONCURRENTLY`.
+    pub concurrent_indexes: bool,
+    /// PostgreSQL's operator classes on index columns.
+    pub index_operator_classes: bool,
     /// The significant digits a `DECIMAL` column keeps, when the database stores decimals as
     /// binary floating point (SQLite: 15); `None` where `DECIMAL` is exact. A value with more
     /// digits is refused rather than rounded.
@@ -112,6 +130,14 @@ impl Supports {
         narrow_and_unsigned_integers: false,
         case_insensitive_text: false,
         postgres_types: false,
+        comment_statements: false,
+        inline_references: true,
+        partial_indexes: false,
+        full_text_indexes: false,
+        index_prefix_lengths: false,
+        index_method_before_table: false,
+        concurrent_indexes: false,
+        index_operator_classes: false,
         decimal_significant_digits: None,
         arrays: false,
     };
@@ -173,6 +199,11 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     fn config_from_url(&self, url: &str) -> Result<ConnectionConfig> {
         config::server_url(url)
     }
+
+    /// The query that lists the names of a table's indexes (one column), the table's name
+    /// bound as its one parameter; the table is looked up in the connection's schema or
+    /// database.
+    fn index_names_query(&self) -> &'static str;
 
     /// The query that lists the values of an enum type in their order, the type's name bound
     /// as its one parameter; `None` where enums are not types of their own

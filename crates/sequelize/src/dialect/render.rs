@@ -11,9 +11,9 @@ use super::{Dialect, Supports};
 use crate::error::{Error, Result};
 use crate::sql::{
     CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
-    DropTable, Expr, Function, Ident, Insert, JoinKind, JsonPathSegment, JsonRead, Lock, LockWait,
-    Nulls, OnConflict, OrderBy, RowLock, Select, SelectItem, Source, Statement, TableRef,
-    TransactionControl, Update,
+    DropTable, Expr, Function, Ident, IndexKind, IndexMethod, Insert, JoinKind, JsonPathSegment,
+    JsonRead, Lock, LockWait, Nulls, OnConflict, OrderBy, References, RowLock, Select, SelectItem,
+    Source, Statement, TableOptions, TableRef, TransactionControl, Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -81,6 +81,23 @@ pub trait QueryGenerator {
     /// The statement that empties a table, before its name.
     fn truncate_keyword(&self) -> &'static str {
         "TRUNCATE TABLE "
+    }
+
+    /// Appends a column's comment inside its definition; by default nothing (PostgreSQL
+    /// comments with statements of their own, [`Supports::comment_statements`]).
+    fn push_column_comment(&self, _w: &mut SqlWriter<'_>, _comment: &str) -> Result<()> {
+        Ok(())
+    }
+
+    /// Appends what follows a `CREATE TABLE`'s column list: the table's comment and storage
+    /// options where the database writes them there (MySQL); by default nothing.
+    fn push_table_options(&self, _w: &mut SqlWriter<'_>, _options: &TableOptions) -> Result<()> {
+        Ok(())
+    }
+
+    /// This database's name for an index method, or `None` where it has no such method.
+    fn index_method(&self, method: IndexMethod) -> Option<&'static str> {
+        Some(method.sql())
     }
 
     /// Appends the `DEFAULT` expression for "the current time" (`DataTypes.NOW`) of a
@@ -489,6 +506,10 @@ pub struct SqlWriter<'d> {
     dialect: &'d dyn Dialect,
     sql: String,
     params: Vec<Value>,
+    /// Values are written as literals instead of bound (DDL, which takes no parameters).
+    inline_values: bool,
+    /// The first value that had no literal form while `inline_values` was on.
+    inline_error: Option<Error>,
 }
 
 impl<'d> SqlWriter<'d> {
@@ -498,6 +519,8 @@ impl<'d> SqlWriter<'d> {
             dialect,
             sql: String::with_capacity(128),
             params: Vec::new(),
+            inline_values: false,
+            inline_error: None,
         }
     }
 
@@ -572,9 +595,25 @@ impl<'d> SqlWriter<'d> {
 
     /// Appends a value's placeholder and keeps the value to bind.
     pub fn bind(&mut self, value: &Value) {
+        if self.inline_values {
+            if let Err(e) = push_literal(value, self.dialect, &mut self.sql) {
+                self.inline_error.get_or_insert(e);
+            }
+            return;
+        }
         self.params.push(value.clone());
         self.dialect
             .push_placeholder(self.params.len(), &mut self.sql);
+    }
+
+    /// Writes an expression with its values as literals, for DDL (a partial index's
+    /// `WHERE`), where the database takes no parameters.
+    fn expr_inline(&mut self, e: &Expr) -> Result<()> {
+        self.inline_values = true;
+        let written = self.expr(e);
+        self.inline_values = false;
+        written?;
+        self.inline_error.take().map_or(Ok(()), Err)
     }
 
     fn table(&mut self, table: &TableRef) -> Result<()> {
@@ -959,10 +998,18 @@ impl<'d> SqlWriter<'d> {
                 self.push(" DEFAULT ");
                 dialect.push_now_default(c, self);
             }
-            Some(DefaultValue::UuidV4) | None => {}
+            Some(DefaultValue::Literal(sql)) => {
+                self.push(" DEFAULT (");
+                self.push(sql);
+                self.push(")");
+            }
+            Some(DefaultValue::UuidV4 | DefaultValue::UuidV1) | None => {}
         }
         if c.unique && !c.primary_key {
             self.push(" UNIQUE");
+        }
+        if let Some(comment) = &c.comment {
+            dialect.push_column_comment(self, comment)?;
         }
         if c.primary_key && inline_primary_key {
             self.push(" PRIMARY KEY");
@@ -1051,7 +1098,46 @@ impl<'d> SqlWriter<'d> {
             }
             self.push(")");
         }
+        for key in &c.unique_keys {
+            if key.columns.is_empty() {
+                return Err(Error::InvalidQuery(format!(
+                    "unique key {:?} has no columns",
+                    key.name.as_str()
+                )));
+            }
+            self.push(", CONSTRAINT ");
+            self.ident(&key.name)?;
+            self.push(" UNIQUE (");
+            self.ident_list(&key.columns)?;
+            self.push(")");
+        }
+        for column in &c.columns {
+            if let Some(references) = &column.references {
+                self.push(", FOREIGN KEY (");
+                self.ident(&column.name)?;
+                self.push(") ");
+                self.references(references)?;
+            }
+        }
         self.push(")");
+        self.dialect.push_table_options(self, &c.options)
+    }
+
+    /// `REFERENCES "table" ("key") [ON DELETE …] [ON UPDATE …]`.
+    fn references(&mut self, references: &References) -> Result<()> {
+        self.push("REFERENCES ");
+        self.ident(&references.table)?;
+        self.push(" (");
+        self.ident(&references.key)?;
+        self.push(")");
+        if let Some(action) = references.on_delete {
+            self.push(" ON DELETE ");
+            self.push(action.sql());
+        }
+        if let Some(action) = references.on_update {
+            self.push(" ON UPDATE ");
+            self.push(action.sql());
+        }
         Ok(())
     }
 
@@ -1071,26 +1157,85 @@ impl<'d> SqlWriter<'d> {
                 i.name.as_str()
             )));
         }
-        self.push(if i.unique {
-            "CREATE UNIQUE INDEX "
+        let dialect = self.dialect;
+        let supports = dialect.supports();
+        let lacking = if i.filter.is_some() && !supports.partial_indexes {
+            Some("a partial index (`where`)")
+        } else if i.kind.is_some() && !supports.full_text_indexes {
+            Some("FULLTEXT and SPATIAL indexes")
+        } else if i.concurrently && !supports.concurrent_indexes {
+            Some("CREATE INDEX CONCURRENTLY")
+        } else if i.columns.iter().any(|c| c.operator.is_some()) && !supports.index_operator_classes
+        {
+            Some("an index operator class (`operator`)")
         } else {
-            "CREATE INDEX "
-        });
+            i.using
+                .filter(|m| dialect.index_method(*m).is_none())
+                .map(|_| "this index method (`using`)")
+        };
+        if let Some(lacking) = lacking {
+            return Err(unsupported(
+                self,
+                format!("{lacking} (index {:?})", i.name.as_str()),
+            ));
+        }
+        self.push("CREATE ");
+        match (i.unique, i.kind) {
+            (_, Some(IndexKind::FullText)) => self.push("FULLTEXT "),
+            (_, Some(IndexKind::Spatial)) => self.push("SPATIAL "),
+            (true, None) => self.push("UNIQUE "),
+            (false, None) => {}
+        }
+        self.push("INDEX ");
+        if i.concurrently {
+            self.push("CONCURRENTLY ");
+        }
         if i.if_not_exists {
-            if !self.dialect.supports().create_index_if_not_exists {
+            if !supports.create_index_if_not_exists {
                 return Err(Error::InvalidQuery(format!(
                     "{} has no CREATE INDEX IF NOT EXISTS; check for the index first",
-                    self.dialect.name()
+                    dialect.name()
                 )));
             }
             self.push("IF NOT EXISTS ");
         }
         self.ident(&i.name)?;
+        let method = i.using.and_then(|m| dialect.index_method(m));
+        if let (Some(method), true) = (method, supports.index_method_before_table) {
+            self.push(" USING ");
+            self.push(method);
+        }
         self.push(" ON ");
         self.ident(&i.table)?;
+        if let (Some(method), false) = (method, supports.index_method_before_table) {
+            self.push(" USING ");
+            self.push(method);
+        }
         self.push(" (");
-        self.ident_list(&i.columns)?;
+        for (n, column) in i.columns.iter().enumerate() {
+            if n > 0 {
+                self.push(", ");
+            }
+            self.ident(&column.name)?;
+            if let (Some(length), true) = (column.length, supports.index_prefix_lengths) {
+                self.push_display("(", length);
+                self.push(")");
+            }
+            if let Some(operator) = &column.operator {
+                self.push(" ");
+                self.ident(operator)?;
+            }
+            match column.order {
+                Some(Direction::Asc) => self.push(" ASC"),
+                Some(Direction::Desc) => self.push(" DESC"),
+                None => {}
+            }
+        }
         self.push(")");
+        if let Some(filter) = &i.filter {
+            self.push(" WHERE ");
+            self.expr_inline(filter)?;
+        }
         Ok(())
     }
 
@@ -1112,7 +1257,42 @@ impl<'d> SqlWriter<'d> {
                 self.push("ALTER TABLE ");
                 self.ident(table)?;
                 self.push(" ADD COLUMN ");
-                self.column_def(table, column, true)
+                self.column_def(table, column, true)?;
+                if let Some(references) = &column.references {
+                    if self.dialect.supports().inline_references {
+                        self.push(" ");
+                    } else {
+                        self.push(", ADD FOREIGN KEY (");
+                        self.ident(&column.name)?;
+                        self.push(") ");
+                    }
+                    self.references(references)?;
+                }
+                Ok(())
+            }
+            Statement::Comment {
+                table,
+                column,
+                text,
+            } => {
+                if !self.dialect.supports().comment_statements {
+                    return Err(unsupported(
+                        self,
+                        "COMMENT ON (comments are part of CREATE TABLE)",
+                    ));
+                }
+                self.push(if column.is_some() {
+                    "COMMENT ON COLUMN "
+                } else {
+                    "COMMENT ON TABLE "
+                });
+                self.ident(table)?;
+                if let Some(column) = column {
+                    self.push(".");
+                    self.ident(column)?;
+                }
+                self.push(" IS ");
+                self.dialect.push_string_literal(text, &mut self.sql)
             }
             Statement::RemoveColumn { table, column } => {
                 self.push("ALTER TABLE ");

@@ -233,9 +233,11 @@ impl Migrator {
 
     async fn ensure_storage(&self) -> Result<()> {
         let create = Statement::CreateTable(CreateTable {
-            name: Ident::from(self.table.clone()),
-            columns: vec![ColumnDef::new("name", DataType::String(Some(255))).primary_key()],
             if_not_exists: true,
+            ..CreateTable::new(
+                Ident::from(self.table.clone()),
+                vec![ColumnDef::new("name", DataType::String(Some(255))).primary_key()],
+            )
         });
         self.db.target().run_statement(&create).await.map(drop)
     }

@@ -270,19 +270,32 @@ pub fn col(name: impl Into<String>) -> DynColumn {
 /// let unchecked = sequelize::literal(user_input);
 /// ```
 pub fn literal(sql: impl SqlSafeStr) -> Literal {
-    Literal(Expr::Literal(sql.into_sql()))
+    Literal(sql.into_sql())
 }
 
 /// Developer-written SQL as an operand ([`literal`]): it takes the comparison operators and
 /// `asc`/`desc` of a column.
 #[derive(Debug, Clone)]
-pub struct Literal(Expr);
+pub struct Literal(std::borrow::Cow<'static, str>);
+
+/// A literal as an attribute's default (`defaultValue: sequelize.literal('…')`).
+///
+/// ```
+/// use sequelize::{literal, sql::DefaultValue, Attribute, DataType};
+/// let day = Attribute::new("day", DataType::DateOnly).default_value(literal("CURRENT_DATE").into());
+/// assert!(matches!(day.column.default, Some(DefaultValue::Literal(_))));
+/// ```
+impl From<Literal> for crate::sql::DefaultValue {
+    fn from(literal: Literal) -> Self {
+        crate::sql::DefaultValue::Literal(literal.0)
+    }
+}
 
 impl ColumnOperators for Literal {
     type Operand = Value;
 
     fn expr(self) -> Expr {
-        self.0
+        Expr::Literal(self.0)
     }
 }
 

@@ -5,9 +5,12 @@
 //! live here once. `sync`, the finders and the writers read it; none of them needs the
 //! model's Rust type (the split of Sequelize v7's `model-definition.ts`).
 
+use super::index::Index;
 use super::validator::{ModelValidator, Validator};
 use crate::error::{Error, Result};
-use crate::sql::{ColumnDef, DefaultValue};
+use crate::sql::{
+    ColumnDef, CreateTable, DefaultValue, Ident, References, TableOptions, UniqueKey,
+};
 use crate::types::DataType;
 
 /// One attribute of a model: its name, and the column it is stored in.
@@ -24,6 +27,9 @@ pub struct Attribute {
     explicit_field: bool,
     /// The validators every written value must pass (Sequelize's `validate: { … }`).
     pub validators: Vec<Validator>,
+    /// The name of the unique constraint this attribute is part of (`unique: 'name'`):
+    /// attributes sharing a name are unique together.
+    pub unique_key: Option<String>,
 }
 
 impl Attribute {
@@ -41,6 +47,7 @@ impl Attribute {
             name,
             explicit_field: false,
             validators: Vec::new(),
+            unique_key: None,
         }
     }
 
@@ -91,6 +98,37 @@ impl Attribute {
         self.with_column(|c| c.default_value(default))
     }
 
+    /// `unique: 'name'`: unique together with the other attributes of the same name (a
+    /// composite unique constraint of that name).
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType};
+    /// let a = Attribute::new("user_id", DataType::Integer).unique_key("user_role");
+    /// assert_eq!(a.unique_key.as_deref(), Some("user_role"));
+    /// ```
+    pub fn unique_key(mut self, name: impl Into<String>) -> Self {
+        self.unique_key = Some(name.into());
+        self
+    }
+
+    /// `comment`; see [`ColumnDef::comment`].
+    pub fn comment(self, comment: impl Into<String>) -> Self {
+        self.with_column(|c| c.comment(comment))
+    }
+
+    /// `references` with `onDelete`/`onUpdate`: a foreign key; see
+    /// [`ColumnDef::references`].
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType, sql::{References, ReferentialAction}};
+    /// let author = Attribute::new("author_id", DataType::Integer)
+    ///     .references(References::new("Users", "id").on_delete(ReferentialAction::Cascade));
+    /// assert!(author.column.references.is_some());
+    /// ```
+    pub fn references(self, references: References) -> Self {
+        self.with_column(|c| c.references(references))
+    }
+
     /// Adds a validator (one entry of Sequelize's `validate: { … }`); every value written to
     /// the attribute must pass it, before any SQL is sent.
     ///
@@ -132,6 +170,14 @@ pub struct ModelDefinition {
     pub version: Option<usize>,
     /// Validators of the whole row (the model option `validate`).
     pub validators: Vec<ModelValidator>,
+    /// The indexes `sync` creates (`indexes: [...]`).
+    pub indexes: Vec<Index>,
+    /// The table's comment and MySQL storage options (`comment`, `engine`, `charset`,
+    /// `collate`).
+    pub table_options: TableOptions,
+    /// `omitNull`: `NULL` values are left out of `INSERT` and `UPDATE` statements (the
+    /// database's default applies instead).
+    pub omit_null: bool,
 }
 
 impl ModelDefinition {
@@ -164,6 +210,9 @@ impl ModelDefinition {
             version: None,
             attributes: Vec::new(),
             validators: Vec::new(),
+            indexes: Vec::new(),
+            table_options: TableOptions::default(),
+            omit_null: false,
         }
     }
 
@@ -178,6 +227,45 @@ impl ModelDefinition {
             .iter()
             .position(|a| a.name == name)
             .or_else(|| self.attributes.iter().position(|a| a.column_name() == name))
+    }
+
+    /// The `CREATE TABLE` of this model: its columns, its composite unique keys (attributes
+    /// sharing a `unique_key` name), its comment and storage options.
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType, ModelDefinition};
+    /// let def = ModelDefinition::builder("UserRole")
+    ///     .attribute(Attribute::new("id", DataType::Integer))
+    ///     .attribute(Attribute::new("user_id", DataType::Integer).unique_key("user_role"))
+    ///     .attribute(Attribute::new("role_id", DataType::Integer).unique_key("user_role"))
+    ///     .build()
+    ///     .unwrap();
+    /// let create = def.create_table();
+    /// assert_eq!(create.unique_keys[0].columns.len(), 2);
+    /// ```
+    pub fn create_table(&self) -> CreateTable {
+        let mut unique_keys: Vec<UniqueKey> = Vec::new();
+        for attribute in &self.attributes {
+            let Some(name) = &attribute.unique_key else {
+                continue;
+            };
+            let column = attribute.column.name.clone();
+            match unique_keys.iter_mut().find(|k| k.name.as_str() == name) {
+                Some(key) => key.columns.push(column),
+                None => unique_keys.push(UniqueKey {
+                    name: Ident::from(name.clone()),
+                    columns: vec![column],
+                }),
+            }
+        }
+        CreateTable {
+            unique_keys,
+            options: self.table_options.clone(),
+            ..CreateTable::new(
+                self.table_name.clone(),
+                self.attributes.iter().map(|a| a.column.clone()).collect(),
+            )
+        }
     }
 
     /// The single primary-key attribute's position, or an error naming the model.
@@ -212,6 +300,9 @@ pub struct DefinitionBuilder {
     version: Option<String>,
     attributes: Vec<Attribute>,
     validators: Vec<ModelValidator>,
+    indexes: Vec<Index>,
+    table_options: TableOptions,
+    omit_null: bool,
 }
 
 impl DefinitionBuilder {
@@ -279,6 +370,52 @@ impl DefinitionBuilder {
     /// The attribute that holds the deletion time of a paranoid model (`deletedAt`).
     pub fn deleted_at(mut self, attribute: impl Into<String>) -> Self {
         self.deleted_at = attribute.into();
+        self
+    }
+
+    /// Adds an index (one entry of `indexes: [...]`), created by `sync`.
+    ///
+    /// ```
+    /// use sequelize::{model::Index, Attribute, DataType, ModelDefinition};
+    /// let def = ModelDefinition::builder("Post")
+    ///     .attribute(Attribute::new("slug", DataType::String(None)))
+    ///     .index(Index::on(["slug"]).unique())
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(def.indexes.len(), 1);
+    /// ```
+    pub fn index(mut self, index: Index) -> Self {
+        self.indexes.push(index);
+        self
+    }
+
+    /// The table's comment (`comment`).
+    pub fn comment(mut self, comment: impl Into<String>) -> Self {
+        self.table_options.comment = Some(comment.into());
+        self
+    }
+
+    /// MySQL's storage engine (`engine: 'MYISAM'`); the other databases have none.
+    pub fn engine(mut self, engine: impl Into<String>) -> Self {
+        self.table_options.engine = Some(engine.into());
+        self
+    }
+
+    /// MySQL's default character set of the table (`charset`).
+    pub fn charset(mut self, charset: impl Into<String>) -> Self {
+        self.table_options.charset = Some(charset.into());
+        self
+    }
+
+    /// MySQL's default collation of the table (`collate`).
+    pub fn collate(mut self, collate: impl Into<String>) -> Self {
+        self.table_options.collate = Some(collate.into());
+        self
+    }
+
+    /// `omitNull`: leave `NULL` values out of `INSERT` and `UPDATE`.
+    pub fn omit_null(mut self, omit: bool) -> Self {
+        self.omit_null = omit;
         self
     }
 
@@ -400,7 +537,7 @@ impl DefinitionBuilder {
             None if self.underscored => snake_case(&pluralize(&model)),
             None => pluralize(&model),
         };
-        Ok(ModelDefinition {
+        let def = ModelDefinition {
             name: model,
             table_name,
             attributes,
@@ -411,7 +548,14 @@ impl DefinitionBuilder {
             underscored: self.underscored,
             version,
             validators: self.validators,
-        })
+            indexes: self.indexes,
+            table_options: self.table_options,
+            omit_null: self.omit_null,
+        };
+        for index in &def.indexes {
+            index.statement(&def)?;
+        }
+        Ok(def)
     }
 }
 

@@ -13,6 +13,7 @@ use super::convert::to_attribute_type;
 use super::definition::{Attribute, ModelDefinition};
 use super::finder::FinderOptions;
 use super::hooks::{Hook, HookContext};
+use super::index::Index;
 use super::planner::{self, FindOptions};
 use super::runtime::{ModelRef, ModelRuntime, Registry};
 use super::scopes::Scope;
@@ -32,7 +33,7 @@ use crate::value::{FromValue, Value};
 /// let options = sequelize::ModelOptions { table_name: Some("people".into()), underscored: true, ..Default::default() };
 /// assert!(options.timestamps);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelOptions {
     /// `tableName`.
     pub table_name: Option<String>,
@@ -54,6 +55,18 @@ pub struct ModelOptions {
     pub validate: Vec<ModelValidator>,
     /// `version`: optimistic locking on this integer attribute.
     pub version: Option<String>,
+    /// `indexes`: the indexes `sync` creates.
+    pub indexes: Vec<Index>,
+    /// `comment`: the table's comment.
+    pub comment: Option<String>,
+    /// `engine`: MySQL's storage engine.
+    pub engine: Option<String>,
+    /// `charset`: MySQL's default character set of the table.
+    pub charset: Option<String>,
+    /// `collate`: MySQL's default collation of the table.
+    pub collate: Option<String>,
+    /// `omitNull`: leave `NULL` values out of `INSERT` and `UPDATE`.
+    pub omit_null: bool,
 }
 
 impl Default for ModelOptions {
@@ -69,6 +82,12 @@ impl Default for ModelOptions {
             deleted_at: None,
             validate: Vec::new(),
             version: None,
+            indexes: Vec::new(),
+            comment: None,
+            engine: None,
+            charset: None,
+            collate: None,
+            omit_null: false,
         }
     }
 }
@@ -113,7 +132,23 @@ impl Sequelize {
             .freeze_table_name(options.freeze_table_name)
             .underscored(options.underscored)
             .timestamps(options.timestamps)
-            .paranoid(options.paranoid);
+            .paranoid(options.paranoid)
+            .omit_null(options.omit_null);
+        for index in options.indexes {
+            builder = builder.index(index);
+        }
+        if let Some(comment) = options.comment {
+            builder = builder.comment(comment);
+        }
+        if let Some(engine) = options.engine {
+            builder = builder.engine(engine);
+        }
+        if let Some(charset) = options.charset {
+            builder = builder.charset(charset);
+        }
+        if let Some(collate) = options.collate {
+            builder = builder.collate(collate);
+        }
         for validator in options.validate {
             builder = builder.validate(validator);
         }
@@ -343,8 +378,11 @@ fn initial_value(attribute: &Attribute) -> Value {
     match &attribute.column.default {
         Some(DefaultValue::Value(value)) => value.clone(),
         Some(DefaultValue::Now) => planner::now(),
-        Some(DefaultValue::UuidV4) => Value::Uuid(uuid::Uuid::new_v4()),
-        None => Value::Null,
+        Some(generated @ (DefaultValue::UuidV4 | DefaultValue::UuidV1)) => {
+            generated.generate().unwrap_or(Value::Null)
+        }
+        // The database's own expression: read back after the insert.
+        Some(DefaultValue::Literal(_)) | None => Value::Null,
     }
 }
 

@@ -14,6 +14,7 @@ mod dynamic;
 pub(crate) mod filter;
 mod finder;
 mod hooks;
+mod index;
 mod instance;
 mod json_filter;
 mod planner;
@@ -38,6 +39,7 @@ pub use finder::{
     FinderOptions, RejectOnEmpty,
 };
 pub use hooks::{Hook, HookContext, HookFn};
+pub use index::{Index, IndexField};
 pub use instance::Instance;
 pub use json_filter::filter_from_json;
 pub(crate) use planner::current_time;

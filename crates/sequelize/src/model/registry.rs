@@ -7,13 +7,14 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 
 use super::hooks::{Hook, HookContext, HookFn};
+use super::index::Index;
 use super::planner::FindOptions;
 use super::runtime::{ModelRuntime, Registry};
 use super::scopes::{Scope, DEFAULT_SCOPE};
 use super::validator::{ModelValidator, Verdict};
 use super::Model;
 use crate::connection::{Executor, Sequelize};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::query_interface::{Operation, QueryInterface};
 use crate::row::Row;
 use crate::sql::{CreateTable, DropTable, Statement};
@@ -24,6 +25,7 @@ use crate::sql::{CreateTable, DropTable, Statement};
 pub struct ModelRegistration<'a, M: Model> {
     db: &'a Sequelize,
     validators: Vec<ModelValidator>,
+    indexes: Vec<Index>,
     hooks: Vec<(Hook, String, HookFn<M>)>,
     scopes: Vec<(String, Scope)>,
     _model: PhantomData<fn() -> M>,
@@ -126,12 +128,41 @@ impl<M: Model> ModelRegistration<'_, M> {
         self
     }
 
+    /// Adds an index (one entry of the model option `indexes: [...]`), created by `sync`
+    /// when missing; see [`Index`] for its options.
+    ///
+    /// ```
+    /// use sequelize::{model::{Index, IndexField}, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Post { id: i64, slug: String, published: bool, created_at: DateTime<Utc>, updated_at: DateTime<Utc> }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<Post>()
+    ///     .index(Index::on(["slug"]).unique())
+    ///     .index(Index::on(["published"]).field(IndexField::new("created_at").desc()))
+    ///     .register()?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// let names = db.query_interface().index_names("Posts").await?;
+    /// assert!(names.contains(&"posts_slug".to_string()));
+    /// assert!(names.contains(&"posts_published_created_at".to_string()));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn index(mut self, index: Index) -> Self {
+        self.indexes.push(index);
+        self
+    }
+
     /// Defines the model on the instance and returns its runtime. Defining it again is a
     /// no-op (its hooks and scopes replace those of the same names); a model of the same
     /// name with other attributes or options is an error.
     pub fn register(self) -> Result<Arc<ModelRuntime>> {
         let mut definition = M::definition().clone();
         definition.validators.extend(self.validators);
+        for index in &self.indexes {
+            index.statement(&definition)?;
+        }
+        definition.indexes.extend(self.indexes);
         let runtime = Registry::of(self.db).define(definition, TypeId::of::<M>(), true)?;
         for (hook, name, run) in self.hooks {
             runtime.hooks().add::<M>(hook, &name, run)?;
@@ -170,6 +201,7 @@ impl Sequelize {
         ModelRegistration {
             db: self,
             validators: Vec::new(),
+            indexes: Vec::new(),
             hooks: Vec::new(),
             scopes: Vec::new(),
             _model: PhantomData,
@@ -184,8 +216,15 @@ impl Sequelize {
     /// Creates the tables of every defined model that do not exist yet (`sequelize.sync()`);
     /// with `force`, drops and recreates them.
     pub async fn sync(&self, options: SyncOptions) -> Result<()> {
-        for runtime in Registry::of(self).all() {
-            runtime.sync(self, options).await?;
+        let ordered = dependency_order(Registry::of(self).all())?;
+        if options.force {
+            for runtime in ordered.iter().rev() {
+                runtime.drop_table(self).await?;
+            }
+        }
+        // Dropped above, in the reverse order: each model only creates what is missing.
+        for runtime in &ordered {
+            runtime.sync(self, SyncOptions::default()).await?;
         }
         Ok(())
     }
@@ -207,11 +246,52 @@ impl Sequelize {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn drop(&self) -> Result<()> {
-        for runtime in Registry::of(self).all().iter().rev() {
+        for runtime in dependency_order(Registry::of(self).all())?.iter().rev() {
             runtime.drop_table(self).await?;
         }
         Ok(())
     }
+}
+
+/// The models in an order where every table comes after the tables its foreign keys refer
+/// to (definition order otherwise), so that `sync` creates and `drop` (in reverse) drops
+/// them without breaking a reference. A cycle of references is an error naming its models.
+fn dependency_order(runtimes: Vec<Arc<ModelRuntime>>) -> Result<Vec<Arc<ModelRuntime>>> {
+    let refers_to = |runtime: &ModelRuntime| -> Vec<String> {
+        let def = runtime.definition();
+        (def.attributes.iter())
+            .filter_map(|a| a.column.references.as_ref())
+            .map(|r| r.table.as_str().to_owned())
+            .filter(|table| *table != def.table_name)
+            .collect()
+    };
+    let mut pending = runtimes;
+    let mut ordered: Vec<Arc<ModelRuntime>> = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let waiting = |table: &String| {
+            pending
+                .iter()
+                .any(|other| other.definition().table_name == *table)
+        };
+        let ready = pending
+            .iter()
+            .position(|runtime| !refers_to(runtime).iter().any(waiting));
+        match ready {
+            Some(i) => ordered.push(pending.remove(i)),
+            None => {
+                let names: Vec<&str> = pending
+                    .iter()
+                    .map(|r| r.definition().name.as_str())
+                    .collect();
+                return Err(Error::Config(format!(
+                    "the foreign keys of the models {} refer to each other in a cycle; create \
+                     one of them without the constraint",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(ordered)
 }
 
 impl ModelRuntime {
@@ -236,14 +316,29 @@ impl ModelRuntime {
             self.drop_table(exec).await?;
         }
         let def = self.definition();
-        let create = Statement::CreateTable(CreateTable {
-            name: def.table_name.clone().into(),
-            columns: def.attributes.iter().map(|a| a.column.clone()).collect(),
+        let create = CreateTable {
             if_not_exists: true,
-        });
-        QueryInterface::new(exec)
-            .run(&Operation::Statement(Box::new(create)))
-            .await
+            ..def.create_table()
+        };
+        let qi = QueryInterface::new(exec);
+        qi.run(&Operation::Statement(Box::new(Statement::CreateTable(
+            create,
+        ))))
+        .await?;
+        if def.indexes.is_empty() {
+            return Ok(());
+        }
+        // Created when missing, so a repeated sync never adds a second copy (Sequelize
+        // #8984); checked by name, which works where `IF NOT EXISTS` does not (MySQL).
+        let existing = qi.index_names(&def.table_name).await?;
+        for index in &def.indexes {
+            let statement = index.statement(def)?;
+            if !existing.iter().any(|name| name == statement.name.as_str()) {
+                let create = Statement::CreateIndex(statement);
+                qi.run(&Operation::Statement(Box::new(create))).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Drops this model's table if it exists (`Model.drop()`), and on PostgreSQL the enum

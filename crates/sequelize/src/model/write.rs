@@ -184,9 +184,18 @@ impl NewRow {
             }
             let unset_uuid =
                 matches!(&value, Value::Null) || matches!(&value, Value::Uuid(u) if u.is_nil());
-            if attribute.column.default == Some(DefaultValue::UuidV4) && unset_uuid {
-                value = Value::Uuid(uuid::Uuid::new_v4());
-                data.set_value(index, value.clone())?;
+            if let (Some(generated), true) = (attribute.column.default.as_ref(), unset_uuid) {
+                if let Some(uuid) = generated.generate() {
+                    value = uuid;
+                    data.set_value(index, value.clone())?;
+                }
+            }
+            // `omitNull`, or an unset attribute whose default is SQL: the database's default
+            // applies instead (and `RETURNING` reads it back where the database has it).
+            let database_default =
+                matches!(attribute.column.default, Some(DefaultValue::Literal(_)));
+            if value.is_null() && (def.omit_null || database_default) {
+                continue;
             }
             written.push((index, value));
         }
@@ -240,6 +249,7 @@ pub(crate) async fn update(
     }
     let mut assignments: Vec<(usize, Assignment)> = (changed.iter())
         .filter(|&&i| Some(i) != def.version)
+        .filter(|&&i| !(def.omit_null && data.value(i).is_null()))
         .map(|&i| (i, Assignment::Value(data.value(i))))
         .collect();
     let mut key = planner::key_filter(def, saved)?;

@@ -38,9 +38,8 @@ impl Operation {
     /// `createTable(name, attributes)`.
     pub fn create_table(table: impl Into<String>, columns: Vec<ColumnDef>) -> Self {
         Operation::Statement(Box::new(Statement::CreateTable(CreateTable {
-            name: Ident::from(table.into()),
-            columns,
             if_not_exists: false,
+            ..CreateTable::new(Ident::from(table.into()), columns)
         })))
     }
 
@@ -79,11 +78,12 @@ impl Operation {
         let table = table.into();
         let name = name.unwrap_or_else(|| format!("{table}_{}", fields.join("_")));
         Operation::Statement(Box::new(Statement::CreateIndex(CreateIndex {
-            table: Ident::from(table),
-            name: Ident::from(name),
-            columns: fields.into_iter().map(Ident::from).collect(),
             unique,
-            if_not_exists: false,
+            ..CreateIndex::new(
+                table,
+                name,
+                fields.into_iter().map(|f| Ident::from(f).into()).collect(),
+            )
         })))
     }
 
@@ -171,6 +171,9 @@ impl<'a> QueryInterface<'a> {
                     _ => {}
                 }
                 self.target.run_statement(statement).await?;
+                if let Statement::CreateTable(create) = &**statement {
+                    self.comment_statements(create).await?;
+                }
             }
             Operation::Sql { sql, dialects } => {
                 if dialects.is_empty() || dialects.iter().any(|d| d == dialect.name()) {
@@ -224,6 +227,44 @@ impl<'a> QueryInterface<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The comments of a new table, where comments are statements of their own
+    /// (PostgreSQL's `COMMENT ON`); elsewhere they were part of `CREATE TABLE`.
+    async fn comment_statements(&self, create: &CreateTable) -> Result<()> {
+        if !self
+            .target
+            .sequelize()
+            .dialect()
+            .supports()
+            .comment_statements
+        {
+            return Ok(());
+        }
+        let table_comment = (create.options.comment.as_ref()).map(|text| (None, text));
+        let column_comments = (create.columns.iter())
+            .filter_map(|c| c.comment.as_ref().map(|text| (Some(c.name.clone()), text)));
+        for (column, text) in table_comment.into_iter().chain(column_comments) {
+            let comment = Statement::Comment {
+                table: create.name.clone(),
+                column,
+                text: text.clone(),
+            };
+            self.target.run_statement(&comment).await?;
+        }
+        Ok(())
+    }
+
+    /// The names of `table`'s indexes (Sequelize's `showIndex`, names only).
+    pub async fn index_names(&self, table: &str) -> Result<Vec<String>> {
+        let query = self.target.sequelize().dialect().index_names_query();
+        let rows = (self.target)
+            .run(query, &[Value::Text(table.to_owned())])
+            .await?;
+        rows.rows
+            .iter()
+            .map(|row| String::from_value(row[0].clone()))
+            .collect()
     }
 
     /// Drops the enum types of the `ENUM` columns of `table` (after the table, as

@@ -22,7 +22,10 @@ pub mod scanner;
 mod shape;
 mod transaction;
 
-pub use ddl::{enum_type_name, ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable};
+pub use ddl::{
+    enum_type_name, ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable, IndexColumn,
+    IndexKind, IndexMethod, References, ReferentialAction, TableOptions, UniqueKey,
+};
 pub use expr::{
     ArrayOperator, BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead,
     Nulls, OrderBy,
@@ -81,6 +84,16 @@ pub enum Statement {
         name: Ident,
         /// The new value, added after the last one.
         value: String,
+    },
+    /// A comment on a table or a column, where comments are statements of their own
+    /// (PostgreSQL's `COMMENT ON`).
+    Comment {
+        /// The table.
+        table: Ident,
+        /// The column, or `None` for the table itself.
+        column: Option<Ident>,
+        /// The comment.
+        text: String,
     },
     /// `DROP TYPE [IF EXISTS]` of an enum type.
     DropEnumType {

@@ -71,6 +71,10 @@ impl MySql {
                 max_identifier_length: 64,
                 native_enums: true,
                 narrow_and_unsigned_integers: true,
+                inline_references: false,
+                full_text_indexes: true,
+                index_prefix_lengths: true,
+                index_method_before_table: true,
                 ..Supports::BASE
             },
         }
@@ -87,6 +91,11 @@ impl Dialect for MySql {
 
     fn supports(&self) -> &Supports {
         &self.supports
+    }
+
+    fn index_names_query(&self) -> &'static str {
+        "SELECT DISTINCT index_name FROM information_schema.statistics \
+             WHERE table_schema = DATABASE() AND table_name = ?"
     }
 
     fn scan_rules(&self) -> ScanRules {

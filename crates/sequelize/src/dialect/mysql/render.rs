@@ -6,8 +6,8 @@ use crate::dialect::render::{direction, lock_of_and_wait};
 use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, ConflictAction, Function, Ident, Lock, LockWait, Nulls, OnConflict,
-    OrderBy, RowLock,
+    CastType, ColumnDef, ConflictAction, Function, Ident, IndexMethod, Lock, LockWait, Nulls,
+    OnConflict, OrderBy, RowLock, TableOptions,
 };
 use crate::types::DataType;
 
@@ -36,6 +36,40 @@ impl QueryGenerator for MySql {
 
     fn auto_increment_keyword(&self) -> Option<&'static str> {
         Some("AUTO_INCREMENT")
+    }
+
+    fn push_column_comment(&self, w: &mut SqlWriter<'_>, comment: &str) -> Result<()> {
+        w.push(" COMMENT ");
+        self.push_string_literal(comment, w.sql_mut())
+    }
+
+    fn push_table_options(&self, w: &mut SqlWriter<'_>, options: &TableOptions) -> Result<()> {
+        for (keyword, word) in [
+            (" ENGINE=", &options.engine),
+            (" DEFAULT CHARSET=", &options.charset),
+            (" COLLATE=", &options.collate),
+        ] {
+            if let Some(word) = word {
+                let is_word =
+                    !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !is_word {
+                    return Err(Error::InvalidQuery(format!(
+                        "table option{keyword:?} must be a word (letters, digits, _), not {word:?}"
+                    )));
+                }
+                w.push(keyword);
+                w.push(word);
+            }
+        }
+        if let Some(comment) = &options.comment {
+            w.push(" COMMENT=");
+            self.push_string_literal(comment, w.sql_mut())?;
+        }
+        Ok(())
+    }
+
+    fn index_method(&self, method: IndexMethod) -> Option<&'static str> {
+        matches!(method, IndexMethod::BTree | IndexMethod::Hash).then(|| method.sql())
     }
 
     fn push_now_default(&self, column: &ColumnDef, w: &mut SqlWriter<'_>) {

@@ -56,6 +56,10 @@ impl Postgres {
                 enum_types: true,
                 case_insensitive_text: true,
                 postgres_types: true,
+                comment_statements: true,
+                partial_indexes: true,
+                concurrent_indexes: true,
+                index_operator_classes: true,
                 ..Supports::BASE
             },
         }
@@ -69,6 +73,11 @@ impl Dialect for Postgres {
 
     fn supports(&self) -> &Supports {
         &self.supports
+    }
+
+    fn index_names_query(&self) -> &'static str {
+        "SELECT indexname FROM pg_catalog.pg_indexes \
+             WHERE tablename = $1 AND schemaname = current_schema()"
     }
 
     fn enum_values_query(&self) -> Option<&'static str> {

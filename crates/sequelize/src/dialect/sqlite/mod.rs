@@ -69,6 +69,7 @@ impl Sqlite {
                 // 15 significant digits.
                 decimal_significant_digits: Some(15),
                 case_insensitive_text: true,
+                partial_indexes: true,
                 ..Supports::BASE
             },
         }
@@ -82,6 +83,10 @@ impl Dialect for Sqlite {
 
     fn supports(&self) -> &Supports {
         &self.supports
+    }
+
+    fn index_names_query(&self) -> &'static str {
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
     }
 
     fn scan_rules(&self) -> ScanRules {

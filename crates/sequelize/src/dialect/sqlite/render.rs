@@ -6,7 +6,8 @@ use crate::dialect::{
 };
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, Expr, Function, Ident, JsonPathSegment, JsonRead, LockWait, RowLock,
+    CastType, ColumnDef, Expr, Function, Ident, IndexMethod, JsonPathSegment, JsonRead, LockWait,
+    RowLock,
 };
 use crate::value::Value;
 
@@ -41,6 +42,19 @@ impl QueryGenerator for Sqlite {
 
     fn auto_increment_keyword(&self) -> Option<&'static str> {
         Some("AUTOINCREMENT")
+    }
+
+    fn push_column_comment(&self, w: &mut SqlWriter<'_>, comment: &str) -> Result<()> {
+        // SQLite has no comments, but keeps the text of `CREATE TABLE` in its schema: the
+        // comment stays there, with anything that would end it defused.
+        w.push(" /* ");
+        w.push(&comment.replace("*/", "* /").replace('\0', ""));
+        w.push(" */");
+        Ok(())
+    }
+
+    fn index_method(&self, _: IndexMethod) -> Option<&'static str> {
+        None
     }
 
     fn function_name(&self, function: Function) -> &'static str {
