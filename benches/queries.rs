@@ -107,7 +107,12 @@ fn urls() -> Vec<(&'static str, String)> {
 /// Creates and fills the table through the ORM (one multi-row insert per 1,000 rows).
 async fn fill(db: &Sequelize) {
     db.define::<User>().register().unwrap();
-    db.sync(SyncOptions { force: true }).await.unwrap();
+    db.sync(SyncOptions {
+        force: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     for chunk in 0..ROWS / 1000 {
         let values: Vec<String> = (0..1000)
             .map(|i| format!("('User {}', NULL)", chunk * 1000 + i))

@@ -172,7 +172,11 @@ async fn main() -> Result<(), Error> {
             })
         })
         .register()?;
-    db.sync(SyncOptions { force: true }).await?;
+    db.sync(SyncOptions {
+        force: true,
+        ..Default::default()
+    })
+    .await?;
 
     // const newUser = await User.create({ email, password, firstName, lastName });
     let ann = User::create(User {

@@ -6,7 +6,7 @@ use syn::{Data, DeriveInput, Field, Fields, Ident, LitStr};
 
 use crate::columns::reject_duplicates;
 use crate::field_options::{DefaultKind, FieldOptions};
-use crate::model_options::ModelOptions;
+use crate::model_options::{ModelOptions, TimestampName};
 use crate::types::option_inner;
 
 /// Expands `#[derive(Model)]` on `input`, or explains why the struct cannot be a model.
@@ -270,11 +270,15 @@ fn definition_builder(options: &ModelOptions, model_name: &LitStr) -> TokenStrea
     if let Some(timestamps) = options.timestamps {
         builder = quote!(#builder.timestamps(#timestamps));
     }
-    if let Some(c) = &options.created_at {
-        builder = quote!(#builder.created_at(#c));
+    match &options.created_at {
+        Some(TimestampName::Named(name)) => builder = quote!(#builder.created_at(#name)),
+        Some(TimestampName::Disabled) => builder = quote!(#builder.without_created_at()),
+        None => {}
     }
-    if let Some(u) = &options.updated_at {
-        builder = quote!(#builder.updated_at(#u));
+    match &options.updated_at {
+        Some(TimestampName::Named(name)) => builder = quote!(#builder.updated_at(#name)),
+        Some(TimestampName::Disabled) => builder = quote!(#builder.without_updated_at()),
+        None => {}
     }
     if options.paranoid {
         builder = quote!(#builder.paranoid(true));

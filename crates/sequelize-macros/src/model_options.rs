@@ -19,10 +19,11 @@ pub(crate) struct ModelOptions {
     pub(crate) freeze_table_name: bool,
     /// `timestamps = false`: no `createdAt`/`updatedAt` maintenance.
     pub(crate) timestamps: Option<bool>,
-    /// `created_at = "inserted_at"`: the attribute holding the creation time.
-    pub(crate) created_at: Option<LitStr>,
-    /// `updated_at = "changed_at"`: the attribute holding the last update time.
-    pub(crate) updated_at: Option<LitStr>,
+    /// `created_at = "inserted_at"`: the attribute holding the creation time;
+    /// `created_at = false`: none.
+    pub(crate) created_at: Option<TimestampName>,
+    /// `updated_at = "changed_at"` or `updated_at = false`.
+    pub(crate) updated_at: Option<TimestampName>,
     /// `paranoid`: destroy sets the deletion time instead of deleting the row.
     pub(crate) paranoid: bool,
     /// `deleted_at = "removed_at"`: the attribute holding a paranoid model's deletion time.
@@ -44,6 +45,31 @@ pub(crate) struct ModelOptions {
     /// `index(fields("a", "b"), unique, name = "…", using = "gin")`: each an
     /// `Index` expression.
     pub(crate) indexes: Vec<TokenStream>,
+}
+
+/// A timestamp's name, or `false` for none.
+pub(crate) enum TimestampName {
+    /// `= "name"`.
+    Named(LitStr),
+    /// `= false`.
+    Disabled,
+}
+
+/// `= "name"` or `= false` after a timestamp option.
+fn timestamp_name(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<TimestampName> {
+    let value = meta.value()?;
+    if value.peek(LitBool) {
+        let lit: LitBool = value.parse()?;
+        if lit.value {
+            return Err(syn::Error::new_spanned(
+                lit,
+                "use a name, or false for none",
+            ));
+        }
+        Ok(TimestampName::Disabled)
+    } else {
+        Ok(TimestampName::Named(value.parse()?))
+    }
 }
 
 /// The `Index` of one `index(...)` option.
@@ -140,8 +166,8 @@ impl ModelOptions {
                         let lit: LitBool = meta.value()?.parse()?;
                         options.timestamps = Some(lit.value);
                     }
-                    "created_at" => options.created_at = Some(meta.value()?.parse()?),
-                    "updated_at" => options.updated_at = Some(meta.value()?.parse()?),
+                    "created_at" => options.created_at = Some(timestamp_name(&meta)?),
+                    "updated_at" => options.updated_at = Some(timestamp_name(&meta)?),
                     "paranoid" => options.paranoid = true,
                     "deleted_at" => options.deleted_at = Some(meta.value()?.parse()?),
                     "version" => {

@@ -217,7 +217,16 @@ async fn truncate_sync_and_drop() {
         // Model.drop(), Model.sync({ force }), sequelize.drop().
         notes.drop_table(&db).await.unwrap();
         assert!(notes.find_all().exec(&db).await.is_err());
-        notes.sync(&db, SyncOptions { force: true }).await.unwrap();
+        notes
+            .sync(
+                &db,
+                SyncOptions {
+                    force: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
         assert!(notes.find_all().exec(&db).await.unwrap().is_empty());
         db.drop().await.unwrap();
         assert!(Label::count().exec(&db).await.is_err());

@@ -456,8 +456,26 @@ async fn postgres_enums_are_types_created_and_dropped_with_their_table() {
             "the enum type was dropped with its table"
         );
         // `force` drops and recreates both.
-        first.sync(&db, SyncOptions { force: true }).await.unwrap();
-        first.sync(&db, SyncOptions { force: true }).await.unwrap();
+        first
+            .sync(
+                &db,
+                SyncOptions {
+                    force: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        first
+            .sync(
+                &db,
+                SyncOptions {
+                    force: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
         assert_eq!(labels().await, ["open", "closed"]);
     })
     .await;

@@ -83,7 +83,10 @@ async fn definitions_follow_sequelize_naming() {
     assert_eq!(posts.attributes[2].column_name(), "viewCount");
     assert!(posts.attributes[0].column.auto_increment);
     assert_eq!(posts.created_at, Some(5));
-    assert_eq!(posts.updated_at, None);
+    // Not declared: added, as Sequelize adds `updatedAt`, after the struct's fields.
+    assert_eq!(posts.updated_at, Some(6));
+    assert!(posts.attributes[6].is_implicit());
+    assert_eq!(posts.attributes[6].column_name(), "updatedAt");
 }
 
 #[tokio::test]

@@ -434,21 +434,31 @@ async fn paranoid_models_soft_delete_and_restore() {
             tag.restore().exec(&db).await,
             Err(Error::InvalidQuery(m)) if m.contains("not paranoid")
         ));
-        for options in [
-            ModelOptions {
-                paranoid: true,
-                timestamps: false,
-                ..Default::default()
-            },
-            ModelOptions {
-                paranoid: true,
-                ..Default::default()
-            },
-        ] {
-            let refused =
-                db.define_dynamic("Broken", [Attribute::new("id", DataType::Integer)], options);
-            assert!(matches!(refused, Err(Error::Config(_))), "{refused:?}");
-        }
+        let options = ModelOptions {
+            paranoid: true,
+            timestamps: false,
+            ..Default::default()
+        };
+        let refused =
+            db.define_dynamic("Broken", [Attribute::new("id", DataType::Integer)], options);
+        assert!(matches!(refused, Err(Error::Config(_))), "{refused:?}");
+        // Without declaring the deletion time, it is added, as Sequelize adds `deletedAt`.
+        let options = ModelOptions {
+            paranoid: true,
+            ..Default::default()
+        };
+        let implied = db
+            .define_dynamic(
+                "Implied",
+                [Attribute::new("id", DataType::Integer)],
+                options,
+            )
+            .unwrap();
+        let def = implied.definition();
+        assert_eq!(
+            def.deleted_at.map(|i| def.attributes[i].column_name()),
+            Some("deletedAt")
+        );
     })
     .await;
 }

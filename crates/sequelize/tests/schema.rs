@@ -118,7 +118,12 @@ async fn foreign_keys_cascade_and_set_null_in_dependency_order() {
         );
         // Dropped children first, then parents.
         db.drop().await.unwrap();
-        db.sync(SyncOptions { force: true }).await.unwrap();
+        db.sync(SyncOptions {
+            force: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
         assert_eq!(Book::count().exec(&db).await.unwrap(), 0, "{dialect}");
     })
     .await;
@@ -388,4 +393,249 @@ async fn a_cycle_of_foreign_keys_is_an_error_naming_the_models() {
         message.contains("Egg") && message.contains("Chicken"),
         "{message}"
     );
+}
+
+fn profile_v1() -> Vec<Attribute> {
+    vec![
+        Attribute::new("id", DataType::Integer),
+        Attribute::new("name", DataType::String(Some(50))),
+        Attribute::new("age", DataType::Integer),
+        Attribute::new("legacy", DataType::Text),
+        Attribute::new("email", DataType::String(Some(100))).unique(),
+    ]
+}
+
+fn profile_v2() -> Vec<Attribute> {
+    vec![
+        Attribute::new("id", DataType::Integer),
+        Attribute::new("name", DataType::String(Some(120))).not_null(),
+        Attribute::new("age", DataType::BigInt),
+        Attribute::new("email", DataType::String(Some(100))).unique(),
+        Attribute::new("nickname", DataType::String(Some(20))),
+    ]
+}
+
+fn unique_indexes_sql(dialect: &str) -> &'static str {
+    match dialect {
+        "sqlite" => "SELECT COUNT(*) FROM pragma_index_list('Profiles') WHERE \"unique\" = 1",
+        "postgres" => {
+            "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'Profiles' \
+             AND schemaname = current_schema() AND indexdef LIKE 'CREATE UNIQUE%' \
+             AND indexname NOT LIKE '%pkey'"
+        }
+        _ => {
+            "SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics \
+             WHERE table_schema = DATABASE() AND table_name = 'Profiles' AND non_unique = 0 \
+             AND index_name <> 'PRIMARY'"
+        }
+    }
+}
+
+/// Options whose logging collects every statement sent, for an isolated database.
+async fn logged_options(
+    dialect: &str,
+    test: &str,
+) -> (Options, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let statements = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = statements.clone();
+    let options = Options {
+        logging: sequelize::Logging::custom(move |sql, _| {
+            log.lock().unwrap().push(sql.to_owned());
+        }),
+        ..common::isolated_options(dialect, test, false).await
+    };
+    (options, statements)
+}
+
+/// The statements other than queries (`SELECT`) among those collected.
+fn ddl(statements: &std::sync::Mutex<Vec<String>>) -> Vec<String> {
+    statements
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|sql| !sql.trim_start().to_ascii_uppercase().starts_with("SELECT"))
+        .cloned()
+        .collect()
+}
+
+/// A table of every type the dialect has matches its model as the database describes it:
+/// `alter` changes nothing (the database's spelling of each type is understood).
+#[tokio::test]
+async fn sync_alter_understands_every_type_the_database_reports() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let (options, statements) = logged_options(dialect, "alter_types").await;
+        let db = Sequelize::connect_with(options).await.unwrap();
+        let unsigned = |t| DataType::Unsigned(Box::new(t));
+        let mut types = vec![
+            DataType::String(None),
+            DataType::String(Some(20)),
+            DataType::Char(Some(3)),
+            DataType::Text,
+            DataType::TinyText,
+            DataType::MediumText,
+            DataType::LongText,
+            DataType::TinyInt,
+            DataType::SmallInt,
+            DataType::MediumInt,
+            DataType::Integer,
+            DataType::BigInt,
+            unsigned(DataType::TinyInt),
+            unsigned(DataType::Integer),
+            DataType::Float,
+            DataType::Double,
+            DataType::Decimal(None),
+            DataType::Decimal(Some((10, 2))),
+            DataType::Boolean,
+            DataType::Date(None),
+            DataType::Date(Some(3)),
+            DataType::DateOnly,
+            DataType::Time,
+            DataType::Uuid,
+            DataType::Json,
+            DataType::Jsonb,
+            DataType::Blob,
+            DataType::LongBlob,
+            DataType::Enum(vec!["a".into(), "b c".into()]),
+        ];
+        if dialect != "mariadb" && dialect != "mysql" {
+            types.push(DataType::CiText);
+        }
+        if dialect == "postgres" {
+            types.extend([
+                DataType::Array(Box::new(DataType::String(Some(40)))),
+                DataType::Range(Box::new(DataType::Date(None))),
+                DataType::Inet,
+                DataType::Hstore,
+                DataType::TsVector,
+            ]);
+        }
+        let attributes = (types.iter().enumerate())
+            .map(|(i, t)| Attribute::new(format!("c{i}"), t.clone()).not_null());
+        let model = db
+            .define_dynamic("Everything", attributes, ModelOptions::default())
+            .unwrap();
+        model.sync(&db, SyncOptions::default()).await.unwrap();
+        statements.lock().unwrap().clear();
+        let alter = SyncOptions {
+            alter: true,
+            ..SyncOptions::default()
+        };
+        model.sync(&db, alter).await.unwrap();
+        assert_eq!(ddl(&statements), Vec::<String>::new(), "{dialect}");
+        db.close().await.unwrap();
+    }
+}
+
+/// `sync({ alter: true })` adds, changes and drops columns and indexes, keeps the rows, and
+/// a second run sends no DDL at all (nor a second unique index, Sequelize #8984).
+#[tokio::test]
+async fn sync_alter_brings_a_table_to_its_model_once() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let (options, statements) = logged_options(dialect, "sync_alter").await;
+        let db = Sequelize::connect_with(options).await.unwrap();
+        let table = |options: ModelOptions| ModelOptions {
+            table_name: Some("Profiles".into()),
+            timestamps: false,
+            ..options
+        };
+        let v1 = db
+            .define_dynamic(
+                "ProfileV1",
+                profile_v1(),
+                table(ModelOptions {
+                    indexes: vec![Index::on(["name"])],
+                    ..ModelOptions::default()
+                }),
+            )
+            .unwrap();
+        v1.sync(&db, SyncOptions::default()).await.unwrap();
+        for (name, age, email) in [("Ann", 41, "ann@x.org"), ("Bob", 7, "bob@x.org")] {
+            v1.create([
+                ("name", Value::from(name)),
+                ("age", age.into()),
+                ("email", email.into()),
+                ("legacy", "old".into()),
+            ])
+            .exec(&db)
+            .await
+            .unwrap();
+        }
+        let v2 = db
+            .define_dynamic(
+                "ProfileV2",
+                profile_v2(),
+                table(ModelOptions {
+                    indexes: vec![Index::on(["age"])],
+                    ..ModelOptions::default()
+                }),
+            )
+            .unwrap();
+        let alter = SyncOptions {
+            alter: true,
+            ..SyncOptions::default()
+        };
+        v2.sync(&db, alter).await.unwrap();
+        let qi = db.query_interface();
+        let columns = qi.describe_columns("Profiles").await.unwrap();
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            ["age", "email", "id", "name", "nickname"],
+            "{dialect}"
+        );
+        let name = columns.iter().find(|c| c.name == "name").unwrap();
+        assert!(!name.allow_null, "{dialect}: name is NOT NULL now");
+        assert!(
+            name.data_type.contains("120"),
+            "{dialect}: {}",
+            name.data_type
+        );
+        let indexes = qi.index_names("Profiles").await.unwrap();
+        // MySQL also lists the unique index of `email` (unique indexes are its constraints).
+        assert!(
+            indexes.contains(&"profiles_age".to_owned()),
+            "{dialect}: {indexes:?}"
+        );
+        assert!(
+            !indexes.contains(&"profiles_name".to_owned()),
+            "{dialect}: {indexes:?}"
+        );
+        let rows = v2
+            .find_all()
+            .order(col("id").asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        let kept: Vec<(String, i64)> = rows
+            .iter()
+            .map(|r| (r.get("name").unwrap(), r.get("age").unwrap()))
+            .collect();
+        assert_eq!(
+            kept,
+            [("Ann".into(), 41), ("Bob".into(), 7)],
+            "{dialect}: rows kept"
+        );
+        // Again, twice: nothing to change, so no DDL, and still one unique index on email.
+        statements.lock().unwrap().clear();
+        v2.sync(&db, alter).await.unwrap();
+        v2.sync(&db, alter).await.unwrap();
+        let sent = ddl(&statements);
+        assert!(sent.is_empty(), "{dialect}: a repeated alter sent {sent:?}");
+        let unique = db
+            .query(AssertSqlSafe(unique_indexes_sql(dialect)))
+            .plain()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            unique.get_index::<i64>(0).unwrap(),
+            1,
+            "{dialect}: one unique index on email"
+        );
+        db.close().await.unwrap();
+    }
 }

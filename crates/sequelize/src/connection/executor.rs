@@ -151,6 +151,30 @@ impl<'a> Target<'a> {
         })
     }
 
+    /// Runs statements in order on one connection; when one fails, runs `on_failure` (its
+    /// own failures ignored: the first error is the one reported).
+    pub(crate) async fn run_sequence(
+        &self,
+        statements: &[String],
+        on_failure: &[&str],
+    ) -> Result<()> {
+        let mut slot = self.connection().await?;
+        for sql in statements {
+            if let Err(e) = self.logged(slot.conn(), sql, &[]).await {
+                for undo in on_failure {
+                    let _ = self.logged(slot.conn(), undo, &[]).await;
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether statements run inside a transaction.
+    pub(crate) fn in_transaction(&self) -> bool {
+        matches!(self, Target::Transaction(_))
+    }
+
     /// Renders a statement for this target's dialect and runs it.
     pub(crate) async fn run_statement(&self, statement: &Statement) -> Result<QueryResult> {
         let rendered = self.sequelize().dialect().render(statement)?;

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::row::QueryResult;
 use crate::sql::scanner::{Backslashes, ScanRules};
-use crate::sql::{Statement, TransactionOptions, TransactionType};
+use crate::sql::{ColumnDef, Ident, Statement, TransactionOptions, TransactionType};
 use crate::value::Value;
 
 mod config;
@@ -163,6 +163,19 @@ pub struct PoolConstraints {
     pub keep_alive: bool,
 }
 
+/// The statements around a table rebuild (a new table created, the rows copied, the old one
+/// dropped and the new one renamed), all on one connection outside any transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct TableRebuild {
+    /// Before the rebuild (SQLite: foreign keys off, so that dropping the old table deletes
+    /// nothing that refers to it; then `BEGIN`).
+    pub before: &'static [&'static str],
+    /// After it succeeded (`COMMIT`, foreign keys on).
+    pub after: &'static [&'static str],
+    /// After a step failed (`ROLLBACK`, foreign keys on).
+    pub on_failure: &'static [&'static str],
+}
+
 /// A database dialect: the rendering rules ([`QueryGenerator`]) and the driver of one
 /// database.
 ///
@@ -200,9 +213,22 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
         config::server_url(url)
     }
 
-    /// The query that lists the names of a table's indexes (one column), the table's name
-    /// bound as its one parameter; the table is looked up in the connection's schema or
-    /// database.
+    /// How this database changes or drops a column when it cannot `ALTER` one (SQLite): by
+    /// rebuilding the table between these statements; `None` where `ALTER COLUMN` and
+    /// `DROP COLUMN` do.
+    fn table_rebuild(&self) -> Option<TableRebuild> {
+        None
+    }
+
+    /// The query that describes a table's columns in order, the table's name bound as its one
+    /// parameter: per column its name, its type as the database reports it, and whether it
+    /// allows `NULL` (a boolean or 0/1). No rows: no such table.
+    fn describe_columns_query(&self) -> &'static str;
+
+    /// The query that lists the names of the indexes of a table made by `CREATE INDEX` (not
+    /// those behind its primary key and constraints, where the database tells them apart:
+    /// MySQL lists every index but the primary key), one column, the table's name bound as
+    /// its one parameter; the table is looked up in the connection's schema or database.
     fn index_names_query(&self) -> &'static str;
 
     /// The query that lists the values of an enum type in their order, the type's name bound
@@ -220,6 +246,13 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
 }
 
 impl dyn Dialect {
+    /// The type this dialect writes for a column of `table`, as SQL text.
+    pub(crate) fn column_type_sql(&self, table: &Ident, column: &ColumnDef) -> Result<String> {
+        let mut writer = SqlWriter::new(self);
+        self.push_column_type(&mut writer, table, column)?;
+        Ok(writer.sql_mut().clone())
+    }
+
     /// Renders a statement: SQL text with this dialect's placeholders, and the values to bind.
     ///
     /// Fails, before anything is sent, on identifiers the database cannot hold (empty,

@@ -95,6 +95,43 @@ pub trait QueryGenerator {
         Ok(())
     }
 
+    /// Writes `changeColumn`: by default PostgreSQL's `ALTER TABLE t ALTER COLUMN c TYPE x
+    /// USING c::x, ALTER COLUMN c SET|DROP NOT NULL`.
+    fn change_column(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        column: &ColumnDef,
+    ) -> Result<()> {
+        w.push("ALTER TABLE ");
+        w.ident(table)?;
+        w.push(" ALTER COLUMN ");
+        w.ident(&column.name)?;
+        w.push(" TYPE ");
+        let start = w.sql_mut().len();
+        self.push_column_type(w, table, column)?;
+        let column_type = w.sql_mut()[start..].to_owned();
+        w.push(" USING ");
+        w.ident(&column.name)?;
+        w.push("::");
+        w.push(&column_type);
+        w.push(", ALTER COLUMN ");
+        w.ident(&column.name)?;
+        w.push(if column.allow_null {
+            " DROP NOT NULL"
+        } else {
+            " SET NOT NULL"
+        });
+        Ok(())
+    }
+
+    /// A column type as the database reports it back, in one spelling for comparison: by
+    /// default lowercased, without quotes. `sync({ alter })` changes a column whose type
+    /// differs from the model's in this form.
+    fn canonical_type(&self, sql_type: &str) -> String {
+        sql_type.trim().replace('"', "").to_ascii_lowercase()
+    }
+
     /// This database's name for an index method, or `None` where it has no such method.
     fn index_method(&self, method: IndexMethod) -> Option<&'static str> {
         Some(method.sql())
@@ -971,7 +1008,14 @@ impl<'d> SqlWriter<'d> {
         dialect.where_clause(self, &d.filter)
     }
 
-    fn column_def(&mut self, table: &Ident, c: &ColumnDef, inline_primary_key: bool) -> Result<()> {
+    /// Appends a column's definition: name, type, `NOT NULL`, default, comment, `UNIQUE`, and
+    /// `PRIMARY KEY` when `inline_primary_key`.
+    pub(crate) fn column_def(
+        &mut self,
+        table: &Ident,
+        c: &ColumnDef,
+        inline_primary_key: bool,
+    ) -> Result<()> {
         let dialect = self.dialect;
         if let Some(lacking) = lacking_type(dialect.supports(), &c.data_type) {
             return Err(unsupported(
@@ -1301,6 +1345,35 @@ impl<'d> SqlWriter<'d> {
                 self.ident(column)
             }
             Statement::CreateIndex(i) => self.create_index(i),
+            Statement::RenameTable { from, to } => {
+                self.push("ALTER TABLE ");
+                self.ident(from)?;
+                self.push(" RENAME TO ");
+                self.ident(to)
+            }
+            Statement::CopyRows { from, to, columns } => {
+                self.push("INSERT INTO ");
+                self.ident(to)?;
+                self.push(" (");
+                self.ident_list(columns)?;
+                self.push(") SELECT ");
+                self.ident_list(columns)?;
+                self.push(" FROM ");
+                self.ident(from)
+            }
+            Statement::DropIndex { table, name } => {
+                self.push("DROP INDEX ");
+                self.ident(name)?;
+                if self.dialect.supports().index_method_before_table {
+                    self.push(" ON ");
+                    self.ident(table)?;
+                }
+                Ok(())
+            }
+            Statement::ChangeColumn { table, column } => {
+                let dialect = self.dialect;
+                dialect.change_column(self, table, column)
+            }
             Statement::CreateEnumType { name, values } => {
                 self.enum_types_supported("CREATE TYPE … AS ENUM")?;
                 self.push("CREATE TYPE ");

@@ -10,7 +10,7 @@ use super::hooks::Hook;
 use super::instance::Instance;
 use super::planner;
 use super::runtime::{runtime_of, ModelRuntime};
-use super::write::{validate_fields, NewRow, RowData, SaveOptions};
+use super::write::{validate_fields, NewRow, RowData, SaveOptions, TypedRow};
 use super::Model;
 use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
@@ -73,7 +73,7 @@ impl Default for BulkOptions {
 /// ```
 #[must_use = "a bulk create does nothing until exec() is awaited"]
 pub struct BulkCreate<M: Model> {
-    records: Vec<M>,
+    records: Vec<TypedRow<M>>,
     options: BulkOptions,
     _model: PhantomData<fn() -> M>,
 }
@@ -81,7 +81,7 @@ pub struct BulkCreate<M: Model> {
 impl<M: Model> BulkCreate<M> {
     pub(crate) fn new(records: impl IntoIterator<Item = M>) -> Self {
         BulkCreate {
-            records: records.into_iter().collect(),
+            records: records.into_iter().map(TypedRow::new).collect(),
             options: BulkOptions::default(),
             _model: PhantomData,
         }
@@ -141,7 +141,7 @@ impl<M: Model> BulkCreate<M> {
     pub async fn exec(mut self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
         let runtime = runtime_of::<M>(exec)?;
         insert_all(&runtime, &mut self.records, &self.options, exec).await?;
-        Ok(self.records.into_iter().map(Instance::loaded).collect())
+        Ok(self.records.into_iter().map(Instance::from_row).collect())
     }
 }
 
@@ -167,7 +167,7 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
         for (position, record) in records.iter_mut().enumerate() {
             if let Some(hooks) = hooks {
                 hooks
-                    .run(Hook::BeforeValidate, record, lent, def, &every)
+                    .run(Hook::BeforeValidate, record.hooked(), lent, def, &every)
                     .await?;
             }
             match validate_fields(def, record, &every, None).await {
@@ -175,7 +175,7 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
                 Err(Error::Validation(failed)) => {
                     if let Some(hooks) = hooks {
                         hooks
-                            .run(Hook::ValidationFailed, record, lent, def, &every)
+                            .run(Hook::ValidationFailed, record.hooked(), lent, def, &every)
                             .await?;
                     }
                     items.extend(failed.into_iter().map(|mut item| {
@@ -188,7 +188,7 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
             }
             if let Some(hooks) = hooks {
                 hooks
-                    .run(Hook::AfterValidate, record, lent, def, &every)
+                    .run(Hook::AfterValidate, record.hooked(), lent, def, &every)
                     .await?;
             }
         }
@@ -199,7 +199,7 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
     if let Some(hooks) = hooks {
         for record in records.iter_mut() {
             hooks
-                .run(Hook::BeforeCreate, record, lent, def, &every)
+                .run(Hook::BeforeCreate, record.hooked(), lent, def, &every)
                 .await?;
         }
     }
@@ -247,7 +247,7 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
     if let Some(hooks) = hooks {
         for record in records.iter_mut() {
             hooks
-                .run(Hook::AfterCreate, record, lent, def, &every)
+                .run(Hook::AfterCreate, record.hooked(), lent, def, &every)
                 .await?;
         }
     }
@@ -324,7 +324,7 @@ fn conflict_clause(def: &ModelDefinition, options: &BulkOptions) -> Result<Optio
 /// ```
 #[must_use = "an upsert does nothing until exec() is awaited"]
 pub struct Upsert<M: Model> {
-    data: M,
+    data: TypedRow<M>,
     options: BulkOptions,
     fields: Option<Vec<String>>,
 }
@@ -336,7 +336,7 @@ impl<M: Model> Upsert<M> {
             ..BulkOptions::default()
         };
         Upsert {
-            data,
+            data: TypedRow::new(data),
             options,
             fields: None,
         }
@@ -437,6 +437,6 @@ impl<M: Model> Upsert<M> {
             self.read_back(&runtime, exec).await?;
             Some(created)
         };
-        Ok((Instance::loaded(self.data), created))
+        Ok((Instance::from_row(self.data), created))
     }
 }

@@ -30,6 +30,9 @@ pub struct Attribute {
     /// The name of the unique constraint this attribute is part of (`unique: 'name'`):
     /// attributes sharing a name are unique together.
     pub unique_key: Option<String>,
+    /// Added by the definition rather than declared (a timestamp the model does not name,
+    /// as Sequelize adds `createdAt`); such attributes come after the declared ones.
+    implicit: bool,
 }
 
 impl Attribute {
@@ -48,7 +51,14 @@ impl Attribute {
             explicit_field: false,
             validators: Vec::new(),
             unique_key: None,
+            implicit: false,
         }
+    }
+
+    /// Whether the definition added this attribute rather than the model declaring it (the
+    /// timestamps and version Sequelize adds).
+    pub fn is_implicit(&self) -> bool {
+        self.implicit
     }
 
     /// The column's name.
@@ -156,9 +166,9 @@ pub struct ModelDefinition {
     pub attributes: Vec<Attribute>,
     /// Positions of the primary-key attributes.
     pub primary_key: Vec<usize>,
-    /// Position of the `createdAt` attribute, when timestamps are on and it exists.
+    /// Position of the `createdAt` attribute, when timestamps are on (and it is not disabled).
     pub created_at: Option<usize>,
-    /// Position of the `updatedAt` attribute, when timestamps are on and it exists.
+    /// Position of the `updatedAt` attribute, when timestamps are on (and it is not disabled).
     pub updated_at: Option<usize>,
     /// Position of the `deletedAt` attribute of a paranoid model (`paranoid: true`): destroy
     /// sets it instead of deleting the row, and finders skip rows where it is set.
@@ -204,8 +214,8 @@ impl ModelDefinition {
             underscored: false,
             timestamps: true,
             paranoid: false,
-            created_at: "created_at".into(),
-            updated_at: "updated_at".into(),
+            created_at: Some("created_at".into()),
+            updated_at: Some("updated_at".into()),
             deleted_at: "deleted_at".into(),
             version: None,
             attributes: Vec::new(),
@@ -227,6 +237,25 @@ impl ModelDefinition {
             .iter()
             .position(|a| a.name == name)
             .or_else(|| self.attributes.iter().position(|a| a.column_name() == name))
+    }
+
+    /// The positions of the attributes the definition added (after the declared ones): a
+    /// typed model's struct holds the declared ones, its instance the others.
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType, ModelDefinition};
+    /// let def = ModelDefinition::builder("Tag")
+    ///     .attribute(Attribute::new("id", DataType::Integer))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(def.implicit_attributes(), 1..3);          // createdAt, updatedAt
+    /// assert_eq!(def.attributes[1].column_name(), "createdAt");
+    /// ```
+    pub fn implicit_attributes(&self) -> std::ops::Range<usize> {
+        let start = (self.attributes.iter())
+            .position(Attribute::is_implicit)
+            .unwrap_or(self.attributes.len());
+        start..self.attributes.len()
     }
 
     /// The `CREATE TABLE` of this model: its columns, its composite unique keys (attributes
@@ -294,8 +323,8 @@ pub struct DefinitionBuilder {
     underscored: bool,
     timestamps: bool,
     paranoid: bool,
-    created_at: String,
-    updated_at: String,
+    created_at: Option<String>,
+    updated_at: Option<String>,
     deleted_at: String,
     version: Option<String>,
     attributes: Vec<Attribute>,
@@ -325,8 +354,9 @@ impl DefinitionBuilder {
     }
 
     /// Maintain `createdAt`/`updatedAt` (`timestamps`, default on). The attributes are the
-    /// ones named `created_at` and `updated_at` (see [`created_at`](Self::created_at)); a
-    /// model without such an attribute has no such timestamp.
+    /// ones named `created_at` and `updated_at` (see [`created_at`](Self::created_at));
+    /// a model that does not declare them gets them anyway, as Sequelize adds them (a typed
+    /// model's instance holds them: `instance.get("created_at")`).
     pub fn timestamps(mut self, timestamps: bool) -> Self {
         self.timestamps = timestamps;
         self
@@ -334,13 +364,35 @@ impl DefinitionBuilder {
 
     /// The attribute that holds the creation time (`createdAt: 'inserted_at'`).
     pub fn created_at(mut self, attribute: impl Into<String>) -> Self {
-        self.created_at = attribute.into();
+        self.created_at = Some(attribute.into());
+        self
+    }
+
+    /// No creation time (`createdAt: false`), the other timestamps kept.
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType, ModelDefinition};
+    /// let def = ModelDefinition::builder("Event")
+    ///     .attribute(Attribute::new("id", DataType::Integer))
+    ///     .without_created_at()
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!((def.created_at, def.updated_at), (None, Some(1)));
+    /// ```
+    pub fn without_created_at(mut self) -> Self {
+        self.created_at = None;
+        self
+    }
+
+    /// No last-update time (`updatedAt: false`), the other timestamps kept.
+    pub fn without_updated_at(mut self) -> Self {
+        self.updated_at = None;
         self
     }
 
     /// The attribute that holds the last update time.
     pub fn updated_at(mut self, attribute: impl Into<String>) -> Self {
-        self.updated_at = attribute.into();
+        self.updated_at = Some(attribute.into());
         self
     }
 
@@ -433,6 +485,32 @@ impl DefinitionBuilder {
             return Err(Error::Config(format!("model {model} has no attributes")));
         }
         let mut attributes = self.attributes;
+        // Sequelize adds the timestamps (and the version) a model does not declare.
+        let mut implied: Vec<Attribute> = Vec::new();
+        if self.timestamps {
+            for name in [&self.created_at, &self.updated_at].into_iter().flatten() {
+                implied.push(Attribute::new(name.clone(), DataType::Date(None)).not_null());
+            }
+            if self.paranoid {
+                implied.push(Attribute::new(
+                    self.deleted_at.clone(),
+                    DataType::Date(None),
+                ));
+            }
+        }
+        if let Some(version) = &self.version {
+            implied.push(
+                Attribute::new(version.clone(), DataType::Integer)
+                    .not_null()
+                    .default_value(DefaultValue::Value(crate::Value::Int(0))),
+            );
+        }
+        for mut attribute in implied {
+            if !attributes.iter().any(|a| a.name == attribute.name) {
+                attribute.implicit = true;
+                attributes.push(attribute);
+            }
+        }
         for a in &mut attributes {
             if !a.explicit_field {
                 let column = if self.underscored {
@@ -490,8 +568,8 @@ impl DefinitionBuilder {
                 .then(|| attributes.iter().position(|a| a.name == name))
                 .flatten()
         };
-        let created_at = find(&self.created_at);
-        let updated_at = find(&self.updated_at);
+        let created_at = self.created_at.as_deref().and_then(find);
+        let updated_at = self.updated_at.as_deref().and_then(find);
         let deleted_at = match (self.paranoid, self.timestamps) {
             (false, _) => None,
             (true, false) => {

@@ -43,10 +43,12 @@ pub struct ModelOptions {
     pub underscored: bool,
     /// `timestamps` (default true): maintain the `created_at`/`updated_at` attributes.
     pub timestamps: bool,
-    /// `createdAt`: the attribute that holds the creation time (default `created_at`).
-    pub created_at: Option<String>,
-    /// `updatedAt`: the attribute that holds the last update time (default `updated_at`).
-    pub updated_at: Option<String>,
+    /// `createdAt`: the attribute that holds the creation time (default `created_at`), or
+    /// none.
+    pub created_at: Option<TimestampOption>,
+    /// `updatedAt`: the attribute that holds the last update time (default `updated_at`),
+    /// or none.
+    pub updated_at: Option<TimestampOption>,
     /// `paranoid`: destroy sets the deletion time instead of deleting the row.
     pub paranoid: bool,
     /// `deletedAt`: the attribute that holds the deletion time (default `deleted_at`).
@@ -67,6 +69,24 @@ pub struct ModelOptions {
     pub collate: Option<String>,
     /// `omitNull`: leave `NULL` values out of `INSERT` and `UPDATE`.
     pub omit_null: bool,
+}
+
+/// `createdAt: 'inserted_at'` or `createdAt: false` (and the same for `updatedAt`).
+///
+/// ```
+/// use sequelize::model::TimestampOption;
+/// let options = sequelize::ModelOptions {
+///     created_at: Some(TimestampOption::Rename("inserted_at".into())),
+///     updated_at: Some(TimestampOption::Disable),
+///     ..Default::default()
+/// };
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimestampOption {
+    /// The attribute of this name holds the time.
+    Rename(String),
+    /// No such timestamp.
+    Disable,
 }
 
 impl Default for ModelOptions {
@@ -158,12 +178,16 @@ impl Sequelize {
         if let Some(table) = options.table_name {
             builder = builder.table_name(table);
         }
-        if let Some(created_at) = options.created_at {
-            builder = builder.created_at(created_at);
-        }
-        if let Some(updated_at) = options.updated_at {
-            builder = builder.updated_at(updated_at);
-        }
+        builder = match options.created_at {
+            Some(TimestampOption::Rename(name)) => builder.created_at(name),
+            Some(TimestampOption::Disable) => builder.without_created_at(),
+            None => builder,
+        };
+        builder = match options.updated_at {
+            Some(TimestampOption::Rename(name)) => builder.updated_at(name),
+            Some(TimestampOption::Disable) => builder.without_updated_at(),
+            None => builder,
+        };
         if let Some(deleted_at) = options.deleted_at {
             builder = builder.deleted_at(deleted_at);
         }
@@ -520,6 +544,12 @@ impl DynRow {
 }
 
 impl RowData for DynRow {
+    type Hooked = DynRow;
+
+    fn hooked(&mut self) -> &mut DynRow {
+        self
+    }
+
     fn value(&self, index: usize) -> Value {
         self.0[index].clone()
     }
@@ -543,6 +573,12 @@ impl RowData for DynRow {
 
 /// The writes read and fill a dynamic instance through its row; hooks receive the instance.
 impl RowData for DynInstance {
+    type Hooked = DynInstance;
+
+    fn hooked(&mut self) -> &mut DynInstance {
+        self
+    }
+
     fn value(&self, index: usize) -> Value {
         self.row.value(index)
     }

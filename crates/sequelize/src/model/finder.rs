@@ -10,6 +10,7 @@ use super::instance::Instance;
 use super::planner::{self, FindOptions};
 use super::runtime::{runtime_of, ModelRuntime};
 use super::scopes::{ScopeUse, Scoped};
+use super::write::TypedRow;
 use super::{run, stream_rows, Model};
 use crate::connection::{Executor, Target};
 use crate::error::{Error, Result};
@@ -178,7 +179,7 @@ impl<M: Model> FindAll<M> {
         let mut result = run(exec, &runtime, &select.into()).await?;
         let mut instances = Vec::with_capacity(result.rows.len());
         for values in result.rows.iter_mut() {
-            instances.push(Instance::loaded(M::from_values(values)?));
+            instances.push(Instance::from_row(TypedRow::from_values(values)?));
         }
         Ok(instances)
     }
@@ -221,7 +222,7 @@ impl<M: Model> FindAll<M> {
             let mut rows = rows?;
             while let Some(batch) = rows.next().await {
                 for values in batch?.iter_mut() {
-                    yield Instance::loaded(M::from_values(values)?);
+                    yield Instance::from_row(TypedRow::from_values(values)?);
                 }
             }
         })
@@ -664,7 +665,7 @@ impl<M: Model> FindByPk<M> {
         let mut result = target.run(&sql, params).await?;
         let found = result.rows.iter_mut().next();
         found
-            .map(|values| M::from_values(values).map(Instance::loaded))
+            .map(|values| TypedRow::from_values(values).map(Instance::from_row))
             .transpose()
     }
 }

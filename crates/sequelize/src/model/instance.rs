@@ -6,11 +6,11 @@ use super::column::Column;
 use super::finder::FinderOptions;
 use super::planner;
 use super::runtime::runtime_of;
-use super::write::{self, SaveOptions};
+use super::write::{self, RowData, SaveOptions, TypedRow};
 use super::Model;
 use crate::connection::Executor;
 use crate::error::{Error, Result};
-use crate::value::Value;
+use crate::value::{FromValue, Value};
 
 /// A model instance: the typed data, whether it is saved yet, and which attributes changed.
 ///
@@ -37,7 +37,8 @@ use crate::value::Value;
 /// ```
 #[derive(Clone)]
 pub struct Instance<M: Model> {
-    data: M,
+    /// The struct, and the attributes the definition adds without a field.
+    row: TypedRow<M>,
     is_new: bool,
     /// The saved values, taken at the first mutable access.
     snapshot: Option<Vec<Value>>,
@@ -47,19 +48,44 @@ impl<M: Model> Instance<M> {
     /// An unsaved instance (`Model.build`).
     pub(crate) fn new_record(data: M) -> Self {
         Instance {
-            data,
+            row: TypedRow::new(data),
             is_new: true,
             snapshot: None,
         }
     }
 
-    /// An instance read from the database.
-    pub(crate) fn loaded(data: M) -> Self {
+    /// An instance of a row read from (or just written to) the database.
+    pub(crate) fn from_row(row: TypedRow<M>) -> Self {
         Instance {
-            data,
+            row,
             is_new: false,
             snapshot: None,
         }
+    }
+
+    /// The value of an attribute by name, declared or added by the definition (`createdAt`
+    /// when the struct has no such field): Sequelize's `instance.get('createdAt')`.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Tag { id: i64, name: String }         // no timestamp fields
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// # db.define::<Tag>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let tag = Tag::create(Tag { id: 0, name: "rust".into() }).exec(&db).await?;
+    /// let created: DateTime<Utc> = tag.get("created_at")?;   // maintained all the same
+    /// assert!(created <= Utc::now());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn get<T: FromValue>(&self, attribute: &str) -> Result<T> {
+        let def = M::definition();
+        let index = def.position(attribute).ok_or_else(|| {
+            Error::InvalidQuery(format!("{} has no attribute {attribute:?}", def.name))
+        })?;
+        T::from_value(self.row.value(index))
     }
 
     /// Whether the instance has not been saved yet (`isNewRecord`).
@@ -71,7 +97,7 @@ impl<M: Model> Instance<M> {
         match &self.snapshot {
             None => Vec::new(),
             Some(saved) => {
-                let current = self.data.to_values();
+                let current = self.row.values();
                 (0..saved.len())
                     .filter(|&i| saved[i] != current[i])
                     .collect()
@@ -88,9 +114,9 @@ impl<M: Model> Instance<M> {
             .collect()
     }
 
-    /// The model data, without the tracking.
+    /// The model data, without the tracking (nor the attributes it has no field for).
     pub fn into_inner(self) -> M {
-        self.data
+        self.row.data
     }
 
     /// Saves: inserts a new record, or updates the changed attributes of a saved one (and
@@ -121,11 +147,11 @@ impl<M: Model> Instance<M> {
     pub async fn save_with(&mut self, exec: &impl Executor, options: SaveOptions) -> Result<()> {
         if self.is_new {
             let runtime = runtime_of::<M>(exec)?;
-            write::save(&runtime, &mut self.data, None, &options, exec).await?;
+            write::save(&runtime, &mut self.row, None, &options, exec).await?;
             self.is_new = false;
         } else if let Some(saved) = &self.snapshot {
             let runtime = runtime_of::<M>(exec)?;
-            write::save(&runtime, &mut self.data, Some(saved), &options, exec).await?;
+            write::save(&runtime, &mut self.row, Some(saved), &options, exec).await?;
         } else {
             // Nothing changed since the last save; only the options are checked.
             options.check(runtime_of::<M>(exec)?.definition())?;
@@ -156,7 +182,7 @@ impl<M: Model> Instance<M> {
     pub async fn reload(&mut self, exec: &impl Executor) -> Result<()> {
         let runtime = runtime_of::<M>(exec)?;
         let key = self.key_values();
-        write::reload(&runtime, &mut self.data, &key, exec).await?;
+        write::reload(&runtime, &mut self.row, &key, exec).await?;
         self.snapshot = None;
         Ok(())
     }
@@ -178,7 +204,7 @@ impl<M: Model> Instance<M> {
     /// ```
     pub async fn validate(&self, exec: &impl Executor) -> Result<()> {
         let runtime = runtime_of::<M>(exec)?;
-        write::validate_all(runtime.definition(), &self.data.to_values()).await
+        write::validate_all(runtime.definition(), &self.row.values()).await
     }
 
     /// Deletes this instance's row (`instance.destroy()`); on a paranoid model, sets its
@@ -186,7 +212,7 @@ impl<M: Model> Instance<M> {
     pub async fn destroy(&mut self, exec: &impl Executor) -> Result<()> {
         let runtime = runtime_of::<M>(exec)?;
         let key = self.key_values();
-        write::destroy_instance(&runtime, &mut self.data, &key, exec).await?;
+        write::destroy_instance(&runtime, &mut self.row, &key, exec).await?;
         self.deletion_saved(runtime.definition().deleted_at);
         Ok(())
     }
@@ -195,7 +221,7 @@ impl<M: Model> Instance<M> {
     pub async fn restore(&mut self, exec: &impl Executor) -> Result<()> {
         let runtime = runtime_of::<M>(exec)?;
         let key = self.key_values();
-        write::restore_instance(&runtime, &mut self.data, &key, exec).await?;
+        write::restore_instance(&runtime, &mut self.row, &key, exec).await?;
         self.deletion_saved(runtime.definition().deleted_at);
         Ok(())
     }
@@ -260,10 +286,10 @@ impl<M: Model> Instance<M> {
             .await?
             .pop()
             .ok_or_else(|| Error::EmptyResult(def.name.clone()))?
-            .into_inner()
-            .to_values();
+            .row
+            .values();
         for i in std::iter::once(index).chain(def.updated_at) {
-            self.data.set_value(i, row[i].clone())?;
+            self.row.set_value(i, row[i].clone())?;
             if let Some(saved) = &mut self.snapshot {
                 saved[i] = row[i].clone();
             }
@@ -276,41 +302,54 @@ impl<M: Model> Instance<M> {
     /// does not count as a change.
     fn deletion_saved(&mut self, deleted_at: Option<usize>) {
         if let (Some(index), Some(snapshot)) = (deleted_at, &mut self.snapshot) {
-            snapshot[index] = self.data.value(index);
+            snapshot[index] = self.row.value(index);
         }
     }
 
     fn key_values(&self) -> Vec<Value> {
-        self.snapshot
-            .clone()
-            .unwrap_or_else(|| self.data.to_values())
+        self.snapshot.clone().unwrap_or_else(|| self.row.values())
     }
 }
 
 impl<M: Model> Deref for Instance<M> {
     type Target = M;
     fn deref(&self) -> &M {
-        &self.data
+        &self.row.data
     }
 }
 
 impl<M: Model> DerefMut for Instance<M> {
     fn deref_mut(&mut self) -> &mut M {
         if !self.is_new && self.snapshot.is_none() {
-            self.snapshot = Some(self.data.to_values());
+            self.snapshot = Some(self.row.values());
         }
-        &mut self.data
+        &mut self.row.data
     }
 }
 
 impl<M: Model + std::fmt::Debug> std::fmt::Debug for Instance<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.data.fmt(f)
+        self.row.data.fmt(f)
     }
 }
 
+/// The struct's fields, then the attributes the definition added (`created_at`, …), as
+/// Sequelize's `toJSON` includes them.
 impl<M: Model + serde::Serialize> serde::Serialize for Instance<M> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.data.serialize(s)
+        use serde::ser::Error as _;
+        let def = M::definition();
+        let implicit = def.implicit_attributes();
+        if implicit.is_empty() {
+            return self.row.data.serialize(s);
+        }
+        let mut json = serde_json::to_value(&self.row.data).map_err(S::Error::custom)?;
+        if let serde_json::Value::Object(map) = &mut json {
+            for (attribute, value) in def.attributes[implicit].iter().zip(&self.row.implicit) {
+                let value = serde_json::to_value(value).map_err(S::Error::custom)?;
+                map.insert(attribute.name.clone(), value);
+            }
+        }
+        json.serialize(s)
     }
 }

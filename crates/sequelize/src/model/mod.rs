@@ -33,7 +33,9 @@ pub use column::{
     JsonAttribute, JsonField, Literal, TextOperators,
 };
 pub use definition::{Attribute, DefinitionBuilder, ModelDefinition};
-pub use dynamic::{DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions};
+pub use dynamic::{
+    DynCreate, DynFindAll, DynFindOne, DynInstance, DynModel, ModelOptions, TimestampOption,
+};
 pub use finder::{
     Counted, FindAll, FindAndCountAll, FindByPk, FindOne, FindOrBuild, FindOrCreate, FindRaw,
     FinderOptions, RejectOnEmpty,

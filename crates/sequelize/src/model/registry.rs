@@ -177,12 +177,18 @@ impl<M: Model> ModelRegistration<'_, M> {
 /// Options of [`Sequelize::sync`].
 ///
 /// ```
-/// let recreate = sequelize::SyncOptions { force: true };
+/// let recreate = sequelize::SyncOptions { force: true, ..Default::default() };
+/// let migrate_in_place = sequelize::SyncOptions { alter: true, ..Default::default() };
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncOptions {
     /// Drop each table first (`force: true`).
     pub force: bool,
+    /// Bring each existing table to its model (`alter: true`): add the columns it lacks,
+    /// change those whose type or nullability differ, drop those the model does not have,
+    /// create the indexes it lacks and drop those the model does not declare. A table that
+    /// matches gets no statement, so running it again changes nothing.
+    pub alter: bool,
 }
 
 impl Sequelize {
@@ -223,8 +229,12 @@ impl Sequelize {
             }
         }
         // Dropped above, in the reverse order: each model only creates what is missing.
+        let each = SyncOptions {
+            force: false,
+            ..options
+        };
         for runtime in &ordered {
-            runtime.sync(self, SyncOptions::default()).await?;
+            runtime.sync(self, each).await?;
         }
         Ok(())
     }
@@ -316,26 +326,48 @@ impl ModelRuntime {
             self.drop_table(exec).await?;
         }
         let def = self.definition();
-        let create = CreateTable {
-            if_not_exists: true,
-            ..def.create_table()
-        };
         let qi = QueryInterface::new(exec);
-        qi.run(&Operation::Statement(Box::new(Statement::CreateTable(
-            create,
-        ))))
-        .await?;
-        if def.indexes.is_empty() {
+        if options.alter {
+            qi.alter_table(&def.create_table()).await?;
+        } else {
+            let create = CreateTable {
+                if_not_exists: true,
+                ..def.create_table()
+            };
+            qi.run(&Operation::Statement(Box::new(create.into())))
+                .await?;
+        }
+        if def.indexes.is_empty() && !options.alter {
             return Ok(());
         }
         // Created when missing, so a repeated sync never adds a second copy (Sequelize
         // #8984); checked by name, which works where `IF NOT EXISTS` does not (MySQL).
         let existing = qi.index_names(&def.table_name).await?;
-        for index in &def.indexes {
-            let statement = index.statement(def)?;
+        let declared = (def.indexes.iter())
+            .map(|index| index.statement(def))
+            .collect::<Result<Vec<_>>>()?;
+        for statement in &declared {
             if !existing.iter().any(|name| name == statement.name.as_str()) {
-                let create = Statement::CreateIndex(statement);
+                let create = Statement::CreateIndex(statement.clone());
                 qi.run(&Operation::Statement(Box::new(create))).await?;
+            }
+        }
+        if options.alter {
+            // Indexes behind the model's unique keys and foreign keys stay: MySQL lists them
+            // with the others, named by the key or by the column.
+            let create = def.create_table();
+            let keys = (create.unique_keys.iter().map(|k| k.name.as_str()))
+                .chain(
+                    (create.columns.iter())
+                        .filter(|c| c.unique || c.references.is_some())
+                        .map(|c| c.name.as_str()),
+                )
+                .collect::<Vec<_>>();
+            let undeclared = (existing.iter())
+                .filter(|name| !declared.iter().any(|d| d.name.as_str() == name.as_str()))
+                .filter(|name| !keys.contains(&name.as_str()));
+            for name in undeclared {
+                qi.drop_index(&def.table_name, name).await?;
             }
         }
         Ok(())

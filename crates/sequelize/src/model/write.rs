@@ -21,6 +21,10 @@ use crate::value::{FromValue, Value};
 /// The data of one row, typed or dynamic, as the writes read and fill it (values in
 /// attribute order).
 pub(crate) trait RowData {
+    /// What the model's hooks receive: the typed model, or the dynamic instance.
+    type Hooked: 'static;
+    /// The part of the row the hooks see.
+    fn hooked(&mut self) -> &mut Self::Hooked;
     /// The value of the attribute at `index`.
     fn value(&self, index: usize) -> Value;
     /// Every attribute's value.
@@ -31,21 +35,75 @@ pub(crate) trait RowData {
     fn load(&mut self, values: &mut [Value]) -> Result<()>;
 }
 
-impl<M: Model> RowData for M {
+/// A typed model's row: the struct's fields, then the attributes its definition adds
+/// without a field (the timestamps Sequelize maintains when the struct does not declare
+/// them), which the instance keeps beside the struct.
+#[derive(Clone)]
+pub(crate) struct TypedRow<M> {
+    /// The struct.
+    pub(crate) data: M,
+    /// The values of the attributes after the struct's fields.
+    pub(crate) implicit: Vec<Value>,
+}
+
+impl<M: Model> TypedRow<M> {
+    /// A row of the struct, its implicit attributes unset.
+    pub(crate) fn new(data: M) -> Self {
+        TypedRow {
+            data,
+            implicit: vec![Value::Null; M::definition().implicit_attributes().len()],
+        }
+    }
+
+    /// A row read from the database: the struct from the leading values, the implicit
+    /// attributes from the rest.
+    pub(crate) fn from_values(values: &mut [Value]) -> Result<Self> {
+        let data = M::from_values(values)?;
+        let fields = M::definition().implicit_attributes().start;
+        let mut implicit: Vec<Value> = (values.iter_mut().skip(fields))
+            .map(std::mem::take)
+            .collect();
+        implicit.resize(M::definition().implicit_attributes().len(), Value::Null);
+        Ok(TypedRow { data, implicit })
+    }
+}
+
+impl<M: Model> RowData for TypedRow<M> {
+    type Hooked = M;
+
+    fn hooked(&mut self) -> &mut M {
+        &mut self.data
+    }
+
     fn value(&self, index: usize) -> Value {
-        Model::value(self, index)
+        let fields = M::definition().implicit_attributes().start;
+        match index.checked_sub(fields) {
+            None => Model::value(&self.data, index),
+            Some(i) => self.implicit.get(i).cloned().unwrap_or_default(),
+        }
     }
 
     fn values(&self) -> Vec<Value> {
-        self.to_values()
+        let mut values = self.data.to_values();
+        values.extend(self.implicit.iter().cloned());
+        values
     }
 
     fn set_value(&mut self, index: usize, value: Value) -> Result<()> {
-        Model::set_value(self, index, value)
+        let fields = M::definition().implicit_attributes().start;
+        match index.checked_sub(fields) {
+            None => Model::set_value(&mut self.data, index, value),
+            Some(i) => {
+                if let Some(slot) = self.implicit.get_mut(i) {
+                    *slot = value;
+                }
+                Ok(())
+            }
+        }
     }
 
     fn load(&mut self, values: &mut [Value]) -> Result<()> {
-        *self = M::from_values(values)?;
+        *self = TypedRow::from_values(values)?;
         Ok(())
     }
 }
@@ -310,7 +368,7 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
     // A hook may change the instance: what the save writes is listed again after each.
     if let Some(hooks) = hooks {
         hooks
-            .run(Hook::BeforeValidate, data, lent, def, &writes)
+            .run(Hook::BeforeValidate, data.hooked(), lent, def, &writes)
             .await?;
         writes = written(data);
     }
@@ -318,14 +376,14 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
         if let Err(e) = validate_fields(def, data, &writes, saved).await {
             if let Some(hooks) = hooks {
                 hooks
-                    .run(Hook::ValidationFailed, data, lent, def, &writes)
+                    .run(Hook::ValidationFailed, data.hooked(), lent, def, &writes)
                     .await?;
             }
             return Err(e);
         }
         if let Some(hooks) = hooks {
             hooks
-                .run(Hook::AfterValidate, data, lent, def, &writes)
+                .run(Hook::AfterValidate, data.hooked(), lent, def, &writes)
                 .await?;
             writes = written(data);
         }
@@ -336,7 +394,7 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
     };
     if let Some(hooks) = hooks {
         let validated = data.values();
-        hooks.run(before, data, lent, def, &writes).await?;
+        hooks.run(before, data.hooked(), lent, def, &writes).await?;
         writes = written(data);
         let by_hooks: Vec<usize> = (writes.iter().copied())
             .filter(|&i| validated[i] != data.value(i))
@@ -350,7 +408,7 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
         Some(saved) => update(runtime, data, saved, &writes, options, exec).await?,
     }
     if let Some(hooks) = hooks {
-        hooks.run(after, data, lent, def, &writes).await?;
+        hooks.run(after, data.hooked(), lent, def, &writes).await?;
     }
     Ok(())
 }
@@ -439,14 +497,14 @@ async fn write_deletion<D: RowData + Send + 'static>(
     let hooks = (!runtime.hooks().is_empty()).then(|| runtime.hooks());
     let lent = ExecutorRef::of(exec);
     if let Some(hooks) = hooks {
-        hooks.run(before, data, lent, def, &[]).await?;
+        hooks.run(before, data.hooked(), lent, def, &[]).await?;
     }
     run(exec, runtime, &statement).await?;
     if let Some(index) = def.deleted_at {
         data.set_value(index, deleted_at)?;
     }
     if let Some(hooks) = hooks {
-        hooks.run(after, data, lent, def, &[]).await?;
+        hooks.run(after, data.hooked(), lent, def, &[]).await?;
     }
     Ok(())
 }

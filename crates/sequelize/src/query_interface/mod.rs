@@ -5,6 +5,7 @@
 //! on the executor given, so a migration can run inside a transaction.
 
 use crate::connection::{Executor, Target};
+use crate::dialect::TableRebuild;
 use crate::error::{Error, Result};
 use crate::sql::{
     enum_type_name, ColumnDef, CreateIndex, CreateTable, DropTable, Expr, Ident, Insert, Statement,
@@ -124,6 +125,18 @@ impl Operation {
             on_conflict: None,
         }))))
     }
+}
+
+/// One column of a table as the database describes it (part of Sequelize's
+/// `describeTable`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescribedColumn {
+    /// The column's name.
+    pub name: String,
+    /// Its type, as the database reports it (`character varying(255)`, `int(11)`, …).
+    pub data_type: String,
+    /// Whether it allows `NULL`.
+    pub allow_null: bool,
 }
 
 /// Runs [`Operation`]s on an executor (`sequelize.getQueryInterface()`).
@@ -253,6 +266,161 @@ impl<'a> QueryInterface<'a> {
             self.target.run_statement(&comment).await?;
         }
         Ok(())
+    }
+
+    /// The columns of `table`, in order (empty when there is no such table).
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::{DataType, Sequelize, sql::ColumnDef};
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let qi = db.query_interface();
+    /// qi.create_table("tags", vec![ColumnDef::new("name", DataType::String(Some(64))).not_null()]).await?;
+    /// let columns = qi.describe_columns("tags").await?;
+    /// assert_eq!((columns[0].name.as_str(), columns[0].allow_null), ("name", false));
+    /// assert!(qi.describe_columns("nothing").await?.is_empty());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn describe_columns(&self, table: &str) -> Result<Vec<DescribedColumn>> {
+        let query = self.target.sequelize().dialect().describe_columns_query();
+        let rows = (self.target)
+            .run(query, &[Value::Text(table.to_owned())])
+            .await?;
+        rows.rows
+            .iter()
+            .map(|row| {
+                Ok(DescribedColumn {
+                    name: String::from_value(row[0].clone())?,
+                    data_type: String::from_value(row[1].clone())?,
+                    allow_null: bool::from_value(row[2].clone())?,
+                })
+            })
+            .collect()
+    }
+
+    /// Brings `create.name` to `create`'s columns (`sync({ alter: true })`): creates the
+    /// table when it does not exist, adds the columns it lacks, changes those whose type or
+    /// nullability differs (keys are left alone), and drops those `create` does not have.
+    /// Where the database cannot alter a column (SQLite), the table is rebuilt with its rows
+    /// instead, outside any transaction. A table that already matches gets no statement.
+    pub async fn alter_table(&self, create: &CreateTable) -> Result<()> {
+        let dialect = self.target.sequelize().dialect();
+        let described = self.describe_columns(create.name.as_str()).await?;
+        if described.is_empty() {
+            let create = CreateTable {
+                if_not_exists: true,
+                ..create.clone()
+            };
+            return self
+                .run(&Operation::Statement(Box::new(create.into())))
+                .await;
+        }
+        self.create_enum_types(&create.name, &create.columns)
+            .await?;
+        let find = |name: &Ident| described.iter().find(|d| d.name == name.as_str());
+        let mut added = Vec::new();
+        let mut changed = Vec::new();
+        for column in &create.columns {
+            let Some(now) = find(&column.name) else {
+                added.push(column);
+                continue;
+            };
+            let wanted = dialect.column_type_sql(&create.name, column)?;
+            let differs = now.allow_null != column.allow_null
+                || dialect.canonical_type(&now.data_type) != dialect.canonical_type(&wanted);
+            if differs && !column.primary_key {
+                changed.push(column);
+            }
+        }
+        let dropped: Vec<&DescribedColumn> = (described.iter())
+            .filter(|d| !create.columns.iter().any(|c| c.name.as_str() == d.name))
+            .collect();
+        if let Some(rebuild) = dialect.table_rebuild() {
+            if !changed.is_empty() || !dropped.is_empty() {
+                return self.rebuild_table(create, &described, rebuild).await;
+            }
+        }
+        let table = &create.name;
+        let statements = (added.into_iter())
+            .map(|column| Statement::AddColumn {
+                table: table.clone(),
+                column: column.clone(),
+            })
+            .chain(changed.into_iter().map(|column| Statement::ChangeColumn {
+                table: table.clone(),
+                column: column.clone(),
+            }))
+            .chain(dropped.into_iter().map(|d| Statement::RemoveColumn {
+                table: table.clone(),
+                column: Ident::from(d.name.clone()),
+            }));
+        for statement in statements {
+            self.run(&Operation::Statement(Box::new(statement))).await?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds a table to `create`'s columns, keeping its rows (the columns both have):
+    /// a new table, the rows copied, the old one dropped, the new one renamed, between the
+    /// dialect's `before` and `after` statements on one connection.
+    async fn rebuild_table(
+        &self,
+        create: &CreateTable,
+        described: &[DescribedColumn],
+        rebuild: TableRebuild,
+    ) -> Result<()> {
+        let dialect = self.target.sequelize().dialect();
+        if self.target.in_transaction() {
+            return Err(Error::Unsupported {
+                dialect: dialect.name(),
+                feature: format!(
+                    "changing or dropping a column of {:?} inside a transaction (the table is \
+                     rebuilt with foreign keys off, which a transaction cannot turn off)",
+                    create.name.as_str()
+                ),
+            });
+        }
+        let rebuilt = Ident::from(format!("{}__sequelize_rebuild", create.name.as_str()));
+        let kept: Vec<Ident> = (create.columns.iter())
+            .filter(|c| described.iter().any(|d| d.name == c.name.as_str()))
+            .map(|c| c.name.clone())
+            .collect();
+        let steps = [
+            Statement::CreateTable(CreateTable {
+                name: rebuilt.clone(),
+                if_not_exists: false,
+                ..create.clone()
+            }),
+            Statement::CopyRows {
+                from: create.name.clone(),
+                to: rebuilt.clone(),
+                columns: kept,
+            },
+            Statement::DropTable(DropTable {
+                name: create.name.clone(),
+                if_exists: false,
+            }),
+            Statement::RenameTable {
+                from: rebuilt,
+                to: create.name.clone(),
+            },
+        ];
+        let mut sql: Vec<String> = rebuild.before.iter().map(|s| (*s).to_owned()).collect();
+        for step in &steps {
+            sql.push(dialect.render(step)?.sql);
+        }
+        sql.extend(rebuild.after.iter().map(|s| (*s).to_owned()));
+        self.target.run_sequence(&sql, rebuild.on_failure).await
+    }
+
+    /// `removeIndex(table, name)`.
+    pub async fn drop_index(&self, table: &str, name: &str) -> Result<()> {
+        let drop = Statement::DropIndex {
+            table: Ident::from(table.to_owned()),
+            name: Ident::from(name.to_owned()),
+        };
+        self.run(&Operation::Statement(Box::new(drop))).await
     }
 
     /// The names of `table`'s indexes (Sequelize's `showIndex`, names only).

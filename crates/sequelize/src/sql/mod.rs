@@ -71,6 +71,40 @@ pub enum Statement {
     },
     /// `CREATE INDEX`.
     CreateIndex(CreateIndex),
+    /// `ALTER TABLE … RENAME TO …`.
+    RenameTable {
+        /// The table renamed.
+        from: Ident,
+        /// Its new name.
+        to: Ident,
+    },
+    /// `INSERT INTO to (columns) SELECT columns FROM from`: copies every row's columns from one
+    /// table to another (a table rebuild).
+    CopyRows {
+        /// The table read.
+        from: Ident,
+        /// The table written.
+        to: Ident,
+        /// The columns copied, the same names in both.
+        columns: Vec<Ident>,
+    },
+    /// `DROP INDEX` of a table's index.
+    DropIndex {
+        /// The table indexed (MySQL names it; the others find the index by name).
+        table: Ident,
+        /// The index.
+        name: Ident,
+    },
+    /// Changes a column's type and nullability to those of a definition (Sequelize's
+    /// `changeColumn`): `ALTER COLUMN … TYPE`, `SET`/`DROP NOT NULL` on PostgreSQL,
+    /// `MODIFY COLUMN` on MySQL. SQLite has no such statement; the query interface rebuilds
+    /// the table instead.
+    ChangeColumn {
+        /// The table altered.
+        table: Ident,
+        /// The column as it is to be.
+        column: ColumnDef,
+    },
     /// `CREATE TYPE … AS ENUM (…)`: an enum type of its own (PostgreSQL).
     CreateEnumType {
         /// The type, `enum_<table>_<column>` for a column's enum ([`enum_type_name`]).

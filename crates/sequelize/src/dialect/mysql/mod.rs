@@ -93,9 +93,17 @@ impl Dialect for MySql {
         &self.supports
     }
 
+    fn describe_columns_query(&self) -> &'static str {
+        "SELECT column_name, column_type, is_nullable = 'YES' \
+             FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position"
+    }
+
     fn index_names_query(&self) -> &'static str {
+        // MySQL keeps no difference between a unique index and a unique constraint: every
+        // index but the primary key.
         "SELECT DISTINCT index_name FROM information_schema.statistics \
-             WHERE table_schema = DATABASE() AND table_name = ?"
+         WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY'"
     }
 
     fn scan_rules(&self) -> ScanRules {

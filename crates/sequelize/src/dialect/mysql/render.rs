@@ -68,6 +68,54 @@ impl QueryGenerator for MySql {
         Ok(())
     }
 
+    fn change_column(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        column: &ColumnDef,
+    ) -> Result<()> {
+        w.push("ALTER TABLE ");
+        w.ident(table)?;
+        w.push(" MODIFY COLUMN ");
+        // The type, nullability, default and comment only: `UNIQUE` again would add a second
+        // unique index each time (Sequelize #8984), and the key stays as it is.
+        let column = ColumnDef {
+            unique: false,
+            primary_key: false,
+            ..column.clone()
+        };
+        w.column_def(table, &column, false)
+    }
+
+    fn canonical_type(&self, sql_type: &str) -> String {
+        let lower = sql_type.trim().to_ascii_lowercase().replace(", ", ",");
+        // Display widths (`int(11)`) are not part of the type, except `tinyint(1)`, which is
+        // how MySQL spells BOOLEAN; BINARY is a collation; MariaDB keeps JSON as LONGTEXT.
+        let mut words: Vec<String> = Vec::new();
+        for word in lower.split_whitespace() {
+            let word = match word {
+                "integer" => "int".to_owned(),
+                "precision" if words.last().is_some_and(|w| w == "double") => continue,
+                "binary" => continue,
+                "json" => "longtext".to_owned(),
+                _ => match word.split_once('(') {
+                    Some((name, _))
+                        if word != "tinyint(1)"
+                            && matches!(
+                                name,
+                                "tinyint" | "smallint" | "mediumint" | "int" | "bigint"
+                            ) =>
+                    {
+                        name.to_owned()
+                    }
+                    _ => word.to_owned(),
+                },
+            };
+            words.push(word);
+        }
+        words.join(" ")
+    }
+
     fn index_method(&self, method: IndexMethod) -> Option<&'static str> {
         matches!(method, IndexMethod::BTree | IndexMethod::Hash).then(|| method.sql())
     }

@@ -75,9 +75,19 @@ impl Dialect for Postgres {
         &self.supports
     }
 
+    fn describe_columns_query(&self) -> &'static str {
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull \
+             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+             WHERE c.relname = $1 AND c.relnamespace = to_regnamespace(current_schema())::oid \
+             AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
+    }
+
     fn index_names_query(&self) -> &'static str {
-        "SELECT indexname FROM pg_catalog.pg_indexes \
-             WHERE tablename = $1 AND schemaname = current_schema()"
+        "SELECT i.relname FROM pg_catalog.pg_index x \
+         JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
+         JOIN pg_catalog.pg_class t ON t.oid = x.indrelid \
+         WHERE t.relname = $1 AND t.relnamespace = to_regnamespace(current_schema())::oid \
+         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = x.indexrelid)"
     }
 
     fn enum_values_query(&self) -> Option<&'static str> {

@@ -59,6 +59,30 @@ impl QueryGenerator for Postgres {
         types::push_column_type(w, table, column)
     }
 
+    fn canonical_type(&self, sql_type: &str) -> String {
+        // The model's spelling, in the names `format_type` reports.
+        let lower = sql_type.trim().replace('"', "").to_ascii_lowercase();
+        let (base, array) = match lower.strip_suffix("[]") {
+            Some(base) => (base, "[]"),
+            None => (lower.as_str(), ""),
+        };
+        let base = if let Some(rest) = base.strip_prefix("varchar") {
+            format!("character varying{rest}")
+        } else if let Some(rest) = base.strip_prefix("char(") {
+            format!("character({rest}")
+        } else if let Some(rest) = base.strip_prefix("decimal") {
+            format!("numeric{rest}")
+        } else {
+            match base {
+                "serial" => "integer".to_owned(),
+                "bigserial" => "bigint".to_owned(),
+                "time" => "time without time zone".to_owned(),
+                other => other.to_owned(),
+            }
+        };
+        format!("{base}{array}")
+    }
+
     fn cast_type(&self, to: CastType) -> &'static str {
         match to {
             CastType::Decimal => "NUMERIC",

@@ -19,7 +19,9 @@ mod types;
 use std::borrow::Cow;
 
 use crate::dialect::config::{bad_url, decode, ConnectionConfig};
-use crate::dialect::{BoxFuture, Dialect, DriverConnection, PoolConstraints, Supports};
+use crate::dialect::{
+    BoxFuture, Dialect, DriverConnection, PoolConstraints, Supports, TableRebuild,
+};
 use crate::error::Result;
 use crate::sql::scanner::ScanRules;
 use crate::sql::{TransactionOptions, TransactionType};
@@ -85,8 +87,21 @@ impl Dialect for Sqlite {
         &self.supports
     }
 
+    fn table_rebuild(&self) -> Option<TableRebuild> {
+        // SQLite's own procedure for schema changes ALTER TABLE cannot make.
+        Some(TableRebuild {
+            before: &["PRAGMA foreign_keys = OFF", "BEGIN IMMEDIATE"],
+            after: &["COMMIT", "PRAGMA foreign_keys = ON"],
+            on_failure: &["ROLLBACK", "PRAGMA foreign_keys = ON"],
+        })
+    }
+
+    fn describe_columns_query(&self) -> &'static str {
+        "SELECT name, type, \"notnull\" = 0 FROM pragma_table_info(?) ORDER BY cid"
+    }
+
     fn index_names_query(&self) -> &'static str {
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
     }
 
     fn scan_rules(&self) -> ScanRules {

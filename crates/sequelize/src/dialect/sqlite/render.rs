@@ -53,6 +53,22 @@ impl QueryGenerator for Sqlite {
         Ok(())
     }
 
+    fn canonical_type(&self, sql_type: &str) -> String {
+        // SQLite reports the declared type without its collation (CITEXT's `COLLATE NOCASE`).
+        let lower = sql_type.trim().to_ascii_lowercase();
+        match lower.split_once(" collate ") {
+            Some((declared, _)) => declared.to_owned(),
+            None => lower,
+        }
+    }
+
+    fn change_column(&self, w: &mut SqlWriter<'_>, _: &Ident, _: &ColumnDef) -> Result<()> {
+        Err(unsupported(
+            w,
+            "ALTER COLUMN (the query interface rebuilds the table instead)",
+        ))
+    }
+
     fn index_method(&self, _: IndexMethod) -> Option<&'static str> {
         None
     }
