@@ -32,10 +32,31 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
     let mut get_arms = Vec::new();
     let mut set_arms = Vec::new();
     let mut defaults = Vec::new();
-    let count = parsed.len();
+    let mut virtual_fields = Vec::new();
+    let mut setters = Vec::new();
+    let (stored, computed): (Vec<_>, Vec<_>) = parsed
+        .iter()
+        .partition(|(_, opts)| opts.virtual_getter.is_none());
+    let count = stored.len();
 
-    for (index, (field, opts)) in parsed.iter().enumerate() {
+    // Virtual fields are no attributes: filled with their default, then computed.
+    for (field, opts) in &computed {
         let name = field.ident.as_ref().expect("named field");
+        let getter = opts
+            .virtual_getter
+            .as_ref()
+            .expect("partitioned on the getter");
+        defaults.push(quote!(#name: ::core::default::Default::default()));
+        virtual_fields.push(quote!(self.#name = #getter(self);));
+    }
+
+    for (index, (field, opts)) in stored.iter().enumerate() {
+        let name = field.ident.as_ref().expect("named field");
+        if let Some(setter) = &opts.setter {
+            setters.push(quote! {
+                #index => self.#name = #setter(::core::clone::Clone::clone(&self.#name)),
+            });
+        }
         let name_str = name.to_string();
         let ty = &field.ty;
         let column_ty = option_inner(ty).unwrap_or(ty);
@@ -64,6 +85,37 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
         });
     }
 
+    let virtual_defaults = computed.iter().map(|(field, _)| {
+        let name = field.ident.as_ref().expect("named field");
+        quote!(#name: ::core::default::Default::default())
+    });
+    // What models without virtual fields or setters do not need stays out of the expansion.
+    let construct = if computed.is_empty() {
+        quote!(Ok(#ident { #(#from_values,)* }))
+    } else {
+        quote! {
+            let mut model = #ident { #(#from_values,)* #(#virtual_defaults,)* };
+            ::sequelize::Model::refresh_virtual(&mut model);
+            Ok(model)
+        }
+    };
+    let refresh_virtual = (!computed.is_empty()).then(|| {
+        quote! {
+            fn refresh_virtual(&mut self) {
+                #(#virtual_fields)*
+            }
+        }
+    });
+    let apply_setter = (!setters.is_empty()).then(|| {
+        quote! {
+            fn apply_setter(&mut self, index: usize) {
+                match index {
+                    #(#setters)*
+                    _ => {}
+                }
+            }
+        }
+    });
     let builder = definition_builder(&options, &model_name);
     let default_impl = (!options.no_default).then(|| {
         quote! {
@@ -100,8 +152,11 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
                         "{} needs {} values, the row has {}", #model_name, #count, values.len()
                     )));
                 }
-                Ok(#ident { #(#from_values,)* })
+                #construct
             }
+
+            #refresh_virtual
+            #apply_setter
 
             fn to_values(&self) -> ::std::vec::Vec<::sequelize::Value> {
                 ::std::vec![#(#to_values),*]

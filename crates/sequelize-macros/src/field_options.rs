@@ -49,6 +49,12 @@ pub(crate) struct FieldOptions {
     pub(crate) on_delete: Option<syn::Ident>,
     /// `on_update = "CASCADE"`.
     pub(crate) on_update: Option<syn::Ident>,
+    /// `virtual(get = User::full_name_of)`: a field computed from the others (a function of
+    /// `&Self`), not stored (Sequelize's `DataTypes.VIRTUAL` with a `get()`).
+    pub(crate) virtual_getter: Option<Expr>,
+    /// `set = normalize_email`: a function of the value, applied before it is validated and
+    /// written (Sequelize's `set(value)`).
+    pub(crate) setter: Option<Expr>,
 }
 
 /// The `ReferentialAction` variant of a Sequelize spelling (`"CASCADE"`, `"SET NULL"`), or
@@ -92,6 +98,22 @@ impl FieldOptions {
                     }
                     "unique" => options.unique = true,
                     "comment" => options.comment = Some(meta.value()?.parse()?),
+                    "set" => options.setter = Some(meta.value()?.parse()?),
+                    "virtual" => {
+                        meta.parse_nested_meta(|inner| {
+                            if inner.path.is_ident("get") {
+                                options.virtual_getter = Some(inner.value()?.parse()?);
+                                Ok(())
+                            } else {
+                                Err(inner.error("use virtual(get = path::to::function)"))
+                            }
+                        })?;
+                        if options.virtual_getter.is_none() {
+                            return Err(meta.error(
+                                "a virtual field needs its getter: virtual(get = …)",
+                            ));
+                        }
+                    }
                     "on_delete" => {
                         options.on_delete = Some(referential_action(&meta.value()?.parse()?)?);
                     }

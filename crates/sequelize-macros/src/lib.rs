@@ -49,7 +49,9 @@ mod types;
 /// `default = <expr>` (a constant), `default = uuid_v4`, `default = uuid_v1`,
 /// `default = now`, `default = literal("CURRENT_DATE")`, `comment = "…"`,
 /// `references(table = "Users", key = "id")` with `on_delete = "CASCADE"` and
-/// `on_update = "…"` (a foreign key),
+/// `on_update = "…"` (a foreign key), `set = path::to::fn` (a setter of the value, before
+/// validation), `virtual(get = path::to::fn)` (a field computed from the model, not
+/// stored),
 /// `validate(Validator::is_email(), Validator::len(8, 100))` (validators, as expressions).
 ///
 /// A model that cannot work is rejected at compile time, with the error on the offending

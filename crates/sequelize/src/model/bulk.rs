@@ -162,6 +162,11 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
     let every: Vec<usize> = (0..def.attributes.len())
         .filter(|&i| save.writes(def, i))
         .collect();
+    for record in records.iter_mut() {
+        for &index in &every {
+            record.apply_setter(index);
+        }
+    }
     if save.validates() {
         let mut items = Vec::new();
         for (position, record) in records.iter_mut().enumerate() {
@@ -243,6 +248,9 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
                 }
             }
         }
+    }
+    for record in records.iter_mut() {
+        record.refresh();
     }
     if let Some(hooks) = hooks {
         for record in records.iter_mut() {
@@ -404,6 +412,9 @@ impl<M: Model> Upsert<M> {
         let runtime = runtime_of::<M>(exec)?;
         let def = runtime.definition();
         let now = planner::now();
+        for index in 0..def.attributes.len() {
+            self.data.apply_setter(index);
+        }
         let row = NewRow::prepare(def, &mut self.data, &self.options.save, &now)?;
         if self.options.save.validates() {
             let written: Vec<usize> = row.written.iter().map(|(i, _)| *i).collect();
@@ -437,6 +448,7 @@ impl<M: Model> Upsert<M> {
             self.read_back(&runtime, exec).await?;
             Some(created)
         };
+        self.data.refresh();
         Ok((Instance::from_row(self.data), created))
     }
 }

@@ -294,6 +294,7 @@ impl<M: Model> Instance<M> {
                 saved[i] = row[i].clone();
             }
         }
+        self.row.refresh();
         Ok(())
     }
 

@@ -97,6 +97,14 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// The values of every attribute, in attribute order.
     fn to_values(&self) -> Vec<Value>;
 
+    /// Computes the virtual fields (`#[attr(virtual(get = …))]`) from the others; run after
+    /// every read and write. Derived; nothing by default.
+    fn refresh_virtual(&mut self) {}
+
+    /// Applies the setter of the attribute at `index` (`#[attr(set = …)]`), before its value
+    /// is validated and written. Derived; nothing by default.
+    fn apply_setter(&mut self, _index: usize) {}
+
     /// The value of the attribute at `index`.
     fn value(&self, index: usize) -> Value;
 

@@ -33,6 +33,12 @@ pub(crate) trait RowData {
     fn set_value(&mut self, index: usize, value: Value) -> Result<()>;
     /// Replaces every attribute with a row read back from the database.
     fn load(&mut self, values: &mut [Value]) -> Result<()>;
+    /// Applies the setter of the attribute at `index` before it is validated and written (a
+    /// typed model's `#[attr(set = …)]`); nothing by default.
+    fn apply_setter(&mut self, _index: usize) {}
+    /// Recomputes what derives from the values after a write (a typed model's virtual
+    /// fields); nothing by default.
+    fn refresh(&mut self) {}
 }
 
 /// A typed model's row: the struct's fields, then the attributes its definition adds
@@ -105,6 +111,14 @@ impl<M: Model> RowData for TypedRow<M> {
     fn load(&mut self, values: &mut [Value]) -> Result<()> {
         *self = TypedRow::from_values(values)?;
         Ok(())
+    }
+
+    fn apply_setter(&mut self, index: usize) {
+        self.data.apply_setter(index);
+    }
+
+    fn refresh(&mut self) {
+        self.data.refresh_virtual();
     }
 }
 
@@ -363,6 +377,12 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
     if saved.is_some() && writes.is_empty() {
         return Ok(());
     }
+    // The setters of what is written, once, before anything sees the values (Sequelize
+    // runs them at assignment).
+    for &index in &writes {
+        data.apply_setter(index);
+    }
+    writes = written(data);
     let hooks = (options.hooks && !runtime.hooks().is_empty()).then(|| runtime.hooks());
     let lent = ExecutorRef::of(exec);
     // A hook may change the instance: what the save writes is listed again after each.
@@ -407,6 +427,7 @@ pub(crate) async fn save<D: RowData + Send + 'static>(
         None => insert(runtime, data, options, exec).await?,
         Some(saved) => update(runtime, data, saved, &writes, options, exec).await?,
     }
+    data.refresh();
     if let Some(hooks) = hooks {
         hooks.run(after, data.hooked(), lent, def, &writes).await?;
     }
