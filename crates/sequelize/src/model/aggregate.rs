@@ -5,10 +5,11 @@ use std::marker::PhantomData;
 
 use super::column::Column;
 use super::finder::FinderOptions;
+use super::hooks::Hook;
 use super::planner::{self, FindOptions, AGGREGATE, GROUP};
 use super::runtime::runtime_of;
 use super::{run, Model};
-use crate::connection::Executor;
+use crate::connection::{Executor, ExecutorRef};
 use crate::error::Result;
 use crate::sql::Function;
 use crate::value::{FromValue, Value};
@@ -79,7 +80,7 @@ impl<M: Model, T: FromValue> Aggregate<M, T> {
         let runtime = runtime_of::<M>(exec)?;
         let select = planner::aggregate(
             runtime.definition(),
-            runtime.scoped(self.options)?,
+            (runtime.planned(self.options, Hook::BeforeCount, ExecutorRef::of(exec))).await?,
             self.function,
             self.column,
             self.distinct,
@@ -154,7 +155,7 @@ impl<M: Model, K: FromValue, T: FromValue> GroupedAggregate<M, K, T> {
         let aggregate = self.aggregate;
         let select = planner::aggregate(
             runtime.definition(),
-            runtime.scoped(aggregate.options)?,
+            (runtime.planned(aggregate.options, Hook::BeforeCount, ExecutorRef::of(exec))).await?,
             aggregate.function,
             aggregate.column,
             aggregate.distinct,

@@ -94,6 +94,12 @@ impl<M: Model> BulkCreate<M> {
         self
     }
 
+    /// `hooks: false`: runs none of the model's hooks (`beforeBulkCreate` and the rest).
+    pub fn hooks(mut self, hooks: bool) -> Self {
+        self.options.save = self.options.save.hooks(hooks);
+        self
+    }
+
     /// `individualHooks: true`: runs each record's validate and create hooks (still one
     /// `INSERT` per chunk).
     pub fn individual_hooks(mut self, individual: bool) -> Self {
@@ -167,6 +173,9 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
             record.apply_setter(index);
         }
     }
+    runtime
+        .run_on_rows(Hook::BeforeBulkCreate, records, save.runs_hooks(), lent)
+        .await?;
     if save.validates() {
         let mut items = Vec::new();
         for (position, record) in records.iter_mut().enumerate() {
@@ -252,6 +261,9 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
     for record in records.iter_mut() {
         record.refresh();
     }
+    runtime
+        .run_on_rows(Hook::AfterBulkCreate, records, save.runs_hooks(), lent)
+        .await?;
     if let Some(hooks) = hooks {
         for record in records.iter_mut() {
             hooks
@@ -415,6 +427,12 @@ impl<M: Model> Upsert<M> {
         for index in 0..def.attributes.len() {
             self.data.apply_setter(index);
         }
+        let hooks = self.options.save.runs_hooks();
+        let lent = ExecutorRef::of(exec);
+        let single = std::slice::from_mut(&mut self.data);
+        runtime
+            .run_on_rows(Hook::BeforeUpsert, single, hooks, lent)
+            .await?;
         let row = NewRow::prepare(def, &mut self.data, &self.options.save, &now)?;
         if self.options.save.validates() {
             let written: Vec<usize> = row.written.iter().map(|(i, _)| *i).collect();
@@ -449,6 +467,10 @@ impl<M: Model> Upsert<M> {
             Some(created)
         };
         self.data.refresh();
+        let single = std::slice::from_mut(&mut self.data);
+        runtime
+            .run_on_rows(Hook::AfterUpsert, single, hooks, lent)
+            .await?;
         Ok((Instance::from_row(self.data), created))
     }
 }

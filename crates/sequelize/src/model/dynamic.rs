@@ -20,7 +20,7 @@ use super::scopes::Scope;
 use super::validator::ModelValidator;
 use super::write::{self, Destroy, Dynamic, Restore, RowData, SaveOptions, Truncate, UpdateRows};
 use super::{run, stream_rows};
-use crate::connection::{Executor, Sequelize};
+use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
 use crate::sql::{DefaultValue, Expr};
 use crate::types::DataType;
@@ -275,6 +275,22 @@ impl DynModel {
         self.runtime.add_hook::<DynInstance>(hook, name, run)
     }
 
+    /// Adds a hook on the operation's [`FindOptions`] under `name`: `BeforeFind`,
+    /// `BeforeCount`, and the static writes' `BeforeBulkUpdate`, `AfterBulkUpdate`,
+    /// `BeforeBulkDestroy`, `AfterBulkDestroy`, `BeforeBulkRestore`, `AfterBulkRestore`
+    /// (their filter); see [`Hook`].
+    pub fn add_find_hook(
+        &self,
+        hook: Hook,
+        name: &str,
+        run: impl for<'a> Fn(&'a mut FindOptions, &'a HookContext<'a>) -> BoxFuture<'a, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Result<()> {
+        self.runtime.add_hook::<FindOptions>(hook, name, run)
+    }
+
     /// Removes the hook added under `name` (`Model.removeHook`); whether there was one.
     pub fn remove_hook(&self, hook: Hook, name: &str) -> bool {
         self.runtime.remove_hook(hook, name)
@@ -444,12 +460,20 @@ impl DynFindAll {
     /// Runs the query and returns the instances. Attributes not read are `NULL`.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<DynInstance>> {
         let model = self.model;
-        let options = model.runtime.scoped(self.options)?;
+        let lent = ExecutorRef::of(exec);
+        let options = (model.runtime)
+            .planned(self.options, Hook::BeforeFind, lent)
+            .await?;
+        let hooks = options.hooks;
         let (select, read) = planner::select(model.definition(), options)?;
         let mut result = run(exec, &model.runtime, &select.into()).await?;
-        (result.rows.iter_mut())
+        let mut found = (result.rows.iter_mut())
             .map(|values| model.loaded(values, &read))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        (model.runtime)
+            .run_on_rows(Hook::AfterFind, &mut found, hooks, lent)
+            .await?;
+        Ok(found)
     }
 
     /// Runs the query and yields the instances while the rows arrive, as
@@ -474,16 +498,20 @@ impl DynFindAll {
     /// ```
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<DynInstance>> {
         let model = self.model;
-        let planned = (model.runtime.scoped(self.options))
-            .and_then(|options| planner::select(model.definition(), options))
-            .and_then(|(select, read)| {
-                Ok((stream_rows(exec, &model.runtime, &select.into())?, read))
-            });
         Box::pin(try_stream! {
-            let (mut rows, read) = planned?;
+            let lent = ExecutorRef::of(exec);
+            let options = (model.runtime)
+                .planned(self.options, Hook::BeforeFind, lent)
+                .await?;
+            let hooks = options.hooks;
+            let (select, read) = planner::select(model.definition(), options)?;
+            let mut rows = stream_rows(exec, &model.runtime, &select.into())?;
             while let Some(batch) = rows.next().await {
                 for values in batch?.iter_mut() {
-                    yield model.loaded(values, &read)?;
+                    let mut found = [model.loaded(values, &read)?];
+                    (model.runtime).run_on_rows(Hook::AfterFind, &mut found, hooks, lent).await?;
+                    let [found] = found;
+                    yield found;
                 }
             }
         })

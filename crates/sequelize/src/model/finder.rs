@@ -6,13 +6,14 @@ use std::sync::Arc;
 use super::aggregate::Aggregate;
 use super::column::ColumnOperators;
 use super::filter;
+use super::hooks::Hook;
 use super::instance::Instance;
 use super::planner::{self, FindOptions};
 use super::runtime::{runtime_of, ModelRuntime};
 use super::scopes::{ScopeUse, Scoped};
 use super::write::TypedRow;
 use super::{run, stream_rows, Model};
-use crate::connection::{Executor, Target};
+use crate::connection::{Executor, ExecutorRef, Target};
 use crate::error::{Error, Result};
 use crate::row::Row;
 use crate::sql::{Expr, Function, Lock, OrderBy, RowLock, Select, SelectItem};
@@ -73,6 +74,12 @@ pub trait FinderOptions: Sized {
     /// `paranoid: false`: on a paranoid model, reads soft-deleted rows too.
     fn paranoid(mut self, paranoid: bool) -> Self {
         self.options_mut().paranoid = paranoid;
+        self
+    }
+
+    /// `hooks: false`: skips the model's `beforeFind`/`beforeCount` and `afterFind` hooks.
+    fn hooks(mut self, hooks: bool) -> Self {
+        self.options_mut().hooks = hooks;
         self
     }
 }
@@ -174,14 +181,21 @@ impl<M: Model> FindAll<M> {
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
-        let options = runtime.scoped(self.options)?;
+        let lent = ExecutorRef::of(exec);
+        let options = runtime
+            .planned(self.options, Hook::BeforeFind, lent)
+            .await?;
+        let hooks = options.hooks;
         let (select, _) = planner::select(runtime.definition(), options)?;
         let mut result = run(exec, &runtime, &select.into()).await?;
-        let mut instances = Vec::with_capacity(result.rows.len());
+        let mut rows = Vec::with_capacity(result.rows.len());
         for values in result.rows.iter_mut() {
-            instances.push(Instance::from_row(TypedRow::from_values(values)?));
+            rows.push(TypedRow::from_values(values)?);
         }
-        Ok(instances)
+        runtime
+            .run_on_rows(Hook::AfterFind, &mut rows, hooks, lent)
+            .await?;
+        Ok(rows.into_iter().map(Instance::from_row).collect())
     }
 
     /// Runs the query and yields the instances while the rows arrive, never holding the whole
@@ -212,17 +226,20 @@ impl<M: Model> FindAll<M> {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<Instance<M>>> {
-        let rows = lock_needs_transaction(self.options.lock.as_ref(), exec).and_then(|()| {
-            let runtime = runtime_of::<M>(exec)?;
-            let options = runtime.scoped(self.options)?;
-            let (select, _) = planner::select(runtime.definition(), options)?;
-            stream_rows(exec, &runtime, &select.into())
-        });
         Box::pin(try_stream! {
-            let mut rows = rows?;
+            lock_needs_transaction(self.options.lock.as_ref(), exec)?;
+            let runtime = runtime_of::<M>(exec)?;
+            let lent = ExecutorRef::of(exec);
+            let options = runtime.planned(self.options, Hook::BeforeFind, lent).await?;
+            let hooks = options.hooks;
+            let (select, _) = planner::select(runtime.definition(), options)?;
+            let mut rows = stream_rows(exec, &runtime, &select.into())?;
             while let Some(batch) = rows.next().await {
                 for values in batch?.iter_mut() {
-                    yield Instance::from_row(TypedRow::from_values(values)?);
+                    let mut row = [TypedRow::from_values(values)?];
+                    runtime.run_on_rows(Hook::AfterFind, &mut row, hooks, lent).await?;
+                    let [row] = row;
+                    yield Instance::from_row(row);
                 }
             }
         })
@@ -322,7 +339,7 @@ impl<M: Model> FindRaw<M> {
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Row>> {
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
-        let select = self.select(&runtime)?;
+        let select = self.select(&runtime, ExecutorRef::of(exec)).await?;
         let result = run(exec, &runtime, &select.into()).await?;
         Ok(result.rows.into_rows())
     }
@@ -346,13 +363,11 @@ impl<M: Model> FindRaw<M> {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<Row>> {
-        let rows = lock_needs_transaction(self.options.lock.as_ref(), exec).and_then(|()| {
-            let runtime = runtime_of::<M>(exec)?;
-            let select = self.select(&runtime)?;
-            stream_rows(exec, &runtime, &select.into())
-        });
         Box::pin(try_stream! {
-            let mut rows = rows?;
+            lock_needs_transaction(self.options.lock.as_ref(), exec)?;
+            let runtime = runtime_of::<M>(exec)?;
+            let select = self.select(&runtime, ExecutorRef::of(exec)).await?;
+            let mut rows = stream_rows(exec, &runtime, &select.into())?;
             while let Some(batch) = rows.next().await {
                 for row in batch?.into_rows() {
                     yield row;
@@ -361,10 +376,14 @@ impl<M: Model> FindRaw<M> {
         })
     }
 
-    /// The statement, its columns named by attribute (`createdAt`, not `created_at`).
-    fn select(self, runtime: &ModelRuntime) -> Result<Select> {
+    /// The statement, its columns named by attribute (`createdAt`, not `created_at`), after
+    /// the `beforeFind` hooks.
+    async fn select(self, runtime: &ModelRuntime, exec: ExecutorRef<'_>) -> Result<Select> {
         let def = runtime.definition();
-        let (mut select, read) = planner::select(def, runtime.scoped(self.options)?)?;
+        let options = runtime
+            .planned(self.options, Hook::BeforeFind, exec)
+            .await?;
+        let (mut select, read) = planner::select(def, options)?;
         for (item, &i) in select.columns.iter_mut().zip(&read) {
             let attribute = &def.attributes[i];
             if attribute.name != attribute.column.name.as_str() {
@@ -647,9 +666,12 @@ impl<M: Model> FindByPk<M> {
             ..FindOptions::default()
         };
         // The SQL of this shape is the same for every key: planned and rendered once, and
-        // run with the key alone. A read of soft-deleted rows, or under a default scope
-        // (whose values are its own), is planned each time.
-        let plain = (self.paranoid || def.deleted_at.is_none()) && !default_scope;
+        // run with the key alone. A read of soft-deleted rows, under a default scope (whose
+        // values are its own) or with `beforeFind` hooks (which may change it) is planned
+        // each time.
+        let lent = ExecutorRef::of(exec);
+        let hooked = runtime.hooks().has(Hook::BeforeFind);
+        let plain = (self.paranoid || def.deleted_at.is_none()) && !default_scope && !hooked;
         let scoped;
         let (sql, params): (Arc<str>, &[Value]) = if plain {
             let sql = runtime.statements().by_key(self.lock.as_ref(), || {
@@ -658,15 +680,21 @@ impl<M: Model> FindByPk<M> {
             })?;
             (sql, std::slice::from_ref(&key))
         } else {
-            let (select, _) = planner::select(def, runtime.scoped(options())?)?;
+            let planned = runtime.planned(options(), Hook::BeforeFind, lent).await?;
+            let (select, _) = planner::select(def, planned)?;
             scoped = target.sequelize().dialect().render(&select.into())?;
             (scoped.sql.as_str().into(), &scoped.params)
         };
         let mut result = target.run(&sql, params).await?;
-        let found = result.rows.iter_mut().next();
-        found
-            .map(|values| TypedRow::from_values(values).map(Instance::from_row))
-            .transpose()
+        let Some(values) = result.rows.iter_mut().next() else {
+            return Ok(None);
+        };
+        let mut row = [TypedRow::from_values(values)?];
+        runtime
+            .run_on_rows(Hook::AfterFind, &mut row, true, lent)
+            .await?;
+        let [row] = row;
+        Ok(Some(Instance::from_row(row)))
     }
 }
 

@@ -1,6 +1,8 @@
-//! Model hooks: Sequelize's `beforeCreate`, `afterSave`, … on one model of one instance.
+//! Model hooks: Sequelize's `beforeCreate`, `afterSave`, `beforeFind`, … on one model of one
+//! instance.
 //!
-//! A hook is an `async` function of the instance being written and a [`HookContext`]; it may
+//! A hook is an `async` function of the instance being written (or, for the hooks of
+//! finders, static writes and `sync`, of the operation's options) and a [`HookContext`]; it may
 //! change the instance (a password hashed, a slug made) and may fail, which stops the
 //! operation before anything is sent (or, for an `after` hook, fails it after the statement;
 //! inside a transaction nothing then remains once it rolls back). Hooks of one kind run one
@@ -14,6 +16,8 @@ use std::sync::{Arc, RwLock};
 use futures_util::future::BoxFuture;
 
 use super::definition::ModelDefinition;
+use super::planner::FindOptions;
+use super::registry::SyncOptions;
 use crate::connection::ExecutorRef;
 use crate::error::{Error, Result};
 
@@ -54,6 +58,50 @@ pub enum Hook {
     BeforeRestore,
     /// After it.
     AfterRestore,
+    /// Before a `bulk_create`'s `INSERT`s, on each record (whether or not the per-record
+    /// hooks run: `individual_hooks`).
+    BeforeBulkCreate,
+    /// After them, on each record, keys and defaults read back.
+    AfterBulkCreate,
+    /// Before an `upsert`, on the instance.
+    BeforeUpsert,
+    /// After it, on the instance as saved.
+    AfterUpsert,
+    /// After a finder read an instance, on each one found.
+    AfterFind,
+    /// Before a finder plans its query: on its [`FindOptions`](super::FindOptions), after
+    /// the scopes were applied (it may change the filter, order, limit, …).
+    BeforeFind,
+    /// Before `count` and the other aggregates: on their [`FindOptions`](super::FindOptions).
+    BeforeCount,
+    /// Before a static `update` (`Model.update`): on [`FindOptions`](super::FindOptions)
+    /// holding its filter, which the hook may narrow or replace.
+    BeforeBulkUpdate,
+    /// After it.
+    AfterBulkUpdate,
+    /// Before a static `destroy`: on [`FindOptions`](super::FindOptions) holding its filter.
+    BeforeBulkDestroy,
+    /// After it.
+    AfterBulkDestroy,
+    /// Before a static `restore`: on [`FindOptions`](super::FindOptions) holding its filter.
+    BeforeBulkRestore,
+    /// After it.
+    AfterBulkRestore,
+    /// Before the model's table is synced: on the [`SyncOptions`](super::SyncOptions).
+    BeforeSync,
+    /// After it.
+    AfterSync,
+}
+
+/// What a hook's function receives besides the context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Argument {
+    /// The instance (the model's struct, or a dynamic instance).
+    Instance,
+    /// The operation's [`FindOptions`](super::FindOptions).
+    Find,
+    /// The [`SyncOptions`](super::SyncOptions).
+    Sync,
 }
 
 impl Hook {
@@ -73,6 +121,37 @@ impl Hook {
             Hook::AfterDestroy => "afterDestroy",
             Hook::BeforeRestore => "beforeRestore",
             Hook::AfterRestore => "afterRestore",
+            Hook::BeforeBulkCreate => "beforeBulkCreate",
+            Hook::AfterBulkCreate => "afterBulkCreate",
+            Hook::BeforeUpsert => "beforeUpsert",
+            Hook::AfterUpsert => "afterUpsert",
+            Hook::AfterFind => "afterFind",
+            Hook::BeforeFind => "beforeFind",
+            Hook::BeforeCount => "beforeCount",
+            Hook::BeforeBulkUpdate => "beforeBulkUpdate",
+            Hook::AfterBulkUpdate => "afterBulkUpdate",
+            Hook::BeforeBulkDestroy => "beforeBulkDestroy",
+            Hook::AfterBulkDestroy => "afterBulkDestroy",
+            Hook::BeforeBulkRestore => "beforeBulkRestore",
+            Hook::AfterBulkRestore => "afterBulkRestore",
+            Hook::BeforeSync => "beforeSync",
+            Hook::AfterSync => "afterSync",
+        }
+    }
+
+    /// What the hook's function takes.
+    fn argument(self) -> Argument {
+        match self {
+            Hook::BeforeFind
+            | Hook::BeforeCount
+            | Hook::BeforeBulkUpdate
+            | Hook::AfterBulkUpdate
+            | Hook::BeforeBulkDestroy
+            | Hook::AfterBulkDestroy
+            | Hook::BeforeBulkRestore
+            | Hook::AfterBulkRestore => Argument::Find,
+            Hook::BeforeSync | Hook::AfterSync => Argument::Sync,
+            _ => Argument::Instance,
         }
     }
 
@@ -92,6 +171,21 @@ impl Hook {
             Hook::AfterDestroy => &[Hook::AfterDestroy],
             Hook::BeforeRestore => &[Hook::BeforeRestore],
             Hook::AfterRestore => &[Hook::AfterRestore],
+            Hook::BeforeBulkCreate => &[Hook::BeforeBulkCreate],
+            Hook::AfterBulkCreate => &[Hook::AfterBulkCreate],
+            Hook::BeforeUpsert => &[Hook::BeforeUpsert],
+            Hook::AfterUpsert => &[Hook::AfterUpsert],
+            Hook::AfterFind => &[Hook::AfterFind],
+            Hook::BeforeFind => &[Hook::BeforeFind],
+            Hook::BeforeCount => &[Hook::BeforeCount],
+            Hook::BeforeBulkUpdate => &[Hook::BeforeBulkUpdate],
+            Hook::AfterBulkUpdate => &[Hook::AfterBulkUpdate],
+            Hook::BeforeBulkDestroy => &[Hook::BeforeBulkDestroy],
+            Hook::AfterBulkDestroy => &[Hook::AfterBulkDestroy],
+            Hook::BeforeBulkRestore => &[Hook::BeforeBulkRestore],
+            Hook::AfterBulkRestore => &[Hook::AfterBulkRestore],
+            Hook::BeforeSync => &[Hook::BeforeSync],
+            Hook::AfterSync => &[Hook::AfterSync],
         }
     }
 }
@@ -168,9 +262,14 @@ impl Hooks {
 
     /// Adds a hook under `name`, replacing one added as the same moment under that name.
     pub(crate) fn add<D: 'static>(&self, hook: Hook, name: &str, run: HookFn<D>) -> Result<()> {
-        if TypeId::of::<D>() != self.data {
+        let (expected, takes) = match hook.argument() {
+            Argument::Instance => (self.data, "the model's instances"),
+            Argument::Find => (TypeId::of::<FindOptions>(), "the operation's FindOptions"),
+            Argument::Sync => (TypeId::of::<SyncOptions>(), "the SyncOptions"),
+        };
+        if TypeId::of::<D>() != expected {
             return Err(Error::Config(format!(
-                "the {} hook {name:?} takes another model's instances",
+                "the {} hook {name:?} takes another argument: it takes {takes}",
                 hook.name()
             )));
         }
@@ -194,6 +293,13 @@ impl Hooks {
         let before = list.len();
         list.retain(|r| !(r.added_as == hook && r.name == name));
         list.len() != before
+    }
+
+    /// Whether the model has a hook of this moment.
+    pub(crate) fn has(&self, hook: Hook) -> bool {
+        (self.list.read().unwrap_or_else(|e| e.into_inner()))
+            .iter()
+            .any(|r| r.hook == hook)
     }
 
     /// Whether the model has any hook (the writes skip the hook steps when it has none).

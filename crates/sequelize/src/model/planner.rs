@@ -67,6 +67,9 @@ pub struct FindOptions {
     /// The scopes to apply (`Model.scope(...)`): `None` for the default scope, an empty list
     /// for none (`unscoped()`).
     pub scopes: Option<Vec<ScopeUse>>,
+    /// `hooks` (default true): run the model's `beforeFind`/`beforeCount` and `afterFind`
+    /// hooks; `false` skips them.
+    pub hooks: bool,
 }
 
 impl Default for FindOptions {
@@ -85,6 +88,7 @@ impl Default for FindOptions {
             lock: None,
             paranoid: true,
             scopes: None,
+            hooks: true,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::runtime::{ModelRuntime, Registry};
 use super::scopes::{Scope, DEFAULT_SCOPE};
 use super::validator::{ModelValidator, Verdict};
 use super::Model;
-use crate::connection::{Executor, Sequelize};
+use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
 use crate::query_interface::{Operation, QueryInterface};
 use crate::row::Row;
@@ -27,6 +27,8 @@ pub struct ModelRegistration<'a, M: Model> {
     validators: Vec<ModelValidator>,
     indexes: Vec<Index>,
     hooks: Vec<(Hook, String, HookFn<M>)>,
+    find_hooks: Vec<(Hook, String, HookFn<FindOptions>)>,
+    sync_hooks: Vec<(Hook, String, HookFn<SyncOptions>)>,
     scopes: Vec<(String, Scope)>,
     _model: PhantomData<fn() -> M>,
 }
@@ -89,6 +91,59 @@ impl<M: Model> ModelRegistration<'_, M> {
             + 'static,
     ) -> Self {
         self.hooks.push((hook, name.into(), Arc::new(run)));
+        self
+    }
+
+    /// Adds a hook on an operation's [`FindOptions`] under `name`: `BeforeFind` and
+    /// `BeforeCount` (after the scopes; they may change the filter, order, limit, …) and the
+    /// static writes' `Before`/`AfterBulkUpdate`, `…BulkDestroy`, `…BulkRestore` (their
+    /// filter, which a `before` hook may narrow or replace). See [`Hook`].
+    ///
+    /// ```
+    /// use sequelize::{model::{FindOptions, Hook}, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, tenant: i64 }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<Post>()
+    ///     .find_hook(Hook::BeforeFind, "tenant", |options: &mut FindOptions, _| Box::pin(async move {
+    ///         options.add_filter(Post::TENANT.eq(7));
+    ///         Ok(())
+    ///     }))
+    ///     .register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// Post::bulk_create([Post { id: 0, tenant: 7 }, Post { id: 0, tenant: 8 }]).exec(&db).await?;
+    /// assert_eq!(Post::find_all().exec(&db).await?.len(), 1);        // tenant 7 only
+    /// assert_eq!(Post::find_all().hooks(false).exec(&db).await?.len(), 2);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn find_hook(
+        mut self,
+        hook: Hook,
+        name: impl Into<String>,
+        run: impl for<'h> Fn(&'h mut FindOptions, &'h HookContext<'h>) -> BoxFuture<'h, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.find_hooks.push((hook, name.into(), Arc::new(run)));
+        self
+    }
+
+    /// Adds a `BeforeSync`/`AfterSync` hook under `name`, on the [`SyncOptions`] (a
+    /// `before` hook may change them).
+    pub fn sync_hook(
+        mut self,
+        hook: Hook,
+        name: impl Into<String>,
+        run: impl for<'h> Fn(&'h mut SyncOptions, &'h HookContext<'h>) -> BoxFuture<'h, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.sync_hooks.push((hook, name.into(), Arc::new(run)));
         self
     }
 
@@ -167,6 +222,12 @@ impl<M: Model> ModelRegistration<'_, M> {
         for (hook, name, run) in self.hooks {
             runtime.hooks().add::<M>(hook, &name, run)?;
         }
+        for (hook, name, run) in self.find_hooks {
+            runtime.hooks().add::<FindOptions>(hook, &name, run)?;
+        }
+        for (hook, name, run) in self.sync_hooks {
+            runtime.hooks().add::<SyncOptions>(hook, &name, run)?;
+        }
         for (name, scope) in self.scopes {
             runtime.add_scope(&name, scope, true)?;
         }
@@ -209,6 +270,8 @@ impl Sequelize {
             validators: Vec::new(),
             indexes: Vec::new(),
             hooks: Vec::new(),
+            find_hooks: Vec::new(),
+            sync_hooks: Vec::new(),
             scopes: Vec::new(),
             _model: PhantomData,
         }
@@ -322,6 +385,30 @@ impl ModelRuntime {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub async fn sync(&self, exec: &impl Executor, options: SyncOptions) -> Result<()> {
+        let lent = ExecutorRef::of(exec);
+        let mut options = options;
+        self.sync_hook(Hook::BeforeSync, &mut options, lent).await?;
+        self.sync_table(exec, options).await?;
+        self.sync_hook(Hook::AfterSync, &mut options, lent).await
+    }
+
+    /// Runs the model's `beforeSync`/`afterSync` hooks on the options.
+    async fn sync_hook(
+        &self,
+        hook: Hook,
+        options: &mut SyncOptions,
+        exec: ExecutorRef<'_>,
+    ) -> Result<()> {
+        if self.hooks().has(hook) {
+            (self.hooks())
+                .run(hook, options, exec, self.definition(), &[])
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `sync` without its hooks.
+    async fn sync_table(&self, exec: &impl Executor, options: SyncOptions) -> Result<()> {
         if options.force {
             self.drop_table(exec).await?;
         }

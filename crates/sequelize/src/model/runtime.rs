@@ -17,8 +17,9 @@ use super::hooks::{Hook, HookContext, Hooks};
 use super::planner::FindOptions;
 use super::scopes::{Scope, ScopeUse, Scopes};
 use super::statement_cache::StatementCache;
+use super::write::RowData;
 use super::Model;
-use crate::connection::{Executor, Sequelize};
+use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
 use crate::sql::Expr;
 
@@ -124,6 +125,67 @@ impl ModelRuntime {
     /// The model's hooks.
     pub(crate) fn hooks(&self) -> &Hooks {
         &self.hooks
+    }
+
+    /// The options a finder plans with: the scopes applied, then the model's `hook`
+    /// (`BeforeFind` or `BeforeCount`) hooks on them, unless the options turn hooks off.
+    pub(crate) async fn planned(
+        &self,
+        options: FindOptions,
+        hook: Hook,
+        exec: ExecutorRef<'_>,
+    ) -> Result<FindOptions> {
+        let mut options = self.scoped(options)?;
+        if options.hooks && self.hooks.has(hook) {
+            let hooks = &self.hooks;
+            hooks
+                .run(hook, &mut options, exec, &self.definition, &[])
+                .await?;
+        }
+        Ok(options)
+    }
+
+    /// Runs the model's `hook` hooks (`BeforeBulkUpdate`, `AfterBulkDestroy`, …) on a
+    /// static write's filter, as [`FindOptions`]; the filter they leave is the statement's.
+    pub(crate) async fn filter_hook(
+        &self,
+        hook: Hook,
+        filter: Option<Expr>,
+        enabled: bool,
+        exec: ExecutorRef<'_>,
+    ) -> Result<Option<Expr>> {
+        if !enabled || !self.hooks.has(hook) {
+            return Ok(filter);
+        }
+        let mut options = FindOptions {
+            filter,
+            ..FindOptions::default()
+        };
+        self.hooks
+            .run(hook, &mut options, exec, &self.definition, &[])
+            .await?;
+        Ok(options.filter)
+    }
+
+    /// Runs the model's `hook` hooks on each row (`AfterFind` on what a finder read), unless
+    /// `enabled` is off.
+    pub(crate) async fn run_on_rows<D: RowData>(
+        &self,
+        hook: Hook,
+        rows: &mut [D],
+        enabled: bool,
+        exec: ExecutorRef<'_>,
+    ) -> Result<()> {
+        if !enabled || !self.hooks.has(hook) {
+            return Ok(());
+        }
+        let every: Vec<usize> = (0..self.definition.attributes.len()).collect();
+        for row in rows {
+            self.hooks
+                .run(hook, row.hooked(), exec, &self.definition, &every)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The model's definition: name, table, attributes, keys.

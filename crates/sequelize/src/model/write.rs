@@ -591,6 +591,7 @@ pub struct Destroy {
     filter: Option<Expr>,
     force: bool,
     scopes: Option<Vec<ScopeUse>>,
+    hooks: bool,
 }
 
 /// Sequelize applies scopes to `destroy`: their conditions are AND-ed to the filter.
@@ -607,6 +608,7 @@ impl Destroy {
             filter: None,
             force: false,
             scopes: None,
+            hooks: true,
         }
     }
 
@@ -626,9 +628,28 @@ impl Destroy {
     /// error: it would destroy every row.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
         let runtime = self.model.resolve(exec)?;
+        let lent = ExecutorRef::of(exec);
         let filter = runtime.scoped_filter(self.filter, self.scopes)?;
-        let destroy = planner::destroy(runtime.definition(), filter, self.force, planner::now())?;
-        Ok(run(exec, &runtime, &destroy).await?.rows_affected)
+        let filter = (runtime)
+            .filter_hook(Hook::BeforeBulkDestroy, filter, self.hooks, lent)
+            .await?;
+        let destroy = planner::destroy(
+            runtime.definition(),
+            filter.clone(),
+            self.force,
+            planner::now(),
+        )?;
+        let destroyed = run(exec, &runtime, &destroy).await?.rows_affected;
+        (runtime)
+            .filter_hook(Hook::AfterBulkDestroy, filter, self.hooks, lent)
+            .await?;
+        Ok(destroyed)
+    }
+
+    /// `hooks: false`: skips the model's `beforeBulkDestroy`/`afterBulkDestroy` hooks.
+    pub fn hooks(mut self, hooks: bool) -> Self {
+        self.hooks = hooks;
+        self
     }
 }
 
@@ -710,6 +731,7 @@ impl Truncate {
 pub struct Restore {
     model: ModelRef,
     filter: Option<Expr>,
+    hooks: bool,
 }
 
 impl Restore {
@@ -717,6 +739,7 @@ impl Restore {
         Restore {
             model,
             filter: None,
+            hooks: true,
         }
     }
 
@@ -729,8 +752,22 @@ impl Restore {
     /// Restores the matching rows and returns how many.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
         let runtime = self.model.resolve(exec)?;
-        let restore = planner::restore(runtime.definition(), self.filter)?;
-        Ok(run(exec, &runtime, &restore.into()).await?.rows_affected)
+        let lent = ExecutorRef::of(exec);
+        let filter = (runtime)
+            .filter_hook(Hook::BeforeBulkRestore, self.filter, self.hooks, lent)
+            .await?;
+        let restore = planner::restore(runtime.definition(), filter.clone())?;
+        let restored = run(exec, &runtime, &restore.into()).await?.rows_affected;
+        (runtime)
+            .filter_hook(Hook::AfterBulkRestore, filter, self.hooks, lent)
+            .await?;
+        Ok(restored)
+    }
+
+    /// `hooks: false`: skips the model's `beforeBulkRestore`/`afterBulkRestore` hooks.
+    pub fn hooks(mut self, hooks: bool) -> Self {
+        self.hooks = hooks;
+        self
     }
 }
 
@@ -776,6 +813,7 @@ pub struct UpdateRows<K> {
     assignments: Vec<(AttributeRef, Assignment)>,
     filter: Option<Expr>,
     scopes: Option<Vec<ScopeUse>>,
+    hooks: bool,
     _kind: PhantomData<fn() -> K>,
 }
 
@@ -794,6 +832,7 @@ impl<K> UpdateRows<K> {
             assignments: Vec::new(),
             filter: None,
             scopes: None,
+            hooks: true,
             _kind: PhantomData,
         }
     }
@@ -853,9 +892,23 @@ impl<K> UpdateRows<K> {
         };
         validation::validate(def, checked).await?;
         let supports = exec.target().sequelize().dialect().supports();
+        let lent = ExecutorRef::of(exec);
         let filter = runtime.scoped_filter(self.filter, self.scopes)?;
-        let update = planner::update_rows(def, assignments, filter, supports)?;
-        Ok(run(exec, &runtime, &update.into()).await?.rows_affected)
+        let filter = (runtime)
+            .filter_hook(Hook::BeforeBulkUpdate, filter, self.hooks, lent)
+            .await?;
+        let update = planner::update_rows(def, assignments, filter.clone(), supports)?;
+        let updated = run(exec, &runtime, &update.into()).await?.rows_affected;
+        (runtime)
+            .filter_hook(Hook::AfterBulkUpdate, filter, self.hooks, lent)
+            .await?;
+        Ok(updated)
+    }
+
+    /// `hooks: false`: skips the model's `beforeBulkUpdate`/`afterBulkUpdate` hooks.
+    pub fn hooks(mut self, hooks: bool) -> Self {
+        self.hooks = hooks;
+        self
     }
 }
 

@@ -1,0 +1,275 @@
+//! The hooks of finders, static writes, bulk creation, upsert and sync (issue 8, item 4):
+//! `beforeFind`/`beforeCount` on the options (after the scopes), `afterFind` on each
+//! instance found, `before`/`afterBulkUpdate|Destroy|Restore` on the filter,
+//! `before`/`afterBulkCreate` on each record (with or without `individual_hooks`),
+//! `before`/`afterUpsert`, `before`/`afterSync`; `hooks(false)` skips them. Every dialect,
+//! typed and dynamic models.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::for_each_dialect;
+use sequelize::model::{FindOptions, Hook};
+use sequelize::prelude::*;
+use sequelize::Error;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(paranoid)]
+struct Post {
+    id: i64,
+    tenant: i64,
+    title: String,
+}
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn taken(log: &Log) -> Vec<String> {
+    std::mem::take(&mut *log.lock().unwrap())
+}
+
+fn post(tenant: i64, title: &str) -> Post {
+    Post {
+        id: 0,
+        tenant,
+        title: title.into(),
+    }
+}
+
+/// Registers `Post` with a hook at every query moment, each recording its name; the
+/// `before` hooks of reads and writes keep to tenant 7, `afterFind` upper-cases titles.
+async fn setup(db: &Sequelize, log: &Log) {
+    let mut registration = db.define::<Post>();
+    for hook in [
+        Hook::BeforeFind,
+        Hook::BeforeCount,
+        Hook::BeforeBulkUpdate,
+        Hook::AfterBulkUpdate,
+        Hook::BeforeBulkDestroy,
+        Hook::AfterBulkDestroy,
+        Hook::BeforeBulkRestore,
+        Hook::AfterBulkRestore,
+    ] {
+        let log = log.clone();
+        registration =
+            registration.find_hook(hook, "record", move |options: &mut FindOptions, ctx| {
+                let log = log.clone();
+                let name = ctx.hook().name();
+                Box::pin(async move {
+                    log.lock().unwrap().push(name.to_owned());
+                    if name.starts_with("before") {
+                        options.add_filter(Post::TENANT.eq(7));
+                    }
+                    Ok(())
+                })
+            });
+    }
+    for hook in [
+        Hook::AfterFind,
+        Hook::BeforeBulkCreate,
+        Hook::AfterBulkCreate,
+        Hook::BeforeUpsert,
+        Hook::AfterUpsert,
+    ] {
+        let log = log.clone();
+        registration = registration.hook(hook, "record", move |post: &mut Post, ctx| {
+            let log = log.clone();
+            let name = ctx.hook();
+            Box::pin(async move {
+                log.lock()
+                    .unwrap()
+                    .push(format!("{} {}", name.name(), post.title));
+                if name == Hook::AfterFind {
+                    post.title = post.title.to_uppercase();
+                }
+                Ok(())
+            })
+        });
+    }
+    for hook in [Hook::BeforeSync, Hook::AfterSync] {
+        let log = log.clone();
+        registration = registration.sync_hook(hook, "record", move |_, ctx| {
+            let log = log.clone();
+            let name = ctx.hook().name();
+            Box::pin(async move {
+                log.lock().unwrap().push(name.to_owned());
+                Ok(())
+            })
+        });
+    }
+    registration.register().unwrap();
+    db.sync(SyncOptions::default()).await.unwrap();
+}
+
+#[tokio::test]
+async fn finder_hooks_see_the_options_and_each_instance() {
+    for_each_dialect("find_hooks", |db| async move {
+        let dialect = db.dialect().name();
+        let log: Log = Arc::default();
+        setup(&db, &log).await;
+        assert_eq!(taken(&log), ["beforeSync", "afterSync"], "{dialect}");
+        Post::bulk_create([post(7, "a"), post(8, "b")])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            taken(&log),
+            [
+                "beforeBulkCreate a",
+                "beforeBulkCreate b",
+                "afterBulkCreate a",
+                "afterBulkCreate b"
+            ],
+            "{dialect}: without individual_hooks too"
+        );
+        let found = Post::find_all().exec(&db).await.unwrap();
+        let titles: Vec<&str> = found.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["A"],
+            "{dialect}: tenant 7 only, upper-cased after the find"
+        );
+        assert_eq!(taken(&log), ["beforeFind", "afterFind a"], "{dialect}");
+        let other = Post::find_all()
+            .filter(Post::TENANT.eq(8))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(
+            other.is_empty(),
+            "{dialect}: the hook's condition is AND-ed"
+        );
+        taken(&log);
+        let by_key = Post::find_by_pk(found[0].id)
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(by_key.title, "A", "{dialect}");
+        assert_eq!(taken(&log), ["beforeFind", "afterFind a"], "{dialect}");
+        assert_eq!(Post::count().exec(&db).await.unwrap(), 1, "{dialect}");
+        assert_eq!(taken(&log), ["beforeCount"], "{dialect}");
+        let all = Post::find_all().hooks(false).exec(&db).await.unwrap();
+        assert_eq!(all.len(), 2, "{dialect}");
+        assert!(taken(&log).is_empty(), "{dialect}: hooks(false)");
+        let raw = Post::find_all().raw().exec(&db).await.unwrap();
+        assert_eq!(raw.len(), 1, "{dialect}: raw rows go through beforeFind");
+        taken(&log);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn static_write_hooks_see_the_filter() {
+    for_each_dialect("bulk_write_hooks", |db| async move {
+        let dialect = db.dialect().name();
+        let log: Log = Arc::default();
+        setup(&db, &log).await;
+        Post::bulk_create([post(7, "a"), post(8, "b")])
+            .exec(&db)
+            .await
+            .unwrap();
+        taken(&log);
+        let updated = Post::update()
+            .set(Post::TITLE, "c".to_owned())
+            .filter(Post::ID.gt(0))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            updated, 1,
+            "{dialect}: the before hook narrowed the filter to tenant 7"
+        );
+        assert_eq!(
+            taken(&log),
+            ["beforeBulkUpdate", "afterBulkUpdate"],
+            "{dialect}"
+        );
+        let destroyed = Post::destroy()
+            .filter(Post::ID.gt(0))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(destroyed, 1, "{dialect}");
+        assert_eq!(
+            taken(&log),
+            ["beforeBulkDestroy", "afterBulkDestroy"],
+            "{dialect}"
+        );
+        let restored = Post::restore()
+            .filter(Post::ID.gt(0))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(restored, 1, "{dialect}");
+        assert_eq!(
+            taken(&log),
+            ["beforeBulkRestore", "afterBulkRestore"],
+            "{dialect}"
+        );
+        let all = Post::destroy()
+            .filter(Post::ID.gt(0))
+            .hooks(false)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(all, 2, "{dialect}: hooks(false) leaves the filter as given");
+        assert!(taken(&log).is_empty(), "{dialect}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn upsert_hooks_run_around_it() {
+    for_each_dialect("upsert_hooks", |db| async move {
+        let dialect = db.dialect().name();
+        let log: Log = Arc::default();
+        setup(&db, &log).await;
+        taken(&log);
+        Post::upsert(post(7, "x")).exec(&db).await.unwrap();
+        assert_eq!(
+            taken(&log),
+            ["beforeUpsert x", "afterUpsert x"],
+            "{dialect}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hook_of_the_wrong_kind_is_refused() {
+    let db = Sequelize::connect("sqlite::memory:").await.unwrap();
+    let refused = db
+        .define::<Post>()
+        .find_hook(Hook::BeforeCreate, "wrong", |_, _| {
+            Box::pin(async { Ok(()) })
+        })
+        .register();
+    assert!(
+        matches!(&refused, Err(Error::Config(m)) if m.contains("beforeCreate")),
+        "{refused:?}"
+    );
+    // Dynamic models take find hooks too.
+    let tag = db
+        .define_dynamic(
+            "Tag",
+            [Attribute::new("name", DataType::Text)],
+            ModelOptions::default(),
+        )
+        .unwrap();
+    tag.add_find_hook(Hook::BeforeFind, "none", |options, _| {
+        Box::pin(async move {
+            options.add_filter(col("name").eq("kept"));
+            Ok(())
+        })
+    })
+    .unwrap();
+    db.sync(SyncOptions::default()).await.unwrap();
+    for name in ["kept", "other"] {
+        tag.create([("name", Value::from(name))])
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    assert_eq!(tag.find_all().exec(&db).await.unwrap().len(), 1);
+}
