@@ -273,3 +273,217 @@ async fn a_hook_of_the_wrong_kind_is_refused() {
     }
     assert_eq!(tag.find_all().exec(&db).await.unwrap().len(), 1);
 }
+
+/// `individual_hooks` on the static writes: each row's instance hooks run around the
+/// statement; a `beforeUpdate` hook's change is written with the values.
+#[tokio::test]
+async fn individual_hooks_on_static_writes() {
+    for_each_dialect("individual_hooks", |db| async move {
+        let dialect = db.dialect().name();
+        let log: Log = Arc::default();
+        let mut registration = db.define::<Post>();
+        for hook in [
+            Hook::BeforeUpdate,
+            Hook::AfterUpdate,
+            Hook::BeforeDestroy,
+            Hook::AfterDestroy,
+            Hook::BeforeRestore,
+            Hook::AfterRestore,
+        ] {
+            let log = log.clone();
+            registration = registration.hook(hook, "record", move |post: &mut Post, ctx| {
+                let log = log.clone();
+                let name = ctx.hook();
+                Box::pin(async move {
+                    log.lock()
+                        .unwrap()
+                        .push(format!("{} {}", name.name(), post.title));
+                    if name == Hook::BeforeUpdate {
+                        post.title = format!("{}!", post.title);
+                    }
+                    Ok(())
+                })
+            });
+        }
+        registration.register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        Post::bulk_create([post(1, "a"), post(1, "b"), post(2, "c")])
+            .exec(&db)
+            .await
+            .unwrap();
+
+        let updated = Post::update()
+            .set(Post::TENANT, 3)
+            .filter(Post::TENANT.eq(1))
+            .individual_hooks(true)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(updated, 2, "{dialect}");
+        let mut entries = taken(&log);
+        entries.sort();
+        assert_eq!(
+            entries,
+            [
+                "afterUpdate a!",
+                "afterUpdate b!",
+                "beforeUpdate a",
+                "beforeUpdate b"
+            ],
+            "{dialect}"
+        );
+        let moved = Post::find_all()
+            .filter(Post::TENANT.eq(3))
+            .order(Post::ID.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        let titles: Vec<&str> = moved.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["a!", "b!"],
+            "{dialect}: the hook's change was written"
+        );
+
+        let destroyed = Post::destroy()
+            .filter(Post::TENANT.eq(3))
+            .individual_hooks(true)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(destroyed, 2, "{dialect}");
+        let mut entries = taken(&log);
+        entries.sort();
+        assert_eq!(
+            entries,
+            [
+                "afterDestroy a!",
+                "afterDestroy b!",
+                "beforeDestroy a!",
+                "beforeDestroy b!"
+            ],
+            "{dialect}"
+        );
+        Post::restore()
+            .filter(Post::TENANT.eq(3))
+            .individual_hooks(true)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            taken(&log).len(),
+            4,
+            "{dialect}: before and after restore, each row"
+        );
+        // Without it, no instance hook runs.
+        Post::destroy()
+            .filter(Post::TENANT.eq(2))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(taken(&log).is_empty(), "{dialect}");
+        let increments = Post::increment(Post::TENANT, 1)
+            .filter(Post::ID.gt(0))
+            .individual_hooks(true)
+            .exec(&db)
+            .await;
+        assert!(
+            matches!(increments, Err(Error::InvalidQuery(_))),
+            "{dialect}: {increments:?}"
+        );
+    })
+    .await;
+}
+
+/// Hooks of every model on the Sequelize handle (`sequelize.addHook`), run after the
+/// model's own; `beforeDefine` and `afterDefine`.
+#[tokio::test]
+async fn global_hooks_run_for_every_model() {
+    for_each_dialect("global_hooks", |db| async move {
+        let dialect = db.dialect().name();
+        let log: Log = Arc::default();
+        let recorded = log.clone();
+        db.add_hook::<FindOptions>(Hook::BeforeFind, "global", move |options, _| {
+            let log = recorded.clone();
+            Box::pin(async move {
+                log.lock().unwrap().push("global beforeFind".into());
+                options.add_filter(col("tenant").eq(7));
+                Ok(())
+            })
+        })
+        .unwrap();
+        let recorded = log.clone();
+        db.add_hook::<SyncOptions>(Hook::AfterSync, "global", move |_, _| {
+            let log = recorded.clone();
+            Box::pin(async move {
+                log.lock().unwrap().push("global afterSync".into());
+                Ok(())
+            })
+        })
+        .unwrap();
+        let refused = db.add_hook::<Post>(Hook::BeforeCreate, "instances", |_, _| {
+            Box::pin(async { Ok(()) })
+        });
+        assert!(
+            matches!(refused, Err(Error::Config(_))),
+            "{dialect}: instance hooks are per model"
+        );
+        db.before_define("prefix", |def| {
+            def.table_name = format!("t_{}", def.table_name);
+            Ok(())
+        });
+        let recorded = log.clone();
+        db.after_define("record", move |runtime| {
+            recorded
+                .lock()
+                .unwrap()
+                .push(format!("afterDefine {}", runtime.definition().name));
+            Ok(())
+        });
+        let recorded = log.clone();
+        let posts = db
+            .define::<Post>()
+            .find_hook(Hook::BeforeFind, "own", move |_, _| {
+                let log = recorded.clone();
+                Box::pin(async move {
+                    log.lock().unwrap().push("model beforeFind".into());
+                    Ok(())
+                })
+            })
+            .register()
+            .unwrap();
+        assert_eq!(posts.definition().table_name, "t_Posts", "{dialect}");
+        db.sync(SyncOptions::default()).await.unwrap();
+        assert_eq!(
+            taken(&log),
+            ["afterDefine Post", "global afterSync"],
+            "{dialect}"
+        );
+        Post::bulk_create([post(7, "a"), post(8, "b")])
+            .exec(&db)
+            .await
+            .unwrap();
+        let found = Post::find_all().exec(&db).await.unwrap();
+        assert_eq!(found.len(), 1, "{dialect}: the global hook's filter");
+        assert_eq!(
+            taken(&log),
+            ["model beforeFind", "global beforeFind"],
+            "{dialect}"
+        );
+        // A beforeDefine hook may not change the attributes.
+        db.before_define("retype", |def| {
+            def.attributes.pop();
+            Ok(())
+        });
+        let broken = db.define_dynamic(
+            "Other",
+            [Attribute::new("x", DataType::Text)],
+            ModelOptions::default(),
+        );
+        assert!(
+            matches!(broken, Err(Error::Config(_))),
+            "{dialect}: {broken:?}"
+        );
+    })
+    .await;
+}

@@ -203,3 +203,37 @@ async fn paranoid_models_need_no_deleted_at_field() {
     })
     .await;
 }
+
+/// A struct without a key gets Sequelize's `id`, kept by the instance like the timestamps.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(timestamps = false)]
+struct Visit {
+    page: String,
+}
+
+#[tokio::test]
+async fn a_keyless_struct_gets_an_implicit_id() {
+    for_each_dialect("implicit_id", |db| async move {
+        let dialect = db.dialect().name();
+        db.define::<Visit>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let first = Visit::create(Visit { page: "/".into() })
+            .exec(&db)
+            .await
+            .unwrap();
+        let second = Visit::create(Visit { page: "/a".into() })
+            .exec(&db)
+            .await
+            .unwrap();
+        let (a, b): (i64, i64) = (first.get("id").unwrap(), second.get("id").unwrap());
+        assert!(b > a, "{dialect}: generated keys {a}, {b}");
+        let found = Visit::find_by_pk(b).exec(&db).await.unwrap().unwrap();
+        assert_eq!(found.page, "/a", "{dialect}");
+        let mut found = found;
+        found.page = "/b".into();
+        found.save(&db).await.unwrap();
+        let again = Visit::find_by_pk(b).exec(&db).await.unwrap().unwrap();
+        assert_eq!(again.page, "/b", "{dialect}: saved by its implicit key");
+    })
+    .await;
+}

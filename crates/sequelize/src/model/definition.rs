@@ -485,8 +485,11 @@ impl DefinitionBuilder {
             return Err(Error::Config(format!("model {model} has no attributes")));
         }
         let mut attributes = self.attributes;
-        // Sequelize adds the timestamps (and the version) a model does not declare.
+        // Sequelize adds the key, the timestamps (and the version) a model does not declare.
         let mut implied: Vec<Attribute> = Vec::new();
+        if !attributes.iter().any(|a| a.column.primary_key) {
+            implied.push(Attribute::new("id", DataType::Integer));
+        }
         if self.timestamps {
             for name in [&self.created_at, &self.updated_at].into_iter().flatten() {
                 implied.push(Attribute::new(name.clone(), DataType::Date(None)).not_null());

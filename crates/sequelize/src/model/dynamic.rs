@@ -18,7 +18,10 @@ use super::planner::{self, FindOptions};
 use super::runtime::{ModelRef, ModelRuntime, Registry};
 use super::scopes::Scope;
 use super::validator::ModelValidator;
-use super::write::{self, Destroy, Dynamic, Restore, RowData, SaveOptions, Truncate, UpdateRows};
+use super::write::{
+    self, run_row_hooks, Destroy, Dynamic, HookedRow, Restore, RowData, SaveOptions, Truncate,
+    UpdateRows,
+};
 use super::{run, stream_rows};
 use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
@@ -202,8 +205,12 @@ impl Sequelize {
         for attribute in attributes {
             builder = builder.attribute(attribute);
         }
-        let runtime =
-            Registry::of(self).define(builder.build()?, TypeId::of::<DynInstance>(), false)?;
+        let runtime = Registry::of(self).define(
+            builder.build()?,
+            TypeId::of::<DynInstance>(),
+            false,
+            run_row_hooks::<DynInstance>,
+        )?;
         Ok(DynModel { runtime })
     }
 
@@ -596,6 +603,16 @@ impl RowData for DynRow {
             *slot = std::mem::take(value);
         }
         Ok(())
+    }
+}
+
+impl HookedRow for DynInstance {
+    fn decode(runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self> {
+        let every: Vec<usize> = (0..values.len()).collect();
+        let model = DynModel {
+            runtime: Arc::clone(runtime),
+        };
+        model.loaded(values, &every)
     }
 }
 

@@ -139,6 +139,11 @@ impl Hook {
         }
     }
 
+    /// Whether the hook's function takes the instance (else the operation's options).
+    pub(crate) fn takes_instance(self) -> bool {
+        self.argument() == Argument::Instance
+    }
+
     /// What the hook's function takes.
     fn argument(self) -> Argument {
         match self {

@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 
+use super::definition::ModelDefinition;
 use super::hooks::{Hook, HookContext, HookFn};
 use super::index::Index;
 use super::planner::FindOptions;
 use super::runtime::{ModelRuntime, Registry};
 use super::scopes::{Scope, DEFAULT_SCOPE};
 use super::validator::{ModelValidator, Verdict};
+use super::write::{run_row_hooks, TypedRow};
 use super::Model;
 use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
@@ -218,7 +220,12 @@ impl<M: Model> ModelRegistration<'_, M> {
             index.statement(&definition)?;
         }
         definition.indexes.extend(self.indexes);
-        let runtime = Registry::of(self.db).define(definition, TypeId::of::<M>(), true)?;
+        let runtime = Registry::of(self.db).define(
+            definition,
+            TypeId::of::<M>(),
+            true,
+            run_row_hooks::<TypedRow<M>>,
+        )?;
         for (hook, name, run) in self.hooks {
             runtime.hooks().add::<M>(hook, &name, run)?;
         }
@@ -275,6 +282,84 @@ impl Sequelize {
             scopes: Vec::new(),
             _model: PhantomData,
         }
+    }
+
+    /// Adds a hook of every model (`sequelize.addHook`), run after each model's own hooks
+    /// of that moment: the hooks on the operations' options, a [`FindOptions`] (`BeforeFind`,
+    /// `BeforeCount`, the static writes' bulk hooks) or the [`SyncOptions`] (`BeforeSync`,
+    /// `AfterSync`). Instance hooks belong to each model (their instances are of its type).
+    ///
+    /// ```
+    /// use sequelize::{model::{FindOptions, Hook}, prelude::*};
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, title: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.add_hook::<FindOptions>(Hook::BeforeFind, "atMost100", |options, _| Box::pin(async move {
+    ///     options.limit = Some(options.limit.map_or(100, |l| l.min(100)));
+    ///     Ok(())
+    /// }))?;
+    /// db.define::<Post>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let posts = (0..150).map(|i| Post { id: 0, title: format!("p{i}") });
+    /// Post::bulk_create(posts).exec(&db).await?;
+    /// assert_eq!(Post::find_all().exec(&db).await?.len(), 100);
+    /// assert!(db.remove_hook(Hook::BeforeFind, "atMost100"));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn add_hook<D: 'static>(
+        &self,
+        hook: Hook,
+        name: &str,
+        run: impl for<'h> Fn(&'h mut D, &'h HookContext<'h>) -> BoxFuture<'h, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Result<()> {
+        Registry::of(self).add_global_hook::<D>(hook, name, Arc::new(run))
+    }
+
+    /// Removes a hook of every model added under `name`; whether there was one.
+    pub fn remove_hook(&self, hook: Hook, name: &str) -> bool {
+        Registry::of(self).remove_global_hook(hook, name)
+    }
+
+    /// Adds a `beforeDefine` hook under `name` (Sequelize's, with the attributes and
+    /// options): runs on each model's definition before the model exists, and may change its
+    /// table, options, indexes, validators and column names (not the attributes' names,
+    /// order or types: a derived model's struct reads them; such a change is an error).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Post { id: i64, title: String }
+    /// # let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+    /// db.before_define("prefix", |def| {
+    ///     def.table_name = format!("blog_{}", def.table_name);
+    ///     Ok(())
+    /// });
+    /// let posts = db.define::<Post>().register().unwrap();
+    /// assert_eq!(posts.definition().table_name, "blog_Posts");
+    /// ```
+    pub fn before_define(
+        &self,
+        name: &str,
+        hook: impl Fn(&mut ModelDefinition) -> Result<()> + Send + Sync + 'static,
+    ) {
+        Registry::of(self).add_before_define(name, Arc::new(hook));
+    }
+
+    /// Adds an `afterDefine` hook under `name`: runs on each model's runtime once the model
+    /// exists (to add hooks or scopes to every model, say); its error fails the definition.
+    pub fn after_define(
+        &self,
+        name: &str,
+        hook: impl Fn(&ModelRuntime) -> Result<()> + Send + Sync + 'static,
+    ) {
+        Registry::of(self).add_after_define(name, Arc::new(hook));
     }
 
     /// Whether a model of that name was defined (`sequelize.isDefined`).
@@ -392,19 +477,14 @@ impl ModelRuntime {
         self.sync_hook(Hook::AfterSync, &mut options, lent).await
     }
 
-    /// Runs the model's `beforeSync`/`afterSync` hooks on the options.
+    /// Runs the model's `beforeSync`/`afterSync` hooks on the options, then the global ones.
     async fn sync_hook(
         &self,
         hook: Hook,
         options: &mut SyncOptions,
         exec: ExecutorRef<'_>,
     ) -> Result<()> {
-        if self.hooks().has(hook) {
-            (self.hooks())
-                .run(hook, options, exec, self.definition(), &[])
-                .await?;
-        }
-        Ok(())
+        self.run_options_hooks(hook, options, exec).await
     }
 
     /// `sync` without its hooks.

@@ -22,6 +22,7 @@ use super::Model;
 use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
 use crate::sql::Expr;
+use crate::value::Value;
 
 /// A model as defined on one Sequelize instance.
 ///
@@ -39,15 +40,27 @@ pub struct ModelRuntime {
     statements: StatementCache,
     hooks: Hooks,
     scopes: Scopes,
+    row_hooks: RowHooks,
 }
 
+/// Runs a model's instance hooks on rows a static write read (its `individual_hooks`): each
+/// row's values (every attribute, in order) become what the hooks take, the hooks run, and
+/// the values come back as the hooks left them.
+pub(crate) type RowHooks = for<'a> fn(
+    &'a Arc<ModelRuntime>,
+    Hook,
+    &'a mut [Vec<Value>],
+    ExecutorRef<'a>,
+) -> BoxFuture<'a, Result<()>>;
+
 impl ModelRuntime {
-    fn new(definition: ModelDefinition, data: TypeId) -> Self {
+    fn new(definition: ModelDefinition, data: TypeId, row_hooks: RowHooks) -> Self {
         ModelRuntime {
             definition: Arc::new(definition),
             statements: StatementCache::default(),
             hooks: Hooks::new(data),
             scopes: Scopes::default(),
+            row_hooks,
         }
     }
 
@@ -136,13 +149,47 @@ impl ModelRuntime {
         exec: ExecutorRef<'_>,
     ) -> Result<FindOptions> {
         let mut options = self.scoped(options)?;
-        if options.hooks && self.hooks.has(hook) {
-            let hooks = &self.hooks;
-            hooks
-                .run(hook, &mut options, exec, &self.definition, &[])
-                .await?;
+        if options.hooks {
+            self.run_options_hooks(hook, &mut options, exec).await?;
         }
         Ok(options)
+    }
+
+    /// Runs the `hook` hooks that take the operation's options (`FindOptions`,
+    /// `SyncOptions`): the model's, then the global ones of its Sequelize instance
+    /// (`sequelize.addHook`), which Sequelize runs after the model's own.
+    pub(crate) async fn run_options_hooks<D: 'static>(
+        &self,
+        hook: Hook,
+        options: &mut D,
+        exec: ExecutorRef<'_>,
+    ) -> Result<()> {
+        if self.hooks.has(hook) {
+            (self.hooks)
+                .run(hook, options, exec, &self.definition, &[])
+                .await?;
+        }
+        let global = &Registry::of(exec.target().sequelize()).global;
+        if global.has(hook) {
+            global
+                .run(hook, options, exec, &self.definition, &[])
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Runs the model's `hook` instance hooks on rows read whole (`individual_hooks`); see
+    /// [`RowHooks`].
+    pub(crate) async fn run_on_values(
+        self: &Arc<Self>,
+        hook: Hook,
+        rows: &mut [Vec<Value>],
+        exec: ExecutorRef<'_>,
+    ) -> Result<()> {
+        if !self.hooks.has(hook) {
+            return Ok(());
+        }
+        (self.row_hooks)(self, hook, rows, exec).await
     }
 
     /// Runs the model's `hook` hooks (`BeforeBulkUpdate`, `AfterBulkDestroy`, …) on a
@@ -154,16 +201,14 @@ impl ModelRuntime {
         enabled: bool,
         exec: ExecutorRef<'_>,
     ) -> Result<Option<Expr>> {
-        if !enabled || !self.hooks.has(hook) {
+        if !enabled {
             return Ok(filter);
         }
         let mut options = FindOptions {
             filter,
             ..FindOptions::default()
         };
-        self.hooks
-            .run(hook, &mut options, exec, &self.definition, &[])
-            .await?;
+        self.run_options_hooks(hook, &mut options, exec).await?;
         Ok(options.filter)
     }
 
@@ -199,10 +244,33 @@ impl ModelRuntime {
     }
 }
 
-/// The models defined on one Sequelize instance.
-#[derive(Debug, Default)]
+/// The models defined on one Sequelize instance, and its hooks for every model.
 pub(crate) struct Registry {
     models: RwLock<Models>,
+    /// The hooks of every model (`sequelize.addHook`): those on the operations' options.
+    global: Hooks,
+    /// `beforeDefine` hooks, in the order added.
+    before_define: RwLock<Vec<(String, BeforeDefine)>>,
+    /// `afterDefine` hooks, in the order added.
+    after_define: RwLock<Vec<(String, AfterDefine)>>,
+}
+
+/// A `beforeDefine` hook: may change a definition before its model exists.
+pub(crate) type BeforeDefine = Arc<dyn Fn(&mut ModelDefinition) -> Result<()> + Send + Sync>;
+
+/// An `afterDefine` hook: sees a model's runtime once it exists.
+pub(crate) type AfterDefine = Arc<dyn Fn(&ModelRuntime) -> Result<()> + Send + Sync>;
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry {
+            models: RwLock::default(),
+            // No instance is a `Registry`: only hooks on options can be added.
+            global: Hooks::new(TypeId::of::<Registry>()),
+            before_define: RwLock::default(),
+            after_define: RwLock::default(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -228,6 +296,7 @@ impl Registry {
         definition: ModelDefinition,
         data: TypeId,
         typed: bool,
+        row_hooks: RowHooks,
     ) -> Result<Arc<ModelRuntime>> {
         let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
         let existing = models
@@ -245,8 +314,13 @@ impl Registry {
                 )))
             }
             None => {
-                let runtime = Arc::new(ModelRuntime::new(definition, data));
+                let definition = self.before_define(definition)?;
+                let runtime = Arc::new(ModelRuntime::new(definition, data, row_hooks));
                 models.in_order.push(Arc::clone(&runtime));
+                let after = self.after_define.read().unwrap_or_else(|e| e.into_inner());
+                for (_, hook) in after.iter() {
+                    hook(&runtime)?;
+                }
                 runtime
             }
         };
@@ -254,6 +328,70 @@ impl Registry {
             models.by_type.insert(data, Arc::clone(&runtime));
         }
         Ok(runtime)
+    }
+
+    /// `definition` after the `beforeDefine` hooks. They may change its table, options,
+    /// indexes, validators and column names, not its attributes' names, order or types
+    /// (a derived model's struct is read by them).
+    fn before_define(&self, mut definition: ModelDefinition) -> Result<ModelDefinition> {
+        let hooks = self.before_define.read().unwrap_or_else(|e| e.into_inner());
+        for (name, hook) in hooks.iter() {
+            let shape = |def: &ModelDefinition| -> Vec<(String, crate::DataType)> {
+                (def.attributes.iter())
+                    .map(|a| (a.name.clone(), a.column.data_type.clone()))
+                    .collect()
+            };
+            let before = shape(&definition);
+            hook(&mut definition)?;
+            if shape(&definition) != before {
+                return Err(Error::Config(format!(
+                    "the beforeDefine hook {name:?} added, removed or retyped attributes of \
+                     model {}; it may change the table, options, indexes and validators",
+                    definition.name
+                )));
+            }
+        }
+        Ok(definition)
+    }
+
+    /// Adds a hook of every model on the operations' options (`sequelize.addHook`).
+    pub(crate) fn add_global_hook<D: 'static>(
+        &self,
+        hook: Hook,
+        name: &str,
+        run: super::hooks::HookFn<D>,
+    ) -> Result<()> {
+        if hook.takes_instance() {
+            return Err(Error::Config(format!(
+                "the {} hook {name:?} takes a model's instances, which are of each model's own \
+                 type: add it to the model (the Sequelize instance's hooks take the \
+                 operations' options)",
+                hook.name()
+            )));
+        }
+        self.global.add::<D>(hook, name, run)
+    }
+
+    /// Removes a global hook added under `name`; whether there was one.
+    pub(crate) fn remove_global_hook(&self, hook: Hook, name: &str) -> bool {
+        self.global.remove(hook, name)
+    }
+
+    /// Adds a `beforeDefine` hook, replacing one of the same name.
+    pub(crate) fn add_before_define(&self, name: &str, hook: BeforeDefine) {
+        let mut hooks = self
+            .before_define
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        hooks.retain(|(n, _)| n != name);
+        hooks.push((name.to_owned(), hook));
+    }
+
+    /// Adds an `afterDefine` hook, replacing one of the same name.
+    pub(crate) fn add_after_define(&self, name: &str, hook: AfterDefine) {
+        let mut hooks = self.after_define.write().unwrap_or_else(|e| e.into_inner());
+        hooks.retain(|(n, _)| n != name);
+        hooks.push((name.to_owned(), hook));
     }
 
     /// The runtime of a derived model.

@@ -3,6 +3,8 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use futures_util::future::BoxFuture;
+
 use super::column::Column;
 use super::convert::for_attribute;
 use super::definition::ModelDefinition;
@@ -120,6 +122,65 @@ impl<M: Model> RowData for TypedRow<M> {
     fn refresh(&mut self) {
         self.data.refresh_virtual();
     }
+}
+
+/// A row whose values the static writes' `individual_hooks` turn into what the model's
+/// instance hooks take.
+pub(crate) trait HookedRow: RowData<Hooked: Send> + Send + Sized + 'static {
+    /// The row of these values (every attribute, in order).
+    fn decode(runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self>;
+}
+
+impl<M: Model> HookedRow for TypedRow<M> {
+    fn decode(_: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self> {
+        TypedRow::from_values(values)
+    }
+}
+
+/// [`RowHooks`](super::runtime::RowHooks) for rows of type `D`.
+pub(crate) fn run_row_hooks<'a, D: HookedRow>(
+    runtime: &'a Arc<ModelRuntime>,
+    hook: Hook,
+    rows: &'a mut [Vec<Value>],
+    exec: ExecutorRef<'a>,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let def = runtime.definition();
+        let every: Vec<usize> = (0..def.attributes.len()).collect();
+        for values in rows.iter_mut() {
+            let mut row = D::decode(runtime, values)?;
+            runtime
+                .hooks()
+                .run(hook, row.hooked(), exec, def, &every)
+                .await?;
+            *values = row.values();
+        }
+        Ok(())
+    })
+}
+
+/// The rows a static write with `individual_hooks` acts on, every attribute in order: those
+/// `filter` selects (soft-deleted ones only when `deleted`, as `restore` reads them).
+async fn rows_for_hooks(
+    runtime: &Arc<ModelRuntime>,
+    filter: Option<Expr>,
+    deleted: bool,
+    exec: &impl Executor,
+) -> Result<Vec<Vec<Value>>> {
+    let def = runtime.definition();
+    let mut options = planner::FindOptions {
+        filter,
+        paranoid: !deleted,
+        scopes: Some(Vec::new()),
+        hooks: false,
+        ..planner::FindOptions::default()
+    };
+    if let (true, Some(index)) = (deleted, def.deleted_at) {
+        options.add_filter(Expr::column(def.attributes[index].name.clone()).is_not_null());
+    }
+    let (select, _) = planner::select(def, options)?;
+    let result = run(exec, runtime, &select.into()).await?;
+    Ok(result.rows.iter().map(<[Value]>::to_vec).collect())
 }
 
 /// Options of `save` and `create`: Sequelize's `{ validate, fields }`.
@@ -592,6 +653,7 @@ pub struct Destroy {
     force: bool,
     scopes: Option<Vec<ScopeUse>>,
     hooks: bool,
+    individual_hooks: bool,
 }
 
 /// Sequelize applies scopes to `destroy`: their conditions are AND-ed to the filter.
@@ -609,6 +671,7 @@ impl Destroy {
             force: false,
             scopes: None,
             hooks: true,
+            individual_hooks: false,
         }
     }
 
@@ -639,11 +702,33 @@ impl Destroy {
             self.force,
             planner::now(),
         )?;
+        let individual = self.hooks && self.individual_hooks;
+        let mut rows = if individual {
+            let mut rows = rows_for_hooks(&runtime, filter.clone(), false, exec).await?;
+            (runtime)
+                .run_on_values(Hook::BeforeDestroy, &mut rows, lent)
+                .await?;
+            rows
+        } else {
+            Vec::new()
+        };
         let destroyed = run(exec, &runtime, &destroy).await?.rows_affected;
+        if individual {
+            (runtime)
+                .run_on_values(Hook::AfterDestroy, &mut rows, lent)
+                .await?;
+        }
         (runtime)
             .filter_hook(Hook::AfterBulkDestroy, filter, self.hooks, lent)
             .await?;
         Ok(destroyed)
+    }
+
+    /// `individualHooks: true`: reads the rows first and runs each one's
+    /// `beforeDestroy`/`afterDestroy` hooks around the `DELETE`.
+    pub fn individual_hooks(mut self, individual: bool) -> Self {
+        self.individual_hooks = individual;
+        self
     }
 
     /// `hooks: false`: skips the model's `beforeBulkDestroy`/`afterBulkDestroy` hooks.
@@ -732,6 +817,7 @@ pub struct Restore {
     model: ModelRef,
     filter: Option<Expr>,
     hooks: bool,
+    individual_hooks: bool,
 }
 
 impl Restore {
@@ -740,6 +826,7 @@ impl Restore {
             model,
             filter: None,
             hooks: true,
+            individual_hooks: false,
         }
     }
 
@@ -757,11 +844,33 @@ impl Restore {
             .filter_hook(Hook::BeforeBulkRestore, self.filter, self.hooks, lent)
             .await?;
         let restore = planner::restore(runtime.definition(), filter.clone())?;
+        let individual = self.hooks && self.individual_hooks;
+        let mut rows = if individual {
+            let mut rows = rows_for_hooks(&runtime, filter.clone(), true, exec).await?;
+            (runtime)
+                .run_on_values(Hook::BeforeRestore, &mut rows, lent)
+                .await?;
+            rows
+        } else {
+            Vec::new()
+        };
         let restored = run(exec, &runtime, &restore.into()).await?.rows_affected;
+        if individual {
+            (runtime)
+                .run_on_values(Hook::AfterRestore, &mut rows, lent)
+                .await?;
+        }
         (runtime)
             .filter_hook(Hook::AfterBulkRestore, filter, self.hooks, lent)
             .await?;
         Ok(restored)
+    }
+
+    /// `individualHooks: true`: reads the rows first and runs each one's
+    /// `beforeRestore`/`afterRestore` hooks around the `UPDATE`.
+    pub fn individual_hooks(mut self, individual: bool) -> Self {
+        self.individual_hooks = individual;
+        self
     }
 
     /// `hooks: false`: skips the model's `beforeBulkRestore`/`afterBulkRestore` hooks.
@@ -769,6 +878,49 @@ impl Restore {
         self.hooks = hooks;
         self
     }
+}
+
+/// `Model.update` with `individual_hooks`: the rows `filter` selects, each with `set` applied
+/// (and `updatedAt`), its `beforeUpdate` hooks, an `UPDATE` by its key of what differs from
+/// the row as read, then its `afterUpdate` hooks. Returns how many rows it updated.
+async fn update_each(
+    runtime: &Arc<ModelRuntime>,
+    set: &[(usize, Value)],
+    filter: Option<Expr>,
+    exec: &impl Executor,
+) -> Result<u64> {
+    let def = runtime.definition();
+    let lent = ExecutorRef::of(exec);
+    let read = rows_for_hooks(runtime, filter, false, exec).await?;
+    let now = planner::now();
+    let mut rows = read.clone();
+    for row in &mut rows {
+        for (index, value) in set {
+            row[*index] = value.clone();
+        }
+        if let Some(index) = def.updated_at {
+            row[index] = now.clone();
+        }
+    }
+    runtime
+        .run_on_values(Hook::BeforeUpdate, &mut rows, lent)
+        .await?;
+    let supports = exec.target().sequelize().dialect().supports();
+    for (row, before) in rows.iter().zip(&read) {
+        let changed: Vec<(usize, Assignment)> = (0..row.len())
+            .filter(|&i| row[i] != before[i])
+            .map(|i| (i, Assignment::Value(row[i].clone())))
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        let update = planner::update(def, changed, planner::key_filter(def, before)?, supports)?;
+        run(exec, runtime, &update.into()).await?;
+    }
+    runtime
+        .run_on_values(Hook::AfterUpdate, &mut rows, lent)
+        .await?;
+    Ok(rows.len() as u64)
 }
 
 /// An attribute named by a builder: by position (a typed column) or by name (checked when
@@ -814,6 +966,7 @@ pub struct UpdateRows<K> {
     filter: Option<Expr>,
     scopes: Option<Vec<ScopeUse>>,
     hooks: bool,
+    individual_hooks: bool,
     _kind: PhantomData<fn() -> K>,
 }
 
@@ -833,6 +986,7 @@ impl<K> UpdateRows<K> {
             filter: None,
             scopes: None,
             hooks: true,
+            individual_hooks: false,
             _kind: PhantomData,
         }
     }
@@ -897,12 +1051,31 @@ impl<K> UpdateRows<K> {
         let filter = (runtime)
             .filter_hook(Hook::BeforeBulkUpdate, filter, self.hooks, lent)
             .await?;
-        let update = planner::update_rows(def, assignments, filter.clone(), supports)?;
-        let updated = run(exec, &runtime, &update.into()).await?.rows_affected;
+        let updated = if self.hooks && self.individual_hooks {
+            if set.len() != assignments.len() {
+                return Err(Error::InvalidQuery(format!(
+                    "{}: individual_hooks sets values on each row; an increment cannot be \
+                     run row by row",
+                    def.name
+                )));
+            }
+            update_each(&runtime, &set, filter.clone(), exec).await?
+        } else {
+            let update = planner::update_rows(def, assignments, filter.clone(), supports)?;
+            run(exec, &runtime, &update.into()).await?.rows_affected
+        };
         (runtime)
             .filter_hook(Hook::AfterBulkUpdate, filter, self.hooks, lent)
             .await?;
         Ok(updated)
+    }
+
+    /// `individualHooks: true`: reads the rows first, sets the values on each, runs its
+    /// `beforeUpdate` hooks, updates it by its key with what it then holds, and runs its
+    /// `afterUpdate` hooks (one `UPDATE` per row; values only, not increments).
+    pub fn individual_hooks(mut self, individual: bool) -> Self {
+        self.individual_hooks = individual;
+        self
     }
 
     /// `hooks: false`: skips the model's `beforeBulkUpdate`/`afterBulkUpdate` hooks.
