@@ -105,3 +105,74 @@ async fn virtual_fields_are_computed_and_setters_run_before_validation() {
     })
     .await;
 }
+
+/// The same on a model defined at run time: `add_virtual` (its dependencies read when a
+/// finder asks for it) and `add_setter` (before validation).
+#[tokio::test]
+async fn dynamic_models_take_virtual_attributes_and_setters() {
+    for_each_dialect("dynamic_virtual_fields", |db| async move {
+        let dialect = db.dialect().name();
+        let people = db
+            .define_dynamic(
+                "Person",
+                [
+                    Attribute::new("first_name", DataType::String(None)),
+                    Attribute::new("last_name", DataType::String(None)),
+                    Attribute::new("email", DataType::String(None)).validate(Validator::is_email()),
+                ],
+                ModelOptions::default(),
+            )
+            .unwrap();
+        people
+            .add_virtual("full_name", ["first_name", "last_name"], |p| {
+                let first: String = p.get("first_name")?;
+                let last: String = p.get("last_name")?;
+                Ok(Value::from(format!("{first} {last}")))
+            })
+            .unwrap();
+        people
+            .add_setter("email", |v| {
+                Ok(match v {
+                    Value::Text(email) => Value::Text(normalize_email(email)),
+                    other => other,
+                })
+            })
+            .unwrap();
+        assert!(people
+            .add_virtual("email", ["first_name"], |_| Ok(Value::Null))
+            .is_err());
+        db.sync(SyncOptions::default()).await.unwrap();
+        let ann = people
+            .create([
+                ("first_name", Value::from("Ann")),
+                ("last_name", "Lee".into()),
+                ("email", " ANN@Example.COM ".into()),
+            ])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            ann.get::<String>("email").unwrap(),
+            "ann@example.com",
+            "{dialect}"
+        );
+        let found = people
+            .find_all()
+            .attributes(["full_name"])
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            found[0].get::<String>("full_name").unwrap(),
+            "Ann Lee",
+            "{dialect}"
+        );
+        assert!(
+            found[0].get::<Option<String>>("email").unwrap().is_none(),
+            "{dialect}: not read"
+        );
+        let json = serde_json::to_value(&found[0]).unwrap();
+        assert_eq!(json["full_name"], "Ann Lee", "{dialect}");
+    })
+    .await;
+}

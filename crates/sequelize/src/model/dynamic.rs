@@ -9,6 +9,7 @@ use async_stream::try_stream;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{BoxStream, StreamExt};
 
+use super::accessors::Virtual;
 use super::convert::to_attribute_type;
 use super::definition::{Attribute, ModelDefinition};
 use super::finder::FinderOptions;
@@ -298,6 +299,82 @@ impl DynModel {
         self.runtime.add_hook::<FindOptions>(hook, name, run)
     }
 
+    /// Adds a virtual attribute (`name: { type: DataTypes.VIRTUAL, get() { … } }`): not
+    /// stored, computed from the instance whenever it is read (`get`, the JSON). A finder
+    /// asked for it (`attributes([name])`) reads the attributes it `depends` on.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let user = db.define_dynamic("User", [
+    ///     Attribute::new("first_name", DataType::String(None)),
+    ///     Attribute::new("last_name", DataType::String(None)),
+    /// ], ModelOptions::default())?;
+    /// user.add_virtual("full_name", ["first_name", "last_name"], |u| {
+    ///     Ok(format!("{} {}", u.get::<String>("first_name")?, u.get::<String>("last_name")?).into())
+    /// })?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// user.create([("first_name", Value::from("Jane")), ("last_name", "Doe".into())]).exec(&db).await?;
+    /// let jane = user.find_all().attributes(["full_name"]).exec(&db).await?.remove(0);
+    /// assert_eq!(jane.get::<String>("full_name")?, "Jane Doe");
+    /// assert_eq!(serde_json::to_value(&jane).unwrap()["full_name"], "Jane Doe");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn add_virtual<S: Into<String>>(
+        &self,
+        name: &str,
+        depends: impl IntoIterator<Item = S>,
+        get: impl Fn(&DynInstance) -> Result<Value> + Send + Sync + 'static,
+    ) -> Result<()> {
+        let def = self.definition();
+        if def.position(name).is_some() {
+            return Err(Error::Config(format!(
+                "model {}: {name:?} is a stored attribute, not a virtual one",
+                def.name
+            )));
+        }
+        let depends: Vec<String> = depends.into_iter().map(Into::into).collect();
+        for dependency in &depends {
+            self.position(dependency)?;
+        }
+        self.runtime.accessors().add_virtual(Virtual {
+            name: name.to_owned(),
+            depends,
+            get: Arc::new(get),
+        });
+        Ok(())
+    }
+
+    /// Adds a setter to an attribute (`set(value) { this.setDataValue(…) }`): every value
+    /// assigned to it (`build`, `create`, `set`, `update`) is stored as the setter returns
+    /// it, before validation; an error refuses the assignment.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let user = db.define_dynamic("User", [Attribute::new("email", DataType::String(None))], ModelOptions::default())?;
+    /// user.add_setter("email", |v| Ok(match v {
+    ///     Value::Text(email) => Value::Text(email.trim().to_lowercase()),
+    ///     other => other,
+    /// }))?;
+    /// let ann = user.build([("email", Value::from(" Ann@X.io "))])?;
+    /// assert_eq!(ann.get::<String>("email")?, "ann@x.io");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn add_setter(
+        &self,
+        attribute: &str,
+        set: impl Fn(Value) -> Result<Value> + Send + Sync + 'static,
+    ) -> Result<()> {
+        let index = self.position(attribute)?;
+        self.runtime.accessors().add_setter(index, Arc::new(set));
+        Ok(())
+    }
+
     /// Removes the hook added under `name` (`Model.removeHook`); whether there was one.
     pub fn remove_hook(&self, hook: Hook, name: &str) -> bool {
         self.runtime.remove_hook(hook, name)
@@ -374,7 +451,8 @@ impl DynModel {
         let def = self.definition();
         let mut row: Vec<Value> = def.attributes.iter().map(initial_value).collect();
         for (name, value) in values {
-            row[self.position(name.as_ref())?] = value;
+            let index = self.position(name.as_ref())?;
+            row[index] = self.runtime.accessors().assigned(index, value)?;
         }
         Ok(DynInstance {
             model: self.clone(),
@@ -464,12 +542,34 @@ impl DynFindAll {
         self
     }
 
+    /// The options with each virtual attribute asked for replaced by those it depends on.
+    fn expanded(model: &DynModel, mut options: FindOptions) -> FindOptions {
+        if let Some(names) = options.attributes.take() {
+            let accessors = model.runtime.accessors();
+            let mut read: Vec<String> = Vec::with_capacity(names.len());
+            for name in names {
+                let wanted = match accessors.virtual_named(&name) {
+                    Some(computed) => computed.depends,
+                    None => vec![name],
+                };
+                for name in wanted {
+                    if !read.contains(&name) {
+                        read.push(name);
+                    }
+                }
+            }
+            options.attributes = Some(read);
+        }
+        options
+    }
+
     /// Runs the query and returns the instances. Attributes not read are `NULL`.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<DynInstance>> {
         let model = self.model;
+        let options = DynFindAll::expanded(&model, self.options);
         let lent = ExecutorRef::of(exec);
         let options = (model.runtime)
-            .planned(self.options, Hook::BeforeFind, lent)
+            .planned(options, Hook::BeforeFind, lent)
             .await?;
         let hooks = options.hooks;
         let (select, read) = planner::select(model.definition(), options)?;
@@ -505,10 +605,11 @@ impl DynFindAll {
     /// ```
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<DynInstance>> {
         let model = self.model;
+        let options = DynFindAll::expanded(&model, self.options);
         Box::pin(try_stream! {
             let lent = ExecutorRef::of(exec);
             let options = (model.runtime)
-                .planned(self.options, Hook::BeforeFind, lent)
+                .planned(options, Hook::BeforeFind, lent)
                 .await?;
             let hooks = options.hooks;
             let (select, read) = planner::select(model.definition(), options)?;
@@ -667,15 +768,21 @@ impl DynInstance {
         Ok(&self.row.0[self.model.position(name)?])
     }
 
-    /// An attribute's value as a Rust type.
+    /// An attribute's value as a Rust type; a virtual attribute's is computed now.
     pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
+        if self.model.definition().position(name).is_none() {
+            if let Some(computed) = self.model.runtime.accessors().virtual_named(name) {
+                return T::from_value((computed.get)(self)?);
+            }
+        }
         T::from_value(self.value(name)?.clone())
     }
 
-    /// Sets an attribute (`instance.set('email', …)`); [`save`](Self::save) writes it.
+    /// Sets an attribute (`instance.set('email', …)`), through its setter if it has one;
+    /// [`save`](Self::save) writes it.
     pub fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<()> {
         let index = self.model.position(name)?;
-        self.row.0[index] = value.into();
+        self.row.0[index] = (self.model.runtime.accessors()).assigned(index, value.into())?;
         Ok(())
     }
 
@@ -783,11 +890,17 @@ impl DynInstance {
 
 impl serde::Serialize for DynInstance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
         use serde::ser::SerializeMap;
         let def = self.model.definition();
-        let mut map = s.serialize_map(Some(def.attributes.len()))?;
+        let virtuals = self.model.runtime.accessors().virtuals();
+        let mut map = s.serialize_map(Some(def.attributes.len() + virtuals.len()))?;
         for (attribute, value) in def.attributes.iter().zip(&self.row.0) {
             map.serialize_entry(&attribute.name, value)?;
+        }
+        for computed in virtuals {
+            let value = (computed.get)(self).map_err(S::Error::custom)?;
+            map.serialize_entry(&computed.name, &value)?;
         }
         map.end()
     }

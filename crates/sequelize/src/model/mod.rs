@@ -5,6 +5,7 @@
 //! [`Model`] for a struct; the provided methods (`find_all`, `create`, …) are Sequelize's
 //! static model methods.
 
+mod accessors;
 mod aggregate;
 mod bulk;
 mod column;

@@ -12,6 +12,7 @@ use std::sync::{Arc, RwLock};
 
 use futures_util::future::BoxFuture;
 
+use super::accessors::Accessors;
 use super::definition::ModelDefinition;
 use super::hooks::{Hook, HookContext, Hooks};
 use super::planner::FindOptions;
@@ -41,6 +42,8 @@ pub struct ModelRuntime {
     hooks: Hooks,
     scopes: Scopes,
     row_hooks: RowHooks,
+    /// A dynamic model's virtual attributes and setters.
+    accessors: Accessors,
 }
 
 /// Runs a model's instance hooks on rows a static write read (its `individual_hooks`): each
@@ -61,6 +64,7 @@ impl ModelRuntime {
             hooks: Hooks::new(data),
             scopes: Scopes::default(),
             row_hooks,
+            accessors: Accessors::default(),
         }
     }
 
@@ -138,6 +142,11 @@ impl ModelRuntime {
     /// The model's hooks.
     pub(crate) fn hooks(&self) -> &Hooks {
         &self.hooks
+    }
+
+    /// A dynamic model's virtual attributes and setters.
+    pub(crate) fn accessors(&self) -> &Accessors {
+        &self.accessors
     }
 
     /// The options a finder plans with: the scopes applied, then the model's `hook`
