@@ -13,7 +13,7 @@
 //! DATABASE_URL=mariadb://root@127.0.0.1:3306/sequelize_test cargo run --example blog --features mysql
 //! ```
 
-use sequelize::model::Hook;
+use sequelize::model::{FindOptions, Hook};
 use sequelize::prelude::*;
 use sequelize::Error;
 use serde::Serialize;
@@ -22,9 +22,17 @@ use serde::Serialize;
 /// runs in a moment. Use 10 to 12 in production.
 const BCRYPT_COST: u32 = 4;
 
-/// `User.init({...}, { tableName: 'users', underscored: true })` of the guide.
+/// `User.init({...}, { tableName: 'users', underscored: true, timestamps: true,
+/// paranoid: true, indexes: [...] })` of the guide. The timestamps and `deleted_at` are not
+/// fields, as the guide does not declare them: Sequelize adds them, and the instance keeps
+/// them (`user.get("created_at")`).
 #[derive(Model, Debug, Clone, Serialize)]
-#[model(table = "users", underscored)]
+#[model(table = "users", underscored, paranoid)]
+#[model(
+    index(fields("email")),
+    index(fields("status")),
+    index(fields("created_at"))
+)]
 struct User {
     #[attr(primary_key, default = uuid_v4)]
     id: Uuid,
@@ -42,8 +50,6 @@ struct User {
     #[attr(values("active", "inactive", "banned"), default = "active")]
     status: String,
     last_login_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
 }
 
 impl User {
@@ -73,9 +79,16 @@ impl User {
     }
 }
 
-/// `Post.init({...}, { tableName: 'posts', underscored: true })` of the guide.
+/// `Post.init({...}, { tableName: 'posts', underscored: true, timestamps: true,
+/// paranoid: true, indexes: [...] })` of the guide.
 #[derive(Model, Debug, Clone, Serialize)]
-#[model(table = "posts", underscored)]
+#[model(table = "posts", underscored, paranoid)]
+#[model(
+    index(fields("slug"), unique),
+    index(fields("author_id")),
+    index(fields("category_id"))
+)]
+#[model(index(fields("published", "created_at")))]
 struct Post {
     #[attr(primary_key, default = uuid_v4)]
     id: Uuid,
@@ -91,8 +104,6 @@ struct Post {
     view_count: i32,
     author_id: Uuid,
     category_id: Option<Uuid>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
 }
 
 /// A slug from a title: lowercase letters and digits, words joined by `-`.
@@ -148,7 +159,22 @@ async fn main() -> Result<(), Error> {
 
     // The guide's hooks: hash the password before create, and before update only when it
     // changed (`user.changed('password')`); a post's slug from its title before create.
+    // The guide's scopes (`withPosts` needs `include`, which comes with associations).
+    let active = FindOptions {
+        filter: Some(User::STATUS.eq("active")),
+        ..Default::default()
+    };
+    let published = FindOptions {
+        filter: Some(Post::PUBLISHED.eq(true)),
+        ..Default::default()
+    };
+    let recent = FindOptions {
+        order: vec![col("created_at").desc()],
+        limit: Some(10),
+        ..Default::default()
+    };
     db.define::<User>()
+        .scope("active", active)
         .hook(Hook::BeforeCreate, "hashPassword", |user, _| {
             Box::pin(async move { hash_password(user).await })
         })
@@ -163,6 +189,8 @@ async fn main() -> Result<(), Error> {
         })
         .register()?;
     db.define::<Post>()
+        .scope("published", published)
+        .scope("recent", recent)
         .hook(Hook::BeforeCreate, "slug", |post, _| {
             Box::pin(async move {
                 if post.slug.is_empty() {
@@ -261,7 +289,7 @@ async fn main() -> Result<(), Error> {
         .expect("ann exists");
     println!(
         "\nfindByPk: {}",
-        serde_json::to_string(&*found).expect("serializable")
+        serde_json::to_string(&found).expect("serializable")
     );
 
     // User.findByEmail(...)
@@ -281,12 +309,10 @@ async fn main() -> Result<(), Error> {
         matches.iter().map(|u| u.email.as_str()).collect::<Vec<_>>()
     );
 
-    // Post.findAll({ where: { published: true }, order: [['createdAt', 'DESC']], limit: 10 })
+    // Post.scope('published', 'recent').findAll()
     let published = Post::find_all()
-        .filter(Post::PUBLISHED.eq(true))
-        .order(Post::CREATED_AT.desc())
-        .order(Post::TITLE.asc())
-        .limit(10)
+        .scope("published")
+        .scope("recent")
         .exec(&db)
         .await?;
     println!("\nPublished posts:");
@@ -326,7 +352,14 @@ async fn main() -> Result<(), Error> {
         .filter(Post::PUBLISHED.eq(false))
         .exec(&db)
         .await?;
-    println!("Destroyed {removed} draft post(s)");
+    println!(
+        "Destroyed {removed} draft post(s) (paranoid: {} still in the table)",
+        Post::count().paranoid(false).exec(&db).await?
+    );
+    println!(
+        "Active users: {}",
+        User::count().scope("active").exec(&db).await?
+    );
 
     // An empty filter on a destroy is an error, never "every row".
     let refused = Post::destroy().exec(&db).await.unwrap_err();

@@ -82,6 +82,13 @@ async fn undeclared_timestamps_are_maintained_and_read_through_the_instance() {
         note.text = "b".into();
         note.save(&db).await.unwrap();
         let read = Note::find_by_pk(note.id).exec(&db).await.unwrap().unwrap();
+        // Read back as the attribute's type on every dialect (SQLite stores text).
+        let json = serde_json::to_value(&read).unwrap();
+        let stamp = json["created_at"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            DateTime::parse_from_rfc3339(&stamp).is_ok(),
+            "{dialect}: {stamp}"
+        );
         let (created_again, updated_again): (DateTime<Utc>, DateTime<Utc>) = (
             read.get("created_at").unwrap(),
             read.get("updated_at").unwrap(),

@@ -67,11 +67,27 @@ impl<M: Model> TypedRow<M> {
     /// attributes from the rest.
     pub(crate) fn from_values(values: &mut [Value]) -> Result<Self> {
         let data = M::from_values(values)?;
-        let fields = M::definition().implicit_attributes().start;
-        let mut implicit: Vec<Value> = (values.iter_mut().skip(fields))
-            .map(std::mem::take)
-            .collect();
-        implicit.resize(M::definition().implicit_attributes().len(), Value::Null);
+        let def = M::definition();
+        let implied = def.implicit_attributes();
+        // Read as their attributes' types, as the struct's fields are (SQLite hands
+        // instants back as text).
+        let mut implicit = Vec::with_capacity(implied.len());
+        for index in implied {
+            let read = values
+                .get_mut(index)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let attribute = &def.attributes[index];
+            implicit.push(
+                for_attribute(
+                    read,
+                    &attribute.column.data_type,
+                    &def.name,
+                    &attribute.name,
+                )
+                .map_err(|e| Error::Decode(e.to_string()))?,
+            );
+        }
         Ok(TypedRow { data, implicit })
     }
 }
