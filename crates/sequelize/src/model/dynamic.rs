@@ -11,7 +11,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 
 use super::accessors::Virtual;
 use super::convert::to_attribute_type;
-use super::definition::{Attribute, ModelDefinition};
+use super::definition::{Attribute, DefinitionBuilder, ModelDefinition};
 use super::finder::FinderOptions;
 use super::hooks::{Hook, HookContext};
 use super::index::Index;
@@ -116,6 +116,9 @@ impl Default for ModelOptions {
     }
 }
 
+/// A builder method that takes one value.
+type Apply<T> = fn(DefinitionBuilder, T) -> DefinitionBuilder;
+
 impl Sequelize {
     /// Defines a model at run time (`sequelize.define(name, attributes, options)`): the same
     /// definition rules, planner and writes as `#[derive(Model)]`, with instances that hold
@@ -161,39 +164,42 @@ impl Sequelize {
         for index in options.indexes {
             builder = builder.index(index);
         }
-        if let Some(comment) = options.comment {
-            builder = builder.comment(comment);
-        }
-        if let Some(engine) = options.engine {
-            builder = builder.engine(engine);
-        }
-        if let Some(charset) = options.charset {
-            builder = builder.charset(charset);
-        }
-        if let Some(collate) = options.collate {
-            builder = builder.collate(collate);
-        }
         for validator in options.validate {
             builder = builder.validate(validator);
         }
-        if let Some(version) = options.version {
-            builder = builder.version(version);
+        // Each option given, through the builder method of the same name.
+        let named = [
+            (options.comment, DefinitionBuilder::comment as Apply<String>),
+            (options.engine, DefinitionBuilder::engine),
+            (options.charset, DefinitionBuilder::charset),
+            (options.collate, DefinitionBuilder::collate),
+            (options.version, DefinitionBuilder::version),
+            (options.table_name, DefinitionBuilder::table_name),
+            (options.deleted_at, DefinitionBuilder::deleted_at),
+        ];
+        for (value, apply) in named {
+            if let Some(value) = value {
+                builder = apply(builder, value);
+            }
         }
-        if let Some(table) = options.table_name {
-            builder = builder.table_name(table);
-        }
-        builder = match options.created_at {
-            Some(TimestampOption::Rename(name)) => builder.created_at(name),
-            Some(TimestampOption::Disable) => builder.without_created_at(),
-            None => builder,
-        };
-        builder = match options.updated_at {
-            Some(TimestampOption::Rename(name)) => builder.updated_at(name),
-            Some(TimestampOption::Disable) => builder.without_updated_at(),
-            None => builder,
-        };
-        if let Some(deleted_at) = options.deleted_at {
-            builder = builder.deleted_at(deleted_at);
+        let timestamps = [
+            (
+                options.created_at,
+                DefinitionBuilder::created_at as Apply<String>,
+                DefinitionBuilder::without_created_at as fn(_) -> _,
+            ),
+            (
+                options.updated_at,
+                DefinitionBuilder::updated_at,
+                DefinitionBuilder::without_updated_at,
+            ),
+        ];
+        for (option, rename, disable) in timestamps {
+            builder = match option {
+                Some(TimestampOption::Rename(name)) => rename(builder, name),
+                Some(TimestampOption::Disable) => disable(builder),
+                None => builder,
+            };
         }
         let attributes: Vec<Attribute> = attributes.into_iter().collect();
         // Sequelize adds an `id` key when the model declares none.

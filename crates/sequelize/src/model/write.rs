@@ -175,6 +175,55 @@ pub(crate) fn run_row_hooks<'a, D: HookedRow>(
     })
 }
 
+/// The hooks around a static `destroy` or `restore`: the bulk hooks on its filter and, with
+/// `individual_hooks`, each row's instance hooks.
+struct BulkHooks {
+    /// The bulk `before` and `after` moments.
+    bulk: [Hook; 2],
+    /// Each row's `before` and `after` moments.
+    each: [Hook; 2],
+    /// `hooks` (not `false`).
+    enabled: bool,
+    /// `individual_hooks`.
+    individual: bool,
+    /// The statement acts on soft-deleted rows (`restore`).
+    deleted_rows: bool,
+}
+
+impl BulkHooks {
+    /// Runs the statement `make` builds from the filter the `before` hooks leave, between
+    /// the hooks; how many rows it changed.
+    async fn around(
+        self,
+        runtime: &Arc<ModelRuntime>,
+        filter: Option<Expr>,
+        exec: &impl Executor,
+        make: impl FnOnce(&ModelDefinition, Option<Expr>) -> Result<Statement>,
+    ) -> Result<u64> {
+        let lent = ExecutorRef::of(exec);
+        let [bulk_before, bulk_after] = self.bulk;
+        let [each_before, each_after] = self.each;
+        let filter = (runtime)
+            .filter_hook(bulk_before, filter, self.enabled, lent)
+            .await?;
+        let statement = make(runtime.definition(), filter.clone())?;
+        let individual = self.enabled && self.individual;
+        let mut rows = Vec::new();
+        if individual {
+            rows = rows_for_hooks(runtime, filter.clone(), self.deleted_rows, exec).await?;
+            runtime.run_on_values(each_before, &mut rows, lent).await?;
+        }
+        let changed = run(exec, runtime, &statement).await?.rows_affected;
+        if individual {
+            runtime.run_on_values(each_after, &mut rows, lent).await?;
+        }
+        (runtime)
+            .filter_hook(bulk_after, filter, self.enabled, lent)
+            .await?;
+        Ok(changed)
+    }
+}
+
 /// The rows a static write with `individual_hooks` acts on, every attribute in order: those
 /// `filter` selects (soft-deleted ones only when `deleted`, as `restore` reads them).
 async fn rows_for_hooks(
@@ -707,37 +756,20 @@ impl Destroy {
     /// error: it would destroy every row.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
         let runtime = self.model.resolve(exec)?;
-        let lent = ExecutorRef::of(exec);
         let filter = runtime.scoped_filter(self.filter, self.scopes)?;
-        let filter = (runtime)
-            .filter_hook(Hook::BeforeBulkDestroy, filter, self.hooks, lent)
-            .await?;
-        let destroy = planner::destroy(
-            runtime.definition(),
-            filter.clone(),
-            self.force,
-            planner::now(),
-        )?;
-        let individual = self.hooks && self.individual_hooks;
-        let mut rows = if individual {
-            let mut rows = rows_for_hooks(&runtime, filter.clone(), false, exec).await?;
-            (runtime)
-                .run_on_values(Hook::BeforeDestroy, &mut rows, lent)
-                .await?;
-            rows
-        } else {
-            Vec::new()
+        let hooks = BulkHooks {
+            bulk: [Hook::BeforeBulkDestroy, Hook::AfterBulkDestroy],
+            each: [Hook::BeforeDestroy, Hook::AfterDestroy],
+            enabled: self.hooks,
+            individual: self.individual_hooks,
+            deleted_rows: false,
         };
-        let destroyed = run(exec, &runtime, &destroy).await?.rows_affected;
-        if individual {
-            (runtime)
-                .run_on_values(Hook::AfterDestroy, &mut rows, lent)
-                .await?;
-        }
-        (runtime)
-            .filter_hook(Hook::AfterBulkDestroy, filter, self.hooks, lent)
-            .await?;
-        Ok(destroyed)
+        let force = self.force;
+        hooks
+            .around(&runtime, filter, exec, |def, filter| {
+                planner::destroy(def, filter, force, planner::now())
+            })
+            .await
     }
 
     /// `individualHooks: true`: reads the rows first and runs each one's
@@ -855,31 +887,18 @@ impl Restore {
     /// Restores the matching rows and returns how many.
     pub async fn exec(self, exec: &impl Executor) -> Result<u64> {
         let runtime = self.model.resolve(exec)?;
-        let lent = ExecutorRef::of(exec);
-        let filter = (runtime)
-            .filter_hook(Hook::BeforeBulkRestore, self.filter, self.hooks, lent)
-            .await?;
-        let restore = planner::restore(runtime.definition(), filter.clone())?;
-        let individual = self.hooks && self.individual_hooks;
-        let mut rows = if individual {
-            let mut rows = rows_for_hooks(&runtime, filter.clone(), true, exec).await?;
-            (runtime)
-                .run_on_values(Hook::BeforeRestore, &mut rows, lent)
-                .await?;
-            rows
-        } else {
-            Vec::new()
+        let hooks = BulkHooks {
+            bulk: [Hook::BeforeBulkRestore, Hook::AfterBulkRestore],
+            each: [Hook::BeforeRestore, Hook::AfterRestore],
+            enabled: self.hooks,
+            individual: self.individual_hooks,
+            deleted_rows: true,
         };
-        let restored = run(exec, &runtime, &restore.into()).await?.rows_affected;
-        if individual {
-            (runtime)
-                .run_on_values(Hook::AfterRestore, &mut rows, lent)
-                .await?;
-        }
-        (runtime)
-            .filter_hook(Hook::AfterBulkRestore, filter, self.hooks, lent)
-            .await?;
-        Ok(restored)
+        hooks
+            .around(&runtime, self.filter, exec, |def, filter| {
+                planner::restore(def, filter).map(Statement::from)
+            })
+            .await
     }
 
     /// `individualHooks: true`: reads the rows first and runs each one's
