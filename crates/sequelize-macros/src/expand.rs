@@ -69,9 +69,13 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
         let (attribute, default_value) = attribute(&name_str, field, opts);
         attributes.push(quote!(.attribute(#attribute)));
         defaults.push(quote!(#name: #default_value));
-        from_values.push(quote! {
-            #name: ::sequelize::__private::FromValue::from_value(::core::mem::take(&mut values[#index]))
+        let read = quote! {
+            ::sequelize::__private::FromValue::from_value(::core::mem::take(&mut values[#index]))
                 .map_err(|e| ::sequelize::__private::decode_error(#model_name, #name_str, e))?
+        };
+        from_values.push(match &opts.getter {
+            Some(getter) => quote!(#name: #getter(#read)),
+            None => quote!(#name: #read),
         });
         to_values.push(quote!(::sequelize::Value::from(::core::clone::Clone::clone(&self.#name))));
         get_arms.push(

@@ -55,6 +55,9 @@ pub(crate) struct FieldOptions {
     /// `set = normalize_email`: a function of the value, applied before it is validated and
     /// written (Sequelize's `set(value)`).
     pub(crate) setter: Option<Expr>,
+    /// `get = mask`: a function of the value read from the database, applied as it is read
+    /// (Sequelize's `get()` on a stored attribute).
+    pub(crate) getter: Option<Expr>,
 }
 
 /// The `ReferentialAction` variant of a Sequelize spelling (`"CASCADE"`, `"SET NULL"`), or
@@ -99,6 +102,7 @@ impl FieldOptions {
                     "unique" => options.unique = true,
                     "comment" => options.comment = Some(meta.value()?.parse()?),
                     "set" => options.setter = Some(meta.value()?.parse()?),
+                    "get" => options.getter = Some(meta.value()?.parse()?),
                     "virtual" => {
                         meta.parse_nested_meta(|inner| {
                             if inner.path.is_ident("get") {

@@ -50,7 +50,7 @@ mod types;
 /// `default = now`, `default = literal("CURRENT_DATE")`, `comment = "…"`,
 /// `references(table = "Users", key = "id")` with `on_delete = "CASCADE"` and
 /// `on_update = "…"` (a foreign key), `set = path::to::fn` (a setter of the value, before
-/// validation), `virtual(get = path::to::fn)` (a field computed from the model, not
+/// validation), `get = path::to::fn` (a transform of the value as it is read), `virtual(get = path::to::fn)` (a field computed from the model, not
 /// stored),
 /// `validate(Validator::is_email(), Validator::len(8, 100))` (validators, as expressions).
 ///

@@ -176,3 +176,55 @@ async fn dynamic_models_take_virtual_attributes_and_setters() {
     })
     .await;
 }
+
+fn last_four(number: String) -> String {
+    format!("**** {}", &number[number.len().saturating_sub(4)..])
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(timestamps = false)]
+struct Card {
+    id: i64,
+    #[attr(get = last_four)]
+    number: String,
+    holder: String,
+}
+
+/// A getter on a stored attribute transforms what is read; the stored value stays as it is
+/// while the attribute is not changed.
+#[tokio::test]
+async fn getters_transform_what_is_read() {
+    for_each_dialect("getters", |db| async move {
+        let dialect = db.dialect().name();
+        db.define::<Card>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let card = Card::create(Card {
+            id: 0,
+            number: "4111111111111111".into(),
+            holder: "Ann".into(),
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        let mut read = Card::find_by_pk(card.id).exec(&db).await.unwrap().unwrap();
+        assert_eq!(read.number, "**** 1111", "{dialect}");
+        read.holder = "Ann Lee".into();
+        read.save(&db).await.unwrap();
+        let stored = db
+            .query(sequelize::AssertSqlSafe(format!(
+                "SELECT {} FROM {}",
+                common::q(&db, "number"),
+                common::q(&db, "Cards")
+            )))
+            .plain()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stored.get_index::<String>(0).unwrap(),
+            "4111111111111111",
+            "{dialect}"
+        );
+    })
+    .await;
+}

@@ -12,7 +12,8 @@ use crate::value::Value;
 /// A virtual attribute's getter: its value, computed from the instance.
 pub(crate) type Getter = Arc<dyn Fn(&DynInstance) -> Result<Value> + Send + Sync>;
 
-/// A setter: the value stored for the one assigned.
+/// A setter (the value stored for the one assigned) or a getter (the value held for the one
+/// read).
 pub(crate) type Setter = Arc<dyn Fn(Value) -> Result<Value> + Send + Sync>;
 
 /// A virtual attribute: not stored, computed when read.
@@ -26,12 +27,14 @@ pub(crate) struct Virtual {
     pub(crate) get: Getter,
 }
 
-/// The virtual attributes and setters of one dynamic model.
+/// The virtual attributes, setters and getters of one dynamic model.
 #[derive(Default)]
 pub(crate) struct Accessors {
     virtuals: RwLock<Vec<Virtual>>,
     /// Setters by attribute position.
     setters: RwLock<Vec<(usize, Setter)>>,
+    /// Getters (transforms of a value as it is read) by attribute position.
+    getters: RwLock<Vec<(usize, Setter)>>,
 }
 
 impl fmt::Debug for Accessors {
@@ -74,15 +77,36 @@ impl Accessors {
         setters.push((index, setter));
     }
 
+    /// Sets (or replaces) the getter of the attribute at `index`.
+    pub(crate) fn add_getter(&self, index: usize, getter: Setter) {
+        let mut getters = self.getters.write().unwrap_or_else(|e| e.into_inner());
+        getters.retain(|(i, _)| *i != index);
+        getters.push((index, getter));
+    }
+
     /// The value stored for `value` assigned to the attribute at `index`.
     pub(crate) fn assigned(&self, index: usize, value: Value) -> Result<Value> {
-        let setter = (self.setters.read().unwrap_or_else(|e| e.into_inner()))
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map(|(_, s)| Arc::clone(s));
-        match setter {
-            Some(set) => set(value),
-            None => Ok(value),
-        }
+        transformed(&self.setters, index, value)
+    }
+
+    /// The value an instance holds for `value` read from the attribute's column.
+    pub(crate) fn read(&self, index: usize, value: Value) -> Result<Value> {
+        transformed(&self.getters, index, value)
+    }
+}
+
+/// `value` through the transform of the attribute at `index`, if it has one.
+fn transformed(
+    transforms: &RwLock<Vec<(usize, Setter)>>,
+    index: usize,
+    value: Value,
+) -> Result<Value> {
+    let transform = (transforms.read().unwrap_or_else(|e| e.into_inner()))
+        .iter()
+        .find(|(i, _)| *i == index)
+        .map(|(_, t)| Arc::clone(t));
+    match transform {
+        Some(apply) => apply(value),
+        None => Ok(value),
     }
 }

@@ -353,6 +353,36 @@ impl DynModel {
         Ok(())
     }
 
+    /// Adds a getter to an attribute (`get() { return … this.getDataValue(…) }`): every
+    /// value read from its column is held as the getter returns it (what is stored stays as
+    /// it is until the attribute is changed and saved).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let card = db.define_dynamic("Card", [Attribute::new("number", DataType::String(None))], ModelOptions::default())?;
+    /// card.add_getter("number", |v| Ok(match v {
+    ///     Value::Text(n) => Value::Text(format!("**** {}", &n[n.len().saturating_sub(4)..])),
+    ///     other => other,
+    /// }))?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// card.create([("number", Value::from("4111111111111111"))]).exec(&db).await?;
+    /// let read = card.find_all().exec(&db).await?.remove(0);
+    /// assert_eq!(read.get::<String>("number")?, "**** 1111");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn add_getter(
+        &self,
+        attribute: &str,
+        get: impl Fn(Value) -> Result<Value> + Send + Sync + 'static,
+    ) -> Result<()> {
+        let index = self.position(attribute)?;
+        self.runtime.accessors().add_getter(index, Arc::new(get));
+        Ok(())
+    }
+
     /// Adds a setter to an attribute (`set(value) { this.setDataValue(…) }`): every value
     /// assigned to it (`build`, `create`, `set`, `update`) is stored as the setter returns
     /// it, before validation; an error refuses the assignment.
@@ -412,6 +442,9 @@ impl DynModel {
         }
         let mut row = DynRow(row);
         row.normalize(def)?;
+        for (index, value) in row.0.iter_mut().enumerate() {
+            *value = (self.runtime.accessors()).read(index, std::mem::take(value))?;
+        }
         Ok(DynInstance {
             saved: Some(row.0.clone()),
             model: self.clone(),
@@ -744,7 +777,12 @@ impl RowData for DynInstance {
     }
 
     fn load(&mut self, values: &mut [Value]) -> Result<()> {
-        self.row.load(values)
+        self.row.load(values)?;
+        let accessors = self.model.runtime.accessors();
+        for (index, value) in self.row.0.iter_mut().enumerate() {
+            *value = accessors.read(index, std::mem::take(value))?;
+        }
+        Ok(())
     }
 }
 
