@@ -353,6 +353,7 @@ fn definition_builder(options: &ModelOptions, model_name: &LitStr) -> TokenStrea
         ("engine", &options.engine),
         ("charset", &options.charset),
         ("collate", &options.collate),
+        ("schema", &options.schema),
     ] {
         if let Some(value) = value {
             let method = syn::Ident::new(option, value.span());

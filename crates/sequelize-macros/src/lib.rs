@@ -38,7 +38,7 @@ mod types;
 /// Struct options, `#[model(...)]`: `table = "users"`, `name = "User"`, `underscored`,
 /// `freeze_table_name`, `timestamps = false`, `created_at = "inserted_at"`,
 /// `updated_at = "changed_at"`, `paranoid` (soft deletes), `deleted_at = "removed_at"`,
-/// `version` (optimistic locking), `omit_null`, `comment = "…"`, MySQL's `engine`,
+/// `version` (optimistic locking), `omit_null`, `schema = "…"`, `comment = "…"`, MySQL's `engine`,
 /// `charset` and `collate`, `index(fields("a", "b"), unique, name = "…", using = "gin",
 /// kind = "fulltext", concurrently)` (any number; the other index options through
 /// `db.define::<M>().index(...)`), `no_default` (do not derive `Default`).

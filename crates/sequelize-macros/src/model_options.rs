@@ -42,6 +42,8 @@ pub(crate) struct ModelOptions {
     pub(crate) collate: Option<LitStr>,
     /// `omit_null`: leave `NULL` values out of `INSERT` and `UPDATE`.
     pub(crate) omit_null: bool,
+    /// `schema = "analytics"`: the schema the table is in.
+    pub(crate) schema: Option<LitStr>,
     /// `index(fields("a", "b"), unique, name = "…", using = "gin")`: each an
     /// `Index` expression.
     pub(crate) indexes: Vec<TokenStream>,
@@ -161,6 +163,7 @@ impl ModelOptions {
                     "engine" => options.engine = Some(meta.value()?.parse()?),
                     "charset" => options.charset = Some(meta.value()?.parse()?),
                     "collate" => options.collate = Some(meta.value()?.parse()?),
+                    "schema" => options.schema = Some(meta.value()?.parse()?),
                     "index" => options.indexes.push(index(&meta)?),
                     "timestamps" => {
                         let lit: LitBool = meta.value()?.parse()?;

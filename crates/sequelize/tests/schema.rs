@@ -639,3 +639,105 @@ async fn sync_alter_brings_a_table_to_its_model_once() {
         db.close().await.unwrap();
     }
 }
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(schema = "t_other_schema", index(fields("kind")))]
+struct Event {
+    id: i64,
+    #[attr(values("open", "close"))]
+    kind: String,
+}
+
+/// The `schema` option: the table (and on PostgreSQL its enum type and indexes) in another
+/// schema, every operation reaching it there (on SQLite, whose tables have no schemas, the
+/// table is named `schema.table`).
+#[tokio::test]
+async fn models_live_in_the_schema_they_name() {
+    for_each_dialect("schema_option", |db| async move {
+        let dialect = db.dialect().name();
+        let create_schema = match dialect {
+            "postgres" => Some("CREATE SCHEMA IF NOT EXISTS \"t_other_schema\""),
+            "mariadb" | "mysql" => Some("CREATE DATABASE IF NOT EXISTS t_other_schema"),
+            _ => None,
+        };
+        if let Some(sql) = create_schema {
+            db.query(AssertSqlSafe(sql)).exec().await.unwrap();
+        }
+        db.define::<Event>().register().unwrap();
+        db.sync(SyncOptions {
+            force: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let open = Event::create(Event {
+            id: 0,
+            kind: "open".into(),
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        Event::create(Event {
+            id: 0,
+            kind: "close".into(),
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        assert_eq!(Event::count().exec(&db).await.unwrap(), 2, "{dialect}");
+        Event::update()
+            .set(Event::KIND, "close".to_owned())
+            .filter(Event::ID.eq(open.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        let found = Event::find_by_pk(open.id).exec(&db).await.unwrap().unwrap();
+        assert_eq!(found.kind, "close", "{dialect}");
+        let located = match dialect {
+            "sqlite" => "SELECT COUNT(*) FROM sqlite_master WHERE name = 't_other_schema.Events'",
+            _ => {
+                "SELECT COUNT(*) FROM information_schema.tables \
+                  WHERE table_schema = 't_other_schema' AND table_name = 'Events'"
+            }
+        };
+        let row = db
+            .query(AssertSqlSafe(located))
+            .plain()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.get_index::<i64>(0).unwrap(),
+            1,
+            "{dialect}: the table is in the schema"
+        );
+        let table = sequelize::sql::Ident::from("Events").in_schema(Some("t_other_schema".into()));
+        let qi = db.query_interface();
+        assert!(qi
+            .index_names(table.clone())
+            .await
+            .unwrap()
+            .contains(&"events_kind".to_owned()));
+        assert_eq!(
+            qi.describe_columns(table.clone()).await.unwrap().len(),
+            4,
+            "{dialect}"
+        );
+        let alter = SyncOptions {
+            alter: true,
+            ..Default::default()
+        };
+        db.sync(alter).await.unwrap();
+        Event::destroy()
+            .filter(Event::ID.gt(0))
+            .exec(&db)
+            .await
+            .unwrap();
+        db.drop().await.unwrap();
+        assert!(
+            qi.describe_columns(table).await.unwrap().is_empty(),
+            "{dialect}: dropped"
+        );
+    })
+    .await;
+}

@@ -33,7 +33,7 @@ struct Entry {
 async fn columns(db: &Sequelize, table: &str) -> Vec<String> {
     let mut names: Vec<String> = db
         .query_interface()
-        .describe_columns(table)
+        .describe_columns(table.to_owned())
         .await
         .unwrap()
         .into_iter()

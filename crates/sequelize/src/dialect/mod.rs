@@ -106,6 +106,9 @@ pub struct Supports {
     pub concurrent_indexes: bool,
     /// PostgreSQL's operator classes on index columns.
     pub index_operator_classes: bool,
+    /// Tables in other schemas (PostgreSQL's schemas, MySQL's databases):
+    /// `"schema"."table"`; elsewhere the one name `"schema.table"`.
+    pub schemas: bool,
     /// The significant digits a `DECIMAL` column keeps, when the database stores decimals as
     /// binary floating point (SQLite: 15); `None` where `DECIMAL` is exact. A value with more
     /// digits is refused rather than rounded.
@@ -138,6 +141,7 @@ impl Supports {
         index_method_before_table: false,
         concurrent_indexes: false,
         index_operator_classes: false,
+        schemas: false,
         decimal_significant_digits: None,
         arrays: false,
     };
@@ -220,19 +224,19 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
         None
     }
 
-    /// The query that describes a table's columns in order, the table's name bound as its one
-    /// parameter: per column its name, its type as the database reports it, and whether it
+    /// The query that describes a table's columns in order, the table's name bound as its
+    /// first parameter and its schema (or `NULL` for the connection's own) as its second: per column its name, its type as the database reports it, and whether it
     /// allows `NULL` (a boolean or 0/1). No rows: no such table.
     fn describe_columns_query(&self) -> &'static str;
 
     /// The query that lists the names of the indexes of a table made by `CREATE INDEX` (not
     /// those behind its primary key and constraints, where the database tells them apart:
     /// MySQL lists every index but the primary key), one column, the table's name bound as
-    /// its one parameter; the table is looked up in the connection's schema or database.
+    /// its first parameter and its schema (or `NULL` for the connection's own) as its second.
     fn index_names_query(&self) -> &'static str;
 
     /// The query that lists the values of an enum type in their order, the type's name bound
-    /// as its one parameter; `None` where enums are not types of their own
+    /// as its first parameter and its schema (or `NULL`) as its second; `None` where enums are not types of their own
     /// ([`Supports::enum_types`]).
     fn enum_values_query(&self) -> Option<&'static str> {
         None

@@ -132,6 +132,24 @@ pub trait QueryGenerator {
         sql_type.trim().replace('"', "").to_ascii_lowercase()
     }
 
+    /// Writes `DROP INDEX` of `table`'s index `name`: by default `DROP INDEX name`, the
+    /// name in the table's schema where the database has schemas (an index lives in its
+    /// table's schema).
+    fn drop_index(&self, w: &mut SqlWriter<'_>, table: &Ident, name: &Ident) -> Result<()> {
+        w.push("DROP INDEX ");
+        if w.dialect().supports().schemas {
+            w.ident(&name.clone().in_schema(table.schema().map(str::to_owned)))
+        } else {
+            w.ident(name)
+        }
+    }
+
+    /// Appends the new name of `ALTER TABLE … RENAME TO`: by default the name as given, with
+    /// its schema (MySQL moves a table to the database it names).
+    fn push_rename_target(&self, w: &mut SqlWriter<'_>, to: &Ident) -> Result<()> {
+        w.ident(to)
+    }
+
     /// This database's name for an index method, or `None` where it has no such method.
     fn index_method(&self, method: IndexMethod) -> Option<&'static str> {
         Some(method.sql())
@@ -585,7 +603,20 @@ impl<'d> SqlWriter<'d> {
     /// Appends an identifier, quoted, with the closing quote doubled inside the name. Fails on
     /// names the database cannot hold: empty, containing NUL, or longer than it keeps.
     pub fn ident(&mut self, ident: &Ident) -> Result<()> {
-        let name = ident.as_str();
+        match ident.schema() {
+            None => self.name(ident.as_str()),
+            Some(schema) if self.dialect.supports().schemas => {
+                self.name(schema)?;
+                self.push(".");
+                self.name(ident.as_str())
+            }
+            // No schemas (SQLite): one name, `schema.table`, as Sequelize names it.
+            Some(schema) => self.name(&format!("{schema}.{}", ident.as_str())),
+        }
+    }
+
+    /// Appends one name, quoted.
+    fn name(&mut self, name: &str) -> Result<()> {
         let max = self.dialect.supports().max_identifier_length;
         if name.is_empty() {
             return Err(Error::InvalidQuery("an identifier is empty".into()));
@@ -1349,7 +1380,8 @@ impl<'d> SqlWriter<'d> {
                 self.push("ALTER TABLE ");
                 self.ident(from)?;
                 self.push(" RENAME TO ");
-                self.ident(to)
+                let dialect = self.dialect;
+                dialect.push_rename_target(self, to)
             }
             Statement::CopyRows { from, to, columns } => {
                 self.push("INSERT INTO ");
@@ -1362,13 +1394,8 @@ impl<'d> SqlWriter<'d> {
                 self.ident(from)
             }
             Statement::DropIndex { table, name } => {
-                self.push("DROP INDEX ");
-                self.ident(name)?;
-                if self.dialect.supports().index_method_before_table {
-                    self.push(" ON ");
-                    self.ident(table)?;
-                }
-                Ok(())
+                let dialect = self.dialect;
+                dialect.drop_index(self, table, name)
             }
             Statement::ChangeColumn { table, column } => {
                 let dialect = self.dialect;

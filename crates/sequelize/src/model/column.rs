@@ -63,7 +63,7 @@ impl<M: Model, T: Into<Value>> ColumnOperators for Column<M, T> {
     type Operand = T;
 
     fn expr(self) -> Expr {
-        Expr::column(Ident(std::borrow::Cow::Borrowed(self.field())))
+        Expr::column(Ident::new(self.field()))
     }
 }
 

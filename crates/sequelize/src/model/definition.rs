@@ -188,6 +188,9 @@ pub struct ModelDefinition {
     /// `omitNull`: `NULL` values are left out of `INSERT` and `UPDATE` statements (the
     /// database's default applies instead).
     pub omit_null: bool,
+    /// `schema`: the schema the table is in (PostgreSQL's schemas, MySQL's databases; on
+    /// SQLite the table is named `schema.table`); the connection's own when `None`.
+    pub schema: Option<String>,
 }
 
 impl ModelDefinition {
@@ -223,6 +226,7 @@ impl ModelDefinition {
             indexes: Vec::new(),
             table_options: TableOptions::default(),
             omit_null: false,
+            schema: None,
         }
     }
 
@@ -237,6 +241,21 @@ impl ModelDefinition {
             .iter()
             .position(|a| a.name == name)
             .or_else(|| self.attributes.iter().position(|a| a.column_name() == name))
+    }
+
+    /// The model's table, in its schema.
+    ///
+    /// ```
+    /// use sequelize::{Attribute, DataType, ModelDefinition};
+    /// let def = ModelDefinition::builder("Event")
+    ///     .attribute(Attribute::new("id", DataType::Integer))
+    ///     .schema("analytics")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!((def.table().as_str(), def.table().schema()), ("Events", Some("analytics")));
+    /// ```
+    pub fn table(&self) -> Ident {
+        Ident::from(self.table_name.clone()).in_schema(self.schema.clone())
     }
 
     /// The positions of the attributes the definition added (after the declared ones): a
@@ -291,7 +310,7 @@ impl ModelDefinition {
             unique_keys,
             options: self.table_options.clone(),
             ..CreateTable::new(
-                self.table_name.clone(),
+                self.table(),
                 self.attributes.iter().map(|a| a.column.clone()).collect(),
             )
         }
@@ -332,6 +351,7 @@ pub struct DefinitionBuilder {
     indexes: Vec<Index>,
     table_options: TableOptions,
     omit_null: bool,
+    schema: Option<String>,
 }
 
 impl DefinitionBuilder {
@@ -468,6 +488,12 @@ impl DefinitionBuilder {
     /// `omitNull`: leave `NULL` values out of `INSERT` and `UPDATE`.
     pub fn omit_null(mut self, omit: bool) -> Self {
         self.omit_null = omit;
+        self
+    }
+
+    /// `schema`: the schema the table is in; see [`ModelDefinition::schema`].
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
         self
     }
 
@@ -632,6 +658,7 @@ impl DefinitionBuilder {
             indexes: self.indexes,
             table_options: self.table_options,
             omit_null: self.omit_null,
+            schema: self.schema,
         };
         for index in &def.indexes {
             index.statement(&def)?;

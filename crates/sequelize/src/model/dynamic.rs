@@ -73,6 +73,9 @@ pub struct ModelOptions {
     pub collate: Option<String>,
     /// `omitNull`: leave `NULL` values out of `INSERT` and `UPDATE`.
     pub omit_null: bool,
+    /// `schema`: the schema the table is in (PostgreSQL's schemas, MySQL's databases; the
+    /// table `schema.table` on SQLite).
+    pub schema: Option<String>,
 }
 
 /// `createdAt: 'inserted_at'` or `createdAt: false` (and the same for `updatedAt`).
@@ -112,6 +115,7 @@ impl Default for ModelOptions {
             charset: None,
             collate: None,
             omit_null: false,
+            schema: None,
         }
     }
 }
@@ -176,6 +180,7 @@ impl Sequelize {
             (options.version, DefinitionBuilder::version),
             (options.table_name, DefinitionBuilder::table_name),
             (options.deleted_at, DefinitionBuilder::deleted_at),
+            (options.schema, DefinitionBuilder::schema),
         ];
         for (value, apply) in named {
             if let Some(value) = value {

@@ -114,7 +114,7 @@ impl<'d> Scope<'d> {
         let column = |index: usize| {
             let field = def.attributes[index].column.name.clone();
             match alias {
-                Some(alias) => Expr::qualified(Ident(alias.to_owned().into()), field),
+                Some(alias) => Expr::qualified(Ident::new(alias.to_owned()), field),
                 None => Expr::column(field),
             }
         };

@@ -196,11 +196,7 @@ impl Index {
             kind: self.kind,
             filter: self.filter.clone(),
             concurrently: self.concurrently,
-            ..CreateIndex::new(
-                def.table_name.clone(),
-                self.name_in(def)?,
-                self.columns(def)?,
-            )
+            ..CreateIndex::new(def.table(), self.name_in(def)?, self.columns(def)?)
         })
     }
 }

@@ -103,7 +103,7 @@ impl FindOptions {
 
 /// The model's table.
 fn table(def: &ModelDefinition) -> TableRef {
-    TableRef::new(def.table_name.clone())
+    TableRef::new(def.table())
 }
 
 /// The current time as the writes record it: to the millisecond, as Sequelize (a JavaScript

@@ -509,7 +509,7 @@ impl ModelRuntime {
         }
         // Created when missing, so a repeated sync never adds a second copy (Sequelize
         // #8984); checked by name, which works where `IF NOT EXISTS` does not (MySQL).
-        let existing = qi.index_names(&def.table_name).await?;
+        let existing = qi.index_names(def.table()).await?;
         let declared = (def.indexes.iter())
             .map(|index| index.statement(def))
             .collect::<Result<Vec<_>>>()?;
@@ -534,7 +534,7 @@ impl ModelRuntime {
                 .filter(|name| !declared.iter().any(|d| d.name.as_str() == name.as_str()))
                 .filter(|name| !keys.contains(&name.as_str()));
             for name in undeclared {
-                qi.drop_index(&def.table_name, name).await?;
+                qi.drop_index(def.table(), name).await?;
             }
         }
         Ok(())
@@ -545,13 +545,13 @@ impl ModelRuntime {
     pub async fn drop_table(&self, exec: &impl Executor) -> Result<()> {
         let def = self.definition();
         let drop_table = Statement::DropTable(DropTable {
-            name: def.table_name.clone().into(),
+            name: def.table(),
             if_exists: true,
         });
         exec.execute(&drop_table).await?;
         let columns: Vec<_> = def.attributes.iter().map(|a| &a.column).collect();
         QueryInterface::new(exec)
-            .drop_enum_types(&def.table_name, &columns)
+            .drop_enum_types(&def.table(), &columns)
             .await
     }
 }

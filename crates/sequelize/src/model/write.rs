@@ -834,7 +834,7 @@ impl Truncate {
                 let not_deleted = Expr::column(def.attributes[index].name.clone()).is_null();
                 planner::destroy(def, Some(not_deleted), false, planner::now())?
             }
-            _ => Statement::Truncate(def.table_name.clone().into()),
+            _ => Statement::Truncate(def.table()),
         };
         run(exec, &runtime, &statement).await.map(drop)
     }

@@ -215,9 +215,7 @@ impl<'a> QueryInterface<'a> {
                 )));
             }
             let name = enum_type_name(table, &column.name);
-            let existing = (self.target)
-                .run(query, &[Value::Text(name.as_str().to_owned())])
-                .await?;
+            let existing = (self.target).run(query, &Self::table_params(&name)).await?;
             let existing = (existing.rows.iter())
                 .map(|row| String::from_value(row[0].clone()))
                 .collect::<Result<Vec<_>>>()?;
@@ -240,6 +238,14 @@ impl<'a> QueryInterface<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A table's name and schema, as the catalog queries take them.
+    fn table_params(table: &Ident) -> [Value; 2] {
+        [
+            Value::Text(table.as_str().to_owned()),
+            Value::from(table.schema().map(str::to_owned)),
+        ]
     }
 
     /// The comments of a new table, where comments are statements of their own
@@ -282,10 +288,10 @@ impl<'a> QueryInterface<'a> {
     /// # Ok(()) }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
-    pub async fn describe_columns(&self, table: &str) -> Result<Vec<DescribedColumn>> {
+    pub async fn describe_columns(&self, table: impl Into<Ident>) -> Result<Vec<DescribedColumn>> {
         let query = self.target.sequelize().dialect().describe_columns_query();
         let rows = (self.target)
-            .run(query, &[Value::Text(table.to_owned())])
+            .run(query, &Self::table_params(&table.into()))
             .await?;
         rows.rows
             .iter()
@@ -306,7 +312,7 @@ impl<'a> QueryInterface<'a> {
     /// instead, outside any transaction. A table that already matches gets no statement.
     pub async fn alter_table(&self, create: &CreateTable) -> Result<()> {
         let dialect = self.target.sequelize().dialect();
-        let described = self.describe_columns(create.name.as_str()).await?;
+        let described = self.describe_columns(create.name.clone()).await?;
         if described.is_empty() {
             let create = CreateTable {
                 if_not_exists: true,
@@ -381,7 +387,8 @@ impl<'a> QueryInterface<'a> {
                 ),
             });
         }
-        let rebuilt = Ident::from(format!("{}__sequelize_rebuild", create.name.as_str()));
+        let rebuilt = Ident::from(format!("{}__sequelize_rebuild", create.name.as_str()))
+            .in_schema(create.name.schema().map(str::to_owned));
         let kept: Vec<Ident> = (create.columns.iter())
             .filter(|c| described.iter().any(|d| d.name == c.name.as_str()))
             .map(|c| c.name.clone())
@@ -415,19 +422,19 @@ impl<'a> QueryInterface<'a> {
     }
 
     /// `removeIndex(table, name)`.
-    pub async fn drop_index(&self, table: &str, name: &str) -> Result<()> {
+    pub async fn drop_index(&self, table: impl Into<Ident>, name: &str) -> Result<()> {
         let drop = Statement::DropIndex {
-            table: Ident::from(table.to_owned()),
+            table: table.into(),
             name: Ident::from(name.to_owned()),
         };
         self.run(&Operation::Statement(Box::new(drop))).await
     }
 
     /// The names of `table`'s indexes (Sequelize's `showIndex`, names only).
-    pub async fn index_names(&self, table: &str) -> Result<Vec<String>> {
+    pub async fn index_names(&self, table: impl Into<Ident>) -> Result<Vec<String>> {
         let query = self.target.sequelize().dialect().index_names_query();
         let rows = (self.target)
-            .run(query, &[Value::Text(table.to_owned())])
+            .run(query, &Self::table_params(&table.into()))
             .await?;
         rows.rows
             .iter()
@@ -437,14 +444,13 @@ impl<'a> QueryInterface<'a> {
 
     /// Drops the enum types of the `ENUM` columns of `table` (after the table, as
     /// `Model.drop()` does on PostgreSQL); nothing where enums are not types of their own.
-    pub async fn drop_enum_types(&self, table: &str, columns: &[&ColumnDef]) -> Result<()> {
+    pub async fn drop_enum_types(&self, table: &Ident, columns: &[&ColumnDef]) -> Result<()> {
         if !self.target.sequelize().dialect().supports().enum_types {
             return Ok(());
         }
-        let table = Ident::from(table.to_owned());
         for column in columns.iter().filter(|c| c.enum_values().is_some()) {
             let drop = Statement::DropEnumType {
-                name: enum_type_name(&table, &column.name),
+                name: enum_type_name(table, &column.name),
                 if_exists: true,
             };
             self.target.run_statement(&drop).await?;

@@ -260,6 +260,7 @@ impl ColumnDef {
 /// ```
 pub fn enum_type_name(table: &Ident, column: &Ident) -> Ident {
     Ident::from(format!("enum_{}_{}", table.as_str(), column.as_str()))
+        .in_schema(table.schema().map(str::to_owned))
 }
 
 impl ColumnDef {

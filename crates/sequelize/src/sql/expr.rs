@@ -16,31 +16,72 @@ use crate::value::Value;
 /// let id: Ident = "first_name".into();
 /// assert_eq!(id.as_str(), "first_name");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Ident(pub Cow<'static, str>);
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Ident {
+    name: Cow<'static, str>,
+    /// The schema a table name is in (`schema.table`); `None` for the connection's own.
+    schema: Option<Cow<'static, str>>,
+}
 
 impl Ident {
-    /// The name, unquoted.
+    /// A name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        Ident {
+            name: name.into(),
+            schema: None,
+        }
+    }
+
+    /// The name, unquoted (without its schema).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.name
+    }
+
+    /// The same name in a schema (a table of Sequelize's `schema` option):
+    /// `"schema"."table"` where the database has schemas, the one name `"schema.table"` where
+    /// it does not (SQLite), as Sequelize writes it.
+    ///
+    /// ```
+    /// use sequelize::sql::Ident;
+    /// let table = Ident::from("users").in_schema(Some("analytics".to_owned()));
+    /// assert_eq!((table.as_str(), table.schema()), ("users", Some("analytics")));
+    /// ```
+    pub fn in_schema(mut self, schema: Option<String>) -> Self {
+        self.schema = schema.map(Cow::Owned);
+        self
+    }
+
+    /// The schema, if the name is in one.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+}
+
+/// `Ident("users")`, or `Ident("analytics"."users")` in a schema.
+impl std::fmt::Debug for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.schema {
+            None => write!(f, "Ident({:?})", self.name),
+            Some(schema) => write!(f, "Ident({schema:?}.{:?})", self.name),
+        }
     }
 }
 
 impl From<&'static str> for Ident {
     fn from(s: &'static str) -> Self {
-        Ident(Cow::Borrowed(s))
+        Ident::new(s)
     }
 }
 
 impl From<String> for Ident {
     fn from(s: String) -> Self {
-        Ident(Cow::Owned(s))
+        Ident::new(s)
     }
 }
 
 impl From<&String> for Ident {
     fn from(s: &String) -> Self {
-        Ident(Cow::Owned(s.clone()))
+        Ident::new(s.clone())
     }
 }
 

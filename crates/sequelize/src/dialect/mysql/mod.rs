@@ -72,6 +72,7 @@ impl MySql {
                 native_enums: true,
                 narrow_and_unsigned_integers: true,
                 inline_references: false,
+                schemas: true,
                 full_text_indexes: true,
                 index_prefix_lengths: true,
                 index_method_before_table: true,
@@ -96,14 +97,14 @@ impl Dialect for MySql {
     fn describe_columns_query(&self) -> &'static str {
         "SELECT column_name, column_type, is_nullable = 'YES' \
              FROM information_schema.columns \
-             WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position"
+             WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE()) ORDER BY ordinal_position"
     }
 
     fn index_names_query(&self) -> &'static str {
         // MySQL keeps no difference between a unique index and a unique constraint: every
         // index but the primary key.
         "SELECT DISTINCT index_name FROM information_schema.statistics \
-         WHERE table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY'"
+         WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE()) AND index_name <> 'PRIMARY'"
     }
 
     fn scan_rules(&self) -> ScanRules {

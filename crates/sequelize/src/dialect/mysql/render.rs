@@ -68,6 +68,13 @@ impl QueryGenerator for MySql {
         Ok(())
     }
 
+    fn drop_index(&self, w: &mut SqlWriter<'_>, table: &Ident, name: &Ident) -> Result<()> {
+        w.push("DROP INDEX ");
+        w.ident(name)?;
+        w.push(" ON ");
+        w.ident(table)
+    }
+
     fn change_column(
         &self,
         w: &mut SqlWriter<'_>,

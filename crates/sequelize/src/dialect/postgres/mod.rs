@@ -57,6 +57,7 @@ impl Postgres {
                 case_insensitive_text: true,
                 postgres_types: true,
                 comment_statements: true,
+                schemas: true,
                 partial_indexes: true,
                 concurrent_indexes: true,
                 index_operator_classes: true,
@@ -78,7 +79,8 @@ impl Dialect for Postgres {
     fn describe_columns_query(&self) -> &'static str {
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull \
              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
-             WHERE c.relname = $1 AND c.relnamespace = to_regnamespace(current_schema())::oid \
+             WHERE c.relname = $1 \
+             AND c.relnamespace = to_regnamespace(COALESCE($2, current_schema()))::oid \
              AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
     }
 
@@ -86,7 +88,8 @@ impl Dialect for Postgres {
         "SELECT i.relname FROM pg_catalog.pg_index x \
          JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
          JOIN pg_catalog.pg_class t ON t.oid = x.indrelid \
-         WHERE t.relname = $1 AND t.relnamespace = to_regnamespace(current_schema())::oid \
+         WHERE t.relname = $1 \
+         AND t.relnamespace = to_regnamespace(COALESCE($2, current_schema()))::oid \
          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = x.indexrelid)"
     }
 
@@ -94,7 +97,8 @@ impl Dialect for Postgres {
         Some(
             "SELECT e.enumlabel FROM pg_catalog.pg_type t \
              JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid \
-             WHERE t.typname = $1 AND t.typnamespace = to_regnamespace(current_schema())::oid \
+             WHERE t.typname = $1 \
+             AND t.typnamespace = to_regnamespace(COALESCE($2, current_schema()))::oid \
              ORDER BY e.enumsortorder",
         )
     }

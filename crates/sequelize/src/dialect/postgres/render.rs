@@ -59,6 +59,11 @@ impl QueryGenerator for Postgres {
         types::push_column_type(w, table, column)
     }
 
+    fn push_rename_target(&self, w: &mut SqlWriter<'_>, to: &Ident) -> Result<()> {
+        // A renamed table stays in its schema; the new name takes none.
+        w.ident(&Ident::from(to.as_str().to_owned()))
+    }
+
     fn canonical_type(&self, sql_type: &str) -> String {
         // The model's spelling, in the names `format_type` reports.
         let lower = sql_type.trim().replace('"', "").to_ascii_lowercase();

@@ -97,11 +97,13 @@ impl Dialect for Sqlite {
     }
 
     fn describe_columns_query(&self) -> &'static str {
-        "SELECT name, type, \"notnull\" = 0 FROM pragma_table_info(?) ORDER BY cid"
+        "SELECT name, type, \"notnull\" = 0 FROM \
+         pragma_table_info(CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END) ORDER BY cid"
     }
 
     fn index_names_query(&self) -> &'static str {
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND tbl_name = (CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END)"
     }
 
     fn scan_rules(&self) -> ScanRules {
