@@ -78,7 +78,9 @@ pub mod sql;
 mod types;
 mod value;
 
-pub use connection::options::{LogFn, Logging, Options, PoolOptions};
+pub use connection::options::{
+    AfterConnect, BeforeConnect, ConnectionHooks, LogFn, Logging, Options, PoolOptions,
+};
 pub use connection::transaction::Transaction;
 pub use connection::{
     AssertSqlSafe, Bind, Executor, ExecutorRef, PoolStatus, QueryOutput, QueryType, RawQuery,

@@ -32,6 +32,9 @@ use crate::error::{Error, Result};
 pub enum DataType {
     /// `STRING(n)`: `VARCHAR(n)`, 255 when no length is given.
     String(Option<u32>),
+    /// `STRING(n).BINARY`: a `VARCHAR(n)` compared byte by byte, case and accents included
+    /// (MySQL's `BINARY`, PostgreSQL's `COLLATE "C"`, SQLite's `COLLATE BINARY`).
+    BinaryString(Option<u32>),
     /// `CHAR(n)`: fixed length, 255 by default.
     Char(Option<u32>),
     /// `TEXT`: unbounded text.
@@ -165,6 +168,17 @@ impl DataType {
                 };
             }
         }
+        let binary = [".BINARY", " BINARY"].iter().find_map(|suffix| {
+            let cut = trimmed.len().checked_sub(suffix.len())?;
+            (trimmed.is_char_boundary(cut) && trimmed[cut..].eq_ignore_ascii_case(suffix))
+                .then(|| &trimmed[..cut])
+        });
+        if let Some(inner) = binary {
+            return match DataType::parse(inner)? {
+                DataType::String(length) => Ok(DataType::BinaryString(length)),
+                _ => Err(bad()),
+            };
+        }
         let unsigned = [".UNSIGNED", " UNSIGNED"].iter().find_map(|suffix| {
             let cut = trimmed.len().checked_sub(suffix.len())?;
             (trimmed.is_char_boundary(cut) && trimmed[cut..].eq_ignore_ascii_case(suffix))
@@ -278,6 +292,7 @@ impl DataType {
         matches!(
             self,
             DataType::String(_)
+                | DataType::BinaryString(_)
                 | DataType::Char(_)
                 | DataType::Text
                 | DataType::TinyText
@@ -327,6 +342,7 @@ impl fmt::Display for DataType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
             DataType::String(Some(n)) => return write!(f, "STRING({n})"),
+            DataType::BinaryString(Some(n)) => return write!(f, "STRING({n}).BINARY"),
             DataType::Char(Some(n)) => return write!(f, "CHAR({n})"),
             DataType::Decimal(Some((p, s))) => return write!(f, "DECIMAL({p},{s})"),
             DataType::Date(Some(p)) => return write!(f, "DATE({p})"),
@@ -334,6 +350,7 @@ impl fmt::Display for DataType {
             DataType::Range(inner) => return write!(f, "RANGE({inner})"),
             DataType::Unsigned(inner) => return write!(f, "{inner}.UNSIGNED"),
             DataType::String(None) => "STRING",
+            DataType::BinaryString(None) => "STRING.BINARY",
             DataType::Char(None) => "CHAR",
             DataType::Text => "TEXT",
             DataType::TinyText => "TEXT('tiny')",
@@ -401,6 +418,8 @@ mod tests {
                 DataType::Range(Box::new(DataType::DateOnly)),
             ),
             ("HSTORE", DataType::Hstore),
+            ("STRING(64).BINARY", DataType::BinaryString(Some(64))),
+            ("string binary", DataType::BinaryString(None)),
         ] {
             assert_eq!(
                 DataType::parse(&expected.to_string()).unwrap(),
@@ -421,6 +440,7 @@ mod tests {
             "role::text",
             "",
             "TEXT.UNSIGNED",
+            "TEXT.BINARY",
             "INTEGER.UNSIGNED.UNSIGNED",
             "TEXT('huge')",
             "DATE(7)",

@@ -211,3 +211,66 @@ async fn in_memory_databases_survive_idleness_and_failed_commits() {
         db.close().await.unwrap();
     }
 }
+
+/// `beforeConnect` and `afterConnect` (issue 8, item 4: hooks of the Sequelize instance):
+/// a session setting made by `afterConnect` is seen by the queries; an error of
+/// `beforeConnect` fails the connection; both run for every new connection.
+#[tokio::test]
+async fn connection_hooks_run_for_each_new_connection() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let (set, read) = match dialect {
+            "postgres" => (
+                "SET application_name = 'hooked'",
+                "SELECT current_setting('application_name') AS v",
+            ),
+            "sqlite" => ("PRAGMA application_id = 7", "PRAGMA application_id"),
+            _ => ("SET @hooked = 'hooked'", "SELECT @hooked AS v"),
+        };
+        let connects = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = connects.clone();
+        let hooks = sequelize::ConnectionHooks::default()
+            .before_connect("count", move |_| {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Box::pin(async { Ok(()) })
+            })
+            .after_connect("session", move |conn, _| Box::pin(conn.execute_batch(set)));
+        let options = sequelize::Options {
+            hooks,
+            ..common::isolated_options(dialect, "connection_hooks", false).await
+        };
+        let db = Sequelize::connect_with(options).await.unwrap();
+        let row = db
+            .query(sequelize::AssertSqlSafe(read))
+            .plain()
+            .await
+            .unwrap()
+            .unwrap();
+        let value = row.values()[0].clone();
+        let expected = if dialect == "sqlite" {
+            Value::Int(7)
+        } else {
+            Value::from("hooked")
+        };
+        assert_eq!(value, expected, "{dialect}");
+        assert!(
+            connects.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+            "{dialect}"
+        );
+        db.close().await.unwrap();
+
+        let refusing = sequelize::ConnectionHooks::default().before_connect("vault", |_| {
+            Box::pin(async { Err(sequelize::Error::Connection("the vault is sealed".into())) })
+        });
+        let options = sequelize::Options {
+            hooks: refusing,
+            ..common::isolated_options(dialect, "connection_hooks", false).await
+        };
+        let db = Sequelize::new(options).unwrap();
+        let refused = db.authenticate().await;
+        assert!(
+            matches!(&refused, Err(e) if e.to_string().contains("vault is sealed")),
+            "{dialect}: {refused:?}"
+        );
+    }
+}

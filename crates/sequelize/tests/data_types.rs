@@ -64,6 +64,7 @@ fn portable_cases(dialect: &str) -> Vec<Case> {
         case(DataType::Boolean, true),
         case(DataType::String(Some(10)), "héllo 🦀"),
         case(DataType::Char(Some(3)), "abc"),
+        case(DataType::BinaryString(Some(20)), "MiXeD é"),
         // MySQL's TEXT holds 65,535 bytes; MEDIUMTEXT and LONGTEXT more.
         case(DataType::Text, "x".repeat(65_000)),
         case(DataType::TinyText, "tiny"),

@@ -421,6 +421,18 @@ async fn global_hooks_run_for_every_model() {
             })
         })
         .unwrap();
+        for hook in [Hook::BeforeBulkSync, Hook::AfterBulkSync] {
+            let recorded = log.clone();
+            db.add_hook::<SyncOptions>(hook, "bulk", move |_, ctx| {
+                let log = recorded.clone();
+                let name = ctx.hook().name();
+                Box::pin(async move {
+                    log.lock().unwrap().push(name.into());
+                    Ok(())
+                })
+            })
+            .unwrap();
+        }
         let refused = db.add_hook::<Post>(Hook::BeforeCreate, "instances", |_, _| {
             Box::pin(async { Ok(()) })
         });
@@ -456,7 +468,12 @@ async fn global_hooks_run_for_every_model() {
         db.sync(SyncOptions::default()).await.unwrap();
         assert_eq!(
             taken(&log),
-            ["afterDefine Post", "global afterSync"],
+            [
+                "afterDefine Post",
+                "beforeBulkSync",
+                "global afterSync",
+                "afterBulkSync"
+            ],
             "{dialect}"
         );
         Post::bulk_create([post(7, "a"), post(8, "b")])

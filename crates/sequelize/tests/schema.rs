@@ -470,6 +470,7 @@ async fn sync_alter_understands_every_type_the_database_reports() {
         let mut types = vec![
             DataType::String(None),
             DataType::String(Some(20)),
+            DataType::BinaryString(Some(20)),
             DataType::Char(Some(3)),
             DataType::Text,
             DataType::TinyText,

@@ -199,6 +199,7 @@ fn create_table_with_every_type() {
 fn types_each_database_writes_its_own_way() {
     let unsigned = |t| DataType::Unsigned(Box::new(t));
     let types = [
+        DataType::BinaryString(Some(20)),
         DataType::TinyInt,
         DataType::MediumInt,
         unsigned(DataType::TinyInt),

@@ -19,7 +19,7 @@ pub use executor::{Executor, ExecutorRef, Target};
 pub use raw_query::{AssertSqlSafe, QueryOutput, QueryType, RawQuery, SqlSafeStr};
 pub use replacements::{Bind, Replacement, Replacements};
 
-use self::options::{Logging, Options, PoolOptions};
+use self::options::{ConnectionHooks, Logging, Options, PoolOptions};
 use self::pool::{Pool, PooledConn};
 use self::transaction::{run_managed, Transaction};
 use crate::dialect::{self, ConnectionConfig, Dialect};
@@ -49,6 +49,8 @@ struct Inner {
     dialect: Arc<dyn Dialect>,
     config: Arc<ConnectionConfig>,
     pool_options: PoolOptions,
+    /// `beforeConnect`/`afterConnect`.
+    connection_hooks: ConnectionHooks,
     logging: Logging,
     benchmark: bool,
     pool: RwLock<PoolState>,
@@ -104,6 +106,7 @@ impl Sequelize {
                 dialect,
                 config: Arc::new(config),
                 pool_options: options.pool,
+                connection_hooks: options.hooks,
                 logging: options.logging,
                 benchmark: options.benchmark,
                 pool: RwLock::new(PoolState::Unstarted),
@@ -222,6 +225,7 @@ impl Sequelize {
                     Arc::clone(&self.inner.dialect),
                     Arc::clone(&self.inner.config),
                     &self.inner.pool_options,
+                    self.inner.connection_hooks.clone(),
                 );
                 *state = PoolState::Open(pool.clone());
                 Ok(pool)

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use crate::connection::options::PoolOptions;
+use crate::connection::options::{ConnectionHooks, PoolOptions};
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{Dialect, DriverConnection, RowStream};
 use crate::error::{Error, Result};
@@ -40,6 +40,7 @@ pub(crate) type Pool = bb8::Pool<Manager>;
 pub(crate) struct Manager {
     dialect: Arc<dyn Dialect>,
     config: Arc<ConnectionConfig>,
+    hooks: ConnectionHooks,
 }
 
 /// A driver connection and what is known about its state.
@@ -134,7 +135,18 @@ impl bb8::ManageConnection for Manager {
     type Error = Error;
 
     async fn connect(&self) -> Result<Conn> {
-        let driver = self.dialect.connect(&self.config).await?;
+        let mut driver = if self.hooks.before.is_empty() {
+            self.dialect.connect(&self.config).await?
+        } else {
+            let mut config = (*self.config).clone();
+            for (_, hook) in &self.hooks.before {
+                hook(&mut config).await?;
+            }
+            self.dialect.connect(&config).await?
+        };
+        for (_, hook) in &self.hooks.after {
+            hook(driver.as_mut(), &self.config).await?;
+        }
         Ok(Conn {
             driver,
             busy: false,
@@ -160,6 +172,7 @@ pub(crate) fn build(
     dialect: Arc<dyn Dialect>,
     config: Arc<ConnectionConfig>,
     options: &PoolOptions,
+    hooks: ConnectionHooks,
 ) -> Pool {
     let constraints = dialect.pool_constraints(&config);
     let max = constraints
@@ -179,7 +192,11 @@ pub(crate) fn build(
         .retry_connection(false)
         // A checkout must not cost a round trip; broken connections are caught on return.
         .test_on_check_out(false)
-        .build_unchecked(Manager { dialect, config })
+        .build_unchecked(Manager {
+            dialect,
+            config,
+            hooks,
+        })
 }
 
 /// Checks a connection out, mapping bb8's errors onto ours.

@@ -428,7 +428,8 @@ pub(crate) mod common {
     pub(crate) fn push_standard_type(data_type: &DataType, out: &mut String) {
         use std::fmt::Write;
         let name = match data_type {
-            DataType::String(n) => {
+            DataType::String(n) | DataType::BinaryString(n) => {
+                // A dialect's `types.rs` adds the binary comparison to `BinaryString`.
                 let length = n.unwrap_or(DEFAULT_STRING_LENGTH);
                 return write!(out, "VARCHAR({length})").expect("writing to a String");
             }

@@ -35,6 +35,7 @@ pub(crate) fn to_attribute_type(value: Value, data_type: &DataType) -> Result<Va
         DataType::Float | DataType::Double => Value::Float(f64::from_value(value)?),
         DataType::Decimal(_) => Value::Decimal(Decimal::from_value(value)?),
         DataType::String(_)
+        | DataType::BinaryString(_)
         | DataType::Char(_)
         | DataType::Text
         | DataType::TinyText

@@ -91,6 +91,11 @@ pub enum Hook {
     BeforeSync,
     /// After it.
     AfterSync,
+    /// Before `sequelize.sync()` syncs every model: on its
+    /// [`SyncOptions`](super::SyncOptions) (a hook of the Sequelize instance).
+    BeforeBulkSync,
+    /// After it.
+    AfterBulkSync,
 }
 
 /// What a hook's function receives besides the context.
@@ -136,6 +141,8 @@ impl Hook {
             Hook::AfterBulkRestore => "afterBulkRestore",
             Hook::BeforeSync => "beforeSync",
             Hook::AfterSync => "afterSync",
+            Hook::BeforeBulkSync => "beforeBulkSync",
+            Hook::AfterBulkSync => "afterBulkSync",
         }
     }
 
@@ -155,7 +162,9 @@ impl Hook {
             | Hook::AfterBulkDestroy
             | Hook::BeforeBulkRestore
             | Hook::AfterBulkRestore => Argument::Find,
-            Hook::BeforeSync | Hook::AfterSync => Argument::Sync,
+            Hook::BeforeSync | Hook::AfterSync | Hook::BeforeBulkSync | Hook::AfterBulkSync => {
+                Argument::Sync
+            }
             _ => Argument::Instance,
         }
     }
@@ -191,6 +200,8 @@ impl Hook {
             Hook::AfterBulkRestore => &[Hook::AfterBulkRestore],
             Hook::BeforeSync => &[Hook::BeforeSync],
             Hook::AfterSync => &[Hook::AfterSync],
+            Hook::BeforeBulkSync => &[Hook::BeforeBulkSync],
+            Hook::AfterBulkSync => &[Hook::AfterBulkSync],
         }
     }
 }
@@ -201,7 +212,8 @@ impl Hook {
 pub struct HookContext<'a> {
     exec: ExecutorRef<'a>,
     hook: Hook,
-    def: &'a ModelDefinition,
+    /// The model, or `None` for a hook of the whole instance (`BeforeBulkSync`).
+    def: Option<&'a ModelDefinition>,
     changed: &'a [usize],
 }
 
@@ -210,7 +222,7 @@ impl<'a> HookContext<'a> {
     /// changed ones of a saved one; none on `destroy` and `restore`).
     pub fn changed(&self, attribute: &str) -> bool {
         self.def
-            .position(attribute)
+            .and_then(|def| def.position(attribute))
             .is_some_and(|index| self.changed.contains(&index))
     }
 
@@ -323,6 +335,18 @@ impl Hooks {
         data: &mut D,
         exec: ExecutorRef<'_>,
         def: &ModelDefinition,
+        changed: &[usize],
+    ) -> Result<()> {
+        self.run_on(hook, data, exec, Some(def), changed).await
+    }
+
+    /// [`run`](Self::run) for a model, or for the whole instance (`def` `None`).
+    pub(crate) async fn run_on<D: 'static>(
+        &self,
+        hook: Hook,
+        data: &mut D,
+        exec: ExecutorRef<'_>,
+        def: Option<&ModelDefinition>,
         changed: &[usize],
     ) -> Result<()> {
         let functions: Vec<HookFn<D>> = {

@@ -370,6 +370,20 @@ impl Sequelize {
     /// Creates the tables of every defined model that do not exist yet (`sequelize.sync()`);
     /// with `force`, drops and recreates them.
     pub async fn sync(&self, options: SyncOptions) -> Result<()> {
+        let mut options = options;
+        let registry = Registry::of(self);
+        let lent = ExecutorRef::of(self);
+        registry
+            .run_instance_hooks(Hook::BeforeBulkSync, &mut options, lent)
+            .await?;
+        self.sync_models(options).await?;
+        registry
+            .run_instance_hooks(Hook::AfterBulkSync, &mut options, lent)
+            .await
+    }
+
+    /// `sync` without its `beforeBulkSync`/`afterBulkSync` hooks.
+    async fn sync_models(&self, options: SyncOptions) -> Result<()> {
         let ordered = dependency_order(Registry::of(self).all())?;
         if options.force {
             for runtime in ordered.iter().rev() {

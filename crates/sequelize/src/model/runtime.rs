@@ -381,6 +381,20 @@ impl Registry {
         self.global.add::<D>(hook, name, run)
     }
 
+    /// Runs the Sequelize instance's own hooks of `hook` (`BeforeBulkSync`, …), which
+    /// belong to no model.
+    pub(crate) async fn run_instance_hooks<D: 'static>(
+        &self,
+        hook: Hook,
+        data: &mut D,
+        exec: ExecutorRef<'_>,
+    ) -> Result<()> {
+        if self.global.has(hook) {
+            self.global.run_on(hook, data, exec, None, &[]).await?;
+        }
+        Ok(())
+    }
+
     /// Removes a global hook added under `name`; whether there was one.
     pub(crate) fn remove_global_hook(&self, hook: Hook, name: &str) -> bool {
         self.global.remove(hook, name)

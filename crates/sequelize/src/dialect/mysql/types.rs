@@ -32,6 +32,10 @@ fn push_type(w: &mut SqlWriter<'_>, column: &ColumnDef, data_type: &DataType) ->
             }
             w.push(")");
         }
+        DataType::BinaryString(_) => {
+            common::push_standard_type(data_type, w.sql_mut());
+            w.push(" BINARY");
+        }
         DataType::Boolean => w.push("TINYINT(1)"),
         DataType::TinyInt => w.push("TINYINT"),
         DataType::MediumInt => w.push("MEDIUMINT"),

@@ -65,8 +65,13 @@ impl QueryGenerator for Postgres {
     }
 
     fn canonical_type(&self, sql_type: &str) -> String {
-        // The model's spelling, in the names `format_type` reports.
+        // The model's spelling, in the names `format_type` reports (which leaves the
+        // collation out).
         let lower = sql_type.trim().replace('"', "").to_ascii_lowercase();
+        let lower = match lower.split_once(" collate ") {
+            Some((declared, _)) => declared.to_owned(),
+            None => lower,
+        };
         let (base, array) = match lower.strip_suffix("[]") {
             Some(base) => (base, "[]"),
             None => (lower.as_str(), ""),

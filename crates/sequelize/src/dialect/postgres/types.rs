@@ -42,6 +42,11 @@ fn push_type(
             w.push("BYTEA");
         }
         DataType::Enum(_) => w.ident(&enum_type_name(table, &column.name))?,
+        // Byte-by-byte comparison: the "C" collation.
+        DataType::BinaryString(_) => {
+            common::push_standard_type(data_type, w.sql_mut());
+            w.push(" COLLATE \"C\"");
+        }
         DataType::Array(inner) => {
             push_type(w, table, column, inner)?;
             w.push("[]");

@@ -23,6 +23,10 @@ pub(super) fn push_column_type(w: &mut SqlWriter<'_>, column: &ColumnDef) {
         DataType::TinyInt | DataType::SmallInt | DataType::MediumInt | DataType::Unsigned(_) => {
             w.push("INTEGER");
         }
+        DataType::BinaryString(_) => {
+            common::push_standard_type(&column.data_type, w.sql_mut());
+            w.push(" COLLATE BINARY");
+        }
         DataType::Boolean => w.push("TINYINT(1)"),
         DataType::Date(_) => w.push("DATETIME"),
         DataType::TinyBlob | DataType::MediumBlob | DataType::LongBlob => w.push("BLOB"),
