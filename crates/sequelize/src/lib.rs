@@ -79,7 +79,8 @@ mod types;
 mod value;
 
 pub use connection::options::{
-    AfterConnect, BeforeConnect, ConnectionHooks, LogFn, Logging, Options, PoolOptions,
+    AfterAcquire, AfterConnect, BeforeAcquire, BeforeConnect, ConnectionHooks, LogFn, Logging,
+    Options, PoolOptions,
 };
 pub use connection::transaction::Transaction;
 pub use connection::{

@@ -212,9 +212,10 @@ async fn in_memory_databases_survive_idleness_and_failed_commits() {
     }
 }
 
-/// `beforeConnect` and `afterConnect` (issue 8, item 4: hooks of the Sequelize instance):
-/// a session setting made by `afterConnect` is seen by the queries; an error of
-/// `beforeConnect` fails the connection; both run for every new connection.
+/// `beforeConnect`, `afterConnect`, `beforePoolAcquire` and `afterPoolAcquire` (issue 8,
+/// item 4: hooks of the Sequelize instance): a session setting made by `afterConnect` is
+/// seen by the queries; an error of `beforeConnect` fails the connection; the connect hooks
+/// run for every new connection, the acquire hooks for every checkout.
 #[tokio::test]
 async fn connection_hooks_run_for_each_new_connection() {
     for dialect in common::dialects() {
@@ -228,13 +229,20 @@ async fn connection_hooks_run_for_each_new_connection() {
             _ => ("SET @hooked = 'hooked'", "SELECT @hooked AS v"),
         };
         let connects = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let acquired = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let acquired_count = acquired.clone();
         let counted = connects.clone();
         let hooks = sequelize::ConnectionHooks::default()
             .before_connect("count", move |_| {
                 counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 Box::pin(async { Ok(()) })
             })
-            .after_connect("session", move |conn, _| Box::pin(conn.execute_batch(set)));
+            .after_connect("session", move |conn, _| Box::pin(conn.execute_batch(set)))
+            .before_pool_acquire("count", move || {
+                acquired_count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Box::pin(async { Ok(()) })
+            })
+            .after_pool_acquire("ping", |conn| conn.ping());
         let options = sequelize::Options {
             hooks,
             ..common::isolated_options(dialect, "connection_hooks", false).await

@@ -236,7 +236,15 @@ impl Sequelize {
     /// A connection from the pool.
     pub(crate) async fn checkout(&self) -> Result<PooledConn> {
         let pool = self.pool()?;
-        pool::checkout(&pool, &self.inner.pool_options).await
+        let hooks = &self.inner.connection_hooks;
+        for (_, hook) in &hooks.before_acquire {
+            hook().await?;
+        }
+        let mut conn = pool::checkout(&pool, &self.inner.pool_options).await?;
+        for (_, hook) in &hooks.after_acquire {
+            hook(conn.driver_mut()).await?;
+        }
+        Ok(conn)
     }
 
     /// Starts an unmanaged transaction (`sequelize.transaction()` without a callback): commit

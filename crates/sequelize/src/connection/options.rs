@@ -159,7 +159,17 @@ pub type AfterConnect = Arc<
         + Sync,
 >;
 
-/// Sequelize's connection hooks, run for every connection the pool opens, in the order
+/// A `beforePoolAcquire` hook: runs before each checkout of a connection from the pool;
+/// its error fails the operation.
+pub type BeforeAcquire = Arc<dyn Fn() -> BoxFuture<'static, Result<()>> + Send + Sync>;
+
+/// An `afterPoolAcquire` hook: runs on each connection checked out of the pool, before the
+/// operation uses it; its error fails the operation.
+pub type AfterAcquire =
+    Arc<dyn for<'a> Fn(&'a mut dyn DriverConnection) -> BoxFuture<'a, Result<()>> + Send + Sync>;
+
+/// Sequelize's connection hooks: `beforeConnect`/`afterConnect` for every connection the
+/// pool opens, `beforePoolAcquire`/`afterPoolAcquire` for every checkout, each in the order
 /// added.
 ///
 /// ```
@@ -183,6 +193,8 @@ pub type AfterConnect = Arc<
 pub struct ConnectionHooks {
     pub(crate) before: Vec<(String, BeforeConnect)>,
     pub(crate) after: Vec<(String, AfterConnect)>,
+    pub(crate) before_acquire: Vec<(String, BeforeAcquire)>,
+    pub(crate) after_acquire: Vec<(String, AfterAcquire)>,
 }
 
 impl ConnectionHooks {
@@ -212,6 +224,29 @@ impl ConnectionHooks {
             + 'static,
     ) -> Self {
         self.after.push((name.into(), Arc::new(hook)));
+        self
+    }
+
+    /// Adds a `beforePoolAcquire` hook under `name`.
+    pub fn before_pool_acquire(
+        mut self,
+        name: impl Into<String>,
+        hook: impl Fn() -> BoxFuture<'static, Result<()>> + Send + Sync + 'static,
+    ) -> Self {
+        self.before_acquire.push((name.into(), Arc::new(hook)));
+        self
+    }
+
+    /// Adds an `afterPoolAcquire` hook under `name`.
+    pub fn after_pool_acquire(
+        mut self,
+        name: impl Into<String>,
+        hook: impl for<'a> Fn(&'a mut dyn DriverConnection) -> BoxFuture<'a, Result<()>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.after_acquire.push((name.into(), Arc::new(hook)));
         self
     }
 }

@@ -53,6 +53,11 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    /// The driver connection, for the `afterPoolAcquire` hooks.
+    pub(crate) fn driver_mut(&mut self) -> &mut dyn DriverConnection {
+        self.driver.as_mut()
+    }
+
     /// Whether a statement was abandoned before its reply was read, on a driver whose next
     /// reply would then be the abandoned statement's (MySQL's protocol has no request ids).
     pub(crate) fn is_out_of_step(&self) -> bool {
