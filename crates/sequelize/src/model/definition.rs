@@ -191,6 +191,9 @@ pub struct ModelDefinition {
     /// `schema`: the schema the table is in (PostgreSQL's schemas, MySQL's databases; on
     /// SQLite the table is named `schema.table`); the connection's own when `None`.
     pub schema: Option<String>,
+    /// The position of the first attribute the definition added (the length when none),
+    /// found once: rows are split there for every instance read.
+    implicit_from: usize,
 }
 
 impl ModelDefinition {
@@ -271,10 +274,7 @@ impl ModelDefinition {
     /// assert_eq!(def.attributes[1].column_name(), "createdAt");
     /// ```
     pub fn implicit_attributes(&self) -> std::ops::Range<usize> {
-        let start = (self.attributes.iter())
-            .position(Attribute::is_implicit)
-            .unwrap_or(self.attributes.len());
-        start..self.attributes.len()
+        self.implicit_from..self.attributes.len()
     }
 
     /// The `CREATE TABLE` of this model: its columns, its composite unique keys (attributes
@@ -659,7 +659,12 @@ impl DefinitionBuilder {
             table_options: self.table_options,
             omit_null: self.omit_null,
             schema: self.schema,
+            implicit_from: 0,
         };
+        let mut def = def;
+        def.implicit_from = (def.attributes.iter())
+            .position(Attribute::is_implicit)
+            .unwrap_or(def.attributes.len());
         for index in &def.indexes {
             index.statement(&def)?;
         }

@@ -188,14 +188,19 @@ impl<M: Model> FindAll<M> {
         let hooks = options.hooks;
         let (select, _) = planner::select(runtime.definition(), options)?;
         let mut result = run(exec, &runtime, &select.into()).await?;
-        let mut rows = Vec::with_capacity(result.rows.len());
+        let mut instances: Vec<Instance<M>> = Vec::with_capacity(result.rows.len());
         for values in result.rows.iter_mut() {
-            rows.push(TypedRow::from_values(values)?);
+            instances.push(Instance::from_row(TypedRow::from_values(values)?));
         }
-        runtime
-            .run_on_rows(Hook::AfterFind, &mut rows, hooks, lent)
-            .await?;
-        Ok(rows.into_iter().map(Instance::from_row).collect())
+        if hooks && runtime.hooks().has(Hook::AfterFind) {
+            for instance in &mut instances {
+                let row = std::slice::from_mut(instance.row_mut());
+                runtime
+                    .run_on_rows(Hook::AfterFind, row, true, lent)
+                    .await?;
+            }
+        }
+        Ok(instances)
     }
 
     /// Runs the query and yields the instances while the rows arrive, never holding the whole

@@ -63,6 +63,12 @@ impl<M: Model> Instance<M> {
         }
     }
 
+    /// The struct and the attributes beside it, for hooks that change a row just read (they
+    /// do not count as changes).
+    pub(crate) fn row_mut(&mut self) -> &mut TypedRow<M> {
+        &mut self.row
+    }
+
     /// The value of an attribute by name, declared or added by the definition (`createdAt`
     /// when the struct has no such field): Sequelize's `instance.get('createdAt')`.
     ///

@@ -69,6 +69,12 @@ impl<M: Model> TypedRow<M> {
         let data = M::from_values(values)?;
         let def = M::definition();
         let implied = def.implicit_attributes();
+        if implied.is_empty() {
+            return Ok(TypedRow {
+                data,
+                implicit: Vec::new(),
+            });
+        }
         // Read as their attributes' types, as the struct's fields are (SQLite hands
         // instants back as text).
         let mut implicit = Vec::with_capacity(implied.len());
