@@ -72,16 +72,12 @@ impl Accessors {
 
     /// Sets (or replaces) the setter of the attribute at `index`.
     pub(crate) fn add_setter(&self, index: usize, setter: Setter) {
-        let mut setters = self.setters.write().unwrap_or_else(|e| e.into_inner());
-        setters.retain(|(i, _)| *i != index);
-        setters.push((index, setter));
+        replace(&self.setters, index, setter);
     }
 
     /// Sets (or replaces) the getter of the attribute at `index`.
     pub(crate) fn add_getter(&self, index: usize, getter: Setter) {
-        let mut getters = self.getters.write().unwrap_or_else(|e| e.into_inner());
-        getters.retain(|(i, _)| *i != index);
-        getters.push((index, getter));
+        replace(&self.getters, index, getter);
     }
 
     /// The value stored for `value` assigned to the attribute at `index`.
@@ -93,6 +89,13 @@ impl Accessors {
     pub(crate) fn read(&self, index: usize, value: Value) -> Result<Value> {
         transformed(&self.getters, index, value)
     }
+}
+
+/// Sets the transform of the attribute at `index`, replacing the one it had.
+fn replace(transforms: &RwLock<Vec<(usize, Setter)>>, index: usize, transform: Setter) {
+    let mut transforms = transforms.write().unwrap_or_else(|e| e.into_inner());
+    transforms.retain(|(i, _)| *i != index);
+    transforms.push((index, transform));
 }
 
 /// `value` through the transform of the attribute at `index`, if it has one.
