@@ -50,8 +50,9 @@ pub(crate) trait RowData {
 pub(crate) struct TypedRow<M> {
     /// The struct.
     pub(crate) data: M,
-    /// The values of the attributes after the struct's fields.
-    pub(crate) implicit: Vec<Value>,
+    /// The values of the attributes after the struct's fields (a boxed slice: every
+    /// instance read carries this field, and most models have none).
+    pub(crate) implicit: Box<[Value]>,
 }
 
 impl<M: Model> TypedRow<M> {
@@ -59,7 +60,8 @@ impl<M: Model> TypedRow<M> {
     pub(crate) fn new(data: M) -> Self {
         TypedRow {
             data,
-            implicit: vec![Value::Null; M::definition().implicit_attributes().len()],
+            implicit: vec![Value::Null; M::definition().implicit_attributes().len()]
+                .into_boxed_slice(),
         }
     }
 
@@ -72,7 +74,7 @@ impl<M: Model> TypedRow<M> {
         if implied.is_empty() {
             return Ok(TypedRow {
                 data,
-                implicit: Vec::new(),
+                implicit: Box::default(),
             });
         }
         // Read as their attributes' types, as the struct's fields are (SQLite hands
@@ -94,7 +96,10 @@ impl<M: Model> TypedRow<M> {
                 .map_err(|e| Error::Decode(e.to_string()))?,
             );
         }
-        Ok(TypedRow { data, implicit })
+        Ok(TypedRow {
+            data,
+            implicit: implicit.into_boxed_slice(),
+        })
     }
 }
 
