@@ -22,6 +22,13 @@ struct Post {
     title: String,
 }
 
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(timestamps = false)]
+struct Memo {
+    id: i64,
+    tenant: i64,
+}
+
 type Log = Arc<Mutex<Vec<String>>>;
 
 fn taken(log: &Log) -> Vec<String> {
@@ -487,6 +494,20 @@ async fn global_hooks_run_for_every_model() {
             ["model beforeFind", "global beforeFind"],
             "{dialect}"
         );
+        // A model without a beforeFind of its own: find_by_pk takes the global one too.
+        let memos = db.define::<Memo>().register().unwrap();
+        memos.sync(&db, SyncOptions::default()).await.unwrap();
+        let other = Memo::create(Memo { id: 0, tenant: 8 })
+            .exec(&db)
+            .await
+            .unwrap();
+        taken(&log);
+        let by_key = Memo::find_by_pk(other.id).exec(&db).await.unwrap();
+        assert!(
+            by_key.is_none(),
+            "{dialect}: the global filter applies to find_by_pk"
+        );
+        assert_eq!(taken(&log), ["global beforeFind"], "{dialect}");
         // A beforeDefine hook may not change the attributes.
         db.before_define("retype", |def| {
             def.attributes.pop();

@@ -675,7 +675,7 @@ impl<M: Model> FindByPk<M> {
         // values are its own) or with `beforeFind` hooks (which may change it) is planned
         // each time.
         let lent = ExecutorRef::of(exec);
-        let hooked = runtime.hooks().has(Hook::BeforeFind);
+        let hooked = runtime.has_options_hook(Hook::BeforeFind, lent);
         let plain = (self.paranoid || def.deleted_at.is_none()) && !default_scope && !hooked;
         let scoped;
         let (sql, params): (Arc<str>, &[Value]) = if plain {

@@ -173,18 +173,21 @@ impl ModelRuntime {
         options: &mut D,
         exec: ExecutorRef<'_>,
     ) -> Result<()> {
-        if self.hooks.has(hook) {
-            (self.hooks)
-                .run(hook, options, exec, &self.definition, &[])
-                .await?;
-        }
         let global = &Registry::of(exec.target().sequelize()).global;
-        if global.has(hook) {
-            global
-                .run(hook, options, exec, &self.definition, &[])
-                .await?;
+        for hooks in [&self.hooks, global] {
+            if hooks.has(hook) {
+                hooks
+                    .run(hook, options, exec, &self.definition, &[])
+                    .await?;
+            }
         }
         Ok(())
+    }
+
+    /// Whether `hook` hooks on options would run for this model: its own, or its Sequelize
+    /// instance's (a finder's cached plan must not pass over either).
+    pub(crate) fn has_options_hook(&self, hook: Hook, exec: ExecutorRef<'_>) -> bool {
+        self.hooks.has(hook) || Registry::of(exec.target().sequelize()).global.has(hook)
     }
 
     /// Runs the model's `hook` instance hooks on rows read whole (`individual_hooks`); see
