@@ -486,19 +486,11 @@ impl ModelRuntime {
     pub async fn sync(&self, exec: &impl Executor, options: SyncOptions) -> Result<()> {
         let lent = ExecutorRef::of(exec);
         let mut options = options;
-        self.sync_hook(Hook::BeforeSync, &mut options, lent).await?;
+        self.run_options_hooks(Hook::BeforeSync, &mut options, lent)
+            .await?;
         self.sync_table(exec, options).await?;
-        self.sync_hook(Hook::AfterSync, &mut options, lent).await
-    }
-
-    /// Runs the model's `beforeSync`/`afterSync` hooks on the options, then the global ones.
-    async fn sync_hook(
-        &self,
-        hook: Hook,
-        options: &mut SyncOptions,
-        exec: ExecutorRef<'_>,
-    ) -> Result<()> {
-        self.run_options_hooks(hook, options, exec).await
+        self.run_options_hooks(Hook::AfterSync, &mut options, lent)
+            .await
     }
 
     /// `sync` without its hooks.
@@ -508,15 +500,15 @@ impl ModelRuntime {
         }
         let def = self.definition();
         let qi = QueryInterface::new(exec);
+        let create = CreateTable {
+            if_not_exists: true,
+            ..def.create_table()
+        };
         if options.alter {
-            qi.alter_table(&def.create_table()).await?;
+            qi.alter_table(&create).await?;
         } else {
-            let create = CreateTable {
-                if_not_exists: true,
-                ..def.create_table()
-            };
-            qi.run(&Operation::Statement(Box::new(create.into())))
-                .await?;
+            let statement = Statement::CreateTable(create.clone());
+            qi.run(&Operation::Statement(Box::new(statement))).await?;
         }
         if def.indexes.is_empty() && !options.alter {
             return Ok(());
@@ -536,7 +528,6 @@ impl ModelRuntime {
         if options.alter {
             // Indexes behind the model's unique keys and foreign keys stay: MySQL lists them
             // with the others, named by the key or by the column.
-            let create = def.create_table();
             let keys = (create.unique_keys.iter().map(|k| k.name.as_str()))
                 .chain(
                     (create.columns.iter())
