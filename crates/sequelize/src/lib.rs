@@ -78,10 +78,11 @@ pub mod sql;
 mod types;
 mod value;
 
-pub use connection::options::{
-    AfterAcquire, AfterConnect, BeforeAcquire, BeforeConnect, ConnectionHooks, LogFn, Logging,
-    Options, PoolOptions,
+pub use connection::hooks::{
+    AfterAcquire, AfterConnect, AfterDisconnect, AfterQuery, BeforeAcquire, BeforeConnect,
+    BeforeDisconnect, BeforeQuery, ConnectionHooks, QueryEvent, QueryOutcome,
 };
+pub use connection::options::{LogFn, Logging, Options, PoolOptions};
 pub use connection::transaction::Transaction;
 pub use connection::{
     AssertSqlSafe, Bind, Executor, ExecutorRef, PoolStatus, QueryOutput, QueryType, RawQuery,

@@ -282,3 +282,174 @@ async fn connection_hooks_run_for_each_new_connection() {
         );
     }
 }
+
+/// `beforeQuery` and `afterQuery` (issue 8, item 4): both see every statement, raw or
+/// built, with its SQL, its bound values and whether it runs in a transaction; `afterQuery`
+/// also sees the failed ones; an error of `beforeQuery` keeps the statement from being sent,
+/// and an error of `afterQuery` is returned in place of the result.
+#[tokio::test]
+async fn query_hooks_see_every_statement() {
+    use std::sync::{Arc, Mutex};
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let before = Arc::new(Mutex::new(Vec::<(String, usize, bool)>::new()));
+        let after = Arc::new(Mutex::new(Vec::<(String, bool)>::new()));
+        let (seen_before, seen_after) = (before.clone(), after.clone());
+        let hooks = sequelize::ConnectionHooks::default()
+            .before_query("record", move |query| {
+                let sql = query.sql.to_owned();
+                seen_before.lock().unwrap().push((
+                    sql.clone(),
+                    query.params.len(),
+                    query.in_transaction,
+                ));
+                Box::pin(async move {
+                    if sql.starts_with("CREATE TABLE refused") {
+                        return Err(sequelize::Error::Config(format!("refused: {sql}")));
+                    }
+                    Ok(())
+                })
+            })
+            .after_query("record", move |query, outcome| {
+                let failed = outcome.error.is_some();
+                seen_after
+                    .lock()
+                    .unwrap()
+                    .push((query.sql.to_owned(), failed));
+                let sql = query.sql.to_owned();
+                Box::pin(async move {
+                    if sql.contains("audit_fails") {
+                        return Err(sequelize::Error::Config("audit log unreachable".into()));
+                    }
+                    Ok(())
+                })
+            });
+        let options = sequelize::Options {
+            hooks,
+            ..common::isolated_options(dialect, "query_hooks", false).await
+        };
+        let db = Sequelize::connect_with(options).await.unwrap();
+        let refused = db.query("CREATE TABLE refused (id INTEGER)").exec().await;
+        assert!(
+            matches!(&refused, Err(Error::Config(m)) if m.contains("refused")),
+            "{dialect}: {refused:?}"
+        );
+        let missing = db.query("SELECT COUNT(*) AS n FROM refused").exec().await;
+        assert!(
+            matches!(&missing, Err(Error::Database(_))),
+            "{dialect}: a refused statement is not sent: {missing:?}"
+        );
+        before.lock().unwrap().clear();
+        after.lock().unwrap().clear();
+
+        db.query("SELECT $1 AS n")
+            .bind(sequelize::Bind::Positional(vec![Value::Int(1)]))
+            .exec()
+            .await
+            .unwrap();
+        db.query("SELECT nothing FROM no_such_table")
+            .exec()
+            .await
+            .expect_err("no such table");
+        let tx = db.begin().await.unwrap();
+        tx.query("SELECT 2 AS n").exec().await.unwrap();
+        tx.rollback().await.unwrap();
+        let audited = db.query("SELECT 1 AS audit_fails").exec().await;
+        assert!(
+            matches!(&audited, Err(e) if e.to_string().contains("audit log unreachable")),
+            "{dialect}: {audited:?}"
+        );
+
+        let before = before.lock().unwrap().clone();
+        let after = after.lock().unwrap().clone();
+        let selects: Vec<_> = before
+            .iter()
+            .filter(|(sql, ..)| sql.starts_with("SELECT"))
+            .collect();
+        assert_eq!(selects.len(), 4, "{dialect}: {before:?}");
+        assert_eq!(
+            selects[0].1, 1,
+            "{dialect}: the replacement is a bound value"
+        );
+        assert!(!selects[0].2 && selects[2].2, "{dialect}: in_transaction");
+        let failed: Vec<_> = after.iter().filter(|(_, failed)| *failed).collect();
+        assert_eq!(failed.len(), 1, "{dialect}: {after:?}");
+        assert!(failed[0].0.contains("no_such_table"), "{dialect}");
+        let sent: Vec<_> = before.iter().map(|(sql, ..)| sql.clone()).collect();
+        let finished: Vec<_> = after.iter().map(|(sql, _)| sql.clone()).collect();
+        assert_eq!(
+            sent, finished,
+            "{dialect}: afterQuery follows each beforeQuery"
+        );
+        db.close().await.unwrap();
+    }
+}
+
+/// `beforeDisconnect` and `afterDisconnect` (issue 8, item 4): they run for every connection
+/// the pool closes, at `close()` (which waits for them) as when a broken connection is
+/// dropped, one pair per connection opened; an error of either is reported by `close()`.
+#[tokio::test]
+async fn disconnect_hooks_run_for_each_closed_connection() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::Arc;
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let connects = Arc::new(AtomicUsize::new(0));
+        let before = Arc::new(AtomicUsize::new(0));
+        let after = Arc::new(AtomicUsize::new(0));
+        let (c, b, a) = (connects.clone(), before.clone(), after.clone());
+        let hooks = sequelize::ConnectionHooks::default()
+            .after_connect("count", move |_, _| {
+                c.fetch_add(1, SeqCst);
+                Box::pin(async { Ok(()) })
+            })
+            .before_disconnect("ping", move |conn| {
+                b.fetch_add(1, SeqCst);
+                // The connection is still open here.
+                conn.ping()
+            })
+            .after_disconnect("count", move || {
+                a.fetch_add(1, SeqCst);
+                Box::pin(async { Ok(()) })
+            });
+        let options = sequelize::Options {
+            hooks: hooks.clone(),
+            pool: sequelize::PoolOptions {
+                max: 3,
+                ..Default::default()
+            },
+            ..common::isolated_options(dialect, "disconnect_hooks", true).await
+        };
+        let db = Sequelize::connect_with(options.clone()).await.unwrap();
+        // Three transactions at once hold three connections (one on in-memory SQLite).
+        let (t1, t2, t3) = tokio::join!(db.begin(), db.begin(), db.begin());
+        for tx in [t1, t2, t3] {
+            tx.unwrap().commit().await.unwrap();
+        }
+        // A transaction dropped mid-flight on a server breaks its connection: the pool
+        // closes it then, not at `close()`.
+        let tx = db.begin().await.unwrap();
+        drop(tx);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        db.close().await.unwrap();
+        let opened = connects.load(SeqCst);
+        assert!(opened >= 1, "{dialect}");
+        assert_eq!(before.load(SeqCst), opened, "{dialect}: beforeDisconnect");
+        assert_eq!(after.load(SeqCst), opened, "{dialect}: afterDisconnect");
+
+        let failing = hooks.after_disconnect("fails", || {
+            Box::pin(async { Err(sequelize::Error::Connection("goodbye failed".into())) })
+        });
+        let db = Sequelize::connect_with(sequelize::Options {
+            hooks: failing,
+            ..options
+        })
+        .await
+        .unwrap();
+        let closed = db.close().await;
+        assert!(
+            matches!(&closed, Err(e) if e.to_string().contains("goodbye failed")),
+            "{dialect}: {closed:?}"
+        );
+    }
+}

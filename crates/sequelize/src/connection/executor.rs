@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use futures_util::StreamExt;
 
+use super::hooks::{ConnectionHooks, QueryEvent, QueryOutcome};
 use super::pool::{Conn, PooledConn};
 use super::replacements::{resolve, Bind, Replacements};
 use super::transaction::{Transaction, TxConnectionGuard};
@@ -130,24 +131,85 @@ impl<'a> Target<'a> {
         self.logged(conn, &sql, &params).await
     }
 
+    /// Runs one statement on `conn`, logged, and between the `beforeQuery` and `afterQuery`
+    /// hooks when there are any.
     async fn logged(&self, conn: &mut Conn, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let hooks = self.sequelize().connection_hooks();
+        if hooks.watch_queries() {
+            // Boxed so that statements without query hooks carry none of this in their future.
+            return Box::pin(self.watched(hooks, conn, sql, params)).await;
+        }
+        self.unwatched(conn, sql, params).await
+    }
+
+    async fn unwatched(&self, conn: &mut Conn, sql: &str, params: &[Value]) -> Result<QueryResult> {
         let started = log_start(self.sequelize(), sql);
         let result = conn.run(sql, params).await;
         log_end(self.sequelize(), sql, started);
         result
     }
 
+    async fn watched(
+        &self,
+        hooks: &ConnectionHooks,
+        conn: &mut Conn,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<QueryResult> {
+        let event = QueryEvent {
+            sql,
+            params,
+            in_transaction: self.in_transaction(),
+        };
+        hooks.run_before_query(&event).await?;
+        let started = Instant::now();
+        let result = self.unwatched(conn, sql, params).await;
+        let outcome = QueryOutcome {
+            elapsed: started.elapsed(),
+            error: result.as_ref().err(),
+        };
+        let after = hooks.run_after_query(&event, &outcome).await;
+        match (result, after) {
+            (Ok(_), Err(hook_error)) => Err(hook_error),
+            (result, _) => result,
+        }
+    }
+
     /// Runs one query and hands its rows over while they arrive, on a connection held until
-    /// the stream ends or is dropped.
+    /// the stream ends or is dropped. The `afterQuery` hooks run when the last row was read
+    /// or a batch failed, not when the stream is dropped before its end.
     pub(crate) fn stream(self, sql: Arc<str>, params: Vec<Value>) -> RowStream<'a> {
         Box::pin(async_stream::try_stream! {
             let mut slot = self.connection().await?;
+            let hooks = self.sequelize().connection_hooks();
+            let watched = hooks.watch_queries();
+            let event = QueryEvent {
+                sql: &sql,
+                params: &params,
+                in_transaction: self.in_transaction(),
+            };
+            if watched {
+                hooks.run_before_query(&event).await?;
+            }
+            let timer = watched.then(Instant::now);
             let started = log_start(self.sequelize(), &sql);
             let mut rows = slot.conn().stream(&sql, &params);
             while let Some(batch) = rows.next().await {
-                yield batch?;
+                match (batch, timer) {
+                    (Ok(batch), _) => yield batch,
+                    (Err(e), None) => Err(e)?,
+                    (Err(e), Some(timer)) => {
+                        let outcome = QueryOutcome { elapsed: timer.elapsed(), error: Some(&e) };
+                        let _ = hooks.run_after_query(&event, &outcome).await;
+                        Err(e)?;
+                    }
+                }
             }
             log_end(self.sequelize(), &sql, started);
+            if let Some(timer) = timer {
+                let outcome = QueryOutcome { elapsed: timer.elapsed(), error: None };
+                hooks.run_after_query(&event, &outcome).await?;
+            }
         })
     }
 

@@ -4,6 +4,7 @@
 //! [`dialect::by_name`] for one and talks to it through the trait.
 
 mod executor;
+pub(crate) mod hooks;
 pub(crate) mod options;
 pub(crate) mod pool;
 mod raw_query;
@@ -19,8 +20,9 @@ pub use executor::{Executor, ExecutorRef, Target};
 pub use raw_query::{AssertSqlSafe, QueryOutput, QueryType, RawQuery, SqlSafeStr};
 pub use replacements::{Bind, Replacement, Replacements};
 
-use self::options::{ConnectionHooks, Logging, Options, PoolOptions};
-use self::pool::{Pool, PooledConn};
+use self::hooks::ConnectionHooks;
+use self::options::{Logging, Options, PoolOptions};
+use self::pool::{Closer, Pool, PooledConn};
 use self::transaction::{run_managed, Transaction};
 use crate::dialect::{self, ConnectionConfig, Dialect};
 use crate::error::{Error, Result};
@@ -49,8 +51,10 @@ struct Inner {
     dialect: Arc<dyn Dialect>,
     config: Arc<ConnectionConfig>,
     pool_options: PoolOptions,
-    /// `beforeConnect`/`afterConnect`.
+    /// `beforeConnect` … `afterQuery`.
     connection_hooks: ConnectionHooks,
+    /// Closes the pool's connections between the disconnect hooks, when there are any.
+    closer: Option<Arc<Closer>>,
     logging: Logging,
     benchmark: bool,
     pool: RwLock<PoolState>,
@@ -106,6 +110,7 @@ impl Sequelize {
                 dialect,
                 config: Arc::new(config),
                 pool_options: options.pool,
+                closer: Closer::for_hooks(&options.hooks),
                 connection_hooks: options.hooks,
                 logging: options.logging,
                 benchmark: options.benchmark,
@@ -145,14 +150,20 @@ impl Sequelize {
     }
 
     /// Closes the pool: idle connections are closed now, connections in use when they come
-    /// back. Later queries fail with a [`Error::Connection`].
+    /// back. Later queries fail with a [`Error::Connection`]. With `beforeDisconnect` /
+    /// `afterDisconnect` hooks, this waits until they ran for every idle connection, and
+    /// returns the first error one of them (or one run earlier, for a connection the pool
+    /// closed while idle) met.
     pub async fn close(&self) -> Result<()> {
         let previous = std::mem::replace(
             &mut *self.inner.pool.write().unwrap_or_else(|e| e.into_inner()),
             PoolState::Closed,
         );
         drop(previous);
-        Ok(())
+        match &self.inner.closer {
+            Some(closer) => closer.finish().await,
+            None => Ok(()),
+        }
     }
 
     /// Whether [`close`](Self::close) was called.
@@ -203,6 +214,11 @@ impl Sequelize {
             .expect("the model state slot holds one type")
     }
 
+    /// The hooks of the connections and their statements.
+    pub(crate) fn connection_hooks(&self) -> &ConnectionHooks {
+        &self.inner.connection_hooks
+    }
+
     pub(crate) fn benchmark(&self) -> bool {
         self.inner.benchmark
     }
@@ -226,6 +242,7 @@ impl Sequelize {
                     Arc::clone(&self.inner.config),
                     &self.inner.pool_options,
                     self.inner.connection_hooks.clone(),
+                    self.inner.closer.clone(),
                 );
                 *state = PoolState::Open(pool.clone());
                 Ok(pool)

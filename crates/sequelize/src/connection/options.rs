@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::dialect::{BoxFuture, ConnectionConfig, DriverConnection};
+use crate::connection::hooks::ConnectionHooks;
+use crate::dialect::ConnectionConfig;
 use crate::error::{Error, Result};
 
 /// Pool settings, named as in Sequelize's `pool` option.
@@ -142,129 +143,10 @@ pub struct Options {
     pub benchmark: bool,
     /// Driver-specific settings (Sequelize's `dialectOptions`, and URL query parameters).
     pub dialect_options: Vec<(String, String)>,
-    /// The hooks of each new connection (`beforeConnect`, `afterConnect`).
+    /// The hooks of the connections and their statements (`beforeConnect`, `afterConnect`,
+    /// `beforePoolAcquire`, `afterPoolAcquire`, `beforeDisconnect`, `afterDisconnect`,
+    /// `beforeQuery`, `afterQuery`).
     pub hooks: ConnectionHooks,
-}
-
-/// A `beforeConnect` hook: may change the settings a new connection opens with (a rotated
-/// password, say); its error fails the connection.
-pub type BeforeConnect =
-    Arc<dyn for<'a> Fn(&'a mut ConnectionConfig) -> BoxFuture<'a, Result<()>> + Send + Sync>;
-
-/// An `afterConnect` hook: runs on each new connection before the pool hands it out (to set
-/// session settings, say); its error fails the connection.
-pub type AfterConnect = Arc<
-    dyn for<'a> Fn(&'a mut dyn DriverConnection, &'a ConnectionConfig) -> BoxFuture<'a, Result<()>>
-        + Send
-        + Sync,
->;
-
-/// A `beforePoolAcquire` hook: runs before each checkout of a connection from the pool;
-/// its error fails the operation.
-pub type BeforeAcquire = Arc<dyn Fn() -> BoxFuture<'static, Result<()>> + Send + Sync>;
-
-/// An `afterPoolAcquire` hook: runs on each connection checked out of the pool, before the
-/// operation uses it; its error fails the operation.
-pub type AfterAcquire =
-    Arc<dyn for<'a> Fn(&'a mut dyn DriverConnection) -> BoxFuture<'a, Result<()>> + Send + Sync>;
-
-/// Sequelize's connection hooks: `beforeConnect`/`afterConnect` for every connection the
-/// pool opens, `beforePoolAcquire`/`afterPoolAcquire` for every checkout, each in the order
-/// added.
-///
-/// ```
-/// # async fn demo() -> sequelize::Result<()> {
-/// use sequelize::{ConnectionHooks, Executor, Options, Sequelize};
-/// let hooks = ConnectionHooks::default()
-///     .before_connect("secret", |config| Box::pin(async move {
-///         config.password = std::env::var("DB_PASSWORD").ok();  // read at each connect
-///         Ok(())
-///     }))
-///     .after_connect("pragma", |conn, _| Box::pin(async move {
-///         conn.execute_batch("PRAGMA user_version = 7").await
-///     }));
-/// let db = Sequelize::connect_with(Options { url: Some("sqlite::memory:".into()), hooks, ..Default::default() }).await?;
-/// let version = db.query("PRAGMA user_version").plain().await?.unwrap();
-/// assert_eq!(version.get::<i64>("user_version")?, 7);
-/// # Ok(()) }
-/// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
-/// ```
-#[derive(Clone, Default)]
-pub struct ConnectionHooks {
-    pub(crate) before: Vec<(String, BeforeConnect)>,
-    pub(crate) after: Vec<(String, AfterConnect)>,
-    pub(crate) before_acquire: Vec<(String, BeforeAcquire)>,
-    pub(crate) after_acquire: Vec<(String, AfterAcquire)>,
-}
-
-impl ConnectionHooks {
-    /// Adds a `beforeConnect` hook under `name`.
-    pub fn before_connect(
-        mut self,
-        name: impl Into<String>,
-        hook: impl for<'a> Fn(&'a mut ConnectionConfig) -> BoxFuture<'a, Result<()>>
-            + Send
-            + Sync
-            + 'static,
-    ) -> Self {
-        self.before.push((name.into(), Arc::new(hook)));
-        self
-    }
-
-    /// Adds an `afterConnect` hook under `name`.
-    pub fn after_connect(
-        mut self,
-        name: impl Into<String>,
-        hook: impl for<'a> Fn(
-                &'a mut dyn DriverConnection,
-                &'a ConnectionConfig,
-            ) -> BoxFuture<'a, Result<()>>
-            + Send
-            + Sync
-            + 'static,
-    ) -> Self {
-        self.after.push((name.into(), Arc::new(hook)));
-        self
-    }
-
-    /// Adds a `beforePoolAcquire` hook under `name`.
-    pub fn before_pool_acquire(
-        mut self,
-        name: impl Into<String>,
-        hook: impl Fn() -> BoxFuture<'static, Result<()>> + Send + Sync + 'static,
-    ) -> Self {
-        self.before_acquire.push((name.into(), Arc::new(hook)));
-        self
-    }
-
-    /// Adds an `afterPoolAcquire` hook under `name`.
-    pub fn after_pool_acquire(
-        mut self,
-        name: impl Into<String>,
-        hook: impl for<'a> Fn(&'a mut dyn DriverConnection) -> BoxFuture<'a, Result<()>>
-            + Send
-            + Sync
-            + 'static,
-    ) -> Self {
-        self.after_acquire.push((name.into(), Arc::new(hook)));
-        self
-    }
-}
-
-/// The hooks' names (their functions have no `Debug`).
-impl fmt::Debug for ConnectionHooks {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConnectionHooks")
-            .field(
-                "before_connect",
-                &self.before.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            )
-            .field(
-                "after_connect",
-                &self.after.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            )
-            .finish()
-    }
 }
 
 impl Options {

@@ -13,12 +13,14 @@
 //! (SQLite rolls back synchronously): an in-memory database lives in its connection, so it is
 //! never replaced, nor closed for idleness or age ([`crate::dialect::PoolConstraints`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use tokio_util::task::TaskTracker;
 
-use crate::connection::options::{ConnectionHooks, PoolOptions};
+use crate::connection::hooks::ConnectionHooks;
+use crate::connection::options::PoolOptions;
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{Dialect, DriverConnection, RowStream};
 use crate::error::{Error, Result};
@@ -29,6 +31,9 @@ use crate::value::Value;
 /// How long a connection may live before it is replaced (bb8's default, which Sequelize's
 /// options do not name).
 const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// Why a [`Conn`]'s driver is always there while the connection is used.
+const DRIVER_TAKEN: &str = "a connection's driver is only taken when it is dropped";
 
 /// A connection checked out of the pool.
 pub(crate) type PooledConn = bb8::PooledConnection<'static, Manager>;
@@ -41,27 +46,124 @@ pub(crate) struct Manager {
     dialect: Arc<dyn Dialect>,
     config: Arc<ConnectionConfig>,
     hooks: ConnectionHooks,
+    /// Closes the connections bb8 lets go, when there are disconnect hooks to run.
+    closer: Option<Arc<Closer>>,
 }
 
 /// A driver connection and what is known about its state.
 pub(crate) struct Conn {
-    driver: Box<dyn DriverConnection>,
+    /// The driver; taken only when the connection is dropped, to be closed by `closer`.
+    driver: Option<Box<dyn DriverConnection>>,
     /// A statement was sent and its result not yet fully read.
     busy: bool,
     /// A transaction may be open on this connection.
     pub(crate) in_transaction: bool,
+    /// Where the connection goes to be closed when bb8 drops it (with disconnect hooks).
+    closer: Option<Arc<Closer>>,
+}
+
+/// bb8 closes a connection by dropping it (idle, too old, broken, or with the pool), where
+/// nothing can be awaited; with disconnect hooks the driver is therefore handed to the
+/// [`Closer`], which closes it on a task between the hooks.
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let (Some(closer), Some(driver)) = (self.closer.take(), self.driver.take()) {
+            closer.close(driver);
+        }
+    }
+}
+
+/// Closes the connections the pool lets go, between the `beforeDisconnect` and
+/// `afterDisconnect` hooks, each on a task that [`Closer::finish`] waits for.
+pub(crate) struct Closer {
+    hooks: ConnectionHooks,
+    tasks: TaskTracker,
+    /// The first error of a disconnect hook or of a close, for [`Closer::finish`] to report.
+    first_error: Mutex<Option<Error>>,
+}
+
+impl Closer {
+    /// A closer when `hooks` has disconnect hooks to run; none otherwise (connections are
+    /// then closed by dropping them, at no cost).
+    pub(crate) fn for_hooks(hooks: &ConnectionHooks) -> Option<Arc<Closer>> {
+        let needed = !hooks.before_disconnect.is_empty() || !hooks.after_disconnect.is_empty();
+        needed.then(|| {
+            Arc::new(Closer {
+                hooks: hooks.clone(),
+                tasks: TaskTracker::new(),
+                first_error: Mutex::new(None),
+            })
+        })
+    }
+
+    /// Closes `driver` on a task of the current runtime; without one (the runtime is gone),
+    /// it is dropped and no hook runs.
+    fn close(self: Arc<Self>, driver: Box<dyn DriverConnection>) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let tasks = self.tasks.clone();
+        tasks.spawn_on(
+            async move {
+                if let Err(e) = self.disconnect(driver).await {
+                    let mut first = self
+                        .first_error
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    first.get_or_insert(e);
+                }
+            },
+            &runtime,
+        );
+    }
+
+    /// The `beforeDisconnect` hooks, the close, then the `afterDisconnect` hooks. The
+    /// connection is closed even when a hook before fails; the first error is returned.
+    async fn disconnect(&self, mut driver: Box<dyn DriverConnection>) -> Result<()> {
+        let mut before = Ok(());
+        for (_, hook) in &self.hooks.before_disconnect {
+            before = hook(driver.as_mut()).await;
+            if before.is_err() {
+                break;
+            }
+        }
+        driver.close().await;
+        let mut after = Ok(());
+        for (_, hook) in &self.hooks.after_disconnect {
+            after = after.and(hook().await);
+        }
+        before.and(after)
+    }
+
+    /// Waits until every connection handed over so far is closed and its hooks have run;
+    /// the first error any of them met (since the last call) is returned.
+    pub(crate) async fn finish(&self) -> Result<()> {
+        self.tasks.close();
+        self.tasks.wait().await;
+        self.tasks.reopen();
+        let first = self
+            .first_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        first.map_or(Ok(()), Err)
+    }
 }
 
 impl Conn {
     /// The driver connection, for the `afterPoolAcquire` hooks.
     pub(crate) fn driver_mut(&mut self) -> &mut dyn DriverConnection {
-        self.driver.as_mut()
+        self.driver.as_deref_mut().expect(DRIVER_TAKEN)
+    }
+
+    fn driver(&self) -> &dyn DriverConnection {
+        self.driver.as_deref().expect(DRIVER_TAKEN)
     }
 
     /// Whether a statement was abandoned before its reply was read, on a driver whose next
     /// reply would then be the abandoned statement's (MySQL's protocol has no request ids).
     pub(crate) fn is_out_of_step(&self) -> bool {
-        self.busy && !self.driver.survives_cancellation()
+        self.busy && !self.driver().survives_cancellation()
     }
 
     /// Refuses to send anything on a connection that is out of step: its next reply would
@@ -82,7 +184,7 @@ impl Conn {
     pub(crate) async fn run(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
         self.ensure_in_step()?;
         self.busy = true;
-        let result = self.driver.run(sql, params).await;
+        let result = self.driver_mut().run(sql, params).await;
         self.busy = false;
         result.map_err(|e| e.with_sql(sql))
     }
@@ -93,26 +195,25 @@ impl Conn {
     pub(crate) fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {
         Box::pin(async_stream::try_stream! {
             self.ensure_in_step()?;
-            let Conn { driver, busy, .. } = self;
-            *busy = true;
-            let mut rows = driver.stream(sql, params);
+            self.busy = true;
+            let mut rows = self.driver.as_deref_mut().expect(DRIVER_TAKEN).stream(sql, params);
             while let Some(batch) = rows.next().await {
                 match batch {
                     Ok(batch) => yield batch,
                     Err(e) => {
-                        *busy = false;
+                        self.busy = false;
                         Err(e.with_sql(sql))?;
                     }
                 }
             }
-            *busy = false;
+            self.busy = false;
         })
     }
 
     /// How this session reads a backslash in `'…'` literals, when the driver knows it without
     /// asking the server.
     pub(crate) fn backslashes(&self) -> Backslashes {
-        self.driver.backslashes()
+        self.driver().backslashes()
     }
 
     /// How this session reads a backslash in `'…'` literals now, asking the server if the
@@ -120,7 +221,7 @@ impl Conn {
     pub(crate) async fn session_backslashes(&mut self) -> Result<Backslashes> {
         self.ensure_in_step()?;
         self.busy = true;
-        let result = self.driver.session_backslashes().await;
+        let result = self.driver_mut().session_backslashes().await;
         self.busy = false;
         result
     }
@@ -129,7 +230,7 @@ impl Conn {
     pub(crate) async fn execute_batch(&mut self, sql: &str) -> Result<()> {
         self.ensure_in_step()?;
         self.busy = true;
-        let result = self.driver.execute_batch(sql).await;
+        let result = self.driver_mut().execute_batch(sql).await;
         self.busy = false;
         result.map_err(|e| e.with_sql(sql))
     }
@@ -153,22 +254,23 @@ impl bb8::ManageConnection for Manager {
             hook(driver.as_mut(), &self.config).await?;
         }
         Ok(Conn {
-            driver,
+            driver: Some(driver),
             busy: false,
             in_transaction: false,
+            closer: self.closer.clone(),
         })
     }
 
     async fn is_valid(&self, conn: &mut Conn) -> Result<()> {
-        conn.driver.ping().await
+        conn.driver_mut().ping().await
     }
 
     fn has_broken(&self, conn: &mut Conn) -> bool {
-        if (conn.busy || conn.in_transaction) && conn.driver.reset_now() {
+        if (conn.busy || conn.in_transaction) && conn.driver_mut().reset_now() {
             conn.busy = false;
             conn.in_transaction = false;
         }
-        conn.busy || conn.in_transaction || conn.driver.is_closed()
+        conn.busy || conn.in_transaction || conn.driver().is_closed()
     }
 }
 
@@ -178,6 +280,7 @@ pub(crate) fn build(
     config: Arc<ConnectionConfig>,
     options: &PoolOptions,
     hooks: ConnectionHooks,
+    closer: Option<Arc<Closer>>,
 ) -> Pool {
     let constraints = dialect.pool_constraints(&config);
     let max = constraints
@@ -201,6 +304,7 @@ pub(crate) fn build(
             dialect,
             config,
             hooks,
+            closer,
         })
 }
 

@@ -320,6 +320,15 @@ pub trait DriverConnection: Send + 'static {
     /// Whether the driver knows the connection is dead.
     fn is_closed(&self) -> bool;
 
+    /// Closes the connection, saying goodbye to the server where the protocol has one (the
+    /// pool awaits it between the `beforeDisconnect` and `afterDisconnect` hooks). A failed
+    /// goodbye leaves the connection closed all the same, so nothing is returned. Dropping
+    /// the connection, the default, closes it too.
+    fn close(self: Box<Self>) -> BoxFuture<'static, ()> {
+        drop(self);
+        Box::pin(async {})
+    }
+
     /// How this session reads a backslash in `'…'` string literals, when the driver knows it
     /// without asking the server ([`Backslashes::Unknown`] otherwise). Replacements are
     /// inlined by this reading, so it must never be a guess.

@@ -464,6 +464,15 @@ impl DriverConnection for MySqlConnection {
         self.broken || self.conn.is_disconnected()
     }
 
+    fn close(self: Box<Self>) -> BoxFuture<'static, ()> {
+        Box::pin(async move {
+            // A broken connection has nobody to say goodbye to.
+            if !self.broken {
+                let _ = self.conn.disconnect().await;
+            }
+        })
+    }
+
     fn backslashes(&self) -> Backslashes {
         // The server puts NO_BACKSLASH_ESCAPES in the status flags of every OK packet, so the
         // last one says how this session reads backslashes now. After an error there is none.
