@@ -132,10 +132,14 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
         }
     });
     let definition_static = Ident::new("DEFINITION", Span::call_site());
+    let associations = crate::associations::parse(&input.attrs)?;
+    let (handles, declarations, includes_trait) =
+        crate::associations::expand(ident, &input.vis, &associations);
 
     Ok(quote! {
         impl #ident {
             #(#constants)*
+            #handles
         }
 
         impl ::sequelize::Model for #ident {
@@ -161,6 +165,13 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
 
             #refresh_virtual
             #apply_setter
+            #declarations
+
+            fn to_json_value(&self) -> ::core::option::Option<::sequelize::__private::JsonResult> {
+                #[allow(unused_imports)]
+                use ::sequelize::__private::{ViaNothing as _, ViaSerialize as _};
+                (&::sequelize::__private::JsonProbe(self)).to_json()
+            }
 
             fn to_values(&self) -> ::std::vec::Vec<::sequelize::Value> {
                 ::std::vec![#(#to_values),*]
@@ -183,6 +194,7 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
         }
 
         #default_impl
+        #includes_trait
     })
 }
 

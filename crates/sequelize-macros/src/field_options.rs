@@ -62,7 +62,7 @@ pub(crate) struct FieldOptions {
 
 /// The `ReferentialAction` variant of a Sequelize spelling (`"CASCADE"`, `"SET NULL"`), or
 /// an error on the literal.
-fn referential_action(lit: &LitStr) -> syn::Result<syn::Ident> {
+pub(crate) fn referential_action(lit: &LitStr) -> syn::Result<syn::Ident> {
     let variant = match lit.value().to_ascii_uppercase().as_str() {
         "CASCADE" => "Cascade",
         "RESTRICT" => "Restrict",

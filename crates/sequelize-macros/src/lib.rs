@@ -18,14 +18,14 @@
 //! - `types` inspects field types (`Option<T>`, what cannot hold a UUID);
 //! - `sql_enum` derives `SqlEnum`, a fieldless enum as an `ENUM` attribute type.
 //!
-//! Associations (`#[belongs_to(...)]`, `#[has_many(...)]`) and validators
-//! (`#[attr(validate(...))]`) are not derived yet. When they are, their parsing goes in
-//! modules of their own beside `field_options` (`associations.rs`, `validators.rs`), and
-//! `expand` emits what they produce; `lib.rs` stays the entry point only.
+//! - `associations` parses `#[belongs_to(...)]`, `#[has_one(...)]`, `#[has_many(...)]` and
+//!   `#[belongs_to_many(...)]` into association declarations, include handles and the
+//!   `<Model>Includes` trait.
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
+mod associations;
 mod columns;
 mod expand;
 mod field_options;
@@ -54,11 +54,23 @@ mod types;
 /// stored),
 /// `validate(Validator::is_email(), Validator::len(8, 100))` (validators, as expressions).
 ///
+/// Associations, on the struct: `#[belongs_to(User, alias = "author", foreign_key =
+/// "author_id")]`, `#[has_one(Profile, alias = "profile")]`, `#[has_many(Comment, alias =
+/// "comments", foreign_key = "post_id", on_delete = "CASCADE")]`, `#[belongs_to_many(Tag,
+/// alias = "tags", through = "PostTags", foreign_key = "post_id", other_key = "tag_id")]`,
+/// with `source_key`, `target_key`, `on_update`, `constraints = false`, `hooks` and
+/// `singular`. Each gives the model an include handle named by the alias (`Post::author()`)
+/// and a method of the `<Model>Includes` trait, implemented for `Instance<Model>`, that
+/// reads the included rows (`post.author()?`).
+///
 /// A model that cannot work is rejected at compile time, with the error on the offending
 /// attribute: an unknown option, `values(...)` together with `data_type`,
 /// `default = uuid_v4` on a field that is not a `Uuid`, or two fields stored in the same
 /// column.
-#[proc_macro_derive(Model, attributes(model, attr))]
+#[proc_macro_derive(
+    Model,
+    attributes(model, attr, belongs_to, has_one, has_many, belongs_to_many)
+)]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::expand(input)

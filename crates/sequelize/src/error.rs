@@ -231,6 +231,11 @@ pub enum Error {
     #[error("no {0} found")]
     EmptyResult(String),
 
+    /// An `include` names no association of the model it is on, or its results are read
+    /// where they were not included (`SequelizeEagerLoadingError`).
+    #[error("eager loading: {0}")]
+    EagerLoading(String),
+
     /// The transaction was already committed or rolled back.
     #[error("transaction has already finished ({0}); start a new one")]
     TransactionFinished(&'static str),

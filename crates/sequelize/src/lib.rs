@@ -139,6 +139,38 @@ pub mod __private {
         crate::model::current_time()
     }
 
+    /// What a model's `to_json_value` returns when it implements `Serialize`.
+    pub type JsonResult = serde_json::Result<serde_json::Value>;
+
+    /// Asks, in the derive's expansion where the model's type is known, whether it
+    /// implements `Serialize` (method resolution prefers [`ViaSerialize`], which applies only
+    /// then, over [`ViaNothing`] behind one more reference).
+    pub struct JsonProbe<'a, T>(pub &'a T);
+
+    /// The JSON of a model that implements `Serialize`.
+    pub trait ViaSerialize {
+        /// `Some` JSON.
+        fn to_json(&self) -> Option<JsonResult>;
+    }
+
+    impl<T: serde::Serialize> ViaSerialize for JsonProbe<'_, T> {
+        fn to_json(&self) -> Option<JsonResult> {
+            Some(serde_json::to_value(self.0))
+        }
+    }
+
+    /// No JSON, for a model that does not implement `Serialize`.
+    pub trait ViaNothing {
+        /// `None`.
+        fn to_json(&self) -> Option<JsonResult>;
+    }
+
+    impl<T> ViaNothing for &JsonProbe<'_, T> {
+        fn to_json(&self) -> Option<JsonResult> {
+            None
+        }
+    }
+
     /// Attaches the model and attribute to a decoding error.
     pub fn decode_error(model: &str, attribute: &str, e: Error) -> Error {
         match e {

@@ -11,9 +11,9 @@ use super::{Dialect, Supports};
 use crate::error::{Error, Result};
 use crate::sql::{
     CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
-    DropTable, Expr, Function, Ident, IndexKind, IndexMethod, Insert, JoinKind, JsonPathSegment,
-    JsonRead, Lock, LockWait, Nulls, OnConflict, OrderBy, References, RowLock, Select, SelectItem,
-    Source, Statement, TableOptions, TableRef, TransactionControl, Update,
+    DropTable, Expr, Function, Ident, IndexKind, IndexMethod, Insert, Join, JoinKind,
+    JsonPathSegment, JsonRead, Lock, LockWait, Nulls, OnConflict, OrderBy, References, RowLock,
+    Select, SelectItem, Source, Statement, TableOptions, TableRef, TransactionControl, Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -236,17 +236,7 @@ pub trait QueryGenerator {
     fn sources_clause(&self, w: &mut SqlWriter<'_>, select: &Select) -> Result<()> {
         w.push(" FROM ");
         w.source(&select.from)?;
-        for join in &select.joins {
-            w.push(match join.kind {
-                JoinKind::Inner => " INNER JOIN ",
-                JoinKind::Left => " LEFT OUTER JOIN ",
-                JoinKind::Right => " RIGHT OUTER JOIN ",
-            });
-            w.source(&join.source)?;
-            w.push(" ON ");
-            w.expr(&join.on)?;
-        }
-        Ok(())
+        w.joins(&select.joins)
     }
 
     /// ` WHERE condition`.
@@ -703,7 +693,29 @@ impl<'d> SqlWriter<'d> {
                 self.push(") AS ");
                 self.ident(alias)
             }
+            Source::Nested { source, joins } => {
+                self.push("(");
+                self.source(source)?;
+                self.joins(joins)?;
+                self.push(")");
+                Ok(())
+            }
         }
+    }
+
+    /// Appends joins: ` INNER JOIN source ON condition`, and the others.
+    pub fn joins(&mut self, joins: &[Join]) -> Result<()> {
+        for join in joins {
+            self.push(match join.kind {
+                JoinKind::Inner => " INNER JOIN ",
+                JoinKind::Left => " LEFT OUTER JOIN ",
+                JoinKind::Right => " RIGHT OUTER JOIN ",
+            });
+            self.source(&join.source)?;
+            self.push(" ON ");
+            self.expr(&join.on)?;
+        }
+        Ok(())
     }
 
     /// Appends one select-list item.

@@ -239,7 +239,8 @@ impl TextOperators for JsonField {}
 
 /// A column named at run time (Sequelize's `col('email')`), checked against the model's
 /// attributes when the query is built: an unknown name is an error, never SQL.
-/// `col("$posts.title$")` names an attribute of the model joined as `posts`.
+/// `col("$posts.title$")` names an attribute of the model joined as `posts`
+/// (`$comments.author.name$` one included in an include).
 ///
 /// ```
 /// use sequelize::{col, ColumnOperators, TextOperators};
@@ -314,7 +315,7 @@ impl ColumnOperators for DynColumn {
             .0
             .strip_prefix('$')
             .and_then(|rest| rest.strip_suffix('$'))
-            .and_then(|inner| inner.split_once('.'));
+            .and_then(|inner| inner.rsplit_once('.'));
         match qualified {
             Some((alias, name)) => Expr::qualified(alias.to_owned(), name.to_owned()),
             None => Expr::column(self.0),

@@ -10,6 +10,8 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::{BoxStream, StreamExt};
 
 use super::accessors::Virtual;
+use super::association::loaded::{collection_of, not_included, Loaded};
+use super::association::{eager, Include};
 use super::convert::to_attribute_type;
 use super::definition::{Attribute, DefinitionBuilder, ModelDefinition};
 use super::finder::FinderOptions;
@@ -222,6 +224,7 @@ impl Sequelize {
             TypeId::of::<DynInstance>(),
             false,
             run_row_hooks::<DynInstance>,
+            collection_of::<DynInstance>,
         )?;
         Ok(DynModel { runtime })
     }
@@ -253,6 +256,11 @@ pub struct DynModel {
 }
 
 impl DynModel {
+    /// The model's runtime on its Sequelize instance: its hooks, scopes and associations.
+    pub fn runtime(&self) -> &Arc<ModelRuntime> {
+        &self.runtime
+    }
+
     /// The model's definition.
     pub fn definition(&self) -> &ModelDefinition {
         self.runtime.definition()
@@ -454,6 +462,7 @@ impl DynModel {
             saved: Some(row.0.clone()),
             model: self.clone(),
             row,
+            loaded: None,
         })
     }
 
@@ -502,6 +511,7 @@ impl DynModel {
             model: self.clone(),
             row: DynRow(row),
             saved: None,
+            loaded: None,
         })
     }
 
@@ -574,6 +584,30 @@ impl FinderOptions for DynFindAll {
 }
 
 impl DynFindAll {
+    /// Loads an association with the rows (`include: [{ association: 'comments', … }]`);
+    /// read them with [`DynInstance::included`].
+    ///
+    /// ```
+    /// use sequelize::model::{AssociationKind, AssociationOptions, Include};
+    /// use sequelize::prelude::*;
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let post = db.define_dynamic("Post", [Attribute::new("title", DataType::String(None))], ModelOptions::default())?;
+    /// let comment = db.define_dynamic("Comment", [Attribute::new("body", DataType::Text), Attribute::new("postId", DataType::Integer)], ModelOptions::default())?;
+    /// db.associate("Post", AssociationKind::HasMany, "Comment", AssociationOptions::default().alias("comments"))?;
+    /// db.sync(SyncOptions::default()).await?;
+    /// let hello = post.create([("title", Value::from("Hello"))]).exec(&db).await?;
+    /// comment.create([("body", Value::from("First!")), ("postId", hello.get::<i64>("id")?.into())]).exec(&db).await?;
+    /// let posts = post.find_all().include(Include::new("comments")).exec(&db).await?;
+    /// assert_eq!(posts[0].included("comments")?[0].get::<String>("body")?, "First!");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn include(mut self, include: Include) -> Self {
+        self.options.include.push(include);
+        self
+    }
+
     /// Reads only these attributes (`attributes: ['id', 'email']`).
     pub fn attributes<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.options.attributes = Some(names.into_iter().map(Into::into).collect());
@@ -616,11 +650,17 @@ impl DynFindAll {
             .planned(options, Hook::BeforeFind, lent)
             .await?;
         let hooks = options.hooks;
-        let (select, read) = planner::select(model.definition(), options)?;
-        let mut result = run(exec, &model.runtime, &select.into()).await?;
-        let mut found = (result.rows.iter_mut())
-            .map(|values| model.loaded(values, &read))
-            .collect::<Result<Vec<_>>>()?;
+        let mut found = if options.include.is_empty() {
+            let (select, read) = planner::select(model.definition(), options)?;
+            let mut result = run(exec, &model.runtime, &select.into()).await?;
+            (result.rows.iter_mut())
+                .map(|values| model.loaded(values, &read))
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            let (select, plan) = eager::plan(&model.runtime, options)?;
+            let mut result = run(exec, &model.runtime, &select.into()).await?;
+            plan.fold(&mut result.rows)?
+        };
         (model.runtime)
             .run_on_rows(Hook::AfterFind, &mut found, hooks, lent)
             .await?;
@@ -799,6 +839,8 @@ pub struct DynInstance {
     row: DynRow,
     /// The values as saved; `None` for a new record.
     saved: Option<Vec<Value>>,
+    /// The included associations' instances, when a finder included any.
+    loaded: Option<Box<Loaded>>,
 }
 
 impl DynInstance {
@@ -810,6 +852,20 @@ impl DynInstance {
     /// Whether the instance has not been saved yet (`isNewRecord`).
     pub fn is_new_record(&self) -> bool {
         self.saved.is_none()
+    }
+
+    /// The instances a finder included for the association `name` (`post.comments`), when
+    /// its target is a model defined at run time; one or none for a `belongsTo` or `hasOne`.
+    /// An association the finder did not include is an [`Error::EagerLoading`].
+    pub fn included(&self, name: &str) -> Result<&[DynInstance]> {
+        let model = &self.model.definition().name;
+        let loaded = (self.loaded.as_deref()).ok_or_else(|| not_included(model, name))?;
+        loaded.rows::<DynInstance>(model, name)
+    }
+
+    /// The included instances, to add to.
+    pub(crate) fn loaded_mut(&mut self) -> &mut Loaded {
+        self.loaded.get_or_insert_with(Box::default)
     }
 
     /// An attribute's value (`instance.get('email')`).
@@ -943,13 +999,25 @@ impl serde::Serialize for DynInstance {
         use serde::ser::SerializeMap;
         let def = self.model.definition();
         let virtuals = self.model.runtime.accessors().virtuals();
-        let mut map = s.serialize_map(Some(def.attributes.len() + virtuals.len()))?;
+        let len = (self.loaded.is_none()).then(|| def.attributes.len() + virtuals.len());
+        let mut map = s.serialize_map(len)?;
         for (attribute, value) in def.attributes.iter().zip(&self.row.0) {
             map.serialize_entry(&attribute.name, value)?;
         }
         for computed in virtuals {
             let value = (computed.get)(self).map_err(S::Error::custom)?;
             map.serialize_entry(&computed.name, &value)?;
+        }
+        if let Some(loaded) = &self.loaded {
+            let mut included = serde_json::Value::Object(serde_json::Map::new());
+            loaded
+                .add_to_json(&mut included)
+                .map_err(S::Error::custom)?;
+            if let serde_json::Value::Object(included) = included {
+                for (name, value) in included {
+                    map.serialize_entry(&name, &value)?;
+                }
+            }
         }
         map.end()
     }

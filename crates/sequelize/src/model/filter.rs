@@ -84,9 +84,11 @@ impl<'d> Scope<'d> {
         if self.main.0 == Some(alias) || (self.main.0.is_none() && alias == self.main.1.name) {
             return Ok(self.main);
         }
+        // `$comments.author.name$` names the include joined as `comments->author`.
+        let path = alias.replace('.', "->");
         self.joined
             .iter()
-            .find(|(joined, _)| *joined == alias)
+            .find(|(joined, _)| *joined == alias || *joined == path)
             .map(|(joined, def)| (Some(*joined), *def))
             .ok_or_else(|| {
                 Error::InvalidQuery(format!(

@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::aggregate::Aggregate;
+use super::association::{eager, Assoc};
 use super::column::ColumnOperators;
 use super::filter;
 use super::hooks::Hook;
@@ -138,6 +139,37 @@ impl<M: Model> FindAll<M> {
         }
     }
 
+    /// Loads an association with the rows (`include: [...]`): `Post::comments()` and the
+    /// other handles `#[has_many(...)]` and its kin generate, with their options
+    /// (`.filter(…)`, `.required(false)`, `.include(Comment::author())`). Read the
+    /// included rows with [`Instance::included`]. Call again for another association.
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// #[belongs_to(User, alias = "author", foreign_key = "author_id")]
+    /// struct Post { id: i64, author_id: i64, title: String }
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct User { id: i64, name: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<User>().register()?;
+    /// db.define::<Post>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let ann = User::create(User { id: 0, name: "Ann".into() }).exec(&db).await?;
+    /// Post::create(Post { id: 0, author_id: ann.id, title: "Hello".into() }).exec(&db).await?;
+    /// let posts = Post::find_all().include(Post::author()).exec(&db).await?;
+    /// assert_eq!(posts[0].included(Post::author())?.unwrap().name, "Ann");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn include<T: Model, C>(mut self, association: Assoc<M, T, C>) -> Self {
+        self.options.include.push(association.into());
+        self
+    }
+
     /// `findAndCountAll`: also counts every row the filter selects, ignoring `limit` and
     /// `offset` (a page and the total).
     pub fn and_count(self) -> FindAndCountAll<M> {
@@ -186,12 +218,19 @@ impl<M: Model> FindAll<M> {
             .planned(self.options, Hook::BeforeFind, lent)
             .await?;
         let hooks = options.hooks;
-        let (select, _) = planner::select(runtime.definition(), options)?;
-        let mut result = run(exec, &runtime, &select.into()).await?;
-        let mut instances: Vec<Instance<M>> = Vec::with_capacity(result.rows.len());
-        for values in result.rows.iter_mut() {
-            instances.push(Instance::from_row(TypedRow::from_values(values)?));
-        }
+        let mut instances: Vec<Instance<M>> = if options.include.is_empty() {
+            let (select, _) = planner::select(runtime.definition(), options)?;
+            let mut result = run(exec, &runtime, &select.into()).await?;
+            let mut instances = Vec::with_capacity(result.rows.len());
+            for values in result.rows.iter_mut() {
+                instances.push(Instance::from_row(TypedRow::from_values(values)?));
+            }
+            instances
+        } else {
+            let (select, plan) = eager::plan(&runtime, options)?;
+            let mut result = run(exec, &runtime, &select.into()).await?;
+            plan.fold(&mut result.rows)?
+        };
         if hooks && runtime.hooks().has(Hook::AfterFind) {
             for instance in &mut instances {
                 let row = std::slice::from_mut(instance.row_mut());
@@ -573,6 +612,11 @@ impl<M: Model> FinderOptions for FindOne<M> {
 impl<M: Model> FindOne<M> {
     pub(crate) fn new() -> Self {
         FindOne(FindAll::new())
+    }
+
+    /// Loads an association with the row; see [`FindAll::include`].
+    pub fn include<T: Model, C>(self, association: Assoc<M, T, C>) -> Self {
+        FindOne(self.0.include(association))
     }
 
     /// `rejectOnEmpty`: no row is an [`Error::EmptyResult`].

@@ -96,6 +96,13 @@ pub enum Hook {
     BeforeBulkSync,
     /// After it.
     AfterBulkSync,
+    /// Before an association of this model (its source) is made: on its
+    /// [`AssociationOptions`](super::AssociationOptions), which the hook may change. Added
+    /// with [`ModelRuntime::add_associate_hook`](super::ModelRuntime::add_associate_hook):
+    /// it runs while models are defined, before any database work.
+    BeforeAssociate,
+    /// After it was made.
+    AfterAssociate,
 }
 
 /// What a hook's function receives besides the context.
@@ -107,6 +114,8 @@ enum Argument {
     Find,
     /// The [`SyncOptions`](super::SyncOptions).
     Sync,
+    /// An association's options, synchronously (see [`Hook::BeforeAssociate`]).
+    Associate,
 }
 
 impl Hook {
@@ -143,6 +152,8 @@ impl Hook {
             Hook::AfterSync => "afterSync",
             Hook::BeforeBulkSync => "beforeBulkSync",
             Hook::AfterBulkSync => "afterBulkSync",
+            Hook::BeforeAssociate => "beforeAssociate",
+            Hook::AfterAssociate => "afterAssociate",
         }
     }
 
@@ -165,6 +176,7 @@ impl Hook {
             Hook::BeforeSync | Hook::AfterSync | Hook::BeforeBulkSync | Hook::AfterBulkSync => {
                 Argument::Sync
             }
+            Hook::BeforeAssociate | Hook::AfterAssociate => Argument::Associate,
             _ => Argument::Instance,
         }
     }
@@ -202,6 +214,8 @@ impl Hook {
             Hook::AfterSync => &[Hook::AfterSync],
             Hook::BeforeBulkSync => &[Hook::BeforeBulkSync],
             Hook::AfterBulkSync => &[Hook::AfterBulkSync],
+            Hook::BeforeAssociate => &[Hook::BeforeAssociate],
+            Hook::AfterAssociate => &[Hook::AfterAssociate],
         }
     }
 }
@@ -283,6 +297,13 @@ impl Hooks {
             Argument::Instance => (self.data, "the model's instances"),
             Argument::Find => (TypeId::of::<FindOptions>(), "the operation's FindOptions"),
             Argument::Sync => (TypeId::of::<SyncOptions>(), "the SyncOptions"),
+            Argument::Associate => {
+                return Err(Error::Config(format!(
+                    "the {} hook {name:?} runs while models are defined, with no database: \
+                     add it with ModelRuntime::add_associate_hook",
+                    hook.name()
+                )))
+            }
         };
         if TypeId::of::<D>() != expected {
             return Err(Error::Config(format!(

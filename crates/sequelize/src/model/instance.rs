@@ -2,6 +2,8 @@
 
 use std::ops::{Deref, DerefMut};
 
+use super::association::loaded::{not_included, Loaded};
+use super::association::{Assoc, Cardinality};
 use super::column::Column;
 use super::finder::FinderOptions;
 use super::planner;
@@ -42,6 +44,8 @@ pub struct Instance<M: Model> {
     is_new: bool,
     /// The saved values, taken at the first mutable access.
     snapshot: Option<Vec<Value>>,
+    /// The included associations' instances, when a finder included any.
+    loaded: Option<Box<Loaded>>,
 }
 
 impl<M: Model> Instance<M> {
@@ -51,6 +55,7 @@ impl<M: Model> Instance<M> {
             row: TypedRow::new(data),
             is_new: true,
             snapshot: None,
+            loaded: None,
         }
     }
 
@@ -60,6 +65,7 @@ impl<M: Model> Instance<M> {
             row,
             is_new: false,
             snapshot: None,
+            loaded: None,
         }
     }
 
@@ -97,6 +103,79 @@ impl<M: Model> Instance<M> {
     /// Whether the instance has not been saved yet (`isNewRecord`).
     pub fn is_new_record(&self) -> bool {
         self.is_new
+    }
+
+    /// The instances a finder included for `association` (Sequelize's `post.comments`):
+    /// a slice for a `hasMany` or `belongsToMany`, an `Option` for a `belongsTo` or `hasOne`.
+    /// An association the finder did not include is an [`Error::EagerLoading`].
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// #[has_many(Comment, alias = "comments", foreign_key = "post_id")]
+    /// struct Post { id: i64, title: String }
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Comment { id: i64, post_id: i64, body: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<Post>().register()?;
+    /// db.define::<Comment>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let post = Post::create(Post { id: 0, title: "Hello".into() }).exec(&db).await?;
+    /// Comment::create(Comment { id: 0, post_id: post.id, body: "First!".into() }).exec(&db).await?;
+    /// let posts = Post::find_all().include(Post::comments()).exec(&db).await?;
+    /// let comments = posts[0].included(Post::comments())?;
+    /// assert_eq!(comments[0].body, "First!");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn included<T: Model, C: Cardinality>(
+        &self,
+        association: Assoc<M, T, C>,
+    ) -> Result<C::Of<'_, Instance<T>>> {
+        let name = association.name();
+        let loaded = self
+            .loaded
+            .as_deref()
+            .ok_or_else(|| not_included(&M::definition().name, name))?;
+        Ok(C::pick(
+            loaded.rows::<Instance<T>>(&M::definition().name, name)?,
+        ))
+    }
+
+    /// The included instances, to add to.
+    pub(crate) fn loaded_mut(&mut self) -> &mut Loaded {
+        self.loaded.get_or_insert_with(Box::default)
+    }
+
+    /// The instance as Sequelize's `toJSON` gives it: the struct's serialization, the
+    /// attributes it has no field for, and each include under its name.
+    pub(crate) fn to_json(&self) -> Result<serde_json::Value> {
+        let def = M::definition();
+        let mut json = match self.row.data.to_json_value() {
+            Some(json) => json.map_err(|e| Error::Decode(format!("{}: {e}", def.name)))?,
+            None => {
+                return Err(Error::Decode(format!(
+                    "{} is included in a serialized instance but does not implement \
+                     serde::Serialize",
+                    def.name
+                )))
+            }
+        };
+        if let serde_json::Value::Object(map) = &mut json {
+            let implicit = def.implicit_attributes();
+            for (attribute, value) in def.attributes[implicit].iter().zip(&self.row.implicit) {
+                let value =
+                    serde_json::to_value(value).map_err(|e| Error::Decode(e.to_string()))?;
+                map.insert(attribute.name.clone(), value);
+            }
+        }
+        if let Some(loaded) = &self.loaded {
+            loaded.add_to_json(&mut json)?;
+        }
+        Ok(json)
     }
 
     fn changed_indices(&self) -> Vec<usize> {
@@ -340,23 +419,16 @@ impl<M: Model + std::fmt::Debug> std::fmt::Debug for Instance<M> {
     }
 }
 
-/// The struct's fields, then the attributes the definition added (`created_at`, …), as
-/// Sequelize's `toJSON` includes them.
+/// The struct's fields, then the attributes the definition added (`created_at`, …) and the
+/// included associations by name, as Sequelize's `toJSON` gives them.
 impl<M: Model + serde::Serialize> serde::Serialize for Instance<M> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::Error as _;
-        let def = M::definition();
-        let implicit = def.implicit_attributes();
-        if implicit.is_empty() {
+        let plain = M::definition().implicit_attributes().is_empty()
+            && self.loaded.as_ref().is_none_or(|loaded| loaded.is_empty());
+        if plain {
             return self.row.data.serialize(s);
         }
-        let mut json = serde_json::to_value(&self.row.data).map_err(S::Error::custom)?;
-        if let serde_json::Value::Object(map) = &mut json {
-            for (attribute, value) in def.attributes[implicit].iter().zip(&self.row.implicit) {
-                let value = serde_json::to_value(value).map_err(S::Error::custom)?;
-                map.insert(attribute.name.clone(), value);
-            }
-        }
-        json.serialize(s)
+        self.to_json().map_err(S::Error::custom)?.serialize(s)
     }
 }

@@ -7,6 +7,7 @@
 //! come here, so what is applied to a query (attribute checks, value conversion, paranoid
 //! filters, later default scopes and includes) is applied once.
 
+use super::association::Include;
 use super::definition::ModelDefinition;
 use super::filter::{self, Scope};
 use super::scopes::ScopeUse;
@@ -70,6 +71,8 @@ pub struct FindOptions {
     /// `hooks` (default true): run the model's `beforeFind`/`beforeCount` and `afterFind`
     /// hooks; `false` skips them.
     pub hooks: bool,
+    /// `include`: the associations loaded with the rows.
+    pub include: Vec<Include>,
 }
 
 impl Default for FindOptions {
@@ -89,6 +92,7 @@ impl Default for FindOptions {
             paranoid: true,
             scopes: None,
             hooks: true,
+            include: Vec::new(),
         }
     }
 }
@@ -141,23 +145,18 @@ fn not_deleted(def: &ModelDefinition, condition: Option<Expr>) -> Option<Expr> {
 }
 
 /// The `SELECT` of a finder, and the positions of the attributes it reads, in column order.
+/// A finder with includes is planned by [`eager::plan`](super::association::eager::plan);
+/// here they are an error.
 pub(crate) fn select(def: &ModelDefinition, options: FindOptions) -> Result<(Select, Vec<usize>)> {
+    if let Some(include) = options.include.first() {
+        return Err(Error::InvalidQuery(format!(
+            "include ({:?} of {}) is not taken by raw finders, streams and aggregates yet; \
+             use find_all().include(…)",
+            include.association, def.name
+        )));
+    }
     let scope = Scope::of(def);
-    let position = |name: &String| {
-        def.position(name).ok_or_else(|| {
-            Error::InvalidQuery(format!("model {} has no attribute {name:?}", def.name))
-        })
-    };
-    let mut read: Vec<usize> = match &options.attributes {
-        None => (0..def.attributes.len()).collect(),
-        Some(names) => names.iter().map(position).collect::<Result<_>>()?,
-    };
-    let excluded = options
-        .exclude
-        .iter()
-        .map(position)
-        .collect::<Result<Vec<_>>>()?;
-    read.retain(|i| !excluded.contains(i));
+    let read = read_positions(def, &options)?;
     if read.is_empty() && options.computed.is_empty() {
         return Err(Error::InvalidQuery(format!(
             "every attribute of {} is excluded: a query must read at least one",
@@ -201,6 +200,27 @@ pub(crate) fn select(def: &ModelDefinition, options: FindOptions) -> Result<(Sel
         ..Select::new(table(def))
     };
     Ok((select, read))
+}
+
+/// The positions of the attributes a finder's options read (`attributes`, less `exclude`),
+/// in the order read; an unknown name is an error.
+pub(crate) fn read_positions(def: &ModelDefinition, options: &FindOptions) -> Result<Vec<usize>> {
+    let position = |name: &String| {
+        def.position(name).ok_or_else(|| {
+            Error::InvalidQuery(format!("model {} has no attribute {name:?}", def.name))
+        })
+    };
+    let mut read: Vec<usize> = match &options.attributes {
+        None => (0..def.attributes.len()).collect(),
+        Some(names) => names.iter().map(position).collect::<Result<_>>()?,
+    };
+    let excluded = options
+        .exclude
+        .iter()
+        .map(position)
+        .collect::<Result<Vec<_>>>()?;
+    read.retain(|i| !excluded.contains(i));
+    Ok(read)
 }
 
 /// An aggregate over the rows a finder's options select (`count`, `max`, `min`, `sum`):

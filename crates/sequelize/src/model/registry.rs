@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 
+use super::association::loaded::collection_of;
 use super::definition::ModelDefinition;
 use super::hooks::{Hook, HookContext, HookFn};
 use super::index::Index;
+use super::instance::Instance;
 use super::planner::FindOptions;
 use super::runtime::{ModelRuntime, Registry};
 use super::scopes::{Scope, DEFAULT_SCOPE};
@@ -220,11 +222,13 @@ impl<M: Model> ModelRegistration<'_, M> {
             index.statement(&definition)?;
         }
         definition.indexes.extend(self.indexes);
-        let runtime = Registry::of(self.db).define(
+        let registry = Registry::of(self.db);
+        let runtime = registry.define(
             definition,
             TypeId::of::<M>(),
             true,
             run_row_hooks::<TypedRow<M>>,
+            collection_of::<Instance<M>>,
         )?;
         for (hook, name, run) in self.hooks {
             runtime.hooks().add::<M>(hook, &name, run)?;
@@ -238,6 +242,7 @@ impl<M: Model> ModelRegistration<'_, M> {
         for (name, scope) in self.scopes {
             runtime.add_scope(&name, scope, true)?;
         }
+        registry.declare(&runtime.definition().name, M::associations())?;
         Ok(runtime)
     }
 }
@@ -431,8 +436,8 @@ impl Sequelize {
 fn dependency_order(runtimes: Vec<Arc<ModelRuntime>>) -> Result<Vec<Arc<ModelRuntime>>> {
     let refers_to = |runtime: &ModelRuntime| -> Vec<String> {
         let def = runtime.definition();
-        (def.attributes.iter())
-            .filter_map(|a| a.column.references.as_ref())
+        (runtime.create_table().columns.iter())
+            .filter_map(|c| c.references.as_ref())
             .map(|r| r.table.as_str().to_owned())
             .filter(|table| *table != def.table_name)
             .collect()
@@ -502,7 +507,7 @@ impl ModelRuntime {
         let qi = QueryInterface::new(exec);
         let create = CreateTable {
             if_not_exists: true,
-            ..def.create_table()
+            ..self.create_table()
         };
         if options.alter {
             qi.alter_table(&create).await?;

@@ -8,11 +8,13 @@
 
 use std::any::TypeId;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use futures_util::future::BoxFuture;
 
 use super::accessors::Accessors;
+use super::association::loaded::NewCollection;
+use super::association::{Association, AssociationDecl, AssociationKind, AssociationOptions};
 use super::definition::ModelDefinition;
 use super::hooks::{Hook, HookContext, Hooks};
 use super::planner::FindOptions;
@@ -22,7 +24,7 @@ use super::write::RowData;
 use super::Model;
 use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
-use crate::sql::Expr;
+use crate::sql::{CreateTable, Expr, References};
 use crate::value::Value;
 
 /// A model as defined on one Sequelize instance.
@@ -44,6 +46,51 @@ pub struct ModelRuntime {
     row_hooks: RowHooks,
     /// A dynamic model's virtual attributes and setters.
     accessors: Accessors,
+    /// The associations of which this model is the source, in the order made.
+    associations: RwLock<Vec<Arc<Association>>>,
+    /// The foreign-key constraints associations put on this model's attributes, for `sync`.
+    foreign_keys: RwLock<Vec<(usize, References)>>,
+    /// `BeforeAssociate`/`AfterAssociate` hooks, which run while models are defined.
+    associate_hooks: AssociateHooks,
+    /// Makes an empty list of this model's instances, for the rows an include reads.
+    new_collection: NewCollection,
+}
+
+/// A `BeforeAssociate` or `AfterAssociate` hook: the association being made (kind, source
+/// and target) and its options, which a `BeforeAssociate` hook may change. They run while
+/// models are defined, before any database work, so they are plain functions.
+pub type AssociateHook =
+    Arc<dyn Fn(&AssociationEvent<'_>, &mut AssociationOptions) -> Result<()> + Send + Sync>;
+
+/// A model's associate hooks: (moment, name, function), in the order added.
+#[derive(Default)]
+struct AssociateHooks(RwLock<Vec<(Hook, String, AssociateHook)>>);
+
+/// Their moments and names (functions have no `Debug`).
+impl std::fmt::Debug for AssociateHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hooks = self.0.read().unwrap_or_else(|e| e.into_inner());
+        f.debug_list()
+            .entries(hooks.iter().map(|(hook, name, _)| (hook.name(), name)))
+            .finish()
+    }
+}
+
+/// What an associate hook is told: Sequelize's `{ source, target, type }`.
+///
+/// ```
+/// use sequelize::model::{AssociationEvent, AssociationKind};
+/// let event = AssociationEvent { kind: AssociationKind::HasMany, source: "User", target: "Post" };
+/// assert_eq!(event.kind.name(), "HasMany");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct AssociationEvent<'a> {
+    /// The kind of association.
+    pub kind: AssociationKind,
+    /// The source model's name.
+    pub source: &'a str,
+    /// The target model's name.
+    pub target: &'a str,
 }
 
 /// Runs a model's instance hooks on rows a static write read (its `individual_hooks`): each
@@ -57,7 +104,12 @@ pub(crate) type RowHooks = for<'a> fn(
 ) -> BoxFuture<'a, Result<()>>;
 
 impl ModelRuntime {
-    fn new(definition: ModelDefinition, data: TypeId, row_hooks: RowHooks) -> Self {
+    fn new(
+        definition: ModelDefinition,
+        data: TypeId,
+        row_hooks: RowHooks,
+        new_collection: NewCollection,
+    ) -> Self {
         ModelRuntime {
             definition: Arc::new(definition),
             statements: StatementCache::default(),
@@ -65,7 +117,119 @@ impl ModelRuntime {
             scopes: Scopes::default(),
             row_hooks,
             accessors: Accessors::default(),
+            associations: RwLock::default(),
+            foreign_keys: RwLock::default(),
+            associate_hooks: AssociateHooks::default(),
+            new_collection,
         }
+    }
+
+    /// The association of this model named `name` (its `as`).
+    pub fn association(&self, name: &str) -> Option<Arc<Association>> {
+        (self.associations.read().unwrap_or_else(|e| e.into_inner()))
+            .iter()
+            .find(|a| a.name == name)
+            .cloned()
+    }
+
+    /// Every association of this model, in the order made.
+    pub fn associations(&self) -> Vec<Arc<Association>> {
+        self.associations
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn add_association(&self, association: Arc<Association>) {
+        (self.associations.write().unwrap_or_else(|e| e.into_inner())).push(association);
+    }
+
+    /// Records the constraint of the foreign key at `index` (the last one made wins).
+    pub(crate) fn add_foreign_key(&self, index: usize, references: References) {
+        let mut keys = self.foreign_keys.write().unwrap_or_else(|e| e.into_inner());
+        keys.retain(|(i, _)| *i != index);
+        keys.push((index, references));
+    }
+
+    /// The `CREATE TABLE` `sync` runs: the definition's, with the foreign keys associations
+    /// added (a `references` the attribute declares itself is kept).
+    pub(crate) fn create_table(&self) -> CreateTable {
+        let mut create = self.definition.create_table();
+        let keys = self.foreign_keys.read().unwrap_or_else(|e| e.into_inner());
+        for (index, references) in keys.iter() {
+            let column = &mut create.columns[*index];
+            if column.references.is_none() {
+                column.references = Some(references.clone());
+            }
+        }
+        create
+    }
+
+    /// Adds a `BeforeAssociate` or `AfterAssociate` hook under `name` (replacing one of the
+    /// same moment and name).
+    ///
+    /// ```
+    /// use sequelize::model::{AssociationKind, AssociationOptions, Hook};
+    /// use sequelize::prelude::*;
+    /// # let db = Sequelize::new(Options { url: Some("sqlite::memory:".into()), ..Default::default() }).unwrap();
+    /// let user = db.define_dynamic("User", [Attribute::new("name", DataType::String(None))], ModelOptions::default()).unwrap();
+    /// db.define_dynamic("Post", [Attribute::new("userId", DataType::Integer)], ModelOptions::default()).unwrap();
+    /// user.runtime().add_associate_hook(Hook::BeforeAssociate, "no-constraints", |event, options| {
+    ///     assert_eq!(event.target, "Post");
+    ///     options.constraints = false;
+    ///     Ok(())
+    /// }).unwrap();
+    /// db.associate("User", AssociationKind::HasMany, "Post", AssociationOptions::default()).unwrap();
+    /// ```
+    pub fn add_associate_hook(
+        &self,
+        hook: Hook,
+        name: &str,
+        run: impl Fn(&AssociationEvent<'_>, &mut AssociationOptions) -> Result<()>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Result<()> {
+        if !matches!(hook, Hook::BeforeAssociate | Hook::AfterAssociate) {
+            return Err(Error::Config(format!(
+                "{} is not an associate hook: add it with add_hook",
+                hook.name()
+            )));
+        }
+        let mut hooks = (self.associate_hooks.0.write()).unwrap_or_else(|e| e.into_inner());
+        hooks.retain(|(h, n, _)| !(*h == hook && n == name));
+        hooks.push((hook, name.to_owned(), Arc::new(run)));
+        Ok(())
+    }
+
+    /// Runs the `BeforeAssociate` or `AfterAssociate` hooks of this (the source) model.
+    pub(crate) fn run_associate_hooks(
+        &self,
+        hook: Hook,
+        kind: AssociationKind,
+        target: &ModelRuntime,
+        options: &mut AssociationOptions,
+    ) -> Result<()> {
+        let hooks: Vec<AssociateHook> = (self.associate_hooks.0.read())
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|(h, _, _)| *h == hook)
+            .map(|(_, _, run)| Arc::clone(run))
+            .collect();
+        let event = AssociationEvent {
+            kind,
+            source: &self.definition.name,
+            target: &target.definition.name,
+        };
+        for run in hooks {
+            run(&event, options)?;
+        }
+        Ok(())
+    }
+
+    /// Makes an empty list of this model's instances, for the rows an include reads.
+    pub(crate) fn new_collection(&self) -> NewCollection {
+        self.new_collection
     }
 
     /// Adds a scope (`Model.addScope(name, scope, { override })`); the name
@@ -265,6 +429,9 @@ pub(crate) struct Registry {
     before_define: RwLock<Vec<(String, BeforeDefine)>>,
     /// `afterDefine` hooks, in the order added.
     after_define: RwLock<Vec<(String, AfterDefine)>>,
+    /// Associations declared by a model whose target is not defined yet (source name,
+    /// declaration).
+    pending: Mutex<Vec<(String, AssociationDecl)>>,
 }
 
 /// A `beforeDefine` hook: may change a definition before its model exists.
@@ -281,6 +448,7 @@ impl Default for Registry {
             global: Hooks::new(TypeId::of::<Registry>()),
             before_define: RwLock::default(),
             after_define: RwLock::default(),
+            pending: Mutex::default(),
         }
     }
 }
@@ -303,12 +471,33 @@ impl Registry {
     /// runtime registered first; with a different one it is an error.
     /// `data` is the type of the instances' data (a derived model's struct); a derived model
     /// is also found by it (`typed`).
+    /// `new_collection` makes an empty list of the model's instances.
+    /// Associations declared earlier whose models now all exist are resolved.
     pub(crate) fn define(
         &self,
         definition: ModelDefinition,
         data: TypeId,
         typed: bool,
         row_hooks: RowHooks,
+        new_collection: NewCollection,
+    ) -> Result<Arc<ModelRuntime>> {
+        let runtime = self.define_model(definition, data, typed, row_hooks, new_collection)?;
+        self.resolve_pending()?;
+        Ok(runtime)
+    }
+
+    /// The associations declared and not resolved yet.
+    pub(crate) fn pending_associations(&self) -> MutexGuard<'_, Vec<(String, AssociationDecl)>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn define_model(
+        &self,
+        definition: ModelDefinition,
+        data: TypeId,
+        typed: bool,
+        row_hooks: RowHooks,
+        new_collection: NewCollection,
     ) -> Result<Arc<ModelRuntime>> {
         let mut models = self.models.write().unwrap_or_else(|e| e.into_inner());
         let existing = models
@@ -327,7 +516,12 @@ impl Registry {
             }
             None => {
                 let definition = self.before_define(definition)?;
-                let runtime = Arc::new(ModelRuntime::new(definition, data, row_hooks));
+                let runtime = Arc::new(ModelRuntime::new(
+                    definition,
+                    data,
+                    row_hooks,
+                    new_collection,
+                ));
                 models.in_order.push(Arc::clone(&runtime));
                 let after = self.after_define.read().unwrap_or_else(|e| e.into_inner());
                 for (_, hook) in after.iter() {

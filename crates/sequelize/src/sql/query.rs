@@ -53,6 +53,15 @@ pub enum Source {
         /// The name the rows are known by.
         alias: Ident,
     },
+    /// `(source JOIN … ON …)`: joins grouped so that they match together, as one source
+    /// (an optional `include` whose own includes are required: the group is left-joined,
+    /// and inside it they are inner-joined).
+    Nested {
+        /// The first source of the group.
+        source: Box<Source>,
+        /// The joins inside the group.
+        joins: Vec<Join>,
+    },
 }
 
 impl Source {

@@ -4,7 +4,7 @@
 //! (`model::statement_cache`).
 
 use super::expr::{Expr, Ident, OrderBy};
-use super::query::{Insert, Select, SelectItem, Source};
+use super::query::{Insert, Join, Select, SelectItem, Source};
 use super::{ConflictAction, Delete, JoinKind, Statement, Update};
 use crate::value::Value;
 
@@ -231,6 +231,25 @@ impl Shape {
                 self.select(select)?;
                 self.ident(alias);
             }
+            Source::Nested { source, joins } => {
+                self.tag(b'n');
+                self.source(source)?;
+                self.joins(joins)?;
+            }
+        }
+        Some(())
+    }
+
+    fn joins(&mut self, joins: &[Join]) -> Option<()> {
+        self.number(joins.len() as u64);
+        for join in joins {
+            self.tag(match join.kind {
+                JoinKind::Inner => b'J',
+                JoinKind::Left => b'L',
+                JoinKind::Right => b'R',
+            });
+            self.source(&join.source)?;
+            self.expr(&join.on)?;
         }
         Some(())
     }
@@ -268,16 +287,7 @@ impl Shape {
         self.number(s.columns.len() as u64);
         s.columns.iter().try_for_each(|item| self.item(item))?;
         self.source(&s.from)?;
-        self.number(s.joins.len() as u64);
-        for join in &s.joins {
-            self.tag(match join.kind {
-                JoinKind::Inner => b'J',
-                JoinKind::Left => b'L',
-                JoinKind::Right => b'R',
-            });
-            self.source(&join.source)?;
-            self.expr(&join.on)?;
-        }
+        self.joins(&s.joins)?;
         self.optional_expr(s.filter.as_ref())?;
         self.exprs(&s.group_by)?;
         self.optional_expr(s.having.as_ref())?;

@@ -1,0 +1,597 @@
+//! Eager loading with joins: the one `SELECT` of a finder with includes, and the rows it
+//! reads folded back into instances that hold their included instances.
+//!
+//! Each include is joined under an alias that is its path (`comments->author`), its columns
+//! read as `"comments->author"."name" AS "comments.author.name"`. An optional include whose
+//! own includes are required is joined as a group, `LEFT OUTER JOIN ("comments" INNER JOIN
+//! "users" ON …) ON …`, so that the required ones decide whether a comment matches, not
+//! whether the post does; a `belongsToMany` is always such a group, its join table inner-
+//! joined to its target. With a `limit` or `offset` and an include of many rows, the parents
+//! are limited first, in a subquery, and the includes joined to it (Sequelize's `subQuery`),
+//! so that the limit counts parents rather than joined rows; a required include then
+//! restricts the parents inside the subquery with `EXISTS`.
+//!
+//! Rows fold back by primary key: a parent repeated by its children's rows is made once, and
+//! each child once per parent, in the order the rows come.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::loaded::{Loadable, Loaded};
+use super::{Association, AssociationKind, Include};
+use crate::error::{Error, Result};
+use crate::model::definition::ModelDefinition;
+use crate::model::filter::{self, Scope};
+use crate::model::planner::{read_positions, FindOptions};
+use crate::model::runtime::ModelRuntime;
+use crate::row::Rows;
+use crate::sql::{Expr, Ident, Join, JoinKind, Select, SelectItem, Source, TableRef};
+use crate::value::Value;
+
+/// How the rows of a joined `SELECT` fold back into instances: one node per model read, the
+/// finder's model first, then each include in order, depth first.
+#[derive(Debug)]
+pub(crate) struct JoinPlan {
+    nodes: Vec<Node>,
+}
+
+#[derive(Debug)]
+struct Node {
+    runtime: Arc<ModelRuntime>,
+    /// The node it is included in (none for the finder's model).
+    parent: Option<usize>,
+    /// The nodes from the finder's model down to this one.
+    path: Vec<usize>,
+    /// The association's name, which the parent's instances hold it under.
+    name: Arc<str>,
+    /// One instance per parent (`belongsTo`, `hasOne`, a join row).
+    single: bool,
+    /// Where the node's columns start in a row.
+    offset: usize,
+    /// The attributes its columns hold, in order.
+    read: Vec<usize>,
+    /// Which of those are the primary key (by which rows are told apart).
+    key: Vec<usize>,
+}
+
+/// A finder's `SELECT` with its includes joined, and how its rows fold back.
+pub(crate) fn plan(root: &Arc<ModelRuntime>, options: FindOptions) -> Result<(Select, JoinPlan)> {
+    let def = root.definition();
+    let main = def.name.clone();
+    let mut builder = Builder {
+        nodes: Vec::new(),
+        columns: Vec::new(),
+    };
+    let read = with_key(def, read_positions(def, &options)?);
+    builder.add_node(Arc::clone(root), None, "", false, &main, read);
+    let mut joins = Vec::new();
+    let mut required_top = Vec::new();
+    for include in options.include {
+        let (include_joins, exists) = builder.include(0, &main, include)?;
+        if let Some(exists) = exists {
+            required_top.push(exists);
+        }
+        joins.extend(include_joins);
+    }
+    let runtimes: Vec<(String, Arc<ModelRuntime>)> = (builder.nodes.iter().skip(1))
+        .map(|n| (alias_of(&builder.nodes, n), Arc::clone(&n.runtime)))
+        .collect();
+    let joined: Vec<(&str, &ModelDefinition)> = (runtimes.iter())
+        .map(|(alias, runtime)| (alias.as_str(), runtime.definition()))
+        .collect();
+    let everything = Scope::new(Some(&main), def, joined);
+    let only_main = Scope::new(Some(&main), def, Vec::new());
+    let not_deleted = (options.paranoid)
+        .then(|| def.deleted_at.map(|i| column(&main, def, i).is_null()))
+        .flatten();
+    let many = builder.nodes.iter().skip(1).any(|n| !n.single);
+    let limited = options.limit.is_some() || options.offset.is_some();
+    let main_table = TableRef::new(def.table()).alias(main.clone());
+    let mut select = if limited && many {
+        // The parents are limited first: their filter and order may only name their own
+        // attributes, since the includes are joined outside.
+        let mut filter = (options.filter.clone())
+            .map(|f| filter::resolve(f, &only_main))
+            .transpose()
+            .map_err(|e| limited_first("the filter", &main, e))?;
+        for condition in not_deleted.into_iter().chain(required_top) {
+            filter = Some(Expr::conjoin(filter, condition));
+        }
+        let inner = Select {
+            columns: (builder.nodes[0].read.iter())
+                .map(|&i| SelectItem::new(column(&main, def, i)))
+                .collect(),
+            filter,
+            order: filter::resolve_order(options.order.clone(), &only_main)
+                .map_err(|e| limited_first("the order", &main, e))?,
+            limit: options.limit,
+            offset: options.offset,
+            ..Select::new(main_table)
+        };
+        Select {
+            order: filter::resolve_order(options.order, &everything)?,
+            ..Select::new(Source::subquery(inner, main.clone()))
+        }
+    } else {
+        let mut filter = (options.filter)
+            .map(|f| filter::resolve(f, &everything))
+            .transpose()?;
+        if let Some(condition) = not_deleted {
+            filter = Some(Expr::conjoin(filter, condition));
+        }
+        Select {
+            filter,
+            order: filter::resolve_order(options.order, &everything)?,
+            limit: options.limit,
+            offset: options.offset,
+            ..Select::new(main_table)
+        }
+    };
+    select.columns = builder.columns;
+    select.joins = joins;
+    select.distinct = options.distinct;
+    select.lock = options.lock;
+    Ok((
+        select,
+        JoinPlan {
+            nodes: builder.nodes,
+        },
+    ))
+}
+
+/// The error for a filter or order naming an include's attribute when the parents are
+/// limited before the includes are joined.
+fn limited_first(what: &str, main: &str, e: Error) -> Error {
+    Error::InvalidQuery(format!(
+        "{what} of a finder with a limit and an include of many rows may only name {main}'s \
+         own attributes (its rows are limited before the includes are joined): {e}"
+    ))
+}
+
+/// The attribute positions read, with the primary key added where it is missing.
+fn with_key(def: &ModelDefinition, mut read: Vec<usize>) -> Vec<usize> {
+    for &key in def.primary_key.iter().rev() {
+        if !read.contains(&key) {
+            read.insert(0, key);
+        }
+    }
+    read
+}
+
+/// `alias.column` of the attribute at `index`.
+fn column(alias: &str, def: &ModelDefinition, index: usize) -> Expr {
+    Expr::qualified(
+        Ident::new(alias.to_owned()),
+        def.attributes[index].column.name.clone(),
+    )
+}
+
+/// The SQL alias of a node: its path of association names, joined by `->`.
+fn alias_of(nodes: &[Node], node: &Node) -> String {
+    (node.path.iter().skip(1))
+        .map(|&i| &*nodes[i].name)
+        .collect::<Vec<_>>()
+        .join("->")
+}
+
+struct Builder {
+    nodes: Vec<Node>,
+    columns: Vec<SelectItem>,
+}
+
+impl Builder {
+    /// Adds a node reading `read` under `alias`; its columns are named by its path.
+    fn add_node(
+        &mut self,
+        runtime: Arc<ModelRuntime>,
+        parent: Option<usize>,
+        name: &str,
+        single: bool,
+        alias: &str,
+        read: Vec<usize>,
+    ) -> usize {
+        let def = runtime.definition();
+        let index = self.nodes.len();
+        let path = match parent {
+            Some(parent) => {
+                let mut path = self.nodes[parent].path.clone();
+                path.push(index);
+                path
+            }
+            None => vec![index],
+        };
+        let prefix = alias.replace("->", ".");
+        for &i in &read {
+            let item = SelectItem::new(column(alias, def, i));
+            self.columns.push(match parent {
+                None => item,
+                Some(_) => item.alias(format!("{prefix}.{}", def.attributes[i].name)),
+            });
+        }
+        let key = (def.primary_key.iter())
+            .filter_map(|k| read.iter().position(|r| r == k))
+            .collect();
+        self.nodes.push(Node {
+            runtime,
+            parent,
+            path,
+            name: Arc::from(name),
+            single,
+            offset: self.columns.len() - read.len(),
+            read,
+            key,
+        });
+        index
+    }
+
+    /// The joins of one include of node `parent` (known as `parent_alias`) and of its own
+    /// includes; and, for a required include, the condition that a parent has a match
+    /// (`EXISTS`), for when the parents are limited in a subquery.
+    fn include(
+        &mut self,
+        parent: usize,
+        parent_alias: &str,
+        include: Include,
+    ) -> Result<(Vec<Join>, Option<Expr>)> {
+        let parent_runtime = Arc::clone(&self.nodes[parent].runtime);
+        let parent_def = parent_runtime.definition();
+        let association = parent_runtime
+            .association(&include.association)
+            .ok_or_else(|| unknown_association(&parent_runtime, &include.association))?;
+        let target = association.target()?;
+        let target_def = target.definition();
+        let name = association.name.as_str();
+        let alias = if parent == 0 {
+            name.to_owned()
+        } else {
+            format!("{parent_alias}->{name}")
+        };
+        let scoped = target.scoped(FindOptions {
+            filter: include.filter,
+            scopes: include.scopes.clone(),
+            ..FindOptions::default()
+        })?;
+        let own = Scope::new(Some(&alias), target_def, Vec::new());
+        let filter = scoped
+            .filter
+            .map(|f| filter::resolve(f, &own))
+            .transpose()?;
+        let required =
+            (include.required).unwrap_or(filter.is_some() || include.through_filter.is_some());
+        let mut on_target: Vec<Expr> = (association.scope.iter())
+            .map(|(i, value)| column(&alias, target_def, *i).eq(value.clone()))
+            .collect();
+        if include.paranoid {
+            if let Some(deleted_at) = target_def.deleted_at {
+                on_target.push(column(&alias, target_def, deleted_at).is_null());
+            }
+        }
+        on_target.extend(filter);
+        let read = with_key(
+            target_def,
+            read_positions(
+                target_def,
+                &FindOptions {
+                    attributes: include.attributes,
+                    exclude: include.exclude,
+                    ..FindOptions::default()
+                },
+            )?,
+        );
+        let node = self.add_node(
+            Arc::clone(&target),
+            Some(parent),
+            name,
+            !association.kind.is_multiple(),
+            &alias,
+            read,
+        );
+        let target_table = || Source::Table(TableRef::new(target_def.table()).alias(alias.clone()));
+        let (base, link) = match association.kind {
+            AssociationKind::BelongsTo => {
+                let link = column(&alias, target_def, association.target_key).eq_expr(column(
+                    parent_alias,
+                    parent_def,
+                    association.foreign_key,
+                ));
+                (target_table(), and_all(link, on_target))
+            }
+            AssociationKind::HasOne | AssociationKind::HasMany => {
+                let link = column(&alias, target_def, association.foreign_key).eq_expr(column(
+                    parent_alias,
+                    parent_def,
+                    association.source_key,
+                ));
+                (target_table(), and_all(link, on_target))
+            }
+            AssociationKind::BelongsToMany => self.through(
+                node,
+                &association,
+                (parent_alias, parent_def),
+                (&alias, target_def),
+                (include.through_attributes, include.through_filter),
+                on_target,
+            )?,
+        };
+        let mut inner = Vec::new();
+        for nested in include.include {
+            inner.extend(self.include(node, &alias, nested)?.0);
+        }
+        let kind = if include.right {
+            JoinKind::Right
+        } else if required {
+            JoinKind::Inner
+        } else {
+            JoinKind::Left
+        };
+        let exists = (kind == JoinKind::Inner).then(|| Expr::Exists {
+            select: Box::new(Select {
+                columns: vec![SelectItem::new(Expr::Literal("1".into()))],
+                filter: Some(link.clone()),
+                ..Select::new(base.clone())
+            }),
+            negated: false,
+        });
+        let grouped = kind == JoinKind::Left && !inner.is_empty();
+        Ok(if grouped {
+            let source = match base {
+                Source::Nested { source, mut joins } => {
+                    joins.extend(inner);
+                    Source::Nested { source, joins }
+                }
+                table => Source::Nested {
+                    source: Box::new(table),
+                    joins: inner,
+                },
+            };
+            (
+                vec![Join {
+                    kind,
+                    source,
+                    on: link,
+                }],
+                exists,
+            )
+        } else {
+            let mut joins = vec![Join {
+                kind,
+                source: base,
+                on: link,
+            }];
+            joins.extend(inner);
+            (joins, exists)
+        })
+    }
+}
+
+impl Builder {
+    /// A `belongsToMany`'s source, the join table inner-joined to the target as a group,
+    /// and the condition linking it to the parent; the join row's attributes are read as a
+    /// node below the target's, which holds it under the join model's name.
+    fn through(
+        &mut self,
+        node: usize,
+        association: &Association,
+        (parent_alias, parent_def): (&str, &ModelDefinition),
+        (alias, target_def): (&str, &ModelDefinition),
+        (attributes, through_filter): (Option<Vec<String>>, Option<Expr>),
+        on_target: Vec<Expr>,
+    ) -> Result<(Source, Expr)> {
+        let missing = || {
+            Error::EagerLoading(format!(
+                "the belongsToMany association {:?} has no join model",
+                association.name
+            ))
+        };
+        let through = association.through()?.ok_or_else(missing)?;
+        let other_key = association.other_key.ok_or_else(missing)?;
+        let through_def = through.definition();
+        let through_alias = format!("{alias}->{}", through_def.name);
+        let target_on = and_all(
+            column(alias, target_def, association.target_key).eq_expr(column(
+                &through_alias,
+                through_def,
+                other_key,
+            )),
+            on_target,
+        );
+        let mut on_through: Vec<Expr> = (association.through_scope.iter())
+            .map(|(i, value)| column(&through_alias, through_def, *i).eq(value.clone()))
+            .collect();
+        if let Some(condition) = through_filter {
+            let own = Scope::new(Some(&through_alias), through_def, Vec::new());
+            on_through.push(filter::resolve(condition, &own)?);
+        }
+        let link = and_all(
+            column(&through_alias, through_def, association.foreign_key).eq_expr(column(
+                parent_alias,
+                parent_def,
+                association.source_key,
+            )),
+            on_through,
+        );
+        if attributes.as_ref().is_none_or(|names| !names.is_empty()) {
+            let read = read_positions(
+                through_def,
+                &FindOptions {
+                    attributes,
+                    ..FindOptions::default()
+                },
+            )?;
+            let name = through_def.name.clone();
+            self.add_node(
+                Arc::clone(&through),
+                Some(node),
+                &name,
+                true,
+                &through_alias,
+                with_key(through_def, read),
+            );
+        }
+        let source = Source::Nested {
+            source: Box::new(Source::Table(
+                TableRef::new(through_def.table()).alias(through_alias),
+            )),
+            joins: vec![Join {
+                kind: JoinKind::Inner,
+                source: Source::Table(TableRef::new(target_def.table()).alias(alias.to_owned())),
+                on: target_on,
+            }],
+        };
+        Ok((source, link))
+    }
+}
+
+/// `first AND rest…`.
+fn and_all(first: Expr, rest: Vec<Expr>) -> Expr {
+    rest.into_iter().fold(first, Expr::and)
+}
+
+/// The error for an include that names no association of the model.
+fn unknown_association(runtime: &ModelRuntime, name: &str) -> Error {
+    let known: Vec<String> = (runtime.associations().iter())
+        .map(|a| a.name.clone())
+        .collect();
+    Error::EagerLoading(format!(
+        "{} has no association {name:?} to include (its associations: {})",
+        runtime.definition().name,
+        if known.is_empty() {
+            "none".to_owned()
+        } else {
+            known.join(", ")
+        }
+    ))
+}
+
+/// A key of a row, by which rows of one model are told apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyPart {
+    Null,
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+    /// Any other value, by its debug form (keys are rarely of other types).
+    Other(String),
+}
+
+impl KeyPart {
+    fn of(value: &Value) -> KeyPart {
+        match value {
+            Value::Null => KeyPart::Null,
+            Value::Int(i) => KeyPart::Int(*i),
+            Value::Bool(b) => KeyPart::Int(i64::from(*b)),
+            Value::Text(s) => KeyPart::Text(s.clone()),
+            Value::Bytes(b) => KeyPart::Bytes(b.clone()),
+            Value::Uuid(u) => KeyPart::Bytes(u.as_bytes().to_vec()),
+            other => KeyPart::Other(format!("{other:?}")),
+        }
+    }
+}
+
+/// The instances of one node made so far: (parent instance id, key) → (instance id,
+/// position in the parent's list).
+type Seen = HashMap<(usize, Vec<KeyPart>), (usize, usize)>;
+
+impl JoinPlan {
+    /// The instances of the finder's model, each holding its included instances.
+    pub(crate) fn fold<L: Loadable>(&self, rows: &mut Rows) -> Result<Vec<L>> {
+        let mut roots: Vec<L> = Vec::new();
+        let mut seen: Vec<Seen> = self.nodes.iter().map(|_| HashMap::new()).collect();
+        let mut next_id = vec![0usize; self.nodes.len()];
+        // Per node: the instance this row belongs to (id, position), if any.
+        let mut current: Vec<Option<(usize, usize)>> = vec![None; self.nodes.len()];
+        for row in rows.iter_mut() {
+            for (index, node) in self.nodes.iter().enumerate() {
+                let parent_id = match node.parent {
+                    None => 0,
+                    Some(parent) => match current[parent] {
+                        Some((id, _)) => id,
+                        None => {
+                            current[index] = None;
+                            continue;
+                        }
+                    },
+                };
+                let key: Vec<KeyPart> = (node.key.iter())
+                    .map(|&k| KeyPart::of(&row[node.offset + k]))
+                    .collect();
+                let absent = !key.is_empty() && key.iter().all(|k| *k == KeyPart::Null);
+                if node.parent.is_some() {
+                    // The parent holds the association even when this row has no match.
+                    let collection = self.parent_loaded(&mut roots, &current, node)?;
+                    collection.entry(&node.name, node.single, node.runtime.new_collection())?;
+                }
+                if absent {
+                    current[index] = None;
+                    continue;
+                }
+                let known = (!key.is_empty())
+                    .then(|| seen[index].get(&(parent_id, key.clone())).copied())
+                    .flatten();
+                if let Some(found) = known {
+                    current[index] = Some(found);
+                    continue;
+                }
+                let mut values = node.values(row);
+                let position = match node.parent {
+                    None => {
+                        roots.push(L::load(&node.runtime, &mut values)?);
+                        roots.len() - 1
+                    }
+                    Some(_) => {
+                        let loaded = self.parent_loaded(&mut roots, &current, node)?;
+                        let collection =
+                            loaded.entry(&node.name, node.single, node.runtime.new_collection())?;
+                        collection.push(&node.runtime, &mut values)?;
+                        collection.len() - 1
+                    }
+                };
+                let id = next_id[index];
+                next_id[index] += 1;
+                if !key.is_empty() {
+                    seen[index].insert((parent_id, key), (id, position));
+                }
+                current[index] = Some((id, position));
+            }
+        }
+        Ok(roots)
+    }
+
+    /// The includes of the instance `node`'s parent is in this row.
+    fn parent_loaded<'r, L: Loadable>(
+        &self,
+        roots: &'r mut [L],
+        current: &[Option<(usize, usize)>],
+        node: &Node,
+    ) -> Result<&'r mut Loaded> {
+        let lost = || Error::EagerLoading("an included row lost its parent".into());
+        let path = &node.path[..node.path.len() - 1];
+        let (_, root) = current[path[0]].ok_or_else(lost)?;
+        let mut loaded = roots[root].loaded_mut();
+        for &step in &path[1..] {
+            let (_, position) = current[step].ok_or_else(lost)?;
+            let through = &self.nodes[step];
+            loaded = loaded
+                .entry(
+                    &through.name,
+                    through.single,
+                    through.runtime.new_collection(),
+                )?
+                .loaded_mut(position);
+        }
+        Ok(loaded)
+    }
+}
+
+impl Node {
+    /// The node's values out of a row, at their attributes' positions (`NULL` where not
+    /// read).
+    fn values(&self, row: &mut [Value]) -> Vec<Value> {
+        let width = self.runtime.definition().attributes.len();
+        let mut values = vec![Value::Null; width];
+        for (j, &attribute) in self.read.iter().enumerate() {
+            values[attribute] = std::mem::take(&mut row[self.offset + j]);
+        }
+        values
+    }
+}

@@ -1,0 +1,293 @@
+//! `include`: which associations a finder loads with its rows, as plain data
+//! ([`Include`]), and the typed handle a derived model has per association ([`Assoc`],
+//! `Post::comments()`), which builds one.
+
+use std::marker::PhantomData;
+
+use crate::model::scopes::ScopeUse;
+use crate::model::Model;
+use crate::sql::Expr;
+
+/// One `include` of a finder: the association (by its `as`) and Sequelize's include
+/// options. Built by a typed handle (`Post::comments().required(false)`) or by name
+/// (`Include::new("comments")`, for models defined at run time).
+///
+/// ```
+/// use sequelize::model::Include;
+/// use sequelize::col;
+/// use sequelize::ColumnOperators;
+/// let comments = Include::new("comments")
+///     .filter(col("approved").eq(true))
+///     .required(false)
+///     .include(Include::new("author").attributes(["id", "name"]));
+/// assert_eq!(comments.include.len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    /// The association's name (`as`).
+    pub association: String,
+    /// `where`: a condition on the included rows (by their own attribute names); it makes
+    /// the include required unless `required(false)`.
+    pub filter: Option<Expr>,
+    /// `required`: `INNER JOIN` (parents without a match are left out) or `LEFT OUTER
+    /// JOIN`; by default required exactly when there is a `where`.
+    pub required: Option<bool>,
+    /// `right`: `RIGHT OUTER JOIN` (every included row, with or without a parent).
+    pub right: bool,
+    /// `attributes`: the attributes read; every one when `None` (the primary key is always
+    /// read, to tell the rows apart).
+    pub attributes: Option<Vec<String>>,
+    /// `attributes: { exclude }`.
+    pub exclude: Vec<String>,
+    /// `paranoid` (default true): leave soft-deleted rows of a paranoid model out.
+    pub paranoid: bool,
+    /// The target's scopes: `None` for its default scope, an empty list for none.
+    pub scopes: Option<Vec<ScopeUse>>,
+    /// `through: { attributes }` of a `belongsToMany`: the join row's attributes read
+    /// (every one when `None`; `Some(vec![])` for none).
+    pub through_attributes: Option<Vec<String>>,
+    /// `through: { where }`: a condition on the join rows.
+    pub through_filter: Option<Expr>,
+    /// `include`: the target's own includes.
+    pub include: Vec<Include>,
+}
+
+impl Include {
+    /// An include of the association named `association`, with Sequelize's defaults.
+    pub fn new(association: impl Into<String>) -> Self {
+        Include {
+            association: association.into(),
+            filter: None,
+            required: None,
+            right: false,
+            attributes: None,
+            exclude: Vec::new(),
+            paranoid: true,
+            scopes: None,
+            through_attributes: None,
+            through_filter: None,
+            include: Vec::new(),
+        }
+    }
+
+    /// `where`; conditions given twice are joined with `AND`.
+    pub fn filter(mut self, condition: Expr) -> Self {
+        self.filter = Some(Expr::conjoin(self.filter.take(), condition));
+        self
+    }
+
+    /// `required`.
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = Some(required);
+        self
+    }
+
+    /// `right: true`.
+    pub fn right(mut self, right: bool) -> Self {
+        self.right = right;
+        self
+    }
+
+    /// `attributes: [...]`.
+    pub fn attributes<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.attributes = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `attributes: { exclude: [...] }`.
+    pub fn exclude<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.exclude.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// `paranoid: false` reads soft-deleted rows too.
+    pub fn paranoid(mut self, paranoid: bool) -> Self {
+        self.paranoid = paranoid;
+        self
+    }
+
+    /// The target's scopes to apply instead of its default scope (`model: Foo.scope('x')`).
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = ScopeUse>) -> Self {
+        self.scopes = Some(scopes.into_iter().collect());
+        self
+    }
+
+    /// No scope of the target, not even its default scope (`Foo.unscoped()`).
+    pub fn unscoped(mut self) -> Self {
+        self.scopes = Some(Vec::new());
+        self
+    }
+
+    /// `through: { attributes: [...] }` (`[]` reads none of the join row).
+    pub fn through_attributes<S: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.through_attributes = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `through: { where }`.
+    pub fn through_filter(mut self, condition: Expr) -> Self {
+        self.through_filter = Some(Expr::conjoin(self.through_filter.take(), condition));
+        self
+    }
+
+    /// A nested include, of the target's association.
+    pub fn include(mut self, include: impl Into<Include>) -> Self {
+        self.include.push(include.into());
+        self
+    }
+}
+
+/// An association holding one instance (`belongsTo`, `hasOne`).
+#[derive(Debug, Clone, Copy)]
+pub struct One;
+
+/// An association holding many (`hasMany`, `belongsToMany`).
+#[derive(Debug, Clone, Copy)]
+pub struct Many;
+
+/// What an instance gives back for an included association: one instance or none
+/// ([`One`]), or a slice ([`Many`]).
+pub trait Cardinality {
+    /// The included rows as the association holds them.
+    type Of<'a, T: 'a>;
+
+    /// Picks them out of the list the include read.
+    fn pick<T>(rows: &[T]) -> Self::Of<'_, T>;
+}
+
+impl Cardinality for One {
+    type Of<'a, T: 'a> = Option<&'a T>;
+
+    fn pick<T>(rows: &[T]) -> Option<&T> {
+        rows.first()
+    }
+}
+
+impl Cardinality for Many {
+    type Of<'a, T: 'a> = &'a [T];
+
+    fn pick<T>(rows: &[T]) -> &[T] {
+        rows
+    }
+}
+
+/// A derived model's association from `S` to `T`, as `#[has_many(...)]` and the others
+/// generate it (`Post::comments()`): an [`Include`] whose nested includes must start at
+/// `T`, and the key to the included rows of an instance (`post.included(Post::comments())`).
+/// `C` is [`One`] or [`Many`].
+pub struct Assoc<S, T, C> {
+    include: Include,
+    _models: Models<S, T, C>,
+}
+
+/// The source, target and cardinality an [`Assoc`] is typed by.
+type Models<S, T, C> = PhantomData<fn() -> (S, T, C)>;
+
+impl<S, T, C> Clone for Assoc<S, T, C> {
+    fn clone(&self) -> Self {
+        Assoc {
+            include: self.include.clone(),
+            _models: PhantomData,
+        }
+    }
+}
+
+impl<S, T, C> std::fmt::Debug for Assoc<S, T, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.include.fmt(f)
+    }
+}
+
+impl<S: Model, T: Model, C> Assoc<S, T, C> {
+    /// The handle of the association named `name` (what the derive generates).
+    #[doc(hidden)]
+    pub fn named(name: &'static str) -> Self {
+        Assoc {
+            include: Include::new(name),
+            _models: PhantomData,
+        }
+    }
+
+    /// The association's name (`as`).
+    pub fn name(&self) -> &str {
+        &self.include.association
+    }
+
+    /// `where` on the included rows; see [`Include::filter`].
+    pub fn filter(mut self, condition: Expr) -> Self {
+        self.include = self.include.filter(condition);
+        self
+    }
+
+    /// `required`; see [`Include::required`].
+    pub fn required(mut self, required: bool) -> Self {
+        self.include = self.include.required(required);
+        self
+    }
+
+    /// `right: true`.
+    pub fn right(mut self, right: bool) -> Self {
+        self.include = self.include.right(right);
+        self
+    }
+
+    /// `attributes: [...]`.
+    pub fn attributes<N: Into<String>>(mut self, names: impl IntoIterator<Item = N>) -> Self {
+        self.include = self.include.attributes(names);
+        self
+    }
+
+    /// `attributes: { exclude: [...] }`.
+    pub fn exclude<N: Into<String>>(mut self, names: impl IntoIterator<Item = N>) -> Self {
+        self.include = self.include.exclude(names);
+        self
+    }
+
+    /// `paranoid: false`.
+    pub fn paranoid(mut self, paranoid: bool) -> Self {
+        self.include = self.include.paranoid(paranoid);
+        self
+    }
+
+    /// The target's scopes instead of its default scope.
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = ScopeUse>) -> Self {
+        self.include = self.include.scopes(scopes);
+        self
+    }
+
+    /// No scope of the target.
+    pub fn unscoped(mut self) -> Self {
+        self.include = self.include.unscoped();
+        self
+    }
+
+    /// `through: { attributes: [...] }`.
+    pub fn through_attributes<N: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = N>,
+    ) -> Self {
+        self.include = self.include.through_attributes(names);
+        self
+    }
+
+    /// `through: { where }`.
+    pub fn through_filter(mut self, condition: Expr) -> Self {
+        self.include = self.include.through_filter(condition);
+        self
+    }
+
+    /// A nested include of one of the target's associations.
+    pub fn include<U: Model, D>(mut self, nested: Assoc<T, U, D>) -> Self {
+        self.include = self.include.include(nested.include);
+        self
+    }
+}
+
+impl<S, T, C> From<Assoc<S, T, C>> for Include {
+    fn from(assoc: Assoc<S, T, C>) -> Self {
+        assoc.include
+    }
+}

@@ -1,0 +1,210 @@
+//! What an instance holds of its includes: per association, the instances read for it, of
+//! the target model's own instance type (`Instance<Comment>` for a derived model,
+//! [`DynInstance`] for one defined at run time), behind one type-erased box per association
+//! and parent, never one box per row.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::model::dynamic::DynInstance;
+use crate::model::instance::Instance;
+use crate::model::runtime::ModelRuntime;
+use crate::model::write::{HookedRow, TypedRow};
+use crate::model::Model;
+use crate::value::Value;
+
+/// A model's instances as an include holds them: made from rows, reachable typed, and
+/// serialized into the parent's JSON.
+pub(crate) trait Loadable: Any + Send + Sync + Sized {
+    /// The instance of one row's values (every attribute of the model, in order).
+    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self>;
+
+    /// The includes, to add to.
+    fn loaded_mut(&mut self) -> &mut Loaded;
+
+    /// The instance as Sequelize's `toJSON` shapes it (its includes nested by name).
+    fn to_json(&self) -> Result<serde_json::Value>;
+}
+
+impl<M: Model> Loadable for Instance<M> {
+    fn load(_: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self> {
+        Ok(Instance::from_row(TypedRow::from_values(values)?))
+    }
+
+    fn loaded_mut(&mut self) -> &mut Loaded {
+        self.loaded_mut()
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value> {
+        self.to_json()
+    }
+}
+
+impl Loadable for DynInstance {
+    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self> {
+        <DynInstance as HookedRow>::decode(runtime, values)
+    }
+
+    fn loaded_mut(&mut self) -> &mut Loaded {
+        self.loaded_mut()
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value> {
+        serde_json::to_value(self).map_err(|e| Error::Decode(e.to_string()))
+    }
+}
+
+/// The instances one parent holds for one association.
+pub(crate) trait Collection: Send + Sync {
+    /// Makes an instance of `values` and appends it.
+    fn push(&mut self, runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<()>;
+
+    /// How many instances it holds.
+    fn len(&self) -> usize;
+
+    /// The includes of the instance at `index`.
+    fn loaded_mut(&mut self, index: usize) -> &mut Loaded;
+
+    /// The instances, as a `Vec` of the model's instance type.
+    fn as_any(&self) -> &dyn Any;
+
+    /// The instances in JSON: an array, or for a single association the one object (or
+    /// `null`).
+    fn to_json(&self, single: bool) -> Result<serde_json::Value>;
+}
+
+impl<L: Loadable> Collection for Vec<L> {
+    fn push(&mut self, runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<()> {
+        Vec::push(self, L::load(runtime, values)?);
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn loaded_mut(&mut self, index: usize) -> &mut Loaded {
+        self[index].loaded_mut()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn to_json(&self, single: bool) -> Result<serde_json::Value> {
+        if single {
+            return self
+                .first()
+                .map_or(Ok(serde_json::Value::Null), Loadable::to_json);
+        }
+        self.iter()
+            .map(Loadable::to_json)
+            .collect::<Result<Vec<_>>>()
+            .map(serde_json::Value::Array)
+    }
+}
+
+/// Makes an empty collection of one model's instances; each runtime holds the one of its
+/// instance type.
+pub(crate) type NewCollection = fn() -> Arc<dyn Collection>;
+
+/// The [`NewCollection`] of instances of type `L`.
+pub(crate) fn collection_of<L: Loadable>() -> Arc<dyn Collection> {
+    Arc::new(Vec::<L>::new())
+}
+
+/// The rows an instance holds of its includes, by association name. A copy of an
+/// instance shares them (they are only changed while a finder reads them).
+#[derive(Default, Clone)]
+pub struct Loaded {
+    entries: Vec<Entry>,
+}
+
+#[derive(Clone)]
+struct Entry {
+    /// The association's name (`as`).
+    name: Arc<str>,
+    /// A `belongsTo`/`hasOne`: one instance or none.
+    single: bool,
+    rows: Arc<dyn Collection>,
+}
+
+impl fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|e| (&*e.name, e.rows.len())))
+            .finish()
+    }
+}
+
+impl Loaded {
+    /// The collection for `name`, created empty (by `new`) when it is not there yet. Only
+    /// a finder reading the rows adds to it, before any copy of the instance exists.
+    pub(crate) fn entry(
+        &mut self,
+        name: &Arc<str>,
+        single: bool,
+        new: NewCollection,
+    ) -> Result<&mut (dyn Collection + 'static)> {
+        let at = match self.entries.iter().position(|e| e.name == *name) {
+            Some(at) => at,
+            None => {
+                self.entries.push(Entry {
+                    name: Arc::clone(name),
+                    single,
+                    rows: new(),
+                });
+                self.entries.len() - 1
+            }
+        };
+        Arc::get_mut(&mut self.entries[at].rows).ok_or_else(|| {
+            Error::EagerLoading(format!(
+                "the rows included as {name:?} are shared by a copy of the instance"
+            ))
+        })
+    }
+
+    /// The instances included as `name`, as a `Vec` of their instance type.
+    pub(crate) fn rows<L: Loadable>(&self, model: &str, name: &str) -> Result<&[L]> {
+        let entry = (self.entries.iter())
+            .find(|e| &*e.name == name)
+            .ok_or_else(|| not_included(model, name))?;
+        entry
+            .rows
+            .as_any()
+            .downcast_ref::<Vec<L>>()
+            .map(Vec::as_slice)
+            .ok_or_else(|| {
+                Error::EagerLoading(format!(
+                    "{model}.{name} holds instances of another type than the one asked for"
+                ))
+            })
+    }
+
+    /// Whether anything was included.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds each include to a JSON object, under its name.
+    pub(crate) fn add_to_json(&self, json: &mut serde_json::Value) -> Result<()> {
+        let serde_json::Value::Object(map) = json else {
+            return Err(Error::Decode(
+                "an instance with includes must serialize as an object".into(),
+            ));
+        };
+        for entry in &self.entries {
+            map.insert(entry.name.to_string(), entry.rows.to_json(entry.single)?);
+        }
+        Ok(())
+    }
+}
+
+/// The error for includes read where they were not loaded.
+pub(crate) fn not_included(model: &str, name: &str) -> Error {
+    Error::EagerLoading(format!(
+        "{model}.{name} was not included: add .include(...) for it to the finder"
+    ))
+}
