@@ -1001,8 +1001,14 @@ impl serde::Serialize for DynInstance {
         let virtuals = self.model.runtime.accessors().virtuals();
         let len = (self.loaded.is_none()).then(|| def.attributes.len() + virtuals.len());
         let mut map = s.serialize_map(len)?;
-        for (attribute, value) in def.attributes.iter().zip(&self.row.0) {
-            map.serialize_entry(&attribute.name, value)?;
+        for (index, (attribute, value)) in def.attributes.iter().zip(&self.row.0).enumerate() {
+            if self
+                .loaded
+                .as_ref()
+                .is_none_or(|loaded| loaded.was_read(index))
+            {
+                map.serialize_entry(&attribute.name, value)?;
+            }
         }
         for computed in virtuals {
             let value = (computed.get)(self).map_err(S::Error::custom)?;
@@ -1011,7 +1017,7 @@ impl serde::Serialize for DynInstance {
         if let Some(loaded) = &self.loaded {
             let mut included = serde_json::Value::Object(serde_json::Map::new());
             loaded
-                .add_to_json(&mut included)
+                .add_to_json(def, &mut included)
                 .map_err(S::Error::custom)?;
             if let serde_json::Value::Object(included) = included {
                 for (name, value) in included {

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::aggregate::Aggregate;
-use super::association::{eager, Assoc};
+use super::association::{eager, Assoc, Include};
 use super::column::ColumnOperators;
 use super::filter;
 use super::hooks::Hook;
@@ -653,6 +653,7 @@ pub struct FindByPk<M: Model> {
     lock: Option<RowLock>,
     paranoid: bool,
     scoped: bool,
+    include: Vec<Include>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -663,8 +664,15 @@ impl<M: Model> FindByPk<M> {
             lock: None,
             paranoid: true,
             scoped: true,
+            include: Vec::new(),
             _model: PhantomData,
         }
+    }
+
+    /// Loads an association with the row; see [`FindAll::include`].
+    pub fn include<T: Model, C>(mut self, association: Assoc<M, T, C>) -> Self {
+        self.include.push(association.into());
+        self
     }
 
     /// `unscoped()`: without the model's default scope.
@@ -718,6 +726,16 @@ impl<M: Model> FindByPk<M> {
         // run with the key alone. A read of soft-deleted rows, under a default scope (whose
         // values are its own) or with `beforeFind` hooks (which may change it) is planned
         // each time.
+        if !self.include.is_empty() {
+            let find = FindAll {
+                options: FindOptions {
+                    include: self.include,
+                    ..options()
+                },
+                _model: PhantomData,
+            };
+            return Ok(find.exec(exec).await?.into_iter().next());
+        }
         let lent = ExecutorRef::of(exec);
         let hooked = runtime.has_options_hook(Hook::BeforeFind, lent);
         let plain = (self.paranoid || def.deleted_at.is_none()) && !default_scope && !hooked;

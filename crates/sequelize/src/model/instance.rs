@@ -173,7 +173,7 @@ impl<M: Model> Instance<M> {
             }
         }
         if let Some(loaded) = &self.loaded {
-            loaded.add_to_json(&mut json)?;
+            loaded.add_to_json(def, &mut json)?;
         }
         Ok(json)
     }

@@ -52,6 +52,8 @@ struct Node {
     read: Vec<usize>,
     /// Which of those are the primary key (by which rows are told apart).
     key: Vec<usize>,
+    /// The attributes it does not read.
+    unread: Vec<usize>,
 }
 
 /// A finder's `SELECT` with its includes joined, and how its rows fold back.
@@ -211,6 +213,9 @@ impl Builder {
         let key = (def.primary_key.iter())
             .filter_map(|k| read.iter().position(|r| r == k))
             .collect();
+        let unread = (0..def.attributes.len())
+            .filter(|i| !read.contains(i))
+            .collect();
         self.nodes.push(Node {
             runtime,
             parent,
@@ -220,6 +225,7 @@ impl Builder {
             offset: self.columns.len() - read.len(),
             read,
             key,
+            unread,
         });
         index
     }
@@ -332,7 +338,11 @@ impl Builder {
             }),
             negated: false,
         });
-        let grouped = kind == JoinKind::Left && !inner.is_empty();
+        // A left join chain is already what a group of optional includes means; only a
+        // required one inside needs the group.
+        let grouped = kind == JoinKind::Left
+            && (inner.iter().any(|join| join.kind == JoinKind::Inner)
+                || matches!(base, Source::Nested { .. }) && !inner.is_empty());
         Ok(if grouped {
             let source = match base {
                 Source::Nested { source, mut joins } => {
@@ -535,14 +545,14 @@ impl JoinPlan {
                 let mut values = node.values(row);
                 let position = match node.parent {
                     None => {
-                        roots.push(L::load(&node.runtime, &mut values)?);
+                        roots.push(L::load(&node.runtime, &mut values, &node.unread)?);
                         roots.len() - 1
                     }
                     Some(_) => {
                         let loaded = self.parent_loaded(&mut roots, &current, node)?;
                         let collection =
                             loaded.entry(&node.name, node.single, node.runtime.new_collection())?;
-                        collection.push(&node.runtime, &mut values)?;
+                        collection.push(&node.runtime, &mut values, &node.unread)?;
                         collection.len() - 1
                     }
                 };

@@ -8,18 +8,22 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::model::definition::ModelDefinition;
 use crate::model::dynamic::DynInstance;
 use crate::model::instance::Instance;
 use crate::model::runtime::ModelRuntime;
 use crate::model::write::{HookedRow, TypedRow};
 use crate::model::Model;
+use crate::types::DataType;
 use crate::value::Value;
 
 /// A model's instances as an include holds them: made from rows, reachable typed, and
 /// serialized into the parent's JSON.
 pub(crate) trait Loadable: Any + Send + Sync + Sized {
-    /// The instance of one row's values (every attribute of the model, in order).
-    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self>;
+    /// The instance of one row's values (every attribute of the model, in order); the
+    /// attributes at `unread` were not read (`attributes` of an include), and are left out
+    /// of its JSON.
+    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value], unread: &[usize]) -> Result<Self>;
 
     /// The includes, to add to.
     fn loaded_mut(&mut self) -> &mut Loaded;
@@ -29,8 +33,21 @@ pub(crate) trait Loadable: Any + Send + Sync + Sized {
 }
 
 impl<M: Model> Loadable for Instance<M> {
-    fn load(_: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self> {
-        Ok(Instance::from_row(TypedRow::from_values(values)?))
+    fn load(_: &Arc<ModelRuntime>, values: &mut [Value], unread: &[usize]) -> Result<Self> {
+        // A struct field needs a value: an attribute not read that cannot be NULL gets the
+        // zero of its type.
+        let def = M::definition();
+        for &index in unread {
+            let column = &def.attributes[index].column;
+            if !column.allow_null {
+                values[index] = placeholder(&column.data_type);
+            }
+        }
+        let mut instance: Instance<M> = Instance::from_row(TypedRow::from_values(values)?);
+        if !unread.is_empty() {
+            instance.loaded_mut().unread = unread.into();
+        }
+        Ok(instance)
     }
 
     fn loaded_mut(&mut self) -> &mut Loaded {
@@ -43,8 +60,12 @@ impl<M: Model> Loadable for Instance<M> {
 }
 
 impl Loadable for DynInstance {
-    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<Self> {
-        <DynInstance as HookedRow>::decode(runtime, values)
+    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value], unread: &[usize]) -> Result<Self> {
+        let mut instance = <DynInstance as HookedRow>::decode(runtime, values)?;
+        if !unread.is_empty() {
+            instance.loaded_mut().unread = unread.into();
+        }
+        Ok(instance)
     }
 
     fn loaded_mut(&mut self) -> &mut Loaded {
@@ -58,8 +79,13 @@ impl Loadable for DynInstance {
 
 /// The instances one parent holds for one association.
 pub(crate) trait Collection: Send + Sync {
-    /// Makes an instance of `values` and appends it.
-    fn push(&mut self, runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<()>;
+    /// Makes an instance of `values` (`unread` not read) and appends it.
+    fn push(
+        &mut self,
+        runtime: &Arc<ModelRuntime>,
+        values: &mut [Value],
+        unread: &[usize],
+    ) -> Result<()>;
 
     /// How many instances it holds.
     fn len(&self) -> usize;
@@ -76,8 +102,13 @@ pub(crate) trait Collection: Send + Sync {
 }
 
 impl<L: Loadable> Collection for Vec<L> {
-    fn push(&mut self, runtime: &Arc<ModelRuntime>, values: &mut [Value]) -> Result<()> {
-        Vec::push(self, L::load(runtime, values)?);
+    fn push(
+        &mut self,
+        runtime: &Arc<ModelRuntime>,
+        values: &mut [Value],
+        unread: &[usize],
+    ) -> Result<()> {
+        Vec::push(self, L::load(runtime, values, unread)?);
         Ok(())
     }
 
@@ -120,6 +151,8 @@ pub(crate) fn collection_of<L: Loadable>() -> Arc<dyn Collection> {
 #[derive(Default, Clone)]
 pub struct Loaded {
     entries: Vec<Entry>,
+    /// The attributes the finder did not read (`attributes` of an include).
+    unread: Box<[usize]>,
 }
 
 #[derive(Clone)]
@@ -183,22 +216,60 @@ impl Loaded {
             })
     }
 
-    /// Whether anything was included.
+    /// Whether anything was included, or left unread.
     pub(crate) fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.unread.is_empty()
     }
 
-    /// Adds each include to a JSON object, under its name.
-    pub(crate) fn add_to_json(&self, json: &mut serde_json::Value) -> Result<()> {
+    /// Whether the attribute at `index` was read.
+    pub(crate) fn was_read(&self, index: usize) -> bool {
+        !self.unread.contains(&index)
+    }
+
+    /// Completes an instance's JSON object: the attributes not read (of `def`) taken out,
+    /// each include added under its name.
+    pub(crate) fn add_to_json(
+        &self,
+        def: &ModelDefinition,
+        json: &mut serde_json::Value,
+    ) -> Result<()> {
         let serde_json::Value::Object(map) = json else {
             return Err(Error::Decode(
                 "an instance with includes must serialize as an object".into(),
             ));
         };
+        for &index in self.unread.iter() {
+            map.remove(&def.attributes[index].name);
+        }
         for entry in &self.entries {
             map.insert(entry.name.to_string(), entry.rows.to_json(entry.single)?);
         }
         Ok(())
+    }
+}
+
+/// A value of an attribute's type for a field whose attribute was not read: the type's zero
+/// (`NULL` for a type without one, which only a nullable field takes).
+fn placeholder(data_type: &DataType) -> Value {
+    match data_type {
+        DataType::Unsigned(inner) => placeholder(inner),
+        t if t.is_text() => Value::Text(String::new()),
+        t if t.is_integer() => Value::Int(0),
+        DataType::Float | DataType::Double => Value::Float(0.0),
+        DataType::Decimal(_) => Value::Decimal(Default::default()),
+        DataType::Boolean => Value::Bool(false),
+        DataType::Date(_) => Value::Timestamp(Default::default()),
+        DataType::DateOnly => Value::Date(Default::default()),
+        DataType::Time => Value::Time(Default::default()),
+        DataType::Uuid => Value::Uuid(Default::default()),
+        DataType::Json | DataType::Jsonb => Value::Json(Box::default()),
+        DataType::Blob | DataType::TinyBlob | DataType::MediumBlob | DataType::LongBlob => {
+            Value::Bytes(Vec::new())
+        }
+        DataType::BinaryString(_) => Value::Bytes(Vec::new()),
+        DataType::Enum(values) => values.first().cloned().map_or(Value::Null, Value::Text),
+        DataType::Array(_) => Value::Array(Vec::new()),
+        _ => Value::Null,
     }
 }
 

@@ -1,0 +1,606 @@
+//! Associations and `include` on every dialect (issue 9): the usage guide's blog (User, Post,
+//! Comment, Category, Tag through PostTags) declared on the derive, synced with its foreign
+//! keys in dependency order, and loaded with nested includes in one statement.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::Arc;
+
+use sequelize::model::{AssociationKind, AssociationOptions, Hook, Include};
+use sequelize::prelude::*;
+use sequelize::{ConnectionHooks, Error};
+use serde::Serialize;
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "users", underscored)]
+#[has_many(Post, alias = "posts", foreign_key = "author_id")]
+struct User {
+    id: i64,
+    name: String,
+    #[serde(skip)]
+    password: String,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "categories", underscored, timestamps = false)]
+struct Category {
+    id: i64,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "tags", underscored, timestamps = false)]
+struct Tag {
+    id: i64,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "posts", underscored, paranoid)]
+#[belongs_to(User, alias = "author", foreign_key = "author_id")]
+#[belongs_to(Category, alias = "category", foreign_key = "category_id")]
+#[has_many(
+    Comment,
+    alias = "comments",
+    foreign_key = "post_id",
+    on_delete = "CASCADE"
+)]
+#[belongs_to_many(
+    Tag,
+    alias = "tags",
+    through = "PostTags",
+    foreign_key = "post_id",
+    other_key = "tag_id"
+)]
+struct Post {
+    id: i64,
+    title: String,
+    published: bool,
+    author_id: i64,
+    category_id: Option<i64>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "comments", underscored, paranoid)]
+#[belongs_to(User, alias = "author", foreign_key = "author_id")]
+struct Comment {
+    id: i64,
+    post_id: i64,
+    author_id: i64,
+    body: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// Defines the blog on `db` (targets before and after their sources, to resolve both ways)
+/// and syncs it.
+async fn blog(db: &Sequelize) {
+    db.define::<User>().register().unwrap();
+    db.define::<Post>().register().unwrap();
+    db.define::<Category>().register().unwrap();
+    db.define::<Tag>().register().unwrap();
+    db.define::<Comment>().register().unwrap();
+    db.sync(SyncOptions::default()).await.unwrap();
+}
+
+/// The seed: Ann wrote two posts (one published, tagged rust and orm, with two comments by
+/// Bob and one by Ann; one draft), Bob wrote one published post without tags or comments,
+/// Cy wrote nothing.
+async fn seed(db: &Sequelize) -> (Vec<Instance<User>>, Vec<Instance<Post>>) {
+    let mut users = Vec::new();
+    for name in ["Ann", "Bob", "Cy"] {
+        let user = User {
+            name: name.into(),
+            password: "secret".into(),
+            ..Default::default()
+        };
+        users.push(User::create(user).exec(db).await.unwrap());
+    }
+    let news = Category::create(Category {
+        id: 0,
+        name: "news".into(),
+    })
+    .exec(db)
+    .await
+    .unwrap();
+    let mut posts = Vec::new();
+    for (title, published, author, category) in [
+        ("Hello", true, 0, Some(news.id)),
+        ("Draft", false, 0, None),
+        ("Bob's", true, 1, None),
+    ] {
+        let post = Post {
+            title: title.into(),
+            published,
+            author_id: users[author].id,
+            category_id: category,
+            ..Default::default()
+        };
+        posts.push(Post::create(post).exec(db).await.unwrap());
+    }
+    let post_tags = db.model("PostTags").expect("the join model is defined");
+    for name in ["rust", "orm"] {
+        let tag = Tag::create(Tag {
+            id: 0,
+            name: name.into(),
+        })
+        .exec(db)
+        .await
+        .unwrap();
+        post_tags
+            .create([
+                ("post_id", Value::Int(posts[0].id)),
+                ("tag_id", Value::Int(tag.id)),
+            ])
+            .exec(db)
+            .await
+            .unwrap();
+    }
+    for (author, body) in [(1, "First!"), (0, "Thanks"), (1, "More")] {
+        let comment = Comment {
+            post_id: posts[0].id,
+            author_id: users[author].id,
+            body: body.into(),
+            ..Default::default()
+        };
+        Comment::create(comment).exec(db).await.unwrap();
+        // Distinct creation times, for the order by the comments' date.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    (users, posts)
+}
+
+/// A database whose statements are counted (`beforeQuery`).
+async fn counted_db(dialect: &str, test: &str) -> (Sequelize, Arc<AtomicUsize>) {
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    let hooks = ConnectionHooks::default().before_query("count", move |_| {
+        counter.fetch_add(1, SeqCst);
+        Box::pin(async { Ok(()) })
+    });
+    let options = sequelize::Options {
+        hooks,
+        ..common::isolated_options(dialect, test, false).await
+    };
+    (Sequelize::connect_with(options).await.unwrap(), statements)
+}
+
+/// The usage guide's query: published posts with their author (some attributes), category,
+/// tags without the join row's attributes, and comments with their authors, newest
+/// comment first: one statement, and every level reachable typed.
+#[tokio::test]
+async fn the_guide_query_loads_the_graph_in_one_statement() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let (db, statements) = counted_db(dialect, "assoc_graph").await;
+        blog(&db).await;
+        seed(&db).await;
+        statements.store(0, SeqCst);
+        let posts = Post::find_all()
+            .filter(Post::PUBLISHED.eq(true))
+            .include(Post::author().attributes(["id", "name"]))
+            .include(Post::category())
+            .include(Post::tags().through_attributes(Vec::<String>::new()))
+            .include(Post::comments().include(Comment::author().attributes(["id", "name"])))
+            .order(Post::TITLE.desc())
+            .order(col("$comments.created_at$").desc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(statements.load(SeqCst), 1, "{dialect}: one statement");
+        let titles: Vec<&str> = posts.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Hello", "Bob's"], "{dialect}");
+        let hello = &posts[0];
+        assert_eq!(hello.author().unwrap().unwrap().name, "Ann", "{dialect}");
+        assert_eq!(hello.category().unwrap().unwrap().name, "news", "{dialect}");
+        let mut tags: Vec<&str> = hello
+            .tags()
+            .unwrap()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        tags.sort();
+        assert_eq!(tags, ["orm", "rust"], "{dialect}");
+        let comments = hello.comments().unwrap();
+        let bodies: Vec<&str> = comments.iter().map(|c| c.body.as_str()).collect();
+        assert_eq!(
+            bodies,
+            ["More", "Thanks", "First!"],
+            "{dialect}: newest first"
+        );
+        let commenters: Vec<&str> = (comments.iter())
+            .map(|c| c.author().unwrap().unwrap().name.as_str())
+            .collect();
+        assert_eq!(commenters, ["Bob", "Ann", "Bob"], "{dialect}");
+        // A post without a category, tags or comments holds empty includes.
+        let bobs = &posts[1];
+        assert!(bobs.category().unwrap().is_none(), "{dialect}");
+        assert!(bobs.tags().unwrap().is_empty(), "{dialect}");
+        assert!(bobs.comments().unwrap().is_empty(), "{dialect}");
+
+        // Sequelize's toJSON: includes nested by name, unread attributes and the password
+        // (serde(skip)) left out, the join row left out when no through attribute is read.
+        let json = serde_json::to_value(hello).unwrap();
+        assert_eq!(
+            json["author"],
+            serde_json::json!({ "id": hello.author_id, "name": "Ann" })
+        );
+        assert_eq!(json["category"]["name"], "news");
+        assert_eq!(json["comments"].as_array().unwrap().len(), 3);
+        assert_eq!(json["comments"][0]["author"]["name"], "Bob");
+        assert!(
+            json["tags"][0].get("PostTags").is_none(),
+            "{dialect}: {json}"
+        );
+        db.close().await.unwrap();
+    }
+}
+
+/// `through` attributes come under the join model's name; without `through_attributes`
+/// every attribute of the join row is read.
+#[tokio::test]
+async fn join_rows_are_nested_under_the_join_model() {
+    common::for_each_dialect("assoc_through", |db| async move {
+        blog(&db).await;
+        seed(&db).await;
+        let post = Post::find_one()
+            .filter(Post::TITLE.eq("Hello"))
+            .include(Post::tags())
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let json = serde_json::to_value(&post).unwrap();
+        let tags = json["tags"].as_array().unwrap();
+        assert_eq!(tags.len(), 2);
+        assert_eq!(tags[0]["PostTags"]["post_id"], post.id);
+        assert!(tags[0]["PostTags"].get("created_at").is_some(), "{json}");
+    })
+    .await;
+}
+
+/// `where` on an include makes it required (parents without a match are left out) unless
+/// `required(false)`; a required include inside an optional one decides which of its rows
+/// match, not which parents do.
+#[tokio::test]
+async fn where_required_and_nested_required() {
+    common::for_each_dialect("assoc_required", |db| async move {
+        blog(&db).await;
+        seed(&db).await;
+        let names = |users: &[Instance<User>]| -> Vec<String> {
+            users.iter().map(|u| u.name.clone()).collect()
+        };
+        let with_published = User::find_all()
+            .include(User::posts().filter(Post::PUBLISHED.eq(true)))
+            .order(User::NAME.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(names(&with_published), ["Ann", "Bob"]);
+        assert_eq!(
+            with_published[0].posts().unwrap().len(),
+            1,
+            "the draft is filtered"
+        );
+
+        let everyone = User::find_all()
+            .include(
+                User::posts()
+                    .filter(Post::PUBLISHED.eq(true))
+                    .required(false),
+            )
+            .order(User::NAME.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(names(&everyone), ["Ann", "Bob", "Cy"]);
+        assert!(everyone[2].posts().unwrap().is_empty());
+
+        // Posts with their comments written by Bob; posts without such comments stay.
+        let posts = Post::find_all()
+            .include(
+                Post::comments()
+                    .required(false)
+                    .include(Comment::author().filter(User::NAME.eq("Bob"))),
+            )
+            .order(Post::TITLE.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        let titles: Vec<&str> = posts.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Bob's", "Draft", "Hello"]);
+        let hello = &posts[2];
+        let bodies: Vec<&str> = hello
+            .comments()
+            .unwrap()
+            .iter()
+            .map(|c| c.body.as_str())
+            .collect();
+        assert_eq!(bodies.len(), 2, "{bodies:?}");
+        assert!(bodies.contains(&"First!") && bodies.contains(&"More"));
+
+        // `$nested.column$` in the top-level filter.
+        let commented_by_ann = Post::find_all()
+            .include(Post::comments().include(Comment::author()))
+            .filter(col("$comments.author.name$").eq("Ann"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(commented_by_ann.len(), 1);
+        assert_eq!(commented_by_ann[0].title, "Hello");
+    })
+    .await;
+}
+
+/// A `limit` with an include of many rows counts parents, not joined rows (Sequelize's
+/// `subQuery`), and a required include still decides which parents count.
+#[tokio::test]
+async fn limit_counts_parents_with_many_includes() {
+    common::for_each_dialect("assoc_limit", |db| async move {
+        blog(&db).await;
+        seed(&db).await;
+        let first = Post::find_all()
+            .include(Post::comments())
+            .order(Post::TITLE.desc())
+            .limit(1)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].title, "Hello");
+        assert_eq!(
+            first[0].comments().unwrap().len(),
+            3,
+            "every comment of the one post"
+        );
+
+        let users = User::find_all()
+            .include(User::posts())
+            .order(User::NAME.asc())
+            .limit(2)
+            .offset(1)
+            .exec(&db)
+            .await
+            .unwrap();
+        let names: Vec<&str> = users.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["Bob", "Cy"]);
+
+        let authors = User::find_all()
+            .include(User::posts())
+            .filter(User::NAME.ne("Ann"))
+            .include(User::posts().filter(Post::PUBLISHED.eq(true)))
+            .limit(5)
+            .exec(&db)
+            .await;
+        assert!(
+            authors.is_err(),
+            "one association included twice is refused"
+        );
+
+        let with_posts = User::find_all()
+            .include(User::posts().required(true))
+            .order(User::NAME.desc())
+            .limit(1)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            with_posts[0].name, "Bob",
+            "Cy has no post, so Bob comes first"
+        );
+        let nested = Post::find_all()
+            .include(Post::comments())
+            .filter(col("$comments.body$").eq("More"))
+            .limit(1)
+            .exec(&db)
+            .await;
+        assert!(
+            matches!(&nested, Err(Error::InvalidQuery(m)) if m.contains("limit")),
+            "{nested:?}"
+        );
+    })
+    .await;
+}
+
+/// Soft-deleted rows of a paranoid target stay out of includes unless `paranoid(false)`;
+/// deleting a post cascades to its comments in the database (`on_delete = "CASCADE"`), and a
+/// nullable foreign key is set to NULL when its row goes (Sequelize's default).
+#[tokio::test]
+async fn paranoid_includes_and_foreign_key_actions() {
+    common::for_each_dialect("assoc_paranoid", |db| async move {
+        blog(&db).await;
+        let (_, posts) = seed(&db).await;
+        Comment::destroy()
+            .filter(Comment::BODY.eq("Thanks"))
+            .exec(&db)
+            .await
+            .unwrap();
+        let find = |paranoid: bool| {
+            Post::find_by_pk(posts[0].id)
+                .include(Post::comments().paranoid(paranoid))
+                .exec(&db)
+        };
+        assert_eq!(
+            find(true).await.unwrap().unwrap().comments().unwrap().len(),
+            2
+        );
+        assert_eq!(
+            find(false)
+                .await
+                .unwrap()
+                .unwrap()
+                .comments()
+                .unwrap()
+                .len(),
+            3
+        );
+
+        Category::destroy()
+            .filter(Category::NAME.eq("news"))
+            .exec(&db)
+            .await
+            .unwrap();
+        let hello = Post::find_by_pk(posts[0].id)
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(hello.category_id, None, "SET NULL on a nullable key");
+
+        Post::destroy()
+            .filter(Post::ID.eq(posts[0].id))
+            .force()
+            .exec(&db)
+            .await
+            .unwrap();
+        let left = Comment::find_all().paranoid(false).exec(&db).await.unwrap();
+        assert!(left.is_empty(), "CASCADE: {left:?}");
+    })
+    .await;
+}
+
+/// Errors before any SQL: an include naming no association, included rows read where they
+/// were not included, a foreign key the model lacks, an alias used twice.
+#[tokio::test]
+async fn eager_loading_errors() {
+    common::for_each_dialect("assoc_errors", |db| async move {
+        blog(&db).await;
+        let missing = Post::find_all()
+            .include(sequelize::model::Assoc::<Post, User, sequelize::model::One>::named("writer"))
+            .exec(&db)
+            .await;
+        assert!(
+            matches!(&missing, Err(Error::EagerLoading(m)) if m.contains("writer") && m.contains("author")),
+            "{missing:?}"
+        );
+        Category::create(Category { id: 0, name: "x".into() }).exec(&db).await.unwrap();
+        let category = Category::find_one().exec(&db).await.unwrap().unwrap();
+        let posts = Post::find_all().exec(&db).await.unwrap();
+        assert!(posts.is_empty());
+        let plain = Comment::find_all().exec(&db).await.unwrap();
+        assert!(plain.is_empty());
+        let _ = category;
+        let unread = User::create(User { name: "Dee".into(), password: "x".into(), ..Default::default() })
+            .exec(&db)
+            .await
+            .unwrap();
+        assert!(matches!(unread.posts(), Err(Error::EagerLoading(m)) if m.contains("posts")));
+
+        let no_key = db.associate(
+            "Category",
+            AssociationKind::HasMany,
+            "Tag",
+            AssociationOptions::default().alias("tags"),
+        );
+        assert!(
+            matches!(&no_key, Err(Error::Config(m)) if m.contains("category_id") && m.contains("Tag")),
+            "{no_key:?}"
+        );
+        let twice = db.associate(
+            "User",
+            AssociationKind::HasMany,
+            "Post",
+            AssociationOptions::default().alias("posts").foreign_key("author_id"),
+        );
+        assert!(matches!(&twice, Err(Error::Config(m)) if m.contains("posts")), "{twice:?}");
+    })
+    .await;
+}
+
+/// `beforeAssociate` may change the options; `afterAssociate` sees the association made.
+#[tokio::test]
+async fn associate_hooks_run_around_each_association() {
+    common::for_each_dialect("assoc_hooks", |db| async move {
+        let user = db
+            .define_dynamic(
+                "Member",
+                [Attribute::new("name", DataType::String(None))],
+                ModelOptions::default(),
+            )
+            .unwrap();
+        db.define_dynamic(
+            "Note",
+            [
+                Attribute::new("body", DataType::Text),
+                Attribute::new("writer", DataType::Integer),
+            ],
+            ModelOptions::default(),
+        )
+        .unwrap();
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        for hook in [Hook::BeforeAssociate, Hook::AfterAssociate] {
+            let seen = seen.clone();
+            user.runtime()
+                .add_associate_hook(hook, "log", move |event, options| {
+                    seen.lock().unwrap().push(format!(
+                        "{} {} {} {}",
+                        hook.name(),
+                        event.kind.name(),
+                        event.target,
+                        options.foreign_key.clone().unwrap_or_default()
+                    ));
+                    if hook == Hook::BeforeAssociate {
+                        options.foreign_key = Some("writer".into());
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let notes = db
+            .associate(
+                "Member",
+                AssociationKind::HasMany,
+                "Note",
+                AssociationOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(notes.name, "Notes");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [
+                "beforeAssociate HasMany Note ",
+                "afterAssociate HasMany Note writer"
+            ]
+        );
+        assert!(user
+            .runtime()
+            .add_hook::<sequelize::model::DynInstance>(Hook::BeforeAssociate, "x", |_, _| Box::pin(
+                async { Ok(()) }
+            ))
+            .is_err());
+
+        // The models work with includes by name.
+        db.sync(SyncOptions::default()).await.unwrap();
+        let ann = user
+            .create([("name", Value::from("Ann"))])
+            .exec(&db)
+            .await
+            .unwrap();
+        let note = db.model("Note").unwrap();
+        note.create([
+            ("body", Value::from("hi")),
+            ("writer", Value::Int(ann.get("id").unwrap())),
+        ])
+        .exec(&db)
+        .await
+        .unwrap();
+        let members = user
+            .find_all()
+            .include(Include::new("Notes"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            members[0].included("Notes").unwrap()[0]
+                .get::<String>("body")
+                .unwrap(),
+            "hi"
+        );
+        let json = serde_json::to_value(&members[0]).unwrap();
+        assert_eq!(json["Notes"][0]["body"], "hi");
+    })
+    .await;
+}
