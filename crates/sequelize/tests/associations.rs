@@ -604,3 +604,101 @@ async fn associate_hooks_run_around_each_association() {
     })
     .await;
 }
+
+/// `separate`: a hasMany read by one query per include level for every parent at once,
+/// with its own order, a limit per parent and its own includes; parents without rows hold
+/// an empty list; only hasMany may be separate, as in Sequelize.
+#[tokio::test]
+async fn separate_reads_one_query_per_level() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let (db, statements) = counted_db(dialect, "assoc_separate").await;
+        blog(&db).await;
+        seed(&db).await;
+        statements.store(0, SeqCst);
+        let posts = Post::find_all()
+            .include(
+                Post::comments()
+                    .separate(true)
+                    .order(Comment::CREATED_AT.desc())
+                    .include(Comment::author()),
+            )
+            .order(Post::TITLE.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            statements.load(SeqCst),
+            2,
+            "{dialect}: posts, then comments"
+        );
+        let hello = posts.iter().find(|p| p.title == "Hello").unwrap();
+        let bodies: Vec<&str> = hello
+            .comments()
+            .unwrap()
+            .iter()
+            .map(|c| c.body.as_str())
+            .collect();
+        assert_eq!(bodies, ["More", "Thanks", "First!"], "{dialect}");
+        assert_eq!(
+            hello.comments().unwrap()[1].author().unwrap().unwrap().name,
+            "Ann"
+        );
+        assert!(
+            posts[0].comments().unwrap().is_empty(),
+            "{dialect}: Bob's has none"
+        );
+
+        statements.store(0, SeqCst);
+        let users = User::find_all()
+            .include(
+                User::posts()
+                    .separate(true)
+                    .order(Post::TITLE.asc())
+                    .include(
+                        Post::comments()
+                            .separate(true)
+                            .limit(2)
+                            .order(Comment::BODY.asc()),
+                    ),
+            )
+            .order(User::NAME.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            statements.load(SeqCst),
+            3,
+            "{dialect}: one statement per level"
+        );
+        let ann = &users[0];
+        let titles: Vec<&str> = ann
+            .posts()
+            .unwrap()
+            .iter()
+            .map(|p| p.title.as_str())
+            .collect();
+        assert_eq!(titles, ["Draft", "Hello"], "{dialect}");
+        let first_two: Vec<&str> = (ann.posts().unwrap()[1].comments().unwrap().iter())
+            .map(|c| c.body.as_str())
+            .collect();
+        assert_eq!(
+            first_two,
+            ["First!", "More"],
+            "{dialect}: two per post, by body"
+        );
+        assert!(users[2].posts().unwrap().is_empty(), "{dialect}: Cy");
+        let json = serde_json::to_value(&users[0]).unwrap();
+        assert_eq!(json["posts"][1]["comments"].as_array().unwrap().len(), 2);
+
+        let refused = Post::find_all()
+            .include(Post::author().separate(true))
+            .exec(&db)
+            .await;
+        assert!(
+            matches!(&refused, Err(Error::EagerLoading(m)) if m.contains("hasMany")),
+            "{dialect}: {refused:?}"
+        );
+        db.close().await.unwrap();
+    }
+}

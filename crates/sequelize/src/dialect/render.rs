@@ -826,6 +826,16 @@ impl<'d> SqlWriter<'d> {
                     self.push(if *negated { "1 = 1" } else { "1 = 0" });
                     return Ok(());
                 }
+                // Values of one type go as one array where the database binds arrays
+                // (`= ANY($1)`): one statement shape, however many values.
+                let arrays = self.dialect.supports().arrays && !self.inline_values;
+                if let Some(values) = Expr::one_typed_values(list).filter(|_| arrays) {
+                    self.operand(expr)?;
+                    self.push(if *negated { " <> ALL(" } else { " = ANY(" });
+                    self.bind(&Value::Array(values));
+                    self.push(")");
+                    return Ok(());
+                }
                 self.operand(expr)?;
                 self.push(if *negated { " NOT IN (" } else { " IN (" });
                 for (i, item) in list.iter().enumerate() {
@@ -962,6 +972,27 @@ impl<'d> SqlWriter<'d> {
             Expr::Exists { select, negated } => {
                 self.push(if *negated { "NOT EXISTS " } else { "EXISTS " });
                 self.subquery(select)?;
+            }
+            Expr::Window {
+                function,
+                partition_by,
+                order,
+            } => {
+                self.push(function.sql());
+                self.push(" OVER (");
+                for (i, term) in partition_by.iter().enumerate() {
+                    self.push(if i == 0 { "PARTITION BY " } else { ", " });
+                    self.expr(term)?;
+                }
+                if !order.is_empty() && !partition_by.is_empty() {
+                    self.push(" ");
+                }
+                let dialect = self.dialect;
+                for (i, term) in order.iter().enumerate() {
+                    self.push(if i == 0 { "ORDER BY " } else { ", " });
+                    dialect.order_term(self, term)?;
+                }
+                self.push(")");
             }
             Expr::InSubquery {
                 expr,

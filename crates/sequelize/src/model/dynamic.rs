@@ -659,7 +659,10 @@ impl DynFindAll {
         } else {
             let (select, plan) = eager::plan(&model.runtime, options)?;
             let mut result = run(exec, &model.runtime, &select.into()).await?;
-            plan.fold(&mut result.rows)?
+            let mut found = Vec::new();
+            plan.fold_into(&mut result.rows, &mut found)?;
+            plan.load_separate(&mut found, lent).await?;
+            found
         };
         (model.runtime)
             .run_on_rows(Hook::AfterFind, &mut found, hooks, lent)
@@ -861,6 +864,11 @@ impl DynInstance {
         let model = &self.model.definition().name;
         let loaded = (self.loaded.as_deref()).ok_or_else(|| not_included(model, name))?;
         loaded.rows::<DynInstance>(model, name)
+    }
+
+    /// The value of the attribute at `index`.
+    pub(crate) fn value_at(&self, index: usize) -> Value {
+        self.row.0[index].clone()
     }
 
     /// The included instances, to add to.

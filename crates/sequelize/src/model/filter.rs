@@ -446,6 +446,15 @@ pub(crate) fn resolve(expr: Expr, scope: &Scope<'_>) -> Result<Expr> {
             select,
             negated,
         },
+        Expr::Window {
+            function,
+            partition_by,
+            order,
+        } => Expr::Window {
+            function,
+            partition_by: resolve_all(partition_by, scope)?,
+            order: resolve_order(order, scope)?,
+        },
         // A subquery names its own tables; its identifiers are quoted and its values bound.
         value @ (Expr::Value(_) | Expr::Literal(_) | Expr::Exists { .. }) => value,
     })

@@ -229,7 +229,10 @@ impl<M: Model> FindAll<M> {
         } else {
             let (select, plan) = eager::plan(&runtime, options)?;
             let mut result = run(exec, &runtime, &select.into()).await?;
-            plan.fold(&mut result.rows)?
+            let mut instances = Vec::new();
+            plan.fold_into(&mut result.rows, &mut instances)?;
+            plan.load_separate(&mut instances, lent).await?;
+            instances
         };
         if hooks && runtime.hooks().has(Hook::AfterFind) {
             for instance in &mut instances {

@@ -145,6 +145,11 @@ impl<M: Model> Instance<M> {
         ))
     }
 
+    /// The value of the attribute at `index`.
+    pub(crate) fn row_value(&self, index: usize) -> Value {
+        self.row.value(index)
+    }
+
     /// The included instances, to add to.
     pub(crate) fn loaded_mut(&mut self) -> &mut Loaded {
         self.loaded.get_or_insert_with(Box::default)

@@ -54,7 +54,7 @@ impl StatementCache {
         statement: &Statement,
         dialect: &dyn Dialect,
     ) -> Result<(Arc<str>, Vec<Value>)> {
-        let Some(shape) = Shape::of(statement) else {
+        let Some(shape) = Shape::binding(statement, dialect.supports().arrays) else {
             let rendered = dialect.render(statement)?;
             return Ok((rendered.sql.into(), rendered.params));
         };

@@ -285,6 +285,15 @@ pub enum Expr {
         /// `NOT EXISTS` when true.
         negated: bool,
     },
+    /// A window function over the rows: `DENSE_RANK() OVER (PARTITION BY … ORDER BY …)`.
+    Window {
+        /// Which function.
+        function: WindowFunction,
+        /// `PARTITION BY` terms: the rows are ranked within each group of equal values.
+        partition_by: Vec<Expr>,
+        /// `ORDER BY` terms inside the window.
+        order: Vec<OrderBy>,
+    },
     /// `expr IN (SELECT …)`, or `NOT IN` when negated.
     InSubquery {
         /// The tested expression.
@@ -294,6 +303,31 @@ pub enum Expr {
         /// `NOT IN` when true.
         negated: bool,
     },
+}
+
+/// Window functions the ORM can call ([`Expr::Window`]).
+///
+/// ```
+/// use sequelize::sql::{Expr, WindowFunction};
+/// let rank = Expr::Window { function: WindowFunction::DenseRank, partition_by: vec![Expr::column("post_id")], order: vec![] };
+/// assert!(matches!(rank, Expr::Window { .. }));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WindowFunction {
+    /// `ROW_NUMBER()`: 1, 2, 3, … within each partition.
+    RowNumber,
+    /// `DENSE_RANK()`: equal rows share a rank, with no gaps.
+    DenseRank,
+}
+
+impl WindowFunction {
+    /// The SQL spelling (the same on every supported database).
+    pub fn sql(self) -> &'static str {
+        match self {
+            WindowFunction::RowNumber => "ROW_NUMBER()",
+            WindowFunction::DenseRank => "DENSE_RANK()",
+        }
+    }
 }
 
 /// SQL functions the ORM can call. Closed set: a function name never comes from a string.
@@ -602,6 +636,32 @@ impl Expr {
     /// `self = other`, for two expressions.
     pub fn eq_expr(self, other: Expr) -> Expr {
         self.compare(BinaryOp::Eq, other)
+    }
+
+    /// The items of an `IN` list as values, when every one is a non-null value of one type
+    /// (not an array): what a database that binds arrays sends as one parameter.
+    ///
+    /// ```
+    /// use sequelize::sql::Expr;
+    /// use sequelize::Value;
+    /// let ints = [Expr::Value(Value::Int(1)), Expr::Value(Value::Int(2))];
+    /// assert_eq!(Expr::one_typed_values(&ints), Some(vec![Value::Int(1), Value::Int(2)]));
+    /// let mixed = [Expr::Value(Value::Int(1)), Expr::Value(Value::from("a"))];
+    /// assert_eq!(Expr::one_typed_values(&mixed), None);
+    /// ```
+    pub fn one_typed_values(list: &[Expr]) -> Option<Vec<Value>> {
+        let first = match list.first()? {
+            Expr::Value(value) if !matches!(value, Value::Null | Value::Array(_)) => {
+                std::mem::discriminant(value)
+            }
+            _ => return None,
+        };
+        list.iter()
+            .map(|item| match item {
+                Expr::Value(value) if std::mem::discriminant(value) == first => Some(value.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// `existing AND condition`, or `condition` alone: how every `filter()` call adds a

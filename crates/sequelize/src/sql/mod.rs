@@ -28,7 +28,7 @@ pub use ddl::{
 };
 pub use expr::{
     ArrayOperator, BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead,
-    Nulls, OrderBy,
+    Nulls, OrderBy, WindowFunction,
 };
 pub use query::{
     ConflictAction, Delete, Insert, Join, JoinKind, Lock, LockWait, OnConflict, RowLock, Select,

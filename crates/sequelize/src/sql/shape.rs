@@ -24,6 +24,8 @@ pub struct Shape {
     pub key: Vec<u8>,
     /// The values, in the order the renderer binds them.
     pub values: Vec<Value>,
+    /// `IN` lists of values of one type are bound as one array.
+    arrays: bool,
 }
 
 impl Shape {
@@ -31,9 +33,17 @@ impl Shape {
     /// for statements whose parameters differ per dialect (a JSON path is bound as one path
     /// string on some databases and step by step on others).
     pub fn of(statement: &Statement) -> Option<Shape> {
+        Shape::binding(statement, false)
+    }
+
+    /// The shape of a query for a database that binds `IN` lists of values of one type as
+    /// one array when `arrays` is true (PostgreSQL's `= ANY($1)`; see
+    /// [`Expr::one_typed_values`]): such a list is then one value, whatever its length.
+    pub fn binding(statement: &Statement, arrays: bool) -> Option<Shape> {
         let mut shape = Shape {
             key: Vec::with_capacity(96),
             values: Vec::new(),
+            arrays,
         };
         match statement {
             Statement::Select(s) => shape.select(s)?,
@@ -131,11 +141,18 @@ impl Shape {
                 expr,
                 list,
                 negated,
-            } => {
-                self.tag(if *negated { b'I' } else { b'i' });
-                self.expr(expr)?;
-                self.exprs(list)?;
-            }
+            } => match Expr::one_typed_values(list).filter(|_| self.arrays) {
+                Some(values) => {
+                    self.tag(if *negated { b'Y' } else { b'y' });
+                    self.expr(expr)?;
+                    self.values.push(Value::Array(values));
+                }
+                None => {
+                    self.tag(if *negated { b'I' } else { b'i' });
+                    self.expr(expr)?;
+                    self.exprs(list)?;
+                }
+            },
             Expr::Literal(sql) => {
                 self.tag(b'l');
                 self.text(sql);
@@ -201,6 +218,16 @@ impl Shape {
                 self.tag(u8::from(*negated) | u8::from(*case_insensitive) << 1);
                 self.expr(expr)?;
                 self.expr(pattern)?;
+            }
+            Expr::Window {
+                function,
+                partition_by,
+                order,
+            } => {
+                self.tag(b'w');
+                self.tag(*function as u8);
+                self.exprs(partition_by)?;
+                self.order(order)?;
             }
             Expr::Exists { select, negated } => {
                 self.tag(if *negated { b'E' } else { b'e' });

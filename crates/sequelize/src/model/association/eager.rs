@@ -17,8 +17,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::loaded::{Loadable, Loaded};
+use super::loaded::{Collection, Loaded};
+use super::separate::Separate;
 use super::{Association, AssociationKind, Include};
+use crate::connection::ExecutorRef;
 use crate::error::{Error, Result};
 use crate::model::definition::ModelDefinition;
 use crate::model::filter::{self, Scope};
@@ -33,6 +35,8 @@ use crate::value::Value;
 #[derive(Debug)]
 pub(crate) struct JoinPlan {
     nodes: Vec<Node>,
+    /// The includes read by queries of their own, after this one.
+    separate: Vec<Separate>,
 }
 
 #[derive(Debug)]
@@ -63,6 +67,7 @@ pub(crate) fn plan(root: &Arc<ModelRuntime>, options: FindOptions) -> Result<(Se
     let mut builder = Builder {
         nodes: Vec::new(),
         columns: Vec::new(),
+        separate: Vec::new(),
     };
     let read = with_key(def, read_positions(def, &options)?);
     builder.add_node(Arc::clone(root), None, "", false, &main, read);
@@ -137,6 +142,7 @@ pub(crate) fn plan(root: &Arc<ModelRuntime>, options: FindOptions) -> Result<(Se
         select,
         JoinPlan {
             nodes: builder.nodes,
+            separate: builder.separate,
         },
     ))
 }
@@ -179,6 +185,7 @@ fn alias_of(nodes: &[Node], node: &Node) -> String {
 struct Builder {
     nodes: Vec<Node>,
     columns: Vec<SelectItem>,
+    separate: Vec<Separate>,
 }
 
 impl Builder {
@@ -244,6 +251,9 @@ impl Builder {
         let association = parent_runtime
             .association(&include.association)
             .ok_or_else(|| unknown_association(&parent_runtime, &include.association))?;
+        if include.separate {
+            return self.separate(parent, association, include);
+        }
         let target = association.target()?;
         let target_def = target.definition();
         let name = association.name.as_str();
@@ -375,6 +385,42 @@ impl Builder {
 }
 
 impl Builder {
+    /// Records a separate include of node `parent`, read after the query; it adds no join.
+    fn separate(
+        &mut self,
+        parent: usize,
+        association: Arc<Association>,
+        include: Include,
+    ) -> Result<(Vec<Join>, Option<Expr>)> {
+        let parent_node = &self.nodes[parent];
+        let parent_def = parent_node.runtime.definition();
+        if association.kind != AssociationKind::HasMany {
+            return Err(Error::EagerLoading(format!(
+                "{}.{} is a {}: separate is only for hasMany includes (as in Sequelize)",
+                parent_def.name,
+                association.name,
+                association.kind.name()
+            )));
+        }
+        if !parent_node.read.contains(&association.source_key) {
+            return Err(Error::InvalidQuery(format!(
+                "the separate include {} needs {}.{} read",
+                association.name,
+                parent_def.name,
+                parent_def.attributes[association.source_key].name
+            )));
+        }
+        let path = (parent_node.path.iter().skip(1))
+            .map(|&i| Arc::clone(&self.nodes[i].name))
+            .collect();
+        self.separate.push(Separate {
+            path,
+            association,
+            include,
+        });
+        Ok((Vec::new(), None))
+    }
+
     /// A `belongsToMany`'s source, the join table inner-joined to the target as a group,
     /// and the condition linking it to the parent; the join row's attributes are read as a
     /// node below the target's, which holds it under the join model's name.
@@ -475,7 +521,7 @@ fn unknown_association(runtime: &ModelRuntime, name: &str) -> Error {
 
 /// A key of a row, by which rows of one model are told apart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum KeyPart {
+pub(crate) enum KeyPart {
     Null,
     Int(i64),
     Text(String),
@@ -485,7 +531,8 @@ enum KeyPart {
 }
 
 impl KeyPart {
-    fn of(value: &Value) -> KeyPart {
+    /// The key part of a value.
+    pub(crate) fn of(value: &Value) -> KeyPart {
         match value {
             Value::Null => KeyPart::Null,
             Value::Int(i) => KeyPart::Int(*i),
@@ -503,9 +550,9 @@ impl KeyPart {
 type Seen = HashMap<(usize, Vec<KeyPart>), (usize, usize)>;
 
 impl JoinPlan {
-    /// The instances of the finder's model, each holding its included instances.
-    pub(crate) fn fold<L: Loadable>(&self, rows: &mut Rows) -> Result<Vec<L>> {
-        let mut roots: Vec<L> = Vec::new();
+    /// Reads the rows into instances of the finder's model (appended to `roots`), each
+    /// holding its included instances.
+    pub(crate) fn fold_into(&self, rows: &mut Rows, roots: &mut dyn Collection) -> Result<()> {
         let mut seen: Vec<Seen> = self.nodes.iter().map(|_| HashMap::new()).collect();
         let mut next_id = vec![0usize; self.nodes.len()];
         // Per node: the instance this row belongs to (id, position), if any.
@@ -528,7 +575,7 @@ impl JoinPlan {
                 let absent = !key.is_empty() && key.iter().all(|k| *k == KeyPart::Null);
                 if node.parent.is_some() {
                     // The parent holds the association even when this row has no match.
-                    let collection = self.parent_loaded(&mut roots, &current, node)?;
+                    let collection = self.parent_loaded(roots, &current, node)?;
                     collection.entry(&node.name, node.single, node.runtime.new_collection())?;
                 }
                 if absent {
@@ -545,11 +592,11 @@ impl JoinPlan {
                 let mut values = node.values(row);
                 let position = match node.parent {
                     None => {
-                        roots.push(L::load(&node.runtime, &mut values, &node.unread)?);
+                        roots.push(&node.runtime, &mut values, &node.unread)?;
                         roots.len() - 1
                     }
                     Some(_) => {
-                        let loaded = self.parent_loaded(&mut roots, &current, node)?;
+                        let loaded = self.parent_loaded(roots, &current, node)?;
                         let collection =
                             loaded.entry(&node.name, node.single, node.runtime.new_collection())?;
                         collection.push(&node.runtime, &mut values, &node.unread)?;
@@ -564,20 +611,33 @@ impl JoinPlan {
                 current[index] = Some((id, position));
             }
         }
-        Ok(roots)
+        Ok(())
+    }
+
+    /// Reads the separate includes of the instances in `roots` (which this plan's rows
+    /// made), each with a query of its own.
+    pub(crate) async fn load_separate(
+        &self,
+        roots: &mut dyn Collection,
+        exec: ExecutorRef<'_>,
+    ) -> Result<()> {
+        for separate in &self.separate {
+            separate.load(roots, exec).await?;
+        }
+        Ok(())
     }
 
     /// The includes of the instance `node`'s parent is in this row.
-    fn parent_loaded<'r, L: Loadable>(
+    fn parent_loaded<'r>(
         &self,
-        roots: &'r mut [L],
+        roots: &'r mut dyn Collection,
         current: &[Option<(usize, usize)>],
         node: &Node,
     ) -> Result<&'r mut Loaded> {
         let lost = || Error::EagerLoading("an included row lost its parent".into());
         let path = &node.path[..node.path.len() - 1];
         let (_, root) = current[path[0]].ok_or_else(lost)?;
-        let mut loaded = roots[root].loaded_mut();
+        let mut loaded = roots.loaded_mut(root);
         for &step in &path[1..] {
             let (_, position) = current[step].ok_or_else(lost)?;
             let through = &self.nodes[step];

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use crate::model::scopes::ScopeUse;
 use crate::model::Model;
-use crate::sql::Expr;
+use crate::sql::{Expr, OrderBy};
 
 /// One `include` of a finder: the association (by its `as`) and Sequelize's include
 /// options. Built by a typed handle (`Post::comments().required(false)`) or by name
@@ -50,6 +50,14 @@ pub struct Include {
     pub through_filter: Option<Expr>,
     /// `include`: the target's own includes.
     pub include: Vec<Include>,
+    /// `separate: true` (a `hasMany` only, as in Sequelize): the rows are read by a query
+    /// of their own, one per include level, for every parent at once (`WHERE key IN
+    /// (…)`), instead of being joined.
+    pub separate: bool,
+    /// `limit` of a separate include: at most this many rows per parent.
+    pub limit: Option<u64>,
+    /// `order` of a separate include.
+    pub order: Vec<OrderBy>,
 }
 
 impl Include {
@@ -67,6 +75,9 @@ impl Include {
             through_attributes: None,
             through_filter: None,
             include: Vec::new(),
+            separate: false,
+            limit: None,
+            order: Vec::new(),
         }
     }
 
@@ -136,6 +147,24 @@ impl Include {
     /// A nested include, of the target's association.
     pub fn include(mut self, include: impl Into<Include>) -> Self {
         self.include.push(include.into());
+        self
+    }
+
+    /// `separate: true`.
+    pub fn separate(mut self, separate: bool) -> Self {
+        self.separate = separate;
+        self
+    }
+
+    /// `limit` per parent, of a separate include.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Adds an `order` term, of a separate include.
+    pub fn order(mut self, term: OrderBy) -> Self {
+        self.order.push(term);
         self
     }
 }
@@ -282,6 +311,24 @@ impl<S: Model, T: Model, C> Assoc<S, T, C> {
     /// A nested include of one of the target's associations.
     pub fn include<U: Model, D>(mut self, nested: Assoc<T, U, D>) -> Self {
         self.include = self.include.include(nested.include);
+        self
+    }
+
+    /// `separate: true`: read by a query of its own; see [`Include::separate`].
+    pub fn separate(mut self, separate: bool) -> Self {
+        self.include = self.include.separate(separate);
+        self
+    }
+
+    /// `limit` per parent, of a separate include.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.include = self.include.limit(limit);
+        self
+    }
+
+    /// Adds an `order` term, of a separate include.
+    pub fn order(mut self, term: OrderBy) -> Self {
+        self.include = self.include.order(term);
         self
     }
 }

@@ -19,14 +19,11 @@ use crate::value::Value;
 
 /// A model's instances as an include holds them: made from rows, reachable typed, and
 /// serialized into the parent's JSON.
-pub(crate) trait Loadable: Any + Send + Sync + Sized {
+pub(crate) trait Loadable: LoadedRow + Any + Send + Sync + Sized {
     /// The instance of one row's values (every attribute of the model, in order); the
     /// attributes at `unread` were not read (`attributes` of an include), and are left out
     /// of its JSON.
     fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value], unread: &[usize]) -> Result<Self>;
-
-    /// The includes, to add to.
-    fn loaded_mut(&mut self) -> &mut Loaded;
 
     /// The instance as Sequelize's `toJSON` shapes it (its includes nested by name).
     fn to_json(&self) -> Result<serde_json::Value>;
@@ -50,10 +47,6 @@ impl<M: Model> Loadable for Instance<M> {
         Ok(instance)
     }
 
-    fn loaded_mut(&mut self) -> &mut Loaded {
-        self.loaded_mut()
-    }
-
     fn to_json(&self) -> Result<serde_json::Value> {
         self.to_json()
     }
@@ -68,12 +61,38 @@ impl Loadable for DynInstance {
         Ok(instance)
     }
 
+    fn to_json(&self) -> Result<serde_json::Value> {
+        serde_json::to_value(self).map_err(|e| Error::Decode(e.to_string()))
+    }
+}
+
+/// One instance, type-erased, as a separate include reaches it: its values, and its
+/// includes to add to.
+pub(crate) trait LoadedRow {
+    /// The value of the attribute at `index`.
+    fn value(&self, index: usize) -> Value;
+
+    /// Its includes.
+    fn loaded_mut(&mut self) -> &mut Loaded;
+}
+
+impl<M: Model> LoadedRow for Instance<M> {
+    fn value(&self, index: usize) -> Value {
+        self.row_value(index)
+    }
+
     fn loaded_mut(&mut self) -> &mut Loaded {
         self.loaded_mut()
     }
+}
 
-    fn to_json(&self) -> Result<serde_json::Value> {
-        serde_json::to_value(self).map_err(|e| Error::Decode(e.to_string()))
+impl LoadedRow for DynInstance {
+    fn value(&self, index: usize) -> Value {
+        self.value_at(index)
+    }
+
+    fn loaded_mut(&mut self) -> &mut Loaded {
+        self.loaded_mut()
     }
 }
 
@@ -93,8 +112,23 @@ pub(crate) trait Collection: Send + Sync {
     /// The includes of the instance at `index`.
     fn loaded_mut(&mut self, index: usize) -> &mut Loaded;
 
+    /// Runs `f` on each instance, in order; the first error stops it.
+    fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn LoadedRow) -> Result<()>) -> Result<()>;
+
+    /// Moves the instances into `groups` new collections (made by `new`), the one at
+    /// position `i` into group `owners[i]`, in order.
+    fn split(
+        &mut self,
+        owners: &[usize],
+        groups: usize,
+        new: NewCollection,
+    ) -> Result<Vec<Arc<dyn Collection>>>;
+
     /// The instances, as a `Vec` of the model's instance type.
     fn as_any(&self) -> &dyn Any;
+
+    /// The same, to add to.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
 
     /// The instances in JSON: an array, or for a single association the one object (or
     /// `null`).
@@ -120,7 +154,38 @@ impl<L: Loadable> Collection for Vec<L> {
         self[index].loaded_mut()
     }
 
+    fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn LoadedRow) -> Result<()>) -> Result<()> {
+        self.iter_mut().try_for_each(|row| f(row))
+    }
+
+    fn split(
+        &mut self,
+        owners: &[usize],
+        groups: usize,
+        new: NewCollection,
+    ) -> Result<Vec<Arc<dyn Collection>>> {
+        let mut split: Vec<Vec<L>> = (0..groups).map(|_| Vec::new()).collect();
+        for (row, &owner) in std::mem::take(self).into_iter().zip(owners) {
+            split[owner].push(row);
+        }
+        split
+            .into_iter()
+            .map(|rows| {
+                let mut collection = new();
+                let slot = Arc::get_mut(&mut collection)
+                    .and_then(|c| c.as_any_mut().downcast_mut::<Vec<L>>())
+                    .ok_or_else(|| Error::EagerLoading("mismatched instance types".into()))?;
+                *slot = rows;
+                Ok(collection)
+            })
+            .collect()
+    }
+
     fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 
@@ -197,6 +262,32 @@ impl Loaded {
                 "the rows included as {name:?} are shared by a copy of the instance"
             ))
         })
+    }
+
+    /// The collection included as `name`, to add to; `None` when there is none.
+    pub(crate) fn get_mut(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<&mut (dyn Collection + 'static)>> {
+        let Some(entry) = self.entries.iter_mut().find(|e| &*e.name == name) else {
+            return Ok(None);
+        };
+        Arc::get_mut(&mut entry.rows).map(Some).ok_or_else(|| {
+            Error::EagerLoading(format!(
+                "the rows included as {name:?} are shared by a copy of the instance"
+            ))
+        })
+    }
+
+    /// Sets the collection included as `name` (a separate include's rows for this parent,
+    /// shared with other parents of the same key).
+    pub(crate) fn set(&mut self, name: &Arc<str>, single: bool, rows: Arc<dyn Collection>) {
+        self.entries.retain(|e| e.name != *name);
+        self.entries.push(Entry {
+            name: Arc::clone(name),
+            single,
+            rows,
+        });
     }
 
     /// The instances included as `name`, as a `Vec` of their instance type.

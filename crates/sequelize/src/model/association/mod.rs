@@ -19,6 +19,7 @@ mod declare;
 pub(crate) mod eager;
 pub(crate) mod include;
 pub(crate) mod loaded;
+mod separate;
 
 use std::sync::{Arc, Weak};
 
