@@ -702,3 +702,158 @@ async fn separate_reads_one_query_per_level() {
         db.close().await.unwrap();
     }
 }
+
+/// `findAndCountAll` with includes: the page counts parents (the limit runs before the
+/// joins), and `distinct` counts each parent once however many rows its includes join;
+/// `count` with a required include counts only parents with a match.
+#[tokio::test]
+async fn counts_with_includes() {
+    common::for_each_dialect("assoc_count", |db| async move {
+        blog(&db).await;
+        seed(&db).await;
+        let page = Post::find_all()
+            .include(Post::comments())
+            .order(Post::TITLE.desc())
+            .limit(2)
+            .and_count()
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(page.count, 3, "three posts, however many comments");
+        assert_eq!(page.rows.len(), 2);
+        assert_eq!(page.rows[0].comments().unwrap().len(), 3);
+
+        let joined_rows = Post::count()
+            .include(Post::comments())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            joined_rows, 5,
+            "without distinct, joined rows count (as in Sequelize)"
+        );
+        let commented = Post::count()
+            .include(Post::comments().required(true))
+            .column(Post::ID)
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(commented, 1);
+    })
+    .await;
+}
+
+/// The mixins: get/count/has/add/remove/set/create on a hasMany, a belongsToMany (join rows
+/// written and deleted) and a belongsTo, inside the caller's transaction.
+#[tokio::test]
+async fn mixins_read_and_write_associations() {
+    common::for_each_dialect("assoc_mixins", |db| async move {
+        blog(&db).await;
+        let (users, posts) = seed(&db).await;
+        let hello = &posts[0];
+        let tags = Post::tags().of(hello);
+        assert_eq!(tags.count(&db).await.unwrap(), 2);
+        let mut names: Vec<String> = tags
+            .get(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["orm", "rust"]);
+        let rust = Tag::find_one()
+            .filter(Tag::NAME.eq("rust"))
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(tags.has(&db, &[&rust]).await.unwrap());
+
+        // A transaction sees its own writes; a rollback takes them back.
+        let tx = db.begin().await.unwrap();
+        let web = tags
+            .create(
+                &tx,
+                Tag {
+                    id: 0,
+                    name: "web".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(tags.count(&tx).await.unwrap(), 3);
+        tx.rollback().await.unwrap();
+        assert_eq!(tags.count(&db).await.unwrap(), 2);
+        assert!(Tag::find_by_pk(web.id).exec(&db).await.unwrap().is_none());
+
+        let web = Tag::create(Tag {
+            id: 0,
+            name: "web".into(),
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        tags.set(&db, &[&rust, &web]).await.unwrap();
+        let mut names: Vec<String> = tags
+            .get(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["rust", "web"]);
+        assert_eq!(
+            common::count_rows(&db, &db, "PostTags").await,
+            2,
+            "orm's join row deleted"
+        );
+        tags.remove(&db, &[&rust]).await.unwrap();
+        assert!(!tags.has(&db, &[&rust, &web]).await.unwrap());
+        tags.add(&db, &[&web, &rust]).await.unwrap();
+        assert_eq!(
+            tags.count(&db).await.unwrap(),
+            2,
+            "an existing join row is kept, not doubled"
+        );
+
+        let comments = Post::comments().of(hello);
+        let first = comments
+            .find(&db)
+            .unwrap()
+            .order(Comment::CREATED_AT.asc())
+            .limit(1)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(first[0].body, "First!");
+        let draft = &posts[1];
+        Post::comments()
+            .of(draft)
+            .add(&db, &[&first[0]])
+            .await
+            .unwrap();
+        assert_eq!(comments.count(&db).await.unwrap(), 2, "moved to the draft");
+        let note = Post::comments()
+            .of(draft)
+            .create(
+                &db,
+                Comment {
+                    author_id: users[2].id,
+                    body: "Cy's".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(note.post_id, draft.id);
+
+        let author = Post::author().of(hello).get(&db).await.unwrap();
+        assert_eq!(author[0].name, "Ann");
+        assert_eq!(User::posts().of(&users[0]).count(&db).await.unwrap(), 2);
+    })
+    .await;
+}

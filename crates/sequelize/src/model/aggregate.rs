@@ -3,6 +3,7 @@
 
 use std::marker::PhantomData;
 
+use super::association::Assoc;
 use super::column::Column;
 use super::finder::FinderOptions;
 use super::hooks::Hook;
@@ -75,11 +76,18 @@ impl<M: Model, T: FromValue> Aggregate<M, T> {
         self
     }
 
+    /// Joins an association, to filter on its rows (`count({ include, distinct })`); see
+    /// [`FindAll::include`](super::FindAll::include).
+    pub fn include<U: Model, C>(mut self, association: Assoc<M, U, C>) -> Self {
+        self.options.include.push(association.into());
+        self
+    }
+
     /// Runs the aggregate and reads its value.
     pub async fn exec(self, exec: &impl Executor) -> Result<T> {
         let runtime = runtime_of::<M>(exec)?;
         let select = planner::aggregate(
-            runtime.definition(),
+            &runtime,
             (runtime.planned(self.options, Hook::BeforeCount, ExecutorRef::of(exec))).await?,
             self.function,
             self.column,
@@ -154,7 +162,7 @@ impl<M: Model, K: FromValue, T: FromValue> GroupedAggregate<M, K, T> {
         let runtime = runtime_of::<M>(exec)?;
         let aggregate = self.aggregate;
         let select = planner::aggregate(
-            runtime.definition(),
+            &runtime,
             (runtime.planned(aggregate.options, Hook::BeforeCount, ExecutorRef::of(exec))).await?,
             aggregate.function,
             aggregate.column,

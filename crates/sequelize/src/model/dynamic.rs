@@ -256,6 +256,11 @@ pub struct DynModel {
 }
 
 impl DynModel {
+    /// A model's runtime as a dynamic model (a join model, for the mixins).
+    pub(crate) fn of(runtime: Arc<ModelRuntime>) -> DynModel {
+        DynModel { runtime }
+    }
+
     /// The model's runtime on its Sequelize instance: its hooks, scopes and associations.
     pub fn runtime(&self) -> &Arc<ModelRuntime> {
         &self.runtime

@@ -7,9 +7,12 @@
 //! come here, so what is applied to a query (attribute checks, value conversion, paranoid
 //! filters, later default scopes and includes) is applied once.
 
-use super::association::Include;
+use std::sync::Arc;
+
+use super::association::{eager, Include};
 use super::definition::ModelDefinition;
 use super::filter::{self, Scope};
+use super::runtime::ModelRuntime;
 use super::scopes::ScopeUse;
 use super::validation;
 use crate::dialect::Supports;
@@ -226,22 +229,38 @@ pub(crate) fn read_positions(def: &ModelDefinition, options: &FindOptions) -> Re
 /// An aggregate over the rows a finder's options select (`count`, `max`, `min`, `sum`):
 /// `SELECT function([DISTINCT] column) AS "result"`, or `COUNT(*)` without a column. Order,
 /// limit and offset do not apply to an aggregate and are left out, as Sequelize does.
+///
+/// With includes, they are joined as a finder joins them (separate ones are left out) and the
+/// columns are qualified by the model's name: `count` then counts joined rows, and
+/// `distinct` on the key counts the model's rows, as in Sequelize.
 pub(crate) fn aggregate(
-    def: &ModelDefinition,
+    runtime: &Arc<ModelRuntime>,
     mut options: FindOptions,
     function: Function,
     column: Option<usize>,
     distinct: bool,
     group: Option<usize>,
 ) -> Result<Select> {
+    let def = runtime.definition();
     options.order.clear();
     options.limit = None;
     options.offset = None;
     options.attributes = None;
     options.exclude.clear();
     options.computed.clear();
-    let (mut select, _) = select(def, options)?;
-    let column_of = |i: usize| Expr::column(def.attributes[i].column.name.clone());
+    options.include.retain(|include| !include.separate);
+    let (mut select, qualifier) = if options.include.is_empty() {
+        (select(def, options)?.0, None)
+    } else {
+        (eager::plan(runtime, options)?.0, Some(def.name.as_str()))
+    };
+    let column_of = |i: usize| {
+        let name = def.attributes[i].column.name.clone();
+        match qualifier {
+            Some(alias) => Expr::qualified(Ident::new(alias.to_owned()), name),
+            None => Expr::column(name),
+        }
+    };
     let value = SelectItem::new(Expr::Function {
         function,
         args: column.map(column_of).into_iter().collect(),

@@ -19,6 +19,7 @@ mod declare;
 pub(crate) mod eager;
 pub(crate) mod include;
 pub(crate) mod loaded;
+mod mixins;
 mod separate;
 
 use std::sync::{Arc, Weak};
@@ -32,6 +33,7 @@ use crate::value::Value;
 pub use declare::AssociationDecl;
 pub use include::{Assoc, Cardinality, Include, Many, One};
 pub use loaded::Loaded;
+pub use mixins::Related;
 
 /// The four kinds of association (Sequelize's `associationType`).
 ///
