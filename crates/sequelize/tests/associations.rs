@@ -857,3 +857,179 @@ async fn mixins_read_and_write_associations() {
     })
     .await;
 }
+
+/// `create` with associated records: the author (belongsTo) before the post, the comments
+/// (hasMany, each with its own author) and the tags (belongsToMany, with join rows) after
+/// it, all in one transaction: a failing record leaves nothing behind.
+#[tokio::test]
+async fn create_with_associated_records() {
+    common::for_each_dialect("assoc_nested", |db| async move {
+        blog(&db).await;
+        let ann = User {
+            name: "Ann".into(),
+            password: "secret".into(),
+            ..Default::default()
+        };
+        let bob = User {
+            name: "Bob".into(),
+            password: "secret".into(),
+            ..Default::default()
+        };
+        let comment = sequelize::model::Nested::new(Comment {
+            body: "First!".into(),
+            ..Default::default()
+        })
+        .with(Comment::author(), [bob]);
+        let post = Post::create(Post {
+            title: "Hello".into(),
+            published: true,
+            ..Default::default()
+        })
+        .with(Post::author(), [ann])
+        .with(Post::comments(), [comment])
+        .with(
+            Post::tags(),
+            [
+                Tag {
+                    id: 0,
+                    name: "rust".into(),
+                },
+                Tag {
+                    id: 0,
+                    name: "orm".into(),
+                },
+            ],
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+        let author = post.author().unwrap().unwrap();
+        assert_eq!(post.author_id, author.id);
+        let comments = post.comments().unwrap();
+        assert_eq!(comments[0].post_id, post.id);
+        assert_eq!(comments[0].author().unwrap().unwrap().name, "Bob");
+        assert_eq!(post.tags().unwrap().len(), 2);
+        let read = Post::find_by_pk(post.id)
+            .include(Post::tags())
+            .include(Post::comments().include(Comment::author()))
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.tags().unwrap().len(), 2);
+        assert_eq!(
+            read.comments().unwrap()[0].author().unwrap().unwrap().name,
+            "Bob"
+        );
+
+        // A tag the database refuses (a duplicate primary key) rolls back the whole graph,
+        // the author created before it included.
+        let users_before = User::count().exec(&db).await.unwrap();
+        let rust = Tag::find_one().exec(&db).await.unwrap().unwrap();
+        let failing = Post::create(Post {
+            title: "Again".into(),
+            ..Default::default()
+        })
+        .with(
+            Post::author(),
+            [User {
+                name: "Cy".into(),
+                password: "x".into(),
+                ..Default::default()
+            }],
+        )
+        .with(
+            Post::tags(),
+            [Tag {
+                id: rust.id,
+                name: "dup".into(),
+            }],
+        )
+        .exec(&db)
+        .await;
+        assert!(failing.is_err());
+        assert_eq!(
+            User::count().exec(&db).await.unwrap(),
+            users_before,
+            "Cy rolled back"
+        );
+        assert_eq!(Post::count().exec(&db).await.unwrap(), 1);
+    })
+    .await;
+}
+
+/// No N+1 (issue 9, item 6): 100 users × 10 posts × 10 comments load in one statement with
+/// joins, and in three with `separate` (one per level), every row in its place.
+#[tokio::test]
+async fn a_thousand_posts_load_without_n_plus_one() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let (db, statements) = counted_db(dialect, "assoc_scale").await;
+        blog(&db).await;
+        let users: Vec<User> = (0..100)
+            .map(|i| User {
+                name: format!("user{i:03}"),
+                password: "x".into(),
+                ..Default::default()
+            })
+            .collect();
+        let users = User::bulk_create(users).exec(&db).await.unwrap();
+        let posts: Vec<Post> = (users.iter())
+            .flat_map(|u| {
+                (0..10).map(move |p| Post {
+                    title: format!("{}-{p}", u.name),
+                    author_id: u.id,
+                    ..Default::default()
+                })
+            })
+            .collect();
+        let posts = Post::bulk_create(posts).exec(&db).await.unwrap();
+        let comments: Vec<Comment> = (posts.iter())
+            .flat_map(|p| {
+                (0..10).map(move |c| Comment {
+                    post_id: p.id,
+                    author_id: p.author_id,
+                    body: format!("{c}"),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        Comment::bulk_create(comments).exec(&db).await.unwrap();
+
+        let check = |users: &[Instance<User>]| {
+            assert_eq!(users.len(), 100, "{dialect}");
+            for user in users {
+                let posts = user.posts().unwrap();
+                assert_eq!(posts.len(), 10, "{dialect}");
+                for post in posts {
+                    assert_eq!(post.author_id, user.id);
+                    let comments = post.comments().unwrap();
+                    assert_eq!(comments.len(), 10, "{dialect}");
+                    assert!(comments.iter().all(|c| c.post_id == post.id));
+                }
+            }
+        };
+        statements.store(0, SeqCst);
+        let joined = User::find_all()
+            .include(User::posts().include(Post::comments()))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(statements.load(SeqCst), 1, "{dialect}: joins");
+        check(&joined);
+
+        statements.store(0, SeqCst);
+        let separate = User::find_all()
+            .include(
+                User::posts()
+                    .separate(true)
+                    .include(Post::comments().separate(true)),
+            )
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(statements.load(SeqCst), 3, "{dialect}: one per level");
+        check(&separate);
+        db.close().await.unwrap();
+    }
+}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 
+use super::association::{Assoc, Nested};
 use super::column::Column;
 use super::convert::for_attribute;
 use super::definition::ModelDefinition;
@@ -670,16 +671,28 @@ async fn write_deletion<D: RowData + Send + 'static>(
 /// `Model.create(values)`; see [`Model::create`] and the [`Model`] example.
 #[must_use = "a create does nothing until exec() is awaited"]
 pub struct Create<M: Model> {
-    data: M,
+    data: Nested<M>,
     options: SaveOptions,
 }
 
 impl<M: Model> Create<M> {
     pub(crate) fn new(data: M) -> Self {
         Create {
-            data,
+            data: Nested::new(data),
             options: SaveOptions::default(),
         }
+    }
+
+    /// Creates records of an association with this one (`create(values, { include })`),
+    /// in one transaction; see [`Nested`], which nests them deeper. The created instance
+    /// holds them, as if included.
+    pub fn with<T: Model, C: Send + 'static, R: Into<Nested<T>>>(
+        mut self,
+        association: Assoc<M, T, C>,
+        records: impl IntoIterator<Item = R>,
+    ) -> Self {
+        self.data = self.data.with(association, records);
+        self
     }
 
     /// `validate: false`: inserts without running the validators.
@@ -697,7 +710,10 @@ impl<M: Model> Create<M> {
     /// Inserts the row and returns the saved instance, with generated keys and (where the
     /// database returns them) defaults filled in.
     pub async fn exec(self, exec: &impl Executor) -> Result<Instance<M>> {
-        let mut instance = Instance::new_record(self.data);
+        if !self.data.is_plain() {
+            return self.data.create(exec, self.options).await;
+        }
+        let mut instance = Instance::new_record(self.data.into_data());
         instance.save_with(exec, self.options).await?;
         Ok(instance)
     }

@@ -20,6 +20,7 @@ pub(crate) mod eager;
 pub(crate) mod include;
 pub(crate) mod loaded;
 mod mixins;
+mod nested;
 mod separate;
 
 use std::sync::{Arc, Weak};
@@ -34,6 +35,7 @@ pub use declare::AssociationDecl;
 pub use include::{Assoc, Cardinality, Include, Many, One};
 pub use loaded::Loaded;
 pub use mixins::Related;
+pub use nested::Nested;
 
 /// The four kinds of association (Sequelize's `associationType`).
 ///
