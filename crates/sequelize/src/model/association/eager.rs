@@ -14,6 +14,7 @@
 //! Rows fold back by primary key: a parent repeated by its children's rows is made once, and
 //! each child once per parent, in the order the rows come.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -547,17 +548,33 @@ impl KeyPart {
 
 /// The instances of one node made so far: (parent instance id, key) → (instance id,
 /// position in the parent's list).
-type Seen = HashMap<(usize, Vec<KeyPart>), (usize, usize)>;
+type Seen = HashMap<(usize, Key), (usize, usize)>;
+
+/// A row's primary key: one part, or several for a composite key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    One(KeyPart),
+    Many(Vec<KeyPart>),
+    /// A model without a primary key: each row (by its number) is an instance of its own.
+    Row(usize),
+}
 
 impl JoinPlan {
     /// Reads the rows into instances of the finder's model (appended to `roots`), each
     /// holding its included instances.
     pub(crate) fn fold_into(&self, rows: &mut Rows, roots: &mut dyn Collection) -> Result<()> {
+        // Without joins every row is an instance of its own: nothing to tell apart.
+        if let [node] = self.nodes.as_slice() {
+            for row in rows.iter_mut() {
+                node.push(roots, row)?;
+            }
+            return Ok(());
+        }
         let mut seen: Vec<Seen> = self.nodes.iter().map(|_| HashMap::new()).collect();
         let mut next_id = vec![0usize; self.nodes.len()];
         // Per node: the instance this row belongs to (id, position), if any.
         let mut current: Vec<Option<(usize, usize)>> = vec![None; self.nodes.len()];
-        for row in rows.iter_mut() {
+        for (number, row) in rows.iter_mut().enumerate() {
             for (index, node) in self.nodes.iter().enumerate() {
                 let parent_id = match node.parent {
                     None => 0,
@@ -569,46 +586,30 @@ impl JoinPlan {
                         }
                     },
                 };
-                let key: Vec<KeyPart> = (node.key.iter())
-                    .map(|&k| KeyPart::of(&row[node.offset + k]))
-                    .collect();
-                let absent = !key.is_empty() && key.iter().all(|k| *k == KeyPart::Null);
-                if node.parent.is_some() {
+                let key = node.key_of(row, number);
+                let collection = match node.parent {
+                    None => &mut *roots,
                     // The parent holds the association even when this row has no match.
-                    let collection = self.parent_loaded(roots, &current, node)?;
-                    collection.entry(&node.name, node.single, node.runtime.new_collection())?;
-                }
-                if absent {
+                    Some(_) => self.parent_loaded(roots, &current, node)?.entry(
+                        &node.name,
+                        node.single,
+                        node.runtime.new_collection(),
+                    )?,
+                };
+                let Some(key) = key else {
                     current[index] = None;
                     continue;
-                }
-                let known = (!key.is_empty())
-                    .then(|| seen[index].get(&(parent_id, key.clone())).copied())
-                    .flatten();
-                if let Some(found) = known {
-                    current[index] = Some(found);
-                    continue;
-                }
-                let mut values = node.values(row);
-                let position = match node.parent {
-                    None => {
-                        roots.push(&node.runtime, &mut values, &node.unread)?;
-                        roots.len() - 1
-                    }
-                    Some(_) => {
-                        let loaded = self.parent_loaded(roots, &current, node)?;
-                        let collection =
-                            loaded.entry(&node.name, node.single, node.runtime.new_collection())?;
-                        collection.push(&node.runtime, &mut values, &node.unread)?;
-                        collection.len() - 1
+                };
+                let found = match seen[index].entry((parent_id, key)) {
+                    Entry::Occupied(known) => *known.get(),
+                    Entry::Vacant(slot) => {
+                        node.push(collection, row)?;
+                        let made = (next_id[index], collection.len() - 1);
+                        next_id[index] += 1;
+                        *slot.insert(made)
                     }
                 };
-                let id = next_id[index];
-                next_id[index] += 1;
-                if !key.is_empty() {
-                    seen[index].insert((parent_id, key), (id, position));
-                }
-                current[index] = Some((id, position));
+                current[index] = Some(found);
             }
         }
         Ok(())
@@ -654,14 +655,36 @@ impl JoinPlan {
 }
 
 impl Node {
-    /// The node's values out of a row, at their attributes' positions (`NULL` where not
-    /// read).
-    fn values(&self, row: &mut [Value]) -> Vec<Value> {
+    /// The key of the node's instance in a row; `None` when the row has none (a left join
+    /// without a match).
+    fn key_of(&self, row: &[Value], number: usize) -> Option<Key> {
+        let part = |k: &usize| KeyPart::of(&row[self.offset + k]);
+        let key = match self.key.as_slice() {
+            [] => return Some(Key::Row(number)),
+            [one] => Key::One(part(one)),
+            many => Key::Many(many.iter().map(part).collect()),
+        };
+        let absent = match &key {
+            Key::One(part) => *part == KeyPart::Null,
+            Key::Many(parts) => parts.iter().all(|p| *p == KeyPart::Null),
+            Key::Row(_) => false,
+        };
+        (!absent).then_some(key)
+    }
+
+    /// Makes the node's instance out of a row and appends it to `collection`: straight
+    /// from the row when the node reads every attribute in order, else from its values
+    /// put at their attributes' positions (`NULL` where not read).
+    fn push(&self, collection: &mut dyn Collection, row: &mut [Value]) -> Result<()> {
         let width = self.runtime.definition().attributes.len();
+        if self.unread.is_empty() && self.read.iter().copied().eq(0..width) {
+            let values = &mut row[self.offset..self.offset + width];
+            return collection.push(&self.runtime, values, &[]);
+        }
         let mut values = vec![Value::Null; width];
         for (j, &attribute) in self.read.iter().enumerate() {
             values[attribute] = std::mem::take(&mut row[self.offset + j]);
         }
-        values
+        collection.push(&self.runtime, &mut values, &self.unread)
     }
 }

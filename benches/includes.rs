@@ -1,0 +1,448 @@
+//! Eager loading next to the raw driver doing the same work by hand (issue 9, item 7): "100
+//! users, their posts, their comments" (100 × 10 × 10 rows), loaded by the ORM with
+//! `separate` (three queries, one per level) and with joins (one query), against each raw
+//! driver running the same three queries (`WHERE author_id IN (…)`, `= ANY($1)` on
+//! PostgreSQL) and nesting the rows itself with hash maps, all on one current-thread Tokio
+//! runtime.
+//!
+//! ```text
+//! scripts/test.sh --no-run            # once: starts the servers, creates sequelize_test
+//! cargo bench --bench includes --all-features
+//! ```
+//!
+//! The last lines printed are the ratios (ORM median / raw-driver median) per dialect.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion};
+use sequelize::prelude::*;
+use sequelize::Logging;
+use tokio::runtime::Runtime;
+
+const GROUP: &str = "users_posts_comments";
+const USERS: i32 = 100;
+const PER_PARENT: i32 = 10;
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "inc_users", underscored, timestamps = false)]
+#[has_many(Post, alias = "posts", foreign_key = "author_id")]
+struct User {
+    id: i32,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "inc_posts", underscored, timestamps = false)]
+#[has_many(Comment, alias = "comments", foreign_key = "post_id")]
+struct Post {
+    id: i32,
+    author_id: i32,
+    title: String,
+}
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "inc_comments", underscored, timestamps = false)]
+struct Comment {
+    id: i32,
+    post_id: i32,
+    body: String,
+}
+
+/// What the raw drivers build: the same nesting, in plain structs.
+#[derive(Debug)]
+#[allow(dead_code)]
+struct RawUser {
+    id: i32,
+    name: String,
+    posts: Vec<RawPost>,
+}
+
+#[derive(Debug)]
+#[allow(dead_code)]
+struct RawPost {
+    id: i32,
+    author_id: i32,
+    title: String,
+    comments: Vec<RawComment>,
+}
+
+#[derive(Debug)]
+#[allow(dead_code)]
+struct RawComment {
+    id: i32,
+    post_id: i32,
+    body: String,
+}
+
+const USERS_SQL: &str = "SELECT id, name FROM inc_users";
+
+/// Nests posts into users and comments into posts, as a hand-written loader does.
+fn nest(users: Vec<(i32, String)>, posts: Vec<RawPost>, comments: Vec<RawComment>) -> Vec<RawUser> {
+    let mut by_post: HashMap<i32, Vec<RawComment>> = HashMap::new();
+    for comment in comments {
+        by_post.entry(comment.post_id).or_default().push(comment);
+    }
+    let mut by_user: HashMap<i32, Vec<RawPost>> = HashMap::new();
+    for mut post in posts {
+        post.comments = by_post.remove(&post.id).unwrap_or_default();
+        by_user.entry(post.author_id).or_default().push(post);
+    }
+    users
+        .into_iter()
+        .map(|(id, name)| RawUser {
+            id,
+            name,
+            posts: by_user.remove(&id).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn check(users: &[RawUser]) {
+    assert_eq!(users.len(), USERS as usize);
+    assert_eq!(users[0].posts.len(), PER_PARENT as usize);
+    assert_eq!(users[0].posts[0].comments.len(), PER_PARENT as usize);
+}
+
+/// `?, ?, …` for `n` values.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+fn posts_sql(n: usize) -> String {
+    format!(
+        "SELECT id, author_id, title FROM inc_posts WHERE author_id IN ({})",
+        placeholders(n)
+    )
+}
+
+fn comments_sql(n: usize) -> String {
+    format!(
+        "SELECT id, post_id, body FROM inc_comments WHERE post_id IN ({})",
+        placeholders(n)
+    )
+}
+
+/// The ORM, with `separate` and with joins.
+fn bench_orm(c: &mut Criterion, rt: &Runtime, db: &Sequelize, dialect: &str) {
+    let count = |users: &[Instance<User>]| {
+        assert_eq!(users.len(), USERS as usize);
+        let posts = users[0].included(User::posts()).unwrap();
+        assert_eq!(posts.len(), PER_PARENT as usize);
+        assert_eq!(
+            posts[0].included(Post::comments()).unwrap().len(),
+            PER_PARENT as usize
+        );
+    };
+    let mut group = c.benchmark_group(GROUP);
+    group.bench_function(BenchmarkId::new("separate", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let users = User::find_all()
+                .include(
+                    User::posts()
+                        .separate(true)
+                        .include(Post::comments().separate(true)),
+                )
+                .exec(db)
+                .await
+                .unwrap();
+            count(&users);
+            users
+        })
+    });
+    group.bench_function(BenchmarkId::new("joins", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let users = User::find_all()
+                .include(User::posts().include(Post::comments()))
+                .exec(db)
+                .await
+                .unwrap();
+            count(&users);
+            users
+        })
+    });
+    group.finish();
+}
+
+/// Creates and fills the tables through the ORM.
+async fn fill(db: &Sequelize) {
+    db.define::<User>().register().unwrap();
+    db.define::<Post>().register().unwrap();
+    db.define::<Comment>().register().unwrap();
+    db.sync(SyncOptions {
+        force: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let users = (1..=USERS).map(|i| User {
+        id: i,
+        name: format!("user {i}"),
+    });
+    User::bulk_create(users).exec(db).await.unwrap();
+    let posts = (1..=USERS * PER_PARENT).map(|i| Post {
+        id: i,
+        author_id: (i - 1) / PER_PARENT + 1,
+        title: format!("post {i}"),
+    });
+    Post::bulk_create(posts).exec(db).await.unwrap();
+    let comments = (1..=USERS * PER_PARENT * PER_PARENT).map(|i| Comment {
+        id: i,
+        post_id: (i - 1) / PER_PARENT + 1,
+        body: format!("comment {i}"),
+    });
+    Comment::bulk_create(comments).exec(db).await.unwrap();
+}
+
+fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
+    let db = rt.block_on(connect(url));
+    rt.block_on(fill(&db));
+    bench_orm(c, rt, &db, "sqlite");
+    // The raw driver: a file-less copy of the same rows.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE inc_users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+         CREATE TABLE inc_posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL, title TEXT NOT NULL);
+         CREATE TABLE inc_comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, body TEXT NOT NULL);",
+    )
+    .unwrap();
+    let tx = conn.unchecked_transaction().unwrap();
+    for i in 1..=USERS {
+        tx.execute(
+            "INSERT INTO inc_users VALUES (?1, ?2)",
+            (i, format!("user {i}")),
+        )
+        .unwrap();
+    }
+    for i in 1..=USERS * PER_PARENT {
+        let author = (i - 1) / PER_PARENT + 1;
+        tx.execute(
+            "INSERT INTO inc_posts VALUES (?1, ?2, ?3)",
+            (i, author, format!("post {i}")),
+        )
+        .unwrap();
+    }
+    for i in 1..=USERS * PER_PARENT * PER_PARENT {
+        let post = (i - 1) / PER_PARENT + 1;
+        tx.execute(
+            "INSERT INTO inc_comments VALUES (?1, ?2, ?3)",
+            (i, post, format!("comment {i}")),
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    let mut group = c.benchmark_group(GROUP);
+    group.bench_function(BenchmarkId::new("raw", "sqlite"), |b| {
+        b.iter(|| {
+            let users: Vec<(i32, String)> = conn
+                .prepare_cached(USERS_SQL)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let ids: Vec<i32> = users.iter().map(|u| u.0).collect();
+            let posts: Vec<RawPost> = conn
+                .prepare_cached(&posts_sql(ids.len()))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(&ids), |r| {
+                    Ok(RawPost {
+                        id: r.get(0)?,
+                        author_id: r.get(1)?,
+                        title: r.get(2)?,
+                        comments: Vec::new(),
+                    })
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
+            let comments: Vec<RawComment> = conn
+                .prepare_cached(&comments_sql(ids.len()))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(&ids), |r| {
+                    Ok(RawComment {
+                        id: r.get(0)?,
+                        post_id: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let users = nest(users, posts, comments);
+            check(&users);
+            users
+        })
+    });
+    group.finish();
+}
+
+fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
+    let db = rt.block_on(connect(url));
+    rt.block_on(fill(&db));
+    bench_orm(c, rt, &db, "postgres");
+    let (client, statements) = rt.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("connect tokio-postgres");
+        tokio::spawn(connection);
+        let users = client.prepare(USERS_SQL).await.unwrap();
+        let posts = client
+            .prepare("SELECT id, author_id, title FROM inc_posts WHERE author_id = ANY($1)")
+            .await
+            .unwrap();
+        let comments = client
+            .prepare("SELECT id, post_id, body FROM inc_comments WHERE post_id = ANY($1)")
+            .await
+            .unwrap();
+        (client, [users, posts, comments])
+    });
+    let mut group = c.benchmark_group(GROUP);
+    group.bench_function(BenchmarkId::new("raw", "postgres"), |b| {
+        b.to_async(rt).iter(|| async {
+            let [users_sql, posts_sql, comments_sql] = &statements;
+            let users: Vec<(i32, String)> = (client.query(users_sql, &[]).await.unwrap().iter())
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            let ids: Vec<i32> = users.iter().map(|u| u.0).collect();
+            let posts: Vec<RawPost> = (client.query(posts_sql, &[&ids]).await.unwrap().iter())
+                .map(|r| RawPost {
+                    id: r.get(0),
+                    author_id: r.get(1),
+                    title: r.get(2),
+                    comments: Vec::new(),
+                })
+                .collect();
+            let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
+            let comments: Vec<RawComment> =
+                (client.query(comments_sql, &[&ids]).await.unwrap().iter())
+                    .map(|r| RawComment {
+                        id: r.get(0),
+                        post_id: r.get(1),
+                        body: r.get(2),
+                    })
+                    .collect();
+            let users = nest(users, posts, comments);
+            check(&users);
+            users
+        })
+    });
+    group.finish();
+}
+
+fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
+    use mysql_async::prelude::Queryable;
+    let db = rt.block_on(connect(url));
+    rt.block_on(fill(&db));
+    bench_orm(c, rt, &db, "mariadb");
+    // Over TCP like the ORM's connections (see benches/queries.rs).
+    let raw_url = format!(
+        "{}?prefer_socket=false",
+        url.replacen("mariadb://", "mysql://", 1)
+    );
+    let mut conn = rt.block_on(async {
+        mysql_async::Conn::new(mysql_async::Opts::from_url(&raw_url).unwrap())
+            .await
+            .expect("connect mysql_async")
+    });
+    let mut group = c.benchmark_group(GROUP);
+    group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let users: Vec<(i32, String)> = conn.exec(USERS_SQL, ()).await.unwrap();
+                let ids: Vec<mysql_async::Value> = users.iter().map(|u| u.0.into()).collect();
+                let posts: Vec<RawPost> = conn
+                    .exec_map(posts_sql(ids.len()), ids, |(id, author_id, title)| {
+                        RawPost {
+                            id,
+                            author_id,
+                            title,
+                            comments: Vec::new(),
+                        }
+                    })
+                    .await
+                    .unwrap();
+                let ids: Vec<mysql_async::Value> = posts.iter().map(|p| p.id.into()).collect();
+                let comments: Vec<RawComment> = conn
+                    .exec_map(comments_sql(ids.len()), ids, |(id, post_id, body)| {
+                        RawComment { id, post_id, body }
+                    })
+                    .await
+                    .unwrap();
+                let users = nest(users, posts, comments);
+                check(&users);
+                users
+            })
+        })
+    });
+    group.finish();
+}
+
+fn urls() -> Vec<(&'static str, String)> {
+    vec![
+        ("sqlite", "sqlite::memory:".to_owned()),
+        (
+            "postgres",
+            std::env::var("BENCH_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/sequelize_test".into()),
+        ),
+        (
+            "mariadb",
+            std::env::var("BENCH_MYSQL_URL")
+                .unwrap_or_else(|_| "mariadb://root@127.0.0.1:3306/sequelize_test".into()),
+        ),
+    ]
+}
+
+async fn connect(url: &str) -> Sequelize {
+    Sequelize::connect_with(Options {
+        url: Some(url.to_owned()),
+        logging: Logging::Off,
+        ..Default::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{url}: {e}; start the servers with scripts/test.sh --no-run"))
+}
+
+/// Reads criterion's median estimate for one benchmark, in nanoseconds.
+fn median(id: &str, dialect: &str) -> Option<f64> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/criterion")
+        .join(GROUP)
+        .join(id)
+        .join(dialect)
+        .join("new/estimates.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut criterion = Criterion::default().configure_from_args();
+    for (dialect, url) in urls() {
+        match dialect {
+            "sqlite" => bench_sqlite(&mut criterion, &rt, &url),
+            "postgres" => bench_postgres(&mut criterion, &rt, &url),
+            _ => bench_mysql(&mut criterion, &rt, &url),
+        }
+    }
+    criterion.final_summary();
+    for orm in ["separate", "joins"] {
+        println!("\n{GROUP}: {orm} median / raw median");
+        for (dialect, _) in urls() {
+            if let (Some(x), Some(y)) = (median(orm, dialect), median("raw", dialect)) {
+                println!(
+                    "  {dialect:<9} {:>8.3} ms / {:>8.3} ms = {:.2}x",
+                    x / 1e6,
+                    y / 1e6,
+                    x / y
+                );
+            }
+        }
+    }
+}
