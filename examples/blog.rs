@@ -1,4 +1,5 @@
-//! The User and Post models of the Sequelize usage guide, in Rust.
+//! The blog of the Sequelize usage guide, in Rust: its User and Post models, their
+//! associations (author, category, comments, tags through PostTags) and its queries.
 //!
 //! Runs on an embedded in-memory SQLite database with no setup:
 //!
@@ -28,6 +29,7 @@ const BCRYPT_COST: u32 = 4;
 /// them (`user.get("created_at")`).
 #[derive(Model, Debug, Clone, Serialize)]
 #[model(table = "users", underscored, paranoid)]
+#[has_many(Post, alias = "posts", foreign_key = "author_id")]
 #[model(
     index(fields("email")),
     index(fields("status")),
@@ -80,9 +82,24 @@ impl User {
 }
 
 /// `Post.init({...}, { tableName: 'posts', underscored: true, timestamps: true,
-/// paranoid: true, indexes: [...] })` of the guide.
+/// paranoid: true, indexes: [...] })` of the guide, with its `static associate(models)`.
 #[derive(Model, Debug, Clone, Serialize)]
 #[model(table = "posts", underscored, paranoid)]
+#[belongs_to(User, alias = "author", foreign_key = "author_id")]
+#[belongs_to(Category, alias = "category", foreign_key = "category_id")]
+#[has_many(
+    Comment,
+    alias = "comments",
+    foreign_key = "post_id",
+    on_delete = "CASCADE"
+)]
+#[belongs_to_many(
+    Tag,
+    alias = "tags",
+    through = "PostTags",
+    foreign_key = "post_id",
+    other_key = "tag_id"
+)]
 #[model(
     index(fields("slug"), unique),
     index(fields("author_id")),
@@ -104,6 +121,35 @@ struct Post {
     view_count: i32,
     author_id: Uuid,
     category_id: Option<Uuid>,
+}
+
+/// The guide's Category, Tag and Comment models (its `models` the associations name).
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "categories", underscored)]
+struct Category {
+    #[attr(primary_key, default = uuid_v4)]
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "tags", underscored)]
+struct Tag {
+    #[attr(primary_key, default = uuid_v4)]
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "comments", underscored, paranoid)]
+#[belongs_to(User, alias = "author", foreign_key = "author_id")]
+struct Comment {
+    #[attr(primary_key, default = uuid_v4)]
+    id: Uuid,
+    #[attr(data_type = DataType::Text)]
+    body: String,
+    post_id: Uuid,
+    author_id: Uuid,
 }
 
 /// A slug from a title: lowercase letters and digits, words joined by `-`.
@@ -159,7 +205,11 @@ async fn main() -> Result<(), Error> {
 
     // The guide's hooks: hash the password before create, and before update only when it
     // changed (`user.changed('password')`); a post's slug from its title before create.
-    // The guide's scopes (`withPosts` needs `include`, which comes with associations).
+    // The guide's scopes, `withPosts` including the user's posts.
+    let with_posts = FindOptions {
+        include: vec![User::posts().into()],
+        ..Default::default()
+    };
     let active = FindOptions {
         filter: Some(User::STATUS.eq("active")),
         ..Default::default()
@@ -175,6 +225,7 @@ async fn main() -> Result<(), Error> {
     };
     db.define::<User>()
         .scope("active", active)
+        .scope("withPosts", with_posts)
         .hook(Hook::BeforeCreate, "hashPassword", |user, _| {
             Box::pin(async move { hash_password(user).await })
         })
@@ -200,6 +251,11 @@ async fn main() -> Result<(), Error> {
             })
         })
         .register()?;
+    // Each association resolves once both of its models are defined (the guide's
+    // `associate(models)` step); `PostTags` is defined for the tags' join rows.
+    db.define::<Category>().register()?;
+    db.define::<Tag>().register()?;
+    db.define::<Comment>().register()?;
     db.sync(SyncOptions {
         force: true,
         ..Default::default()
@@ -322,6 +378,112 @@ async fn main() -> Result<(), Error> {
             post.title, post.slug, post.view_count
         );
     }
+
+    // Associations: a category and tags for the first post, comments by Ann and Bob.
+    let news = Category::create(Category {
+        name: "News".into(),
+        ..Default::default()
+    })
+    .exec(&db)
+    .await?;
+    let mut first = first;
+    first.category_id = Some(news.id);
+    first.save(&db).await?;
+    let tags = Post::tags().of(&first);
+    tags.create(
+        &db,
+        Tag {
+            name: "rust".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tags.create(
+        &db,
+        Tag {
+            name: "orm".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for (author, body) in [(&ann, "Welcome!"), (&bob, "Thanks, Ann.")] {
+        Post::comments()
+            .of(&first)
+            .create(
+                &db,
+                Comment {
+                    body: body.into(),
+                    author_id: author.id,
+                    ..Default::default()
+                },
+            )
+            .await?;
+    }
+
+    // Post.findAll({ include: [author (some attributes), category, tags (no join row),
+    //   comments with their authors], where: { published: true },
+    //   order: [['createdAt', 'DESC'], [{ model: Comment, as: 'comments' }, 'createdAt', 'DESC']] })
+    // One statement with joins.
+    let posts = Post::find_all()
+        .filter(Post::PUBLISHED.eq(true))
+        .include(Post::author().attributes(["id", "first_name", "last_name", "email"]))
+        .include(Post::category())
+        .include(Post::tags().through_attributes(Vec::<String>::new()))
+        .include(Post::comments().include(Comment::author().attributes([
+            "id",
+            "first_name",
+            "last_name",
+        ])))
+        .order(col("created_at").desc())
+        .order(col("$comments.created_at$").desc())
+        .exec(&db)
+        .await?;
+    println!("\nPosts with their graph (one query):");
+    for post in &posts {
+        let author = post.author()?.map(|a| a.full_name()).unwrap_or_default();
+        let category = post.category()?.map(|c| c.name.as_str()).unwrap_or("-");
+        let tags: Vec<&str> = post.tags()?.iter().map(|t| t.name.as_str()).collect();
+        println!(
+            "  - {} by {author} in {category}, tags {tags:?}",
+            post.title
+        );
+        for comment in post.comments()? {
+            let by = comment.author()?.map(|a| a.full_name()).unwrap_or_default();
+            println!("      \"{}\" by {by}", comment.body);
+        }
+    }
+    let hello = posts
+        .iter()
+        .find(|p| p.id == first.id)
+        .expect("the first post");
+    println!(
+        "toJSON: {}",
+        serde_json::to_string(hello).expect("serializable")
+    );
+
+    // User.scope('withPosts').findAll(); the posts by separate query: User.findAll({
+    // include: [{ model: Post, as: 'posts', separate: true }] })
+    let authors = User::find_all().scope("withPosts").exec(&db).await?;
+    for author in &authors {
+        println!(
+            "withPosts: {} wrote {} post(s)",
+            author.email,
+            author.posts()?.len()
+        );
+    }
+    let page = Post::find_all()
+        .include(Post::comments().separate(true))
+        .order(col("created_at").desc())
+        .limit(10)
+        .and_count()
+        .distinct()
+        .exec(&db)
+        .await?;
+    println!(
+        "findAndCountAll: {} posts in all, {} on the page",
+        page.count,
+        page.rows.len()
+    );
 
     // user.firstName = 'Jane'; await user.save();  (only the changed column is written)
     let mut ann = found;

@@ -1033,3 +1033,62 @@ async fn a_thousand_posts_load_without_n_plus_one() {
         db.close().await.unwrap();
     }
 }
+
+/// Scopes and includes together: a scope may include an association (the guide's
+/// `withPosts`), a finder's include survives the model's default scope (it was dropped when
+/// the scopes were merged), and `hooks(false)` survives it too.
+#[tokio::test]
+async fn scopes_carry_includes() {
+    common::for_each_dialect("assoc_scopes", |db| async move {
+        db.define::<User>()
+            .scope(
+                "withPosts",
+                sequelize::model::FindOptions {
+                    include: vec![User::posts().into()],
+                    ..Default::default()
+                },
+            )
+            .register()
+            .unwrap();
+        db.define::<Post>()
+            .default_scope(sequelize::model::FindOptions {
+                filter: Some(Post::PUBLISHED.eq(true)),
+                ..Default::default()
+            })
+            .find_hook(Hook::BeforeFind, "refuse", |_, _| {
+                Box::pin(async { Err(Error::Config("hooks ran".into())) })
+            })
+            .register()
+            .unwrap();
+        db.define::<Category>().register().unwrap();
+        db.define::<Tag>().register().unwrap();
+        db.define::<Comment>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        seed(&db).await;
+
+        let users = User::find_all()
+            .scope("withPosts")
+            .order(User::NAME.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            users[0].posts().unwrap().len(),
+            1,
+            "the default scope of Post applies"
+        );
+
+        let posts = Post::find_all()
+            .hooks(false)
+            .include(Post::comments())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(posts.len(), 2, "published only");
+        assert!(
+            posts.iter().all(|p| p.comments().is_ok()),
+            "the include survives"
+        );
+    })
+    .await;
+}

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
+use super::association::Include;
 use super::planner::FindOptions;
 use crate::error::{Error, Result};
 use crate::sql::Expr;
@@ -240,4 +241,46 @@ fn merge(into: &mut FindOptions, next: FindOptions) {
     into.distinct |= next.distinct;
     into.lock = next.lock.or(into.lock.take());
     into.paranoid &= next.paranoid;
+    into.hooks &= next.hooks;
+    merge_includes(&mut into.include, next.include);
+}
+
+/// Merges includes: one of an association already included is merged into it (conditions
+/// AND-ed, `next`'s options winning, nested includes merged the same way), as Sequelize
+/// merges a scope's includes with the finder's.
+fn merge_includes(into: &mut Vec<Include>, next: Vec<Include>) {
+    for include in next {
+        let Some(existing) = into
+            .iter_mut()
+            .find(|i| i.association == include.association)
+        else {
+            into.push(include);
+            continue;
+        };
+        if let Some(filter) = include.filter {
+            existing.filter = Some(Expr::conjoin(existing.filter.take(), filter));
+        }
+        if let Some(filter) = include.through_filter {
+            existing.through_filter = Some(Expr::conjoin(existing.through_filter.take(), filter));
+        }
+        existing.required = include.required.or(existing.required);
+        existing.right |= include.right;
+        if include.attributes.is_some() {
+            existing.attributes = include.attributes;
+        }
+        existing.exclude.extend(include.exclude);
+        existing.paranoid &= include.paranoid;
+        if include.scopes.is_some() {
+            existing.scopes = include.scopes;
+        }
+        if include.through_attributes.is_some() {
+            existing.through_attributes = include.through_attributes;
+        }
+        existing.separate |= include.separate;
+        existing.limit = include.limit.or(existing.limit);
+        if !include.order.is_empty() {
+            existing.order = include.order;
+        }
+        merge_includes(&mut existing.include, include.include);
+    }
 }

@@ -330,7 +330,7 @@ impl Loaded {
             ));
         };
         for &index in self.unread.iter() {
-            map.remove(&def.attributes[index].name);
+            map.shift_remove(&def.attributes[index].name);
         }
         for entry in &self.entries {
             map.insert(entry.name.to_string(), entry.rows.to_json(entry.single)?);
