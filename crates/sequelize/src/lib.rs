@@ -67,6 +67,8 @@ pub mod docs {
     pub mod validations {}
     #[doc = include_str!("../../../docs/hooks.md")]
     pub mod hooks {}
+    #[doc = include_str!("../../../docs/associations.md")]
+    pub mod associations {}
 }
 mod error;
 pub mod migrate;
