@@ -1092,3 +1092,202 @@ async fn scopes_carry_includes() {
     })
     .await;
 }
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "folders", underscored, timestamps = false)]
+#[has_many(Folder, alias = "children", foreign_key = "parent_id", hooks)]
+#[belongs_to(Folder, alias = "parent", foreign_key = "parent_id")]
+struct Folder {
+    id: i64,
+    name: String,
+    parent_id: Option<i64>,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "notes", underscored, timestamps = false)]
+struct Note {
+    id: i64,
+    body: String,
+    subject_type: String,
+    subject_id: i64,
+}
+
+/// A self-association (folders in folders, included two levels deep), `hooks: true`
+/// (destroying a folder destroys its children one by one, with their hooks), a polymorphic
+/// association scope (notes on folders and on tags, told apart by `subject_type`), and
+/// `include: { all: true, nested: true }`.
+#[tokio::test]
+async fn self_polymorphic_cascading_and_all() {
+    common::for_each_dialect("assoc_self", |db| async move {
+        let destroyed = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = destroyed.clone();
+        db.define::<Folder>()
+            .hook(Hook::BeforeDestroy, "log", move |folder, _| {
+                log.lock().unwrap().push(folder.name.clone());
+                Box::pin(async { Ok(()) })
+            })
+            .register()
+            .unwrap();
+        db.define::<Note>().register().unwrap();
+        db.define::<Tag>().register().unwrap();
+        for (source, kind) in [("Folder", "folder"), ("Tag", "tag")] {
+            db.associate(
+                source,
+                AssociationKind::HasMany,
+                "Note",
+                AssociationOptions::default()
+                    .alias("notes")
+                    .foreign_key("subject_id")
+                    .scope("subject_type", kind)
+                    .constraints(false),
+            )
+            .unwrap();
+        }
+        db.sync(SyncOptions::default()).await.unwrap();
+
+        let root = Folder::create(Folder {
+            name: "root".into(),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        let children = Folder::children().of(&root);
+        let docs = children
+            .create(
+                &db,
+                Folder {
+                    name: "docs".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        children
+            .create(
+                &db,
+                Folder {
+                    name: "pics".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        Folder::children()
+            .of(&docs)
+            .create(
+                &db,
+                Folder {
+                    name: "drafts".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let tag = Tag::create(Tag {
+            id: 0,
+            name: "todo".into(),
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        // The same subject id on both: the scope tells them apart.
+        let note = |body: &str, kind: &str, id: i64| Note {
+            id: 0,
+            body: body.into(),
+            subject_type: kind.into(),
+            subject_id: id,
+        };
+        Note::create(note("on root", "folder", root.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        Note::create(note("on tag", "tag", tag.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        Note::create(note("on the tag too", "tag", tag.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(tag.id, root.id, "one subject id, two kinds of subject");
+
+        let tree = Folder::find_all()
+            .filter(Folder::PARENT_ID.is_null())
+            .include(Folder::children().include(Folder::children()).include(
+                sequelize::model::Assoc::<Folder, Note, sequelize::model::Many>::named("notes"),
+            ))
+            .include(sequelize::model::Assoc::<
+                Folder,
+                Note,
+                sequelize::model::Many,
+            >::named("notes"))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(tree.len(), 1);
+        let mut names: Vec<&str> = tree[0]
+            .children()
+            .unwrap()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["docs", "pics"]);
+        let docs_read = tree[0]
+            .children()
+            .unwrap()
+            .iter()
+            .find(|f| f.name == "docs")
+            .unwrap();
+        assert_eq!(docs_read.children().unwrap()[0].name, "drafts");
+        let notes = tree[0]
+            .included(sequelize::model::Assoc::<
+                Folder,
+                Note,
+                sequelize::model::Many,
+            >::named("notes"))
+            .unwrap();
+        assert_eq!(notes.len(), 1, "only the folder's note: {notes:?}");
+        assert_eq!(notes[0].body, "on root");
+
+        // A note created through the association gets the scope's value.
+        let tag_notes =
+            sequelize::model::Assoc::<Tag, Note, sequelize::model::Many>::named("notes");
+        let made = tag_notes
+            .clone()
+            .of(&tag)
+            .create(
+                &db,
+                Note {
+                    id: 0,
+                    body: "new".into(),
+                    subject_type: String::new(),
+                    subject_id: 0,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(made.subject_type, "tag");
+        assert_eq!(tag_notes.of(&tag).count(&db).await.unwrap(), 3);
+
+        let everything = Folder::find_all()
+            .filter(Folder::NAME.eq("docs"))
+            .include_all(sequelize::model::IncludeAll::All, false)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(everything[0].parent().unwrap().unwrap().name, "root");
+        assert_eq!(everything[0].children().unwrap().len(), 1);
+
+        // hooks: true: the children go first, each through its hooks.
+        let mut root = root;
+        root.destroy(&db).await.unwrap();
+        let mut order = destroyed.lock().unwrap().clone();
+        assert_eq!(order.pop().as_deref(), Some("root"), "{order:?}");
+        order.sort();
+        assert_eq!(order, ["docs", "drafts", "pics"]);
+        assert_eq!(Folder::count().exec(&db).await.unwrap(), 0);
+    })
+    .await;
+}

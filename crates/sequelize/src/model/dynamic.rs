@@ -11,7 +11,7 @@ use futures_util::stream::{BoxStream, StreamExt};
 
 use super::accessors::Virtual;
 use super::association::loaded::{collection_of, not_included, Loaded};
-use super::association::{eager, Include};
+use super::association::{eager, Include, IncludeAll};
 use super::convert::to_attribute_type;
 use super::definition::{Attribute, DefinitionBuilder, ModelDefinition};
 use super::finder::FinderOptions;
@@ -610,6 +610,12 @@ impl DynFindAll {
     /// ```
     pub fn include(mut self, include: Include) -> Self {
         self.options.include.push(include);
+        self
+    }
+
+    /// `include: { all, nested }`; see [`FindAll::include_all`](crate::model::FindAll::include_all).
+    pub fn include_all(mut self, all: IncludeAll, nested: bool) -> Self {
+        self.options.include_all = Some((all, nested));
         self
     }
 

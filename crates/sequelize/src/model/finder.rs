@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::aggregate::Aggregate;
-use super::association::{eager, Assoc, Include};
+use super::association::{eager, Assoc, Include, IncludeAll};
 use super::column::ColumnOperators;
 use super::filter;
 use super::hooks::Hook;
@@ -167,6 +167,37 @@ impl<M: Model> FindAll<M> {
     /// ```
     pub fn include<T: Model, C>(mut self, association: Assoc<M, T, C>) -> Self {
         self.options.include.push(association.into());
+        self
+    }
+
+    /// `include: { all: true, nested }`: every association of these kinds, and with
+    /// `nested` theirs too (stopping where a model would come back).
+    ///
+    /// ```
+    /// use sequelize::model::IncludeAll;
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// #[has_many(Task, alias = "tasks", foreign_key = "list_id")]
+    /// struct List { id: i64, name: String }
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// #[belongs_to(List, alias = "list", foreign_key = "list_id")]
+    /// struct Task { id: i64, list_id: i64, title: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<List>().register()?;
+    /// db.define::<Task>().register()?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let home = List::create(List { id: 0, name: "home".into() }).exec(&db).await?;
+    /// Task::create(Task { id: 0, list_id: home.id, title: "dishes".into() }).exec(&db).await?;
+    /// let tasks = Task::find_all().include_all(IncludeAll::All, true).exec(&db).await?;
+    /// assert_eq!(tasks[0].included(Task::list())?.unwrap().name, "home");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn include_all(mut self, all: IncludeAll, nested: bool) -> Self {
+        self.options.include_all = Some((all, nested));
         self
     }
 

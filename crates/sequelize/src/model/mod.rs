@@ -31,7 +31,7 @@ mod write;
 pub use aggregate::{Aggregate, AggregateFunction, GroupedAggregate};
 pub use association::{
     Assoc, Association, AssociationDecl, AssociationKind, AssociationOptions, Cardinality, Include,
-    Loaded, Many, Nested, One, Related,
+    IncludeAll, Loaded, Many, Nested, One, Related,
 };
 pub use bulk::{BulkCreate, Upsert};
 pub use column::{

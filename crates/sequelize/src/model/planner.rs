@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::association::{eager, Include};
+use super::association::{eager, Include, IncludeAll};
 use super::definition::ModelDefinition;
 use super::filter::{self, Scope};
 use super::runtime::ModelRuntime;
@@ -76,6 +76,8 @@ pub struct FindOptions {
     pub hooks: bool,
     /// `include`: the associations loaded with the rows.
     pub include: Vec<Include>,
+    /// `include: { all, nested }`: every association of these kinds (and, nested, theirs).
+    pub include_all: Option<(IncludeAll, bool)>,
 }
 
 impl Default for FindOptions {
@@ -96,6 +98,7 @@ impl Default for FindOptions {
             scopes: None,
             hooks: true,
             include: Vec::new(),
+            include_all: None,
         }
     }
 }

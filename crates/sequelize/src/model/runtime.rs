@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use futures_util::future::BoxFuture;
 
 use super::accessors::Accessors;
+use super::association::include::expand_all;
 use super::association::loaded::NewCollection;
 use super::association::{Association, AssociationDecl, AssociationKind, AssociationOptions};
 use super::definition::ModelDefinition;
@@ -324,6 +325,9 @@ impl ModelRuntime {
         let mut options = self.scoped(options)?;
         if options.hooks {
             self.run_options_hooks(hook, &mut options, exec).await?;
+        }
+        if let Some((all, nested)) = options.include_all.take() {
+            expand_all(self, &mut options.include, all, nested, &mut Vec::new())?;
         }
         Ok(options)
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 
-use super::association::{Assoc, Nested};
+use super::association::{self, Assoc, Nested};
 use super::column::Column;
 use super::convert::for_attribute;
 use super::definition::ModelDefinition;
@@ -624,6 +624,7 @@ pub(crate) async fn destroy_instance<D: RowData + Send + 'static>(
     let def = runtime.definition();
     let at = planner::now();
     let destroy = planner::destroy(def, Some(planner::key_filter(def, key)?), false, at.clone())?;
+    association::destroy_dependents(runtime, key, ExecutorRef::of(exec)).await?;
     let moments = (Hook::BeforeDestroy, Hook::AfterDestroy);
     write_deletion(runtime, data, destroy, at, moments, exec).await
 }

@@ -4,6 +4,9 @@
 
 use std::marker::PhantomData;
 
+use super::AssociationKind;
+use crate::error::Result;
+use crate::model::runtime::ModelRuntime;
 use crate::model::scopes::ScopeUse;
 use crate::model::Model;
 use crate::sql::{Expr, OrderBy};
@@ -167,6 +170,89 @@ impl Include {
         self.order.push(term);
         self
     }
+}
+
+/// Which associations `include: { all }` loads: Sequelize's `all: true` and its kinds
+/// (`'BelongsTo'`, `'HasOne'`, `'HasMany'`, `'One'` for the first two, `'Has'` for `hasOne`
+/// and `hasMany`, `'Many'` for `hasMany` and `belongsToMany`).
+///
+/// ```
+/// use sequelize::model::{AssociationKind, IncludeAll};
+/// assert!(IncludeAll::Many.takes(AssociationKind::BelongsToMany));
+/// assert!(!IncludeAll::One.takes(AssociationKind::HasMany));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncludeAll {
+    /// Every association.
+    All,
+    /// `belongsTo` ones.
+    BelongsTo,
+    /// `hasOne` ones.
+    HasOne,
+    /// `hasMany` ones.
+    HasMany,
+    /// `belongsToMany` ones.
+    BelongsToMany,
+    /// `belongsTo` and `hasOne`.
+    One,
+    /// `hasOne` and `hasMany`.
+    Has,
+    /// `hasMany` and `belongsToMany`.
+    Many,
+}
+
+impl IncludeAll {
+    /// Whether associations of `kind` are included.
+    pub fn takes(self, kind: AssociationKind) -> bool {
+        use AssociationKind::*;
+        match self {
+            IncludeAll::All => true,
+            IncludeAll::BelongsTo => kind == BelongsTo,
+            IncludeAll::HasOne => kind == HasOne,
+            IncludeAll::HasMany => kind == HasMany,
+            IncludeAll::BelongsToMany => kind == BelongsToMany,
+            IncludeAll::One => matches!(kind, BelongsTo | HasOne),
+            IncludeAll::Has => matches!(kind, HasOne | HasMany),
+            IncludeAll::Many => matches!(kind, HasMany | BelongsToMany),
+        }
+    }
+}
+
+/// Adds to `includes` an include of each association of `runtime` that `all` takes and that
+/// is not included yet; with `nested`, theirs too, without coming back to a model on the
+/// way (`visited`), as Sequelize's `nested: true` stops at cycles.
+pub(crate) fn expand_all(
+    runtime: &ModelRuntime,
+    includes: &mut Vec<Include>,
+    all: IncludeAll,
+    nested: bool,
+    visited: &mut Vec<String>,
+) -> Result<()> {
+    visited.push(runtime.definition().name.clone());
+    for association in runtime.associations() {
+        if !all.takes(association.kind) {
+            continue;
+        }
+        let target = association.target()?;
+        if nested && visited.contains(&target.definition().name) {
+            continue;
+        }
+        let at = match includes
+            .iter()
+            .position(|i| i.association == association.name)
+        {
+            Some(at) => at,
+            None => {
+                includes.push(Include::new(association.name.clone()));
+                includes.len() - 1
+            }
+        };
+        if nested {
+            expand_all(&target, &mut includes[at].include, all, nested, visited)?;
+        }
+    }
+    visited.pop();
+    Ok(())
 }
 
 /// An association holding one instance (`belongsTo`, `hasOne`).

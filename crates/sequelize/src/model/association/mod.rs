@@ -32,7 +32,7 @@ use crate::sql::{References, ReferentialAction};
 use crate::value::Value;
 
 pub use declare::AssociationDecl;
-pub use include::{Assoc, Cardinality, Include, Many, One};
+pub use include::{Assoc, Cardinality, Include, IncludeAll, Many, One};
 pub use loaded::Loaded;
 pub use mixins::Related;
 pub use nested::Nested;
@@ -580,6 +580,51 @@ impl ModelRuntime {
         )?;
         Ok(association)
     }
+}
+
+/// `hooks: true` (Sequelize's cascade with hooks): before an instance of `runtime` is
+/// destroyed, the rows of its `hasOne`/`hasMany` associations that say so are destroyed one
+/// by one, each first cascading the same way, then with its model's `beforeDestroy` /
+/// `afterDestroy` hooks (soft-deleted on a paranoid model), instead of leaving them to the
+/// database's `ON DELETE`. `values` are the instance's, in attribute order.
+pub(crate) fn destroy_dependents<'a>(
+    runtime: &'a ModelRuntime,
+    values: &'a [Value],
+    exec: crate::connection::ExecutorRef<'a>,
+) -> futures_util::future::BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        for association in runtime.associations() {
+            let cascades = association.hooks
+                && matches!(
+                    association.kind,
+                    AssociationKind::HasOne | AssociationKind::HasMany
+                );
+            if !cascades {
+                continue;
+            }
+            let target = association.target()?;
+            let def = target.definition();
+            let key = def.attributes[association.foreign_key].name.clone();
+            let mine = crate::sql::Expr::column(key).eq(values[association.source_key].clone());
+            let (select, _) = super::planner::select(
+                def,
+                super::planner::FindOptions {
+                    filter: Some(mine),
+                    ..Default::default()
+                },
+            )?;
+            let mut rows = super::run(&exec, &target, &select.into()).await?.rows;
+            for row in rows.iter_mut() {
+                destroy_dependents(&target, row, exec).await?;
+                super::write::Destroy::new(super::runtime::ModelRef::Runtime(Arc::clone(&target)))
+                    .filter(super::planner::key_filter(def, row)?)
+                    .individual_hooks(true)
+                    .exec(&exec)
+                    .await?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The names of a join model's two keys: `foreignKey` (to the source) and `otherKey` (to the
