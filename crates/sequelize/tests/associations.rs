@@ -1291,3 +1291,69 @@ async fn self_polymorphic_cascading_and_all() {
     })
     .await;
 }
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "albums", underscored, timestamps = false)]
+#[has_many(Photo, alias = "photos", foreign_key = "album_id")]
+struct Album {
+    #[attr(primary_key, default = uuid_v4)]
+    id: Uuid,
+    title: String,
+}
+
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "photos", underscored, timestamps = false)]
+struct Photo {
+    #[attr(primary_key, default = uuid_v4)]
+    id: Uuid,
+    album_id: Uuid,
+    caption: String,
+}
+
+/// Keys of another type than integers (UUIDs, which SQLite hands back as text) match their
+/// parents, joined and separate alike.
+#[tokio::test]
+async fn uuid_keys_match_their_parents() {
+    common::for_each_dialect("assoc_uuid", |db| async move {
+        db.define::<Album>().register().unwrap();
+        db.define::<Photo>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        for title in ["summer", "winter"] {
+            let album = Album::create(Album {
+                title: title.into(),
+                ..Default::default()
+            })
+            .exec(&db)
+            .await
+            .unwrap();
+            for n in 0..3 {
+                Album::photos()
+                    .of(&album)
+                    .create(
+                        &db,
+                        Photo {
+                            caption: format!("{title} {n}"),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+        for separate in [false, true] {
+            let albums = Album::find_all()
+                .include(Album::photos().separate(separate))
+                .order(Album::TITLE.asc())
+                .exec(&db)
+                .await
+                .unwrap();
+            assert_eq!(albums.len(), 2);
+            for album in &albums {
+                let photos = album.photos().unwrap();
+                assert_eq!(photos.len(), 3, "separate {separate}");
+                assert!(photos.iter().all(|p| p.caption.starts_with(&album.title)));
+            }
+        }
+    })
+    .await;
+}

@@ -23,6 +23,7 @@ use super::separate::Separate;
 use super::{Association, AssociationKind, Include};
 use crate::connection::ExecutorRef;
 use crate::error::{Error, Result};
+use crate::model::convert::to_attribute_type;
 use crate::model::definition::ModelDefinition;
 use crate::model::filter::{self, Scope};
 use crate::model::planner::{read_positions, FindOptions};
@@ -613,6 +614,37 @@ impl JoinPlan {
             }
         }
         Ok(())
+    }
+
+    /// For a plan of one model without separate includes: makes each row's instance and
+    /// appends it to `groups[owner(value of its attribute at `attribute`)]`, and says `true`;
+    /// any other plan is left to [`fold_into`](Self::fold_into) (`false`).
+    pub(crate) fn fold_grouped(
+        &self,
+        rows: &mut Rows,
+        attribute: usize,
+        owner: &dyn Fn(&Value) -> Result<usize>,
+        groups: &mut [Arc<dyn Collection>],
+    ) -> Result<bool> {
+        let ([node], []) = (self.nodes.as_slice(), self.separate.as_slice()) else {
+            return Ok(false);
+        };
+        let Some(column) = node.read.iter().position(|&r| r == attribute) else {
+            return Ok(false);
+        };
+        let data_type = &node.runtime.definition().attributes[attribute]
+            .column
+            .data_type;
+        for row in rows.iter_mut() {
+            // As the parent's instance holds its key: of the attribute's type (SQLite hands
+            // UUIDs back as text).
+            let key = to_attribute_type(row[node.offset + column].clone(), data_type)?;
+            let group = owner(&key)?;
+            let collection = Arc::get_mut(&mut groups[group])
+                .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;
+            node.push(collection, row)?;
+        }
+        Ok(true)
     }
 
     /// Reads the separate includes of the instances in `roots` (which this plan's rows

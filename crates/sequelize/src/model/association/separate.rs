@@ -123,6 +123,18 @@ impl Separate {
             select = per_parent(select, def, foreign_key, limit);
         }
         let mut result = run(&exec, &target, &select.into()).await?;
+        let mut groups: Vec<Arc<dyn Collection>> = (0..group_of.len())
+            .map(|_| (target.new_collection())())
+            .collect();
+        let owner = |key: &Value| {
+            group_of.get(&KeyPart::of(key)).copied().ok_or_else(|| {
+                Error::EagerLoading("a separate include read a row of no parent".into())
+            })
+        };
+        // Without joins or includes of their own, each row goes straight to its parent's list.
+        if plan.fold_grouped(&mut result.rows, foreign_key, &owner, &mut groups)? {
+            return Ok(groups);
+        }
         let mut children = (target.new_collection())();
         let rows = Arc::get_mut(&mut children)
             .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;
@@ -130,11 +142,7 @@ impl Separate {
         plan.load_separate(rows, exec).await?;
         let mut owners = Vec::with_capacity(rows.len());
         rows.each_mut(&mut |row| {
-            let key = KeyPart::of(&row.value(foreign_key));
-            let group = group_of.get(&key).ok_or_else(|| {
-                Error::EagerLoading("a separate include read a row of no parent".into())
-            })?;
-            owners.push(*group);
+            owners.push(owner(&row.value(foreign_key))?);
             Ok(())
         })?;
         rows.split(&owners, group_of.len(), target.new_collection())
