@@ -13,12 +13,13 @@
 //! The last lines printed are the ratios (ORM median / raw-driver median) per dialect.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion};
 use sequelize::prelude::*;
-use sequelize::Logging;
 use tokio::runtime::Runtime;
+
+mod common;
+use common::{connect, print_ratios, urls};
 
 const GROUP: &str = "users_posts_comments";
 const USERS: i32 = 100;
@@ -379,45 +380,6 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     group.finish();
 }
 
-fn urls() -> Vec<(&'static str, String)> {
-    vec![
-        ("sqlite", "sqlite::memory:".to_owned()),
-        (
-            "postgres",
-            std::env::var("BENCH_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/sequelize_test".into()),
-        ),
-        (
-            "mariadb",
-            std::env::var("BENCH_MYSQL_URL")
-                .unwrap_or_else(|_| "mariadb://root@127.0.0.1:3306/sequelize_test".into()),
-        ),
-    ]
-}
-
-async fn connect(url: &str) -> Sequelize {
-    Sequelize::connect_with(Options {
-        url: Some(url.to_owned()),
-        logging: Logging::Off,
-        ..Default::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{url}: {e}; start the servers with scripts/test.sh --no-run"))
-}
-
-/// Reads criterion's median estimate for one benchmark, in nanoseconds.
-fn median(id: &str, dialect: &str) -> Option<f64> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/criterion")
-        .join(GROUP)
-        .join(id)
-        .join(dialect)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -432,17 +394,6 @@ fn main() {
         }
     }
     criterion.final_summary();
-    for orm in ["separate", "joins"] {
-        println!("\n{GROUP}: {orm} median / raw median");
-        for (dialect, _) in urls() {
-            if let (Some(x), Some(y)) = (median(orm, dialect), median("raw", dialect)) {
-                println!(
-                    "  {dialect:<9} {:>8.3} ms / {:>8.3} ms = {:.2}x",
-                    x / 1e6,
-                    y / 1e6,
-                    x / y
-                );
-            }
-        }
-    }
+    print_ratios(GROUP, ("separate", "raw"), ("ms", 1e6));
+    print_ratios(GROUP, ("joins", "raw"), ("ms", 1e6));
 }

@@ -17,12 +17,13 @@
 //! The last lines printed are the ratios (ORM median / raw-driver median) per dialect.
 //! `BENCH_POSTGRES_URL` and `BENCH_MYSQL_URL` override the servers.
 
-use std::path::Path;
-
 use criterion::{BenchmarkId, Criterion};
 use sequelize::prelude::*;
-use sequelize::{AssertSqlSafe, Logging};
+use sequelize::AssertSqlSafe;
 use tokio::runtime::Runtime;
+
+mod common;
+use common::{connect, print_ratios, urls};
 
 const ROWS: usize = 10_000;
 const GROUP: &str = "find_all_10000";
@@ -86,22 +87,6 @@ fn bench_orm_by_pk(c: &mut Criterion, rt: &Runtime, db: &Sequelize, dialect: &st
         })
     });
     group.finish();
-}
-
-fn urls() -> Vec<(&'static str, String)> {
-    vec![
-        ("sqlite", "sqlite::memory:".to_owned()),
-        (
-            "postgres",
-            std::env::var("BENCH_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/sequelize_test".into()),
-        ),
-        (
-            "mariadb",
-            std::env::var("BENCH_MYSQL_URL")
-                .unwrap_or_else(|_| "mariadb://root@127.0.0.1:3306/sequelize_test".into()),
-        ),
-    ]
 }
 
 /// Creates and fills the table through the ORM (one multi-row insert per 1,000 rows).
@@ -314,45 +299,6 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
         })
     });
     group.finish();
-}
-
-async fn connect(url: &str) -> Sequelize {
-    Sequelize::connect_with(Options {
-        url: Some(url.to_owned()),
-        logging: Logging::Off,
-        ..Default::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{url}: {e}; start the servers with scripts/test.sh --no-run"))
-}
-
-/// Reads criterion's median estimate for one benchmark, in nanoseconds.
-fn median(group: &str, id: &str, dialect: &str) -> Option<f64> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/criterion")
-        .join(group)
-        .join(id)
-        .join(dialect)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
-/// Prints `group: a median / b median = ratio` per dialect that has both.
-fn print_ratios(group: &str, (a, b): (&str, &str), unit: (&str, f64)) {
-    println!("\n{group}: {a} median / {b} median");
-    for (dialect, _) in urls() {
-        if let (Some(x), Some(y)) = (median(group, a, dialect), median(group, b, dialect)) {
-            println!(
-                "  {dialect:<9} {:>8.3} {u} / {:>8.3} {u} = {:.2}x",
-                x / unit.1,
-                y / unit.1,
-                x / y,
-                u = unit.0
-            );
-        }
-    }
 }
 
 fn main() {

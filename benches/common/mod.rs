@@ -1,0 +1,68 @@
+//! What every benchmark shares: the servers, connecting, and reading criterion's results.
+
+use std::path::Path;
+
+use sequelize::{Logging, Options, Sequelize};
+
+/// The dialects benchmarked and their URLs; `BENCH_POSTGRES_URL` and `BENCH_MYSQL_URL`
+/// override the servers.
+pub fn urls() -> Vec<(&'static str, String)> {
+    vec![
+        ("sqlite", "sqlite::memory:".to_owned()),
+        (
+            "postgres",
+            std::env::var("BENCH_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/sequelize_test".into()),
+        ),
+        (
+            "mariadb",
+            std::env::var("BENCH_MYSQL_URL")
+                .unwrap_or_else(|_| "mariadb://root@127.0.0.1:3306/sequelize_test".into()),
+        ),
+    ]
+}
+
+/// A Sequelize instance on `url`, logging off.
+pub async fn connect(url: &str) -> Sequelize {
+    Sequelize::connect_with(Options {
+        url: Some(url.to_owned()),
+        logging: Logging::Off,
+        ..Default::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{url}: {e}; start the servers with scripts/test.sh --no-run"))
+}
+
+/// Criterion's median estimate for one benchmark, in nanoseconds, from the target
+/// directory this build uses (`CARGO_TARGET_DIR` or the workspace's `target`).
+pub fn median(group: &str, id: &str, dialect: &str) -> Option<f64> {
+    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
+        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        Into::into,
+    );
+    let path = target
+        .join("criterion")
+        .join(group)
+        .join(id)
+        .join(dialect)
+        .join("new/estimates.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+/// Prints `group: a median / b median = ratio` per dialect that has both.
+pub fn print_ratios(group: &str, (a, b): (&str, &str), unit: (&str, f64)) {
+    println!("\n{group}: {a} median / {b} median");
+    for (dialect, _) in urls() {
+        if let (Some(x), Some(y)) = (median(group, a, dialect), median(group, b, dialect)) {
+            println!(
+                "  {dialect:<9} {:>8.3} {u} / {:>8.3} {u} = {:.2}x",
+                x / unit.1,
+                y / unit.1,
+                x / y,
+                u = unit.0
+            );
+        }
+    }
+}
