@@ -550,14 +550,17 @@ impl KeyPart {
 
 /// The instances of one node made so far: (parent instance id, key) → (instance id,
 /// position in the parent's list).
-type Seen = HashMap<(usize, Key), (usize, usize), BuildHasherDefault<KeyHasher>>;
+type Seen = HashMap<(usize, Key), (usize, usize), KeyHashing>;
+
+/// The hashing of maps keyed by rows' keys; see [`KeyHasher`].
+pub(crate) type KeyHashing = BuildHasherDefault<KeyHasher>;
 
 /// How the maps of row keys hash: a multiply-rotate hash (Firefox's, rustc's `FxHash`),
 /// which measured several times faster than the default SipHash on these small keys.
 /// SipHash resists keys chosen to collide; these come from the rows of the query being
 /// folded, and a collision would cost time, never a wrong result.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 
-use super::eager::{self, KeyPart};
+use super::eager::{self, KeyHashing, KeyPart};
 use super::loaded::{Collection, LoadedRow};
 use super::{Association, Include};
 use crate::connection::ExecutorRef;
@@ -44,7 +44,7 @@ impl Separate {
         Box::pin(async move {
             let association = &self.association;
             let mut parent_keys: Vec<KeyPart> = Vec::new();
-            let mut group_of: HashMap<KeyPart, usize> = HashMap::new();
+            let mut group_of: HashMap<KeyPart, usize, KeyHashing> = HashMap::default();
             let mut keys: Vec<Value> = Vec::new();
             visit(roots, &self.path, &mut |row| {
                 let value = row.value(association.source_key);
@@ -82,7 +82,7 @@ impl Separate {
     async fn children(
         &self,
         keys: Vec<Value>,
-        group_of: &HashMap<KeyPart, usize>,
+        group_of: &HashMap<KeyPart, usize, KeyHashing>,
         exec: ExecutorRef<'_>,
     ) -> Result<Vec<Arc<dyn Collection>>> {
         let association = &self.association;
