@@ -401,6 +401,18 @@ async fn limit_counts_parents_with_many_includes() {
             matches!(&nested, Err(Error::InvalidQuery(m)) if m.contains("limit")),
             "{nested:?}"
         );
+        // subQuery: false limits the joined rows: one post, one of its comments, and a
+        // filter on the comments may be used.
+        let flat = Post::find_all()
+            .include(Post::comments())
+            .filter(col("$comments.body$").eq("More"))
+            .sub_query(false)
+            .limit(1)
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(flat.len(), 1);
+        assert_eq!(flat[0].comments().unwrap().len(), 1);
     })
     .await;
 }

@@ -83,6 +83,13 @@ pub trait FinderOptions: Sized {
         self.options_mut().hooks = hooks;
         self
     }
+
+    /// `subQuery: false`: with a `limit` and an include of many rows, limits the joined rows
+    /// instead of the parents (which by default are limited first, in a subquery).
+    fn sub_query(mut self, sub_query: bool) -> Self {
+        self.options_mut().sub_query = sub_query;
+        self
+    }
 }
 
 /// Every finder takes scopes ([`Scoped`]) through its options.

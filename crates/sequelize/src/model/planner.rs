@@ -78,6 +78,10 @@ pub struct FindOptions {
     pub include: Vec<Include>,
     /// `include: { all, nested }`: every association of these kinds (and, nested, theirs).
     pub include_all: Option<(IncludeAll, bool)>,
+    /// `subQuery` (default true): with a `limit` or `offset` and an include of many rows,
+    /// limit the parents in a subquery before joining; `false` puts the limit on the joined
+    /// rows, as Sequelize's `subQuery: false` does.
+    pub sub_query: bool,
 }
 
 impl Default for FindOptions {
@@ -99,6 +103,7 @@ impl Default for FindOptions {
             hooks: true,
             include: Vec::new(),
             include_all: None,
+            sub_query: true,
         }
     }
 }

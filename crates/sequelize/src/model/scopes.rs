@@ -242,6 +242,7 @@ fn merge(into: &mut FindOptions, next: FindOptions) {
     into.lock = next.lock.or(into.lock.take());
     into.paranoid &= next.paranoid;
     into.hooks &= next.hooks;
+    into.sub_query &= next.sub_query;
     into.include_all = next.include_all.or(into.include_all);
     merge_includes(&mut into.include, next.include);
 }

@@ -97,7 +97,7 @@ pub(crate) fn plan(root: &Arc<ModelRuntime>, options: FindOptions) -> Result<(Se
     let many = builder.nodes.iter().skip(1).any(|n| !n.single);
     let limited = options.limit.is_some() || options.offset.is_some();
     let main_table = TableRef::new(def.table()).alias(main.clone());
-    let mut select = if limited && many {
+    let mut select = if limited && many && options.sub_query {
         // The parents are limited first: their filter and order may only name their own
         // attributes, since the includes are joined outside.
         let mut filter = (options.filter.clone())
