@@ -1369,3 +1369,43 @@ async fn uuid_keys_match_their_parents() {
     })
     .await;
 }
+
+/// A separate include over more parents than a statement takes parameters (SQLite 32,766,
+/// MySQL 65,535): their keys go in as many statements as needed (one array on PostgreSQL).
+#[tokio::test]
+async fn separate_includes_split_at_the_parameter_limit() {
+    common::for_each_dialect("assoc_many_parents", |db| async move {
+        db.define::<Album>().register().unwrap();
+        db.define::<Photo>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let albums: Vec<Album> = (0..40_000)
+            .map(|i| Album {
+                id: Uuid::new_v4(),
+                title: format!("{i:05}"),
+            })
+            .collect();
+        let photos: Vec<Photo> = (albums.iter().step_by(1000))
+            .map(|a| Photo {
+                id: Uuid::new_v4(),
+                album_id: a.id,
+                caption: a.title.clone(),
+            })
+            .collect();
+        Album::bulk_create(albums).exec(&db).await.unwrap();
+        Photo::bulk_create(photos).exec(&db).await.unwrap();
+        let albums = Album::find_all()
+            .include(Album::photos().separate(true))
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(albums.len(), 40_000);
+        let with_photos: Vec<&Instance<Album>> = (albums.iter())
+            .filter(|a| !a.photos().unwrap().is_empty())
+            .collect();
+        assert_eq!(with_photos.len(), 40);
+        assert!(with_photos
+            .iter()
+            .all(|a| a.photos().unwrap()[0].caption == a.title));
+    })
+    .await;
+}

@@ -13,7 +13,7 @@ use futures_util::future::BoxFuture;
 use super::eager::{self, KeyHashing, KeyPart};
 use super::loaded::{Collection, LoadedRow};
 use super::{Association, Include};
-use crate::connection::ExecutorRef;
+use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
 use crate::model::definition::ModelDefinition;
 use crate::model::hooks::Hook;
@@ -110,19 +110,16 @@ impl Separate {
             ..FindOptions::default()
         };
         let mut options = target.planned(options, Hook::BeforeFind, exec).await?;
-        options.add_filter(Expr::InList {
-            expr: Box::new(Expr::column(key_name)),
-            list: keys.into_iter().map(Expr::Value).collect(),
-            negated: false,
-        });
         for (index, value) in &association.scope {
             options.add_filter(Expr::column(def.attributes[*index].name.clone()).eq(value.clone()));
         }
-        let (mut select, plan) = eager::plan(&target, options)?;
-        if let Some(limit) = include.limit {
-            select = per_parent(select, def, foreign_key, limit);
-        }
-        let mut result = run(&exec, &target, &select.into()).await?;
+        // Where each key is a parameter, as many statements as the parameter limit needs
+        // (half of it for the keys, the rest for the conditions); one array elsewhere.
+        let supports = exec.target().sequelize().dialect().supports();
+        let per_statement = match supports.arrays {
+            true => keys.len(),
+            false => (supports.max_bind_parameters / 2).max(1),
+        };
         let mut groups: Vec<Arc<dyn Collection>> = (0..group_of.len())
             .map(|_| (target.new_collection())())
             .collect();
@@ -131,14 +128,32 @@ impl Separate {
                 Error::EagerLoading("a separate include read a row of no parent".into())
             })
         };
-        // Without joins or includes of their own, each row goes straight to its parent's list.
-        if plan.fold_grouped(&mut result.rows, foreign_key, &owner, &mut groups)? {
-            return Ok(groups);
-        }
         let mut children = (target.new_collection())();
         let rows = Arc::get_mut(&mut children)
             .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;
-        plan.fold_into(&mut result.rows, rows)?;
+        let mut joined = None;
+        for chunk in keys.chunks(per_statement) {
+            let mut options = options.clone();
+            options.add_filter(Expr::InList {
+                expr: Box::new(Expr::column(key_name.clone())),
+                list: chunk.iter().cloned().map(Expr::Value).collect(),
+                negated: false,
+            });
+            let (mut select, plan) = eager::plan(&target, options)?;
+            if let Some(limit) = include.limit {
+                select = per_parent(select, def, foreign_key, limit);
+            }
+            let mut result = run(&exec, &target, &select.into()).await?;
+            // Without joins or includes of their own, each row goes straight to its
+            // parent's list.
+            if !plan.fold_grouped(&mut result.rows, foreign_key, &owner, &mut groups)? {
+                plan.fold_into(&mut result.rows, rows)?;
+                joined = Some(plan);
+            }
+        }
+        let Some(plan) = joined else {
+            return Ok(groups);
+        };
         plan.load_separate(rows, exec).await?;
         let mut owners = Vec::with_capacity(rows.len());
         rows.each_mut(&mut |row| {
