@@ -19,7 +19,7 @@ use sequelize::prelude::*;
 use tokio::runtime::Runtime;
 
 mod common;
-use common::{connect, print_ratios, urls};
+use common::{connect, print_ratios, run_dialects};
 
 const GROUP: &str = "users_posts_comments";
 const USERS: i32 = 100;
@@ -381,19 +381,7 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut criterion = Criterion::default().configure_from_args();
-    for (dialect, url) in urls() {
-        match dialect {
-            "sqlite" => bench_sqlite(&mut criterion, &rt, &url),
-            "postgres" => bench_postgres(&mut criterion, &rt, &url),
-            _ => bench_mysql(&mut criterion, &rt, &url),
-        }
-    }
-    criterion.final_summary();
+    run_dialects(bench_sqlite, bench_postgres, bench_mysql);
     print_ratios(GROUP, ("separate", "raw"), ("ms", 1e6));
     print_ratios(GROUP, ("joins", "raw"), ("ms", 1e6));
 }

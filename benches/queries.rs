@@ -23,7 +23,7 @@ use sequelize::AssertSqlSafe;
 use tokio::runtime::Runtime;
 
 mod common;
-use common::{connect, print_ratios, urls};
+use common::{connect, print_ratios, run_dialects};
 
 const ROWS: usize = 10_000;
 const GROUP: &str = "find_all_10000";
@@ -302,19 +302,7 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let mut criterion = Criterion::default().configure_from_args();
-    for (dialect, url) in urls() {
-        match dialect {
-            "sqlite" => bench_sqlite(&mut criterion, &rt, &url),
-            "postgres" => bench_postgres(&mut criterion, &rt, &url),
-            _ => bench_mysql(&mut criterion, &rt, &url),
-        }
-    }
-    criterion.final_summary();
+    run_dialects(bench_sqlite, bench_postgres, bench_mysql);
     print_ratios(GROUP, ("sequelize", "raw"), ("ms", 1e6));
     print_ratios(GROUP, ("stream", "raw"), ("ms", 1e6));
     print_ratios(BY_PK_GROUP, ("sequelize", "raw"), ("µs", 1e3));

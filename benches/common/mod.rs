@@ -2,7 +2,31 @@
 
 use std::path::Path;
 
+use criterion::Criterion;
 use sequelize::{Logging, Options, Sequelize};
+use tokio::runtime::Runtime;
+
+/// A dialect's benchmarks: criterion, the runtime and the dialect's URL.
+pub type DialectBench = fn(&mut Criterion, &Runtime, &str);
+
+/// Runs each dialect's benchmarks on one current-thread Tokio runtime (so no implementation
+/// pays for cross-thread wake-ups the others do not), then criterion's summary.
+pub fn run_dialects(sqlite: DialectBench, postgres: DialectBench, mysql: DialectBench) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut criterion = Criterion::default().configure_from_args();
+    for (dialect, url) in urls() {
+        let bench = match dialect {
+            "sqlite" => sqlite,
+            "postgres" => postgres,
+            _ => mysql,
+        };
+        bench(&mut criterion, &rt, &url);
+    }
+    criterion.final_summary();
+}
 
 /// The dialects benchmarked and their URLs; `BENCH_POSTGRES_URL` and `BENCH_MYSQL_URL`
 /// override the servers.
