@@ -864,7 +864,7 @@ async fn mixins_read_and_write_associations() {
         assert_eq!(note.post_id, draft.id);
 
         let author = Post::author().of(hello).get(&db).await.unwrap();
-        assert_eq!(author[0].name, "Ann");
+        assert_eq!(author.unwrap().name, "Ann");
         assert_eq!(User::posts().of(&users[0]).count(&db).await.unwrap(), 2);
     })
     .await;

@@ -269,22 +269,38 @@ pub trait Cardinality {
     /// The included rows as the association holds them.
     type Of<'a, T: 'a>;
 
+    /// The rows read for the association (a mixin's `get`): `Option<T>` or `Vec<T>`.
+    type Owned<T>;
+
     /// Picks them out of the list the include read.
     fn pick<T>(rows: &[T]) -> Self::Of<'_, T>;
+
+    /// Takes them out of the rows a query read.
+    fn own<T>(rows: Vec<T>) -> Self::Owned<T>;
 }
 
 impl Cardinality for One {
     type Of<'a, T: 'a> = Option<&'a T>;
+    type Owned<T> = Option<T>;
 
     fn pick<T>(rows: &[T]) -> Option<&T> {
         rows.first()
+    }
+
+    fn own<T>(rows: Vec<T>) -> Option<T> {
+        rows.into_iter().next()
     }
 }
 
 impl Cardinality for Many {
     type Of<'a, T: 'a> = &'a [T];
+    type Owned<T> = Vec<T>;
 
     fn pick<T>(rows: &[T]) -> &[T] {
+        rows
+    }
+
+    fn own<T>(rows: Vec<T>) -> Vec<T> {
         rows
     }
 }

@@ -150,16 +150,16 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
         Ok(T::find_all().filter(self.condition(&resolved)?))
     }
 
-    /// The associated instances (`getComments()`): a slice's worth for a `hasMany` or
-    /// `belongsToMany`, one or none for a `belongsTo` or `hasOne`.
-    pub async fn get(&self, exec: &impl Executor) -> Result<Vec<Instance<T>>> {
+    /// The associated instances (`getComments()`): a `Vec` for a `hasMany` or
+    /// `belongsToMany`, an `Option` for a `belongsTo` or `hasOne` (`getAuthor()`).
+    pub async fn get(&self, exec: &impl Executor) -> Result<C::Owned<Instance<T>>> {
         let find = self.find(exec)?;
         let many = self.resolve(exec)?.association.kind.is_multiple();
-        if many {
-            find.exec(exec).await
-        } else {
-            find.limit(1).exec(exec).await
-        }
+        let rows = match many {
+            true => find.exec(exec).await?,
+            false => find.limit(1).exec(exec).await?,
+        };
+        Ok(C::own(rows))
     }
 
     /// How many are associated (`countComments()`).
