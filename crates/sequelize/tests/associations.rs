@@ -14,7 +14,8 @@ use serde::Serialize;
 
 #[derive(Model, Debug, Clone, Serialize)]
 #[model(table = "users", underscored)]
-#[has_many(Post, alias = "posts", foreign_key = "author_id")]
+// `as`, Sequelize's spelling, works as well as `alias`.
+#[has_many(Post, as = "posts", foreign_key = "author_id")]
 struct User {
     id: i64,
     name: String,
