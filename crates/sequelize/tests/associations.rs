@@ -1137,7 +1137,13 @@ async fn self_polymorphic_cascading_and_all() {
         db.define::<Folder>()
             .hook(Hook::BeforeDestroy, "log", move |folder, _| {
                 log.lock().unwrap().push(folder.name.clone());
-                Box::pin(async { Ok(()) })
+                let kept = folder.name == "kept";
+                Box::pin(async move {
+                    if kept {
+                        return Err(Error::Config("kept folders stay".into()));
+                    }
+                    Ok(())
+                })
             })
             .register()
             .unwrap();
@@ -1293,14 +1299,38 @@ async fn self_polymorphic_cascading_and_all() {
         assert_eq!(everything[0].parent().unwrap().unwrap().name, "root");
         assert_eq!(everything[0].children().unwrap().len(), 1);
 
-        // hooks: true: the children go first, each through its hooks.
+        // hooks: true: after the folder's own beforeDestroy, its children go, each through
+        // its hooks (docs before its own child, drafts).
         let mut root = root;
         root.destroy(&db).await.unwrap();
-        let mut order = destroyed.lock().unwrap().clone();
-        assert_eq!(order.pop().as_deref(), Some("root"), "{order:?}");
-        order.sort();
-        assert_eq!(order, ["docs", "drafts", "pics"]);
+        let order = destroyed.lock().unwrap().clone();
+        assert_eq!(order[0], "root", "{order:?}");
+        let at = |name: &str| order.iter().position(|n| n == name).unwrap();
+        assert!(at("docs") < at("drafts"), "{order:?}");
+        assert_eq!(order.len(), 4, "{order:?}");
         assert_eq!(Folder::count().exec(&db).await.unwrap(), 0);
+
+        // A refused destroy leaves its dependents alone: they go after its hooks.
+        let mut kept = Folder::create(Folder {
+            name: "kept".into(),
+            ..Default::default()
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        Folder::children()
+            .of(&kept)
+            .create(
+                &db,
+                Folder {
+                    name: "inside".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(kept.destroy(&db).await.is_err());
+        assert_eq!(Folder::count().exec(&db).await.unwrap(), 2);
     })
     .await;
 }

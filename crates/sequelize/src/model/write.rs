@@ -624,9 +624,8 @@ pub(crate) async fn destroy_instance<D: RowData + Send + 'static>(
     let def = runtime.definition();
     let at = planner::now();
     let destroy = planner::destroy(def, Some(planner::key_filter(def, key)?), false, at.clone())?;
-    association::destroy_dependents(runtime, key, ExecutorRef::of(exec)).await?;
     let moments = (Hook::BeforeDestroy, Hook::AfterDestroy);
-    write_deletion(runtime, data, destroy, at, moments, exec).await
+    write_deletion(runtime, data, destroy, at, moments, Some(key), exec).await
 }
 
 /// Restores an instance's soft-deleted row (`instance.restore()`): `beforeRestore`, the
@@ -640,17 +639,29 @@ pub(crate) async fn restore_instance<D: RowData + Send + 'static>(
     let def = runtime.definition();
     let restore = planner::restore(def, Some(planner::key_filter(def, key)?))?;
     let moments = (Hook::BeforeRestore, Hook::AfterRestore);
-    write_deletion(runtime, data, restore.into(), Value::Null, moments, exec).await
+    write_deletion(
+        runtime,
+        data,
+        restore.into(),
+        Value::Null,
+        moments,
+        None,
+        exec,
+    )
+    .await
 }
 
 /// Runs `statement` (a destroy or a restore of one row) between the hooks of its `moments`,
-/// and records `deleted_at` in `data` on a paranoid model.
+/// and records `deleted_at` in `data` on a paranoid model. A destroy gives the row's values
+/// (`dependents`): the rows its `hooks: true` associations cascade to go after the `before`
+/// hooks, before the statement.
 async fn write_deletion<D: RowData + Send + 'static>(
     runtime: &Arc<ModelRuntime>,
     data: &mut D,
     statement: Statement,
     deleted_at: Value,
     (before, after): (Hook, Hook),
+    dependents: Option<&[Value]>,
     exec: &impl Executor,
 ) -> Result<()> {
     let def = runtime.definition();
@@ -658,6 +669,9 @@ async fn write_deletion<D: RowData + Send + 'static>(
     let lent = ExecutorRef::of(exec);
     if let Some(hooks) = hooks {
         hooks.run(before, data.hooked(), lent, def, &[]).await?;
+    }
+    if let Some(values) = dependents {
+        association::destroy_dependents(runtime, values, lent).await?;
     }
     run(exec, runtime, &statement).await?;
     if let Some(index) = def.deleted_at {

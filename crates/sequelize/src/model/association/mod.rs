@@ -26,6 +26,7 @@ mod separate;
 use std::sync::{Arc, Weak};
 
 use super::definition::{camel_case, pluralize, snake_case, ModelDefinition};
+use super::hooks::Hook;
 use super::runtime::ModelRuntime;
 use crate::error::{Error, Result};
 use crate::sql::{References, ReferentialAction};
@@ -582,11 +583,12 @@ impl ModelRuntime {
     }
 }
 
-/// `hooks: true` (Sequelize's cascade with hooks): before an instance of `runtime` is
-/// destroyed, the rows of its `hasOne`/`hasMany` associations that say so are destroyed one
-/// by one, each first cascading the same way, then with its model's `beforeDestroy` /
-/// `afterDestroy` hooks (soft-deleted on a paranoid model), instead of leaving them to the
-/// database's `ON DELETE`. `values` are the instance's, in attribute order.
+/// `hooks: true` (Sequelize's cascade with hooks): when an instance of `runtime` is
+/// destroyed (after its `beforeDestroy` hooks, before its own `DELETE`), the rows of its
+/// `hasOne`/`hasMany` associations that say so are destroyed one by one as instances are:
+/// each one's `beforeDestroy` hooks, its own dependents the same way, its `DELETE` (or
+/// soft delete), its `afterDestroy` hooks; instead of leaving them to the database's
+/// `ON DELETE`. `values` are the instance's, in attribute order.
 pub(crate) fn destroy_dependents<'a>(
     runtime: &'a ModelRuntime,
     values: &'a [Value],
@@ -613,14 +615,17 @@ pub(crate) fn destroy_dependents<'a>(
                     ..Default::default()
                 },
             )?;
-            let mut rows = super::run(&exec, &target, &select.into()).await?.rows;
-            for row in rows.iter_mut() {
-                destroy_dependents(&target, row, exec).await?;
-                super::write::Destroy::new(super::runtime::ModelRef::Runtime(Arc::clone(&target)))
-                    .filter(super::planner::key_filter(def, row)?)
-                    .individual_hooks(true)
-                    .exec(&exec)
-                    .await?;
+            let found = super::run(&exec, &target, &select.into()).await?.rows;
+            let mut rows: Vec<Vec<Value>> = found.iter().map(<[Value]>::to_vec).collect();
+            for row in &mut rows {
+                let one = std::slice::from_mut(row);
+                target.run_on_values(Hook::BeforeDestroy, one, exec).await?;
+                destroy_dependents(&target, &one[0], exec).await?;
+                let filter = super::planner::key_filter(def, &one[0])?;
+                let at = super::planner::now();
+                let destroy = super::planner::destroy(def, Some(filter), false, at)?;
+                super::run(&exec, &target, &destroy).await?;
+                target.run_on_values(Hook::AfterDestroy, one, exec).await?;
             }
         }
         Ok(())
