@@ -333,8 +333,33 @@ impl<S, T, C> std::fmt::Debug for Assoc<S, T, C> {
 }
 
 impl<S: Model, T: Model, C> Assoc<S, T, C> {
-    /// The handle of the association named `name` (what the derive generates).
-    #[doc(hidden)]
+    /// The handle of the association named `name`: what the derive generates for the
+    /// associations it declares, and how to reach one made at run time between derived
+    /// models (`db.associate`).
+    ///
+    /// ```
+    /// use sequelize::model::{Assoc, AssociationKind, AssociationOptions, Many};
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Tag { id: i64, name: String }
+    /// #[derive(Model, Clone, Debug)]
+    /// #[model(timestamps = false)]
+    /// struct Note { id: i64, tag_id: i64, body: String }
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// # let db = Sequelize::connect("sqlite::memory:").await?;
+    /// db.define::<Tag>().register()?;
+    /// db.define::<Note>().register()?;
+    /// db.associate("Tag", AssociationKind::HasMany, "Note", AssociationOptions::default().alias("notes").foreign_key("tag_id"))?;
+    /// # db.sync(SyncOptions::default()).await?;
+    /// let notes = || Assoc::<Tag, Note, Many>::named("notes");
+    /// let todo = Tag::create(Tag { id: 0, name: "todo".into() }).exec(&db).await?;
+    /// notes().of(&todo).create(&db, Note { id: 0, tag_id: 0, body: "milk".into() }).await?;
+    /// let tags = Tag::find_all().include(notes()).exec(&db).await?;
+    /// assert_eq!(tags[0].included(notes())?[0].body, "milk");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub fn named(name: &'static str) -> Self {
         Assoc {
             include: Include::new(name),
