@@ -668,12 +668,7 @@ impl DynFindAll {
                 .map(|values| model.loaded(values, &read))
                 .collect::<Result<Vec<_>>>()?
         } else {
-            let (select, plan) = eager::plan(&model.runtime, options)?;
-            let mut result = run(exec, &model.runtime, &select.into()).await?;
-            let mut found = Vec::new();
-            plan.fold_into(&mut result.rows, &mut found)?;
-            plan.load_separate(&mut found, lent).await?;
-            found
+            eager::find(&model.runtime, options, lent).await?
         };
         (model.runtime)
             .run_on_rows(Hook::AfterFind, &mut found, hooks, lent)

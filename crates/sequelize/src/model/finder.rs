@@ -265,12 +265,7 @@ impl<M: Model> FindAll<M> {
             }
             instances
         } else {
-            let (select, plan) = eager::plan(&runtime, options)?;
-            let mut result = run(exec, &runtime, &select.into()).await?;
-            let mut instances = Vec::new();
-            plan.fold_into(&mut result.rows, &mut instances)?;
-            plan.load_separate(&mut instances, lent).await?;
-            instances
+            eager::find(&runtime, options, lent).await?
         };
         if hooks && runtime.hooks().has(Hook::AfterFind) {
             for instance in &mut instances {

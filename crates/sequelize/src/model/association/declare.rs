@@ -6,7 +6,7 @@ use std::any::TypeId;
 use std::sync::Arc;
 
 use super::loaded::collection_of;
-use super::{through_key_names, Association, AssociationKind, AssociationOptions};
+use super::{key_or_primary, through_key_names, Association, AssociationKind, AssociationOptions};
 use crate::connection::Sequelize;
 use crate::error::{Error, Result};
 use crate::model::definition::{Attribute, ModelDefinition};
@@ -113,16 +113,8 @@ impl Registry {
         options: &AssociationOptions,
     ) -> Result<Arc<ModelRuntime>> {
         let (source_def, target_def) = (source.definition(), target.definition());
-        let key = |def: &ModelDefinition, named: &Option<String>| -> Result<usize> {
-            match named {
-                Some(name) => def.position(name).ok_or_else(|| {
-                    Error::Config(format!("model {} has no attribute {name:?}", def.name))
-                }),
-                None => def.single_primary_key(),
-            }
-        };
-        let source_key = key(source_def, &options.source_key)?;
-        let target_key = key(target_def, &options.target_key)?;
+        let source_key = key_or_primary(source_def, &options.source_key, "source key", table)?;
+        let target_key = key_or_primary(target_def, &options.target_key, "target key", table)?;
         let (foreign, other) =
             through_key_names(source_def, source_key, target_def, target_key, options);
         let key_attribute = |name: String, def: &ModelDefinition, index: usize| {

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use super::loaded::{Collection, Loaded};
+use super::loaded::{Collection, Loadable, Loaded};
 use super::separate::Separate;
 use super::{Association, AssociationKind, Include};
 use crate::connection::ExecutorRef;
@@ -28,6 +28,7 @@ use crate::model::convert::to_attribute_type;
 use crate::model::definition::ModelDefinition;
 use crate::model::filter::{self, Scope};
 use crate::model::planner::{read_positions, FindOptions};
+use crate::model::run;
 use crate::model::runtime::ModelRuntime;
 use crate::row::Rows;
 use crate::sql::{Expr, Ident, Join, JoinKind, Select, SelectItem, Source, TableRef};
@@ -61,6 +62,23 @@ struct Node {
     key: Vec<usize>,
     /// The attributes it does not read.
     unread: Vec<usize>,
+    /// It reads every attribute, in order: its instance is made straight from the row.
+    whole: bool,
+}
+
+/// Runs a finder with includes: its joined `SELECT`, the rows folded into instances of
+/// type `L` (the finder's model's), then its separate includes.
+pub(crate) async fn find<L: Loadable>(
+    runtime: &Arc<ModelRuntime>,
+    options: FindOptions,
+    exec: ExecutorRef<'_>,
+) -> Result<Vec<L>> {
+    let (select, plan) = plan(runtime, options)?;
+    let mut result = run(&exec, runtime, &select.into()).await?;
+    let mut found = Vec::new();
+    plan.fold_into(&mut result.rows, &mut found)?;
+    plan.load_separate(&mut found, exec).await?;
+    Ok(found)
 }
 
 /// A finder's `SELECT` with its includes joined, and how its rows fold back.
@@ -223,9 +241,10 @@ impl Builder {
         let key = (def.primary_key.iter())
             .filter_map(|k| read.iter().position(|r| r == k))
             .collect();
-        let unread = (0..def.attributes.len())
+        let unread: Vec<usize> = (0..def.attributes.len())
             .filter(|i| !read.contains(i))
             .collect();
+        let whole = read.iter().copied().eq(0..def.attributes.len());
         self.nodes.push(Node {
             runtime,
             parent,
@@ -236,6 +255,7 @@ impl Builder {
             read,
             key,
             unread,
+            whole,
         });
         index
     }
@@ -436,14 +456,7 @@ impl Builder {
         (attributes, through_filter): (Option<Vec<String>>, Option<Expr>),
         on_target: Vec<Expr>,
     ) -> Result<(Source, Expr)> {
-        let missing = || {
-            Error::EagerLoading(format!(
-                "the belongsToMany association {:?} has no join model",
-                association.name
-            ))
-        };
-        let through = association.through()?.ok_or_else(missing)?;
-        let other_key = association.other_key.ok_or_else(missing)?;
+        let (through, other_key) = association.join()?;
         let through_def = through.definition();
         let through_alias = format!("{alias}->{}", through_def.name);
         let target_on = and_all(
@@ -753,7 +766,7 @@ impl Node {
     /// put at their attributes' positions (`NULL` where not read).
     fn push(&self, collection: &mut dyn Collection, row: &mut [Value]) -> Result<()> {
         let width = self.runtime.definition().attributes.len();
-        if self.unread.is_empty() && self.read.iter().copied().eq(0..width) {
+        if self.whole {
             let values = &mut row[self.offset..self.offset + width];
             return collection.push(&self.runtime, values, &[]);
         }

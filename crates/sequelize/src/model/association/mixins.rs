@@ -111,7 +111,7 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
                 attribute(association.foreign_key).eq(self.source_value(association.source_key))
             }
             AssociationKind::BelongsToMany => {
-                let (through, other_key) = through_of(association)?;
+                let (through, other_key) = association.join()?;
                 let through_def = through.definition();
                 let column = |index: usize| {
                     Expr::qualified(
@@ -147,15 +147,19 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
     /// limit or includes, then run it.
     pub fn find(&self, exec: &impl Executor) -> Result<FindAll<T>> {
         let resolved = self.resolve(exec)?;
-        Ok(T::find_all().filter(self.condition(&resolved)?))
+        self.finder(&resolved)
+    }
+
+    fn finder(&self, resolved: &Resolved) -> Result<FindAll<T>> {
+        Ok(T::find_all().filter(self.condition(resolved)?))
     }
 
     /// The associated instances (`getComments()`): a `Vec` for a `hasMany` or
     /// `belongsToMany`, an `Option` for a `belongsTo` or `hasOne` (`getAuthor()`).
     pub async fn get(&self, exec: &impl Executor) -> Result<C::Owned<Instance<T>>> {
-        let find = self.find(exec)?;
-        let many = self.resolve(exec)?.association.kind.is_multiple();
-        let rows = match many {
+        let resolved = self.resolve(exec)?;
+        let find = self.finder(&resolved)?;
+        let rows = match resolved.association.kind.is_multiple() {
             true => find.exec(exec).await?,
             false => find.limit(1).exec(exec).await?,
         };
@@ -222,24 +226,12 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
                 Ok(())
             }
             AssociationKind::BelongsToMany => {
-                let (join, existing) = self.join_rows(exec, &resolved).await?;
-                let (through_model, other_key) = through_of(association)?;
-                let through_def = through_model.definition();
-                for key in keys.into_iter().filter(|k| !existing.contains(k)) {
-                    let mut values = vec![
-                        (
-                            through_def.attributes[association.foreign_key].name.clone(),
-                            self.source_value(association.source_key),
-                        ),
-                        (through_def.attributes[other_key].name.clone(), key),
-                    ];
-                    for (index, value) in &association.through_scope {
-                        values.push((through_def.attributes[*index].name.clone(), value.clone()));
-                    }
-                    values.extend(through.iter().map(|(n, v)| ((*n).to_owned(), v.clone())));
-                    join.create(values).exec(exec).await?;
-                }
-                Ok(())
+                let existing = self.joined_keys(exec, &resolved).await?;
+                let source_key = self.source_value(association.source_key);
+                let missing = keys.into_iter().filter(|k| !existing.contains(k));
+                association
+                    .insert_join_rows(&source_key, missing, through, exec)
+                    .await
             }
             AssociationKind::BelongsTo => Err(Error::InvalidQuery(format!(
                 "{} is a belongsTo: use set",
@@ -318,17 +310,12 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
         Ok(created)
     }
 
-    /// The join model of a `belongsToMany`, and the other keys of the source's join rows.
-    async fn join_rows(
-        &self,
-        exec: &impl Executor,
-        resolved: &Resolved,
-    ) -> Result<(DynModel, Vec<Value>)> {
+    /// The other keys of the source's join rows (`belongsToMany`).
+    async fn joined_keys(&self, exec: &impl Executor, resolved: &Resolved) -> Result<Vec<Value>> {
         let association = &resolved.association;
-        let (through, other_key) = through_of(association)?;
+        let (through, other_key) = association.join()?;
         let def = through.definition();
-        let join = DynModel::of(Arc::clone(&through));
-        let rows = join
+        let rows = DynModel::of(Arc::clone(&through))
             .find_all()
             .filter(
                 Expr::column(def.attributes[association.foreign_key].name.clone())
@@ -336,8 +323,7 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
             )
             .exec(exec)
             .await?;
-        let existing = rows.iter().map(|row| row.value_at(other_key)).collect();
-        Ok((join, existing))
+        Ok(rows.iter().map(|row| row.value_at(other_key)).collect())
     }
 
     /// Dissociates the associated rows whose keys are in `only` (all when `None`), except
@@ -376,7 +362,7 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
                     .await?;
             }
             AssociationKind::BelongsToMany => {
-                let (through, other_key) = through_of(association)?;
+                let (through, other_key) = association.join()?;
                 let def = through.definition();
                 let other = Expr::column(def.attributes[other_key].name.clone());
                 let mine = Expr::column(def.attributes[association.foreign_key].name.clone())
@@ -392,18 +378,6 @@ impl<S: Model, T: Model, C: Cardinality> Related<'_, S, T, C> {
         }
         Ok(())
     }
-}
-
-/// The join model of a `belongsToMany` and its other key.
-fn through_of(association: &Association) -> Result<(Arc<ModelRuntime>, usize)> {
-    let missing = || {
-        Error::EagerLoading(format!(
-            "the belongsToMany association {:?} has no join model",
-            association.name
-        ))
-    };
-    let through = association.through()?.ok_or_else(missing)?;
-    Ok((through, association.other_key.ok_or_else(missing)?))
 }
 
 /// The name of the target's attribute the association refers to: its key for a

@@ -26,6 +26,7 @@ mod separate;
 use std::sync::{Arc, Weak};
 
 use super::definition::{camel_case, pluralize, snake_case, ModelDefinition};
+use super::dynamic::DynModel;
 use super::hooks::Hook;
 use super::runtime::ModelRuntime;
 use crate::error::{Error, Result};
@@ -275,6 +276,48 @@ impl Association {
             .map(|through| upgrade(through, &self.name))
             .transpose()
     }
+
+    /// Inserts the join rows of a `belongsToMany` between the source's key and each target
+    /// key, with the through scope and `extra` values, each through the join model's create.
+    pub(crate) async fn insert_join_rows(
+        &self,
+        source_key: &Value,
+        target_keys: impl IntoIterator<Item = Value>,
+        extra: &[(&str, Value)],
+        exec: &impl crate::connection::Executor,
+    ) -> Result<()> {
+        let (through, other_key) = self.join()?;
+        let def = through.definition();
+        let name = |index: usize| def.attributes[index].name.clone();
+        let join = DynModel::of(Arc::clone(&through));
+        for key in target_keys {
+            let mut values = vec![
+                (name(self.foreign_key), source_key.clone()),
+                (name(other_key), key),
+            ];
+            values.extend(
+                self.through_scope
+                    .iter()
+                    .map(|(i, v)| (name(*i), v.clone())),
+            );
+            values.extend(extra.iter().map(|(n, v)| ((*n).to_owned(), v.clone())));
+            join.create(values).exec(exec).await?;
+        }
+        Ok(())
+    }
+
+    /// The join model of a `belongsToMany` and its other key (to the target); an error
+    /// for the other kinds.
+    pub(crate) fn join(&self) -> Result<(Arc<ModelRuntime>, usize)> {
+        match (self.through()?, self.other_key) {
+            (Some(through), Some(other_key)) => Ok((through, other_key)),
+            _ => Err(Error::EagerLoading(format!(
+                "the {} association {:?} has no join model",
+                self.kind.name(),
+                self.name
+            ))),
+        }
+    }
 }
 
 fn upgrade(model: &Weak<ModelRuntime>, association: &str) -> Result<Arc<ModelRuntime>> {
@@ -298,13 +341,22 @@ fn attribute(def: &ModelDefinition, name: &str, role: &str, association: &str) -
     })
 }
 
-/// The key an association refers to by default: the model's single primary key.
-fn primary_key(def: &ModelDefinition, association: &str) -> Result<usize> {
-    def.single_primary_key().map_err(|e| {
-        Error::Config(format!(
-            "the association {association:?}: {e}; name the key with source_key/target_key"
-        ))
-    })
+/// The key an association refers to: the attribute an option names, or by default the
+/// model's single primary key.
+fn key_or_primary(
+    def: &ModelDefinition,
+    named: &Option<String>,
+    role: &str,
+    association: &str,
+) -> Result<usize> {
+    match named {
+        Some(name) => attribute(def, name, role, association),
+        None => def.single_primary_key().map_err(|e| {
+            Error::Config(format!(
+                "the association {association:?}: {e}; name the key with source_key/target_key"
+            ))
+        }),
+    }
 }
 
 /// Sequelize's default foreign-key name: `<model or alias, singular><Key>`, camelCase, or
@@ -422,89 +474,48 @@ impl ModelRuntime {
         }
         let underscored = source_def.underscored;
         let scope = positions(target_def, &options.scope, "scope attribute", &name)?;
-        let association = match kind {
+        let named_source_key =
+            || key_or_primary(source_def, &options.source_key, "source key", &name);
+        let named_target_key =
+            || key_or_primary(target_def, &options.target_key, "target key", &name);
+        let references_of = |holder: &ModelDefinition, key: usize, referred, referred_key| {
+            references(holder, key, referred, referred_key, kind, &options)
+        };
+        // The keys, where the constraints go, and the join model of a belongsToMany.
+        let (foreign_key, source_key, target_key): (usize, usize, usize);
+        let other_key: Option<usize>;
+        let through_scope: Vec<(usize, Value)>;
+        let mut through_model = None;
+        match kind {
             AssociationKind::BelongsTo => {
-                let target_key = match &options.target_key {
-                    Some(key) => attribute(target_def, key, "target key", &name)?,
-                    None => primary_key(target_def, &name)?,
-                };
-                let key_name = target_def.attributes[target_key].name.clone();
-                let foreign_key = match &options.foreign_key {
-                    Some(key) => attribute(source_def, key, "foreign key", &name)?,
-                    None => attribute(
-                        source_def,
-                        &default_key_name(&name, &key_name, underscored),
-                        "foreign key",
-                        &name,
-                    )?,
-                };
+                target_key = named_target_key()?;
+                let default =
+                    default_key_name(&name, &target_def.attributes[target_key].name, underscored);
+                let named = options.foreign_key.as_deref().unwrap_or(&default);
+                foreign_key = attribute(source_def, named, "foreign key", &name)?;
+                source_key = foreign_key;
+                other_key = None;
+                through_scope = Vec::new();
                 if options.constraints {
-                    let refs = references(
-                        source_def,
-                        foreign_key,
-                        target_def,
-                        target_key,
-                        kind,
-                        &options,
-                    );
+                    let refs = references_of(source_def, foreign_key, target_def, target_key);
                     self.add_foreign_key(foreign_key, refs);
-                }
-                Association {
-                    kind,
-                    name,
-                    singular,
-                    source: source_def.name.clone(),
-                    target: Arc::downgrade(target),
-                    through: None,
-                    foreign_key,
-                    source_key: foreign_key,
-                    target_key,
-                    other_key: None,
-                    scope,
-                    through_scope: Vec::new(),
-                    hooks: options.hooks,
                 }
             }
             AssociationKind::HasOne | AssociationKind::HasMany => {
-                let source_key = match &options.source_key {
-                    Some(key) => attribute(source_def, key, "source key", &name)?,
-                    None => primary_key(source_def, &name)?,
-                };
-                let key_name = source_def.attributes[source_key].name.clone();
-                let foreign_key = match &options.foreign_key {
-                    Some(key) => attribute(target_def, key, "foreign key", &name)?,
-                    None => attribute(
-                        target_def,
-                        &default_key_name(&source_def.name, &key_name, target_def.underscored),
-                        "foreign key",
-                        &name,
-                    )?,
-                };
+                source_key = named_source_key()?;
+                let default = default_key_name(
+                    &source_def.name,
+                    &source_def.attributes[source_key].name,
+                    target_def.underscored,
+                );
+                let named = options.foreign_key.as_deref().unwrap_or(&default);
+                foreign_key = attribute(target_def, named, "foreign key", &name)?;
+                target_key = foreign_key;
+                other_key = None;
+                through_scope = Vec::new();
                 if options.constraints {
-                    let refs = references(
-                        target_def,
-                        foreign_key,
-                        source_def,
-                        source_key,
-                        kind,
-                        &options,
-                    );
+                    let refs = references_of(target_def, foreign_key, source_def, source_key);
                     target.add_foreign_key(foreign_key, refs);
-                }
-                Association {
-                    kind,
-                    name,
-                    singular,
-                    source: source_def.name.clone(),
-                    target: Arc::downgrade(target),
-                    through: None,
-                    foreign_key,
-                    source_key,
-                    target_key: foreign_key,
-                    other_key: None,
-                    scope,
-                    through_scope: Vec::new(),
-                    hooks: options.hooks,
                 }
             }
             AssociationKind::BelongsToMany => {
@@ -516,60 +527,42 @@ impl ModelRuntime {
                     ))
                 })?;
                 let through_def = through.definition();
-                let source_key = match &options.source_key {
-                    Some(key) => attribute(source_def, key, "source key", &name)?,
-                    None => primary_key(source_def, &name)?,
-                };
-                let target_key = match &options.target_key {
-                    Some(key) => attribute(target_def, key, "target key", &name)?,
-                    None => primary_key(target_def, &name)?,
-                };
+                source_key = named_source_key()?;
+                target_key = named_target_key()?;
                 let (foreign_name, other_name) =
                     through_key_names(source_def, source_key, target_def, target_key, &options);
-                let foreign_key = attribute(through_def, &foreign_name, "foreign key", &name)?;
-                let other_key = attribute(through_def, &other_name, "other key", &name)?;
-                if options.constraints {
-                    let to_source = references(
-                        through_def,
-                        foreign_key,
-                        source_def,
-                        source_key,
-                        kind,
-                        &options,
-                    );
-                    let to_target = references(
-                        through_def,
-                        other_key,
-                        target_def,
-                        target_key,
-                        kind,
-                        &options,
-                    );
-                    through.add_foreign_key(foreign_key, to_source);
-                    through.add_foreign_key(other_key, to_target);
-                }
-                let through_scope = positions(
+                foreign_key = attribute(through_def, &foreign_name, "foreign key", &name)?;
+                let other = attribute(through_def, &other_name, "other key", &name)?;
+                other_key = Some(other);
+                through_scope = positions(
                     through_def,
                     &options.through_scope,
                     "through scope attribute",
                     &name,
                 )?;
-                Association {
-                    kind,
-                    name,
-                    singular,
-                    source: source_def.name.clone(),
-                    target: Arc::downgrade(target),
-                    through: Some(Arc::downgrade(through)),
-                    foreign_key,
-                    source_key,
-                    target_key,
-                    other_key: Some(other_key),
-                    scope,
-                    through_scope,
-                    hooks: options.hooks,
+                if options.constraints {
+                    let to_source = references_of(through_def, foreign_key, source_def, source_key);
+                    let to_target = references_of(through_def, other, target_def, target_key);
+                    through.add_foreign_key(foreign_key, to_source);
+                    through.add_foreign_key(other, to_target);
                 }
+                through_model = Some(Arc::downgrade(through));
             }
+        }
+        let association = Association {
+            kind,
+            name,
+            singular,
+            source: source_def.name.clone(),
+            target: Arc::downgrade(target),
+            through: through_model,
+            foreign_key,
+            source_key,
+            target_key,
+            other_key,
+            scope,
+            through_scope,
+            hooks: options.hooks,
         };
         let association = Arc::new(association);
         self.add_association(Arc::clone(&association));

@@ -15,7 +15,6 @@ use super::loaded::Collection;
 use super::AssociationKind;
 use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
-use crate::model::dynamic::DynModel;
 use crate::model::instance::Instance;
 use crate::model::runtime::runtime_of;
 use crate::model::write::SaveOptions;
@@ -209,7 +208,7 @@ impl<M: Model> Nested<M> {
                 let rows = match association.kind {
                     AssociationKind::BelongsToMany => {
                         let (rows, keys) = group.create(None, association.target_key, exec).await?;
-                        join_rows(&association, &key, &keys, exec).await?;
+                        association.insert_join_rows(&key, keys, &[], &exec).await?;
                         rows
                     }
                     _ => {
@@ -234,34 +233,6 @@ impl<M: Model> From<M> for Nested<M> {
     fn from(data: M) -> Self {
         Nested::new(data)
     }
-}
-
-/// Inserts the join rows of a `belongsToMany` between the source's key and each target key.
-async fn join_rows(
-    association: &super::Association,
-    source_key: &Value,
-    target_keys: &[Value],
-    exec: ExecutorRef<'_>,
-) -> Result<()> {
-    let missing = || Error::EagerLoading(format!("{} has no join model", association.name));
-    let through = association.through()?.ok_or_else(missing)?;
-    let other_key = association.other_key.ok_or_else(missing)?;
-    let def = through.definition();
-    let join = DynModel::of(Arc::clone(&through));
-    for key in target_keys {
-        let mut values = vec![
-            (
-                def.attributes[association.foreign_key].name.clone(),
-                source_key.clone(),
-            ),
-            (def.attributes[other_key].name.clone(), key.clone()),
-        ];
-        for (index, value) in &association.through_scope {
-            values.push((def.attributes[*index].name.clone(), value.clone()));
-        }
-        join.create(values).exec(&exec).await?;
-    }
-    Ok(())
 }
 
 /// Records created for one association: as the parent holds them, and each one's value of
