@@ -1,9 +1,13 @@
 //! Eager loading next to the raw driver doing the same work by hand (issue 9, item 7): "100
 //! users, their posts, their comments" (100 × 10 × 10 rows), loaded by the ORM with
-//! `separate` (three queries, one per level) and with joins (one query), against each raw
-//! driver running the same three queries (`WHERE author_id IN (…)`, `= ANY($1)` on
-//! PostgreSQL) and nesting the rows itself with hash maps, all on one current-thread Tokio
-//! runtime.
+//! `separate` (three queries, one per level) and with joins (one query), all on one
+//! current-thread Tokio runtime. Each form is measured against the raw driver doing what
+//! the form does:
+//!
+//! - `raw`: the same three queries (`WHERE author_id IN (…)`, `= ANY($1)` on PostgreSQL),
+//!   the rows nested with hash maps, against `separate`;
+//! - `raw_joins`: the same joined query (`LEFT JOIN` posts, `LEFT JOIN` comments), every
+//!   column of every row read and the rows folded with hash maps, against `joins`.
 //!
 //! ```text
 //! scripts/test.sh --no-run            # once: starts the servers, creates sequelize_test
@@ -77,6 +81,59 @@ struct RawComment {
 }
 
 const USERS_SQL: &str = "SELECT id, name FROM inc_users";
+
+/// The ORM's joined query, as a hand-written loader writes it.
+const JOINED_SQL: &str =
+    "SELECT u.id, u.name, p.id, p.author_id, p.title, c.id, c.post_id, c.body \
+     FROM inc_users u LEFT JOIN inc_posts p ON p.author_id = u.id \
+     LEFT JOIN inc_comments c ON c.post_id = p.id";
+
+/// One row of [`JOINED_SQL`]: a user, and one of its posts and comments if it has any.
+type JoinedRow = (
+    i32,
+    String,
+    Option<i32>,
+    Option<i32>,
+    Option<String>,
+    Option<i32>,
+    Option<i32>,
+    Option<String>,
+);
+
+/// Folds joined rows into users holding their posts holding their comments, as a
+/// hand-written loader does: each user and post made once, found again by its key.
+fn fold(rows: impl IntoIterator<Item = JoinedRow>) -> Vec<RawUser> {
+    let mut users: Vec<RawUser> = Vec::new();
+    let mut user_at: HashMap<i32, usize> = HashMap::new();
+    let mut post_at: HashMap<i32, usize> = HashMap::new();
+    for (user_id, name, post_id, author_id, title, comment_id, comment_post, body) in rows {
+        let user = *user_at.entry(user_id).or_insert_with(|| {
+            users.push(RawUser {
+                id: user_id,
+                name,
+                posts: Vec::new(),
+            });
+            users.len() - 1
+        });
+        let (Some(post_id), Some(author_id), Some(title)) = (post_id, author_id, title) else {
+            continue;
+        };
+        let posts = &mut users[user].posts;
+        let post = *post_at.entry(post_id).or_insert_with(|| {
+            posts.push(RawPost {
+                id: post_id,
+                author_id,
+                title,
+                comments: Vec::new(),
+            });
+            posts.len() - 1
+        });
+        if let (Some(id), Some(post_id), Some(body)) = (comment_id, comment_post, body) {
+            posts[post].comments.push(RawComment { id, post_id, body });
+        }
+    }
+    users
+}
 
 /// Nests posts into users and comments into posts, as a hand-written loader does.
 fn nest(users: Vec<(i32, String)>, posts: Vec<RawPost>, comments: Vec<RawComment>) -> Vec<RawUser> {
@@ -276,6 +333,28 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
             users
         })
     });
+    group.bench_function(BenchmarkId::new("raw_joins", "sqlite"), |b| {
+        b.iter(|| {
+            let mut stmt = conn.prepare_cached(JOINED_SQL).unwrap();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                })
+                .unwrap();
+            let users = fold(rows.map(Result::unwrap));
+            check(&users);
+            users
+        })
+    });
     group.finish();
 }
 
@@ -297,12 +376,13 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
             .prepare("SELECT id, post_id, body FROM inc_comments WHERE post_id = ANY($1)")
             .await
             .unwrap();
-        (client, [users, posts, comments])
+        let joined = client.prepare(JOINED_SQL).await.unwrap();
+        (client, [users, posts, comments, joined])
     });
     let mut group = c.benchmark_group(GROUP);
     group.bench_function(BenchmarkId::new("raw", "postgres"), |b| {
         b.to_async(rt).iter(|| async {
-            let [users_sql, posts_sql, comments_sql] = &statements;
+            let [users_sql, posts_sql, comments_sql, _] = &statements;
             let users: Vec<(i32, String)> = (client.query(users_sql, &[]).await.unwrap().iter())
                 .map(|r| (r.get(0), r.get(1)))
                 .collect();
@@ -325,6 +405,25 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
                     })
                     .collect();
             let users = nest(users, posts, comments);
+            check(&users);
+            users
+        })
+    });
+    group.bench_function(BenchmarkId::new("raw_joins", "postgres"), |b| {
+        b.to_async(rt).iter(|| async {
+            let rows = client.query(&statements[3], &[]).await.unwrap();
+            let users = fold(rows.iter().map(|r| {
+                (
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                    r.get(7),
+                )
+            }));
             check(&users);
             users
         })
@@ -377,11 +476,22 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
             })
         })
     });
+    group.bench_function(BenchmarkId::new("raw_joins", "mariadb"), |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let rows: Vec<JoinedRow> = conn.exec(JOINED_SQL, ()).await.unwrap();
+                let users = fold(rows);
+                check(&users);
+                users
+            })
+        })
+    });
     group.finish();
 }
 
 fn main() {
     run_dialects(bench_sqlite, bench_postgres, bench_mysql);
     print_ratios(GROUP, ("separate", "raw"), ("ms", 1e6));
+    print_ratios(GROUP, ("joins", "raw_joins"), ("ms", 1e6));
     print_ratios(GROUP, ("joins", "raw"), ("ms", 1e6));
 }

@@ -27,7 +27,7 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
 
     let mut constants = Vec::new();
     let mut attributes = Vec::new();
-    let mut from_values = Vec::new();
+    let mut from_row = Vec::new();
     let mut to_values = Vec::new();
     let mut get_arms = Vec::new();
     let mut set_arms = Vec::new();
@@ -70,10 +70,10 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
         attributes.push(quote!(.attribute(#attribute)));
         defaults.push(quote!(#name: #default_value));
         let read = quote! {
-            ::sequelize::__private::FromValue::from_value(::core::mem::take(&mut values[#index]))
-                .map_err(|e| ::sequelize::__private::decode_error(#model_name, #name_str, e))?
+            ::sequelize::__private::FromValue::read(row, #index)
+                .map_err(|e| ::sequelize::__private::read_error(#model_name, #name_str, e))?
         };
-        from_values.push(match &opts.getter {
+        from_row.push(match &opts.getter {
             Some(getter) => quote!(#name: #getter(#read)),
             None => quote!(#name: #read),
         });
@@ -95,10 +95,10 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
     });
     // What models without virtual fields or setters do not need stays out of the expansion.
     let construct = if computed.is_empty() {
-        quote!(Ok(#ident { #(#from_values,)* }))
+        quote!(Ok(#ident { #(#from_row,)* }))
     } else {
         quote! {
-            let mut model = #ident { #(#from_values,)* #(#virtual_defaults,)* };
+            let mut model = #ident { #(#from_row,)* #(#virtual_defaults,)* };
             ::sequelize::Model::refresh_virtual(&mut model);
             Ok(model)
         }
@@ -154,11 +154,12 @@ pub(crate) fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
                 })
             }
 
-            fn from_values(values: &mut [::sequelize::Value]) -> ::sequelize::__private::Result<Self> {
-                if values.len() < #count {
-                    return Err(::sequelize::__private::Error::Decode(format!(
-                        "{} needs {} values, the row has {}", #model_name, #count, values.len()
-                    )));
+            #[inline]
+            fn from_row(row: &mut dyn ::sequelize::RowReader) -> ::sequelize::ReadResult<Self> {
+                if row.width() < #count {
+                    return Err(::std::boxed::Box::new(::sequelize::__private::Error::Decode(format!(
+                        "{} needs {} values, the row has {}", #model_name, #count, row.width()
+                    ))));
                 }
                 #construct
             }

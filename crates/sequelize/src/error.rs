@@ -250,6 +250,13 @@ pub enum Error {
     },
 }
 
+/// A boxed error (a [`ReadResult`](crate::ReadResult)'s) is the error it holds.
+impl From<Box<Error>> for Error {
+    fn from(boxed: Box<Error>) -> Self {
+        *boxed
+    }
+}
+
 impl Error {
     /// The underlying database error, for the variants that carry one.
     ///

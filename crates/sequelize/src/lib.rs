@@ -99,7 +99,9 @@ pub use model::{
     SyncOptions, TextOperators, Validator,
 };
 pub use range::Range;
-pub use row::{QueryResult, Row, Rows};
+pub use row::{
+    Collect, Completion, QueryResult, ReadResult, Row, RowReader, RowSink, Rows, ValuesReader,
+};
 pub use sql::{IsolationLevel, Lock, LockWait, RowLock, TransactionOptions, TransactionType};
 pub use types::DataType;
 pub use value::{FromValue, Value};
@@ -175,9 +177,14 @@ pub mod __private {
 
     /// Attaches the model and attribute to a decoding error.
     pub fn decode_error(model: &str, attribute: &str, e: Error) -> Error {
-        match e {
-            Error::Decode(m) => Error::Decode(format!("{model}.{attribute}: {m}")),
-            other => other,
+        *read_error(model, attribute, Box::new(e))
+    }
+
+    /// [`decode_error`] for a field read from a driver's row.
+    pub fn read_error(model: &str, attribute: &str, mut e: Box<Error>) -> Box<Error> {
+        if let Error::Decode(m) = &mut *e {
+            *m = format!("{model}.{attribute}: {m}");
         }
+        e
     }
 }

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::row::{ReadResult, RowReader};
 
 /// One SQL value.
 ///
@@ -251,6 +252,20 @@ fn array_items(value: Value) -> Result<Vec<Value>> {
 pub trait FromValue: Sized {
     /// Converts, or explains why the value does not fit.
     fn from_value(value: Value) -> Result<Self>;
+
+    /// Reads column `i` of a driver's row: by default as a [`Value`], converted; integers,
+    /// strings and their `Option`s straight from the driver's form (the same result,
+    /// without the `Value`).
+    ///
+    /// ```
+    /// use sequelize::ValuesReader;
+    /// use sequelize::{FromValue, Value};
+    /// let mut values = [Value::Int(300)];
+    /// assert!(i8::read(&mut ValuesReader(&mut values), 0).is_err());
+    /// ```
+    fn read(row: &mut dyn RowReader, i: usize) -> ReadResult<Self> {
+        Ok(Self::from_value(row.value(i)?)?)
+    }
 }
 
 fn mismatch<T>(value: &Value, target: &str) -> Result<T> {
@@ -266,6 +281,13 @@ impl<T: FromValue> FromValue for Option<T> {
             Value::Null => Ok(None),
             v => T::from_value(v).map(Some),
         }
+    }
+
+    fn read(row: &mut dyn RowReader, i: usize) -> ReadResult<Self> {
+        if row.is_null(i) {
+            return Ok(None);
+        }
+        T::read(row, i).map(Some)
     }
 }
 
@@ -302,21 +324,34 @@ impl FromValue for i64 {
             v => mismatch(&v, "i64"),
         }
     }
+
+    fn read(row: &mut dyn RowReader, i: usize) -> ReadResult<Self> {
+        match row.int(i) {
+            Some(int) => Ok(int),
+            None => Ok(Self::from_value(row.value(i)?)?),
+        }
+    }
 }
 
 macro_rules! narrow_int {
     ($($t:ty),*) => {$(
         impl FromValue for $t {
             fn from_value(value: Value) -> Result<Self> {
-                let wide = i64::from_value(value)?;
-                <$t>::try_from(wide).map_err(|_| {
-                    Error::Decode(format!("{wide} does not fit in {}", stringify!($t)))
-                })
+                narrowed(i64::from_value(value)?, stringify!($t))
+            }
+
+            fn read(row: &mut dyn RowReader, i: usize) -> ReadResult<Self> {
+                Ok(narrowed(i64::read(row, i)?, stringify!($t))?)
             }
         }
     )*};
 }
 narrow_int!(i8, i16, i32, u8, u16, u32, u64);
+
+/// An integer read as an `i64`, checked to fit the narrower type `name`.
+fn narrowed<T: TryFrom<i64>>(wide: i64, name: &str) -> Result<T> {
+    T::try_from(wide).map_err(|_| Error::Decode(format!("{wide} does not fit in {name}")))
+}
 
 impl FromValue for f64 {
     fn from_value(value: Value) -> Result<Self> {
@@ -374,6 +409,13 @@ impl FromValue for String {
             Value::Uuid(u) => Ok(u.to_string()),
             Value::Decimal(d) => Ok(d.to_string()),
             v => mismatch(&v, "String"),
+        }
+    }
+
+    fn read(row: &mut dyn RowReader, i: usize) -> ReadResult<Self> {
+        match row.text(i) {
+            Some(text) => text,
+            None => Ok(Self::from_value(row.value(i)?)?),
         }
     }
 }

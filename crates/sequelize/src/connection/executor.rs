@@ -14,7 +14,7 @@ use super::transaction::{Transaction, TxConnectionGuard};
 use super::Sequelize;
 use crate::dialect::RowStream;
 use crate::error::Result;
-use crate::row::QueryResult;
+use crate::row::{Collect, Completion, QueryResult, RowSink};
 use crate::sql::Statement;
 use crate::value::Value;
 
@@ -112,8 +112,21 @@ impl<'a> Target<'a> {
 
     /// Runs one statement, logging it as the options ask.
     pub(crate) async fn run(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        let mut rows = Collect::default();
+        let completion = self.run_into(sql, params, &mut rows).await?;
+        Ok(rows.finish(completion))
+    }
+
+    /// Runs one statement, logging it as the options ask, and hands each row to `sink` as
+    /// it is decoded.
+    pub(crate) async fn run_into(
+        &self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
         let mut slot = self.connection().await?;
-        self.logged(slot.conn(), sql, params).await
+        self.logged(slot.conn(), sql, params, sink).await
     }
 
     /// Runs developer-written SQL, resolving its replacements and bind parameters by the
@@ -128,23 +141,37 @@ impl<'a> Target<'a> {
         let conn = slot.conn();
         let dialect = self.sequelize().dialect();
         let (sql, params) = resolve(sql, dialect, conn, replacements, bind).await?;
-        self.logged(conn, &sql, &params).await
+        let mut rows = Collect::default();
+        let completion = self.logged(conn, &sql, &params, &mut rows).await?;
+        Ok(rows.finish(completion))
     }
 
     /// Runs one statement on `conn`, logged, and between the `beforeQuery` and `afterQuery`
     /// hooks when there are any.
-    async fn logged(&self, conn: &mut Conn, sql: &str, params: &[Value]) -> Result<QueryResult> {
+    async fn logged(
+        &self,
+        conn: &mut Conn,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
         let hooks = self.sequelize().connection_hooks();
         if hooks.watch_queries() {
             // Boxed so that statements without query hooks carry none of this in their future.
-            return Box::pin(self.watched(hooks, conn, sql, params)).await;
+            return Box::pin(self.watched(hooks, conn, sql, params, sink)).await;
         }
-        self.unwatched(conn, sql, params).await
+        self.unwatched(conn, sql, params, sink).await
     }
 
-    async fn unwatched(&self, conn: &mut Conn, sql: &str, params: &[Value]) -> Result<QueryResult> {
+    async fn unwatched(
+        &self,
+        conn: &mut Conn,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
         let started = log_start(self.sequelize(), sql);
-        let result = conn.run(sql, params).await;
+        let result = conn.run_into(sql, params, sink).await;
         log_end(self.sequelize(), sql, started);
         result
     }
@@ -155,7 +182,8 @@ impl<'a> Target<'a> {
         conn: &mut Conn,
         sql: &str,
         params: &[Value],
-    ) -> Result<QueryResult> {
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
         let event = QueryEvent {
             sql,
             params,
@@ -163,7 +191,7 @@ impl<'a> Target<'a> {
         };
         hooks.run_before_query(&event).await?;
         let started = Instant::now();
-        let result = self.unwatched(conn, sql, params).await;
+        let result = self.unwatched(conn, sql, params, sink).await;
         let outcome = QueryOutcome {
             elapsed: started.elapsed(),
             error: result.as_ref().err(),
@@ -222,9 +250,12 @@ impl<'a> Target<'a> {
     ) -> Result<()> {
         let mut slot = self.connection().await?;
         for sql in statements {
-            if let Err(e) = self.logged(slot.conn(), sql, &[]).await {
+            let mut rows = Collect::default();
+            if let Err(e) = self.logged(slot.conn(), sql, &[], &mut rows).await {
                 for undo in on_failure {
-                    let _ = self.logged(slot.conn(), undo, &[]).await;
+                    let _ = self
+                        .logged(slot.conn(), undo, &[], &mut Collect::default())
+                        .await;
                 }
                 return Err(e);
             }

@@ -24,7 +24,7 @@ use crate::connection::options::PoolOptions;
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{Dialect, DriverConnection, RowStream};
 use crate::error::{Error, Result};
-use crate::row::QueryResult;
+use crate::row::{Completion, RowSink};
 use crate::sql::scanner::Backslashes;
 use crate::value::Value;
 
@@ -180,11 +180,16 @@ impl Conn {
         Ok(())
     }
 
-    /// Runs one statement; the error carries the SQL.
-    pub(crate) async fn run(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+    /// Runs one statement, its rows into `sink`; the error carries the SQL.
+    pub(crate) async fn run_into(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
         self.ensure_in_step()?;
         self.busy = true;
-        let result = self.driver_mut().run(sql, params).await;
+        let result = self.driver_mut().run_into(sql, params, sink).await;
         self.busy = false;
         result.map_err(|e| e.with_sql(sql))
     }

@@ -16,7 +16,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::row::QueryResult;
+use crate::row::{Collect, Completion, QueryResult, RowSink};
 use crate::sql::scanner::{Backslashes, ScanRules};
 use crate::sql::{ColumnDef, Ident, Statement, TransactionOptions, TransactionType};
 use crate::value::Value;
@@ -296,13 +296,29 @@ impl dyn Dialect {
 
 /// One open connection of a driver: the only place bytes meet the wire.
 pub trait DriverConnection: Send + 'static {
+    /// Runs one statement with bound parameters, handing each row to `sink` as it is
+    /// decoded, and returns the affected row count and the generated key. A sink's error
+    /// stops the reading (the rest of the result is discarded) and is returned.
+    fn run_into<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        sink: &'a mut dyn RowSink,
+    ) -> BoxFuture<'a, Result<Completion>>;
+
     /// Runs one statement with bound parameters, returning its rows (if any), the affected
     /// row count and the generated key.
     fn run<'a>(
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
-    ) -> BoxFuture<'a, Result<QueryResult>>;
+    ) -> BoxFuture<'a, Result<QueryResult>> {
+        Box::pin(async move {
+            let mut rows = Collect::default();
+            let completion = self.run_into(sql, params, &mut rows).await?;
+            Ok(rows.finish(completion))
+        })
+    }
 
     /// Runs one query with bound parameters and hands its rows over while they arrive, in
     /// batches of at most 256 rows, never holding the whole result. Dropping the

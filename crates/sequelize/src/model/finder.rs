@@ -8,12 +8,12 @@ use super::association::{eager, Assoc, Include, IncludeAll};
 use super::column::ColumnOperators;
 use super::filter;
 use super::hooks::Hook;
-use super::instance::Instance;
+use super::instance::{Instance, ReadInstances};
 use super::planner::{self, FindOptions};
 use super::runtime::{runtime_of, ModelRuntime};
 use super::scopes::{ScopeUse, Scoped};
 use super::write::TypedRow;
-use super::{run, stream_rows, Model};
+use super::{run, run_into, stream_rows, Model};
 use crate::connection::{Executor, ExecutorRef, Target};
 use crate::error::{Error, Result};
 use crate::row::Row;
@@ -258,12 +258,9 @@ impl<M: Model> FindAll<M> {
         let hooks = options.hooks;
         let mut instances: Vec<Instance<M>> = if options.include.is_empty() {
             let (select, _) = planner::select(runtime.definition(), options)?;
-            let mut result = run(exec, &runtime, &select.into()).await?;
-            let mut instances = Vec::with_capacity(result.rows.len());
-            for values in result.rows.iter_mut() {
-                instances.push(Instance::from_row(TypedRow::from_values(values)?));
-            }
-            instances
+            let mut read = ReadInstances(Vec::new());
+            run_into(exec, &runtime, &select.into(), &mut read).await?;
+            read.0
         } else {
             eager::find(&runtime, options, lent).await?
         };
@@ -788,16 +785,16 @@ impl<M: Model> FindByPk<M> {
             scoped = target.sequelize().dialect().render(&select.into())?;
             (scoped.sql.as_str().into(), &scoped.params)
         };
-        let mut result = target.run(&sql, params).await?;
-        let Some(values) = result.rows.iter_mut().next() else {
+        let mut read = ReadInstances::<M>(Vec::with_capacity(1));
+        target.run_into(&sql, params, &mut read).await?;
+        let Some(mut instance) = read.0.into_iter().next() else {
             return Ok(None);
         };
-        let mut row = [TypedRow::from_values(values)?];
+        let row = std::slice::from_mut(instance.row_mut());
         runtime
-            .run_on_rows(Hook::AfterFind, &mut row, true, lent)
+            .run_on_rows(Hook::AfterFind, row, true, lent)
             .await?;
-        let [row] = row;
-        Ok(Some(Instance::from_row(row)))
+        Ok(Some(instance))
     }
 }
 

@@ -12,6 +12,7 @@ use super::write::{self, RowData, SaveOptions, TypedRow};
 use super::Model;
 use crate::connection::Executor;
 use crate::error::{Error, Result};
+use crate::row::{ReadResult, RowReader, RowSink};
 use crate::value::{FromValue, Value};
 
 /// A model instance: the typed data, whether it is saved yet, and which attributes changed.
@@ -435,5 +436,18 @@ impl<M: Model + serde::Serialize> serde::Serialize for Instance<M> {
             return self.row.data.serialize(s);
         }
         self.to_json().map_err(S::Error::custom)?.serialize(s)
+    }
+}
+
+/// A row sink that reads each row into an instance the moment the driver decodes it, so a
+/// finder's result exists once, as instances, never first as values.
+pub(crate) struct ReadInstances<M: Model>(pub(crate) Vec<Instance<M>>);
+
+impl<M: Model> RowSink for ReadInstances<M> {
+    fn columns(&mut self, _: &std::sync::Arc<[String]>) {}
+
+    fn row(&mut self, row: &mut dyn RowReader) -> ReadResult<()> {
+        self.0.push(Instance::from_row(TypedRow::read(row)?));
+        Ok(())
     }
 }

@@ -61,6 +61,7 @@ pub use write::{Create, Destroy, Dynamic, Restore, SaveOptions, Truncate, Update
 
 use crate::connection::Executor;
 use crate::error::Result;
+use crate::row::{ReadResult, RowReader};
 use crate::types::DataType;
 use crate::value::{FromValue, Value};
 
@@ -96,9 +97,10 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// The model's definition, built once.
     fn definition() -> &'static ModelDefinition;
 
-    /// Builds the struct from one row whose values are in attribute order. Values are moved
-    /// out of the slice.
-    fn from_values(values: &mut [Value]) -> Result<Self>;
+    /// Builds the struct from one row whose columns are in attribute order, read straight
+    /// from the driver's row (a row held as values is read through
+    /// [`ValuesReader`](crate::ValuesReader)).
+    fn from_row(row: &mut dyn RowReader) -> ReadResult<Self>;
 
     /// The values of every attribute, in attribute order.
     fn to_values(&self) -> Vec<Value>;
@@ -356,8 +358,6 @@ where
     const NULLABLE: bool = true;
 }
 
-/// Runs a statement built for a model, rendering its SQL only when its shape is new to the
-/// model.
 /// Renders a model's statement through its statement cache and streams its rows.
 pub(crate) fn stream_rows<'a>(
     exec: &'a impl Executor,
@@ -371,6 +371,8 @@ pub(crate) fn stream_rows<'a>(
     Ok(target.stream(sql, params))
 }
 
+/// Runs a statement built for a model, rendering its SQL only when its shape is new to the
+/// model.
 pub(crate) async fn run(
     exec: &impl Executor,
     runtime: &ModelRuntime,
@@ -381,4 +383,19 @@ pub(crate) async fn run(
         .statements()
         .render(statement, target.sequelize().dialect())?;
     target.run(&sql, &params).await
+}
+
+/// Runs a statement built for a model, rendering its SQL only when its shape is new to the
+/// model, and hands each row to `sink` as it is decoded.
+pub(crate) async fn run_into(
+    exec: &impl Executor,
+    runtime: &ModelRuntime,
+    statement: &crate::sql::Statement,
+    sink: &mut dyn crate::row::RowSink,
+) -> Result<crate::row::Completion> {
+    let target = exec.target();
+    let (sql, params) = runtime
+        .statements()
+        .render(statement, target.sequelize().dialect())?;
+    target.run_into(&sql, &params, sink).await
 }

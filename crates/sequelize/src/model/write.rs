@@ -18,6 +18,7 @@ use super::validation::{self, Written};
 use super::{run, Model};
 use crate::connection::{Executor, ExecutorRef};
 use crate::error::{Error, Result};
+use crate::row::{ReadResult, RowReader, ValuesReader};
 use crate::sql::{DefaultValue, Expr, Statement};
 use crate::value::{FromValue, Value};
 
@@ -66,10 +67,17 @@ impl<M: Model> TypedRow<M> {
         }
     }
 
-    /// A row read from the database: the struct from the leading values, the implicit
-    /// attributes from the rest.
+    /// A row held as values: the struct from the leading values, the implicit attributes
+    /// from the rest.
     pub(crate) fn from_values(values: &mut [Value]) -> Result<Self> {
-        let data = M::from_values(values)?;
+        Ok(Self::read(&mut ValuesReader(values))?)
+    }
+
+    /// A row read from the database: the struct from the leading columns, the implicit
+    /// attributes from the rest.
+    #[inline]
+    pub(crate) fn read(row: &mut dyn RowReader) -> ReadResult<Self> {
+        let data = M::from_row(row)?;
         let def = M::definition();
         let implied = def.implicit_attributes();
         if implied.is_empty() {
@@ -82,10 +90,11 @@ impl<M: Model> TypedRow<M> {
         // instants back as text).
         let mut implicit = Vec::with_capacity(implied.len());
         for index in implied {
-            let read = values
-                .get_mut(index)
-                .map(std::mem::take)
-                .unwrap_or_default();
+            let read = if index < row.width() {
+                row.value(index)?
+            } else {
+                Value::Null
+            };
             let attribute = &def.attributes[index];
             implicit.push(
                 for_attribute(
@@ -94,7 +103,7 @@ impl<M: Model> TypedRow<M> {
                     &def.name,
                     &attribute.name,
                 )
-                .map_err(|e| Error::Decode(e.to_string()))?,
+                .map_err(|e| Box::new(Error::Decode(e.to_string())))?,
             );
         }
         Ok(TypedRow {

@@ -6,6 +6,8 @@
 //! of the (short) column list.
 
 mod de;
+mod reader;
+mod sink;
 
 use std::sync::Arc;
 
@@ -13,6 +15,10 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::value::{FromValue, Value};
+
+pub(crate) use reader::{no_column, Window};
+pub use reader::{ReadResult, RowReader, ValuesReader};
+pub use sink::{Collect, Completion, RowSink};
 
 /// What a driver returns for one statement.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +65,11 @@ impl Rows {
     /// Rows from parts already shared.
     pub(crate) fn from_parts(columns: Arc<[String]>, values: Vec<Value>) -> Self {
         Rows { columns, values }
+    }
+
+    /// Appends one value to the last row (a sink collecting a driver's rows).
+    pub(crate) fn push(&mut self, value: Value) {
+        self.values.push(value);
     }
 
     /// The column names, in order.

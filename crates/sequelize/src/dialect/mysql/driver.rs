@@ -15,7 +15,7 @@ use super::errors::{breaks_connection, map_connect_error, map_error};
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
-use crate::row::{QueryResult, Rows};
+use crate::row::{no_column, Completion, ReadResult, RowReader, RowSink};
 use crate::sql::scanner::Backslashes;
 use crate::value::Value;
 
@@ -66,14 +66,95 @@ impl Shape {
 
     /// Decodes every column of `row`, appending to `values`.
     fn decode_into(&self, mut row: mysql_async::Row, values: &mut Vec<Value>) -> Result<()> {
-        for (i, decoder) in self.decoders.iter().enumerate() {
-            let raw = row.take(i).unwrap_or(mysql_async::Value::NULL);
-            let value = decode(raw, *decoder).map_err(|why| {
-                Error::Decode(format!("column `{}` ({decoder:?}): {why}", self.names[i]))
-            })?;
-            values.push(value);
+        for i in 0..self.decoders.len() {
+            values.push(self.decode(&mut row, i)?);
         }
         Ok(())
+    }
+
+    /// Decodes column `i` of `row`, taking it out of the row.
+    fn decode(&self, row: &mut mysql_async::Row, i: usize) -> Result<Value> {
+        let decoder = self.decoder(i)?;
+        let raw = row.take(i).unwrap_or(mysql_async::Value::NULL);
+        decode(raw, decoder).map_err(|why| self.failed(i, why))
+    }
+
+    /// Decodes a copy of column `i` of `row`, leaving the row as it is.
+    fn decode_copy(&self, row: &mysql_async::Row, i: usize) -> Result<Value> {
+        let decoder = self.decoder(i)?;
+        let raw = row.as_ref(i).cloned().unwrap_or(mysql_async::Value::NULL);
+        decode(raw, decoder).map_err(|why| self.failed(i, why))
+    }
+
+    fn decoder(&self, i: usize) -> Result<Decoder> {
+        (self.decoders.get(i).copied()).ok_or_else(|| no_column(self.decoders.len(), i))
+    }
+
+    /// Why column `i` did not decode.
+    fn failed(&self, i: usize, why: &str) -> Error {
+        Error::Decode(format!(
+            "column `{}` ({:?}): {why}",
+            self.names[i], self.decoders[i]
+        ))
+    }
+}
+
+/// A row of a result set, read by taking its columns out.
+struct MySqlRow<'a> {
+    row: mysql_async::Row,
+    shape: &'a Shape,
+}
+
+impl RowReader for MySqlRow<'_> {
+    fn width(&self) -> usize {
+        self.shape.decoders.len()
+    }
+
+    fn value(&mut self, i: usize) -> ReadResult<Value> {
+        Ok(self.shape.decode(&mut self.row, i)?)
+    }
+
+    fn peek(&self, i: usize) -> ReadResult<Value> {
+        Ok(self.shape.decode_copy(&self.row, i)?)
+    }
+
+    fn is_null(&self, i: usize) -> bool {
+        use mysql_async::Value as My;
+        match (self.shape.decoders.get(i), self.row.as_ref(i)) {
+            (Some(Decoder::Null), _) | (_, Some(My::NULL)) => true,
+            // The zero date reads as NULL (`decode`).
+            (Some(Decoder::Date | Decoder::DateTime), Some(My::Bytes(b))) => {
+                b.starts_with(b"0000-00-00")
+            }
+            (Some(Decoder::Date | Decoder::DateTime), Some(My::Date(y, m, d, ..))) => {
+                matches!(date(*y, *m, *d), Ok(None))
+            }
+            _ => false,
+        }
+    }
+
+    fn int(&mut self, i: usize) -> Option<i64> {
+        use mysql_async::Value as My;
+        match (self.shape.decoders.get(i)?, self.row.as_ref(i)?) {
+            (Decoder::Int, My::Int(int)) => Some(*int),
+            (Decoder::Int, My::Bytes(b)) => parse::<i64>(b).ok(),
+            _ => None,
+        }
+    }
+
+    fn text(&mut self, i: usize) -> Option<ReadResult<String>> {
+        use mysql_async::Value as My;
+        let text = (self.shape.decoders.get(i), self.row.as_ref(i));
+        if !matches!(text, (Some(Decoder::Text), Some(My::Bytes(_)))) {
+            return None;
+        }
+        match self.row.take(i)? {
+            My::Bytes(bytes) => Some(
+                String::from_utf8(bytes)
+                    .map_err(|_| Box::new(self.shape.failed(i, "the text is not UTF-8"))),
+            ),
+            _ => None,
+        }
     }
 }
 
@@ -108,18 +189,23 @@ impl MySqlConnection {
         })
     }
 
-    async fn run_async(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+    async fn run_async(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
         let outcome = if params.is_empty() {
             // The text protocol: some statements (many DDL forms, `LOCK TABLES`, …) cannot be
             // prepared, and a statement without parameters gains nothing from it.
             match self.conn.query_iter(sql).await {
-                Ok(result) => collect(result, &mut self.last_shape).await,
+                Ok(result) => collect(result, &mut self.last_shape, sink).await,
                 Err(e) => Err(e.into()),
             }
         } else {
             let params = params.iter().map(bind).collect::<Result<Vec<_>>>()?;
             match self.conn.exec_iter(sql, Params::Positional(params)).await {
-                Ok(result) => collect(result, &mut self.last_shape).await,
+                Ok(result) => collect(result, &mut self.last_shape, sink).await,
                 Err(e) => Err(e.into()),
             }
         };
@@ -179,8 +265,8 @@ fn driver_failed(broken: &mut bool, e: mysql_async::Error) -> Error {
     map_error(e)
 }
 
-/// Why [`collect`] failed: the driver (which may have broken the connection), or a value that
-/// does not decode (which leaves it usable).
+/// Why [`collect`] failed: the driver (which may have broken the connection), or a row that
+/// does not decode or that its sink refused (which leaves it usable).
 enum Failure {
     Driver(mysql_async::Error),
     Decode(Error),
@@ -192,49 +278,48 @@ impl From<mysql_async::Error> for Failure {
     }
 }
 
-/// Reads the first result set of `result` into a [`QueryResult`], and drains any others.
+/// Reads the first result set of `result` into `sink`, and drains any others.
 async fn collect<P: Protocol>(
     mut result: mysql_async::QueryResult<'_, 'static, P>,
     last_shape: &mut Option<Shape>,
-) -> std::result::Result<QueryResult, Failure> {
+    sink: &mut dyn RowSink,
+) -> std::result::Result<Completion, Failure> {
     let columns = result.columns().unwrap_or_default();
-    let (rows, rows_affected) = if columns.is_empty() {
-        (Rows::default(), result.affected_rows())
+    let rows_affected = if columns.is_empty() {
+        result.affected_rows()
     } else {
         let shape = match last_shape {
             Some(shape) if shape.fits(&columns) => shape,
             slot => slot.insert(Shape::new(&columns)),
         };
-        let mut values = Vec::new();
+        sink.columns(&shape.names);
         let mut count = 0u64;
-        let mut decode_error = None;
+        let mut failed = None;
         result
             .for_each(|row| {
-                if decode_error.is_some() {
+                if failed.is_some() {
                     return;
                 }
                 count += 1;
-                values.reserve(shape.decoders.len());
-                if let Err(e) = shape.decode_into(row, &mut values) {
-                    decode_error = Some(e);
+                if let Err(e) = sink.row(&mut MySqlRow { row, shape }) {
+                    failed = Some(e);
                 }
             })
             .await?;
-        if let Some(e) = decode_error {
+        if let Some(e) = failed {
             result.drop_result().await?;
-            return Err(Failure::Decode(e));
+            return Err(Failure::Decode(*e));
         }
         // The OK packet after a result set counts nothing; the rows are the count (the rows
         // `INSERT … RETURNING` inserted, or a `SELECT`'s rows, as PostgreSQL reports them).
-        (Rows::from_parts(Arc::clone(&shape.names), values), count)
+        count
     };
     let last_insert_id = result
         .last_insert_id()
         .filter(|id| *id != 0)
         .and_then(|id| i64::try_from(id).ok());
     result.drop_result().await?;
-    Ok(QueryResult {
-        rows,
+    Ok(Completion {
         rows_affected,
         last_insert_id,
     })
@@ -436,12 +521,13 @@ fn bind(value: &Value) -> Result<mysql_async::Value> {
 }
 
 impl DriverConnection for MySqlConnection {
-    fn run<'a>(
+    fn run_into<'a>(
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
-    ) -> BoxFuture<'a, Result<QueryResult>> {
-        Box::pin(self.run_async(sql, params))
+        sink: &'a mut dyn RowSink,
+    ) -> BoxFuture<'a, Result<Completion>> {
+        Box::pin(self.run_async(sql, params, sink))
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {

@@ -24,7 +24,7 @@ use super::TIMESTAMP_FORMAT;
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
-use crate::row::{QueryResult, Rows};
+use crate::row::{no_column, Completion, ReadResult, RowReader, RowSink};
 use crate::sql::scanner::Backslashes;
 use crate::value::{FromValue, Value};
 
@@ -217,18 +217,26 @@ impl PgConnection {
         }
     }
 
-    async fn run_async(&mut self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+    async fn run_async(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
         let (prepared, rows) = self.start(sql, params).await?;
         let mut rows = std::pin::pin!(rows);
-        let mut values = Vec::new();
+        if !prepared.columns.is_empty() {
+            sink.columns(&prepared.columns);
+        }
         while let Some(row) = rows.next().await {
             let row = row.map_err(|e| self.statement_failed(sql, e))?;
-            values.reserve(prepared.decoders.len());
-            prepared.decode_into(&row, &mut values)?;
+            sink.row(&mut PgRow {
+                row: &row,
+                prepared: &prepared,
+            })?;
         }
-        Ok(QueryResult {
+        Ok(Completion {
             rows_affected: rows.rows_affected().unwrap_or(0),
-            rows: Rows::from_parts(prepared.columns, values),
             last_insert_id: None,
         })
     }
@@ -254,10 +262,60 @@ impl PgConnection {
 impl Prepared {
     /// Decodes every column of `row`, appending to `values`.
     fn decode_into(&self, row: &Row, values: &mut Vec<Value>) -> Result<()> {
-        for (i, (decoder, ty)) in self.decoders.iter().enumerate() {
-            values.push(decode(row, i, *decoder, ty, &self.columns[i])?);
+        for i in 0..self.decoders.len() {
+            values.push(self.decode(row, i)?);
         }
         Ok(())
+    }
+
+    /// Decodes column `i` of `row`.
+    fn decode(&self, row: &Row, i: usize) -> Result<Value> {
+        let Some((decoder, ty)) = self.decoders.get(i) else {
+            return Err(no_column(self.decoders.len(), i));
+        };
+        decode(row, i, *decoder, ty, &self.columns[i])
+    }
+}
+
+/// A row of a prepared statement's result, read in place.
+struct PgRow<'a> {
+    row: &'a Row,
+    prepared: &'a Prepared,
+}
+
+impl RowReader for PgRow<'_> {
+    fn width(&self) -> usize {
+        self.prepared.decoders.len()
+    }
+
+    fn value(&mut self, i: usize) -> ReadResult<Value> {
+        self.peek(i)
+    }
+
+    fn peek(&self, i: usize) -> ReadResult<Value> {
+        Ok(self.prepared.decode(self.row, i)?)
+    }
+
+    fn is_null(&self, i: usize) -> bool {
+        matches!(self.row.try_get::<_, Option<RawValue<'_>>>(i), Ok(None))
+    }
+
+    fn int(&mut self, i: usize) -> Option<i64> {
+        let row = self.row;
+        match self.prepared.decoders.get(i)?.0 {
+            Decoder::Int2 => row.try_get::<_, i16>(i).ok().map(i64::from),
+            Decoder::Int4 => row.try_get::<_, i32>(i).ok().map(i64::from),
+            Decoder::Int8 => row.try_get::<_, i64>(i).ok(),
+            _ => None,
+        }
+    }
+
+    fn text(&mut self, i: usize) -> Option<ReadResult<String>> {
+        match self.prepared.decoders.get(i)?.0 {
+            // `&str` reads the text types it knows; the rest (enums) go through `value`.
+            Decoder::Text => (self.row.try_get::<_, &str>(i).ok()).map(|s| Ok(s.to_owned())),
+            _ => None,
+        }
     }
 }
 
@@ -615,12 +673,13 @@ impl ToSql for Bind<'_> {
 }
 
 impl DriverConnection for PgConnection {
-    fn run<'a>(
+    fn run_into<'a>(
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
-    ) -> BoxFuture<'a, Result<QueryResult>> {
-        Box::pin(self.run_async(sql, params))
+        sink: &'a mut dyn RowSink,
+    ) -> BoxFuture<'a, Result<Completion>> {
+        Box::pin(self.run_async(sql, params, sink))
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {

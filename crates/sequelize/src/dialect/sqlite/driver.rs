@@ -16,7 +16,7 @@ use super::{is_memory, TIMESTAMP_FORMAT};
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
-use crate::row::{QueryResult, Rows};
+use crate::row::{Completion, ReadResult, RowReader, RowSink};
 use crate::sql::scanner::Backslashes;
 use crate::value::Value;
 
@@ -92,42 +92,42 @@ impl SqliteConnection {
         self.conn.as_mut().ok_or_else(stream::lost)
     }
 
-    /// One attempt at a statement: bind, step and decode every row, in one synchronous call.
+    /// One attempt at a statement: bind, step and decode every row into `sink`, in one
+    /// synchronous call. Only an attempt that handed no row over may wait for a lock and
+    /// run again ([`Failure::after`]).
     fn run_sync(
         conn: &rusqlite::Connection,
         last_columns: &mut Option<(String, Arc<[String]>)>,
         sql: &str,
         params: &[Value],
-    ) -> Result<QueryResult, Failure> {
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion, Failure> {
         let mut stmt = bound(conn, sql, params)?;
         let width = stmt.column_count();
         if width == 0 {
             let affected = stmt.raw_execute()?;
-            return Ok(QueryResult {
-                rows: Rows::default(),
+            return Ok(Completion {
                 rows_affected: affected as u64,
                 last_insert_id: Some(conn.last_insert_rowid()),
             });
         }
         let columns = match last_columns {
-            Some((last_sql, columns)) if last_sql == sql => Arc::clone(columns),
-            _ => {
+            Some((last_sql, columns)) if last_sql == sql => columns,
+            slot => {
                 let names: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();
-                *last_columns = Some((sql.to_owned(), Arc::clone(&names)));
-                names
+                &mut slot.insert((sql.to_owned(), names)).1
             }
         };
-        let mut values = Vec::new();
+        sink.columns(columns);
+        let mut delivered = false;
         let mut rows = stmt.raw_query();
-        while let Some(row) = rows.next()? {
-            for i in 0..width {
-                values.push(decode(row.get_ref(i)?)?);
-            }
+        while let Some(row) = rows.next().map_err(|e| Failure::after(e, delivered))? {
+            sink.row(&mut SqliteRow { row, width }).map_err(|e| *e)?;
+            delivered = true;
         }
         drop(rows);
         drop(stmt);
-        Ok(QueryResult {
-            rows: Rows::from_parts(columns, values),
+        Ok(Completion {
             rows_affected: conn.changes(),
             last_insert_id: Some(conn.last_insert_rowid()),
         })
@@ -168,13 +168,54 @@ pub(super) fn decode(value: ValueRef<'_>) -> Result<Value> {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Int(i),
         ValueRef::Real(f) => Value::Float(f),
-        ValueRef::Text(t) => Value::Text(
-            std::str::from_utf8(t)
-                .map_err(|_| Error::Decode("SQLite text is not UTF-8".into()))?
-                .to_owned(),
-        ),
+        ValueRef::Text(t) => Value::Text(text(t)?),
         ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
     })
+}
+
+/// SQLite text as a string.
+fn text(bytes: &[u8]) -> Result<String> {
+    std::str::from_utf8(bytes)
+        .map(str::to_owned)
+        .map_err(|_| Error::Decode("SQLite text is not UTF-8".into()))
+}
+
+/// The row a statement stepped to, read in place.
+struct SqliteRow<'r, 's> {
+    row: &'r rusqlite::Row<'s>,
+    width: usize,
+}
+
+impl RowReader for SqliteRow<'_, '_> {
+    fn width(&self) -> usize {
+        self.width
+    }
+
+    fn value(&mut self, i: usize) -> ReadResult<Value> {
+        self.peek(i)
+    }
+
+    fn peek(&self, i: usize) -> ReadResult<Value> {
+        Ok(decode(self.row.get_ref(i).map_err(map_error)?)?)
+    }
+
+    fn is_null(&self, i: usize) -> bool {
+        matches!(self.row.get_ref(i), Ok(ValueRef::Null))
+    }
+
+    fn int(&mut self, i: usize) -> Option<i64> {
+        match self.row.get_ref(i) {
+            Ok(ValueRef::Integer(int)) => Some(int),
+            _ => None,
+        }
+    }
+
+    fn text(&mut self, i: usize) -> Option<ReadResult<String>> {
+        match self.row.get_ref(i) {
+            Ok(ValueRef::Text(bytes)) => Some(text(bytes).map_err(Box::new)),
+            _ => None,
+        }
+    }
 }
 
 /// A [`Value`] bound as SQLite stores Sequelize's types: booleans as 0/1, decimals, UUIDs,
@@ -213,18 +254,20 @@ impl ToSql for Bind<'_> {
 }
 
 impl DriverConnection for SqliteConnection {
-    fn run<'a>(
+    fn run_into<'a>(
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
-    ) -> BoxFuture<'a, Result<QueryResult>> {
+        sink: &'a mut dyn RowSink,
+    ) -> BoxFuture<'a, Result<Completion>> {
         let SqliteConnection { conn, last_columns } = self;
         // The first attempt runs inline; only a lock held elsewhere makes it wait.
         // (A unique borrow: the connection is not `Sync`, and the future must be `Send`.)
         Box::pin(async move {
             let conn = conn.as_mut().ok_or_else(stream::lost)?;
             lock_wait::retry(move || {
-                Self::run_sync(conn, last_columns, sql, params).map_err(|e| e.or_lock_wait(conn))
+                Self::run_sync(conn, last_columns, sql, params, sink)
+                    .map_err(|e| e.or_lock_wait(conn))
             })
             .await
         })

@@ -43,6 +43,16 @@ impl From<Error> for Failure {
 }
 
 impl Failure {
+    /// A step's failure: one that waiting may cure, unless rows were already handed over
+    /// (a repeated attempt would hand them over again).
+    pub(super) fn after(e: rusqlite::Error, delivered: bool) -> Failure {
+        if delivered {
+            Failure::Other(map_error(e))
+        } else {
+            Failure::Sqlite(e)
+        }
+    }
+
     /// Marks the failures that waiting cures, judged on the connection they happened on:
     /// `SQLITE_BUSY` (another connection holds the lock), a table lock of a shared-cache
     /// database, and `SQLITE_BUSY_SNAPSHOT` when the connection holds no read snapshot (the

@@ -28,10 +28,11 @@ use crate::model::convert::to_attribute_type;
 use crate::model::definition::ModelDefinition;
 use crate::model::filter::{self, Scope};
 use crate::model::planner::{read_positions, FindOptions};
-use crate::model::run;
+use crate::model::run_into;
 use crate::model::runtime::ModelRuntime;
-use crate::row::Rows;
+use crate::row::{ReadResult, RowReader, RowSink, ValuesReader, Window};
 use crate::sql::{Expr, Ident, Join, JoinKind, Select, SelectItem, Source, TableRef};
+use crate::types::DataType;
 use crate::value::Value;
 
 /// How the rows of a joined `SELECT` fold back into instances: one node per model read, the
@@ -74,9 +75,8 @@ pub(crate) async fn find<L: Loadable>(
     exec: ExecutorRef<'_>,
 ) -> Result<Vec<L>> {
     let (select, plan) = plan(runtime, options)?;
-    let mut result = run(&exec, runtime, &select.into()).await?;
     let mut found = Vec::new();
-    plan.fold_into(&mut result.rows, &mut found)?;
+    run_into(&exec, runtime, &select.into(), &mut plan.fold(&mut found)).await?;
     plan.load_separate(&mut found, exec).await?;
     Ok(found)
 }
@@ -615,93 +615,43 @@ enum Key {
 }
 
 impl JoinPlan {
-    /// Reads the rows into instances of the finder's model (appended to `roots`), each
-    /// holding its included instances.
-    pub(crate) fn fold_into(&self, rows: &mut Rows, roots: &mut dyn Collection) -> Result<()> {
-        // Without joins every row is an instance of its own: nothing to tell apart.
-        if let [node] = self.nodes.as_slice() {
-            for row in rows.iter_mut() {
-                node.push(roots, row)?;
-            }
-            return Ok(());
+    /// A sink that folds the rows into instances of the finder's model (appended to
+    /// `roots`), each holding its included instances, while the driver reads them.
+    pub(crate) fn fold<'a>(&'a self, roots: &'a mut dyn Collection) -> Fold<'a> {
+        let nodes = self.nodes.len();
+        Fold {
+            plan: self,
+            roots,
+            seen: (0..nodes).map(|_| Seen::default()).collect(),
+            next_id: vec![0; nodes],
+            current: vec![None; nodes],
+            last: vec![None; nodes],
+            number: 0,
         }
-        let rows_read = rows.len();
-        let mut seen: Vec<Seen> = (self.nodes.iter())
-            .map(|_| Seen::with_capacity_and_hasher(rows_read, Default::default()))
-            .collect();
-        let mut next_id = vec![0usize; self.nodes.len()];
-        // Per node: the instance this row belongs to (id, position), if any.
-        let mut current: Vec<Option<(usize, usize)>> = vec![None; self.nodes.len()];
-        for (number, row) in rows.iter_mut().enumerate() {
-            for (index, node) in self.nodes.iter().enumerate() {
-                let parent_id = match node.parent {
-                    None => 0,
-                    Some(parent) => match current[parent] {
-                        Some((id, _)) => id,
-                        None => {
-                            current[index] = None;
-                            continue;
-                        }
-                    },
-                };
-                let key = node.key_of(row, number);
-                let collection = match node.parent {
-                    None => &mut *roots,
-                    // The parent holds the association even when this row has no match.
-                    Some(_) => self.parent_loaded(roots, &current, node)?.entry(
-                        &node.name,
-                        node.single,
-                        node.runtime.new_collection(),
-                    )?,
-                };
-                let Some(key) = key else {
-                    current[index] = None;
-                    continue;
-                };
-                let found = match seen[index].entry((parent_id, key)) {
-                    Entry::Occupied(known) => *known.get(),
-                    Entry::Vacant(slot) => {
-                        node.push(collection, row)?;
-                        let made = (next_id[index], collection.len() - 1);
-                        next_id[index] += 1;
-                        *slot.insert(made)
-                    }
-                };
-                current[index] = Some(found);
-            }
-        }
-        Ok(())
     }
 
-    /// For a plan of one model without separate includes: makes each row's instance and
-    /// appends it to `groups[owner(value of its attribute at `attribute`)]`, and says `true`;
-    /// any other plan is left to [`fold_into`](Self::fold_into) (`false`).
-    pub(crate) fn fold_grouped(
-        &self,
-        rows: &mut Rows,
+    /// For a plan of one model without separate includes: a sink that makes each row's
+    /// instance and appends it to `groups[owner(value of its attribute at `attribute`)]`;
+    /// `None` for any other plan (whose rows [`fold`](Self::fold) reads).
+    pub(crate) fn grouped<'a>(
+        &'a self,
         attribute: usize,
-        owner: &dyn Fn(&Value) -> Result<usize>,
-        groups: &mut [Arc<dyn Collection>],
-    ) -> Result<bool> {
+        owner: &'a Owner<'a>,
+        groups: &'a mut [Arc<dyn Collection>],
+    ) -> Option<Grouped<'a>> {
         let ([node], []) = (self.nodes.as_slice(), self.separate.as_slice()) else {
-            return Ok(false);
+            return None;
         };
-        let Some(column) = node.read.iter().position(|&r| r == attribute) else {
-            return Ok(false);
-        };
-        let data_type = &node.runtime.definition().attributes[attribute]
-            .column
-            .data_type;
-        for row in rows.iter_mut() {
-            // As the parent's instance holds its key: of the attribute's type (SQLite hands
-            // UUIDs back as text).
-            let key = to_attribute_type(row[node.offset + column].clone(), data_type)?;
-            let group = owner(&key)?;
-            let collection = Arc::get_mut(&mut groups[group])
-                .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;
-            node.push(collection, row)?;
-        }
-        Ok(true)
+        let column = node.read.iter().position(|&r| r == attribute)?;
+        Some(Grouped {
+            node,
+            column: node.offset + column,
+            data_type: &node.runtime.definition().attributes[attribute]
+                .column
+                .data_type,
+            owner,
+            groups,
+        })
     }
 
     /// Reads the separate includes of the instances in `roots` (which this plan's rows
@@ -744,36 +694,152 @@ impl JoinPlan {
 }
 
 impl Node {
-    /// The key of the node's instance in a row; `None` when the row has none (a left join
-    /// without a match).
-    fn key_of(&self, row: &[Value], number: usize) -> Option<Key> {
-        let part = |k: &usize| KeyPart::of(&row[self.offset + k]);
+    /// The key of the node's instance in a row, looked at without reading the row; `None`
+    /// when the row has none (a left join without a match).
+    fn key_of(&self, row: &dyn RowReader, number: usize) -> ReadResult<Option<Key>> {
+        let part = |k: &usize| Ok(KeyPart::of(&row.peek(self.offset + k)?));
         let key = match self.key.as_slice() {
-            [] => return Some(Key::Row(number)),
-            [one] => Key::One(part(one)),
-            many => Key::Many(many.iter().map(part).collect()),
+            [] => return Ok(Some(Key::Row(number))),
+            [one] => Key::One(part(one)?),
+            many => Key::Many(many.iter().map(part).collect::<ReadResult<_>>()?),
         };
         let absent = match &key {
             Key::One(part) => *part == KeyPart::Null,
             Key::Many(parts) => parts.iter().all(|p| *p == KeyPart::Null),
             Key::Row(_) => false,
         };
-        (!absent).then_some(key)
+        Ok((!absent).then_some(key))
     }
 
     /// Makes the node's instance out of a row and appends it to `collection`: straight
-    /// from the row when the node reads every attribute in order, else from its values
-    /// put at their attributes' positions (`NULL` where not read).
-    fn push(&self, collection: &mut dyn Collection, row: &mut [Value]) -> Result<()> {
+    /// from the row's columns when the node reads every attribute in order, else from its
+    /// values put at their attributes' positions (`NULL` where not read).
+    fn push(&self, collection: &mut dyn Collection, row: &mut dyn RowReader) -> ReadResult<()> {
         let width = self.runtime.definition().attributes.len();
         if self.whole {
-            let values = &mut row[self.offset..self.offset + width];
-            return collection.push(&self.runtime, values, &[]);
+            if self.offset == 0 && row.width() == width {
+                return collection.push(&self.runtime, row, &[]);
+            }
+            let offset = self.offset;
+            let mut window = Window { row, offset, width };
+            return collection.push(&self.runtime, &mut window, &[]);
         }
         let mut values = vec![Value::Null; width];
         for (j, &attribute) in self.read.iter().enumerate() {
-            values[attribute] = std::mem::take(&mut row[self.offset + j]);
+            values[attribute] = row.value(self.offset + j)?;
         }
-        collection.push(&self.runtime, &mut values, &self.unread)
+        collection.push(&self.runtime, &mut ValuesReader(&mut values), &self.unread)
+    }
+}
+
+/// Which group a row of a separate include belongs to, by the value of its foreign key.
+pub(crate) type Owner<'a> = dyn Fn(&Value) -> Result<usize> + Send + Sync + 'a;
+
+/// Folds a joined `SELECT`'s rows into instances while the driver reads them
+/// ([`JoinPlan::fold`]). Rows fold back by primary key; the columns of an instance a row
+/// repeats (a post, once per comment) are looked at for its key and never read again.
+pub(crate) struct Fold<'a> {
+    plan: &'a JoinPlan,
+    roots: &'a mut dyn Collection,
+    /// Per node, the instances made so far.
+    seen: Vec<Seen>,
+    /// Per node, the id of its next instance.
+    next_id: Vec<usize>,
+    /// Per node, the instance the current row belongs to (id, position), if any.
+    current: Vec<Option<(usize, usize)>>,
+    /// Per node, the parent instance's id and the key it had in the previous row.
+    last: Vec<Option<(usize, Option<Key>)>>,
+    /// The number of the row being read.
+    number: usize,
+}
+
+impl RowSink for Fold<'_> {
+    fn columns(&mut self, _: &Arc<[String]>) {}
+
+    fn row(&mut self, row: &mut dyn RowReader) -> ReadResult<()> {
+        let Fold {
+            plan,
+            roots,
+            seen,
+            next_id,
+            current,
+            last,
+            number,
+        } = self;
+        // Without joins every row is an instance of its own: nothing to tell apart.
+        if let [node] = plan.nodes.as_slice() {
+            return node.push(*roots, row);
+        }
+        *number += 1;
+        for (index, node) in plan.nodes.iter().enumerate() {
+            let parent_id = match node.parent {
+                None => 0,
+                Some(parent) => match current[parent] {
+                    Some((id, _)) => id,
+                    None => {
+                        current[index] = None;
+                        continue;
+                    }
+                },
+            };
+            let key = node.key_of(row, *number)?;
+            // A row that repeats the previous row's instance of this node (each of a post's
+            // comments repeats the post) belongs to it as that row did: `current` holds it.
+            let repeated = (last[index].as_ref()).is_some_and(|(last_parent, last_key)| {
+                *last_parent == parent_id && *last_key == key
+            });
+            if repeated {
+                continue;
+            }
+            last[index] = Some((parent_id, key.clone()));
+            let collection = match node.parent {
+                None => &mut **roots,
+                // The parent holds the association even when this row has no match.
+                Some(_) => plan.parent_loaded(*roots, current, node)?.entry(
+                    &node.name,
+                    node.single,
+                    node.runtime.new_collection(),
+                )?,
+            };
+            let Some(key) = key else {
+                current[index] = None;
+                continue;
+            };
+            let found = match seen[index].entry((parent_id, key)) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(slot) => {
+                    node.push(collection, row)?;
+                    let made = (next_id[index], collection.len() - 1);
+                    next_id[index] += 1;
+                    *slot.insert(made)
+                }
+            };
+            current[index] = Some(found);
+        }
+        Ok(())
+    }
+}
+
+/// Appends each row's instance to the group of its parent ([`JoinPlan::grouped`]).
+pub(crate) struct Grouped<'a> {
+    node: &'a Node,
+    /// The column of the foreign key.
+    column: usize,
+    data_type: &'a DataType,
+    owner: &'a Owner<'a>,
+    groups: &'a mut [Arc<dyn Collection>],
+}
+
+impl RowSink for Grouped<'_> {
+    fn columns(&mut self, _: &Arc<[String]>) {}
+
+    fn row(&mut self, row: &mut dyn RowReader) -> ReadResult<()> {
+        // As the parent's instance holds its key: of the attribute's type (SQLite hands
+        // UUIDs back as text).
+        let key = to_attribute_type(row.peek(self.column)?, self.data_type)?;
+        let group = (self.owner)(&key)?;
+        let collection = Arc::get_mut(&mut self.groups[group])
+            .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;
+        self.node.push(collection, row)
     }
 }

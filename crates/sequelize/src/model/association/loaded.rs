@@ -14,36 +14,43 @@ use crate::model::instance::Instance;
 use crate::model::runtime::ModelRuntime;
 use crate::model::write::{HookedRow, TypedRow};
 use crate::model::Model;
+use crate::row::{ReadResult, RowReader};
 use crate::types::DataType;
 use crate::value::Value;
 
 /// A model's instances as an include holds them: made from rows, reachable typed, and
 /// serialized into the parent's JSON.
 pub(crate) trait Loadable: LoadedRow + Any + Send + Sync + Sized {
-    /// The instance of one row's values (every attribute of the model, in order); the
-    /// attributes at `unread` were not read (`attributes` of an include), and are left out
-    /// of its JSON.
-    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value], unread: &[usize]) -> Result<Self>;
+    /// The instance of one row (every attribute of the model, in order); the attributes at
+    /// `unread` were not read (`attributes` of an include, `NULL` in the row), and are left
+    /// out of its JSON.
+    fn load(
+        runtime: &Arc<ModelRuntime>,
+        row: &mut dyn RowReader,
+        unread: &[usize],
+    ) -> ReadResult<Self>;
 
     /// The instance as Sequelize's `toJSON` shapes it (its includes nested by name).
     fn to_json(&self) -> Result<serde_json::Value>;
 }
 
 impl<M: Model> Loadable for Instance<M> {
-    fn load(_: &Arc<ModelRuntime>, values: &mut [Value], unread: &[usize]) -> Result<Self> {
+    fn load(_: &Arc<ModelRuntime>, row: &mut dyn RowReader, unread: &[usize]) -> ReadResult<Self> {
+        if unread.is_empty() {
+            return Ok(Instance::from_row(TypedRow::read(row)?));
+        }
         // A struct field needs a value: an attribute not read that cannot be NULL gets the
         // zero of its type.
         let def = M::definition();
+        let mut values = values_of(row)?;
         for &index in unread {
             let column = &def.attributes[index].column;
             if !column.allow_null {
                 values[index] = placeholder(&column.data_type);
             }
         }
-        let mut instance: Instance<M> = Instance::from_row(TypedRow::from_values(values)?);
-        if !unread.is_empty() {
-            instance.loaded_mut().unread = unread.into();
-        }
+        let mut instance: Instance<M> = Instance::from_row(TypedRow::from_values(&mut values)?);
+        instance.loaded_mut().unread = unread.into();
         Ok(instance)
     }
 
@@ -53,8 +60,12 @@ impl<M: Model> Loadable for Instance<M> {
 }
 
 impl Loadable for DynInstance {
-    fn load(runtime: &Arc<ModelRuntime>, values: &mut [Value], unread: &[usize]) -> Result<Self> {
-        let mut instance = <DynInstance as HookedRow>::decode(runtime, values)?;
+    fn load(
+        runtime: &Arc<ModelRuntime>,
+        row: &mut dyn RowReader,
+        unread: &[usize],
+    ) -> ReadResult<Self> {
+        let mut instance = <DynInstance as HookedRow>::decode(runtime, &mut values_of(row)?)?;
         if !unread.is_empty() {
             instance.loaded_mut().unread = unread.into();
         }
@@ -64,6 +75,11 @@ impl Loadable for DynInstance {
     fn to_json(&self) -> Result<serde_json::Value> {
         serde_json::to_value(self).map_err(|e| Error::Decode(e.to_string()))
     }
+}
+
+/// Every column of a row, as values.
+fn values_of(row: &mut dyn RowReader) -> ReadResult<Vec<Value>> {
+    (0..row.width()).map(|i| row.value(i)).collect()
 }
 
 /// One instance, type-erased, as a separate include reaches it: its values, and its
@@ -98,13 +114,13 @@ impl LoadedRow for DynInstance {
 
 /// The instances one parent holds for one association.
 pub(crate) trait Collection: Send + Sync {
-    /// Makes an instance of `values` (`unread` not read) and appends it.
+    /// Makes an instance of `row` (`unread` not read) and appends it.
     fn push(
         &mut self,
         runtime: &Arc<ModelRuntime>,
-        values: &mut [Value],
+        row: &mut dyn RowReader,
         unread: &[usize],
-    ) -> Result<()>;
+    ) -> ReadResult<()>;
 
     /// How many instances it holds.
     fn len(&self) -> usize;
@@ -139,10 +155,10 @@ impl<L: Loadable> Collection for Vec<L> {
     fn push(
         &mut self,
         runtime: &Arc<ModelRuntime>,
-        values: &mut [Value],
+        row: &mut dyn RowReader,
         unread: &[usize],
-    ) -> Result<()> {
-        Vec::push(self, L::load(runtime, values, unread)?);
+    ) -> ReadResult<()> {
+        Vec::push(self, L::load(runtime, row, unread)?);
         Ok(())
     }
 

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::definition::ModelDefinition;
 use crate::model::hooks::Hook;
 use crate::model::planner::FindOptions;
-use crate::model::run;
+use crate::model::run_into;
 use crate::sql::{Expr, Ident, Select, SelectItem, Source, WindowFunction};
 use crate::value::Value;
 
@@ -143,12 +143,17 @@ impl Separate {
             if let Some(limit) = include.limit {
                 select = per_parent(select, def, foreign_key, limit);
             }
-            let mut result = run(&exec, &target, &select.into()).await?;
+            let statement = select.into();
             // Without joins or includes of their own, each row goes straight to its
             // parent's list.
-            if !plan.fold_grouped(&mut result.rows, foreign_key, &owner, &mut groups)? {
-                plan.fold_into(&mut result.rows, rows)?;
-                joined = Some(plan);
+            match plan.grouped(foreign_key, &owner, &mut groups) {
+                Some(mut grouped) => {
+                    run_into(&exec, &target, &statement, &mut grouped).await?;
+                }
+                None => {
+                    run_into(&exec, &target, &statement, &mut plan.fold(rows)).await?;
+                    joined = Some(plan);
+                }
             }
         }
         let Some(plan) = joined else {
