@@ -22,7 +22,8 @@ pub type ReadResult<T> = std::result::Result<T, Box<Error>>;
 /// [`value`](Self::value) reads any column; the other methods are fast paths that answer
 /// `None` when the column does not hold that form natively (the caller then reads
 /// [`value`](Self::value), which gives the same result a `Value` would). Apart from
-/// [`peek`](Self::peek), a column is read once: after a read that answered, reading it
+/// [`peek`](Self::peek), [`int`](Self::int) and [`is_null`](Self::is_null), which leave
+/// the column in the row, a column is read once: after a read that answered, reading it
 /// again is unspecified.
 ///
 /// ```
@@ -49,8 +50,9 @@ pub trait RowReader {
     /// Whether column `i` is `NULL`.
     fn is_null(&self, i: usize) -> bool;
 
-    /// Column `i` as an integer, when the database sent one; `None` otherwise.
-    fn int(&mut self, _i: usize) -> Option<i64> {
+    /// Column `i` as an integer, when the database sent one; `None` otherwise. Like
+    /// [`peek`](Self::peek), it leaves the column in the row.
+    fn int(&self, _i: usize) -> Option<i64> {
         None
     }
 
@@ -123,7 +125,7 @@ impl RowReader for Window<'_> {
         i >= self.width || self.row.is_null(self.offset + i)
     }
 
-    fn int(&mut self, i: usize) -> Option<i64> {
+    fn int(&self, i: usize) -> Option<i64> {
         (i < self.width)
             .then(|| self.row.int(self.offset + i))
             .flatten()

@@ -133,7 +133,7 @@ impl RowReader for MySqlRow<'_> {
         }
     }
 
-    fn int(&mut self, i: usize) -> Option<i64> {
+    fn int(&self, i: usize) -> Option<i64> {
         use mysql_async::Value as My;
         match (self.shape.decoders.get(i)?, self.row.as_ref(i)?) {
             (Decoder::Int, My::Int(int)) => Some(*int),

@@ -300,7 +300,7 @@ impl RowReader for PgRow<'_> {
         matches!(self.row.try_get::<_, Option<RawValue<'_>>>(i), Ok(None))
     }
 
-    fn int(&mut self, i: usize) -> Option<i64> {
+    fn int(&self, i: usize) -> Option<i64> {
         let row = self.row;
         match self.prepared.decoders.get(i)?.0 {
             Decoder::Int2 => row.try_get::<_, i16>(i).ok().map(i64::from),

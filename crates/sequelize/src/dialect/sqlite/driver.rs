@@ -203,7 +203,7 @@ impl RowReader for SqliteRow<'_, '_> {
         matches!(self.row.get_ref(i), Ok(ValueRef::Null))
     }
 
-    fn int(&mut self, i: usize) -> Option<i64> {
+    fn int(&self, i: usize) -> Option<i64> {
         match self.row.get_ref(i) {
             Ok(ValueRef::Integer(int)) => Some(int),
             _ => None,

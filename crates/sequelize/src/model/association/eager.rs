@@ -643,12 +643,14 @@ impl JoinPlan {
             return None;
         };
         let column = node.read.iter().position(|&r| r == attribute)?;
+        let data_type = &node.runtime.definition().attributes[attribute]
+            .column
+            .data_type;
         Some(Grouped {
             node,
             column: node.offset + column,
-            data_type: &node.runtime.definition().attributes[attribute]
-                .column
-                .data_type,
+            integer: data_type.integer_range().is_some(),
+            data_type,
             owner,
             groups,
         })
@@ -697,7 +699,11 @@ impl Node {
     /// The key of the node's instance in a row, looked at without reading the row; `None`
     /// when the row has none (a left join without a match).
     fn key_of(&self, row: &dyn RowReader, number: usize) -> ReadResult<Option<Key>> {
-        let part = |k: &usize| Ok(KeyPart::of(&row.peek(self.offset + k)?));
+        // An integer key (most are) is read without making a `Value` of it.
+        let part = |k: &usize| match row.int(self.offset + k) {
+            Some(int) => Ok(KeyPart::Int(int)),
+            None => Ok(KeyPart::of(&row.peek(self.offset + k)?)),
+        };
         let key = match self.key.as_slice() {
             [] => return Ok(Some(Key::Row(number))),
             [one] => Key::One(part(one)?),
@@ -732,8 +738,8 @@ impl Node {
     }
 }
 
-/// Which group a row of a separate include belongs to, by the value of its foreign key.
-pub(crate) type Owner<'a> = dyn Fn(&Value) -> Result<usize> + Send + Sync + 'a;
+/// Which group a row of a separate include belongs to, by its foreign key.
+pub(crate) type Owner<'a> = dyn Fn(&KeyPart) -> Result<usize> + Send + Sync + 'a;
 
 /// Folds a joined `SELECT`'s rows into instances while the driver reads them
 /// ([`JoinPlan::fold`]). Rows fold back by primary key; the columns of an instance a row
@@ -825,6 +831,8 @@ pub(crate) struct Grouped<'a> {
     node: &'a Node,
     /// The column of the foreign key.
     column: usize,
+    /// Whether the foreign key is an integer attribute.
+    integer: bool,
     data_type: &'a DataType,
     owner: &'a Owner<'a>,
     groups: &'a mut [Arc<dyn Collection>],
@@ -835,8 +843,11 @@ impl RowSink for Grouped<'_> {
 
     fn row(&mut self, row: &mut dyn RowReader) -> ReadResult<()> {
         // As the parent's instance holds its key: of the attribute's type (SQLite hands
-        // UUIDs back as text).
-        let key = to_attribute_type(row.peek(self.column)?, self.data_type)?;
+        // UUIDs back as text); an integer as the database sent it.
+        let key = match row.int(self.column).filter(|_| self.integer) {
+            Some(int) => KeyPart::Int(int),
+            None => KeyPart::of(&to_attribute_type(row.peek(self.column)?, self.data_type)?),
+        };
         let group = (self.owner)(&key)?;
         let collection = Arc::get_mut(&mut self.groups[group])
             .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;

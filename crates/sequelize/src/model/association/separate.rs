@@ -123,8 +123,8 @@ impl Separate {
         let mut groups: Vec<Arc<dyn Collection>> = (0..group_of.len())
             .map(|_| (target.new_collection())())
             .collect();
-        let owner = |key: &Value| {
-            group_of.get(&KeyPart::of(key)).copied().ok_or_else(|| {
+        let owner = |key: &KeyPart| {
+            group_of.get(key).copied().ok_or_else(|| {
                 Error::EagerLoading("a separate include read a row of no parent".into())
             })
         };
@@ -162,7 +162,7 @@ impl Separate {
         plan.load_separate(rows, exec).await?;
         let mut owners = Vec::with_capacity(rows.len());
         rows.each_mut(&mut |row| {
-            owners.push(owner(&row.value(foreign_key))?);
+            owners.push(owner(&KeyPart::of(&row.value(foreign_key)))?);
             Ok(())
         })?;
         rows.split(&owners, group_of.len(), target.new_collection())
