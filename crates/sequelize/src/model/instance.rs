@@ -43,10 +43,18 @@ pub struct Instance<M: Model> {
     /// The struct, and the attributes the definition adds without a field.
     row: TypedRow<M>,
     is_new: bool,
+    /// The saved values and the included instances, once there are any.
+    state: Option<Box<State>>,
+}
+
+/// What an instance holds besides its row, in one box: most instances read hold neither, so
+/// an instance costs its struct and two words beside it.
+#[derive(Clone, Default)]
+struct State {
     /// The saved values, taken at the first mutable access.
     snapshot: Option<Vec<Value>>,
     /// The included associations' instances, when a finder included any.
-    loaded: Option<Box<Loaded>>,
+    loaded: Loaded,
 }
 
 impl<M: Model> Instance<M> {
@@ -55,8 +63,7 @@ impl<M: Model> Instance<M> {
         Instance {
             row: TypedRow::new(data),
             is_new: true,
-            snapshot: None,
-            loaded: None,
+            state: None,
         }
     }
 
@@ -65,8 +72,7 @@ impl<M: Model> Instance<M> {
         Instance {
             row,
             is_new: false,
-            snapshot: None,
-            loaded: None,
+            state: None,
         }
     }
 
@@ -138,8 +144,7 @@ impl<M: Model> Instance<M> {
     ) -> Result<C::Of<'_, Instance<T>>> {
         let name = association.name();
         let loaded = self
-            .loaded
-            .as_deref()
+            .loaded()
             .ok_or_else(|| not_included(&M::definition().name, name))?;
         Ok(C::pick(
             loaded.rows::<Instance<T>>(&M::definition().name, name)?,
@@ -153,7 +158,29 @@ impl<M: Model> Instance<M> {
 
     /// The included instances, to add to.
     pub(crate) fn loaded_mut(&mut self) -> &mut Loaded {
-        self.loaded.get_or_insert_with(Box::default)
+        &mut self.state.get_or_insert_with(Box::default).loaded
+    }
+
+    /// The included instances, when there are any.
+    fn loaded(&self) -> Option<&Loaded> {
+        self.state.as_ref().map(|state| &state.loaded)
+    }
+
+    /// The saved values, once a mutable access took them.
+    fn snapshot(&self) -> Option<&Vec<Value>> {
+        self.state.as_ref()?.snapshot.as_ref()
+    }
+
+    /// The same, to record a value as saved.
+    fn snapshot_mut(&mut self) -> Option<&mut Vec<Value>> {
+        self.state.as_mut()?.snapshot.as_mut()
+    }
+
+    /// Forgets the saved values: the row is as saved.
+    fn forget_snapshot(&mut self) {
+        if let Some(state) = &mut self.state {
+            state.snapshot = None;
+        }
     }
 
     /// The instance as Sequelize's `toJSON` gives it: the struct's serialization, the
@@ -178,14 +205,14 @@ impl<M: Model> Instance<M> {
                 map.insert(attribute.name.clone(), value);
             }
         }
-        if let Some(loaded) = &self.loaded {
+        if let Some(loaded) = self.loaded() {
             loaded.add_to_json(def, &mut json)?;
         }
         Ok(json)
     }
 
     fn changed_indices(&self) -> Vec<usize> {
-        match &self.snapshot {
+        match self.snapshot() {
             None => Vec::new(),
             Some(saved) => {
                 let current = self.row.values();
@@ -240,14 +267,14 @@ impl<M: Model> Instance<M> {
             let runtime = runtime_of::<M>(exec)?;
             write::save(&runtime, &mut self.row, None, &options, exec).await?;
             self.is_new = false;
-        } else if let Some(saved) = &self.snapshot {
+        } else if let Some(saved) = self.state.as_ref().and_then(|s| s.snapshot.as_ref()) {
             let runtime = runtime_of::<M>(exec)?;
             write::save(&runtime, &mut self.row, Some(saved), &options, exec).await?;
         } else {
             // Nothing changed since the last save; only the options are checked.
             options.check(runtime_of::<M>(exec)?.definition())?;
         }
-        self.snapshot = None;
+        self.forget_snapshot();
         Ok(())
     }
 
@@ -274,7 +301,7 @@ impl<M: Model> Instance<M> {
         let runtime = runtime_of::<M>(exec)?;
         let key = self.key_values();
         write::reload(&runtime, &mut self.row, &key, exec).await?;
-        self.snapshot = None;
+        self.forget_snapshot();
         Ok(())
     }
 
@@ -381,7 +408,7 @@ impl<M: Model> Instance<M> {
             .values();
         for i in std::iter::once(index).chain(def.updated_at) {
             self.row.set_value(i, row[i].clone())?;
-            if let Some(saved) = &mut self.snapshot {
+            if let Some(saved) = self.snapshot_mut() {
                 saved[i] = row[i].clone();
             }
         }
@@ -393,13 +420,16 @@ impl<M: Model> Instance<M> {
     /// Records the deletion time just written (by `destroy` or `restore`) as saved, so it
     /// does not count as a change.
     fn deletion_saved(&mut self, deleted_at: Option<usize>) {
-        if let (Some(index), Some(snapshot)) = (deleted_at, &mut self.snapshot) {
-            snapshot[index] = self.row.value(index);
+        if let Some(index) = deleted_at {
+            let value = self.row.value(index);
+            if let Some(snapshot) = self.snapshot_mut() {
+                snapshot[index] = value;
+            }
         }
     }
 
     fn key_values(&self) -> Vec<Value> {
-        self.snapshot.clone().unwrap_or_else(|| self.row.values())
+        (self.snapshot().cloned()).unwrap_or_else(|| self.row.values())
     }
 }
 
@@ -412,8 +442,9 @@ impl<M: Model> Deref for Instance<M> {
 
 impl<M: Model> DerefMut for Instance<M> {
     fn deref_mut(&mut self) -> &mut M {
-        if !self.is_new && self.snapshot.is_none() {
-            self.snapshot = Some(self.row.values());
+        if !self.is_new && self.snapshot().is_none() {
+            let saved = self.row.values();
+            self.state.get_or_insert_with(Box::default).snapshot = Some(saved);
         }
         &mut self.row.data
     }
@@ -431,7 +462,7 @@ impl<M: Model + serde::Serialize> serde::Serialize for Instance<M> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::Error as _;
         let plain = M::definition().implicit_attributes().is_empty()
-            && self.loaded.as_ref().is_none_or(|loaded| loaded.is_empty());
+            && self.loaded().is_none_or(|loaded| loaded.is_empty());
         if plain {
             return self.row.data.serialize(s);
         }
