@@ -378,11 +378,9 @@ pub(crate) async fn run(
     runtime: &ModelRuntime,
     statement: &crate::sql::Statement,
 ) -> Result<crate::row::QueryResult> {
-    let target = exec.target();
-    let (sql, params) = runtime
-        .statements()
-        .render(statement, target.sequelize().dialect())?;
-    target.run(&sql, &params).await
+    let mut rows = crate::row::Collect::default();
+    let completion = run_into(exec, runtime, statement, &mut rows).await?;
+    Ok(rows.finish(completion))
 }
 
 /// Runs a statement built for a model, rendering its SQL only when its shape is new to the

@@ -119,16 +119,9 @@ impl RowReader for MySqlRow<'_> {
     }
 
     fn is_null(&self, i: usize) -> bool {
-        use mysql_async::Value as My;
         match (self.shape.decoders.get(i), self.row.as_ref(i)) {
-            (Some(Decoder::Null), _) | (_, Some(My::NULL)) => true,
-            // The zero date reads as NULL (`decode`).
-            (Some(Decoder::Date | Decoder::DateTime), Some(My::Bytes(b))) => {
-                b.starts_with(b"0000-00-00")
-            }
-            (Some(Decoder::Date | Decoder::DateTime), Some(My::Date(y, m, d, ..))) => {
-                matches!(date(*y, *m, *d), Ok(None))
-            }
+            (Some(Decoder::Null), _) => true,
+            (Some(&decoder), Some(value)) => reads_as_null(decoder, value),
             _ => false,
         }
     }
@@ -366,6 +359,21 @@ impl Decoder {
     }
 }
 
+/// Whether a column's value reads as `NULL` ([`decode`] and `RowReader::is_null` ask
+/// here): `NULL` itself, a column of type `NULL`, and MySQL's zero date in either protocol.
+fn reads_as_null(decoder: Decoder, value: &mysql_async::Value) -> bool {
+    use mysql_async::Value as My;
+    match (decoder, value) {
+        (_, My::NULL) | (Decoder::Null, _) => true,
+        (Decoder::Date, My::Bytes(b)) => b == b"0000-00-00",
+        (Decoder::DateTime, My::Bytes(b)) => b.starts_with(b"0000-00-00"),
+        (Decoder::Date | Decoder::DateTime, My::Date(y, m, d, ..)) => {
+            matches!(date(*y, *m, *d), Ok(None))
+        }
+        _ => false,
+    }
+}
+
 /// Parses a text-protocol value (ASCII digits and punctuation).
 fn parse<T: std::str::FromStr>(bytes: &[u8]) -> std::result::Result<T, &'static str> {
     std::str::from_utf8(bytes)
@@ -411,8 +419,10 @@ fn time(h: u8, m: u8, s: u8, us: u32) -> std::result::Result<NaiveTime, &'static
 /// protocol sends every value as text, parsed here by the column's type.
 fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Value, &'static str> {
     use mysql_async::Value as My;
+    if reads_as_null(decoder, &value) {
+        return Ok(Value::Null);
+    }
     Ok(match (decoder, value) {
-        (_, My::NULL) | (Decoder::Null, _) => Value::Null,
         (Decoder::Int, My::Int(i)) => Value::Int(i),
         (Decoder::Int, My::UInt(u)) => {
             i64::try_from(u).map_or_else(|_| Value::Decimal(Decimal::from(u)), Value::Int)
@@ -436,13 +446,11 @@ fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Va
             serde_json::from_slice(&b).map_err(|_| "the server's JSON is not JSON")?,
         )),
         (Decoder::Date, My::Date(y, m, d, ..)) => date(y, m, d)?.map_or(Value::Null, Value::Date),
-        (Decoder::Date, My::Bytes(b)) if b == b"0000-00-00" => Value::Null,
         (Decoder::Date, My::Bytes(b)) => Value::Date(parse(&b)?),
         (Decoder::DateTime, My::Date(y, mo, d, h, mi, s, us)) => match date(y, mo, d)? {
             Some(day) => Value::DateTime(day.and_time(time(h, mi, s, us)?)),
             None => Value::Null,
         },
-        (Decoder::DateTime, My::Bytes(b)) if b.starts_with(b"0000-00-00") => Value::Null,
         (Decoder::DateTime, My::Bytes(b)) => {
             let text = std::str::from_utf8(&b).map_err(|_| "the text is not UTF-8")?;
             Value::DateTime(
