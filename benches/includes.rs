@@ -23,7 +23,7 @@ use sequelize::prelude::*;
 use tokio::runtime::Runtime;
 
 mod common;
-use common::{connect, print_ratios, run_dialects};
+use common::{connect, connect_fresh, print_ratios, run_dialects};
 
 const GROUP: &str = "users_posts_comments";
 const USERS: i32 = 100;
@@ -222,11 +222,16 @@ fn bench_orm(c: &mut Criterion, rt: &Runtime, db: &Sequelize, dialect: &str) {
     group.finish();
 }
 
-/// Creates and fills the tables through the ORM.
-async fn fill(db: &Sequelize) {
+/// Defines the three models on `db`.
+fn define(db: &Sequelize) {
     db.define::<User>().register().unwrap();
     db.define::<Post>().register().unwrap();
     db.define::<Comment>().register().unwrap();
+}
+
+/// Creates and fills the tables through the ORM.
+async fn fill(db: &Sequelize) {
+    define(db);
     db.sync(SyncOptions {
         force: true,
         ..Default::default()
@@ -359,8 +364,8 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
 }
 
 fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
-    let db = rt.block_on(connect(url));
-    rt.block_on(fill(&db));
+    let db = rt.block_on(connect_fresh(url, fill));
+    define(&db);
     bench_orm(c, rt, &db, "postgres");
     let (client, statements) = rt.block_on(async {
         let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
@@ -433,8 +438,8 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
 
 fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     use mysql_async::prelude::Queryable;
-    let db = rt.block_on(connect(url));
-    rt.block_on(fill(&db));
+    let db = rt.block_on(connect_fresh(url, fill));
+    define(&db);
     bench_orm(c, rt, &db, "mariadb");
     // Over TCP like the ORM's connections (see benches/queries.rs).
     let raw_url = format!(

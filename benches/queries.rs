@@ -23,7 +23,7 @@ use sequelize::AssertSqlSafe;
 use tokio::runtime::Runtime;
 
 mod common;
-use common::{connect, print_ratios, run_dialects};
+use common::{connect, connect_fresh, print_ratios, run_dialects};
 
 const ROWS: usize = 10_000;
 const GROUP: &str = "find_all_10000";
@@ -89,9 +89,14 @@ fn bench_orm_by_pk(c: &mut Criterion, rt: &Runtime, db: &Sequelize, dialect: &st
     group.finish();
 }
 
+/// Defines the model on `db`.
+fn define(db: &Sequelize) {
+    db.define::<User>().register().unwrap();
+}
+
 /// Creates and fills the table through the ORM (one multi-row insert per 1,000 rows).
 async fn fill(db: &Sequelize) {
-    db.define::<User>().register().unwrap();
+    define(db);
     db.sync(SyncOptions {
         force: true,
         ..Default::default()
@@ -197,8 +202,8 @@ fn bench_statement_text(c: &mut Criterion, db: &Sequelize) {
 }
 
 fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
-    let db = rt.block_on(connect(url));
-    rt.block_on(fill(&db));
+    let db = rt.block_on(connect_fresh(url, fill));
+    define(&db);
     let (client, statement) = rt.block_on(async {
         let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
             .await
@@ -249,8 +254,8 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
 
 fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     use mysql_async::prelude::Queryable;
-    let db = rt.block_on(connect(url));
-    rt.block_on(fill(&db));
+    let db = rt.block_on(connect_fresh(url, fill));
+    define(&db);
     // Over TCP like the ORM's connections: mysql_async would otherwise switch to the Unix
     // socket the server reports, which is faster and not what is being compared.
     let raw_url = format!(
