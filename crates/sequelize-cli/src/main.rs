@@ -1,14 +1,26 @@
 //! `sequelize`: sequelize-cli's commands for sequelize-rs.
 //!
 //! Reads `config/config.json` (environment from `--env` or `NODE_ENV`, default
-//! `development`) or `--url`, runs the JSON migrations of `migrations/`, and records them in
-//! `SequelizeMeta` exactly as sequelize-cli does, so both CLIs can share one database.
+//! `development`) or `--url`, runs the JSON migrations of `migrations/` (`db:migrate` with
+//! `--to`, `--from`, `--name`; `db:migrate:status`; `db:migrate:undo` with `--name`;
+//! `db:migrate:undo:all` with `--to`; `db:migrate:resolve` for a migration MySQL left half
+//! applied) and the seeders of `seeders/` (`db:seed`, `db:seed:all`, `db:seed:undo`,
+//! `db:seed:undo:all`), and records them as sequelize-cli does (`SequelizeMeta`;
+//! `migrationStorage`/`seederStorage` from the config), so both CLIs can share one database.
 
-use std::path::PathBuf;
+mod generate;
+mod rc;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use sequelize::migrate::{load_config, MigrationEvent, Migrator, DEFAULT_STORAGE_TABLE};
+use sequelize::migrate::{
+    load_config, Down, MigrationEvent, MigrationStorage, Migrator, Resolution, Up,
+    DEFAULT_STORAGE_TABLE,
+};
+use sequelize::query_interface::{self, DatabaseOptions};
 use sequelize::{Logging, Options, Sequelize};
 
 #[derive(Parser)]
@@ -20,58 +32,320 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Database(DatabaseCommand),
+    #[command(flatten)]
+    Server(ServerCommand),
+    #[command(flatten)]
+    Generate(GenerateCommand),
+}
+
+/// The commands that connect to the database.
+#[derive(Subcommand)]
+enum DatabaseCommand {
     /// Run pending migrations.
     #[command(name = "db:migrate")]
     Migrate {
         #[command(flatten)]
-        common: Common,
+        common: CommonArgs,
         /// Migrate up to and including this migration.
         #[arg(long)]
         to: Option<String>,
+        /// Migrate the migrations after this one (not this one).
+        #[arg(long)]
+        from: Option<String>,
+        /// Run only this migration.
+        #[arg(long)]
+        name: Option<String>,
     },
     /// List the status of all migrations.
     #[command(name = "db:migrate:status")]
     Status {
         #[command(flatten)]
-        common: Common,
+        common: CommonArgs,
     },
     /// Revert the most recent migration, or the one named.
     #[command(name = "db:migrate:undo")]
     Undo {
         #[command(flatten)]
-        common: Common,
+        common: CommonArgs,
         /// Name of the migration to undo.
         #[arg(long)]
         name: Option<String>,
     },
+    /// Revert all migrations ran.
+    #[command(name = "db:migrate:undo:all")]
+    UndoAll {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Revert down to and including this migration.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Run the given seeders.
+    #[command(name = "db:seed")]
+    Seed {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The seeder files to run.
+        #[arg(long, num_args = 1.., required = true)]
+        seed: Vec<String>,
+    },
+    /// Run every seeder.
+    #[command(name = "db:seed:all")]
+    SeedAll {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Undo the given seeders, or the most recent one.
+    #[command(name = "db:seed:undo")]
+    SeedUndo {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The seeder files to undo.
+        #[arg(long, num_args = 1..)]
+        seed: Vec<String>,
+    },
+    /// Undo every seeder.
+    #[command(name = "db:seed:undo:all")]
+    SeedUndoAll {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Record what a migration that stopped half way left behind (MySQL, MariaDB).
+    #[command(name = "db:migrate:resolve")]
+    Resolve {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The unfinished migration.
+        #[arg(long)]
+        name: String,
+        /// Its changes are in the schema: record it as applied.
+        #[arg(
+            long,
+            conflicts_with = "reverted",
+            required_unless_present = "reverted"
+        )]
+        applied: bool,
+        /// Its changes are not in the schema: record it as not applied.
+        #[arg(long)]
+        reverted: bool,
+    },
 }
 
-#[derive(Args)]
-struct Common {
+/// The commands that create or drop the database itself.
+#[derive(Subcommand)]
+enum ServerCommand {
+    /// Create the database named by the config.
+    #[command(name = "db:create")]
+    Create {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The database's character set (MySQL).
+        #[arg(long)]
+        charset: Option<String>,
+        /// The database's collation (MySQL, PostgreSQL).
+        #[arg(long)]
+        collate: Option<String>,
+        /// The database's encoding (PostgreSQL).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// The database's character classification (PostgreSQL).
+        #[arg(long)]
+        ctype: Option<String>,
+        /// The template database to copy (PostgreSQL).
+        #[arg(long)]
+        template: Option<String>,
+    },
+    /// Drop the database named by the config.
+    #[command(name = "db:drop")]
+    Drop {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+/// The commands that write files.
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// Initialize the project: config, models, migrations and seeders.
+    #[command(name = "init")]
+    Init {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Overwrite what exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Initialize the config file.
+    #[command(name = "init:config")]
+    InitConfig {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Overwrite what exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Initialize the migrations folder.
+    #[command(name = "init:migrations")]
+    InitMigrations {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Initialize the models folder.
+    #[command(name = "init:models")]
+    InitModels {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Overwrite what exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Initialize the seeders folder.
+    #[command(name = "init:seeders")]
+    InitSeeders {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Generate a new migration file.
+    #[command(name = "migration:generate", alias = "migration:create")]
+    MigrationGenerate {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The name of the migration.
+        #[arg(long)]
+        name: String,
+    },
+    /// Generate a new seed file.
+    #[command(name = "seed:generate", alias = "seed:create")]
+    SeedGenerate {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The name of the seed.
+        #[arg(long)]
+        name: String,
+    },
+    /// Generate a model and its migration.
+    #[command(name = "model:generate", alias = "model:create")]
+    ModelGenerate {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The name of the model.
+        #[arg(long)]
+        name: String,
+        /// A list of attributes: `firstName:string,role:enum:{Admin,Guest},tags:array:string`.
+        #[arg(long)]
+        attributes: String,
+        /// Overwrite the model if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Use snake case for the columns and timestamps.
+        #[arg(long)]
+        underscored: bool,
+    },
+}
+
+/// The options every command takes; unset ones come from `.sequelizerc` (or the file
+/// `--options-path` names), then sequelize-cli's defaults.
+#[derive(Args, Clone)]
+struct CommonArgs {
     /// The environment to run the command in (default: NODE_ENV, then development).
-    #[arg(long, env = "NODE_ENV", default_value = "development")]
-    env: String,
-    /// The path to the config file.
-    #[arg(long, default_value = "config/config.json")]
-    config: PathBuf,
-    /// The path to the migrations folder.
-    #[arg(long = "migrations-path", default_value = "migrations")]
-    migrations_path: PathBuf,
+    #[arg(long, env = "NODE_ENV")]
+    env: Option<String>,
+    /// The path to the config file (default: config/config.json).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The path to a JSON or JavaScript file with these options (default: .sequelizerc).
+    #[arg(long = "options-path")]
+    options_path: Option<PathBuf>,
+    /// The path to the migrations folder (default: migrations).
+    #[arg(long = "migrations-path")]
+    migrations_path: Option<PathBuf>,
+    /// The path to the seeders folder (default: seeders).
+    #[arg(long = "seeders-path")]
+    seeders_path: Option<PathBuf>,
+    /// The path to the models folder (default: models).
+    #[arg(long = "models-path")]
+    models_path: Option<PathBuf>,
     /// The database connection string to use instead of the config file.
     #[arg(long)]
     url: Option<String>,
+    /// Print every SQL statement as it runs.
+    #[arg(long)]
+    debug: bool,
 }
 
-/// Connection options and storage table from `--url` or the config file.
-fn connect_options(common: &Common) -> Result<(Options, String), String> {
+/// The options of a command, settled.
+struct Common {
+    env: String,
+    config: PathBuf,
+    migrations_path: PathBuf,
+    seeders_path: PathBuf,
+    models_path: PathBuf,
+    url: Option<String>,
+    debug: bool,
+}
+
+impl CommonArgs {
+    /// The options given, then those of the rc file, then the defaults.
+    fn resolve(&self) -> Result<Common, String> {
+        let rc_path = self
+            .options_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(".sequelizerc"));
+        let settings = match (rc_path.exists(), &self.options_path) {
+            (true, _) => rc::read(&rc_path, Path::new("."))?,
+            (false, Some(path)) => {
+                return Err(format!("cannot read {}: no such file", path.display()))
+            }
+            (false, None) => rc::Settings::new(),
+        };
+        let path = |given: &Option<PathBuf>, key: &str, default: &str| {
+            given
+                .clone()
+                .or_else(|| settings.get(key).map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from(default))
+        };
+        Ok(Common {
+            env: self
+                .env
+                .clone()
+                .or_else(|| settings.get("env").cloned())
+                .unwrap_or_else(|| "development".to_owned()),
+            config: path(&self.config, "config", "config/config.json"),
+            migrations_path: path(&self.migrations_path, "migrations-path", "migrations"),
+            seeders_path: path(&self.seeders_path, "seeders-path", "seeders"),
+            models_path: path(&self.models_path, "models-path", "models"),
+            url: self.url.clone().or_else(|| settings.get("url").cloned()),
+            debug: self.debug || settings.get("debug").is_some_and(|d| d == "true"),
+        })
+    }
+}
+
+/// What a command connects with: the options, and where migrations and seeders are kept.
+struct Setup {
+    options: Options,
+    migrations: MigrationStorage,
+    seeders: MigrationStorage,
+}
+
+/// The connection options and storages from `--url` or the config file.
+fn setup(common: &Common) -> Result<Setup, String> {
     if let Some(url) = &common.url {
         println!("Parsed url {}", redact(url));
-        let options = Options {
-            url: Some(url.clone()),
-            logging: Logging::Off,
-            ..Default::default()
+        let logging = match common.debug {
+            true => Logging::custom(|sql, _| println!("Executing (default): {sql}")),
+            false => Logging::Off,
         };
-        return Ok((options, DEFAULT_STORAGE_TABLE.to_owned()));
+        return Ok(Setup {
+            options: Options {
+                url: Some(url.clone()),
+                logging,
+                ..Default::default()
+            },
+            migrations: MigrationStorage::Table(DEFAULT_STORAGE_TABLE.to_owned()),
+            seeders: MigrationStorage::None,
+        });
     }
     let config = load_config(&common.config, &common.env).map_err(|e| e.to_string())?;
     println!("Loaded configuration file \"{}\".", common.config.display());
@@ -79,10 +353,14 @@ fn connect_options(common: &Common) -> Result<(Options, String), String> {
     let mut options = config.options;
     // SQL logging would interleave with the progress lines; sequelize-cli prints it, but
     // only when `logging` is set, which the config reader maps to standard output.
-    if matches!(options.logging, Logging::Stdout) {
+    if common.debug || matches!(options.logging, Logging::Stdout) {
         options.logging = Logging::custom(|sql, _| println!("Executing (default): {sql}"));
     }
-    Ok((options, config.migration_storage_table))
+    Ok(Setup {
+        options,
+        migrations: config.migration_storage,
+        seeders: config.seeder_storage,
+    })
 }
 
 /// The URL with its password replaced, for printing.
@@ -117,50 +395,264 @@ fn stem(name: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
-async fn run(command: Command) -> Result<(), String> {
-    let common = match &command {
-        Command::Migrate { common, .. }
-        | Command::Status { common }
-        | Command::Undo { common, .. } => common,
+impl DatabaseCommand {
+    fn common(&self) -> &CommonArgs {
+        match self {
+            DatabaseCommand::Migrate { common, .. }
+            | DatabaseCommand::Status { common }
+            | DatabaseCommand::Undo { common, .. }
+            | DatabaseCommand::UndoAll { common, .. }
+            | DatabaseCommand::Seed { common, .. }
+            | DatabaseCommand::SeedAll { common }
+            | DatabaseCommand::SeedUndo { common, .. }
+            | DatabaseCommand::SeedUndoAll { common }
+            | DatabaseCommand::Resolve { common, .. } => common,
+        }
+    }
+
+    fn is_seeding(&self) -> bool {
+        matches!(
+            self,
+            DatabaseCommand::Seed { .. }
+                | DatabaseCommand::SeedAll { .. }
+                | DatabaseCommand::SeedUndo { .. }
+                | DatabaseCommand::SeedUndoAll { .. }
+        )
+    }
+}
+
+impl GenerateCommand {
+    fn common(&self) -> &CommonArgs {
+        match self {
+            GenerateCommand::Init { common, .. }
+            | GenerateCommand::InitConfig { common, .. }
+            | GenerateCommand::InitMigrations { common }
+            | GenerateCommand::InitModels { common, .. }
+            | GenerateCommand::InitSeeders { common }
+            | GenerateCommand::MigrationGenerate { common, .. }
+            | GenerateCommand::SeedGenerate { common, .. }
+            | GenerateCommand::ModelGenerate { common, .. } => common,
+        }
+    }
+}
+
+/// Writes what a generator writes.
+fn write_files(command: GenerateCommand) -> Result<(), String> {
+    let common = command.common().resolve()?;
+    let config = || -> Result<(), String> {
+        generate::write_new(&common.config, generate::CONFIG, false)?;
+        println!("Created \"{}\"", common.config.display());
+        Ok(())
     };
-    let (options, storage) = connect_options(common)?;
-    let db = Sequelize::new(options).map_err(|e| e.to_string())?;
+    let models = |force: bool| -> Result<(), String> {
+        generate::write_new(
+            &common.models_path.join("mod.rs"),
+            generate::MODELS_MOD,
+            force,
+        )?;
+        println!(
+            "Successfully created models folder at \"{}\".",
+            common.models_path.display()
+        );
+        Ok(())
+    };
+    let stamped = |folder: &PathBuf, name: &str| {
+        folder.join(format!("{}-{name}.json", generate::timestamp()))
+    };
+    match command {
+        GenerateCommand::Init { force, .. } => {
+            match force {
+                true => generate::write_new(&common.config, generate::CONFIG, true)
+                    .map(|()| println!("Created \"{}\"", common.config.display()))?,
+                false => config()?,
+            }
+            models(force)?;
+            generate::init_folder(&common.migrations_path, "migrations")?;
+            generate::init_folder(&common.seeders_path, "seeders")?;
+        }
+        GenerateCommand::InitConfig { force, .. } => match force {
+            true => generate::write_new(&common.config, generate::CONFIG, true)
+                .map(|()| println!("Created \"{}\"", common.config.display()))?,
+            false => config()?,
+        },
+        GenerateCommand::InitMigrations { .. } => {
+            generate::init_folder(&common.migrations_path, "migrations")?;
+        }
+        GenerateCommand::InitModels { force, .. } => models(force)?,
+        GenerateCommand::InitSeeders { .. } => {
+            generate::init_folder(&common.seeders_path, "seeders")?
+        }
+        GenerateCommand::MigrationGenerate { name, .. } => {
+            let path = stamped(&common.migrations_path, &name);
+            generate::write_new(&path, generate::SKELETON, false)?;
+            println!("New migration was created at {} .", path.display());
+        }
+        GenerateCommand::SeedGenerate { name, .. } => {
+            let path = stamped(&common.seeders_path, &name);
+            generate::write_new(&path, generate::SKELETON, false)?;
+            println!("New seed was created at {} .", path.display());
+        }
+        GenerateCommand::ModelGenerate {
+            name,
+            attributes,
+            force,
+            underscored,
+            ..
+        } => {
+            let attributes = generate::parse_attributes(&attributes)?;
+            let module = sequelize::utils::snake_case(&name);
+            let model = common.models_path.join(format!("{module}.rs"));
+            generate::write_new(
+                &model,
+                &generate::model_source(&name, &attributes, underscored),
+                force,
+            )?;
+            generate::register_model(&common.models_path, &module)?;
+            println!("New model was created at {} .", model.display());
+            let migration = stamped(
+                &common.migrations_path,
+                &format!("create-{}", generate::kebab(&name)),
+            );
+            generate::write_new(
+                &migration,
+                &generate::model_migration(&name, &attributes, underscored),
+                false,
+            )?;
+            println!("New migration was created at {} .", migration.display());
+        }
+    }
+    Ok(())
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let command = match command {
+        Command::Generate(command) => return write_files(command),
+        Command::Server(command) => return create_or_drop(command).await,
+        Command::Database(command) => command,
+    };
+    let common = command.common().resolve()?;
+    let setup = setup(&common)?;
+    let db = Sequelize::new(setup.options).map_err(|e| e.to_string())?;
+    let (storage, folder) = match command.is_seeding() {
+        true => (setup.seeders, &common.seeders_path),
+        false => (setup.migrations, &common.migrations_path),
+    };
     let migrator = Migrator::new(&db)
-        .storage_table(storage)
-        .load_dir(&common.migrations_path)
+        .storage(storage)
+        .load_dir(folder)
         .map_err(|e| e.to_string())?
         .on_event(print_event);
-    let result = match command {
-        Command::Migrate { to, .. } => {
-            let applied = migrator
-                .up(to.as_deref())
-                .await
-                .map_err(|e| e.to_string())?;
-            if applied.is_empty() {
-                println!("No migrations were executed, database schema was already up to date.");
-            }
-            Ok(())
-        }
-        Command::Status { .. } => {
-            for (name, applied) in migrator.status().await.map_err(|e| e.to_string())? {
-                println!("{} {name}", if applied { "up" } else { "down" });
-            }
-            Ok(())
-        }
-        Command::Undo { name, .. } => {
-            if migrator
-                .undo(name.as_deref())
-                .await
-                .map_err(|e| e.to_string())?
-                .is_none()
-            {
-                println!("No executed migrations found.");
-            }
-            Ok(())
-        }
-    };
+    let result = execute(command, &migrator).await;
     db.close().await.map_err(|e| e.to_string())?;
     result
+}
+
+/// `db:create` and `db:drop`, through a connection to the server without the database.
+async fn create_or_drop(command: ServerCommand) -> Result<(), String> {
+    let failed = |e: sequelize::Error| e.to_string();
+    match command {
+        ServerCommand::Create {
+            common,
+            charset,
+            collate,
+            encoding,
+            ctype,
+            template,
+        } => {
+            let setup = setup(&common.resolve()?)?;
+            let settings = DatabaseOptions {
+                charset,
+                collate,
+                encoding,
+                ctype,
+                template,
+            };
+            let name = query_interface::create_database(setup.options, &settings)
+                .await
+                .map_err(failed)?;
+            println!("Database {name} created.");
+        }
+        ServerCommand::Drop { common } => {
+            let setup = setup(&common.resolve()?)?;
+            let name = query_interface::drop_database(setup.options)
+                .await
+                .map_err(failed)?;
+            println!("Database {name} dropped.");
+        }
+    }
+    Ok(())
+}
+
+/// Runs one command with its migrator (of migrations, or of seeders).
+async fn execute(command: DatabaseCommand, migrator: &Migrator) -> Result<(), String> {
+    let failed = |e: sequelize::Error| e.to_string();
+    match command {
+        DatabaseCommand::Migrate { to, from, name, .. } => {
+            let up = match name {
+                Some(name) => Up::all().only(name),
+                None => {
+                    let up = to.map_or_else(Up::all, |to| Up::all().to(to));
+                    from.map_or(up.clone(), |from| up.from(from))
+                }
+            };
+            if migrator.up_with(up).await.map_err(failed)?.is_empty() {
+                println!("No migrations were executed, database schema was already up to date.");
+            }
+        }
+        DatabaseCommand::Status { .. } => {
+            for (name, applied) in migrator.status().await.map_err(failed)? {
+                println!("{} {name}", if applied { "up" } else { "down" });
+            }
+        }
+        DatabaseCommand::Undo { name, .. } => {
+            let down = name.map_or_else(Down::last, |name| Down::last().only(name));
+            if migrator.down_with(down).await.map_err(failed)?.is_empty() {
+                println!("No executed migrations found.");
+            }
+        }
+        DatabaseCommand::UndoAll { to, .. } => {
+            let down = to.map_or_else(Down::all, |to| Down::all().to(to));
+            if migrator.down_with(down).await.map_err(failed)?.is_empty() {
+                println!("No executed migrations found.");
+            }
+        }
+        DatabaseCommand::Seed { seed, .. } => {
+            let up = seed.into_iter().fold(Up::all(), Up::only);
+            migrator.up_with(up).await.map_err(failed)?;
+        }
+        DatabaseCommand::SeedAll { .. } => {
+            migrator.up().await.map_err(failed)?;
+        }
+        DatabaseCommand::SeedUndo { seed, .. } => {
+            let down = seed.into_iter().fold(Down::last(), Down::only);
+            if migrator.down_with(down).await.map_err(failed)?.is_empty() {
+                println!("No seeders found.");
+            }
+        }
+        DatabaseCommand::SeedUndoAll { .. } => {
+            if migrator
+                .down_with(Down::all())
+                .await
+                .map_err(failed)?
+                .is_empty()
+            {
+                println!("No seeders found.");
+            }
+        }
+        DatabaseCommand::Resolve { name, applied, .. } => {
+            let resolution = match applied {
+                true => Resolution::Applied,
+                false => Resolution::Reverted,
+            };
+            migrator.resolve(&name, resolution).await.map_err(failed)?;
+            println!(
+                "== {}: resolved as {}",
+                stem(&name),
+                if applied { "applied" } else { "reverted" }
+            );
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -174,18 +666,23 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("ERROR: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("\nERROR: {message}");
-            ExitCode::FAILURE
-        }
+        Err(message) => fail(&message),
     }
+}
+
+/// Prints an error as sequelize-cli does, in red on a terminal (unless `NO_COLOR` is set),
+/// and gives the failing exit code.
+fn fail(message: &str) -> ExitCode {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match colour {
+        true => eprintln!("\n\x1b[31mERROR:\x1b[39m {message}"),
+        false => eprintln!("\nERROR: {message}"),
+    }
+    ExitCode::FAILURE
 }
 
 #[cfg(test)]

@@ -69,6 +69,8 @@ pub mod docs {
     pub mod hooks {}
     #[doc = include_str!("../../../docs/associations.md")]
     pub mod associations {}
+    #[doc = include_str!("../../../docs/migrations.md")]
+    pub mod migrations {}
 }
 mod error;
 pub mod migrate;
@@ -78,6 +80,7 @@ mod range;
 mod row;
 pub mod sql;
 mod types;
+pub mod utils;
 mod value;
 
 pub use connection::hooks::{

@@ -12,6 +12,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("error", 0),
     ("row", 0),
     ("range", 0),
+    ("utils", 0),
     ("sql", 1),
     ("dialect", 2),
     ("connection", 3),

@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{for_each_dialect, q};
-use sequelize::migrate::{MigrationEvent, Migrator};
+use sequelize::migrate::{Down, MigrationEvent, MigrationStorage, Migrator, Resolution, Up};
 use sequelize::prelude::*;
 use sequelize::{AssertSqlSafe, Error};
 
@@ -81,7 +81,7 @@ async fn migrate_status_and_undo() {
                 migrator.pending().await.unwrap(),
                 ["20240101000000-create-users.json", "20240102000000-add-nickname.json"]
             );
-            let applied = migrator.up(None).await.unwrap();
+            let applied = migrator.up().await.unwrap();
             assert_eq!(applied.len(), 2);
             assert!(matches!(&events.lock().unwrap()[0], MigrationEvent::Migrating(n) if n == "20240101000000-create-users.json"));
             assert_eq!(
@@ -91,7 +91,7 @@ async fn migrate_status_and_undo() {
             assert_eq!(count_users(&db).await, 2);
             let status: Vec<(String, bool)> = migrator.status().await.unwrap();
             assert!(status.iter().all(|(_, up)| *up));
-            assert!(migrator.up(None).await.unwrap().is_empty());
+            assert!(migrator.up().await.unwrap().is_empty());
 
             // The unique column and the enum's allowed values hold.
             let users = q(&db, "users");
@@ -110,7 +110,7 @@ async fn migrate_status_and_undo() {
             .unwrap();
 
             assert_eq!(
-                migrator.undo(None).await.unwrap().as_deref(),
+                migrator.undo().await.unwrap().as_deref(),
                 Some("20240102000000-add-nickname.json")
             );
             assert_eq!(meta_rows(&db).await, ["20240101000000-create-users.json"]);
@@ -120,13 +120,13 @@ async fn migrate_status_and_undo() {
                 .await;
             assert!(nickname.is_err(), "the column was removed");
             migrator
-                .undo(Some("20240101000000-create-users.json"))
+                .down_with(Down::last().only("20240101000000-create-users.json"))
                 .await
                 .unwrap();
             assert!(meta_rows(&db).await.is_empty());
-            assert!(migrator.undo(None).await.unwrap().is_none());
+            assert!(migrator.undo().await.unwrap().is_none());
             // Up to a named migration only.
-            let applied = migrator.up(Some("20240101000000-create-users.json")).await.unwrap();
+            let applied = migrator.up_with(Up::all().to("20240101000000-create-users.json")).await.unwrap();
             assert_eq!(applied, ["20240101000000-create-users.json"]);
         }
     })
@@ -146,7 +146,7 @@ async fn a_failed_migration_leaves_no_meta_row() {
         let dir = dir.clone();
         async move {
             let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
-            let err = migrator.up(None).await.unwrap_err();
+            let err = migrator.up().await.unwrap_err();
             let text = err.to_string();
             assert!(
                 text.contains("20240103000000-broken.json") && text.contains("up step 2"),
@@ -193,4 +193,274 @@ async fn a_bad_migration_file_stops_the_run_before_anything_applies() {
         text.contains("20240104000000-typo.json") && text.contains("creatTable"),
         "{text}"
     );
+}
+
+const CREATE_TAGS: &str = r#"{
+  "up": [ { "createTable": "tags", "attributes": { "id": { "type": "INTEGER", "primaryKey": true } } } ],
+  "down": [ { "dropTable": "tags" } ]
+}"#;
+
+#[tokio::test]
+async fn up_and_down_select_as_umzug_does() {
+    let dir = folder(
+        "select",
+        &[
+            ("20240101000000-create-users.json", CREATE_USERS),
+            ("20240102000000-add-nickname.json", ADD_NICKNAME),
+            ("20240103000000-create-tags.json", CREATE_TAGS),
+        ],
+    );
+    for_each_dialect("migrate_select", |db| {
+        let dir = dir.clone();
+        async move {
+            let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
+            let users = "20240101000000-create-users.json";
+            let nickname = "20240102000000-add-nickname.json";
+            let tags = "20240103000000-create-tags.json";
+            assert_eq!(migrator.up_with(Up::all().step(1)).await.unwrap(), [users]);
+            assert_eq!(
+                migrator
+                    .up_with(Up::all().from(users).to(nickname))
+                    .await
+                    .unwrap(),
+                [nickname]
+            );
+            let not_pending = migrator.up_with(Up::all().only(users)).await.unwrap_err();
+            assert!(
+                not_pending.to_string().contains("is not pending"),
+                "{not_pending}"
+            );
+            assert_eq!(
+                migrator.up_with(Up::all().only(tags)).await.unwrap(),
+                [tags]
+            );
+            assert!(migrator.pending().await.unwrap().is_empty());
+            assert_eq!(meta_rows(&db).await, [users, nickname, tags]);
+
+            assert_eq!(
+                migrator.down_with(Down::all().to(nickname)).await.unwrap(),
+                [tags, nickname]
+            );
+            assert_eq!(meta_rows(&db).await, [users]);
+            assert_eq!(migrator.down_with(Down::all()).await.unwrap(), [users]);
+            assert!(meta_rows(&db).await.is_empty());
+            assert!(migrator.down_with(Down::all()).await.unwrap().is_empty());
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_half_applied_migration_is_reported_until_resolved() {
+    let dir = folder(
+        "half",
+        &[
+            ("20240101000000-create-users.json", CREATE_USERS),
+            ("20240103000000-broken.json", BROKEN),
+        ],
+    );
+    for_each_dialect("migrate_half", |db| {
+        let dir = dir.clone();
+        async move {
+            let broken = "20240103000000-broken.json";
+            let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
+            let first = migrator.up().await.unwrap_err().to_string();
+            assert!(first.contains("up step 2"), "{first}");
+            if db.dialect().supports().transactional_ddl {
+                // Nothing of it stayed, so nothing is left to resolve.
+                let refused = migrator
+                    .resolve(broken, Resolution::Applied)
+                    .await
+                    .unwrap_err();
+                assert!(
+                    refused.to_string().contains("in a transaction"),
+                    "{refused}"
+                );
+                assert_eq!(migrator.pending().await.unwrap(), [broken]);
+                return;
+            }
+            assert!(first.contains("db:migrate:resolve --name"), "{first}");
+            // Found again on the next run, which refuses to go on.
+            let again = migrator.up().await.unwrap_err().to_string();
+            assert!(
+                again.contains(broken)
+                    && again.contains("did not finish migrating up")
+                    && again.contains("up step 2"),
+                "{again}"
+            );
+            assert_eq!(meta_rows(&db).await, ["20240101000000-create-users.json"]);
+            // Its first step is in the schema: say so, and migrating goes on.
+            migrator.resolve(broken, Resolution::Applied).await.unwrap();
+            assert_eq!(
+                meta_rows(&db).await,
+                ["20240101000000-create-users.json", broken]
+            );
+            assert!(migrator.up().await.unwrap().is_empty());
+            let unknown = migrator
+                .resolve(broken, Resolution::Reverted)
+                .await
+                .unwrap_err();
+            assert!(
+                unknown.to_string().contains("is not unfinished"),
+                "{unknown}"
+            );
+        }
+    })
+    .await;
+}
+
+const CREATE_NOTES: &str = r#"{
+  "up": [ { "createTable": "notes", "attributes": {
+      "id": { "type": "INTEGER", "primaryKey": true, "autoIncrement": true },
+      "body": { "type": "STRING", "allowNull": false } } } ],
+  "down": [ { "dropTable": "notes" } ]
+}"#;
+
+const SEED_NOTES: &str = r#"{
+  "up": [ { "bulkInsert": "notes", "records": [ { "body": "first" }, { "body": "second" } ] },
+          { "bulkUpdate": "notes", "values": { "body": "edited" }, "where": { "body": ["second"] } } ],
+  "down": [ { "bulkDelete": "notes", "where": null } ]
+}"#;
+
+async fn note_bodies(db: &Sequelize) -> Vec<String> {
+    common::sorted_column(db, db, "notes", "body").await
+}
+
+#[tokio::test]
+async fn json_storage_no_storage_and_seeders() {
+    let migrations = folder(
+        "storage-m",
+        &[("20240101000000-create-notes.json", CREATE_NOTES)],
+    );
+    let seeders = folder("storage-s", &[("20240201000000-notes.json", SEED_NOTES)]);
+    for_each_dialect("migrate_storage", |db| {
+        let (migrations, seeders) = (migrations.clone(), seeders.clone());
+        async move {
+            let file = std::env::temp_dir().join(format!(
+                "sequelize-meta-{}-{}.json",
+                db.dialect().name(),
+                std::process::id()
+            ));
+            let _ = std::fs::remove_file(&file);
+            let migrator = Migrator::new(&db)
+                .storage(MigrationStorage::Json(file.clone()))
+                .load_dir(&migrations)
+                .unwrap();
+            migrator.up().await.unwrap();
+            let kept: Vec<String> =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            assert_eq!(kept, ["20240101000000-create-notes.json"]);
+            assert!(migrator.pending().await.unwrap().is_empty());
+
+            // Seeders keep nothing by default: each run seeds again, undo empties.
+            let seeder = Migrator::new(&db)
+                .storage(MigrationStorage::None)
+                .load_dir(&seeders)
+                .unwrap();
+            assert_eq!(seeder.up().await.unwrap(), ["20240201000000-notes.json"]);
+            assert_eq!(seeder.up().await.unwrap(), ["20240201000000-notes.json"]);
+            assert_eq!(
+                note_bodies(&db).await,
+                ["edited", "edited", "first", "first"]
+            );
+            assert_eq!(
+                seeder.undo().await.unwrap().as_deref(),
+                Some("20240201000000-notes.json")
+            );
+            assert!(note_bodies(&db).await.is_empty());
+
+            // Kept in a table (`seederStorage: "sequelize"`): seeded once.
+            let seeder = Migrator::new(&db)
+                .storage(MigrationStorage::Table("SequelizeData".into()))
+                .load_dir(&seeders)
+                .unwrap();
+            seeder.up().await.unwrap();
+            assert!(seeder.up().await.unwrap().is_empty());
+            assert_eq!(note_bodies(&db).await, ["edited", "first"]);
+            let seeded: Vec<String> =
+                common::sorted_column(&db, &db, "SequelizeData", "name").await;
+            assert_eq!(seeded, ["20240201000000-notes.json"]);
+
+            assert_eq!(
+                migrator.undo().await.unwrap().as_deref(),
+                Some("20240101000000-create-notes.json")
+            );
+            let kept: Vec<String> =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            assert!(kept.is_empty());
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sql_migrations_in_their_three_forms() {
+    let dir = folder(
+        "sql",
+        &[
+            (
+                "20240101000000-create-tags.sql",
+                "-- up\nCREATE TABLE tags (id INTEGER PRIMARY KEY, name VARCHAR(50));\n\
+                 INSERT INTO tags (id, name) VALUES (1, 'rust');\n-- down\nDROP TABLE tags;\n",
+            ),
+            (
+                "20240102000000-add-colors.up.sql",
+                "CREATE TABLE colors (id INTEGER PRIMARY KEY);\n",
+            ),
+            ("20240102000000-add-colors.down.sql", "DROP TABLE colors;\n"),
+            (
+                "20240104000000-more-tags.sql",
+                "INSERT INTO tags (id, name) VALUES (2, 'sql');\n",
+            ),
+        ],
+    );
+    std::fs::create_dir_all(dir.join("20240103000000-sizes")).unwrap();
+    std::fs::write(
+        dir.join("20240103000000-sizes/up.sql"),
+        "CREATE TABLE sizes (id INTEGER PRIMARY KEY);\nINSERT INTO sizes (id) VALUES (1);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("20240103000000-sizes/down.sql"),
+        "DROP TABLE sizes;\n",
+    )
+    .unwrap();
+    for_each_dialect("migrate_sql", |db| {
+        let dir = dir.clone();
+        async move {
+            let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
+            assert_eq!(
+                migrator.up().await.unwrap(),
+                [
+                    "20240101000000-create-tags.sql",
+                    "20240102000000-add-colors.up.sql",
+                    "20240103000000-sizes",
+                    "20240104000000-more-tags.sql",
+                ]
+            );
+            assert_eq!(common::count_rows(&db, &db, "tags").await, 2);
+            assert_eq!(common::count_rows(&db, &db, "sizes").await, 1);
+            let one_way = migrator.undo().await.unwrap_err().to_string();
+            assert!(
+                one_way.contains("20240104000000-more-tags.sql") && one_way.contains("no `down`"),
+                "{one_way}"
+            );
+            assert_eq!(meta_rows(&db).await.len(), 4);
+            let reverted = migrator
+                .down_with(
+                    Down::last()
+                        .only("20240103000000-sizes")
+                        .only("20240102000000-add-colors.up.sql"),
+                )
+                .await
+                .unwrap();
+            assert_eq!(reverted.len(), 2);
+            let gone = db
+                .query(AssertSqlSafe(format!("SELECT * FROM {}", q(&db, "sizes"))))
+                .exec()
+                .await;
+            assert!(gone.is_err(), "down.sql dropped the table");
+        }
+    })
+    .await;
 }

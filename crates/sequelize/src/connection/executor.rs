@@ -146,6 +146,16 @@ impl<'a> Target<'a> {
         Ok(rows.finish(completion))
     }
 
+    /// Runs SQL text of any number of statements without parameters (the simple protocol),
+    /// logged. Query hooks do not run: they see one statement with its parameters.
+    pub(crate) async fn execute_script(&self, sql: &str) -> Result<()> {
+        let mut slot = self.connection().await?;
+        let started = log_start(self.sequelize(), sql);
+        let result = slot.conn().execute_batch(sql).await;
+        log_end(self.sequelize(), sql, started);
+        result
+    }
+
     /// Runs one statement on `conn`, logged, and between the `beforeQuery` and `afterQuery`
     /// hooks when there are any.
     async fn logged(

@@ -180,6 +180,35 @@ pub struct TableRebuild {
     pub on_failure: &'static [&'static str],
 }
 
+/// How concurrent migrators (five `sequelize db:migrate` started at once) exclude one
+/// another, so that each migration is applied once: each takes the lock before a migration,
+/// reads the storage table again, and runs the migration only if it is still pending.
+///
+/// ```
+/// use sequelize::dialect::{by_name, MigrationLock};
+/// assert_eq!(by_name("sqlite").unwrap().migration_lock(), MigrationLock::WriteTransaction);
+/// assert!(matches!(by_name("mysql").unwrap().migration_lock(), MigrationLock::SessionLock { .. }));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationLock {
+    /// The migration's own transaction, begun `IMMEDIATE`, holds the database's write lock
+    /// (SQLite).
+    WriteTransaction,
+    /// A lock on a 64-bit key, taken inside the migration's transaction and released when it
+    /// ends: the statement, the key bound as its parameter (PostgreSQL's
+    /// `pg_advisory_xact_lock`).
+    TransactionLock(&'static str),
+    /// A named lock of the session, which outlives the commits that DDL makes on its own
+    /// (MySQL's `GET_LOCK`): the statement that takes it (the name and a timeout in seconds
+    /// bound; it reads 1 when it got the lock) and the one that releases it (the name bound).
+    SessionLock {
+        /// Takes the lock.
+        take: &'static str,
+        /// Releases it.
+        release: &'static str,
+    },
+}
+
 /// A database dialect: the rendering rules ([`QueryGenerator`]) and the driver of one
 /// database.
 ///
@@ -240,6 +269,21 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     /// ([`Supports::enum_types`]).
     fn enum_values_query(&self) -> Option<&'static str> {
         None
+    }
+
+    /// The database a connection to this server uses to create or drop others
+    /// (`db:create`): PostgreSQL's `postgres`, none on MySQL. SQLite, whose database is its
+    /// file, has no server: an error naming it.
+    fn server_database(&self) -> Result<Option<&'static str>> {
+        Err(Error::Unsupported {
+            dialect: self.name(),
+            feature: "creating and dropping databases (an SQLite database is its file)".into(),
+        })
+    }
+
+    /// How concurrent migrators exclude one another here.
+    fn migration_lock(&self) -> MigrationLock {
+        MigrationLock::WriteTransaction
     }
 
     /// Opens one driver connection.

@@ -10,10 +10,11 @@ use super::literal::push_literal;
 use super::{Dialect, Supports};
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, ConflictAction, CreateIndex, CreateTable, DefaultValue, Delete, Direction,
-    DropTable, Expr, Function, Ident, IndexKind, IndexMethod, Insert, Join, JoinKind,
-    JsonPathSegment, JsonRead, Lock, LockWait, Nulls, OnConflict, OrderBy, References, RowLock,
-    Select, SelectItem, Source, Statement, TableOptions, TableRef, TransactionControl, Update,
+    CastType, ColumnDef, ConflictAction, CreateDatabase, CreateIndex, CreateTable, DefaultValue,
+    Delete, Direction, DropTable, Expr, Function, Ident, IndexKind, IndexMethod, Insert, Join,
+    JoinKind, JsonPathSegment, JsonRead, Lock, LockWait, Nulls, OnConflict, OrderBy, References,
+    RowLock, Select, SelectItem, Source, Statement, TableOptions, TableRef, TransactionControl,
+    Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -142,6 +143,46 @@ pub trait QueryGenerator {
         } else {
             w.ident(name)
         }
+    }
+
+    /// Writes `CREATE DATABASE`: by default PostgreSQL's, `"name" ENCODING = '…' LC_COLLATE
+    /// = '…' LC_CTYPE = '…' TEMPLATE = "…"`; an option the database lacks is an error naming
+    /// it.
+    fn create_database(&self, w: &mut SqlWriter<'_>, create: &CreateDatabase) -> Result<()> {
+        if create.charset.is_some() {
+            return Err(unsupported(
+                w,
+                "createDatabase's `charset` (MySQL's; PostgreSQL takes `encoding`)",
+            ));
+        }
+        w.push("CREATE DATABASE ");
+        w.ident(&create.name)?;
+        let settings = [
+            (" ENCODING = ", &create.encoding),
+            (" LC_COLLATE = ", &create.collate),
+            (" LC_CTYPE = ", &create.ctype),
+        ];
+        for (keyword, value) in settings {
+            if let Some(value) = value {
+                w.push(keyword);
+                self.push_string_literal(value, w.sql_mut())?;
+            }
+        }
+        if let Some(template) = &create.template {
+            w.push(" TEMPLATE = ");
+            w.ident(&Ident::from(template.clone()))?;
+        }
+        Ok(())
+    }
+
+    /// Writes `DROP DATABASE [IF EXISTS] name`.
+    fn drop_database(&self, w: &mut SqlWriter<'_>, name: &Ident, if_exists: bool) -> Result<()> {
+        w.push(if if_exists {
+            "DROP DATABASE IF EXISTS "
+        } else {
+            "DROP DATABASE "
+        });
+        w.ident(name)
     }
 
     /// Appends the new name of `ALTER TABLE … RENAME TO`: by default the name as given, with
@@ -1464,6 +1505,14 @@ impl<'d> SqlWriter<'d> {
                 self.ident(name)?;
                 self.push(" ADD VALUE IF NOT EXISTS ");
                 self.dialect.push_string_literal(value, &mut self.sql)
+            }
+            Statement::CreateDatabase(create) => {
+                let dialect = self.dialect;
+                dialect.create_database(self, create)
+            }
+            Statement::DropDatabase { name, if_exists } => {
+                let dialect = self.dialect;
+                dialect.drop_database(self, name, *if_exists)
             }
             Statement::DropEnumType { name, if_exists } => {
                 self.enum_types_supported("DROP TYPE")?;

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 
-use super::DEFAULT_STORAGE_TABLE;
+use super::{
+    MigrationStorage, DEFAULT_STORAGE_FILE, DEFAULT_STORAGE_TABLE, SEEDER_STORAGE_FILE,
+    SEEDER_STORAGE_TABLE,
+};
 use crate::connection::options::{Logging, Options};
 use crate::error::{Error, Result};
 
@@ -14,8 +17,14 @@ use crate::error::{Error, Result};
 pub struct CliConfig {
     /// The connection options.
     pub options: Options,
-    /// `migrationStorageTableName` (default `SequelizeMeta`).
-    pub migration_storage_table: String,
+    /// Where applied migrations are kept: `migrationStorage` (`sequelize`, the default;
+    /// `json`; `none`), `migrationStorageTableName` (`SequelizeMeta`),
+    /// `migrationStoragePath` (`sequelize-meta.json`).
+    pub migration_storage: MigrationStorage,
+    /// Where applied seeders are kept: `seederStorage` (`none`, the default; `json`;
+    /// `sequelize`), `seederStorageTableName` (`SequelizeData`), `seederStoragePath`
+    /// (`sequelize-data.json`).
+    pub seeder_storage: MigrationStorage,
 }
 
 /// Reads the `env` section of a sequelize-cli config file.
@@ -23,7 +32,9 @@ pub struct CliConfig {
 /// Keys read: `username`, `password`, `database`, `host`, `port`, `dialect`, `storage`,
 /// `url`, `use_env_variable` (the name of an environment variable holding the URL),
 /// `logging` (false to silence), `benchmark`, `pool` (`max`, `min`, `idle`, `acquire`,
-/// `evict`, in milliseconds), `dialectOptions`, `migrationStorageTableName`. Other keys
+/// `evict`, in milliseconds), `dialectOptions`, `migrationStorage`,
+/// `migrationStorageTableName`, `migrationStoragePath`, `seederStorage`,
+/// `seederStorageTableName`, `seederStoragePath`. Other keys
 /// Sequelize knows are ignored, as sequelize-cli passes them to a Sequelize option this
 /// crate does not have yet.
 ///
@@ -122,9 +133,29 @@ pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
             options.dialect_options.push((key.clone(), text));
         }
     }
+    let storage =
+        |kind: &str, default_kind: &str, table: &str, path: &str, defaults: (&str, &str)| {
+            let chosen = string(kind)?.unwrap_or_else(|| default_kind.to_owned());
+            let table = string(table)?.unwrap_or_else(|| defaults.0.to_owned());
+            let path = string(path)?.unwrap_or_else(|| defaults.1.to_owned());
+            MigrationStorage::parse(&chosen, &table, &path)
+                .map_err(|e| bad(format!("`{kind}`: {e}")))
+        };
     Ok(CliConfig {
         options,
-        migration_storage_table: string("migrationStorageTableName")?
-            .unwrap_or_else(|| DEFAULT_STORAGE_TABLE.to_owned()),
+        migration_storage: storage(
+            "migrationStorage",
+            "sequelize",
+            "migrationStorageTableName",
+            "migrationStoragePath",
+            (DEFAULT_STORAGE_TABLE, DEFAULT_STORAGE_FILE),
+        )?,
+        seeder_storage: storage(
+            "seederStorage",
+            "none",
+            "seederStorageTableName",
+            "seederStoragePath",
+            (SEEDER_STORAGE_TABLE, SEEDER_STORAGE_FILE),
+        )?,
     })
 }

@@ -2,7 +2,8 @@
 //! QueryInterface call spelled as in Sequelize (DESIGN.md, "Compatibility contracts").
 //!
 //! A step is an object with one method key (`createTable`, `addColumn`, `removeColumn`,
-//! `addIndex`, `dropTable`, `bulkInsert`, `sql`) whose value is the method's first argument;
+//! `addIndex`, `dropTable`, `bulkInsert`, `bulkUpdate`, `bulkDelete`, `sql`) whose value is
+//! the method's first argument;
 //! the other keys are its remaining arguments. Every unknown method, key or type is an error
 //! naming the file, the step and the key, before anything runs.
 
@@ -10,7 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, Result};
 use crate::query_interface::Operation;
-use crate::sql::{ColumnDef, DefaultValue};
+use crate::sql::{ColumnDef, DefaultValue, Expr};
 use crate::types::DataType;
 use crate::value::Value;
 
@@ -30,6 +31,8 @@ const METHODS: &[&str] = &[
     "removeColumn",
     "addIndex",
     "bulkInsert",
+    "bulkUpdate",
+    "bulkDelete",
     "sql",
 ];
 
@@ -131,6 +134,8 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         "removeColumn" => &["column"],
         "addIndex" => &["fields", "options"],
         "bulkInsert" => &["records"],
+        "bulkUpdate" => &["values", "where"],
+        "bulkDelete" => &["where"],
         "sql" => &["dialects"],
         _ => &[],
     };
@@ -205,6 +210,24 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
                 .collect::<Result<_>>()?;
             Operation::bulk_insert(first, records).map_err(|e| at.error(e))
         }
+        "bulkUpdate" => {
+            let Json::Object(values) = arg("values")? else {
+                return Err(at.error("`values` must be an object of column values"));
+            };
+            let values = values
+                .iter()
+                .map(|(k, v)| json_value(v, at).map(|v| (k.clone(), v)))
+                .collect::<Result<_>>()?;
+            Ok(Operation::bulk_update(
+                first,
+                values,
+                filter(step.get("where"), at)?,
+            ))
+        }
+        "bulkDelete" => Ok(Operation::bulk_delete(
+            first,
+            filter(step.get("where"), at)?,
+        )),
         "sql" => {
             let dialects = match step.get("dialects") {
                 Some(d) => strings(d, "dialects", at)?,
@@ -217,6 +240,38 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         }
         _ => unreachable!("every method of METHODS is handled"),
     }
+}
+
+/// A bulk step's `where`: column → value pairs that must all hold (an array is `IN`, `null`
+/// is `IS NULL`); absent or `null`, every row.
+fn filter(json: Option<&Json>, at: &At<'_>) -> Result<Option<Expr>> {
+    let conditions = match json {
+        None | Some(Json::Null) => return Ok(None),
+        Some(Json::Object(conditions)) => conditions,
+        Some(_) => return Err(at.error("`where` must be an object of column values, or null")),
+    };
+    let mut all: Option<Expr> = None;
+    for (column, value) in conditions {
+        let condition = match value {
+            Json::Null => Expr::column(column.clone()).is_null(),
+            Json::Array(items) => Expr::InList {
+                expr: Box::new(Expr::column(column.clone())),
+                list: items
+                    .iter()
+                    .map(|item| json_value(item, at).map(Expr::Value))
+                    .collect::<Result<_>>()?,
+                negated: false,
+            },
+            Json::Object(_) => {
+                return Err(at.error(format!(
+                    "`where.{column}` must be a value or an array of values"
+                )))
+            }
+            scalar => Expr::column(column.clone()).eq(json_value(scalar, at)?),
+        };
+        all = Some(Expr::conjoin(all, condition));
+    }
+    Ok(all)
 }
 
 fn string(json: &Json, key: &str, at: &At<'_>) -> Result<String> {

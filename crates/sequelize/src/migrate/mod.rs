@@ -5,29 +5,51 @@
 //!
 //! A migration that fails leaves no `SequelizeMeta` row: on databases with transactional DDL
 //! (PostgreSQL, SQLite) its steps and its row are one transaction; on MySQL/MariaDB, whose DDL
-//! commits implicitly, the row is written only after every step succeeded.
+//! commits as it runs, the migration is noted in `SequelizeMetaUnfinished` before its first
+//! step and forgotten with its `SequelizeMeta` row after its last, so a migration that failed
+//! or was killed half way is reported, never run again or recorded, until
+//! [`Migrator::resolve`] says what state it was left in.
+//!
+//! Migrators exclude one another ([`MigrationLock`]): before each migration one takes the
+//! database's lock, reads `SequelizeMeta` again, and runs the migration only if it is still
+//! pending, so concurrent `sequelize db:migrate` runs apply each migration once.
 
 mod config;
 mod json;
+mod selection;
+mod sql;
+mod storage;
 
+use std::future::Future;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub use config::{load_config, CliConfig};
 pub use json::JsonMigration;
+pub use selection::{Down, Up};
+pub use sql::SqlMigration;
 
+use crate::connection::transaction::Transaction;
 use crate::connection::{Executor, Sequelize};
-use crate::dialect::BoxFuture;
+use crate::dialect::{BoxFuture, MigrationLock};
 use crate::error::{Error, Result};
 use crate::query_interface::QueryInterface;
-use crate::sql::{
-    ColumnDef, CreateTable, Delete, Expr, Ident, Insert, Select, Statement, TableRef,
-};
-use crate::types::DataType;
-use crate::value::FromValue;
+use crate::sql::{Statement, TransactionOptions, TransactionType};
+use crate::value::Value;
+pub use storage::MigrationStorage;
+use storage::{Storage, Unfinished};
+
+/// How long a MySQL migrator waits for another one's lock, in seconds.
+const LOCK_WAIT_SECONDS: i64 = 600;
 
 /// sequelize-cli's default storage table.
 pub const DEFAULT_STORAGE_TABLE: &str = "SequelizeMeta";
+/// sequelize-cli's default storage file, with `migrationStorage: "json"`.
+pub const DEFAULT_STORAGE_FILE: &str = "sequelize-meta.json";
+/// sequelize-cli's seeder storage table, with `seederStorage: "sequelize"`.
+pub const SEEDER_STORAGE_TABLE: &str = "SequelizeData";
+/// sequelize-cli's seeder storage file, with `seederStorage: "json"`.
+pub const SEEDER_STORAGE_FILE: &str = "sequelize-data.json";
 
 /// One migration: a name (its file name) and its `up` and `down` steps. JSON files
 /// implement it; a Rust migration implements it by hand.
@@ -52,7 +74,7 @@ pub const DEFAULT_STORAGE_TABLE: &str = "SequelizeMeta";
 /// }
 /// # async fn demo() -> sequelize::Result<()> {
 /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
-/// Migrator::new(&db).add_migration(CreateTags).up(None).await?;
+/// Migrator::new(&db).add_migration(CreateTags).up().await?;
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 /// ```
@@ -63,6 +85,54 @@ pub trait Migration: Send + Sync {
     fn up<'a>(&'a self, qi: QueryInterface<'a>) -> BoxFuture<'a, Result<()>>;
     /// Reverts the migration.
     fn down<'a>(&'a self, qi: QueryInterface<'a>) -> BoxFuture<'a, Result<()>>;
+    /// Whether it can run in this direction (`up`, or down), asked before anything is sent:
+    /// a `.sql` migration without `down` statements cannot be undone, a JavaScript one
+    /// cannot run at all.
+    fn runnable(&self, _up: bool) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A migration file sequelize-rs cannot run (JavaScript or TypeScript, sequelize-cli's own
+/// format): listed with the others, so that pending it stops the run with its name instead of
+/// being skipped.
+struct ScriptMigration {
+    name: String,
+}
+
+impl ScriptMigration {
+    fn refusal(&self) -> Error {
+        Error::Migration {
+            name: self.name.clone(),
+            message: "is a JavaScript or TypeScript migration, which sequelize-rs does not \
+                      run; write it as a .json migration (or apply it with sequelize-cli)"
+                .into(),
+        }
+    }
+}
+
+impl Migration for ScriptMigration {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn up<'a>(&'a self, _: QueryInterface<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { Err(self.refusal()) })
+    }
+    fn down<'a>(&'a self, _: QueryInterface<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { Err(self.refusal()) })
+    }
+    fn runnable(&self, _up: bool) -> Result<()> {
+        Err(self.refusal())
+    }
+}
+
+/// Whether sequelize-cli would take this file for a migration script
+/// (`.js`, `.cjs`, `.ts`, `.cts`, but not a `.d.ts`).
+fn is_script(name: &str) -> bool {
+    [".js", ".cjs", ".ts", ".cts"]
+        .iter()
+        .any(|e| name.ends_with(e))
+        && !name.ends_with(".d.ts")
 }
 
 /// A JSON migration file.
@@ -121,21 +191,38 @@ pub enum MigrationEvent {
     Reverted(String, Duration),
 }
 
+/// What a migration left behind, said by hand after it stopped half way on a database whose
+/// DDL is not transactional ([`Migrator::resolve`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Its changes are in the schema: record it as applied.
+    Applied,
+    /// Its changes are not: record it as not applied.
+    Reverted,
+}
+
 type EventFn = Box<dyn Fn(&MigrationEvent) + Send + Sync>;
 
-/// Runs migrations and keeps `SequelizeMeta` (sequelize-cli's `db:migrate` family).
+/// Runs migrations and keeps `SequelizeMeta` (sequelize-cli's `db:migrate` family), with
+/// umzug's semantics: [`up`](Self::up) and [`up_with`](Self::up_with) apply pending
+/// migrations in name order ([`Up`]: `to`, `from`, by name, `step`), [`undo`](Self::undo) and
+/// [`down_with`](Self::down_with) revert applied ones newest first ([`Down`]).
 ///
 /// ```
 /// # async fn demo() -> sequelize::Result<()> {
-/// use sequelize::{Sequelize, migrate::{JsonMigration, Migrator}};
+/// use sequelize::{Sequelize, migrate::{Down, JsonMigration, Migrator, Up}};
 /// let db = Sequelize::connect("sqlite::memory:").await?;
-/// let migration = JsonMigration::parse("20240101000000-create-tags.json",
-///     r#"{ "up": [ { "createTable": "tags", "attributes": { "id": { "type": "INTEGER", "primaryKey": true } } } ],
-///          "down": [ { "dropTable": "tags" } ] }"#)?;
-/// let migrator = Migrator::new(&db).add_json("20240101000000-create-tags.json", migration);
-/// assert_eq!(migrator.up(None).await?, vec!["20240101000000-create-tags.json"]);
-/// assert_eq!(migrator.executed().await?, vec!["20240101000000-create-tags.json"]);
-/// migrator.undo(None).await?;
+/// let create = |table: &str| JsonMigration::parse("doc.json", &format!(
+///     r#"{{ "up": [ {{ "createTable": "{table}", "attributes": {{ "id": {{ "type": "INTEGER", "primaryKey": true }} }} }} ],
+///          "down": [ {{ "dropTable": "{table}" }} ] }}"#));
+/// let migrator = Migrator::new(&db)
+///     .add_json("20240101000000-create-tags.json", create("tags")?)
+///     .add_json("20240102000000-create-posts.json", create("posts")?);
+/// assert_eq!(migrator.up_with(Up::all().step(1)).await?, ["20240101000000-create-tags.json"]);
+/// assert_eq!(migrator.pending().await?, ["20240102000000-create-posts.json"]);
+/// migrator.up().await?;
+/// assert_eq!(migrator.undo().await?.as_deref(), Some("20240102000000-create-posts.json"));
+/// assert_eq!(migrator.down_with(Down::all()).await?, ["20240101000000-create-tags.json"]);
 /// assert!(migrator.executed().await?.is_empty());
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
@@ -143,7 +230,7 @@ type EventFn = Box<dyn Fn(&MigrationEvent) + Send + Sync>;
 pub struct Migrator {
     db: Sequelize,
     migrations: Vec<Box<dyn Migration>>,
-    table: String,
+    storage: Storage,
     on_event: Option<EventFn>,
 }
 
@@ -153,14 +240,20 @@ impl Migrator {
         Migrator {
             db: db.clone(),
             migrations: Vec::new(),
-            table: DEFAULT_STORAGE_TABLE.to_owned(),
+            storage: Storage(MigrationStorage::Table(DEFAULT_STORAGE_TABLE.to_owned())),
             on_event: None,
         }
     }
 
     /// Stores applied names in another table (`migrationStorageTableName`).
-    pub fn storage_table(mut self, table: impl Into<String>) -> Self {
-        self.table = table.into();
+    pub fn storage_table(self, table: impl Into<String>) -> Self {
+        self.storage(MigrationStorage::Table(table.into()))
+    }
+
+    /// Stores applied names there (`migrationStorage`, `seederStorage`): a table, a JSON
+    /// file, or nowhere (every file runs every time, as seeders do by default).
+    pub fn storage(mut self, storage: MigrationStorage) -> Self {
+        self.storage = Storage(storage);
         self
     }
 
@@ -179,8 +272,10 @@ impl Migrator {
         })
     }
 
-    /// Adds every `*.json` migration file of a folder. Every file is parsed first, so one
-    /// bad file stops the run before anything is applied.
+    /// Adds every migration file of a folder: `*.json` migrations and `.sql` ones
+    /// ([`SqlMigration`]), read first so that one bad file stops the run before anything is
+    /// applied, and sequelize-cli's JavaScript and TypeScript migrations, listed so that one
+    /// pending stops the run with its name.
     pub fn load_dir(mut self, dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
         let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -193,14 +288,45 @@ impl Migrator {
             let path = entry
                 .map_err(|e| Error::Config(format!("cannot read {}: {e}", dir.display())))?
                 .path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                return Err(Error::Config(format!(
+                    "file name {} is not UTF-8",
+                    path.display()
+                )));
+            };
+            let name = name.to_owned();
+            if path.is_dir() {
+                let up = path.join("up.sql");
+                if up.exists() {
+                    let down = path.join("down.sql");
+                    self.migrations
+                        .push(Box::new(SqlMigration::from_files(&name, &up, &down)?));
+                }
+                continue;
+            }
+            if name.ends_with(".down.sql") {
+                continue;
+            }
+            if let Some(stem) = name.strip_suffix(".up.sql") {
+                let down = path.with_file_name(format!("{stem}.down.sql"));
+                self.migrations
+                    .push(Box::new(SqlMigration::from_files(&name, &path, &down)?));
+                continue;
+            }
+            if name.ends_with(".sql") {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+                self.migrations
+                    .push(Box::new(SqlMigration::parse(&name, &text)?));
+                continue;
+            }
+            if is_script(&name) {
+                self.migrations.push(Box::new(ScriptMigration { name }));
+                continue;
+            }
             if path.extension().and_then(|e| e.to_str()) != Some("json") {
                 continue;
             }
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .ok_or_else(|| Error::Config(format!("file name {} is not UTF-8", path.display())))?
-                .to_owned();
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
             let steps = JsonMigration::parse(&name, &text)?;
@@ -227,48 +353,31 @@ impl Migrator {
         }
     }
 
-    fn storage(&self) -> TableRef {
-        TableRef::new(Ident::from(self.table.clone()))
+    fn known(&self) -> Vec<String> {
+        self.migrations
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect()
     }
 
-    async fn ensure_storage(&self) -> Result<()> {
-        let create = Statement::CreateTable(CreateTable {
-            if_not_exists: true,
-            ..CreateTable::new(
-                Ident::from(self.table.clone()),
-                vec![ColumnDef::new("name", DataType::String(Some(255))).primary_key()],
-            )
-        });
-        self.db.target().run_statement(&create).await.map(drop)
+    /// Whether this database's DDL commits as it runs, so the `Unfinished` table is kept
+    /// (with a table storage).
+    fn needs_unfinished(&self) -> bool {
+        !self.db.dialect().supports().transactional_ddl && self.storage.notes_unfinished()
     }
 
     /// Names of the applied migrations, in name order.
     pub async fn executed(&self) -> Result<Vec<String>> {
-        self.ensure_storage().await?;
-        let mut select = Select::new(self.storage());
-        select.columns = vec![Expr::column("name").into()];
-        select.order = vec![Expr::column("name").asc()];
-        let result = self
-            .db
-            .target()
-            .run_statement(&Statement::Select(select))
+        let unfinished = self.needs_unfinished();
+        self.exclusive(|tx| async move { self.storage.ensure(&tx, unfinished).await })
             .await?;
-        result
-            .rows
-            .iter()
-            .map(|row| String::from_value(row[0].clone()))
-            .collect()
+        self.storage.executed(&self.db).await
     }
 
     /// Names of the known migrations not applied yet, in the order they would run.
     pub async fn pending(&self) -> Result<Vec<String>> {
         let executed = self.executed().await?;
-        Ok(self
-            .migrations
-            .iter()
-            .map(|m| m.name().to_owned())
-            .filter(|n| !executed.contains(n))
-            .collect())
+        Ok(selection::pending(&self.known(), &executed))
     }
 
     /// Every known or applied migration with whether it is applied (`db:migrate:status`).
@@ -288,49 +397,77 @@ impl Migrator {
         Ok(all)
     }
 
-    /// Applies pending migrations in name order, up to and including `to` when given
-    /// (`db:migrate --to`). Returns the names applied. Stops at the first failure.
-    pub async fn up(&self, to: Option<&str>) -> Result<Vec<String>> {
-        let pending = self.pending().await?;
-        if let Some(to) = to {
-            if !pending.iter().any(|p| p == to) {
-                return Err(Error::Config(format!("migration {to} is not pending")));
-            }
-        }
+    /// Applies every pending migration in name order (`db:migrate`). Returns the names
+    /// applied. Stops at the first failure.
+    pub async fn up(&self) -> Result<Vec<String>> {
+        self.up_with(Up::all()).await
+    }
+
+    /// Applies the pending migrations `up` selects, in order (`db:migrate --to/--from/--name`).
+    /// Returns the names this migrator applied (not those a concurrent one applied first).
+    pub async fn up_with(&self, up: Up) -> Result<Vec<String>> {
+        let executed = self.executed().await?;
+        let chosen = up.select(&self.known(), &executed)?;
         let mut applied = Vec::new();
-        for name in pending {
-            let migration = self.find(&name)?;
-            self.emit(MigrationEvent::Migrating(name.clone()));
-            let started = Instant::now();
-            self.apply(migration, true).await?;
-            self.emit(MigrationEvent::Migrated(name.clone(), started.elapsed()));
-            let last = to == Some(name.as_str());
-            applied.push(name);
-            if last {
-                break;
+        for name in chosen {
+            if self.apply(&name, true).await? {
+                applied.push(name);
             }
         }
         Ok(applied)
     }
 
-    /// Reverts the last applied migration, or the one named (`db:migrate:undo --name`).
-    /// Returns the name reverted, `None` when nothing was applied.
-    pub async fn undo(&self, name: Option<&str>) -> Result<Option<String>> {
-        let executed = self.executed().await?;
-        let target = match name {
-            Some(n) if executed.iter().any(|e| e == n) => n.to_owned(),
-            Some(n) => return Err(Error::Config(format!("migration {n} is not applied"))),
-            None => match executed.last() {
-                Some(last) => last.clone(),
-                None => return Ok(None),
-            },
+    /// Reverts the last applied migration (`db:migrate:undo`). Returns its name, `None` when
+    /// nothing was applied.
+    pub async fn undo(&self) -> Result<Option<String>> {
+        Ok(self.down_with(Down::last()).await?.into_iter().next())
+    }
+
+    /// Reverts the applied migrations `down` selects, newest first
+    /// (`db:migrate:undo --name`, `db:migrate:undo:all --to`). Returns the names reverted.
+    pub async fn down_with(&self, down: Down) -> Result<Vec<String>> {
+        // With no storage every file counts as applied, as sequelize-cli undoes seeders.
+        let revertible = match self.storage.keeps() {
+            true => self.executed().await?,
+            false => self.known(),
         };
-        let migration = self.find(&target)?;
-        self.emit(MigrationEvent::Reverting(target.clone()));
-        let started = Instant::now();
-        self.apply(migration, false).await?;
-        self.emit(MigrationEvent::Reverted(target.clone(), started.elapsed()));
-        Ok(Some(target))
+        let chosen = down.select(&revertible)?;
+        let mut reverted = Vec::new();
+        for name in chosen {
+            if self.apply(&name, false).await? {
+                reverted.push(name);
+            }
+        }
+        Ok(reverted)
+    }
+
+    /// Says what a migration that stopped half way left behind, on a database whose DDL is
+    /// not transactional (`sequelize db:migrate:resolve`): records it as applied or not, and
+    /// forgets that it was unfinished, so that migrating can go on.
+    pub async fn resolve(&self, name: &str, resolution: Resolution) -> Result<()> {
+        let executed = self.executed().await?;
+        if !self.needs_unfinished() {
+            return Err(Error::Config(format!(
+                "{} runs each migration in a transaction, so none is left half applied \
+                 (and only a table storage notes unfinished migrations)",
+                self.db.dialect().name()
+            )));
+        }
+        let unfinished = self.storage.unfinished(&self.db).await?;
+        if !unfinished.iter().any(|u| u.name == name) {
+            return Err(Error::Config(format!("migration {name} is not unfinished")));
+        }
+        let applied = executed.iter().any(|e| e == name);
+        let record = match resolution {
+            Resolution::Applied => (!applied).then(|| self.storage.record(name, true)),
+            Resolution::Reverted => applied.then(|| self.storage.record(name, false)),
+        };
+        let statements: Vec<Statement> = record
+            .flatten()
+            .into_iter()
+            .chain(self.storage.finished(name))
+            .collect();
+        run_all(&self.db, statements).await
     }
 
     fn find(&self, name: &str) -> Result<&dyn Migration> {
@@ -341,39 +478,186 @@ impl Migrator {
             .ok_or_else(|| Error::Config(format!("migration file {name} was not found")))
     }
 
-    /// The statement that records (up) or forgets (down) a migration in the storage table.
-    fn record(&self, name: &str, up: bool) -> Statement {
-        if up {
-            Statement::Insert(Insert {
-                table: self.storage(),
-                columns: vec![Ident::from("name")],
-                rows: vec![vec![Expr::value(name)]],
-                returning: Vec::new(),
-                on_conflict: None,
+    /// Runs `f` holding the migration lock, in a transaction of its own (which `f` may run
+    /// its statements in).
+    async fn exclusive<T, F, Fut>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(Transaction) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let lock = self.db.dialect().migration_lock();
+        let options = TransactionOptions {
+            transaction_type: (lock == MigrationLock::WriteTransaction)
+                .then_some(TransactionType::Immediate),
+            ..TransactionOptions::default()
+        };
+        let lock_name = self.storage.lock_name();
+        let name = Value::from(format!("sequelize:{lock_name}"));
+        self.db
+            .transaction_with(options, |tx| async move {
+                match lock {
+                    MigrationLock::WriteTransaction => f(tx).await,
+                    MigrationLock::TransactionLock(take) => {
+                        let key = Value::Int(lock_key(&lock_name));
+                        tx.target().run(take, &[key]).await?;
+                        f(tx).await
+                    }
+                    MigrationLock::SessionLock { take, release } => {
+                        let got = tx
+                            .target()
+                            .run(take, &[name.clone(), Value::Int(LOCK_WAIT_SECONDS)])
+                            .await?;
+                        if got.rows.iter().next().map(|r| &r[0]) != Some(&Value::Int(1)) {
+                            return Err(Error::Config(format!(
+                                "another migrator held the migration lock for {LOCK_WAIT_SECONDS} s"
+                            )));
+                        }
+                        let result = f(tx.clone()).await;
+                        let released = tx.target().run(release, &[name]).await;
+                        let value = result?;
+                        released?;
+                        Ok(value)
+                    }
+                }
             })
-        } else {
-            Statement::Delete(Delete {
-                table: self.storage(),
-                filter: Expr::column("name").eq(name),
+            .await
+    }
+
+    /// Applies (`up`) or reverts one migration holding the lock, unless a concurrent
+    /// migrator did it first. Returns whether this one did.
+    async fn apply(&self, name: &str, up: bool) -> Result<bool> {
+        let migration = self.find(name)?;
+        migration.runnable(up)?;
+        let transactional = self.db.dialect().supports().transactional_ddl;
+        let applied = self
+            .exclusive(|tx| async move {
+                // Where DDL commits on its own, the work runs on the pool: the lock's
+                // connection only holds the lock.
+                if self.needs_unfinished() {
+                    if let Some(stopped) = self.storage.unfinished(&self.db).await?.first() {
+                        return Err(self.interrupted(stopped));
+                    }
+                }
+                let done = match self.storage.keeps() {
+                    true => self.storage.executed(&tx).await?.iter().any(|e| e == name),
+                    false => !up,
+                };
+                if done == up {
+                    return Ok(false);
+                }
+                self.emit(match up {
+                    true => MigrationEvent::Migrating(name.to_owned()),
+                    false => MigrationEvent::Reverting(name.to_owned()),
+                });
+                let started = Instant::now();
+                if transactional {
+                    run_steps(migration, QueryInterface::new(&tx), up).await?;
+                    run_all(&tx, self.storage.record(name, up)).await?;
+                } else if self.needs_unfinished() {
+                    self.apply_unguarded(migration, up).await?;
+                } else {
+                    run_steps(migration, QueryInterface::new(&self.db), up).await?;
+                }
+                let took = started.elapsed();
+                self.emit(match up {
+                    true => MigrationEvent::Migrated(name.to_owned(), took),
+                    false => MigrationEvent::Reverted(name.to_owned(), took),
+                });
+                Ok(true)
             })
+            .await?;
+        if applied {
+            self.storage.record_in_file(name, up)?;
+        }
+        Ok(applied)
+    }
+
+    /// Runs a migration on a database whose DDL commits as it runs: noted as unfinished
+    /// first, recorded and forgotten together after its last step, the error noted when a
+    /// step fails.
+    async fn apply_unguarded(&self, migration: &dyn Migration, up: bool) -> Result<()> {
+        let name = migration.name();
+        run_all(&self.db, self.storage.started(name, up)).await?;
+        if let Err(e) = run_steps(migration, QueryInterface::new(&self.db), up).await {
+            let cause = match e {
+                Error::Migration { message, .. } => message,
+                other => other.to_string(),
+            };
+            run_all(&self.db, self.storage.failed(name, &cause)).await?;
+            return Err(Error::Migration {
+                name: name.to_owned(),
+                message: format!("{cause}; {}", self.repair_note(name)),
+            });
+        }
+        let statements: Vec<Statement> = self
+            .storage
+            .record(name, up)
+            .into_iter()
+            .chain(self.storage.finished(name))
+            .collect();
+        run_all(&self.db, statements).await
+    }
+
+    /// The error for a migration found unfinished where DDL is not transactional.
+    fn interrupted(&self, stopped: &Unfinished) -> Error {
+        let why = stopped
+            .error
+            .as_deref()
+            .unwrap_or("the run stopped before it finished");
+        Error::Migration {
+            name: stopped.name.clone(),
+            message: format!(
+                "did not finish migrating {} ({why}); {}",
+                stopped.direction,
+                self.repair_note(&stopped.name)
+            ),
         }
     }
 
-    /// Runs one migration and records it, atomically where the database allows.
-    async fn apply(&self, migration: &dyn Migration, up: bool) -> Result<()> {
-        let record = self.record(migration.name(), up);
-        if self.db.dialect().supports().transactional_ddl {
-            self.db
-                .transaction(|tx| async move {
-                    run_steps(migration, QueryInterface::new(&tx), up).await?;
-                    tx.target().run_statement(&record).await.map(drop)
-                })
-                .await
-        } else {
-            run_steps(migration, QueryInterface::new(&self.db), up).await?;
-            self.db.target().run_statement(&record).await.map(drop)
-        }
+    /// What to do about a migration that stopped half way.
+    fn repair_note(&self, name: &str) -> String {
+        format!(
+            "{} commits each DDL statement as it runs, so the steps before the failure may be \
+             applied: repair the schema, then run `sequelize db:migrate:resolve --name {name} \
+             --applied` (or `--reverted`)",
+            self.db.dialect().name()
+        )
     }
+}
+
+/// The advisory-lock key of a storage table: FNV-1a of its name, the same in every process.
+fn lock_key(table: &str) -> i64 {
+    let hash = format!("sequelize-rs migrations {table}")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    i64::from_ne_bytes(hash.to_ne_bytes())
+}
+
+/// Runs statements in order, in one transaction when there are several and `exec` is the
+/// pool.
+async fn run_all(
+    exec: &impl Executor,
+    statements: impl IntoIterator<Item = Statement>,
+) -> Result<()> {
+    let statements: Vec<Statement> = statements.into_iter().collect();
+    let target = exec.target();
+    if statements.len() > 1 && !target.in_transaction() {
+        return target
+            .sequelize()
+            .transaction(|tx| async move {
+                for statement in &statements {
+                    tx.target().run_statement(statement).await?;
+                }
+                Ok(())
+            })
+            .await;
+    }
+    for statement in &statements {
+        target.run_statement(statement).await?;
+    }
+    Ok(())
 }
 
 fn run_steps<'a>(

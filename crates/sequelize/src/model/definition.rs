@@ -12,6 +12,7 @@ use crate::sql::{
     ColumnDef, CreateTable, DefaultValue, Ident, References, TableOptions, UniqueKey,
 };
 use crate::types::DataType;
+use crate::utils::{camel_case, pluralize, snake_case};
 
 /// One attribute of a model: its name, and the column it is stored in.
 ///
@@ -672,74 +673,9 @@ impl DefinitionBuilder {
     }
 }
 
-/// `first_name` → `firstName` (Sequelize's attribute spelling, and its default column).
-pub(crate) fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' && !out.is_empty() {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `firstName` / `BlogPosts` → `first_name` / `blog_posts`.
-pub(crate) fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// English plural of a model name, as Sequelize's inflection does for common words.
-pub(crate) fn pluralize(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    let consonant_y = lower.ends_with('y')
-        && !matches!(
-            lower.chars().rev().nth(1),
-            Some('a' | 'e' | 'i' | 'o' | 'u')
-        );
-    if consonant_y {
-        format!("{}ies", &word[..word.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"]
-        .iter()
-        .any(|end| lower.ends_with(end))
-    {
-        format!("{word}es")
-    } else {
-        format!("{word}s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn naming() {
-        assert_eq!(camel_case("first_name"), "firstName");
-        assert_eq!(camel_case("id"), "id");
-        assert_eq!(snake_case("BlogPosts"), "blog_posts");
-        assert_eq!(snake_case("createdAt"), "created_at");
-        assert_eq!(pluralize("User"), "Users");
-        assert_eq!(pluralize("Category"), "Categories");
-        assert_eq!(pluralize("Day"), "Days");
-        assert_eq!(pluralize("Box"), "Boxes");
-    }
 
     #[test]
     fn underscored_definitions() {

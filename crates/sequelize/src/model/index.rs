@@ -1,9 +1,10 @@
 //! [`Index`]: an index of a model (the model option `indexes: [...]`), named by attributes
 //! and turned into a `CREATE INDEX` by `sync`.
 
-use super::definition::{snake_case, ModelDefinition};
+use super::definition::ModelDefinition;
 use crate::error::{Error, Result};
 use crate::sql::{CreateIndex, Direction, Expr, Ident, IndexColumn, IndexKind, IndexMethod};
+use crate::utils::snake_case;
 
 /// An index of a model, with Sequelize's index options: `fields` (attributes or columns,
 /// each with `order`, `length` and `operator`), `unique`, `name`, `using`, `where`

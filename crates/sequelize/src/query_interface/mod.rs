@@ -4,12 +4,16 @@
 //! Migrations are lists of operations; running one renders it for the dialect and sends it
 //! on the executor given, so a migration can run inside a transaction.
 
+mod database;
+
+pub use database::{create_database, drop_database, DatabaseOptions};
+
 use crate::connection::{Executor, Target};
 use crate::dialect::TableRebuild;
 use crate::error::{Error, Result};
 use crate::sql::{
-    enum_type_name, ColumnDef, CreateIndex, CreateTable, DropTable, Expr, Ident, Insert, Statement,
-    TableRef,
+    enum_type_name, ColumnDef, CreateIndex, CreateTable, Delete, DropTable, Expr, Ident, Insert,
+    Statement, TableRef, Update,
 };
 use crate::value::{FromValue, Value};
 
@@ -127,6 +131,53 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// `bulkDelete(table, where)`: the rows matching `filter`, or every row when there is
+    /// none (Sequelize's `bulkDelete(table, null)`, which seeders' `down` uses).
+    ///
+    /// ```
+    /// use sequelize::{query_interface::Operation, sql::Expr};
+    /// let some = Operation::bulk_delete("users", Some(Expr::column("email").eq("a@example.com")));
+    /// let all = Operation::bulk_delete("users", None);
+    /// assert_ne!(some, all);
+    /// ```
+    pub fn bulk_delete(table: impl Into<String>, filter: Option<Expr>) -> Self {
+        Operation::Statement(Box::new(Statement::Delete(Delete {
+            table: TableRef::new(Ident::from(table.into())),
+            filter: filter.unwrap_or_else(every_row),
+        })))
+    }
+
+    /// `bulkUpdate(table, values, where)`: sets columns of the rows matching `filter`, or of
+    /// every row when there is none.
+    ///
+    /// ```
+    /// use sequelize::{query_interface::Operation, sql::Expr, Value};
+    /// let op = Operation::bulk_update("users", vec![("status".into(), Value::from("inactive"))],
+    ///     Some(Expr::column("email").eq("a@example.com")));
+    /// assert!(matches!(op, Operation::Statement(_)));
+    /// ```
+    pub fn bulk_update(
+        table: impl Into<String>,
+        values: Vec<(String, Value)>,
+        filter: Option<Expr>,
+    ) -> Self {
+        Operation::Statement(Box::new(Statement::Update(Update {
+            table: TableRef::new(Ident::from(table.into())),
+            set: values
+                .into_iter()
+                .map(|(column, value)| (Ident::from(column), Expr::Value(value)))
+                .collect(),
+            filter: filter.unwrap_or_else(every_row),
+        })))
+    }
+}
+
+/// The condition every row meets, for a bulk operation asked to touch all rows.
+fn every_row() -> Expr {
+    Expr::literal_unchecked("1 = 1")
+}
+
 /// One column of a table as the database describes it (part of Sequelize's
 /// `describeTable`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +214,12 @@ impl<'a> QueryInterface<'a> {
         QueryInterface {
             target: exec.target(),
         }
+    }
+
+    /// Runs developer-written SQL holding any number of statements, as it is (a `.sql`
+    /// migration): no placeholders, no bound values.
+    pub async fn run_script(&self, sql: &str) -> Result<()> {
+        self.target.execute_script(sql).await
     }
 
     /// Runs one operation. On PostgreSQL, a table or column of an `ENUM` type gets its enum

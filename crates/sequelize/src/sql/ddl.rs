@@ -342,6 +342,45 @@ pub struct TableOptions {
     pub collate: Option<String>,
 }
 
+/// `CREATE DATABASE`, with Sequelize's `createDatabase` options (see
+/// [`DatabaseOptions`](crate::query_interface::DatabaseOptions)).
+///
+/// ```
+/// use sequelize::sql::{CreateDatabase, Ident};
+/// let create = CreateDatabase { template: Some("template0".into()), ..CreateDatabase::new(Ident::new("shop")) };
+/// let sql = sequelize::dialect::by_name("postgres").unwrap().render(&create.into()).unwrap().sql;
+/// assert_eq!(sql, r#"CREATE DATABASE "shop" TEMPLATE = "template0""#);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateDatabase {
+    /// The database.
+    pub name: Ident,
+    /// MySQL's `DEFAULT CHARACTER SET`.
+    pub charset: Option<String>,
+    /// `DEFAULT COLLATE` (MySQL), `LC_COLLATE` (PostgreSQL).
+    pub collate: Option<String>,
+    /// PostgreSQL's `ENCODING`.
+    pub encoding: Option<String>,
+    /// PostgreSQL's `LC_CTYPE`.
+    pub ctype: Option<String>,
+    /// PostgreSQL's `TEMPLATE`.
+    pub template: Option<String>,
+}
+
+impl CreateDatabase {
+    /// `CREATE DATABASE name`, no options.
+    pub fn new(name: Ident) -> Self {
+        CreateDatabase {
+            name,
+            charset: None,
+            collate: None,
+            encoding: None,
+            ctype: None,
+            template: None,
+        }
+    }
+}
+
 /// `DROP TABLE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DropTable {

@@ -23,8 +23,8 @@ mod shape;
 mod transaction;
 
 pub use ddl::{
-    enum_type_name, ColumnDef, CreateIndex, CreateTable, DefaultValue, DropTable, IndexColumn,
-    IndexKind, IndexMethod, References, ReferentialAction, TableOptions, UniqueKey,
+    enum_type_name, ColumnDef, CreateDatabase, CreateIndex, CreateTable, DefaultValue, DropTable,
+    IndexColumn, IndexKind, IndexMethod, References, ReferentialAction, TableOptions, UniqueKey,
 };
 pub use expr::{
     ArrayOperator, BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead,
@@ -136,6 +136,15 @@ pub enum Statement {
         /// `IF EXISTS`.
         if_exists: bool,
     },
+    /// `CREATE DATABASE`.
+    CreateDatabase(CreateDatabase),
+    /// `DROP DATABASE`.
+    DropDatabase {
+        /// The database.
+        name: Ident,
+        /// `IF EXISTS`.
+        if_exists: bool,
+    },
 }
 
 macro_rules! statement_from {
@@ -154,5 +163,6 @@ statement_from!(
     Delete,
     CreateTable,
     DropTable,
-    CreateIndex
+    CreateIndex,
+    CreateDatabase
 );

@@ -27,12 +27,12 @@ pub fn dialects() -> Vec<&'static str> {
     }
 }
 
-fn postgres_base() -> String {
+pub fn postgres_base() -> String {
     std::env::var("SEQUELIZE_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/sequelize_test".into())
 }
 
-fn mysql_base() -> String {
+pub fn mysql_base() -> String {
     std::env::var("SEQUELIZE_TEST_MYSQL_URL")
         .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/sequelize_test".into())
 }

@@ -18,7 +18,7 @@ mod types;
 use std::borrow::Cow;
 
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, Supports};
+use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, MigrationLock, Supports};
 use crate::error::Result;
 use crate::sql::scanner::{Backslashes, DoubleQuotes, ScanRules};
 use crate::sql::TransactionOptions;
@@ -120,6 +120,17 @@ impl Dialect for MySql {
             ],
             None => vec![Cow::Borrowed("START TRANSACTION")],
         })
+    }
+
+    fn server_database(&self) -> Result<Option<&'static str>> {
+        Ok(None)
+    }
+
+    fn migration_lock(&self) -> MigrationLock {
+        MigrationLock::SessionLock {
+            take: "SELECT GET_LOCK(?, ?)",
+            release: "SELECT RELEASE_LOCK(?)",
+        }
     }
 
     fn connect<'a>(

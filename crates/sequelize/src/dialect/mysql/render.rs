@@ -6,8 +6,8 @@ use crate::dialect::render::{direction, lock_of_and_wait};
 use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, ConflictAction, Function, Ident, IndexMethod, Lock, LockWait, Nulls,
-    OnConflict, OrderBy, RowLock, TableOptions,
+    CastType, ColumnDef, ConflictAction, CreateDatabase, Function, Ident, IndexMethod, Lock,
+    LockWait, Nulls, OnConflict, OrderBy, RowLock, TableOptions,
 };
 use crate::types::DataType;
 
@@ -64,6 +64,31 @@ impl QueryGenerator for MySql {
         if let Some(comment) = &options.comment {
             w.push(" COMMENT=");
             self.push_string_literal(comment, w.sql_mut())?;
+        }
+        Ok(())
+    }
+
+    fn create_database(&self, w: &mut SqlWriter<'_>, create: &CreateDatabase) -> Result<()> {
+        let postgres_only = [
+            ("encoding", &create.encoding),
+            ("ctype", &create.ctype),
+            ("template", &create.template),
+        ];
+        if let Some((option, _)) = postgres_only.iter().find(|(_, v)| v.is_some()) {
+            return Err(unsupported(
+                w,
+                format!("createDatabase's `{option}` (PostgreSQL's; MySQL takes `charset` and `collate`)"),
+            ));
+        }
+        w.push("CREATE DATABASE IF NOT EXISTS ");
+        w.ident(&create.name)?;
+        if let Some(charset) = &create.charset {
+            w.push(" DEFAULT CHARACTER SET ");
+            self.push_string_literal(charset, w.sql_mut())?;
+        }
+        if let Some(collate) = &create.collate {
+            w.push(" DEFAULT COLLATE ");
+            self.push_string_literal(collate, w.sql_mut())?;
         }
         Ok(())
     }

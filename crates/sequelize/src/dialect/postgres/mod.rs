@@ -17,7 +17,7 @@ mod types;
 use std::borrow::Cow;
 
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{BoxFuture, Dialect, DriverConnection, Supports};
+use crate::dialect::{BoxFuture, Dialect, DriverConnection, MigrationLock, Supports};
 use crate::error::Result;
 use crate::sql::scanner::ScanRules;
 use crate::sql::TransactionOptions;
@@ -112,6 +112,14 @@ impl Dialect for Postgres {
             Some(level) => Cow::Owned(format!("BEGIN ISOLATION LEVEL {}", level.sql())),
             None => Cow::Borrowed("BEGIN"),
         }])
+    }
+
+    fn server_database(&self) -> Result<Option<&'static str>> {
+        Ok(Some("postgres"))
+    }
+
+    fn migration_lock(&self) -> MigrationLock {
+        MigrationLock::TransactionLock("SELECT pg_advisory_xact_lock($1)::text")
     }
 
     fn connect<'a>(

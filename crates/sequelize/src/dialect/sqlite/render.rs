@@ -6,12 +6,26 @@ use crate::dialect::{
 };
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, Expr, Function, Ident, IndexMethod, JsonPathSegment, JsonRead, LockWait,
-    RowLock,
+    CastType, ColumnDef, CreateDatabase, Expr, Function, Ident, IndexMethod, JsonPathSegment,
+    JsonRead, LockWait, RowLock,
 };
 use crate::value::Value;
 
 impl QueryGenerator for Sqlite {
+    fn create_database(&self, w: &mut SqlWriter<'_>, _: &CreateDatabase) -> Result<()> {
+        Err(unsupported(
+            w,
+            "CREATE DATABASE (an SQLite database is its file)",
+        ))
+    }
+
+    fn drop_database(&self, w: &mut SqlWriter<'_>, _: &Ident, _: bool) -> Result<()> {
+        Err(unsupported(
+            w,
+            "DROP DATABASE (an SQLite database is its file)",
+        ))
+    }
+
     fn truncate_keyword(&self) -> &'static str {
         // SQLite has no TRUNCATE; a DELETE without WHERE is its truncate optimization.
         "DELETE FROM "

@@ -25,12 +25,13 @@ mod separate;
 
 use std::sync::{Arc, Weak};
 
-use super::definition::{camel_case, pluralize, snake_case, ModelDefinition};
+use super::definition::ModelDefinition;
 use super::dynamic::DynModel;
 use super::hooks::Hook;
 use super::runtime::ModelRuntime;
 use crate::error::{Error, Result};
 use crate::sql::{References, ReferentialAction};
+use crate::utils::{camel_case, pluralize, snake_case};
 use crate::value::Value;
 
 pub use declare::AssociationDecl;

@@ -1,0 +1,269 @@
+//! Where the migrator keeps what it applied ([`MigrationStorage`], sequelize-cli's
+//! `migrationStorage` and `seederStorage`): a table of the database (`SequelizeMeta`, one
+//! `name` row per applied migration, its file name), a JSON file, or nothing. With a table, on
+//! databases whose DDL commits on its own (MySQL, MariaDB), `<table>Unfinished` holds one row
+//! per migration that started and did not finish, so a half-applied migration is reported
+//! instead of being run again or recorded.
+
+use std::path::PathBuf;
+
+use crate::connection::Executor;
+use crate::error::{Error, Result};
+use crate::sql::{
+    ColumnDef, CreateTable, Delete, Expr, Ident, Insert, Select, Statement, TableRef, Update,
+};
+use crate::types::DataType;
+use crate::value::{FromValue, Value};
+
+/// Where a migrator keeps the names of the migrations (or seeders) it applied.
+///
+/// ```
+/// use sequelize::migrate::MigrationStorage;
+/// assert_eq!(MigrationStorage::parse("sequelize", "SequelizeMeta", "sequelize-meta.json").unwrap(),
+///            MigrationStorage::Table("SequelizeMeta".into()));
+/// assert_eq!(MigrationStorage::parse("none", "SequelizeData", "sequelize-data.json").unwrap(),
+///            MigrationStorage::None);
+/// assert!(MigrationStorage::parse("mongodb", "x", "y").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MigrationStorage {
+    /// A table of the database, one `name` row per applied migration (`"sequelize"`:
+    /// `SequelizeMeta` for migrations, `SequelizeData` for seeders).
+    Table(String),
+    /// A JSON file holding the array of applied names, as umzug's JSON storage writes it
+    /// (`"json"`). It lives on the machine running the CLI, not in the database.
+    Json(PathBuf),
+    /// Nothing (`"none"`, seeders' default): every file is pending every time.
+    None,
+}
+
+impl MigrationStorage {
+    /// The storage a config names (`"sequelize"`, `"json"` or `"none"`), with its table and
+    /// file names.
+    pub fn parse(kind: &str, table: &str, path: &str) -> Result<Self> {
+        match kind {
+            "sequelize" => Ok(MigrationStorage::Table(table.to_owned())),
+            "json" => Ok(MigrationStorage::Json(PathBuf::from(path))),
+            "none" => Ok(MigrationStorage::None),
+            other => Err(Error::Config(format!(
+                "unknown storage `{other}` (expected sequelize, json or none)"
+            ))),
+        }
+    }
+}
+
+/// A migration that started and did not finish, as its `Unfinished` row tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unfinished {
+    /// The migration's name.
+    pub(crate) name: String,
+    /// `up` or `down`.
+    pub(crate) direction: String,
+    /// Why it stopped, when it failed (a crash leaves none).
+    pub(crate) error: Option<String>,
+}
+
+/// What one migrator's storage does.
+#[derive(Debug, Clone)]
+pub(crate) struct Storage(pub(crate) MigrationStorage);
+
+impl Storage {
+    fn table(&self) -> Option<&str> {
+        match &self.0 {
+            MigrationStorage::Table(table) => Some(table),
+            _ => None,
+        }
+    }
+
+    fn meta(&self, table: &str) -> TableRef {
+        TableRef::new(Ident::from(table.to_owned()))
+    }
+
+    fn unfinished_table(table: &str) -> Ident {
+        Ident::from(format!("{table}Unfinished"))
+    }
+
+    /// Whether it keeps anything: with none, every migration is pending every time.
+    pub(crate) fn keeps(&self) -> bool {
+        self.0 != MigrationStorage::None
+    }
+
+    /// Whether it can note unfinished migrations (a table can).
+    pub(crate) fn notes_unfinished(&self) -> bool {
+        self.table().is_some()
+    }
+
+    /// What names the migration lock of this storage.
+    pub(crate) fn lock_name(&self) -> String {
+        match &self.0 {
+            MigrationStorage::Table(table) => table.clone(),
+            MigrationStorage::Json(path) => path.display().to_string(),
+            MigrationStorage::None => "none".to_owned(),
+        }
+    }
+
+    /// Creates the tables that do not exist yet: `SequelizeMeta` as sequelize-cli creates
+    /// it, and the `Unfinished` table where `unfinished` (DDL that is not transactional).
+    pub(crate) async fn ensure(&self, exec: &impl Executor, unfinished: bool) -> Result<()> {
+        let Some(table) = self.table() else {
+            return Ok(());
+        };
+        let name = ColumnDef::new("name", DataType::String(Some(255))).primary_key();
+        let mut tables = vec![(Ident::from(table.to_owned()), vec![name.clone()])];
+        if unfinished {
+            tables.push((
+                Self::unfinished_table(table),
+                vec![
+                    name,
+                    ColumnDef::new("direction", DataType::String(Some(4))).not_null(),
+                    ColumnDef::new("error", DataType::Text),
+                ],
+            ));
+        }
+        for (table, columns) in tables {
+            let create = Statement::CreateTable(CreateTable {
+                if_not_exists: true,
+                ..CreateTable::new(table, columns)
+            });
+            exec.target().run_statement(&create).await?;
+        }
+        Ok(())
+    }
+
+    /// The names of the applied migrations, in name order.
+    pub(crate) async fn executed(&self, exec: &impl Executor) -> Result<Vec<String>> {
+        let table = match &self.0 {
+            MigrationStorage::Table(table) => table,
+            MigrationStorage::Json(path) => return read_json(path),
+            MigrationStorage::None => return Ok(Vec::new()),
+        };
+        let rows = select_by_name(exec, self.meta(table), &["name"]).await?;
+        rows.iter()
+            .map(|row| String::from_value(row[0].clone()))
+            .collect()
+    }
+
+    /// The statement that records (`up`) or forgets (down) an applied migration in the
+    /// table, where the storage is one.
+    pub(crate) fn record(&self, name: &str, up: bool) -> Option<Statement> {
+        let table = self.meta(self.table()?);
+        Some(if up {
+            Statement::Insert(Insert {
+                table,
+                columns: vec![Ident::from("name")],
+                rows: vec![vec![Expr::value(name)]],
+                returning: Vec::new(),
+                on_conflict: None,
+            })
+        } else {
+            Statement::Delete(Delete {
+                table,
+                filter: Expr::column("name").eq(name),
+            })
+        })
+    }
+
+    /// Records (`up`) or forgets an applied migration in the JSON file, where the storage is
+    /// one: after the migration's transaction committed.
+    pub(crate) fn record_in_file(&self, name: &str, up: bool) -> Result<()> {
+        let MigrationStorage::Json(path) = &self.0 else {
+            return Ok(());
+        };
+        let mut names = read_json(path)?;
+        names.retain(|n| n != name);
+        if up {
+            names.push(name.to_owned());
+        }
+        let text = serde_json::to_string_pretty(&names)
+            .map_err(|e| Error::Config(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(path, text)
+            .map_err(|e| Error::Config(format!("cannot write {}: {e}", path.display())))
+    }
+
+    /// The migrations that started and did not finish, in name order.
+    pub(crate) async fn unfinished(&self, exec: &impl Executor) -> Result<Vec<Unfinished>> {
+        let Some(table) = self.table() else {
+            return Ok(Vec::new());
+        };
+        let table = TableRef::new(Self::unfinished_table(table));
+        let rows = select_by_name(exec, table, &["name", "direction", "error"]).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Unfinished {
+                    name: String::from_value(row[0].clone())?,
+                    direction: String::from_value(row[1].clone())?,
+                    error: Option::<String>::from_value(row[2].clone())?,
+                })
+            })
+            .collect()
+    }
+
+    /// Notes that a migration starts in this direction.
+    pub(crate) fn started(&self, name: &str, up: bool) -> Option<Statement> {
+        Some(Statement::Insert(Insert {
+            table: TableRef::new(Self::unfinished_table(self.table()?)),
+            columns: vec![Ident::from("name"), Ident::from("direction")],
+            rows: vec![vec![
+                Expr::value(name),
+                Expr::value(if up { "up" } else { "down" }),
+            ]],
+            returning: Vec::new(),
+            on_conflict: None,
+        }))
+    }
+
+    /// Notes why a started migration stopped.
+    pub(crate) fn failed(&self, name: &str, error: &str) -> Option<Statement> {
+        Some(Statement::Update(Update {
+            table: TableRef::new(Self::unfinished_table(self.table()?)),
+            set: vec![(Ident::from("error"), Expr::Value(Value::from(error)))],
+            filter: Expr::column("name").eq(name),
+        }))
+    }
+
+    /// Forgets that a migration started (it finished, or was resolved by hand).
+    pub(crate) fn finished(&self, name: &str) -> Option<Statement> {
+        Some(Statement::Delete(Delete {
+            table: TableRef::new(Self::unfinished_table(self.table()?)),
+            filter: Expr::column("name").eq(name),
+        }))
+    }
+}
+
+/// The rows of a storage table, these columns of each, in name order.
+async fn select_by_name(
+    exec: &impl Executor,
+    table: TableRef,
+    columns: &[&'static str],
+) -> Result<crate::row::Rows> {
+    let mut select = Select::new(table);
+    select.columns = columns.iter().map(|c| Expr::column(*c).into()).collect();
+    select.order = vec![Expr::column("name").asc()];
+    let result = exec
+        .target()
+        .run_statement(&Statement::Select(select))
+        .await?;
+    Ok(result.rows)
+}
+
+/// The names a JSON storage file holds; none when it does not exist yet.
+fn read_json(path: &std::path::Path) -> Result<Vec<String>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(Error::Config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    let mut names: Vec<String> = serde_json::from_str(&text).map_err(|e| {
+        Error::Config(format!(
+            "{} must hold a JSON array of migration names: {e}",
+            path.display()
+        ))
+    })?;
+    names.sort();
+    Ok(names)
+}
