@@ -464,3 +464,84 @@ async fn sql_migrations_in_their_three_forms() {
     })
     .await;
 }
+
+/// Columns (name, type, nullability) and index names of each table, as the database
+/// describes them.
+async fn schema_of(db: &Sequelize, tables: &[&'static str]) -> Vec<String> {
+    let qi = db.query_interface();
+    let mut schema = Vec::new();
+    for table in tables {
+        for column in qi.describe_columns(*table).await.unwrap() {
+            schema.push(format!(
+                "{table}.{} {} {}",
+                column.name, column.data_type, column.allow_null
+            ));
+        }
+        let mut indexes = qi.index_names(*table).await.unwrap();
+        indexes.sort();
+        schema.extend(indexes.into_iter().map(|i| format!("{table} index {i}")));
+    }
+    schema
+}
+
+#[tokio::test]
+async fn undo_and_redo_leave_the_same_schema() {
+    let dir = folder(
+        "redo",
+        &[
+            ("20240101000000-create-users.json", CREATE_USERS),
+            ("20240102000000-add-nickname.json", ADD_NICKNAME),
+            (
+                "20240103000000-rename-nickname.json",
+                r#"{ "up": [ { "renameColumn": "users", "before": "nickname", "after": "handle" } ],
+                     "down": [ { "renameColumn": "users", "before": "handle", "after": "nickname" } ] }"#,
+            ),
+            ("20240104000000-create-tags.json", CREATE_TAGS),
+            (
+                "20240105000000-rename-tags.json",
+                r#"{ "up": [ { "renameTable": "tags", "after": "labels" } ],
+                     "down": [ { "renameTable": "labels", "after": "tags" } ] }"#,
+            ),
+            (
+                "20240106000000-drop-status-index.json",
+                r#"{ "up": [ { "removeIndex": "users", "index": ["status"] } ],
+                     "down": [ { "addIndex": "users", "fields": ["status"], "options": { "name": "users_status" } } ] }"#,
+            ),
+        ],
+    );
+    for_each_dialect("migrate_redo", |db| {
+        let dir = dir.clone();
+        async move {
+            let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
+            migrator.up().await.unwrap();
+            let after_up = schema_of(&db, &["users", "labels"]).await;
+            assert!(
+                after_up.iter().any(|c| c.starts_with("users.handle "))
+                    && !after_up.iter().any(|c| c == "users index users_status"),
+                "{after_up:?}"
+            );
+            assert!(
+                after_up.iter().any(|c| c.starts_with("labels.id ")),
+                "{after_up:?}"
+            );
+            // Undo the last three, then everything; redo: the same schema each time.
+            migrator.down_with(Down::last().step(3)).await.unwrap();
+            let middle = schema_of(&db, &["users", "tags"]).await;
+            assert!(
+                middle.iter().any(|c| c.starts_with("users.handle ")),
+                "{middle:?}"
+            );
+            assert!(
+                middle.iter().any(|c| c == "users index users_status"),
+                "{middle:?}"
+            );
+            migrator.up().await.unwrap();
+            assert_eq!(schema_of(&db, &["users", "labels"]).await, after_up);
+            migrator.down_with(Down::all()).await.unwrap();
+            assert!(schema_of(&db, &["users", "labels"]).await.is_empty());
+            migrator.up().await.unwrap();
+            assert_eq!(schema_of(&db, &["users", "labels"]).await, after_up);
+        }
+    })
+    .await;
+}

@@ -264,6 +264,15 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     /// its first parameter and its schema (or `NULL` for the connection's own) as its second.
     fn index_names_query(&self) -> &'static str;
 
+    /// The query that lists the tables of a schema in name order, one column, the schema's
+    /// name (or `NULL` for the connection's own) bound as its parameter (`showAllTables`).
+    fn table_names_query(&self) -> &'static str;
+
+    /// The query that lists a table's single-column foreign keys: per key its column, the
+    /// table it references and that table's column, the table's name bound first and its
+    /// schema (or `NULL`) second (`getForeignKeyReferencesForTable`).
+    fn foreign_keys_query(&self) -> &'static str;
+
     /// The query that lists the values of an enum type in their order, the type's name bound
     /// as its first parameter and its schema (or `NULL`) as its second; `None` where enums are not types of their own
     /// ([`Supports::enum_types`]).

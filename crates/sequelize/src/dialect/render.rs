@@ -1467,6 +1467,14 @@ impl<'d> SqlWriter<'d> {
                 let dialect = self.dialect;
                 dialect.push_rename_target(self, to)
             }
+            Statement::RenameColumn { table, from, to } => {
+                self.push("ALTER TABLE ");
+                self.ident(table)?;
+                self.push(" RENAME COLUMN ");
+                self.ident(from)?;
+                self.push(" TO ");
+                self.ident(to)
+            }
             Statement::CopyRows { from, to, columns } => {
                 self.push("INSERT INTO ");
                 self.ident(to)?;

@@ -1,9 +1,9 @@
 //! Declarative JSON migrations: `{ "up": [step…], "down": [step…] }`, each step a
 //! QueryInterface call spelled as in Sequelize (DESIGN.md, "Compatibility contracts").
 //!
-//! A step is an object with one method key (`createTable`, `addColumn`, `removeColumn`,
-//! `addIndex`, `dropTable`, `bulkInsert`, `bulkUpdate`, `bulkDelete`, `sql`) whose value is
-//! the method's first argument;
+//! A step is an object with one method key (`createTable`, `dropTable`, `renameTable`,
+//! `addColumn`, `removeColumn`, `renameColumn`, `addIndex`, `removeIndex`, `bulkInsert`,
+//! `bulkUpdate`, `bulkDelete`, `sql`) whose value is the method's first argument;
 //! the other keys are its remaining arguments. Every unknown method, key or type is an error
 //! naming the file, the step and the key, before anything runs.
 
@@ -30,6 +30,9 @@ const METHODS: &[&str] = &[
     "addColumn",
     "removeColumn",
     "addIndex",
+    "removeIndex",
+    "renameTable",
+    "renameColumn",
     "bulkInsert",
     "bulkUpdate",
     "bulkDelete",
@@ -133,6 +136,9 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         "addColumn" => &["column", "attribute"],
         "removeColumn" => &["column"],
         "addIndex" => &["fields", "options"],
+        "removeIndex" => &["index"],
+        "renameTable" => &["after"],
+        "renameColumn" => &["before", "after"],
         "bulkInsert" => &["records"],
         "bulkUpdate" => &["values", "where"],
         "bulkDelete" => &["where"],
@@ -194,6 +200,23 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
             }
             Ok(Operation::add_index(first, fields, name, unique))
         }
+        "removeIndex" => {
+            // A name, or the fields of an index named by Sequelize's default.
+            let name = match arg("index")? {
+                Json::String(name) => name.clone(),
+                fields => format!("{first}_{}", strings(fields, "index", at)?.join("_")),
+            };
+            Ok(Operation::remove_index(first, name))
+        }
+        "renameTable" => Ok(Operation::rename_table(
+            first,
+            string(arg("after")?, "after", at)?,
+        )),
+        "renameColumn" => Ok(Operation::rename_column(
+            first,
+            string(arg("before")?, "before", at)?,
+            string(arg("after")?, "after", at)?,
+        )),
         "bulkInsert" => {
             let Json::Array(records) = arg("records")? else {
                 return Err(at.error("`records` must be an array of objects"));
@@ -404,8 +427,8 @@ mod tests {
                 "unknown key `cascade`",
             ),
             (
-                r#"{"down":[{"renameTable":"t"}]}"#,
-                "down step 1: unknown method `renameTable`",
+                r#"{"down":[{"dropSchema":"t"}]}"#,
+                "down step 1: unknown method `dropSchema`",
             ),
             (r#"{"up":[],"sideways":[]}"#, "unknown key `sideways`"),
             (

@@ -132,6 +132,54 @@ impl Operation {
 }
 
 impl Operation {
+    /// `renameTable(before, after)`.
+    ///
+    /// ```
+    /// use sequelize::query_interface::Operation;
+    /// let op = Operation::rename_table("tags", "labels");
+    /// assert_ne!(op, Operation::rename_table("labels", "tags"));
+    /// ```
+    pub fn rename_table(before: impl Into<String>, after: impl Into<String>) -> Self {
+        Operation::Statement(Box::new(Statement::RenameTable {
+            from: Ident::from(before.into()),
+            to: Ident::from(after.into()),
+        }))
+    }
+
+    /// `renameColumn(table, before, after)`.
+    ///
+    /// ```
+    /// use sequelize::query_interface::Operation;
+    /// let op = Operation::rename_column("users", "nickname", "handle");
+    /// assert!(matches!(op, Operation::Statement(_)));
+    /// ```
+    pub fn rename_column(
+        table: impl Into<String>,
+        before: impl Into<String>,
+        after: impl Into<String>,
+    ) -> Self {
+        Operation::Statement(Box::new(Statement::RenameColumn {
+            table: Ident::from(table.into()),
+            from: Ident::from(before.into()),
+            to: Ident::from(after.into()),
+        }))
+    }
+
+    /// `removeIndex(table, name)`: the index of that name (see [`Operation::add_index`] for
+    /// the name an index of fields gets).
+    ///
+    /// ```
+    /// use sequelize::query_interface::Operation;
+    /// let op = Operation::remove_index("users", "users_status");
+    /// assert!(matches!(op, Operation::Statement(_)));
+    /// ```
+    pub fn remove_index(table: impl Into<String>, name: impl Into<String>) -> Self {
+        Operation::Statement(Box::new(Statement::DropIndex {
+            table: Ident::from(table.into()),
+            name: Ident::from(name.into()),
+        }))
+    }
+
     /// `bulkDelete(table, where)`: the rows matching `filter`, or every row when there is
     /// none (Sequelize's `bulkDelete(table, null)`, which seeders' `down` uses).
     ///
@@ -176,6 +224,18 @@ impl Operation {
 /// The condition every row meets, for a bulk operation asked to touch all rows.
 fn every_row() -> Expr {
     Expr::literal_unchecked("1 = 1")
+}
+
+/// A foreign key of a table, as the database describes it (part of Sequelize's
+/// `getForeignKeyReferencesForTable`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyReference {
+    /// The column holding the key.
+    pub column: String,
+    /// The table it references.
+    pub referenced_table: String,
+    /// That table's column.
+    pub referenced_column: String,
 }
 
 /// One column of a table as the database describes it (part of Sequelize's
@@ -360,6 +420,103 @@ impl<'a> QueryInterface<'a> {
                 })
             })
             .collect()
+    }
+
+    /// The tables of the connection's schema, in name order (`showAllTables`).
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::{DataType, sql::ColumnDef};
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// let qi = db.query_interface();
+    /// qi.create_table("tags", vec![ColumnDef::new("id", DataType::Integer).primary_key()]).await?;
+    /// assert_eq!(qi.show_all_tables().await?, ["tags"]);
+    /// qi.drop_all_tables(&[]).await?;
+    /// assert!(qi.show_all_tables().await?.is_empty());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn show_all_tables(&self) -> Result<Vec<String>> {
+        let dialect = self.target.sequelize().dialect();
+        let result = self
+            .target
+            .run(dialect.table_names_query(), &[Value::Null])
+            .await?;
+        result
+            .rows
+            .iter()
+            .map(|row| String::from_value(row[0].clone()))
+            .collect()
+    }
+
+    /// The single-column foreign keys of a table (`getForeignKeyReferencesForTable`).
+    pub async fn foreign_key_references(
+        &self,
+        table: impl Into<Ident>,
+    ) -> Result<Vec<ForeignKeyReference>> {
+        let dialect = self.target.sequelize().dialect();
+        let params = Self::table_params(&table.into());
+        let result = self
+            .target
+            .run(dialect.foreign_keys_query(), &params)
+            .await?;
+        result
+            .rows
+            .iter()
+            .map(|row| {
+                Ok(ForeignKeyReference {
+                    column: String::from_value(row[0].clone())?,
+                    referenced_table: String::from_value(row[1].clone())?,
+                    referenced_column: String::from_value(row[2].clone())?,
+                })
+            })
+            .collect()
+    }
+
+    /// Drops every table of the connection's schema but those in `skip` (`dropAllTables`),
+    /// a table only after the tables whose foreign keys reference it. Tables that reference
+    /// one another in a cycle are an error naming them, before any is dropped.
+    pub async fn drop_all_tables(&self, skip: &[&str]) -> Result<()> {
+        let mut remaining: Vec<(String, Vec<String>)> = Vec::new();
+        for table in self.show_all_tables().await? {
+            if skip.contains(&table.as_str()) {
+                continue;
+            }
+            let references = self.foreign_key_references(table.clone()).await?;
+            let parents = references
+                .into_iter()
+                .map(|r| r.referenced_table)
+                .filter(|parent| *parent != table)
+                .collect();
+            remaining.push((table, parents));
+        }
+        let mut order = Vec::with_capacity(remaining.len());
+        while !remaining.is_empty() {
+            let referenced = |name: &str, all: &[(String, Vec<String>)]| {
+                all.iter()
+                    .any(|(_, parents)| parents.iter().any(|p| p == name))
+            };
+            let Some(at) = (0..remaining.len()).find(|&i| !referenced(&remaining[i].0, &remaining))
+            else {
+                let names: Vec<&str> = remaining.iter().map(|(t, _)| t.as_str()).collect();
+                return Err(Error::InvalidQuery(format!(
+                    "dropAllTables: the tables {} reference one another in a cycle; drop their \
+                     foreign keys first",
+                    names.join(", ")
+                )));
+            };
+            order.push(remaining.remove(at).0);
+        }
+        for table in order {
+            self.run(&Operation::Statement(Box::new(Statement::DropTable(
+                DropTable {
+                    name: Ident::from(table),
+                    if_exists: true,
+                },
+            ))))
+            .await?;
+        }
+        Ok(())
     }
 
     /// Brings `create.name` to `create`'s columns (`sync({ alter: true })`): creates the

@@ -88,6 +88,15 @@ pub enum Statement {
         /// The columns copied, the same names in both.
         columns: Vec<Ident>,
     },
+    /// `ALTER TABLE … RENAME COLUMN … TO …`.
+    RenameColumn {
+        /// The table altered.
+        table: Ident,
+        /// The column's name.
+        from: Ident,
+        /// Its new name.
+        to: Ident,
+    },
     /// `DROP INDEX` of a table's index.
     DropIndex {
         /// The table indexed (MySQL names it; the others find the index by name).

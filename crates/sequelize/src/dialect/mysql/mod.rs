@@ -94,6 +94,19 @@ impl Dialect for MySql {
         &self.supports
     }
 
+    fn table_names_query(&self) -> &'static str {
+        "SELECT table_name FROM information_schema.tables \
+         WHERE table_schema = COALESCE(?, DATABASE()) AND table_type = 'BASE TABLE' \
+         ORDER BY table_name"
+    }
+
+    fn foreign_keys_query(&self) -> &'static str {
+        "SELECT column_name, referenced_table_name, referenced_column_name \
+         FROM information_schema.key_column_usage \
+         WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE()) \
+         AND referenced_table_name IS NOT NULL ORDER BY column_name"
+    }
+
     fn describe_columns_query(&self) -> &'static str {
         "SELECT column_name, column_type, is_nullable = 'YES' \
              FROM information_schema.columns \

@@ -76,6 +76,24 @@ impl Dialect for Postgres {
         &self.supports
     }
 
+    fn table_names_query(&self) -> &'static str {
+        "SELECT table_name::text FROM information_schema.tables \
+         WHERE table_schema = COALESCE($1, current_schema()) AND table_type = 'BASE TABLE' \
+         ORDER BY table_name"
+    }
+
+    fn foreign_keys_query(&self) -> &'static str {
+        "SELECT a.attname::text, cf.relname::text, af.attname::text \
+         FROM pg_catalog.pg_constraint k \
+         JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_catalog.pg_class cf ON cf.oid = k.confrelid \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+         JOIN pg_catalog.pg_attribute af ON af.attrelid = k.confrelid AND af.attnum = k.confkey[1] \
+         WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 AND c.relname = $1 \
+         AND n.nspname = COALESCE($2, current_schema()) ORDER BY 1"
+    }
+
     fn describe_columns_query(&self) -> &'static str {
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull \
              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \

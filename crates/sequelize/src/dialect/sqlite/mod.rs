@@ -96,6 +96,18 @@ impl Dialect for Sqlite {
         })
     }
 
+    fn table_names_query(&self) -> &'static str {
+        "SELECT name FROM pragma_table_list \
+         WHERE schema = COALESCE(?1, 'main') AND type = 'table' AND name NOT LIKE 'sqlite%' \
+         ORDER BY name"
+    }
+
+    fn foreign_keys_query(&self) -> &'static str {
+        "SELECT \"from\", \"table\", \"to\" FROM \
+         pragma_foreign_key_list(CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END) \
+         ORDER BY \"from\""
+    }
+
     fn describe_columns_query(&self) -> &'static str {
         "SELECT name, type, \"notnull\" = 0 FROM \
          pragma_table_info(CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END) ORDER BY cid"
