@@ -545,3 +545,68 @@ async fn undo_and_redo_leave_the_same_schema() {
     })
     .await;
 }
+
+const OWNERS_AND_PETS: &str = r#"{ "up": [
+  { "createTable": "owners", "attributes": { "id": { "type": "INTEGER", "primaryKey": true } },
+    "options": { "comment": "who owns pets", "engine": "InnoDB", "charset": "utf8mb4", "collate": "utf8mb4_bin" } },
+  { "createTable": "pets", "attributes": {
+      "id": { "type": "INTEGER", "primaryKey": true },
+      "owner_id": { "type": "INTEGER", "references": { "model": "owners", "key": "id" },
+                    "onDelete": "CASCADE", "comment": "the owner" },
+      "name": { "type": "STRING", "allowNull": false },
+      "kind": { "type": "STRING", "allowNull": false } },
+    "options": { "uniqueKeys": { "pets_name_kind": { "fields": ["name", "kind"] } } } } ],
+  "down": [ { "dropTable": "pets" }, { "dropTable": "owners" } ] }"#;
+
+#[tokio::test]
+async fn json_tables_take_references_unique_keys_and_options() {
+    let dir = folder(
+        "pets",
+        &[("20240101000000-owners-and-pets.json", OWNERS_AND_PETS)],
+    );
+    for_each_dialect("migrate_pets", |db| {
+        let dir = dir.clone();
+        async move {
+            Migrator::new(&db)
+                .load_dir(&dir)
+                .unwrap()
+                .up()
+                .await
+                .unwrap();
+            let keys = db
+                .query_interface()
+                .foreign_key_references("pets")
+                .await
+                .unwrap();
+            assert_eq!(keys.len(), 1);
+            assert_eq!(
+                (keys[0].column.as_str(), keys[0].referenced_table.as_str()),
+                ("owner_id", "owners")
+            );
+            for sql in [
+                "INSERT INTO owners (id) VALUES (1)",
+                "INSERT INTO pets (id, owner_id, name, kind) VALUES (1, 1, 'rex', 'dog')",
+            ] {
+                db.query(sql).exec().await.unwrap();
+            }
+            let twice = db
+                .query("INSERT INTO pets (id, owner_id, name, kind) VALUES (2, 1, 'rex', 'dog')")
+                .exec()
+                .await;
+            assert!(
+                matches!(twice, Err(Error::UniqueConstraint { .. })),
+                "{twice:?}"
+            );
+            db.query("DELETE FROM owners WHERE id = 1")
+                .exec()
+                .await
+                .unwrap();
+            assert_eq!(
+                common::count_rows(&db, &db, "pets").await,
+                0,
+                "onDelete CASCADE"
+            );
+        }
+    })
+    .await;
+}

@@ -11,7 +11,9 @@ use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, Result};
 use crate::query_interface::Operation;
-use crate::sql::{ColumnDef, DefaultValue, Expr};
+use crate::sql::{
+    ColumnDef, CreateTable, DefaultValue, Expr, Ident, References, ReferentialAction, UniqueKey,
+};
 use crate::types::DataType;
 use crate::value::Value;
 
@@ -132,7 +134,7 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         }
     };
     let allowed: &[&str] = match method {
-        "createTable" => &["attributes"],
+        "createTable" => &["attributes", "options"],
         "addColumn" => &["column", "attribute"],
         "removeColumn" => &["column"],
         "addIndex" => &["fields", "options"],
@@ -165,7 +167,11 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
                 .iter()
                 .map(|(name, spec)| column(name, spec, at))
                 .collect::<Result<_>>()?;
-            Ok(Operation::create_table(first, columns))
+            let mut create = CreateTable::new(Ident::from(first), columns);
+            if let Some(options) = step.get("options") {
+                table_options(&mut create, options, at)?;
+            }
+            Ok(Operation::Statement(Box::new(create.into())))
         }
         "dropTable" => Ok(Operation::drop_table(first)),
         "addColumn" => {
@@ -265,6 +271,78 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
     }
 }
 
+/// `createTable`'s options: `comment`, `engine`, `charset`, `collate` (MySQL's storage
+/// options, left out elsewhere), `uniqueKeys: { name: { fields: [...] } }`.
+fn table_options(create: &mut CreateTable, json: &Json, at: &At<'_>) -> Result<()> {
+    let Json::Object(options) = json else {
+        return Err(at.error("`options` must be an object"));
+    };
+    for (key, value) in options {
+        let text = || string(value, key, at).map(Some);
+        match key.as_str() {
+            "comment" => create.options.comment = text()?,
+            "engine" => create.options.engine = text()?,
+            "charset" => create.options.charset = text()?,
+            "collate" => create.options.collate = text()?,
+            "uniqueKeys" => {
+                let Json::Object(keys) = value else {
+                    return Err(at.error("`uniqueKeys` must be an object of { fields: [...] }"));
+                };
+                for (name, spec) in keys {
+                    let fields = match spec.get("fields") {
+                        Some(fields) if spec.as_object().is_some_and(|o| o.len() == 1) => {
+                            strings(fields, "fields", at)?
+                        }
+                        _ => {
+                            return Err(at.error(format!(
+                                "`uniqueKeys.{name}` must be {{ \"fields\": [...] }}"
+                            )))
+                        }
+                    };
+                    create.unique_keys.push(UniqueKey {
+                        name: Ident::from(name.clone()),
+                        columns: fields.into_iter().map(Ident::from).collect(),
+                    });
+                }
+            }
+            _ => return Err(at.error(format!("unknown table option `{key}`"))),
+        }
+    }
+    Ok(())
+}
+
+/// A column's `references: { model, key }` (`model` a table name or `{ tableName }`).
+fn references(json: &Json, in_column: &dyn Fn(String) -> Error) -> Result<References> {
+    let Json::Object(spec) = json else {
+        return Err(in_column(
+            "`references` must be { \"model\": table, \"key\": column }".into(),
+        ));
+    };
+    let mut table = None;
+    let mut key = "id".to_owned();
+    for (name, value) in spec {
+        match (name.as_str(), value) {
+            ("model", Json::String(t)) => table = Some(t.clone()),
+            ("model", Json::Object(m)) => match m.get("tableName") {
+                Some(Json::String(t)) => table = Some(t.clone()),
+                _ => {
+                    return Err(in_column(
+                        "`references.model` object needs `tableName`".into(),
+                    ))
+                }
+            },
+            ("key", Json::String(k)) => key = k.clone(),
+            _ => {
+                return Err(in_column(format!(
+                    "unknown or mistyped key `references.{name}`"
+                )))
+            }
+        }
+    }
+    let table = table.ok_or_else(|| in_column("`references` needs `model`".into()))?;
+    Ok(References::new(Ident::from(table), Ident::from(key)))
+}
+
 /// A bulk step's `where`: column → value pairs that must all hold (an array is `IN`, `null`
 /// is `IS NULL`); absent or `null`, every row.
 fn filter(json: Option<&Json>, at: &At<'_>) -> Result<Option<Expr>> {
@@ -347,6 +425,8 @@ fn column(name: &str, spec: &Json, at: &At<'_>) -> Result<ColumnDef> {
     };
     let mut data_type = DataType::parse(type_name).map_err(|e| in_column(e.to_string()))?;
     let mut column = ColumnDef::new(name.to_owned(), DataType::Text);
+    let mut reference = None;
+    let mut actions = Vec::new();
     for (key, value) in &spec {
         match (key.as_str(), value) {
             ("type", _) => {}
@@ -376,6 +456,13 @@ fn column(name: &str, spec: &Json, at: &At<'_>) -> Result<ColumnDef> {
                 column.default = Some(DefaultValue::UuidV4);
             }
             ("defaultValue", v) => column.default = Some(DefaultValue::Value(json_value(v, at)?)),
+            ("comment", Json::String(c)) => column.comment = Some(c.clone()),
+            ("references", spec) => reference = Some(references(spec, &in_column)?),
+            ("onDelete" | "onUpdate", Json::String(action)) => {
+                let action =
+                    ReferentialAction::parse(action).map_err(|e| in_column(e.to_string()))?;
+                actions.push((key.as_str() == "onDelete", action));
+            }
             _ => return Err(in_column(format!("unknown or mistyped key `{key}`"))),
         }
     }
@@ -385,6 +472,21 @@ fn column(name: &str, spec: &Json, at: &At<'_>) -> Result<ColumnDef> {
         }
     }
     column.data_type = data_type;
+    match reference {
+        Some(mut reference) => {
+            for (on_delete, action) in actions {
+                reference = match on_delete {
+                    true => reference.on_delete(action),
+                    false => reference.on_update(action),
+                };
+            }
+            column.references = Some(reference);
+        }
+        None if !actions.is_empty() => {
+            return Err(in_column("`onDelete`/`onUpdate` need `references`".into()));
+        }
+        None => {}
+    }
     Ok(column)
 }
 
@@ -431,6 +533,18 @@ mod tests {
                 "down step 1: unknown method `dropSchema`",
             ),
             (r#"{"up":[],"sideways":[]}"#, "unknown key `sideways`"),
+            (
+                r#"{"up":[{"createTable":"t","attributes":{},"options":{"engin":"x"}}]}"#,
+                "unknown table option `engin`",
+            ),
+            (
+                r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"INTEGER","onDelete":"CASCADE"}}}]}"#,
+                "need `references`",
+            ),
+            (
+                r#"{"up":[{"createTable":"t","attributes":{"a":{"type":"INTEGER","references":{"model":"u"},"onDelete":"EXPLODE"}}}]}"#,
+                "column `a`",
+            ),
             (
                 r#"{"up":[{"addColumn":"t","column":"c"}]}"#,
                 "needs `attribute`",
