@@ -610,3 +610,29 @@ async fn json_tables_take_references_unique_keys_and_options() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_migrator_that_needs_two_connections_says_so() {
+    let dir = folder(
+        "one-connection",
+        &[("20240101000000-create-tags.json", CREATE_TAGS)],
+    );
+    for dialect in common::dialects() {
+        let mut options = common::isolated_options(dialect, "migrate_pool", false).await;
+        options.pool.max = 1;
+        let db = Sequelize::connect_with(options).await.unwrap();
+        let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
+        let result = migrator.up().await;
+        if db.dialect().supports().transactional_ddl {
+            assert_eq!(
+                result.unwrap(),
+                ["20240101000000-create-tags.json"],
+                "{dialect}"
+            );
+        } else {
+            let err = result.unwrap_err().to_string();
+            assert!(err.contains("pool.max to 2"), "{dialect}: {err}");
+        }
+        db.close().await.unwrap();
+    }
+}

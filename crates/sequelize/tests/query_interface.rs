@@ -84,3 +84,52 @@ async fn tables_are_listed_and_dropped_after_those_that_reference_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn columns_are_described_as_sequelize_describes_them() {
+    use sequelize::sql::DefaultValue;
+    use sequelize::Value;
+    for_each_dialect("qi_describe", |db| async move {
+        let qi = db.query_interface();
+        qi.create_table(
+            "plants",
+            vec![
+                ColumnDef::new("id", DataType::Integer)
+                    .primary_key()
+                    .auto_increment(),
+                ColumnDef::new("name", DataType::String(Some(40)))
+                    .not_null()
+                    .default_value(DefaultValue::Value(Value::from("fern")))
+                    .comment("what it is called"),
+                ColumnDef::new("height", DataType::Integer),
+            ],
+        )
+        .await
+        .unwrap();
+        let columns = qi.describe_columns("plants").await.unwrap();
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "name", "height"]);
+        let (id, name, height) = (&columns[0], &columns[1], &columns[2]);
+        assert!(
+            id.primary_key && id.auto_increment && !id.allow_null,
+            "{id:?}"
+        );
+        assert!(
+            !name.primary_key && !name.auto_increment && !name.allow_null,
+            "{name:?}"
+        );
+        let default = name.default_value.as_deref().unwrap_or_default();
+        assert!(default.contains("fern"), "{name:?}");
+        let commented = db.dialect().name() != "sqlite";
+        assert_eq!(
+            name.comment.as_deref(),
+            commented.then_some("what it is called")
+        );
+        assert!(
+            height.allow_null && height.default_value.is_none() && height.comment.is_none(),
+            "{height:?}"
+        );
+        assert!(!height.primary_key && !height.auto_increment);
+    })
+    .await;
+}

@@ -279,6 +279,11 @@ impl Sequelize {
         Transaction::open(self, TransactionOptions::default()).await
     }
 
+    /// The most connections the pool opens (`pool.max`).
+    pub(crate) fn pool_max(&self) -> u32 {
+        self.inner.pool_options.max
+    }
+
     /// Starts an unmanaged transaction with options (isolation level, SQLite type).
     pub async fn begin_with(&self, options: TransactionOptions) -> Result<Transaction> {
         Transaction::open(self, options).await

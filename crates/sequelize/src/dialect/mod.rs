@@ -254,8 +254,11 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     }
 
     /// The query that describes a table's columns in order, the table's name bound as its
-    /// first parameter and its schema (or `NULL` for the connection's own) as its second: per column its name, its type as the database reports it, and whether it
-    /// allows `NULL` (a boolean or 0/1). No rows: no such table.
+    /// first parameter and its schema (or `NULL` for the connection's own) as its second:
+    /// per column its name, its type as the database reports it, whether it allows `NULL`,
+    /// its default as the database writes it (or `NULL`), whether it is part of the primary
+    /// key, whether the database numbers it, and its comment (or `NULL`); the booleans as
+    /// booleans or 0/1. No rows: no such table.
     fn describe_columns_query(&self) -> &'static str;
 
     /// The query that lists the names of the indexes of a table made by `CREATE INDEX` (not

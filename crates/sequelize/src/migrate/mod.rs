@@ -503,6 +503,13 @@ impl Migrator {
                         f(tx).await
                     }
                     MigrationLock::SessionLock { take, release } => {
+                        if self.db.pool_max() < 2 {
+                            return Err(Error::Config(format!(
+                                "migrating on {} takes two connections (one holds the lock, \
+                                 the other runs the migrations): set pool.max to 2 or more",
+                                self.db.dialect().name()
+                            )));
+                        }
                         let got = tx
                             .target()
                             .run(take, &[name.clone(), Value::Int(LOCK_WAIT_SECONDS)])

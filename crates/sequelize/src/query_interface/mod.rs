@@ -248,6 +248,16 @@ pub struct DescribedColumn {
     pub data_type: String,
     /// Whether it allows `NULL`.
     pub allow_null: bool,
+    /// Its default, as the database writes it (`'active'::character varying`,
+    /// `nextval(…)`, `'active'`), if it has one.
+    pub default_value: Option<String>,
+    /// Whether it is part of the primary key.
+    pub primary_key: bool,
+    /// Whether the database numbers new rows in it (`autoIncrement`, `SERIAL`, SQLite's
+    /// rowid).
+    pub auto_increment: bool,
+    /// Its comment (SQLite has none).
+    pub comment: Option<String>,
 }
 
 /// Runs [`Operation`]s on an executor (`sequelize.getQueryInterface()`).
@@ -391,7 +401,8 @@ impl<'a> QueryInterface<'a> {
         Ok(())
     }
 
-    /// The columns of `table`, in order (empty when there is no such table).
+    /// The columns of `table`, in order (empty when there is no such table): Sequelize's
+    /// `describeTable` (type, allowNull, defaultValue, primaryKey, autoIncrement, comment).
     ///
     /// ```
     /// # async fn demo() -> sequelize::Result<()> {
@@ -417,6 +428,10 @@ impl<'a> QueryInterface<'a> {
                     name: String::from_value(row[0].clone())?,
                     data_type: String::from_value(row[1].clone())?,
                     allow_null: bool::from_value(row[2].clone())?,
+                    default_value: Option::<String>::from_value(row[3].clone())?,
+                    primary_key: bool::from_value(row[4].clone())?,
+                    auto_increment: bool::from_value(row[5].clone())?,
+                    comment: Option::<String>::from_value(row[6].clone())?,
                 })
             })
             .collect()

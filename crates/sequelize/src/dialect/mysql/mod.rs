@@ -108,7 +108,9 @@ impl Dialect for MySql {
     }
 
     fn describe_columns_query(&self) -> &'static str {
-        "SELECT column_name, column_type, is_nullable = 'YES' \
+        // MariaDB writes a missing default as the word NULL (and quotes text defaults).
+        "SELECT column_name, column_type, is_nullable = 'YES', NULLIF(column_default, 'NULL'), \
+             column_key = 'PRI', extra LIKE '%auto_increment%', NULLIF(column_comment, '') \
              FROM information_schema.columns \
              WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE()) ORDER BY ordinal_position"
     }

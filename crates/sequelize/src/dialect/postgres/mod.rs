@@ -95,8 +95,14 @@ impl Dialect for Postgres {
     }
 
     fn describe_columns_query(&self) -> &'static str {
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull \
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, \
+             pg_get_expr(d.adbin, d.adrelid), \
+             EXISTS (SELECT 1 FROM pg_catalog.pg_index i \
+                     WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)), \
+             a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false), \
+             col_description(c.oid, a.attnum) \
              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              WHERE c.relname = $1 \
              AND c.relnamespace = to_regnamespace(COALESCE($2, current_schema()))::oid \
              AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"

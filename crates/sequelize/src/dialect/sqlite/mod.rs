@@ -109,8 +109,12 @@ impl Dialect for Sqlite {
     }
 
     fn describe_columns_query(&self) -> &'static str {
-        "SELECT name, type, \"notnull\" = 0 FROM \
-         pragma_table_info(CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END) ORDER BY cid"
+        // An `INTEGER PRIMARY KEY` alone is the rowid, which numbers new rows itself.
+        "SELECT name, type, \"notnull\" = 0, dflt_value, pk > 0, \
+         pk = 1 AND upper(type) = 'INTEGER' AND (SELECT COUNT(*) FROM \
+         pragma_table_info(CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END) WHERE pk > 0) = 1, \
+         NULL FROM pragma_table_info(CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END) \
+         ORDER BY cid"
     }
 
     fn index_names_query(&self) -> &'static str {
