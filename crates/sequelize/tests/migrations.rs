@@ -636,3 +636,54 @@ async fn a_migrator_that_needs_two_connections_says_so() {
         db.close().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn upsert_steps_insert_then_update() {
+    let dir = folder(
+        "upsert",
+        &[
+            ("20240101000000-create-users.json", CREATE_USERS),
+            (
+                "20240102000000-upsert.json",
+                r#"{ "up": [
+                     { "upsert": "users", "values": { "email": "c@example.com", "status": "active" }, "conflictFields": ["email"] },
+                     { "upsert": "users", "values": { "email": "c@example.com", "status": "inactive" }, "conflictFields": ["email"] },
+                     { "upsert": "users", "values": { "email": "a@example.com", "status": "inactive" }, "conflictFields": ["email"], "updateFields": [] } ],
+                   "down": [ { "bulkDelete": "users", "where": { "email": "c@example.com" } } ] }"#,
+            ),
+        ],
+    );
+    for_each_dialect("migrate_upsert", |db| {
+        let dir = dir.clone();
+        async move {
+            Migrator::new(&db)
+                .load_dir(&dir)
+                .unwrap()
+                .up()
+                .await
+                .unwrap();
+            let statuses = db
+                .query(AssertSqlSafe(format!(
+                    "SELECT email, status FROM {} ORDER BY email",
+                    q(&db, "users")
+                )))
+                .all()
+                .await
+                .unwrap();
+            let pairs: Vec<(String, String)> = statuses
+                .iter()
+                .map(|r| (r.get("email").unwrap(), r.get("status").unwrap()))
+                .collect();
+            assert_eq!(
+                pairs,
+                [
+                    ("a@example.com".into(), "active".into()),
+                    ("b@example.com".into(), "active".into()),
+                    ("c@example.com".into(), "inactive".into()),
+                ],
+                "inserted, then updated; with no fields to update, kept"
+            );
+        }
+    })
+    .await;
+}

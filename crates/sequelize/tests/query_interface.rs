@@ -133,3 +133,38 @@ async fn columns_are_described_as_sequelize_describes_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn schemas_are_created_listed_and_dropped() {
+    use sequelize::migrate::{JsonMigration, Migrator};
+    for_each_dialect("qi_schemas", |db| async move {
+        let qi = db.query_interface();
+        let name = format!("qi_made_{}", db.dialect().name());
+        if db.dialect().name() == "sqlite" {
+            let refused = qi.create_schema(&name).await.unwrap_err().to_string();
+            assert!(refused.contains("sqlite"), "{refused}");
+            assert!(qi.show_all_schemas().await.unwrap_err().to_string().contains("sqlite"));
+            return;
+        }
+        qi.drop_schema(&name).await.unwrap();
+        let file = "20240101000000-schema.json";
+        let steps = JsonMigration::parse(
+            file,
+            &format!(r#"{{ "up": [ {{ "createSchema": "{name}" }} ], "down": [ {{ "dropSchema": "{name}" }} ] }}"#),
+        )
+        .unwrap();
+        let migrator = Migrator::new(&db).add_json(file, steps);
+        migrator.up().await.unwrap();
+        let schemas = qi.show_all_schemas().await.unwrap();
+        assert!(schemas.contains(&name), "{schemas:?}");
+        assert!(!schemas.iter().any(|s| s.starts_with("pg_") || s == "information_schema" || s == "mysql"));
+        // A table in it goes with it.
+        db.query(AssertSqlSafe(format!("CREATE TABLE {name}.t (id INTEGER PRIMARY KEY)")))
+            .exec()
+            .await
+            .unwrap();
+        migrator.undo().await.unwrap();
+        assert!(!qi.show_all_schemas().await.unwrap().contains(&name));
+    })
+    .await;
+}

@@ -271,6 +271,12 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     /// name (or `NULL` for the connection's own) bound as its parameter (`showAllTables`).
     fn table_names_query(&self) -> &'static str;
 
+    /// The query that lists the schemas in name order, one column, none of the database's
+    /// own (`showAllSchemas`; MySQL's databases); `None` where there are none (SQLite).
+    fn schema_names_query(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The query that lists a table's single-column foreign keys: per key its column, the
     /// table it references and that table's column, the table's name bound first and its
     /// schema (or `NULL`) second (`getForeignKeyReferencesForTable`).

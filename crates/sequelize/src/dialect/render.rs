@@ -145,6 +145,21 @@ pub trait QueryGenerator {
         }
     }
 
+    /// Writes `CREATE SCHEMA IF NOT EXISTS name`.
+    fn create_schema(&self, w: &mut SqlWriter<'_>, name: &Ident) -> Result<()> {
+        w.push("CREATE SCHEMA IF NOT EXISTS ");
+        w.ident(name)
+    }
+
+    /// Writes `DROP SCHEMA IF EXISTS name`, by default with `CASCADE` (PostgreSQL), so that
+    /// it goes with its tables as a MySQL database does.
+    fn drop_schema(&self, w: &mut SqlWriter<'_>, name: &Ident) -> Result<()> {
+        w.push("DROP SCHEMA IF EXISTS ");
+        w.ident(name)?;
+        w.push(" CASCADE");
+        Ok(())
+    }
+
     /// Writes `CREATE DATABASE`: by default PostgreSQL's, `"name" ENCODING = '…' LC_COLLATE
     /// = '…' LC_CTYPE = '…' TEMPLATE = "…"`; an option the database lacks is an error naming
     /// it.
@@ -1513,6 +1528,14 @@ impl<'d> SqlWriter<'d> {
                 self.ident(name)?;
                 self.push(" ADD VALUE IF NOT EXISTS ");
                 self.dialect.push_string_literal(value, &mut self.sql)
+            }
+            Statement::CreateSchema(name) => {
+                let dialect = self.dialect;
+                dialect.create_schema(self, name)
+            }
+            Statement::DropSchema(name) => {
+                let dialect = self.dialect;
+                dialect.drop_schema(self, name)
             }
             Statement::CreateDatabase(create) => {
                 let dialect = self.dialect;

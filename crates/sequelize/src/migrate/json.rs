@@ -1,9 +1,10 @@
 //! Declarative JSON migrations: `{ "up": [step…], "down": [step…] }`, each step a
 //! QueryInterface call spelled as in Sequelize (DESIGN.md, "Compatibility contracts").
 //!
-//! A step is an object with one method key (`createTable`, `dropTable`, `renameTable`,
+//! A step is an object with one method key (`createSchema`, `dropSchema`, `createTable`,
+//! `dropTable`, `renameTable`,
 //! `addColumn`, `removeColumn`, `renameColumn`, `addIndex`, `removeIndex`, `bulkInsert`,
-//! `bulkUpdate`, `bulkDelete`, `sql`) whose value is the method's first argument;
+//! `bulkUpdate`, `bulkDelete`, `upsert`, `sql`) whose value is the method's first argument;
 //! the other keys are its remaining arguments. Every unknown method, key or type is an error
 //! naming the file, the step and the key, before anything runs.
 
@@ -29,6 +30,8 @@ pub struct JsonMigration {
 const METHODS: &[&str] = &[
     "createTable",
     "dropTable",
+    "createSchema",
+    "dropSchema",
     "addColumn",
     "removeColumn",
     "addIndex",
@@ -38,6 +41,7 @@ const METHODS: &[&str] = &[
     "bulkInsert",
     "bulkUpdate",
     "bulkDelete",
+    "upsert",
     "sql",
 ];
 
@@ -144,6 +148,7 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         "bulkInsert" => &["records"],
         "bulkUpdate" => &["values", "where"],
         "bulkDelete" => &["where"],
+        "upsert" => &["values", "conflictFields", "updateFields"],
         "sql" => &["dialects"],
         _ => &[],
     };
@@ -174,6 +179,8 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
             Ok(Operation::Statement(Box::new(create.into())))
         }
         "dropTable" => Ok(Operation::drop_table(first)),
+        "createSchema" => Ok(Operation::create_schema(first)),
+        "dropSchema" => Ok(Operation::drop_schema(first)),
         "addColumn" => {
             let name = string(arg("column")?, "column", at)?;
             Ok(Operation::add_column(
@@ -257,6 +264,21 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
             first,
             filter(step.get("where"), at)?,
         )),
+        "upsert" => {
+            let Json::Object(values) = arg("values")? else {
+                return Err(at.error("`values` must be an object of column values"));
+            };
+            let values = values
+                .iter()
+                .map(|(k, v)| json_value(v, at).map(|v| (k.clone(), v)))
+                .collect::<Result<_>>()?;
+            let conflict = strings(arg("conflictFields")?, "conflictFields", at)?;
+            let update = match step.get("updateFields") {
+                Some(fields) => Some(strings(fields, "updateFields", at)?),
+                None => None,
+            };
+            Operation::upsert(first, values, conflict, update).map_err(|e| at.error(e))
+        }
         "sql" => {
             let dialects = match step.get("dialects") {
                 Some(d) => strings(d, "dialects", at)?,
@@ -529,8 +551,8 @@ mod tests {
                 "unknown key `cascade`",
             ),
             (
-                r#"{"down":[{"dropSchema":"t"}]}"#,
-                "down step 1: unknown method `dropSchema`",
+                r#"{"down":[{"dropTables":"t"}]}"#,
+                "down step 1: unknown method `dropTables`",
             ),
             (r#"{"up":[],"sideways":[]}"#, "unknown key `sideways`"),
             (

@@ -12,8 +12,8 @@ use crate::connection::{Executor, Target};
 use crate::dialect::TableRebuild;
 use crate::error::{Error, Result};
 use crate::sql::{
-    enum_type_name, ColumnDef, CreateIndex, CreateTable, Delete, DropTable, Expr, Ident, Insert,
-    Statement, TableRef, Update,
+    enum_type_name, ColumnDef, ConflictAction, CreateIndex, CreateTable, Delete, DropTable, Expr,
+    Ident, Insert, OnConflict, Statement, TableRef, Update,
 };
 use crate::value::{FromValue, Value};
 
@@ -132,6 +132,69 @@ impl Operation {
 }
 
 impl Operation {
+    /// `upsert(table, values)`: inserts the row, or where it collides on `conflict` (a
+    /// unique key; MySQL finds the key itself) updates `update` (by default every column
+    /// but the conflict's) to the inserted values.
+    ///
+    /// ```
+    /// use sequelize::{query_interface::Operation, Value};
+    /// let op = Operation::upsert("users", vec![("email".into(), Value::from("a@example.com")),
+    ///     ("name".into(), Value::from("Ann"))], vec!["email".into()], None);
+    /// assert!(op.is_ok());
+    /// assert!(Operation::upsert("users", vec![], vec![], None).is_err());
+    /// ```
+    pub fn upsert(
+        table: impl Into<String>,
+        values: Vec<(String, Value)>,
+        conflict: Vec<String>,
+        update: Option<Vec<String>>,
+    ) -> Result<Self> {
+        let table = table.into();
+        if values.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "upsert into {table} has no values"
+            )));
+        }
+        let update = update.unwrap_or_else(|| {
+            (values.iter())
+                .map(|(column, _)| column.clone())
+                .filter(|column| !conflict.contains(column))
+                .collect()
+        });
+        let action = match update.is_empty() {
+            true => ConflictAction::DoNothing,
+            false => ConflictAction::Update(update.into_iter().map(Ident::from).collect()),
+        };
+        let (columns, row): (Vec<Ident>, Vec<Expr>) = (values.into_iter())
+            .map(|(column, value)| (Ident::from(column), Expr::Value(value)))
+            .unzip();
+        Ok(Operation::Statement(Box::new(Statement::Insert(Insert {
+            table: TableRef::new(Ident::from(table)),
+            columns,
+            rows: vec![row],
+            returning: Vec::new(),
+            on_conflict: Some(OnConflict {
+                target: conflict.into_iter().map(Ident::from).collect(),
+                action,
+            }),
+        }))))
+    }
+
+    /// `createSchema(name)`.
+    ///
+    /// ```
+    /// use sequelize::query_interface::Operation;
+    /// assert_ne!(Operation::create_schema("analytics"), Operation::drop_schema("analytics"));
+    /// ```
+    pub fn create_schema(name: impl Into<String>) -> Self {
+        Operation::Statement(Box::new(Statement::CreateSchema(Ident::from(name.into()))))
+    }
+
+    /// `dropSchema(name)`.
+    pub fn drop_schema(name: impl Into<String>) -> Self {
+        Operation::Statement(Box::new(Statement::DropSchema(Ident::from(name.into()))))
+    }
+
     /// `renameTable(before, after)`.
     ///
     /// ```
@@ -457,6 +520,37 @@ impl<'a> QueryInterface<'a> {
             .target
             .run(dialect.table_names_query(), &[Value::Null])
             .await?;
+        result
+            .rows
+            .iter()
+            .map(|row| String::from_value(row[0].clone()))
+            .collect()
+    }
+
+    /// `createSchema(name)`, if it does not exist: a PostgreSQL schema, a MySQL database.
+    /// SQLite has none: an error naming it.
+    pub async fn create_schema(&self, name: &str) -> Result<()> {
+        let statement = Statement::CreateSchema(Ident::from(name.to_owned()));
+        self.target.run_statement(&statement).await.map(drop)
+    }
+
+    /// `dropSchema(name)`, if it exists, with everything in it.
+    pub async fn drop_schema(&self, name: &str) -> Result<()> {
+        let statement = Statement::DropSchema(Ident::from(name.to_owned()));
+        self.target.run_statement(&statement).await.map(drop)
+    }
+
+    /// `showAllSchemas()`: the schemas (MySQL: the databases) in name order, not the
+    /// database's own.
+    pub async fn show_all_schemas(&self) -> Result<Vec<String>> {
+        let dialect = self.target.sequelize().dialect();
+        let query = dialect
+            .schema_names_query()
+            .ok_or_else(|| Error::Unsupported {
+                dialect: dialect.name(),
+                feature: "schemas (an SQLite database is one file)".into(),
+            })?;
+        let result = self.target.run(query, &[]).await?;
         result
             .rows
             .iter()

@@ -145,6 +145,10 @@ pub enum Statement {
         /// `IF EXISTS`.
         if_exists: bool,
     },
+    /// `CREATE SCHEMA IF NOT EXISTS` (a database on MySQL, where the two are one).
+    CreateSchema(Ident),
+    /// `DROP SCHEMA IF EXISTS`, with what it holds (`CASCADE` on PostgreSQL).
+    DropSchema(Ident),
     /// `CREATE DATABASE`.
     CreateDatabase(CreateDatabase),
     /// `DROP DATABASE`.

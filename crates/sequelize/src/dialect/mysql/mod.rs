@@ -100,6 +100,13 @@ impl Dialect for MySql {
          ORDER BY table_name"
     }
 
+    fn schema_names_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN \
+             ('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1",
+        )
+    }
+
     fn foreign_keys_query(&self) -> &'static str {
         "SELECT column_name, referenced_table_name, referenced_column_name \
          FROM information_schema.key_column_usage \

@@ -68,6 +68,11 @@ impl QueryGenerator for MySql {
         Ok(())
     }
 
+    fn drop_schema(&self, w: &mut SqlWriter<'_>, name: &Ident) -> Result<()> {
+        w.push("DROP SCHEMA IF EXISTS ");
+        w.ident(name)
+    }
+
     fn create_database(&self, w: &mut SqlWriter<'_>, create: &CreateDatabase) -> Result<()> {
         let postgres_only = [
             ("encoding", &create.encoding),

@@ -82,6 +82,13 @@ impl Dialect for Postgres {
          ORDER BY table_name"
     }
 
+    fn schema_names_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT nspname::text FROM pg_catalog.pg_namespace \
+             WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1",
+        )
+    }
+
     fn foreign_keys_query(&self) -> &'static str {
         "SELECT a.attname::text, cf.relname::text, af.attname::text \
          FROM pg_catalog.pg_constraint k \

@@ -12,6 +12,20 @@ use crate::sql::{
 use crate::value::Value;
 
 impl QueryGenerator for Sqlite {
+    fn create_schema(&self, w: &mut SqlWriter<'_>, _: &Ident) -> Result<()> {
+        Err(unsupported(
+            w,
+            "CREATE SCHEMA (attach another database file instead)",
+        ))
+    }
+
+    fn drop_schema(&self, w: &mut SqlWriter<'_>, _: &Ident) -> Result<()> {
+        Err(unsupported(
+            w,
+            "DROP SCHEMA (detach the database file instead)",
+        ))
+    }
+
     fn create_database(&self, w: &mut SqlWriter<'_>, _: &CreateDatabase) -> Result<()> {
         Err(unsupported(
             w,
