@@ -168,3 +168,74 @@ async fn schemas_are_created_listed_and_dropped() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn indexes_are_shown_with_their_columns() {
+    use sequelize::query_interface::Operation;
+    for_each_dialect("qi_show_index", |db| async move {
+        let qi = db.query_interface();
+        qi.create_table(
+            "seeds",
+            vec![
+                ColumnDef::new("code", DataType::String(Some(20))).primary_key(),
+                ColumnDef::new("email", DataType::String(Some(80))).unique(),
+                ColumnDef::new("status", DataType::String(Some(20))),
+                ColumnDef::new("name", DataType::String(Some(20))),
+            ],
+        )
+        .await
+        .unwrap();
+        let composite =
+            Operation::add_index("seeds", vec!["status".into(), "name".into()], None, false);
+        qi.run(&composite).await.unwrap();
+        let indexes = qi.show_index("seeds").await.unwrap();
+        let by_fields = |fields: &[&str]| {
+            indexes
+                .iter()
+                .find(|i| i.fields == fields)
+                .unwrap_or_else(|| panic!("no index on {fields:?}: {indexes:?}"))
+        };
+        let primary = by_fields(&["code"]);
+        assert!(primary.primary && primary.unique, "{primary:?}");
+        let email = by_fields(&["email"]);
+        assert!(email.unique && !email.primary, "{email:?}");
+        let both = by_fields(&["status", "name"]);
+        assert_eq!(both.name, "seeds_status_name");
+        assert!(!both.unique && !both.primary, "{both:?}");
+        assert_eq!(indexes.len(), 3, "{indexes:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_enum_types_are_listed_and_dropped() {
+    for_each_dialect("qi_enums", |db| async move {
+        let qi = db.query_interface();
+        let feeling = DataType::Enum(vec!["happy".into(), "sad".into()]);
+        qi.create_table("moods", vec![id(), ColumnDef::new("feeling", feeling)])
+            .await
+            .unwrap();
+        if !db.dialect().supports().enum_types {
+            let refused = qi.pg_list_enums().await.unwrap_err().to_string();
+            assert!(refused.contains(db.dialect().name()), "{refused}");
+            let refused = qi
+                .drop_enum("enum_moods_feeling")
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(refused.contains(db.dialect().name()), "{refused}");
+            return;
+        }
+        assert_eq!(
+            qi.pg_list_enums().await.unwrap(),
+            [(
+                "enum_moods_feeling".to_owned(),
+                vec!["happy".to_owned(), "sad".to_owned()]
+            )]
+        );
+        qi.drop_table("moods").await.unwrap();
+        qi.drop_all_enums().await.unwrap();
+        assert!(qi.pg_list_enums().await.unwrap().is_empty());
+    })
+    .await;
+}

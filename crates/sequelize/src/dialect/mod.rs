@@ -271,6 +271,19 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     /// name (or `NULL` for the connection's own) bound as its parameter (`showAllTables`).
     fn table_names_query(&self) -> &'static str;
 
+    /// The query that describes a table's indexes, one row per indexed column in index-name
+    /// then column order: the index's name, whether it is unique, whether it is the primary
+    /// key's, and the column; the table's name bound first, its schema (or `NULL`) second
+    /// (`showIndex`).
+    fn index_columns_query(&self) -> &'static str;
+
+    /// The query that lists the enum types of a schema (its name bound, or `NULL`), one row per
+    /// value: the type's name and the value, in type-name then value order; `None` where
+    /// enums are not types of their own ([`Supports::enum_types`]).
+    fn enum_types_query(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The query that lists the schemas in name order, one column, none of the database's
     /// own (`showAllSchemas`; MySQL's databases); `None` where there are none (SQLite).
     fn schema_names_query(&self) -> Option<&'static str> {

@@ -289,6 +289,19 @@ fn every_row() -> Expr {
     Expr::literal_unchecked("1 = 1")
 }
 
+/// An index of a table, as the database describes it (Sequelize's `showIndex`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDescription {
+    /// The index's name (the database's own for those behind keys).
+    pub name: String,
+    /// Whether it is unique.
+    pub unique: bool,
+    /// Whether it is the primary key's.
+    pub primary: bool,
+    /// Its columns, in order.
+    pub fields: Vec<String>,
+}
+
 /// A foreign key of a table, as the database describes it (part of Sequelize's
 /// `getForeignKeyReferencesForTable`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -556,6 +569,74 @@ impl<'a> QueryInterface<'a> {
             .iter()
             .map(|row| String::from_value(row[0].clone()))
             .collect()
+    }
+
+    /// The indexes of a table, in name order, with their columns (`showIndex`): those made
+    /// by `CREATE INDEX` and those behind its keys (SQLite's `INTEGER PRIMARY KEY` is the
+    /// rowid, with no index).
+    pub async fn show_index(&self, table: impl Into<Ident>) -> Result<Vec<IndexDescription>> {
+        let dialect = self.target.sequelize().dialect();
+        let params = Self::table_params(&table.into());
+        let result = self
+            .target
+            .run(dialect.index_columns_query(), &params)
+            .await?;
+        let mut indexes: Vec<IndexDescription> = Vec::new();
+        for row in result.rows.iter() {
+            let name = String::from_value(row[0].clone())?;
+            let field = String::from_value(row[3].clone())?;
+            match indexes.last_mut() {
+                Some(index) if index.name == name => index.fields.push(field),
+                _ => indexes.push(IndexDescription {
+                    name,
+                    unique: bool::from_value(row[1].clone())?,
+                    primary: bool::from_value(row[2].clone())?,
+                    fields: vec![field],
+                }),
+            }
+        }
+        Ok(indexes)
+    }
+
+    /// The enum types of the connection's schema with their values in order
+    /// (`pgListEnums`). Only PostgreSQL has enum types: elsewhere an error naming the
+    /// dialect.
+    pub async fn pg_list_enums(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let dialect = self.target.sequelize().dialect();
+        let query = dialect
+            .enum_types_query()
+            .ok_or_else(|| Error::Unsupported {
+                dialect: dialect.name(),
+                feature: "enum types (ENUM is a column type here)".into(),
+            })?;
+        let result = self.target.run(query, &[Value::Null]).await?;
+        let mut enums: Vec<(String, Vec<String>)> = Vec::new();
+        for row in result.rows.iter() {
+            let name = String::from_value(row[0].clone())?;
+            let value = String::from_value(row[1].clone())?;
+            match enums.last_mut() {
+                Some((last, values)) if *last == name => values.push(value),
+                _ => enums.push((name, vec![value])),
+            }
+        }
+        Ok(enums)
+    }
+
+    /// Drops an enum type if it exists (`dropEnum`); PostgreSQL only.
+    pub async fn drop_enum(&self, name: &str) -> Result<()> {
+        let statement = Statement::DropEnumType {
+            name: Ident::from(name.to_owned()),
+            if_exists: true,
+        };
+        self.target.run_statement(&statement).await.map(drop)
+    }
+
+    /// Drops every enum type of the connection's schema (`dropAllEnums`); PostgreSQL only.
+    pub async fn drop_all_enums(&self) -> Result<()> {
+        for (name, _) in self.pg_list_enums().await? {
+            self.drop_enum(&name).await?;
+        }
+        Ok(())
     }
 
     /// The single-column foreign keys of a table (`getForeignKeyReferencesForTable`).

@@ -94,6 +94,13 @@ impl Dialect for MySql {
         &self.supports
     }
 
+    fn index_columns_query(&self) -> &'static str {
+        "SELECT index_name, non_unique = 0, index_name = 'PRIMARY', column_name \
+         FROM information_schema.statistics \
+         WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE()) \
+         ORDER BY index_name, seq_in_index"
+    }
+
     fn table_names_query(&self) -> &'static str {
         "SELECT table_name FROM information_schema.tables \
          WHERE table_schema = COALESCE(?, DATABASE()) AND table_type = 'BASE TABLE' \

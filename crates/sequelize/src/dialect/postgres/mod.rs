@@ -76,6 +76,18 @@ impl Dialect for Postgres {
         &self.supports
     }
 
+    fn index_columns_query(&self) -> &'static str {
+        "SELECT i.relname::text, x.indisunique, x.indisprimary, a.attname::text \
+         FROM pg_catalog.pg_index x \
+         JOIN pg_catalog.pg_class t ON t.oid = x.indrelid \
+         JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
+         JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, position) ON true \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+         WHERE t.relname = $1 \
+         AND t.relnamespace = to_regnamespace(COALESCE($2, current_schema()))::oid \
+         ORDER BY i.relname, k.position"
+    }
+
     fn table_names_query(&self) -> &'static str {
         "SELECT table_name::text FROM information_schema.tables \
          WHERE table_schema = COALESCE($1, current_schema()) AND table_type = 'BASE TABLE' \
@@ -122,6 +134,15 @@ impl Dialect for Postgres {
          WHERE t.relname = $1 \
          AND t.relnamespace = to_regnamespace(COALESCE($2, current_schema()))::oid \
          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = x.indexrelid)"
+    }
+
+    fn enum_types_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT t.typname::text, e.enumlabel::text FROM pg_catalog.pg_type t \
+             JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid \
+             WHERE t.typnamespace = to_regnamespace(COALESCE($1, current_schema()))::oid \
+             ORDER BY t.typname, e.enumsortorder",
+        )
     }
 
     fn enum_values_query(&self) -> Option<&'static str> {

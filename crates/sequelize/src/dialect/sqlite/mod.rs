@@ -96,6 +96,12 @@ impl Dialect for Sqlite {
         })
     }
 
+    fn index_columns_query(&self) -> &'static str {
+        "SELECT il.name, il.\"unique\", il.origin = 'pk', ii.name \
+         FROM pragma_index_list(CASE WHEN ?2 IS NULL THEN ?1 ELSE ?2 || '.' || ?1 END) AS il, \
+         pragma_index_info(il.name) AS ii ORDER BY il.name, ii.seqno"
+    }
+
     fn table_names_query(&self) -> &'static str {
         "SELECT name FROM pragma_table_list \
          WHERE schema = COALESCE(?1, 'main') AND type = 'table' AND name NOT LIKE 'sqlite%' \
