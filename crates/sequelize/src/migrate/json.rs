@@ -236,24 +236,12 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
             };
             let records = records
                 .iter()
-                .map(|record| match record {
-                    Json::Object(fields) => fields
-                        .iter()
-                        .map(|(k, v)| json_value(v, at).map(|v| (k.clone(), v)))
-                        .collect(),
-                    _ => Err(at.error("each record must be an object")),
-                })
+                .map(|record| column_values(record, "records[…]", at))
                 .collect::<Result<_>>()?;
             Operation::bulk_insert(first, records).map_err(|e| at.error(e))
         }
         "bulkUpdate" => {
-            let Json::Object(values) = arg("values")? else {
-                return Err(at.error("`values` must be an object of column values"));
-            };
-            let values = values
-                .iter()
-                .map(|(k, v)| json_value(v, at).map(|v| (k.clone(), v)))
-                .collect::<Result<_>>()?;
+            let values = column_values(arg("values")?, "values", at)?;
             Ok(Operation::bulk_update(
                 first,
                 values,
@@ -265,13 +253,7 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
             filter(step.get("where"), at)?,
         )),
         "upsert" => {
-            let Json::Object(values) = arg("values")? else {
-                return Err(at.error("`values` must be an object of column values"));
-            };
-            let values = values
-                .iter()
-                .map(|(k, v)| json_value(v, at).map(|v| (k.clone(), v)))
-                .collect::<Result<_>>()?;
+            let values = column_values(arg("values")?, "values", at)?;
             let conflict = strings(arg("conflictFields")?, "conflictFields", at)?;
             let update = match step.get("updateFields") {
                 Some(fields) => Some(strings(fields, "updateFields", at)?),
@@ -363,6 +345,17 @@ fn references(json: &Json, in_column: &dyn Fn(String) -> Error) -> Result<Refere
     }
     let table = table.ok_or_else(|| in_column("`references` needs `model`".into()))?;
     Ok(References::new(Ident::from(table), Ident::from(key)))
+}
+
+/// An object of column → value pairs (`values`, a record), as bound values.
+fn column_values(json: &Json, key: &str, at: &At<'_>) -> Result<Vec<(String, Value)>> {
+    let Json::Object(fields) = json else {
+        return Err(at.error(format!("`{key}` must be an object of column values")));
+    };
+    fields
+        .iter()
+        .map(|(column, value)| json_value(value, at).map(|v| (column.clone(), v)))
+        .collect()
 }
 
 /// A bulk step's `where`: column → value pairs that must all hold (an array is `IN`, `null`
