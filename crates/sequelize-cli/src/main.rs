@@ -439,8 +439,8 @@ impl GenerateCommand {
 /// Writes what a generator writes.
 fn write_files(command: GenerateCommand) -> Result<(), String> {
     let common = command.common().resolve()?;
-    let config = || -> Result<(), String> {
-        generate::write_new(&common.config, generate::CONFIG, false)?;
+    let config = |force: bool| -> Result<(), String> {
+        generate::write_new(&common.config, generate::CONFIG, force)?;
         println!("Created \"{}\"", common.config.display());
         Ok(())
     };
@@ -461,20 +461,12 @@ fn write_files(command: GenerateCommand) -> Result<(), String> {
     };
     match command {
         GenerateCommand::Init { force, .. } => {
-            match force {
-                true => generate::write_new(&common.config, generate::CONFIG, true)
-                    .map(|()| println!("Created \"{}\"", common.config.display()))?,
-                false => config()?,
-            }
+            config(force)?;
             models(force)?;
             generate::init_folder(&common.migrations_path, "migrations")?;
             generate::init_folder(&common.seeders_path, "seeders")?;
         }
-        GenerateCommand::InitConfig { force, .. } => match force {
-            true => generate::write_new(&common.config, generate::CONFIG, true)
-                .map(|()| println!("Created \"{}\"", common.config.display()))?,
-            false => config()?,
-        },
+        GenerateCommand::InitConfig { force, .. } => config(force)?,
         GenerateCommand::InitMigrations { .. } => {
             generate::init_folder(&common.migrations_path, "migrations")?;
         }

@@ -150,8 +150,13 @@ impl<'a> Target<'a> {
     /// logged. Query hooks do not run: they see one statement with its parameters.
     pub(crate) async fn execute_script(&self, sql: &str) -> Result<()> {
         let mut slot = self.connection().await?;
+        self.timed(sql, slot.conn().execute_batch(sql)).await
+    }
+
+    /// Awaits `run`, the work of `sql`, logged as the options ask.
+    async fn timed<T>(&self, sql: &str, run: impl Future<Output = Result<T>>) -> Result<T> {
         let started = log_start(self.sequelize(), sql);
-        let result = slot.conn().execute_batch(sql).await;
+        let result = run.await;
         log_end(self.sequelize(), sql, started);
         result
     }
@@ -180,10 +185,7 @@ impl<'a> Target<'a> {
         params: &[Value],
         sink: &mut dyn RowSink,
     ) -> Result<Completion> {
-        let started = log_start(self.sequelize(), sql);
-        let result = conn.run_into(sql, params, sink).await;
-        log_end(self.sequelize(), sql, started);
-        result
+        self.timed(sql, conn.run_into(sql, params, sink)).await
     }
 
     async fn watched(

@@ -37,7 +37,7 @@ use crate::query_interface::QueryInterface;
 use crate::sql::{Statement, TransactionOptions, TransactionType};
 use crate::value::Value;
 pub use storage::MigrationStorage;
-use storage::{Storage, Unfinished};
+use storage::Unfinished;
 
 /// How long a MySQL migrator waits for another one's lock, in seconds.
 const LOCK_WAIT_SECONDS: i64 = 600;
@@ -230,7 +230,7 @@ type EventFn = Box<dyn Fn(&MigrationEvent) + Send + Sync>;
 pub struct Migrator {
     db: Sequelize,
     migrations: Vec<Box<dyn Migration>>,
-    storage: Storage,
+    storage: MigrationStorage,
     on_event: Option<EventFn>,
 }
 
@@ -240,7 +240,7 @@ impl Migrator {
         Migrator {
             db: db.clone(),
             migrations: Vec::new(),
-            storage: Storage(MigrationStorage::Table(DEFAULT_STORAGE_TABLE.to_owned())),
+            storage: MigrationStorage::Table(DEFAULT_STORAGE_TABLE.to_owned()),
             on_event: None,
         }
     }
@@ -253,7 +253,7 @@ impl Migrator {
     /// Stores applied names there (`migrationStorage`, `seederStorage`): a table, a JSON
     /// file, or nowhere (every file runs every time, as seeders do by default).
     pub fn storage(mut self, storage: MigrationStorage) -> Self {
-        self.storage = Storage(storage);
+        self.storage = storage;
         self
     }
 
@@ -314,8 +314,7 @@ impl Migrator {
                 continue;
             }
             if name.ends_with(".sql") {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+                let text = read_text(&path)?;
                 self.migrations
                     .push(Box::new(SqlMigration::parse(&name, &text)?));
                 continue;
@@ -327,9 +326,7 @@ impl Migrator {
             if path.extension().and_then(|e| e.to_str()) != Some("json") {
                 continue;
             }
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
-            let steps = JsonMigration::parse(&name, &text)?;
+            let steps = JsonMigration::parse(&name, &read_text(&path)?)?;
             self.migrations
                 .push(Box::new(FileMigration { name, steps }));
         }
@@ -630,6 +627,12 @@ impl Migrator {
             self.db.dialect().name()
         )
     }
+}
+
+/// A migration file's text.
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))
 }
 
 /// The advisory-lock key of a storage table: FNV-1a of its name, the same in every process.

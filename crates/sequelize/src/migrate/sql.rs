@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use super::Migration;
+use super::{read_text, Migration};
 use crate::dialect::BoxFuture;
 use crate::error::{Error, Result};
 use crate::query_interface::QueryInterface;
@@ -73,17 +73,13 @@ impl SqlMigration {
     /// Reads `up` and `down` files (`NAME.up.sql` and `NAME.down.sql`, or a folder's
     /// `up.sql` and `down.sql`), recorded as `name`.
     pub fn from_files(name: &str, up: &Path, down: &Path) -> Result<SqlMigration> {
-        let read = |path: &Path| {
-            std::fs::read_to_string(path)
-                .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))
-        };
         let down = match down.exists() {
-            true => Some(read(down)?).filter(|d| !d.trim().is_empty()),
+            true => Some(read_text(down)?).filter(|d| !d.trim().is_empty()),
             false => None,
         };
         Ok(SqlMigration {
             name: name.to_owned(),
-            up: read(up)?,
+            up: read_text(up)?,
             down,
         })
     }

@@ -63,19 +63,16 @@ pub(crate) struct Unfinished {
     pub(crate) error: Option<String>,
 }
 
-/// What one migrator's storage does.
-#[derive(Debug, Clone)]
-pub(crate) struct Storage(pub(crate) MigrationStorage);
-
-impl Storage {
+/// What a migrator does with its storage.
+impl MigrationStorage {
     fn table(&self) -> Option<&str> {
-        match &self.0 {
+        match self {
             MigrationStorage::Table(table) => Some(table),
             _ => None,
         }
     }
 
-    fn meta(&self, table: &str) -> TableRef {
+    fn meta(table: &str) -> TableRef {
         TableRef::new(Ident::from(table.to_owned()))
     }
 
@@ -85,7 +82,7 @@ impl Storage {
 
     /// Whether it keeps anything: with none, every migration is pending every time.
     pub(crate) fn keeps(&self) -> bool {
-        self.0 != MigrationStorage::None
+        *self != MigrationStorage::None
     }
 
     /// Whether it can note unfinished migrations (a table can).
@@ -95,7 +92,7 @@ impl Storage {
 
     /// What names the migration lock of this storage.
     pub(crate) fn lock_name(&self) -> String {
-        match &self.0 {
+        match self {
             MigrationStorage::Table(table) => table.clone(),
             MigrationStorage::Json(path) => path.display().to_string(),
             MigrationStorage::None => "none".to_owned(),
@@ -132,21 +129,20 @@ impl Storage {
 
     /// The names of the applied migrations, in name order.
     pub(crate) async fn executed(&self, exec: &impl Executor) -> Result<Vec<String>> {
-        let table = match &self.0 {
+        let table = match self {
             MigrationStorage::Table(table) => table,
             MigrationStorage::Json(path) => return read_json(path),
             MigrationStorage::None => return Ok(Vec::new()),
         };
-        let rows = select_by_name(exec, self.meta(table), &["name"]).await?;
-        rows.iter()
-            .map(|row| String::from_value(row[0].clone()))
-            .collect()
+        select_by_name(exec, Self::meta(table), &["name"])
+            .await?
+            .column(0)
     }
 
     /// The statement that records (`up`) or forgets (down) an applied migration in the
     /// table, where the storage is one.
     pub(crate) fn record(&self, name: &str, up: bool) -> Option<Statement> {
-        let table = self.meta(self.table()?);
+        let table = Self::meta(self.table()?);
         Some(if up {
             Statement::Insert(Insert {
                 table,
@@ -166,7 +162,7 @@ impl Storage {
     /// Records (`up`) or forgets an applied migration in the JSON file, where the storage is
     /// one: after the migration's transaction committed.
     pub(crate) fn record_in_file(&self, name: &str, up: bool) -> Result<()> {
-        let MigrationStorage::Json(path) = &self.0 else {
+        let MigrationStorage::Json(path) = self else {
             return Ok(());
         };
         let mut names = read_json(path)?;

@@ -129,9 +129,7 @@ impl Operation {
             on_conflict: None,
         }))))
     }
-}
 
-impl Operation {
     /// `upsert(table, values)`: inserts the row, or where it collides on `conflict` (a
     /// unique key; MySQL finds the key itself) updates `update` (by default every column
     /// but the conflict's) to the inserted values.
@@ -236,10 +234,10 @@ impl Operation {
     /// let op = Operation::remove_index("users", "users_status");
     /// assert!(matches!(op, Operation::Statement(_)));
     /// ```
-    pub fn remove_index(table: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn remove_index(table: impl Into<Ident>, name: impl Into<Ident>) -> Self {
         Operation::Statement(Box::new(Statement::DropIndex {
-            table: Ident::from(table.into()),
-            name: Ident::from(name.into()),
+            table: table.into(),
+            name: name.into(),
         }))
     }
 
@@ -419,9 +417,7 @@ impl<'a> QueryInterface<'a> {
             }
             let name = enum_type_name(table, &column.name);
             let existing = (self.target).run(query, &Self::table_params(&name)).await?;
-            let existing = (existing.rows.iter())
-                .map(|row| String::from_value(row[0].clone()))
-                .collect::<Result<Vec<_>>>()?;
+            let existing: Vec<String> = existing.rows.column(0)?;
             let statements = if existing.is_empty() {
                 vec![Statement::CreateEnumType {
                     name,
@@ -533,24 +529,18 @@ impl<'a> QueryInterface<'a> {
             .target
             .run(dialect.table_names_query(), &[Value::Null])
             .await?;
-        result
-            .rows
-            .iter()
-            .map(|row| String::from_value(row[0].clone()))
-            .collect()
+        result.rows.column(0)
     }
 
     /// `createSchema(name)`, if it does not exist: a PostgreSQL schema, a MySQL database.
     /// SQLite has none: an error naming it.
     pub async fn create_schema(&self, name: &str) -> Result<()> {
-        let statement = Statement::CreateSchema(Ident::from(name.to_owned()));
-        self.target.run_statement(&statement).await.map(drop)
+        self.run(&Operation::create_schema(name)).await
     }
 
     /// `dropSchema(name)`, if it exists, with everything in it.
     pub async fn drop_schema(&self, name: &str) -> Result<()> {
-        let statement = Statement::DropSchema(Ident::from(name.to_owned()));
-        self.target.run_statement(&statement).await.map(drop)
+        self.run(&Operation::drop_schema(name)).await
     }
 
     /// `showAllSchemas()`: the schemas (MySQL: the databases) in name order, not the
@@ -564,11 +554,7 @@ impl<'a> QueryInterface<'a> {
                 feature: "schemas (an SQLite database is one file)".into(),
             })?;
         let result = self.target.run(query, &[]).await?;
-        result
-            .rows
-            .iter()
-            .map(|row| String::from_value(row[0].clone()))
-            .collect()
+        result.rows.column(0)
     }
 
     /// The indexes of a table, in name order, with their columns (`showIndex`): those made
@@ -827,11 +813,8 @@ impl<'a> QueryInterface<'a> {
 
     /// `removeIndex(table, name)`.
     pub async fn drop_index(&self, table: impl Into<Ident>, name: &str) -> Result<()> {
-        let drop = Statement::DropIndex {
-            table: table.into(),
-            name: Ident::from(name.to_owned()),
-        };
-        self.run(&Operation::Statement(Box::new(drop))).await
+        self.run(&Operation::remove_index(table, name.to_owned()))
+            .await
     }
 
     /// The names of `table`'s indexes (Sequelize's `showIndex`, names only).
@@ -840,10 +823,7 @@ impl<'a> QueryInterface<'a> {
         let rows = (self.target)
             .run(query, &Self::table_params(&table.into()))
             .await?;
-        rows.rows
-            .iter()
-            .map(|row| String::from_value(row[0].clone()))
-            .collect()
+        rows.rows.column(0)
     }
 
     /// Drops the enum types of the `ENUM` columns of `table` (after the table, as

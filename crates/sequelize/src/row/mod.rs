@@ -96,6 +96,19 @@ impl Rows {
         self.values.chunks(self.width().max(1))
     }
 
+    /// One column of every row, as `T` (the names a catalog query lists, say).
+    ///
+    /// ```
+    /// use sequelize::{Rows, Value};
+    /// let rows = Rows::new(vec!["name".into()], vec![Value::from("a"), Value::from("b")]);
+    /// assert_eq!(rows.column::<String>(0).unwrap(), ["a", "b"]);
+    /// ```
+    pub fn column<T: FromValue>(&self, index: usize) -> Result<Vec<T>> {
+        self.iter()
+            .map(|row| T::from_value(row[index].clone()))
+            .collect()
+    }
+
     /// The rows as mutable slices, so decoders can move values out without cloning.
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut [Value]> {
         let width = self.width().max(1);
