@@ -14,142 +14,23 @@
 //! DATABASE_URL=mariadb://root@127.0.0.1:3306/sequelize_test cargo run --example blog --features mysql
 //! ```
 
+#[path = "blog/models.rs"]
+mod models;
+
+use models::*;
 use sequelize::model::{FindOptions, Hook};
 use sequelize::prelude::*;
 use sequelize::Error;
-use serde::Serialize;
 
 /// bcrypt's work factor. The guide uses 10; this example keeps it low so that a debug build
 /// runs in a moment. Use 10 to 12 in production.
 const BCRYPT_COST: u32 = 4;
 
-/// `User.init({...}, { tableName: 'users', underscored: true, timestamps: true,
-/// paranoid: true, indexes: [...] })` of the guide. The timestamps and `deleted_at` are not
-/// fields, as the guide does not declare them: Sequelize adds them, and the instance keeps
-/// them (`user.get("created_at")`).
-#[derive(Model, Debug, Clone, Serialize)]
-#[model(table = "users", underscored, paranoid)]
-#[has_many(Post, alias = "posts", foreign_key = "author_id")]
-#[model(
-    index(fields("email")),
-    index(fields("status")),
-    index(fields("created_at"))
-)]
-struct User {
-    #[attr(primary_key, default = uuid_v4)]
-    id: Uuid,
-    #[attr(unique, validate(Validator::is_email()))]
-    email: String,
-    /// Hashed by the hooks; never serialized (the guide's `toJSON` without the password).
-    #[serde(skip_serializing)]
-    #[attr(validate(Validator::len(8, 100)))]
-    password: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    avatar: Option<String>,
-    #[attr(default = false)]
-    email_verified: bool,
-    #[attr(values("active", "inactive", "banned"), default = "active")]
-    status: String,
-    last_login_at: Option<DateTime<Utc>>,
-}
-
 impl User {
     /// The guide's `async validatePassword(password)`.
-    fn validate_password(&self, password: &str) -> bool {
+    pub fn validate_password(&self, password: &str) -> bool {
         bcrypt::verify(password, &self.password).unwrap_or(false)
     }
-
-    /// The guide's `get fullName()`.
-    fn full_name(&self) -> String {
-        [self.first_name.as_deref(), self.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// The guide's `static async findByEmail(email)`.
-    async fn find_by_email(
-        db: &impl Executor,
-        email: &str,
-    ) -> sequelize::Result<Option<Instance<User>>> {
-        User::find_one()
-            .filter(User::EMAIL.eq(email))
-            .exec(db)
-            .await
-    }
-}
-
-/// `Post.init({...}, { tableName: 'posts', underscored: true, timestamps: true,
-/// paranoid: true, indexes: [...] })` of the guide, with its `static associate(models)`.
-#[derive(Model, Debug, Clone, Serialize)]
-#[model(table = "posts", underscored, paranoid)]
-#[belongs_to(User, alias = "author", foreign_key = "author_id")]
-#[belongs_to(Category, alias = "category", foreign_key = "category_id")]
-#[has_many(
-    Comment,
-    alias = "comments",
-    foreign_key = "post_id",
-    on_delete = "CASCADE"
-)]
-#[belongs_to_many(
-    Tag,
-    alias = "tags",
-    through = "PostTags",
-    foreign_key = "post_id",
-    other_key = "tag_id"
-)]
-#[model(
-    index(fields("slug"), unique),
-    index(fields("author_id")),
-    index(fields("category_id"))
-)]
-#[model(index(fields("published", "created_at")))]
-struct Post {
-    #[attr(primary_key, default = uuid_v4)]
-    id: Uuid,
-    #[attr(data_type = DataType::String(Some(500)), validate(Validator::len(1, 500)))]
-    title: String,
-    #[attr(data_type = DataType::Text)]
-    content: Option<String>,
-    #[attr(unique, data_type = DataType::String(Some(500)))]
-    slug: String,
-    #[attr(default = false)]
-    published: bool,
-    #[attr(default = 0)]
-    view_count: i32,
-    author_id: Uuid,
-    category_id: Option<Uuid>,
-}
-
-/// The guide's Category, Tag and Comment models (its `models` the associations name).
-#[derive(Model, Debug, Clone, Serialize)]
-#[model(table = "categories", underscored)]
-struct Category {
-    #[attr(primary_key, default = uuid_v4)]
-    id: Uuid,
-    name: String,
-}
-
-#[derive(Model, Debug, Clone, Serialize)]
-#[model(table = "tags", underscored)]
-struct Tag {
-    #[attr(primary_key, default = uuid_v4)]
-    id: Uuid,
-    name: String,
-}
-
-#[derive(Model, Debug, Clone, Serialize)]
-#[model(table = "comments", underscored, paranoid)]
-#[belongs_to(User, alias = "author", foreign_key = "author_id")]
-struct Comment {
-    #[attr(primary_key, default = uuid_v4)]
-    id: Uuid,
-    #[attr(data_type = DataType::Text)]
-    body: String,
-    post_id: Uuid,
-    author_id: Uuid,
 }
 
 /// A slug from a title: lowercase letters and digits, words joined by `-`.

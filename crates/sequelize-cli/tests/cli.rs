@@ -740,3 +740,115 @@ async fn databases_are_created_and_dropped() {
         );
     }
 }
+
+/// `db:migrate:schema:timestamps:add`: `SequelizeMeta` gets `createdAt` and `updatedAt` (the
+/// old table kept as `SequelizeMetaBackup`), and each migration recorded afterwards is
+/// stamped; `migrationStorageTableSchema` puts the table in another schema.
+#[tokio::test]
+async fn the_migration_table_takes_timestamps_and_a_schema() {
+    use sequelize::Executor;
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        let url = isolated_options(dialect, "cli_meta", true)
+            .await
+            .url
+            .expect("the harness gives a URL");
+        let dir = project(&format!("meta-{dialect}"));
+        let run = |args: &[&str]| succeed(&dir, &url, args);
+        run(&["db:migrate", "--to", "20240101000000-create-users.json"]);
+        let text = run(&["db:migrate:schema:timestamps:add"]);
+        assert!(
+            text.contains("Successfully added timestamps to MetaTable."),
+            "{text}"
+        );
+        let text = run(&["db:migrate:schema:timestamps:add"]);
+        assert!(text.contains("MetaTable already has timestamps."), "{text}");
+        run(&["db:migrate"]);
+        let db = sequelize::Sequelize::connect(&url).await.unwrap();
+        let rows = db
+            .query(r#"SELECT name FROM "SequelizeMeta" WHERE "createdAt" IS NOT NULL AND "updatedAt" IS NOT NULL ORDER BY name"#)
+            .all()
+            .await;
+        let rows = match rows {
+            Ok(rows) => rows,
+            // MySQL quotes with backquotes.
+            Err(_) => db
+                .query("SELECT name FROM `SequelizeMeta` WHERE `createdAt` IS NOT NULL AND `updatedAt` IS NOT NULL ORDER BY name")
+                .all()
+                .await
+                .unwrap(),
+        };
+        let names: Vec<String> = rows.iter().map(|r| r.get("name").unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "20240101000000-create-users.json",
+                "20240102000000-add-nickname.json"
+            ]
+        );
+        let tables = db.query_interface().show_all_tables().await.unwrap();
+        assert!(
+            tables.iter().any(|t| t == "SequelizeMetaBackup"),
+            "{tables:?}"
+        );
+        let text = run(&["db:migrate:undo"]);
+        assert!(
+            text.contains("20240102000000-add-nickname: reverted"),
+            "{text}"
+        );
+        let text = run(&["db:migrate:status"]);
+        assert!(
+            text.contains("down 20240102000000-add-nickname.json"),
+            "{text}"
+        );
+
+        // The table in a schema of its own (on SQLite, a prefix of its name).
+        let schema = match dialect {
+            "sqlite" => "main".to_owned(),
+            _ => format!("t_meta_schema_{dialect}"),
+        };
+        if dialect != "sqlite" {
+            db.query_interface().drop_schema(&schema).await.unwrap();
+            db.query_interface().create_schema(&schema).await.unwrap();
+        }
+        db.close().await.unwrap();
+        let elsewhere = project(&format!("meta-schema-{dialect}"));
+        std::fs::write(
+            elsewhere.join("config/config.json"),
+            format!(
+                r#"{{ "test": {{ "use_env_variable": "DATABASE_URL", "logging": false,
+                     "migrationStorageTableName": "history", "migrationStorageTableSchema": "{schema}" }} }}"#
+            ),
+        )
+        .unwrap();
+        std::fs::remove_file(elsewhere.join("migrations/20240101000000-create-users.json"))
+            .unwrap();
+        std::fs::remove_file(elsewhere.join("migrations/20240102000000-add-nickname.json"))
+            .unwrap();
+        std::fs::write(elsewhere.join("migrations/20240301000000-tags.json"), r#"{ "up": [ { "createTable": "tags", "attributes": { "id": "INTEGER" } } ], "down": [ { "dropTable": "tags" } ] }"#).unwrap();
+        let text = succeed(&elsewhere, &url, &["db:migrate"]);
+        assert!(text.contains("20240301000000-tags: migrated"), "{text}");
+        let db = sequelize::Sequelize::connect(&url).await.unwrap();
+        let sql = match dialect {
+            "postgres" => format!("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = '{schema}'"),
+            // SQLite has no schemas: as in Sequelize, the schema prefixes the table's name.
+            "sqlite" => "SELECT replace(name, 'main.', '') AS t FROM sqlite_master WHERE name = 'main.history'".to_owned(),
+            _ => format!("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = '{schema}'"),
+        };
+        let found: Vec<String> = db
+            .query(sequelize::AssertSqlSafe(sql))
+            .all()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get("t").unwrap())
+            .collect();
+        assert!(found.iter().any(|t| t == "history"), "{found:?}");
+        let text = succeed(&elsewhere, &url, &["db:migrate:status"]);
+        assert!(text.contains("up 20240301000000-tags.json"), "{text}");
+        if dialect != "sqlite" {
+            db.query_interface().drop_schema(&schema).await.unwrap();
+        }
+        db.close().await.unwrap();
+    }
+}

@@ -74,6 +74,34 @@ pub fn pluralize(word: &str) -> String {
     }
 }
 
+/// The singular of an English plural, the inverse of [`pluralize`] (`Categories` →
+/// `Category`, `Boxes` → `Box`, `Users` → `User`); a word that does not end in `s` is left
+/// as it is.
+///
+/// ```
+/// use sequelize::utils::singularize;
+/// assert_eq!(singularize("Categories"), "Category");
+/// assert_eq!(singularize("post_tags"), "post_tag");
+/// assert_eq!(singularize("status"), "status");
+/// ```
+pub fn singularize(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let keep = |n: usize| word[..word.len() - n].to_owned();
+    if lower.ends_with("ies") && word.len() > 3 {
+        format!("{}y", keep(3))
+    } else if ["ses", "xes", "zes", "ches", "shes"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+        && !lower.ends_with("uses")
+    {
+        keep(2)
+    } else if lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("us") {
+        keep(1)
+    } else {
+        word.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +116,8 @@ mod tests {
         assert_eq!(pluralize("Category"), "Categories");
         assert_eq!(pluralize("Day"), "Days");
         assert_eq!(pluralize("Box"), "Boxes");
+        for word in ["User", "Category", "Day", "Box", "Match", "PostTag"] {
+            assert_eq!(singularize(&pluralize(word)), word);
+        }
     }
 }

@@ -473,13 +473,18 @@ async fn schema_of(db: &Sequelize, tables: &[&'static str]) -> Vec<String> {
     for table in tables {
         for column in qi.describe_columns(*table).await.unwrap() {
             schema.push(format!(
-                "{table}.{} {} {}",
-                column.name, column.data_type, column.allow_null
+                "{table}.{} {} {} default {:?}",
+                column.name, column.data_type, column.allow_null, column.default_value
             ));
         }
         let mut indexes = qi.index_names(*table).await.unwrap();
         indexes.sort();
         schema.extend(indexes.into_iter().map(|i| format!("{table} index {i}")));
+        let mut constraints: Vec<String> = (qi.show_constraints(*table).await.unwrap().iter())
+            .map(|c| format!("{table} {} {:?} {:?}", c.name, c.constraint_type, c.columns))
+            .collect();
+        constraints.sort();
+        schema.extend(constraints);
     }
     schema
 }
@@ -507,6 +512,22 @@ async fn undo_and_redo_leave_the_same_schema() {
                 r#"{ "up": [ { "removeIndex": "users", "index": ["status"] } ],
                      "down": [ { "addIndex": "users", "fields": ["status"], "options": { "name": "users_status" } } ] }"#,
             ),
+            (
+                "20240107000000-change-email.json",
+                r#"{ "up": [ { "changeColumn": "users", "column": "email", "attribute": { "type": "STRING(100)", "allowNull": true } } ],
+                     "down": [ { "changeColumn": "users", "column": "email", "attribute": { "type": "STRING", "allowNull": false } } ] }"#,
+            ),
+            (
+                "20240108000000-constraints.json",
+                r#"{ "up": [
+                       { "addConstraint": "users", "type": "check", "fields": ["email"], "where": { "email": { "like": "%@%" } } },
+                       { "addConstraint": "users", "type": "unique", "fields": ["handle"], "name": "one_handle" },
+                       { "addConstraint": "users", "type": "default", "fields": ["handle"], "defaultValue": "anon" } ],
+                     "down": [
+                       { "changeColumn": "users", "column": "handle", "attribute": "STRING(64)" },
+                       { "removeConstraint": "users", "name": "one_handle" },
+                       { "removeConstraint": "users", "name": "users_email_ck" } ] }"#,
+            ),
         ],
     );
     for_each_dialect("migrate_redo", |db| {
@@ -524,6 +545,25 @@ async fn undo_and_redo_leave_the_same_schema() {
                 after_up.iter().any(|c| c.starts_with("labels.id ")),
                 "{after_up:?}"
             );
+            for expected in ["users users_email_ck Check", "users one_handle Unique"] {
+                assert!(
+                    after_up.iter().any(|c| c.starts_with(expected)),
+                    "{expected}: {after_up:?}"
+                );
+            }
+            assert!(
+                after_up
+                    .iter()
+                    .any(|c| c.starts_with("users.handle ") && c.contains("anon")),
+                "{after_up:?}"
+            );
+            // The check holds; the rows of the first migration are still there.
+            let refused = db
+                .query("INSERT INTO users (email, created_at) VALUES ('no-at', '2024-01-01')")
+                .exec()
+                .await;
+            assert!(refused.is_err(), "the check let a row through");
+            assert_eq!(count_users(&db).await, 2);
             // Undo the last three, then everything; redo: the same schema each time.
             migrator.down_with(Down::last().step(3)).await.unwrap();
             let middle = schema_of(&db, &["users", "tags"]).await;
@@ -683,6 +723,162 @@ async fn upsert_steps_insert_then_update() {
                 ],
                 "inserted, then updated; with no fields to update, kept"
             );
+        }
+    })
+    .await;
+}
+
+/// Changing a column or a constraint of a table other tables refer to keeps their rows: on
+/// SQLite the table is rebuilt, and dropping the old one must not run the `ON DELETE
+/// CASCADE` of the rows referring to it (the data loss of Sequelize's own SQLite
+/// `changeColumn`).
+#[tokio::test]
+async fn changing_a_referenced_table_keeps_the_rows_that_refer_to_it() {
+    let dir = folder(
+        "referenced",
+        &[
+            (
+                "20240101000000-shelves.json",
+                r#"{ "up": [
+                    { "createTable": "shelves", "attributes": {
+                        "id": { "type": "INTEGER", "primaryKey": true },
+                        "label": { "type": "STRING(10)" } } },
+                    { "createTable": "books", "attributes": {
+                        "id": { "type": "INTEGER", "primaryKey": true },
+                        "shelf_id": { "type": "INTEGER", "references": { "model": "shelves", "key": "id" }, "onDelete": "CASCADE" } } },
+                    { "bulkInsert": "shelves", "records": [ { "id": 1, "label": "a" }, { "id": 2, "label": "b" } ] },
+                    { "bulkInsert": "books", "records": [ { "id": 1, "shelf_id": 1 }, { "id": 2, "shelf_id": 2 } ] } ],
+                  "down": [ { "dropTable": "books" }, { "dropTable": "shelves" } ] }"#,
+            ),
+            (
+                "20240102000000-wider-labels.json",
+                r#"{ "up": [
+                    { "changeColumn": "shelves", "column": "label", "attribute": { "type": "STRING(100)", "allowNull": false } },
+                    { "addConstraint": "shelves", "type": "unique", "fields": ["label"] } ],
+                  "down": [
+                    { "removeConstraint": "shelves", "name": "shelves_label_uk" },
+                    { "changeColumn": "shelves", "column": "label", "attribute": "STRING(10)" } ] }"#,
+            ),
+        ],
+    );
+    for_each_dialect("migrate_referenced", |db| {
+        let dir = dir.clone();
+        async move {
+            let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
+            migrator.up().await.unwrap();
+            assert_eq!(common::count_rows(&db, &db, "books").await, 2);
+            migrator.down_with(Down::last()).await.unwrap();
+            assert_eq!(common::count_rows(&db, &db, "books").await, 2);
+            // The key still cascades.
+            db.query("DELETE FROM shelves WHERE id = 1")
+                .exec()
+                .await
+                .unwrap();
+            assert_eq!(common::count_rows(&db, &db, "books").await, 1);
+        }
+    })
+    .await;
+}
+
+/// A constraint step with a mistake stops the load, naming the file, the step and the key.
+#[tokio::test]
+async fn constraint_steps_name_the_file_step_and_key() {
+    let db = Sequelize::connect("sqlite::memory:").await.unwrap();
+    for (step, expected) in [
+        (
+            r#"{ "addConstraint": "users", "type": "exclude", "fields": ["a"] }"#,
+            "unknown constraint type `exclude`",
+        ),
+        (
+            r#"{ "addConstraint": "users", "type": "unique", "fields": ["a"], "where": { "a": 1 } }"#,
+            "`where` is not an option of a unique constraint",
+        ),
+        (
+            r#"{ "addConstraint": "users", "type": "check", "fields": ["a"], "where": { "a": { "gt": 1, "near": 2 } } }"#,
+            "unknown operator `where.a.near`",
+        ),
+        (
+            r#"{ "addConstraint": "users", "type": "foreign key", "fields": ["a"] }"#,
+            "a foreign key needs `references",
+        ),
+        (
+            r#"{ "addConstraint": "users", "type": "unique" }"#,
+            "needs `fields`",
+        ),
+        (
+            r#"{ "removeConstraint": "users" }"#,
+            "`removeConstraint` needs `name`",
+        ),
+        (
+            r#"{ "changeColumn": "users", "column": "a", "attribute": { "type": "STRNG" } }"#,
+            "unknown data type `STRNG`",
+        ),
+        (
+            r#"{ "createDatabase": "shop", "options": { "owner": "me" } }"#,
+            "unknown database option `owner`",
+        ),
+    ] {
+        let dir = folder(
+            "bad-constraint",
+            &[(
+                "20240101000000-bad.json",
+                &format!(
+                    r#"{{ "up": [ {{ "createTable": "t", "attributes": {{ "a": "INTEGER" }} }}, {step} ], "down": [] }}"#
+                ),
+            )],
+        );
+        let text = Migrator::new(&db)
+            .load_dir(&dir)
+            .err()
+            .expect("a parse error")
+            .to_string();
+        assert!(
+            text.contains("20240101000000-bad.json")
+                && text.contains("up step 2")
+                && text.contains(expected),
+            "{step}: {text}"
+        );
+    }
+}
+
+/// `createDatabase` and `dropDatabase` are steps too: on PostgreSQL, which cannot create a
+/// database inside a transaction, the migration's steps run outside the one that records it;
+/// SQLite has no databases to create (an error naming it).
+#[tokio::test]
+async fn databases_are_created_and_dropped_by_steps() {
+    let dir = folder(
+        "database-steps",
+        &[(
+            "20240101000000-archive-database.json",
+            r#"{ "up": [ { "createDatabase": "sequelize_step_archive" } ],
+                 "down": [ { "dropDatabase": "sequelize_step_archive" } ] }"#,
+        )],
+    );
+    for_each_dialect("migrate_database_steps", |db| {
+        let dir = dir.clone();
+        async move {
+            let exists = || async {
+                let sql = match db.dialect().name() {
+                    "postgres" => "SELECT datname FROM pg_database WHERE datname = 'sequelize_step_archive'",
+                    _ => "SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'sequelize_step_archive'",
+                };
+                !db.query(sql).all().await.unwrap().is_empty()
+            };
+            let migrator = Migrator::new(&db).load_dir(&dir).unwrap();
+            if db.dialect().name() == "sqlite" {
+                let refused = migrator.up().await.unwrap_err().to_string();
+                assert!(refused.contains("sqlite") && refused.contains("up step 1"), "{refused}");
+                assert!(meta_rows(&db).await.is_empty());
+                return;
+            }
+            // A database left by an interrupted run of this test would make CREATE fail.
+            db.query_interface().drop_database("sequelize_step_archive").await.unwrap();
+            migrator.up().await.unwrap();
+            assert!(exists().await);
+            assert_eq!(meta_rows(&db).await, ["20240101000000-archive-database.json"]);
+            migrator.down_with(Down::last()).await.unwrap();
+            assert!(!exists().await);
+            assert!(meta_rows(&db).await.is_empty());
         }
     })
     .await;

@@ -239,14 +239,28 @@ fn types_each_database_writes_its_own_way() {
 #[test]
 fn constraints_comments_and_index_options() {
     use sequelize::sql::{
-        Direction, IndexColumn, IndexKind, IndexMethod, References, ReferentialAction,
-        TableOptions, UniqueKey,
+        Constraint, ConstraintKind, ConstraintType, DefaultValue, Direction, IndexColumn,
+        IndexKind, IndexMethod, References, ReferentialAction, TableOptions,
+    };
+    let edition = ConstraintKind::ForeignKey {
+        columns: vec!["series".into(), "volume".into()],
+        table: "editions".into(),
+        keys: vec!["series".into(), "volume".into()],
+        on_delete: Some(ReferentialAction::Restrict),
+        on_update: None,
     };
     let create = Statement::CreateTable(CreateTable {
-        unique_keys: vec![UniqueKey {
-            name: "one_title_per_author".into(),
-            columns: vec!["author_id".into(), "title".into()],
-        }],
+        constraints: vec![
+            Constraint::new(
+                "one_title_per_author",
+                ConstraintKind::Unique(vec!["author_id".into(), "title".into()]),
+            ),
+            Constraint::new(
+                "title_is_not_x",
+                ConstraintKind::Check(Expr::column("title").ne("x' OR 1=1 --")),
+            ),
+            Constraint::new("books_edition_fk", edition),
+        ],
         options: TableOptions {
             comment: Some("it's the books".into()),
             engine: Some("InnoDB".into()),
@@ -314,6 +328,42 @@ fn constraints_comments_and_index_options() {
     ];
     for index in indexes {
         out.push_str(&rendered(&Statement::CreateIndex(index)));
+    }
+    let alterations = [
+        Statement::AddConstraint {
+            table: "books".into(),
+            constraint: Constraint::new(
+                "books_pages_ck",
+                ConstraintKind::Check(Expr::column("pages").gt(0)),
+            ),
+        },
+        Statement::AddConstraint {
+            table: "books".into(),
+            constraint: Constraint::new("books_pk", ConstraintKind::PrimaryKey(vec!["id".into()])),
+        },
+        Statement::DropConstraint {
+            table: "books".into(),
+            name: "books_edition_fk".into(),
+            kind: Some(ConstraintType::ForeignKey),
+        },
+        Statement::DropConstraint {
+            table: "books".into(),
+            name: "one_title_per_author".into(),
+            kind: Some(ConstraintType::Unique),
+        },
+        Statement::SetDefault {
+            table: "books".into(),
+            column: "title".into(),
+            default: Some(DefaultValue::Value("untitled".into())),
+        },
+        Statement::SetDefault {
+            table: "books".into(),
+            column: "title".into(),
+            default: None,
+        },
+    ];
+    for statement in &alterations {
+        out.push_str(&rendered(statement));
     }
     insta::assert_snapshot!(out);
 }

@@ -20,8 +20,9 @@ use tokio::sync::{Mutex, MutexGuard};
 
 use super::pool::PooledConn;
 use super::Sequelize;
-use crate::dialect::transaction_control;
-use crate::error::{Error, Result};
+use crate::dialect::{transaction_control, ForeignKeySwitch};
+use crate::error::{DatabaseError, Error, Result};
+use crate::row::Collect;
 use crate::sql::{TransactionControl, TransactionOptions};
 
 const OPEN: u8 = 0;
@@ -63,6 +64,9 @@ struct TxInner {
     /// `None` for the outermost transaction; the savepoint's name for a nested one.
     savepoint: Option<String>,
     state: AtomicU8,
+    /// Set when foreign keys were turned off for this (outermost) transaction: checked
+    /// before `COMMIT`, turned on again after the end.
+    foreign_keys: Option<ForeignKeySwitch>,
 }
 
 /// The connection a transaction and its nested transactions share.
@@ -107,6 +111,8 @@ impl Transaction {
     /// Opens a transaction on a fresh connection.
     pub(crate) async fn open(db: &Sequelize, options: TransactionOptions) -> Result<Transaction> {
         let statements = db.dialect().begin(&options)?;
+        let foreign_keys =
+            (db.dialect().foreign_key_switch()).filter(|_| options.defer_foreign_keys);
         let mut conn = db.checkout().await?;
         // Marked before BEGIN is sent: if this future is dropped mid-BEGIN, the pool closes
         // the connection instead of lending out one that may hold an open transaction.
@@ -125,6 +131,7 @@ impl Transaction {
                 })),
                 savepoint: None,
                 state: AtomicU8::new(OPEN),
+                foreign_keys,
             }),
         })
     }
@@ -195,10 +202,42 @@ impl Transaction {
                 // connection is dropped still marked, and the pool closes it.
                 let mut conn = shared.conn.take().expect("ready() checked the connection");
                 drop(shared);
-                db.log_statement(&sql, None);
-                conn.execute_batch(&sql).await?;
+                let Some(switch) = self.inner.foreign_keys else {
+                    db.log_statement(&sql, None);
+                    conn.execute_batch(&sql).await?;
+                    conn.in_transaction = false;
+                    return Ok(());
+                };
+                let mut broken = Vec::new();
+                if matches!(control, TransactionControl::Commit) {
+                    db.log_statement(switch.check, None);
+                    let mut rows = Collect::default();
+                    let completion = conn.run_into(switch.check, &[], &mut rows).await?;
+                    broken = rows.finish(completion).rows.column::<String>(0)?;
+                }
+                let sql = match broken.is_empty() {
+                    true => sql,
+                    false => transaction_control(TransactionControl::Rollback, None, db.dialect())?,
+                };
+                for statement in [sql.as_str(), switch.on] {
+                    db.log_statement(statement, None);
+                    conn.execute_batch(statement).await?;
+                }
                 conn.in_transaction = false;
-                Ok(())
+                if broken.is_empty() {
+                    return Ok(());
+                }
+                self.inner.state.store(ROLLED_BACK, Ordering::Release);
+                broken.dedup();
+                Err(Error::ForeignKeyConstraint {
+                    fields: Vec::new(),
+                    constraint: None,
+                    source: Box::new(DatabaseError::new(format!(
+                        "rows of {} refer to rows that do not exist; the transaction was \
+                         rolled back",
+                        broken.join(", ")
+                    ))),
+                })
             }
         }
     }
@@ -241,6 +280,7 @@ impl Transaction {
                 shared: Arc::clone(&self.inner.shared),
                 savepoint: Some(name),
                 state: AtomicU8::new(OPEN),
+                foreign_keys: None,
             }),
         })
     }
@@ -320,6 +360,7 @@ impl Drop for TxInner {
                     return;
                 };
                 let db = self.db.clone();
+                let foreign_keys = self.foreign_keys;
                 if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                     runtime.spawn(async move {
                         let Ok(sql) =
@@ -327,10 +368,14 @@ impl Drop for TxInner {
                         else {
                             return;
                         };
-                        db.log_statement(&sql, None);
-                        if conn.execute_batch(&sql).await.is_ok() {
-                            conn.in_transaction = false;
+                        let after = foreign_keys.map(|switch| switch.on);
+                        for statement in std::iter::once(sql.as_str()).chain(after) {
+                            db.log_statement(statement, None);
+                            if conn.execute_batch(statement).await.is_err() {
+                                return;
+                            }
                         }
+                        conn.in_transaction = false;
                     });
                 }
             }

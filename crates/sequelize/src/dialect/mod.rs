@@ -21,6 +21,7 @@ use crate::sql::scanner::{Backslashes, ScanRules};
 use crate::sql::{ColumnDef, Ident, Statement, TransactionOptions, TransactionType};
 use crate::value::Value;
 
+mod catalog;
 mod config;
 mod literal;
 #[cfg(feature = "mysql")]
@@ -32,6 +33,7 @@ mod render;
 pub(crate) mod sqlite;
 mod stream;
 
+pub use catalog::ConstraintDescription;
 pub use config::ConnectionConfig;
 pub(crate) use literal::push_literal;
 pub(crate) use render::transaction_control;
@@ -84,6 +86,9 @@ pub struct Supports {
     /// `TINYINT`, `MEDIUMINT` and `UNSIGNED` integer types (MySQL); elsewhere such a column
     /// is the next wider integer with a `CHECK` of its range, and `BIGINT.UNSIGNED` is refused.
     pub narrow_and_unsigned_integers: bool,
+    /// A unique index is a unique constraint, listed with the constraints (MySQL): the
+    /// catalog cannot tell `CREATE UNIQUE INDEX` from `UNIQUE`.
+    pub unique_indexes_are_constraints: bool,
     /// A case-insensitive text type (`CITEXT`).
     pub case_insensitive_text: bool,
     /// PostgreSQL's own types: `RANGE`, `INET`, `CIDR`, `MACADDR`, `TSVECTOR`, `HSTORE`.
@@ -131,6 +136,7 @@ impl Supports {
         native_enums: false,
         enum_types: false,
         narrow_and_unsigned_integers: false,
+        unique_indexes_are_constraints: false,
         case_insensitive_text: false,
         postgres_types: false,
         comment_statements: false,
@@ -178,6 +184,55 @@ pub struct TableRebuild {
     pub after: &'static [&'static str],
     /// After a step failed (`ROLLBACK`, foreign keys on).
     pub on_failure: &'static [&'static str],
+    /// The query that reads whether the connection enforces foreign keys (1 or 0): a rebuild
+    /// inside a transaction needs them off ([`TransactionOptions::defer_foreign_keys`]).
+    pub foreign_keys_query: &'static str,
+    /// The query that reads a table's `CREATE TABLE` statement as the database keeps it, the
+    /// table's name bound first and its schema (or `NULL`) second.
+    pub definition_query: &'static str,
+    /// The query that reads the statements that made a table's indexes and triggers (bound
+    /// as `definition_query`), which go with the old table and are made again after it.
+    pub dependents_query: &'static str,
+    /// A table's statement (as `definition_query` reads it) under a new name with one change
+    /// made (`AddColumn`, `RemoveColumn`, `ChangeColumn`, `AddConstraint`, `DropConstraint`
+    /// or `SetDefault`), given the statements of its indexes and triggers
+    /// (`dependents_query`).
+    pub rewrite: TableRewrite,
+    /// The constraints written in a table's statement (`showConstraint`).
+    pub constraints: fn(&Ident, &str) -> Result<Vec<ConstraintDescription>>,
+    /// Whether `ALTER TABLE … ADD COLUMN` can add this column; when not, the table is
+    /// rebuilt with it (`rewrite` of an `AddColumn`).
+    pub adds_column_in_place: fn(&ColumnDef) -> bool,
+}
+
+/// Writes a table's statement anew for a rebuild: the dialect, the table's statement, the
+/// change, the name the new table takes until it replaces the old one, and the statements of
+/// the old table's indexes and triggers.
+pub type TableRewrite =
+    fn(&dyn Dialect, &str, &Statement, &Ident, &[String]) -> Result<RebuiltTable>;
+
+/// A table's new statement for a rebuild ([`TableRebuild::rewrite`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RebuiltTable {
+    /// `CREATE TABLE` of the new table.
+    pub create: String,
+    /// The columns whose rows are copied into it.
+    pub columns: Vec<Ident>,
+    /// The statements of the old table's indexes and triggers to make again on it.
+    pub dependents: Vec<String>,
+}
+
+/// The statements that turn a connection's foreign-key enforcement off and on, and the
+/// query that lists the rows referring to nothing (SQLite's pragmas), for
+/// [`TransactionOptions::defer_foreign_keys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKeySwitch {
+    /// Turns enforcement off (outside a transaction).
+    pub off: &'static str,
+    /// Lists the rows whose keys refer to nothing: the table first, one row each.
+    pub check: &'static str,
+    /// Turns it on again.
+    pub on: &'static str,
 }
 
 /// How concurrent migrators (five `sequelize db:migrate` started at once) exclude one
@@ -277,6 +332,24 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
     /// (`showIndex`).
     fn index_columns_query(&self) -> &'static str;
 
+    /// How foreign-key enforcement is turned off for a transaction and checked at its end
+    /// ([`TransactionOptions::defer_foreign_keys`]); `None` where it cannot be (the
+    /// default).
+    fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
+        None
+    }
+
+    /// The query that describes a table's constraints (`showConstraint`), one row per
+    /// constraint and column in name then column order: the constraint's name, its type
+    /// (`CHECK`, `UNIQUE`, `PRIMARY KEY`, `FOREIGN KEY`), the column (or `NULL`), the table
+    /// and column it refers to, its `ON DELETE` and `ON UPDATE` actions, and a check's
+    /// condition; the table's name bound first, its schema (or `NULL`) second. `None` where
+    /// the constraints are read from the table's statement instead
+    /// ([`TableRebuild::constraints`]).
+    fn constraints_query(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The query that lists the enum types of a schema (its name bound, or `NULL`), one row per
     /// value: the type's name and the value, in type-name then value order; `None` where
     /// enums are not types of their own ([`Supports::enum_types`]).
@@ -365,7 +438,18 @@ impl dyn Dialect {
                 self.name()
             )));
         }
-        self.begin_statements(options)
+        let mut statements = self.begin_statements(options)?;
+        if options.defer_foreign_keys {
+            let switch = self.foreign_key_switch().ok_or_else(|| {
+                Error::Config(format!(
+                    "`defer_foreign_keys` is SQLite's; {} checks foreign keys per statement \
+                     (declare the constraints DEFERRABLE instead)",
+                    self.name()
+                ))
+            })?;
+            statements.insert(0, Cow::Borrowed(switch.off));
+        }
+        Ok(statements)
     }
 }
 

@@ -10,11 +10,11 @@ use super::literal::push_literal;
 use super::{Dialect, Supports};
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, ConflictAction, CreateDatabase, CreateIndex, CreateTable, DefaultValue,
-    Delete, Direction, DropTable, Expr, Function, Ident, IndexKind, IndexMethod, Insert, Join,
-    JoinKind, JsonPathSegment, JsonRead, Lock, LockWait, Nulls, OnConflict, OrderBy, References,
-    RowLock, Select, SelectItem, Source, Statement, TableOptions, TableRef, TransactionControl,
-    Update,
+    CastType, ColumnDef, ConflictAction, Constraint, ConstraintKind, ConstraintType,
+    CreateDatabase, CreateIndex, CreateTable, DefaultValue, Delete, Direction, DropTable, Expr,
+    Function, Ident, IndexKind, IndexMethod, Insert, Join, JoinKind, JsonPathSegment, JsonRead,
+    Lock, LockWait, Nulls, OnConflict, OrderBy, References, ReferentialAction, RowLock, Select,
+    SelectItem, Source, Statement, TableOptions, TableRef, TransactionControl, Update,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -123,7 +123,73 @@ pub trait QueryGenerator {
         } else {
             " SET NOT NULL"
         });
-        Ok(())
+        w.push(", ALTER COLUMN ");
+        w.ident(&column.name)?;
+        if column.default.as_ref().is_some_and(DefaultValue::in_ddl) {
+            w.push(" SET");
+            w.default_clause(column)
+        } else {
+            w.push(" DROP DEFAULT");
+            Ok(())
+        }
+    }
+
+    /// Writes `ALTER TABLE … ADD CONSTRAINT …`.
+    fn add_constraint(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        constraint: &Constraint,
+    ) -> Result<()> {
+        w.push("ALTER TABLE ");
+        w.ident(table)?;
+        w.push(" ADD ");
+        w.constraint(constraint)
+    }
+
+    /// Writes the statement that drops `table`'s constraint `name` of type `kind`: by
+    /// default `ALTER TABLE … DROP CONSTRAINT …`, whatever the type.
+    fn drop_constraint(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        name: &Ident,
+        _kind: Option<ConstraintType>,
+    ) -> Result<()> {
+        w.push("ALTER TABLE ");
+        w.ident(table)?;
+        w.push(" DROP CONSTRAINT ");
+        w.ident(name)
+    }
+
+    /// Writes `ALTER TABLE … ALTER COLUMN … SET DEFAULT …` (`DROP DEFAULT` for `None`).
+    fn set_default(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        column: &Ident,
+        default: Option<&DefaultValue>,
+    ) -> Result<()> {
+        w.push("ALTER TABLE ");
+        w.ident(table)?;
+        w.push(" ALTER COLUMN ");
+        w.ident(column)?;
+        match default.filter(|d| d.in_ddl()) {
+            Some(default) => {
+                // A timestamp column stands for the column itself, whose type the statement
+                // does not name: only `Now` reads it (for its precision).
+                let column = ColumnDef {
+                    default: Some(default.clone()),
+                    ..ColumnDef::new(column.clone(), DataType::Date(None))
+                };
+                w.push(" SET");
+                w.default_clause(&column)
+            }
+            None => {
+                w.push(" DROP DEFAULT");
+                Ok(())
+            }
+        }
     }
 
     /// A column type as the database reports it back, in one spelling for comparison: by
@@ -1138,6 +1204,28 @@ impl<'d> SqlWriter<'d> {
         dialect.where_clause(self, &d.filter)
     }
 
+    /// ` DEFAULT …` of a column with a default the database applies; nothing otherwise.
+    pub(crate) fn default_clause(&mut self, c: &ColumnDef) -> Result<()> {
+        let dialect = self.dialect;
+        match &c.default {
+            Some(DefaultValue::Value(v)) => {
+                self.push(" DEFAULT ");
+                push_literal(v, dialect, &mut self.sql)?;
+            }
+            Some(DefaultValue::Now) => {
+                self.push(" DEFAULT ");
+                dialect.push_now_default(c, self);
+            }
+            Some(DefaultValue::Literal(sql)) => {
+                self.push(" DEFAULT (");
+                self.push(sql);
+                self.push(")");
+            }
+            Some(DefaultValue::UuidV4 | DefaultValue::UuidV1) | None => {}
+        }
+        Ok(())
+    }
+
     /// Appends a column's definition: name, type, `NOT NULL`, default, comment, `UNIQUE`, and
     /// `PRIMARY KEY` when `inline_primary_key`.
     pub(crate) fn column_def(
@@ -1163,22 +1251,7 @@ impl<'d> SqlWriter<'d> {
         if !c.allow_null {
             self.push(" NOT NULL");
         }
-        match &c.default {
-            Some(DefaultValue::Value(v)) => {
-                self.push(" DEFAULT ");
-                push_literal(v, dialect, &mut self.sql)?;
-            }
-            Some(DefaultValue::Now) => {
-                self.push(" DEFAULT ");
-                dialect.push_now_default(c, self);
-            }
-            Some(DefaultValue::Literal(sql)) => {
-                self.push(" DEFAULT (");
-                self.push(sql);
-                self.push(")");
-            }
-            Some(DefaultValue::UuidV4 | DefaultValue::UuidV1) | None => {}
-        }
+        self.default_clause(c)?;
         if c.unique && !c.primary_key {
             self.push(" UNIQUE");
         }
@@ -1272,45 +1345,103 @@ impl<'d> SqlWriter<'d> {
             }
             self.push(")");
         }
-        for key in &c.unique_keys {
-            if key.columns.is_empty() {
-                return Err(Error::InvalidQuery(format!(
-                    "unique key {:?} has no columns",
-                    key.name.as_str()
-                )));
-            }
-            self.push(", CONSTRAINT ");
-            self.ident(&key.name)?;
-            self.push(" UNIQUE (");
-            self.ident_list(&key.columns)?;
-            self.push(")");
+        for constraint in &c.constraints {
+            self.push(", ");
+            self.constraint(constraint)?;
         }
         for column in &c.columns {
             if let Some(references) = &column.references {
                 self.push(", FOREIGN KEY (");
                 self.ident(&column.name)?;
                 self.push(") ");
-                self.references(references)?;
+                self.column_references(references)?;
             }
         }
         self.push(")");
         self.dialect.push_table_options(self, &c.options)
     }
 
-    /// `REFERENCES "table" ("key") [ON DELETE …] [ON UPDATE …]`.
-    fn references(&mut self, references: &References) -> Result<()> {
-        self.push("REFERENCES ");
-        self.ident(&references.table)?;
-        self.push(" (");
-        self.ident(&references.key)?;
-        self.push(")");
-        if let Some(action) = references.on_delete {
-            self.push(" ON DELETE ");
-            self.push(action.sql());
+    /// `CONSTRAINT "name" …`, as `CREATE TABLE` and `ADD CONSTRAINT` write it. A check's
+    /// values are written as literals: DDL takes no parameters.
+    pub(crate) fn constraint(&mut self, constraint: &Constraint) -> Result<()> {
+        let empty = match &constraint.kind {
+            ConstraintKind::Check(_) => false,
+            ConstraintKind::Unique(columns) | ConstraintKind::PrimaryKey(columns) => {
+                columns.is_empty()
+            }
+            ConstraintKind::ForeignKey { columns, keys, .. } => {
+                columns.is_empty() || columns.len() != keys.len()
+            }
+        };
+        if empty {
+            return Err(Error::InvalidQuery(format!(
+                "constraint {:?} names no columns, or not as many keys as columns",
+                constraint.name.as_str()
+            )));
         }
-        if let Some(action) = references.on_update {
-            self.push(" ON UPDATE ");
-            self.push(action.sql());
+        self.push("CONSTRAINT ");
+        self.ident(&constraint.name)?;
+        match &constraint.kind {
+            ConstraintKind::Check(condition) => {
+                self.push(" CHECK (");
+                self.expr_inline(condition)?;
+                self.push(")");
+            }
+            ConstraintKind::Unique(columns) => {
+                self.push(" UNIQUE (");
+                self.ident_list(columns)?;
+                self.push(")");
+            }
+            ConstraintKind::PrimaryKey(columns) => {
+                self.push(" PRIMARY KEY (");
+                self.ident_list(columns)?;
+                self.push(")");
+            }
+            ConstraintKind::ForeignKey {
+                columns,
+                table,
+                keys,
+                on_delete,
+                on_update,
+            } => {
+                self.push(" FOREIGN KEY (");
+                self.ident_list(columns)?;
+                self.push(") ");
+                self.references(table, keys, *on_delete, *on_update)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A column's `REFERENCES "table" ("key") [ON DELETE …] [ON UPDATE …]`.
+    pub(crate) fn column_references(&mut self, references: &References) -> Result<()> {
+        let key = std::slice::from_ref(&references.key);
+        self.references(
+            &references.table,
+            key,
+            references.on_delete,
+            references.on_update,
+        )
+    }
+
+    /// `REFERENCES "table" ("key", …) [ON DELETE …] [ON UPDATE …]`.
+    fn references(
+        &mut self,
+        table: &Ident,
+        keys: &[Ident],
+        on_delete: Option<ReferentialAction>,
+        on_update: Option<ReferentialAction>,
+    ) -> Result<()> {
+        self.push("REFERENCES ");
+        self.ident(table)?;
+        self.push(" (");
+        self.ident_list(keys)?;
+        self.push(")");
+        for (event, action) in [(" ON DELETE ", on_delete), (" ON UPDATE ", on_update)] {
+            if let Some(action) = action {
+                self.push(event);
+                self.push(action.sql());
+            }
         }
         Ok(())
     }
@@ -1440,7 +1571,7 @@ impl<'d> SqlWriter<'d> {
                         self.ident(&column.name)?;
                         self.push(") ");
                     }
-                    self.references(references)?;
+                    self.column_references(references)?;
                 }
                 Ok(())
             }
@@ -1507,6 +1638,22 @@ impl<'d> SqlWriter<'d> {
             Statement::ChangeColumn { table, column } => {
                 let dialect = self.dialect;
                 dialect.change_column(self, table, column)
+            }
+            Statement::AddConstraint { table, constraint } => {
+                let dialect = self.dialect;
+                dialect.add_constraint(self, table, constraint)
+            }
+            Statement::DropConstraint { table, name, kind } => {
+                let dialect = self.dialect;
+                dialect.drop_constraint(self, table, name, *kind)
+            }
+            Statement::SetDefault {
+                table,
+                column,
+                default,
+            } => {
+                let dialect = self.dialect;
+                dialect.set_default(self, table, column, default.as_ref())
             }
             Statement::CreateEnumType { name, values } => {
                 self.enum_types_supported("CREATE TYPE … AS ENUM")?;

@@ -33,8 +33,9 @@ pub struct CliConfig {
 /// `url`, `use_env_variable` (the name of an environment variable holding the URL),
 /// `logging` (false to silence), `benchmark`, `pool` (`max`, `min`, `idle`, `acquire`,
 /// `evict`, in milliseconds), `dialectOptions`, `migrationStorage`,
-/// `migrationStorageTableName`, `migrationStoragePath`, `seederStorage`,
-/// `seederStorageTableName`, `seederStoragePath`. Other keys
+/// `migrationStorageTableName`, `migrationStorageTableSchema`, `migrationStoragePath`,
+/// `seederStorage`, `seederStorageTableName`, `seederStorageTableSchema`,
+/// `seederStoragePath`. Other keys
 /// Sequelize knows are ignored, as sequelize-cli passes them to a Sequelize option this
 /// crate does not have yet.
 ///
@@ -133,28 +134,27 @@ pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
             options.dialect_options.push((key.clone(), text));
         }
     }
-    let storage =
-        |kind: &str, default_kind: &str, table: &str, path: &str, defaults: (&str, &str)| {
-            let chosen = string(kind)?.unwrap_or_else(|| default_kind.to_owned());
-            let table = string(table)?.unwrap_or_else(|| defaults.0.to_owned());
-            let path = string(path)?.unwrap_or_else(|| defaults.1.to_owned());
-            MigrationStorage::parse(&chosen, &table, &path)
-                .map_err(|e| bad(format!("`{kind}`: {e}")))
-        };
+    // `<kind>Storage`, `<kind>StorageTableName`, `<kind>StorageTableSchema`,
+    // `<kind>StoragePath`, as sequelize-cli names them.
+    let storage = |kind: &str, default_kind: &str, defaults: (&str, &str)| {
+        let key = |suffix: &str| format!("{kind}Storage{suffix}");
+        let chosen = string(&key(""))?.unwrap_or_else(|| default_kind.to_owned());
+        let table = string(&key("TableName"))?.unwrap_or_else(|| defaults.0.to_owned());
+        let schema = string(&key("TableSchema"))?;
+        let path = string(&key("Path"))?.unwrap_or_else(|| defaults.1.to_owned());
+        MigrationStorage::parse(&chosen, &table, schema.as_deref(), &path)
+            .map_err(|e| bad(format!("`{}`: {e}", key(""))))
+    };
     Ok(CliConfig {
         options,
         migration_storage: storage(
-            "migrationStorage",
+            "migration",
             "sequelize",
-            "migrationStorageTableName",
-            "migrationStoragePath",
             (DEFAULT_STORAGE_TABLE, DEFAULT_STORAGE_FILE),
         )?,
         seeder_storage: storage(
-            "seederStorage",
+            "seeder",
             "none",
-            "seederStorageTableName",
-            "seederStoragePath",
             (SEEDER_STORAGE_TABLE, SEEDER_STORAGE_FILE),
         )?,
     })

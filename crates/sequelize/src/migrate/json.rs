@@ -11,9 +11,10 @@
 use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, Result};
-use crate::query_interface::Operation;
+use crate::query_interface::{DatabaseOptions, Operation};
 use crate::sql::{
-    ColumnDef, CreateTable, DefaultValue, Expr, Ident, References, ReferentialAction, UniqueKey,
+    ColumnDef, Constraint, ConstraintKind, CreateTable, DefaultValue, Expr, Ident, References,
+    ReferentialAction, Statement,
 };
 use crate::types::DataType;
 use crate::value::Value;
@@ -42,6 +43,11 @@ const METHODS: &[&str] = &[
     "bulkUpdate",
     "bulkDelete",
     "upsert",
+    "changeColumn",
+    "addConstraint",
+    "removeConstraint",
+    "createDatabase",
+    "dropDatabase",
     "sql",
 ];
 
@@ -149,6 +155,19 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         "bulkUpdate" => &["values", "where"],
         "bulkDelete" => &["where"],
         "upsert" => &["values", "conflictFields", "updateFields"],
+        "changeColumn" => &["column", "attribute"],
+        "addConstraint" => &[
+            "type",
+            "name",
+            "fields",
+            "where",
+            "defaultValue",
+            "references",
+            "onDelete",
+            "onUpdate",
+        ],
+        "removeConstraint" => &["name"],
+        "createDatabase" => &["options"],
         "sql" => &["dialects"],
         _ => &[],
     };
@@ -261,6 +280,44 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
             };
             Operation::upsert(first, values, conflict, update).map_err(|e| at.error(e))
         }
+        "changeColumn" => {
+            let name = string(arg("column")?, "column", at)?;
+            Ok(Operation::change_column(
+                first,
+                column(&name, arg("attribute")?, at)?,
+            ))
+        }
+        "addConstraint" => constraint(first, step, at),
+        "removeConstraint" => Ok(Operation::remove_constraint(
+            first,
+            string(arg("name")?, "name", at)?,
+        )),
+        "createDatabase" => {
+            let mut options = DatabaseOptions::default();
+            if let Some(json) = step.get("options") {
+                let Json::Object(json) = json else {
+                    return Err(at.error("`options` must be an object"));
+                };
+                for (key, value) in json {
+                    let value = Some(string(value, key, at)?);
+                    match key.as_str() {
+                        "charset" => options.charset = value,
+                        "collate" => options.collate = value,
+                        "encoding" => options.encoding = value,
+                        "ctype" => options.ctype = value,
+                        "template" => options.template = value,
+                        _ => return Err(at.error(format!("unknown database option `{key}`"))),
+                    }
+                }
+            }
+            Ok(Operation::Statement(Box::new(
+                options.create_database(&first),
+            )))
+        }
+        "dropDatabase" => Ok(Operation::Statement(Box::new(Statement::DropDatabase {
+            name: Ident::from(first),
+            if_exists: true,
+        }))),
         "sql" => {
             let dialects = match step.get("dialects") {
                 Some(d) => strings(d, "dialects", at)?,
@@ -273,6 +330,120 @@ fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
         }
         _ => unreachable!("every method of METHODS is handled"),
     }
+}
+
+/// `addConstraint`: `type` (`check`, `unique`, `primary key`, `foreign key`, `default`),
+/// `fields`, `name` (Sequelize's default when absent: `<table>_<fields>_uk`, `_pk`, `_ck`,
+/// `_df`, `<table>_<fields>_<referenced table>_fk`), a check's `where`, a default's
+/// `defaultValue`, a foreign key's `references: { table, field | fields }`, `onDelete` and
+/// `onUpdate`.
+fn constraint(table: String, step: &Map<String, Json>, at: &At<'_>) -> Result<Operation> {
+    let kind = string(
+        step.get("type")
+            .ok_or_else(|| at.error("`addConstraint` needs `type`"))?,
+        "type",
+        at,
+    )?;
+    let fields = strings(
+        step.get("fields")
+            .ok_or_else(|| at.error("`addConstraint` needs `fields`"))?,
+        "fields",
+        at,
+    )?;
+    let only = |allowed: &[&str]| {
+        let extra = [
+            "where",
+            "defaultValue",
+            "references",
+            "onDelete",
+            "onUpdate",
+        ];
+        match extra
+            .iter()
+            .find(|k| step.contains_key(**k) && !allowed.contains(k))
+        {
+            Some(key) => Err(at.error(format!("`{key}` is not an option of a {kind} constraint"))),
+            None => Ok(()),
+        }
+    };
+    let name = |suffix: &str| match step.get("name") {
+        Some(name) => string(name, "name", at),
+        None => Ok(format!("{table}_{}_{suffix}", fields.join("_"))),
+    };
+    let columns = || fields.iter().cloned().map(Ident::from).collect::<Vec<_>>();
+    let constraint = match kind.to_ascii_lowercase().as_str() {
+        "default" => {
+            only(&["defaultValue"])?;
+            let [field] = fields.as_slice() else {
+                return Err(at.error("a default constraint has one field"));
+            };
+            let value = step
+                .get("defaultValue")
+                .ok_or_else(|| at.error("a default constraint needs `defaultValue`"))?;
+            let default = default_value(value, at)?;
+            return Ok(Operation::set_default(table, field.clone(), Some(default)));
+        }
+        "check" => {
+            only(&["where"])?;
+            let condition = filter(step.get("where"), at)?
+                .ok_or_else(|| at.error("a check constraint needs `where`"))?;
+            Constraint::new(name("ck")?, ConstraintKind::Check(condition))
+        }
+        "unique" => {
+            only(&[])?;
+            Constraint::new(name("uk")?, ConstraintKind::Unique(columns()))
+        }
+        "primary key" => {
+            only(&[])?;
+            Constraint::new(name("pk")?, ConstraintKind::PrimaryKey(columns()))
+        }
+        "foreign key" => {
+            only(&["references", "onDelete", "onUpdate"])?;
+            let Some(Json::Object(references)) = step.get("references") else {
+                return Err(
+                    at.error("a foreign key needs `references: { \"table\": …, \"field\": … }`")
+                );
+            };
+            let mut target = None;
+            let mut keys = Vec::new();
+            for (key, value) in references {
+                match key.as_str() {
+                    "table" => target = Some(string(value, "references.table", at)?),
+                    "field" => keys = vec![string(value, "references.field", at)?],
+                    "fields" => keys = strings(value, "references.fields", at)?,
+                    _ => return Err(at.error(format!("unknown key `references.{key}`"))),
+                }
+            }
+            let target = target.ok_or_else(|| at.error("`references` needs `table`"))?;
+            let action = |key: &str| match step.get(key) {
+                Some(action) => ReferentialAction::parse(&string(action, key, at)?)
+                    .map(Some)
+                    .map_err(|e| at.error(e)),
+                None => Ok(None),
+            };
+            let name = match step.get("name") {
+                Some(name) => string(name, "name", at)?,
+                None => format!("{table}_{}_{target}_fk", fields.join("_")),
+            };
+            Constraint::new(
+                name,
+                ConstraintKind::ForeignKey {
+                    columns: columns(),
+                    table: Ident::from(target),
+                    keys: keys.into_iter().map(Ident::from).collect(),
+                    on_delete: action("onDelete")?,
+                    on_update: action("onUpdate")?,
+                },
+            )
+        }
+        _ => {
+            return Err(at.error(format!(
+                "unknown constraint type `{kind}` (expected check, unique, primary key, \
+                 foreign key or default)"
+            )))
+        }
+    };
+    Ok(Operation::add_constraint(table, constraint))
 }
 
 /// `createTable`'s options: `comment`, `engine`, `charset`, `collate` (MySQL's storage
@@ -303,10 +474,10 @@ fn table_options(create: &mut CreateTable, json: &Json, at: &At<'_>) -> Result<(
                             )))
                         }
                     };
-                    create.unique_keys.push(UniqueKey {
-                        name: Ident::from(name.clone()),
-                        columns: fields.into_iter().map(Ident::from).collect(),
-                    });
+                    create.constraints.push(Constraint::new(
+                        name.clone(),
+                        ConstraintKind::Unique(fields.into_iter().map(Ident::from).collect()),
+                    ));
                 }
             }
             _ => return Err(at.error(format!("unknown table option `{key}`"))),
@@ -358,8 +529,9 @@ fn column_values(json: &Json, key: &str, at: &At<'_>) -> Result<Vec<(String, Val
         .collect()
 }
 
-/// A bulk step's `where`: column → value pairs that must all hold (an array is `IN`, `null`
-/// is `IS NULL`); absent or `null`, every row.
+/// A step's `where`: column → condition pairs that must all hold (a value is `=`, an array
+/// `IN`, `null` `IS NULL`, an object of operators each of them, see [`compare`]); absent or
+/// `null`, every row.
 fn filter(json: Option<&Json>, at: &At<'_>) -> Result<Option<Expr>> {
     let conditions = match json {
         None | Some(Json::Null) => return Ok(None),
@@ -378,16 +550,62 @@ fn filter(json: Option<&Json>, at: &At<'_>) -> Result<Option<Expr>> {
                     .collect::<Result<_>>()?,
                 negated: false,
             },
-            Json::Object(_) => {
-                return Err(at.error(format!(
-                    "`where.{column}` must be a value or an array of values"
-                )))
+            Json::Object(operators) => {
+                let mut each = None;
+                for (operator, operand) in operators {
+                    let condition = compare(column, operator, operand, at)?;
+                    each = Some(Expr::conjoin(each, condition));
+                }
+                each.ok_or_else(|| at.error(format!("`where.{column}` has no operator")))?
             }
             scalar => Expr::column(column.clone()).eq(json_value(scalar, at)?),
         };
         all = Some(Expr::conjoin(all, condition));
     }
     Ok(all)
+}
+
+/// `where.column.operator`: Sequelize's `Op.eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`,
+/// `notIn`, `like`, `notLike`, `between`, `notBetween`, `is` (`null`) and `not` (`null`).
+fn compare(column: &str, operator: &str, operand: &Json, at: &At<'_>) -> Result<Expr> {
+    let left = Expr::column(column.to_owned());
+    let value = || json_value(operand, at);
+    let list = || match operand {
+        Json::Array(items) => items
+            .iter()
+            .map(|i| json_value(i, at))
+            .collect::<Result<Vec<_>>>(),
+        _ => Err(at.error(format!("`where.{column}.{operator}` must be an array"))),
+    };
+    let pair = || match list()?.as_slice() {
+        [low, high] => Ok((low.clone(), high.clone())),
+        _ => Err(at.error(format!("`where.{column}.{operator}` must be [low, high]"))),
+    };
+    Ok(match operator {
+        "eq" => left.eq(value()?),
+        "ne" => left.ne(value()?),
+        "gt" => left.gt(value()?),
+        "gte" => left.gte(value()?),
+        "lt" => left.lt(value()?),
+        "lte" => left.lte(value()?),
+        "like" => left.like(value()?),
+        "notLike" => left.not_like(value()?),
+        "in" | "notIn" => Expr::InList {
+            expr: Box::new(left),
+            list: list()?.into_iter().map(Expr::Value).collect(),
+            negated: operator == "notIn",
+        },
+        "between" => pair().map(|(low, high)| left.between(low, high))?,
+        "notBetween" => pair().map(|(low, high)| left.not_between(low, high))?,
+        "is" if operand.is_null() => left.is_null(),
+        "not" if operand.is_null() => left.is_not_null(),
+        _ => {
+            return Err(at.error(format!(
+                "unknown operator `where.{column}.{operator}` (expected eq, ne, gt, gte, lt, \
+                 lte, in, notIn, like, notLike, between, notBetween, is or not)"
+            )))
+        }
+    })
 }
 
 fn string(json: &Json, key: &str, at: &At<'_>) -> Result<String> {
@@ -416,6 +634,25 @@ fn json_value(json: &Json, at: &At<'_>) -> Result<Value> {
         },
         Json::String(s) => Value::Text(s.clone()),
         other => Value::Json(Box::new(other.clone())),
+    })
+}
+
+/// A `defaultValue`: a value, `"UUIDV4"`, `"UUIDV1"`, `{ "fn": "NOW" }` or
+/// `{ "literal": "SQL" }` (Sequelize's `sequelize.literal(…)`, the migration's own SQL).
+fn default_value(json: &Json, at: &At<'_>) -> Result<DefaultValue> {
+    Ok(match json {
+        Json::Object(f) => {
+            match (f.len(), f.get("fn"), f.get("literal")) {
+                (1, Some(Json::String(n)), _) if n == "NOW" => DefaultValue::Now,
+                (1, _, Some(Json::String(sql))) => DefaultValue::Literal(sql.clone().into()),
+                _ => return Err(at.error(
+                    "a defaultValue object must be { \"fn\": \"NOW\" } or { \"literal\": \"…\" }",
+                )),
+            }
+        }
+        Json::String(s) if s == "UUIDV4" => DefaultValue::UuidV4,
+        Json::String(s) if s == "UUIDV1" => DefaultValue::UuidV1,
+        v => DefaultValue::Value(json_value(v, at)?),
     })
 }
 
@@ -457,20 +694,7 @@ fn column(name: &str, spec: &Json, at: &At<'_>) -> Result<ColumnDef> {
                     _ => return Err(in_column("`values` is only for ENUM".into())),
                 }
             }
-            ("defaultValue", Json::Object(f)) => match f.get("fn") {
-                Some(Json::String(n)) if n == "NOW" && f.len() == 1 => {
-                    column.default = Some(DefaultValue::Now);
-                }
-                _ => {
-                    return Err(in_column(
-                        "defaultValue object must be { \"fn\": \"NOW\" }".into(),
-                    ))
-                }
-            },
-            ("defaultValue", Json::String(s)) if s == "UUIDV4" => {
-                column.default = Some(DefaultValue::UuidV4);
-            }
-            ("defaultValue", v) => column.default = Some(DefaultValue::Value(json_value(v, at)?)),
+            ("defaultValue", v) => column.default = Some(default_value(v, at)?),
             ("comment", Json::String(c)) => column.comment = Some(c.clone()),
             ("references", spec) => reference = Some(references(spec, &in_column)?),
             ("onDelete" | "onUpdate", Json::String(action)) => {

@@ -15,6 +15,7 @@
 //! pending, so concurrent `sequelize db:migrate` runs apply each migration once.
 
 mod config;
+mod diff;
 mod json;
 mod selection;
 mod sql;
@@ -22,9 +23,11 @@ mod storage;
 
 use std::future::Future;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use config::{load_config, CliConfig};
+pub use diff::{diff_models, ModelDiff, Renames};
 pub use json::JsonMigration;
 pub use selection::{Down, Up};
 pub use sql::SqlMigration;
@@ -33,8 +36,8 @@ use crate::connection::transaction::Transaction;
 use crate::connection::{Executor, Sequelize};
 use crate::dialect::{BoxFuture, MigrationLock};
 use crate::error::{Error, Result};
-use crate::query_interface::QueryInterface;
-use crate::sql::{Statement, TransactionOptions, TransactionType};
+use crate::query_interface::{Operation, QueryInterface};
+use crate::sql::{Ident, Statement, TransactionOptions, TransactionType};
 use crate::value::Value;
 pub use storage::MigrationStorage;
 use storage::Unfinished;
@@ -91,6 +94,21 @@ pub trait Migration: Send + Sync {
     fn runnable(&self, _up: bool) -> Result<()> {
         Ok(())
     }
+    /// Whether, in this direction, it changes a column or a constraint of an existing table
+    /// (`changeColumn`, `addConstraint`, `removeConstraint`), which SQLite does by rebuilding
+    /// the table. There its transaction then checks foreign keys at commit instead of per
+    /// statement ([`TransactionOptions::defer_foreign_keys`]). False by default: a Rust
+    /// migration that makes such changes says so here.
+    fn alters_tables(&self, _up: bool) -> bool {
+        false
+    }
+    /// Whether, in this direction, it has a statement no transaction may hold
+    /// (PostgreSQL's `CREATE DATABASE` and `DROP DATABASE`): its steps then run on the pool,
+    /// outside the transaction that holds the migration lock and records it. False by
+    /// default.
+    fn outside_transaction(&self, _up: bool) -> bool {
+        false
+    }
 }
 
 /// A migration file sequelize-rs cannot run (JavaScript or TypeScript, sequelize-cli's own
@@ -142,6 +160,12 @@ struct FileMigration {
 }
 
 impl FileMigration {
+    /// Whether a statement of the steps of this direction is one `test` picks.
+    fn any_statement(&self, up: bool, test: impl Fn(&Statement) -> bool) -> bool {
+        let steps = if up { &self.steps.up } else { &self.steps.down };
+        (steps.iter()).any(|operation| matches!(operation, Operation::Statement(s) if test(s)))
+    }
+
     fn run<'a>(&'a self, qi: QueryInterface<'a>, up: bool) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let steps = if up { &self.steps.up } else { &self.steps.down };
@@ -165,6 +189,24 @@ impl Migration for FileMigration {
     }
     fn down<'a>(&'a self, qi: QueryInterface<'a>) -> BoxFuture<'a, Result<()>> {
         self.run(qi, false)
+    }
+    fn alters_tables(&self, up: bool) -> bool {
+        // An added or dropped column may be one SQLite changes by rebuilding the table, too.
+        self.any_statement(up, |s| {
+            let columns = matches!(
+                s,
+                Statement::AddColumn { .. } | Statement::RemoveColumn { .. }
+            );
+            s.altered_table().is_some() || columns
+        })
+    }
+    fn outside_transaction(&self, up: bool) -> bool {
+        self.any_statement(up, |s| {
+            matches!(
+                s,
+                Statement::CreateDatabase(_) | Statement::DropDatabase { .. }
+            )
+        })
     }
 }
 
@@ -231,6 +273,8 @@ pub struct Migrator {
     db: Sequelize,
     migrations: Vec<Box<dyn Migration>>,
     storage: MigrationStorage,
+    /// Whether the storage table has `createdAt` and `updatedAt` to fill, as last seen.
+    timestamps: AtomicBool,
     on_event: Option<EventFn>,
 }
 
@@ -240,14 +284,15 @@ impl Migrator {
         Migrator {
             db: db.clone(),
             migrations: Vec::new(),
-            storage: MigrationStorage::Table(DEFAULT_STORAGE_TABLE.to_owned()),
+            storage: MigrationStorage::Table(Ident::from(DEFAULT_STORAGE_TABLE)),
+            timestamps: AtomicBool::new(false),
             on_event: None,
         }
     }
 
     /// Stores applied names in another table (`migrationStorageTableName`).
     pub fn storage_table(self, table: impl Into<String>) -> Self {
-        self.storage(MigrationStorage::Table(table.into()))
+        self.storage(MigrationStorage::Table(Ident::from(table.into())))
     }
 
     /// Stores applied names there (`migrationStorage`, `seederStorage`): a table, a JSON
@@ -366,9 +411,46 @@ impl Migrator {
     /// Names of the applied migrations, in name order.
     pub async fn executed(&self) -> Result<Vec<String>> {
         let unfinished = self.needs_unfinished();
-        self.exclusive(|tx| async move { self.storage.ensure(&tx, unfinished).await })
+        let timestamps = self
+            .exclusive(false, |tx| async move {
+                self.storage.ensure(&tx, unfinished).await
+            })
             .await?;
+        self.timestamps.store(timestamps, Ordering::Relaxed);
         self.storage.executed(&self.db).await
+    }
+
+    /// Gives the storage table `createdAt` and `updatedAt` columns, filled for each
+    /// migration recorded from then on (sequelize-cli's `db:migrate:schema:timestamps:add`):
+    /// the table is kept as `<table>Backup` and made again with the names, stamped now.
+    /// `false` when it has them already.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::migrate::Migrator;
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// let migrator = Migrator::new(&db);
+    /// assert!(migrator.add_timestamps().await?);
+    /// assert!(!migrator.add_timestamps().await?);
+    /// let columns = db.query_interface().describe_columns("SequelizeMeta").await?;
+    /// assert_eq!(columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["name", "createdAt", "updatedAt"]);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub async fn add_timestamps(&self) -> Result<bool> {
+        let added = self
+            .exclusive(
+                false,
+                |tx| async move { self.storage.add_timestamps(&tx).await },
+            )
+            .await?;
+        self.timestamps.store(true, Ordering::Relaxed);
+        Ok(added)
+    }
+
+    /// Whether recorded rows get timestamps.
+    fn stamped(&self) -> bool {
+        self.timestamps.load(Ordering::Relaxed)
     }
 
     /// Names of the known migrations not applied yet, in the order they would run.
@@ -456,8 +538,12 @@ impl Migrator {
         }
         let applied = executed.iter().any(|e| e == name);
         let record = match resolution {
-            Resolution::Applied => (!applied).then(|| self.storage.record(name, true)),
-            Resolution::Reverted => applied.then(|| self.storage.record(name, false)),
+            Resolution::Applied => {
+                (!applied).then(|| self.storage.record(name, true, self.stamped()))
+            }
+            Resolution::Reverted => {
+                applied.then(|| self.storage.record(name, false, self.stamped()))
+            }
         };
         let statements: Vec<Statement> = record
             .flatten()
@@ -477,15 +563,16 @@ impl Migrator {
 
     /// Runs `f` holding the migration lock, in a transaction of its own (which `f` may run
     /// its statements in).
-    async fn exclusive<T, F, Fut>(&self, f: F) -> Result<T>
+    async fn exclusive<T, F, Fut>(&self, alters_tables: bool, f: F) -> Result<T>
     where
         F: FnOnce(Transaction) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
         let lock = self.db.dialect().migration_lock();
+        let write_transaction = lock == MigrationLock::WriteTransaction;
         let options = TransactionOptions {
-            transaction_type: (lock == MigrationLock::WriteTransaction)
-                .then_some(TransactionType::Immediate),
+            transaction_type: write_transaction.then_some(TransactionType::Immediate),
+            defer_foreign_keys: write_transaction && alters_tables,
             ..TransactionOptions::default()
         };
         let lock_name = self.storage.lock_name();
@@ -534,7 +621,7 @@ impl Migrator {
         migration.runnable(up)?;
         let transactional = self.db.dialect().supports().transactional_ddl;
         let applied = self
-            .exclusive(|tx| async move {
+            .exclusive(migration.alters_tables(up), |tx| async move {
                 // Where DDL commits on its own, the work runs on the pool: the lock's
                 // connection only holds the lock.
                 if self.needs_unfinished() {
@@ -555,8 +642,12 @@ impl Migrator {
                 });
                 let started = Instant::now();
                 if transactional {
-                    run_steps(migration, QueryInterface::new(&tx), up).await?;
-                    run_all(&tx, self.storage.record(name, up)).await?;
+                    let qi = match migration.outside_transaction(up) {
+                        true => QueryInterface::new(&self.db),
+                        false => QueryInterface::new(&tx),
+                    };
+                    run_steps(migration, qi, up).await?;
+                    run_all(&tx, self.storage.record(name, up, self.stamped())).await?;
                 } else if self.needs_unfinished() {
                     self.apply_unguarded(migration, up).await?;
                 } else {
@@ -595,7 +686,7 @@ impl Migrator {
         }
         let statements: Vec<Statement> = self
             .storage
-            .record(name, up)
+            .record(name, up, self.stamped())
             .into_iter()
             .chain(self.storage.finished(name))
             .collect();

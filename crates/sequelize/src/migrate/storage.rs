@@ -9,27 +9,34 @@ use std::path::PathBuf;
 
 use crate::connection::Executor;
 use crate::error::{Error, Result};
+use crate::query_interface::QueryInterface;
 use crate::sql::{
     ColumnDef, CreateTable, Delete, Expr, Ident, Insert, Select, Statement, TableRef, Update,
 };
 use crate::types::DataType;
 use crate::value::{FromValue, Value};
 
+/// The timestamp columns of a storage table that has them, as Sequelize names them.
+const TIMESTAMPS: [&str; 2] = ["createdAt", "updatedAt"];
+
 /// Where a migrator keeps the names of the migrations (or seeders) it applied.
 ///
 /// ```
 /// use sequelize::migrate::MigrationStorage;
-/// assert_eq!(MigrationStorage::parse("sequelize", "SequelizeMeta", "sequelize-meta.json").unwrap(),
+/// assert_eq!(MigrationStorage::parse("sequelize", "SequelizeMeta", None, "sequelize-meta.json").unwrap(),
 ///            MigrationStorage::Table("SequelizeMeta".into()));
-/// assert_eq!(MigrationStorage::parse("none", "SequelizeData", "sequelize-data.json").unwrap(),
+/// assert_eq!(MigrationStorage::parse("none", "SequelizeData", None, "sequelize-data.json").unwrap(),
 ///            MigrationStorage::None);
-/// assert!(MigrationStorage::parse("mongodb", "x", "y").is_err());
+/// assert!(MigrationStorage::parse("mongodb", "x", None, "y").is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MigrationStorage {
     /// A table of the database, one `name` row per applied migration (`"sequelize"`:
-    /// `SequelizeMeta` for migrations, `SequelizeData` for seeders).
-    Table(String),
+    /// `SequelizeMeta` for migrations, `SequelizeData` for seeders), in the connection's
+    /// schema or the one the name carries (`migrationStorageTableSchema`). A table with
+    /// `createdAt` and `updatedAt` columns (`db:migrate:schema:timestamps:add`) gets them
+    /// filled for each migration recorded.
+    Table(Ident),
     /// A JSON file holding the array of applied names, as umzug's JSON storage writes it
     /// (`"json"`). It lives on the machine running the CLI, not in the database.
     Json(PathBuf),
@@ -38,11 +45,13 @@ pub enum MigrationStorage {
 }
 
 impl MigrationStorage {
-    /// The storage a config names (`"sequelize"`, `"json"` or `"none"`), with its table and
-    /// file names.
-    pub fn parse(kind: &str, table: &str, path: &str) -> Result<Self> {
+    /// The storage a config names (`"sequelize"`, `"json"` or `"none"`), with its table
+    /// (and the table's schema) and file names.
+    pub fn parse(kind: &str, table: &str, schema: Option<&str>, path: &str) -> Result<Self> {
         match kind {
-            "sequelize" => Ok(MigrationStorage::Table(table.to_owned())),
+            "sequelize" => Ok(MigrationStorage::Table(
+                Ident::from(table.to_owned()).in_schema(schema.map(str::to_owned)),
+            )),
             "json" => Ok(MigrationStorage::Json(PathBuf::from(path))),
             "none" => Ok(MigrationStorage::None),
             other => Err(Error::Config(format!(
@@ -65,19 +74,46 @@ pub(crate) struct Unfinished {
 
 /// What a migrator does with its storage.
 impl MigrationStorage {
-    fn table(&self) -> Option<&str> {
+    fn table(&self) -> Option<&Ident> {
         match self {
             MigrationStorage::Table(table) => Some(table),
             _ => None,
         }
     }
 
-    fn meta(table: &str) -> TableRef {
-        TableRef::new(Ident::from(table.to_owned()))
+    fn meta(table: &Ident) -> TableRef {
+        TableRef::new(table.clone())
     }
 
-    fn unfinished_table(table: &str) -> Ident {
-        Ident::from(format!("{table}Unfinished"))
+    /// The table beside `table` named by it and `suffix` (`SequelizeMetaUnfinished`).
+    fn beside(table: &Ident, suffix: &str) -> Ident {
+        Ident::from(format!("{}{suffix}", table.as_str()))
+            .in_schema(table.schema().map(str::to_owned))
+    }
+
+    fn unfinished_table(table: &Ident) -> Ident {
+        Self::beside(table, "Unfinished")
+    }
+
+    /// The tables it keeps its records in (the table and its `Unfinished` companion), which
+    /// the model diff leaves alone.
+    ///
+    /// ```
+    /// use sequelize::migrate::MigrationStorage;
+    /// let meta = MigrationStorage::Table("SequelizeMeta".into());
+    /// assert_eq!(meta.tables(), ["SequelizeMeta", "SequelizeMetaUnfinished"]);
+    /// assert!(MigrationStorage::None.tables().is_empty());
+    /// ```
+    pub fn tables(&self) -> Vec<String> {
+        match self {
+            MigrationStorage::Table(table) => {
+                vec![
+                    table.as_str().to_owned(),
+                    Self::unfinished_table(table).as_str().to_owned(),
+                ]
+            }
+            MigrationStorage::Json(_) | MigrationStorage::None => Vec::new(),
+        }
     }
 
     /// Whether it keeps anything: with none, every migration is pending every time.
@@ -93,7 +129,10 @@ impl MigrationStorage {
     /// What names the migration lock of this storage.
     pub(crate) fn lock_name(&self) -> String {
         match self {
-            MigrationStorage::Table(table) => table.clone(),
+            MigrationStorage::Table(table) => match table.schema() {
+                Some(schema) => format!("{schema}.{}", table.as_str()),
+                None => table.as_str().to_owned(),
+            },
             MigrationStorage::Json(path) => path.display().to_string(),
             MigrationStorage::None => "none".to_owned(),
         }
@@ -101,12 +140,13 @@ impl MigrationStorage {
 
     /// Creates the tables that do not exist yet: `SequelizeMeta` as sequelize-cli creates
     /// it, and the `Unfinished` table where `unfinished` (DDL that is not transactional).
-    pub(crate) async fn ensure(&self, exec: &impl Executor, unfinished: bool) -> Result<()> {
+    /// Returns whether the table has timestamps (`createdAt`, `updatedAt`) to fill.
+    pub(crate) async fn ensure(&self, exec: &impl Executor, unfinished: bool) -> Result<bool> {
         let Some(table) = self.table() else {
-            return Ok(());
+            return Ok(false);
         };
         let name = ColumnDef::new("name", DataType::String(Some(255))).primary_key();
-        let mut tables = vec![(Ident::from(table.to_owned()), vec![name.clone()])];
+        let mut tables = vec![(table.clone(), vec![name.clone()])];
         if unfinished {
             tables.push((
                 Self::unfinished_table(table),
@@ -124,7 +164,59 @@ impl MigrationStorage {
             });
             exec.target().run_statement(&create).await?;
         }
-        Ok(())
+        let columns = QueryInterface::new(exec)
+            .describe_columns(table.clone())
+            .await?;
+        Ok(TIMESTAMPS
+            .iter()
+            .all(|t| columns.iter().any(|c| c.name == *t)))
+    }
+
+    /// Gives the table timestamps, as sequelize-cli's `db:migrate:schema:timestamps:add`
+    /// does: the table is renamed `<table>Backup` (and kept), a new one made with `name`,
+    /// `createdAt` and `updatedAt`, and the names copied, stamped now. `false` when the
+    /// table has them already.
+    pub(crate) async fn add_timestamps(&self, exec: &impl Executor) -> Result<bool> {
+        let Some(table) = self.table() else {
+            return Err(Error::Config(
+                "timestamps are for a storage table (`migrationStorage: \"sequelize\"`)".into(),
+            ));
+        };
+        if self.ensure(exec, false).await? {
+            return Ok(false);
+        }
+        let names = self.executed(exec).await?;
+        let stamp = |name: &'static str| ColumnDef::new(name, DataType::Date(None)).not_null();
+        let columns = vec![
+            ColumnDef::new("name", DataType::String(Some(255))).primary_key(),
+            stamp(TIMESTAMPS[0]),
+            stamp(TIMESTAMPS[1]),
+        ];
+        let now = Expr::Value(Value::from(crate::model::current_time()));
+        let mut statements = vec![
+            Statement::RenameTable {
+                from: table.clone(),
+                to: Self::beside(table, "Backup"),
+            },
+            Statement::CreateTable(CreateTable::new(table.clone(), columns)),
+        ];
+        if !names.is_empty() {
+            statements.push(Statement::Insert(Insert {
+                table: Self::meta(table),
+                columns: ["name", TIMESTAMPS[0], TIMESTAMPS[1]]
+                    .map(Ident::from)
+                    .to_vec(),
+                rows: (names.iter())
+                    .map(|name| vec![Expr::value(name.as_str()), now.clone(), now.clone()])
+                    .collect(),
+                returning: Vec::new(),
+                on_conflict: None,
+            }));
+        }
+        for statement in &statements {
+            exec.target().run_statement(statement).await?;
+        }
+        Ok(true)
     }
 
     /// The names of the applied migrations, in name order.
@@ -140,14 +232,22 @@ impl MigrationStorage {
     }
 
     /// The statement that records (`up`) or forgets (down) an applied migration in the
-    /// table, where the storage is one.
-    pub(crate) fn record(&self, name: &str, up: bool) -> Option<Statement> {
+    /// table, where the storage is one; with the time in its `createdAt` and `updatedAt`
+    /// when `timestamps` (the table has them).
+    pub(crate) fn record(&self, name: &str, up: bool, timestamps: bool) -> Option<Statement> {
         let table = Self::meta(self.table()?);
+        let mut columns = vec![Ident::from("name")];
+        let mut row = vec![Expr::value(name)];
+        if timestamps {
+            let now = Expr::Value(Value::from(crate::model::current_time()));
+            columns.extend(TIMESTAMPS.map(Ident::from));
+            row.extend([now.clone(), now]);
+        }
         Some(if up {
             Statement::Insert(Insert {
                 table,
-                columns: vec![Ident::from("name")],
-                rows: vec![vec![Expr::value(name)]],
+                columns,
+                rows: vec![row],
                 returning: Vec::new(),
                 on_conflict: None,
             })

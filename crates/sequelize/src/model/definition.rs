@@ -9,7 +9,8 @@ use super::index::Index;
 use super::validator::{ModelValidator, Validator};
 use crate::error::{Error, Result};
 use crate::sql::{
-    ColumnDef, CreateTable, DefaultValue, Ident, References, TableOptions, UniqueKey,
+    ColumnDef, Constraint, ConstraintKind, CreateTable, DefaultValue, Ident, References,
+    TableOptions,
 };
 use crate::types::DataType;
 use crate::utils::{camel_case, pluralize, snake_case};
@@ -282,7 +283,7 @@ impl ModelDefinition {
     /// sharing a `unique_key` name), its comment and storage options.
     ///
     /// ```
-    /// use sequelize::{Attribute, DataType, ModelDefinition};
+    /// use sequelize::{Attribute, DataType, ModelDefinition, sql::ConstraintKind};
     /// let def = ModelDefinition::builder("UserRole")
     ///     .attribute(Attribute::new("id", DataType::Integer))
     ///     .attribute(Attribute::new("user_id", DataType::Integer).unique_key("user_role"))
@@ -290,25 +291,26 @@ impl ModelDefinition {
     ///     .build()
     ///     .unwrap();
     /// let create = def.create_table();
-    /// assert_eq!(create.unique_keys[0].columns.len(), 2);
+    /// assert!(matches!(&create.constraints[0].kind, ConstraintKind::Unique(columns) if columns.len() == 2));
     /// ```
     pub fn create_table(&self) -> CreateTable {
-        let mut unique_keys: Vec<UniqueKey> = Vec::new();
+        let mut constraints: Vec<Constraint> = Vec::new();
         for attribute in &self.attributes {
             let Some(name) = &attribute.unique_key else {
                 continue;
             };
             let column = attribute.column.name.clone();
-            match unique_keys.iter_mut().find(|k| k.name.as_str() == name) {
-                Some(key) => key.columns.push(column),
-                None => unique_keys.push(UniqueKey {
-                    name: Ident::from(name.clone()),
-                    columns: vec![column],
-                }),
+            let key = constraints.iter_mut().find(|k| k.name.as_str() == name);
+            match key.map(|k| &mut k.kind) {
+                Some(ConstraintKind::Unique(columns)) => columns.push(column),
+                _ => constraints.push(Constraint::new(
+                    name.clone(),
+                    ConstraintKind::Unique(vec![column]),
+                )),
             }
         }
         CreateTable {
-            unique_keys,
+            constraints,
             options: self.table_options.clone(),
             ..CreateTable::new(
                 self.table(),

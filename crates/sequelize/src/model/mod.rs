@@ -52,6 +52,7 @@ pub use instance::Instance;
 pub use json_filter::filter_from_json;
 pub(crate) use planner::current_time;
 pub use planner::FindOptions;
+pub(crate) use registry::registry_tables;
 pub use registry::{ModelRegistration, SyncOptions};
 use runtime::ModelRef;
 pub use runtime::{AssociateHook, AssociationEvent, ModelRuntime};

@@ -21,7 +21,7 @@ use crate::connection::{Executor, ExecutorRef, Sequelize};
 use crate::error::{Error, Result};
 use crate::query_interface::{Operation, QueryInterface};
 use crate::row::Row;
-use crate::sql::{CreateTable, DropTable, Statement};
+use crate::sql::{CreateIndex, CreateTable, DropTable, Statement};
 
 /// Registers a model on a Sequelize instance; see [`Sequelize::define`]. Hooks, scopes and
 /// associations will be added here, before [`register`](Self::register).
@@ -367,6 +367,24 @@ impl Sequelize {
         Registry::of(self).add_after_define(name, Arc::new(hook));
     }
 
+    /// The names of the models defined on this instance, in definition order (the keys of
+    /// Sequelize's `sequelize.models`).
+    ///
+    /// ```
+    /// use sequelize::prelude::*;
+    /// #[derive(Model, Clone, Debug)]
+    /// struct Tag { id: i64 }
+    /// let db = Sequelize::new(Options::from_url("sqlite::memory:").unwrap()).unwrap();
+    /// assert!(db.model_names().is_empty());
+    /// db.define::<Tag>().register().unwrap();
+    /// assert_eq!(db.model_names(), ["Tag"]);
+    /// ```
+    pub fn model_names(&self) -> Vec<String> {
+        (Registry::of(self).all().iter())
+            .map(|runtime| runtime.definition().name.clone())
+            .collect()
+    }
+
     /// Whether a model of that name was defined (`sequelize.isDefined`).
     pub fn is_defined(&self, name: &str) -> bool {
         Registry::of(self).named(name).is_some()
@@ -428,6 +446,21 @@ impl Sequelize {
         }
         Ok(())
     }
+}
+
+/// The `CREATE TABLE` and the indexes of every model defined on `db`, each table after the
+/// tables its foreign keys refer to: what `sync` makes, the models' side of the model diff.
+pub(crate) fn registry_tables(db: &Sequelize) -> Result<Vec<(CreateTable, Vec<CreateIndex>)>> {
+    let ordered = dependency_order(Registry::of(db).all())?;
+    (ordered.iter())
+        .map(|runtime| {
+            let def = runtime.definition();
+            let indexes = (def.indexes.iter())
+                .map(|index| index.statement(def))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((runtime.create_table(), indexes))
+        })
+        .collect()
 }
 
 /// The models in an order where every table comes after the tables its foreign keys refer
@@ -533,7 +566,7 @@ impl ModelRuntime {
         if options.alter {
             // Indexes behind the model's unique keys and foreign keys stay: MySQL lists them
             // with the others, named by the key or by the column.
-            let keys = (create.unique_keys.iter().map(|k| k.name.as_str()))
+            let keys = (create.constraints.iter().map(|k| k.name.as_str()))
                 .chain(
                     (create.columns.iter())
                         .filter(|c| c.unique || c.references.is_some())

@@ -34,18 +34,32 @@ pub struct DatabaseOptions {
     pub template: Option<String>,
 }
 
+impl DatabaseOptions {
+    /// The `CREATE DATABASE` of `name` with these options.
+    ///
+    /// ```
+    /// use sequelize::query_interface::DatabaseOptions;
+    /// let options = DatabaseOptions { charset: Some("utf8mb4".into()), ..Default::default() };
+    /// let sql = sequelize::dialect::by_name("mysql").unwrap().render(&options.create_database("shop")).unwrap().sql;
+    /// assert_eq!(sql, "CREATE DATABASE IF NOT EXISTS `shop` DEFAULT CHARACTER SET 'utf8mb4'");
+    /// ```
+    pub fn create_database(&self, name: &str) -> Statement {
+        Statement::CreateDatabase(CreateDatabase {
+            name: Ident::from(name.to_owned()),
+            charset: self.charset.clone(),
+            collate: self.collate.clone(),
+            encoding: self.encoding.clone(),
+            ctype: self.ctype.clone(),
+            template: self.template.clone(),
+        })
+    }
+}
+
 impl QueryInterface<'_> {
     /// `createDatabase(name, options)` on this executor's server. MySQL creates it only if it
     /// does not exist (`IF NOT EXISTS`), as Sequelize does; PostgreSQL fails when it does.
     pub async fn create_database(&self, name: &str, options: &DatabaseOptions) -> Result<()> {
-        let statement = Statement::CreateDatabase(CreateDatabase {
-            name: Ident::from(name.to_owned()),
-            charset: options.charset.clone(),
-            collate: options.collate.clone(),
-            encoding: options.encoding.clone(),
-            ctype: options.ctype.clone(),
-            template: options.template.clone(),
-        });
+        let statement = options.create_database(name);
         self.target.run_statement(&statement).await.map(drop)
     }
 

@@ -5,15 +5,19 @@
 //! on the executor given, so a migration can run inside a transaction.
 
 mod database;
+mod schema;
 
 pub use database::{create_database, drop_database, DatabaseOptions};
+pub use schema::TableSchema;
 
 use crate::connection::{Executor, Target};
-use crate::dialect::TableRebuild;
+pub use crate::dialect::ConstraintDescription;
+use crate::dialect::{RebuiltTable, TableRebuild};
 use crate::error::{Error, Result};
 use crate::sql::{
-    enum_type_name, ColumnDef, ConflictAction, CreateIndex, CreateTable, Delete, DropTable, Expr,
-    Ident, Insert, OnConflict, Statement, TableRef, Update,
+    enum_type_name, ColumnDef, ConflictAction, Constraint, ConstraintType, CreateIndex,
+    CreateTable, DefaultValue, Delete, DropTable, Expr, Ident, Insert, OnConflict,
+    ReferentialAction, Statement, TableRef, Update,
 };
 use crate::value::{FromValue, Value};
 
@@ -280,6 +284,74 @@ impl Operation {
             filter: filter.unwrap_or_else(every_row),
         })))
     }
+
+    /// `changeColumn(table, column, attribute)`: the column's type, nullability and default
+    /// become the definition's; with a `references`, that foreign key replaces the column's.
+    /// SQLite rebuilds the table (see [`QueryInterface::run`]).
+    ///
+    /// ```
+    /// use sequelize::{DataType, query_interface::Operation, sql::ColumnDef};
+    /// let op = Operation::change_column("users", ColumnDef::new("bio", DataType::Text).not_null());
+    /// assert!(matches!(op, Operation::Statement(_)));
+    /// ```
+    pub fn change_column(table: impl Into<String>, column: ColumnDef) -> Self {
+        Operation::Statement(Box::new(Statement::ChangeColumn {
+            table: Ident::from(table.into()),
+            column,
+        }))
+    }
+
+    /// `addConstraint(table, { type, name, fields, … })` of a check, unique, primary key or
+    /// foreign key constraint.
+    ///
+    /// ```
+    /// use sequelize::{query_interface::Operation, sql::{Constraint, ConstraintKind, Expr}};
+    /// let adult = Constraint::new("users_age_ck", ConstraintKind::Check(Expr::column("age").gte(18)));
+    /// let op = Operation::add_constraint("users", adult);
+    /// assert!(matches!(op, Operation::Statement(_)));
+    /// ```
+    pub fn add_constraint(table: impl Into<String>, constraint: Constraint) -> Self {
+        Operation::Statement(Box::new(Statement::AddConstraint {
+            table: Ident::from(table.into()),
+            constraint,
+        }))
+    }
+
+    /// `addConstraint(table, { type: 'default', fields: [column], defaultValue })`: the
+    /// column's default; `None` drops it.
+    ///
+    /// ```
+    /// use sequelize::{query_interface::Operation, sql::DefaultValue};
+    /// let op = Operation::set_default("users", "role", Some(DefaultValue::Value("member".into())));
+    /// assert!(matches!(op, Operation::Statement(_)));
+    /// ```
+    pub fn set_default(
+        table: impl Into<String>,
+        column: impl Into<String>,
+        default: Option<DefaultValue>,
+    ) -> Self {
+        Operation::Statement(Box::new(Statement::SetDefault {
+            table: Ident::from(table.into()),
+            column: Ident::from(column.into()),
+            default,
+        }))
+    }
+
+    /// `removeConstraint(table, name)`: the constraint of that name, whatever its type (the
+    /// query interface looks it up where the database needs it, as MySQL does).
+    ///
+    /// ```
+    /// use sequelize::query_interface::Operation;
+    /// let op = Operation::remove_constraint("users", "users_age_ck");
+    /// assert!(matches!(op, Operation::Statement(_)));
+    /// ```
+    pub fn remove_constraint(table: impl Into<String>, name: impl Into<String>) -> Self {
+        Operation::Statement(Box::new(Statement::DropConstraint {
+            table: Ident::from(table.into()),
+            name: Ident::from(name.into()),
+            kind: None,
+        }))
+    }
 }
 
 /// The condition every row meets, for a bulk operation asked to touch all rows.
@@ -378,11 +450,38 @@ impl<'a> QueryInterface<'a> {
                         self.create_enum_types(&create.name, &create.columns)
                             .await?;
                     }
-                    Statement::AddColumn { table, column } => {
+                    Statement::AddColumn { table, column }
+                    | Statement::ChangeColumn { table, column } => {
                         self.create_enum_types(table, std::slice::from_ref(column))
                             .await?;
                     }
+                    Statement::DropConstraint {
+                        table,
+                        name,
+                        kind: None,
+                    } if dialect.table_rebuild().is_none() => {
+                        let kind = self.constraint_type(table, name).await?;
+                        let statement = Statement::DropConstraint {
+                            table: table.clone(),
+                            name: name.clone(),
+                            kind: Some(kind),
+                        };
+                        return self.target.run_statement(&statement).await.map(drop);
+                    }
                     _ => {}
+                }
+                let rebuilt = match (dialect.table_rebuild(), &**statement) {
+                    (Some(rebuild), Statement::AddColumn { table, column }) => {
+                        (!(rebuild.adds_column_in_place)(column)).then_some((rebuild, table))
+                    }
+                    (Some(rebuild), Statement::RemoveColumn { table, column }) => {
+                        let constrained = self.column_is_constrained(table, column).await?;
+                        constrained.then_some((rebuild, table))
+                    }
+                    (rebuild, other) => rebuild.zip(other.altered_table()),
+                };
+                if let Some((rebuild, table)) = rebuilt {
+                    return self.rebuild_with(table, statement, rebuild).await;
                 }
                 self.target.run_statement(statement).await?;
                 if let Statement::CreateTable(create) = &**statement {
@@ -649,6 +748,196 @@ impl<'a> QueryInterface<'a> {
             .collect()
     }
 
+    /// The constraints of a table (`showConstraint`): checks, unique keys, the primary key
+    /// and foreign keys (composite ones too), with their columns in order; empty when there
+    /// is no such table. See [`ConstraintDescription`].
+    pub async fn show_constraints(
+        &self,
+        table: impl Into<Ident>,
+    ) -> Result<Vec<ConstraintDescription>> {
+        let dialect = self.target.sequelize().dialect();
+        let table = table.into();
+        if let Some(rebuild) = dialect.table_rebuild() {
+            return match self.table_definition(&table, &rebuild).await? {
+                Some(definition) => (rebuild.constraints)(&table, &definition),
+                None => Ok(Vec::new()),
+            };
+        }
+        let query = dialect
+            .constraints_query()
+            .ok_or_else(|| Error::Unsupported {
+                dialect: dialect.name(),
+                feature: "showConstraint".to_owned(),
+            })?;
+        let result = self.target.run(query, &Self::table_params(&table)).await?;
+        let mut described: Vec<ConstraintDescription> = Vec::new();
+        for row in result.rows.iter() {
+            let text = |i: usize| Option::<String>::from_value(row[i].clone());
+            let action = |i: usize| -> Result<Option<ReferentialAction>> {
+                text(i)?.map(|a| ReferentialAction::parse(&a)).transpose()
+            };
+            let name = String::from_value(row[0].clone())?;
+            if described.last().is_none_or(|last| last.name != name) {
+                let kind = String::from_value(row[1].clone())?;
+                let kind = ConstraintType::parse(&kind).ok_or_else(|| {
+                    Error::InvalidQuery(format!("unknown constraint type {kind:?} of {name:?}"))
+                })?;
+                let mut constraint = ConstraintDescription::new(name, kind, Vec::new());
+                constraint.referenced_table = text(3)?;
+                constraint.on_delete = action(5)?;
+                constraint.on_update = action(6)?;
+                constraint.definition = text(7)?;
+                described.push(constraint);
+            }
+            let constraint = described.last_mut().expect("pushed above");
+            constraint.columns.extend(text(2)?);
+            constraint.referenced_columns.extend(text(4)?);
+        }
+        Ok(described)
+    }
+
+    /// Whether a constraint or an index of `table` covers `column` (SQLite drops such a
+    /// column only by rebuilding the table).
+    async fn column_is_constrained(&self, table: &Ident, column: &Ident) -> Result<bool> {
+        let name = column.as_str();
+        let constraints = self.show_constraints(table.clone()).await?;
+        let indexes = self.show_index(table.clone()).await?;
+        Ok(constraints
+            .iter()
+            .any(|c| c.columns.iter().any(|c| c == name))
+            || indexes.iter().any(|i| i.fields.iter().any(|f| f == name)))
+    }
+
+    /// The type of `table`'s constraint `name`, or an error naming both when there is none.
+    async fn constraint_type(&self, table: &Ident, name: &Ident) -> Result<ConstraintType> {
+        (self.show_constraints(table.clone()).await?.into_iter())
+            .find(|c| c.name == name.as_str())
+            .map(|c| c.constraint_type)
+            .ok_or_else(|| {
+                Error::InvalidQuery(format!(
+                    "table {:?} has no constraint {:?}",
+                    table.as_str(),
+                    name.as_str()
+                ))
+            })
+    }
+
+    /// `table`'s statement as the database keeps it, for a rebuild; `None`: no such table.
+    async fn table_definition(
+        &self,
+        table: &Ident,
+        rebuild: &TableRebuild,
+    ) -> Result<Option<String>> {
+        let result = (self.target)
+            .run(rebuild.definition_query, &Self::table_params(table))
+            .await?;
+        Ok(result.rows.column::<String>(0)?.into_iter().next())
+    }
+
+    /// Makes one change SQLite's `ALTER TABLE` cannot (`changeColumn`, `addConstraint`,
+    /// `removeConstraint`, a new default) by rebuilding the table from its own statement with
+    /// that change: every other column, constraint, index and trigger stays as it was, and
+    /// so do the rows. A row the change refuses (a new check it fails) undoes all of it.
+    async fn rebuild_with(
+        &self,
+        table: &Ident,
+        change: &Statement,
+        rebuild: TableRebuild,
+    ) -> Result<()> {
+        let dialect = self.target.sequelize().dialect();
+        self.refuse_rebuild_in_transaction(table, &rebuild).await?;
+        let definition = (self.table_definition(table, &rebuild).await?).ok_or_else(|| {
+            Error::InvalidQuery(format!("there is no table {:?} to alter", table.as_str()))
+        })?;
+        let rebuilt = Self::rebuild_name(table);
+        let dependents = (self.target)
+            .run(rebuild.dependents_query, &Self::table_params(table))
+            .await?;
+        let dependents: Vec<String> = dependents.rows.column(0)?;
+        let new_table = (rebuild.rewrite)(dialect, &definition, change, &rebuilt, &dependents)?;
+        self.run_rebuild(table, new_table, rebuild).await
+    }
+
+    /// An error naming `table` when a rebuild would run inside a transaction that enforces
+    /// foreign keys: dropping the old table would run the `ON DELETE` actions of the rows
+    /// referring to it, and a transaction cannot turn them off (one begun with
+    /// [`defer_foreign_keys`](crate::TransactionOptions::defer_foreign_keys) has them off,
+    /// as a migration that alters tables has).
+    async fn refuse_rebuild_in_transaction(
+        &self,
+        table: &Ident,
+        rebuild: &TableRebuild,
+    ) -> Result<()> {
+        if !self.target.in_transaction() {
+            return Ok(());
+        }
+        let enforced = self.target.run(rebuild.foreign_keys_query, &[]).await?;
+        if enforced.rows.column::<i64>(0)?.first() == Some(&0) {
+            return Ok(());
+        }
+        Err(Error::Unsupported {
+            dialect: self.target.sequelize().dialect().name(),
+            feature: format!(
+                "changing a column or a constraint of {:?} inside a transaction that enforces \
+                 foreign keys (the table is rebuilt; begin the transaction with \
+                 `defer_foreign_keys`, or run the change outside it)",
+                table.as_str()
+            ),
+        })
+    }
+
+    /// The name a table is rebuilt under before it takes the old one's.
+    fn rebuild_name(table: &Ident) -> Ident {
+        Ident::from(format!("{}__sequelize_rebuild", table.as_str()))
+            .in_schema(table.schema().map(str::to_owned))
+    }
+
+    /// Runs a rebuild: the new table (under [`Self::rebuild_name`]), the rows of its columns
+    /// copied, the old table dropped, the new one renamed, then its dependents (the
+    /// statements of the indexes and triggers that went with the old table), on one
+    /// connection: between the dialect's `before` and `after` statements, or as part of the
+    /// transaction it runs in.
+    async fn run_rebuild(
+        &self,
+        table: &Ident,
+        new_table: RebuiltTable,
+        rebuild: TableRebuild,
+    ) -> Result<()> {
+        let dialect = self.target.sequelize().dialect();
+        let rebuilt = Self::rebuild_name(table);
+        let steps = [
+            Statement::CopyRows {
+                from: table.clone(),
+                to: rebuilt.clone(),
+                columns: new_table.columns,
+            },
+            Statement::DropTable(DropTable {
+                name: table.clone(),
+                if_exists: false,
+            }),
+            Statement::RenameTable {
+                from: rebuilt,
+                to: table.clone(),
+            },
+        ];
+        // Inside a transaction (foreign keys off, checked at its commit) its own statements
+        // alone; the transaction undoes them if one fails.
+        let alone = self.target.in_transaction();
+        let around = |statements: &'static [&'static str]| match alone {
+            true => Vec::new(),
+            false => statements.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        let mut sql = around(rebuild.before);
+        sql.push(new_table.create);
+        for step in &steps {
+            sql.push(dialect.render(step)?.sql);
+        }
+        sql.extend(new_table.dependents);
+        sql.extend(around(rebuild.after));
+        let on_failure = if alone { &[][..] } else { rebuild.on_failure };
+        self.target.run_sequence(&sql, on_failure).await
+    }
+
     /// Drops every table of the connection's schema but those in `skip` (`dropAllTables`),
     /// a table only after the tables whose foreign keys reference it. Tables that reference
     /// one another in a cycle are an error naming them, before any is dropped.
@@ -757,9 +1046,8 @@ impl<'a> QueryInterface<'a> {
         Ok(())
     }
 
-    /// Rebuilds a table to `create`'s columns, keeping its rows (the columns both have):
-    /// a new table, the rows copied, the old one dropped, the new one renamed, between the
-    /// dialect's `before` and `after` statements on one connection.
+    /// Rebuilds a table to `create`'s columns, keeping its rows (the columns both have);
+    /// its indexes go with the old table (the model's are made again by `sync`).
     async fn rebuild_table(
         &self,
         create: &CreateTable,
@@ -767,48 +1055,23 @@ impl<'a> QueryInterface<'a> {
         rebuild: TableRebuild,
     ) -> Result<()> {
         let dialect = self.target.sequelize().dialect();
-        if self.target.in_transaction() {
-            return Err(Error::Unsupported {
-                dialect: dialect.name(),
-                feature: format!(
-                    "changing or dropping a column of {:?} inside a transaction (the table is \
-                     rebuilt with foreign keys off, which a transaction cannot turn off)",
-                    create.name.as_str()
-                ),
-            });
-        }
-        let rebuilt = Ident::from(format!("{}__sequelize_rebuild", create.name.as_str()))
-            .in_schema(create.name.schema().map(str::to_owned));
+        self.refuse_rebuild_in_transaction(&create.name, &rebuild)
+            .await?;
         let kept: Vec<Ident> = (create.columns.iter())
             .filter(|c| described.iter().any(|d| d.name == c.name.as_str()))
             .map(|c| c.name.clone())
             .collect();
-        let steps = [
-            Statement::CreateTable(CreateTable {
-                name: rebuilt.clone(),
-                if_not_exists: false,
-                ..create.clone()
-            }),
-            Statement::CopyRows {
-                from: create.name.clone(),
-                to: rebuilt.clone(),
-                columns: kept,
-            },
-            Statement::DropTable(DropTable {
-                name: create.name.clone(),
-                if_exists: false,
-            }),
-            Statement::RenameTable {
-                from: rebuilt,
-                to: create.name.clone(),
-            },
-        ];
-        let mut sql: Vec<String> = rebuild.before.iter().map(|s| (*s).to_owned()).collect();
-        for step in &steps {
-            sql.push(dialect.render(step)?.sql);
-        }
-        sql.extend(rebuild.after.iter().map(|s| (*s).to_owned()));
-        self.target.run_sequence(&sql, rebuild.on_failure).await
+        let new_table = Statement::CreateTable(CreateTable {
+            name: Self::rebuild_name(&create.name),
+            if_not_exists: false,
+            ..create.clone()
+        });
+        let new_table = RebuiltTable {
+            create: dialect.render(&new_table)?.sql,
+            columns: kept,
+            dependents: Vec::new(),
+        };
+        self.run_rebuild(&create.name, new_table, rebuild).await
     }
 
     /// `removeIndex(table, name)`.

@@ -23,6 +23,17 @@ pub enum DefaultValue {
 }
 
 impl DefaultValue {
+    /// Whether the database applies this default (it has a DDL form); `UUIDV4` and `UUIDV1`
+    /// are the ORM's, generated at insert.
+    ///
+    /// ```
+    /// use sequelize::sql::DefaultValue;
+    /// assert!(DefaultValue::Now.in_ddl() && !DefaultValue::UuidV4.in_ddl());
+    /// ```
+    pub fn in_ddl(&self) -> bool {
+        !matches!(self, DefaultValue::UuidV4 | DefaultValue::UuidV1)
+    }
+
     /// A new value of a default the ORM generates at insert (`UUIDV4`, `UUIDV1`); `None`
     /// for the defaults the database applies.
     ///
@@ -292,9 +303,9 @@ pub struct CreateTable {
     pub columns: Vec<ColumnDef>,
     /// `IF NOT EXISTS`.
     pub if_not_exists: bool,
-    /// Unique constraints over several columns (`uniqueKeys`, or attributes sharing a
-    /// `unique: 'name'`).
-    pub unique_keys: Vec<UniqueKey>,
+    /// Its named constraints beyond its columns' own: unique keys over several columns
+    /// (`uniqueKeys`, or attributes sharing a `unique: 'name'`), checks, foreign keys.
+    pub constraints: Vec<Constraint>,
     /// The table's comment and MySQL storage options.
     pub options: TableOptions,
 }
@@ -305,26 +316,128 @@ impl CreateTable {
     /// ```
     /// use sequelize::{DataType, sql::{ColumnDef, CreateTable}};
     /// let t = CreateTable::new("tags", vec![ColumnDef::new("name", DataType::Text)]);
-    /// assert!(!t.if_not_exists && t.unique_keys.is_empty());
+    /// assert!(!t.if_not_exists && t.constraints.is_empty());
     /// ```
     pub fn new(name: impl Into<Ident>, columns: Vec<ColumnDef>) -> Self {
         CreateTable {
             name: name.into(),
             columns,
             if_not_exists: false,
-            unique_keys: Vec::new(),
+            constraints: Vec::new(),
             options: TableOptions::default(),
         }
     }
 }
 
-/// A named unique constraint over several columns.
+/// A named table constraint (Sequelize's `addConstraint`, `uniqueKeys`).
+///
+/// ```
+/// use sequelize::sql::{Constraint, ConstraintKind, Expr};
+/// let adult = Constraint::new("users_age_ck", ConstraintKind::Check(Expr::column("age").gte(18)));
+/// let sql = sequelize::dialect::by_name("postgres").unwrap()
+///     .render(&sequelize::sql::Statement::AddConstraint { table: "users".into(), constraint: adult })
+///     .unwrap().sql;
+/// assert_eq!(sql, r#"ALTER TABLE "users" ADD CONSTRAINT "users_age_ck" CHECK ("age" >= 18)"#);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct UniqueKey {
+pub struct Constraint {
     /// The constraint's name.
     pub name: Ident,
-    /// Its columns, in order.
-    pub columns: Vec<Ident>,
+    /// What it requires.
+    pub kind: ConstraintKind,
+}
+
+impl Constraint {
+    /// A constraint named `name`.
+    pub fn new(name: impl Into<Ident>, kind: ConstraintKind) -> Self {
+        Constraint {
+            name: name.into(),
+            kind,
+        }
+    }
+
+    /// Its type.
+    ///
+    /// ```
+    /// use sequelize::sql::{Constraint, ConstraintKind, ConstraintType};
+    /// let key = Constraint::new("pair", ConstraintKind::Unique(vec!["a".into(), "b".into()]));
+    /// assert_eq!(key.constraint_type(), ConstraintType::Unique);
+    /// ```
+    pub fn constraint_type(&self) -> ConstraintType {
+        match self.kind {
+            ConstraintKind::Check(_) => ConstraintType::Check,
+            ConstraintKind::Unique(_) => ConstraintType::Unique,
+            ConstraintKind::PrimaryKey(_) => ConstraintType::PrimaryKey,
+            ConstraintKind::ForeignKey { .. } => ConstraintType::ForeignKey,
+        }
+    }
+}
+
+/// What a [`Constraint`] requires.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstraintKind {
+    /// `CHECK (condition)`: the condition, its values written into the DDL as literals.
+    Check(Expr),
+    /// `UNIQUE (columns)`.
+    Unique(Vec<Ident>),
+    /// `PRIMARY KEY (columns)`.
+    PrimaryKey(Vec<Ident>),
+    /// `FOREIGN KEY (columns) REFERENCES table (keys)`.
+    ForeignKey {
+        /// The referring columns, in order.
+        columns: Vec<Ident>,
+        /// The table referred to.
+        table: Ident,
+        /// Its key columns, in the order of `columns`.
+        keys: Vec<Ident>,
+        /// `ON DELETE …`.
+        on_delete: Option<ReferentialAction>,
+        /// `ON UPDATE …`.
+        on_update: Option<ReferentialAction>,
+    },
+}
+
+/// The type of a constraint, as Sequelize's `showConstraint` reports it (`constraintType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintType {
+    /// `CHECK`.
+    Check,
+    /// `UNIQUE`.
+    Unique,
+    /// `PRIMARY KEY`.
+    PrimaryKey,
+    /// `FOREIGN KEY`.
+    ForeignKey,
+}
+
+impl ConstraintType {
+    /// Sequelize's spelling: `CHECK`, `UNIQUE`, `PRIMARY KEY`, `FOREIGN KEY`.
+    pub fn sql(self) -> &'static str {
+        match self {
+            ConstraintType::Check => "CHECK",
+            ConstraintType::Unique => "UNIQUE",
+            ConstraintType::PrimaryKey => "PRIMARY KEY",
+            ConstraintType::ForeignKey => "FOREIGN KEY",
+        }
+    }
+
+    /// Parses Sequelize's spelling (`check`, `unique`, `primary key`, `foreign key`,
+    /// case-insensitive); `None` for anything else.
+    ///
+    /// ```
+    /// use sequelize::sql::ConstraintType;
+    /// assert_eq!(ConstraintType::parse("foreign key"), Some(ConstraintType::ForeignKey));
+    /// assert_eq!(ConstraintType::parse("exclude"), None);
+    /// ```
+    pub fn parse(input: &str) -> Option<Self> {
+        Some(match input.trim().to_ascii_uppercase().as_str() {
+            "CHECK" => ConstraintType::Check,
+            "UNIQUE" => ConstraintType::Unique,
+            "PRIMARY KEY" => ConstraintType::PrimaryKey,
+            "FOREIGN KEY" => ConstraintType::ForeignKey,
+            _ => return None,
+        })
+    }
 }
 
 /// A table's comment and storage options. The storage options are MySQL's (`engine`,

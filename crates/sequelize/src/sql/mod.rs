@@ -23,8 +23,9 @@ mod shape;
 mod transaction;
 
 pub use ddl::{
-    enum_type_name, ColumnDef, CreateDatabase, CreateIndex, CreateTable, DefaultValue, DropTable,
-    IndexColumn, IndexKind, IndexMethod, References, ReferentialAction, TableOptions, UniqueKey,
+    enum_type_name, ColumnDef, Constraint, ConstraintKind, ConstraintType, CreateDatabase,
+    CreateIndex, CreateTable, DefaultValue, DropTable, IndexColumn, IndexKind, IndexMethod,
+    References, ReferentialAction, TableOptions,
 };
 pub use expr::{
     ArrayOperator, BinaryOp, CastType, Direction, Expr, Function, Ident, JsonPathSegment, JsonRead,
@@ -104,9 +105,9 @@ pub enum Statement {
         /// The index.
         name: Ident,
     },
-    /// Changes a column's type and nullability to those of a definition (Sequelize's
-    /// `changeColumn`): `ALTER COLUMN … TYPE`, `SET`/`DROP NOT NULL` on PostgreSQL,
-    /// `MODIFY COLUMN` on MySQL. SQLite has no such statement; the query interface rebuilds
+    /// Changes a column's type, nullability and default to those of a definition
+    /// (Sequelize's `changeColumn`): `ALTER COLUMN … TYPE`, `SET`/`DROP NOT NULL`,
+    /// `SET`/`DROP DEFAULT` on PostgreSQL, `MODIFY COLUMN` on MySQL. SQLite has no such statement; the query interface rebuilds
     /// the table instead.
     ChangeColumn {
         /// The table altered.
@@ -151,6 +152,34 @@ pub enum Statement {
     DropSchema(Ident),
     /// `CREATE DATABASE`.
     CreateDatabase(CreateDatabase),
+    /// `ALTER TABLE … ADD CONSTRAINT` (`addConstraint`). SQLite has no such statement; the
+    /// query interface rebuilds the table instead.
+    AddConstraint {
+        /// The table altered.
+        table: Ident,
+        /// The new constraint.
+        constraint: Constraint,
+    },
+    /// Drops a table's constraint (`removeConstraint`): `DROP CONSTRAINT`, or on MySQL the
+    /// statement of its type (`DROP FOREIGN KEY`, `DROP INDEX`, `DROP PRIMARY KEY`).
+    DropConstraint {
+        /// The table altered.
+        table: Ident,
+        /// The constraint.
+        name: Ident,
+        /// Its type, which MySQL needs; `None` lets the query interface look it up.
+        kind: Option<ConstraintType>,
+    },
+    /// `ALTER TABLE … ALTER COLUMN … SET DEFAULT` (`addConstraint` of type `default`), or
+    /// `DROP DEFAULT` for `None`.
+    SetDefault {
+        /// The table altered.
+        table: Ident,
+        /// The column.
+        column: Ident,
+        /// Its new default.
+        default: Option<DefaultValue>,
+    },
     /// `DROP DATABASE`.
     DropDatabase {
         /// The database.
@@ -158,6 +187,26 @@ pub enum Statement {
         /// `IF EXISTS`.
         if_exists: bool,
     },
+}
+
+impl Statement {
+    /// The table an `ALTER TABLE` of a column or a constraint changes (`ChangeColumn`,
+    /// `AddConstraint`, `DropConstraint`, `SetDefault`); `None` for other statements.
+    ///
+    /// ```
+    /// use sequelize::sql::{Ident, Statement};
+    /// let drop = Statement::SetDefault { table: "users".into(), column: "role".into(), default: None };
+    /// assert_eq!(drop.altered_table(), Some(&Ident::from("users")));
+    /// ```
+    pub fn altered_table(&self) -> Option<&Ident> {
+        match self {
+            Statement::ChangeColumn { table, .. }
+            | Statement::AddConstraint { table, .. }
+            | Statement::DropConstraint { table, .. }
+            | Statement::SetDefault { table, .. } => Some(table),
+            _ => None,
+        }
+    }
 }
 
 macro_rules! statement_from {

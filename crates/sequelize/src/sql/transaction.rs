@@ -67,6 +67,13 @@ pub struct TransactionOptions {
     /// SQLite's transaction type. `Immediate` and `Exclusive` are errors on other dialects,
     /// which have no such thing.
     pub transaction_type: Option<TransactionType>,
+    /// SQLite: foreign keys are not enforced statement by statement inside the transaction
+    /// (`PRAGMA foreign_keys = OFF` before `BEGIN`, on again after the end) but checked as a
+    /// whole before `COMMIT` (`PRAGMA foreign_key_check`): a row left referring to nothing
+    /// fails the commit, which rolls back. This is what rebuilding a table in a
+    /// transaction takes (a migration that changes a column or a constraint); no
+    /// `ON DELETE` action runs meanwhile. An error on other dialects.
+    pub defer_foreign_keys: bool,
 }
 
 /// Transaction-control statements.

@@ -71,6 +71,7 @@ impl MySql {
                 max_identifier_length: 64,
                 native_enums: true,
                 narrow_and_unsigned_integers: true,
+                unique_indexes_are_constraints: true,
                 inline_references: false,
                 schemas: true,
                 full_text_indexes: true,
@@ -119,6 +120,21 @@ impl Dialect for MySql {
          FROM information_schema.key_column_usage \
          WHERE table_name = ? AND table_schema = COALESCE(?, DATABASE()) \
          AND referenced_table_name IS NOT NULL ORDER BY column_name"
+    }
+
+    fn constraints_query(&self) -> Option<&'static str> {
+        // MariaDB names checks per table, MySQL per schema.
+        Some(match self.flavor {
+            Flavor::MySql => concat!(
+                include_str!("constraints.sql"),
+                " ORDER BY tc.constraint_name, k.ordinal_position"
+            ),
+            Flavor::MariaDb => concat!(
+                include_str!("constraints.sql"),
+                " AND (cc.table_name IS NULL OR cc.table_name = tc.table_name)",
+                " ORDER BY tc.constraint_name, k.ordinal_position"
+            ),
+        })
     }
 
     fn describe_columns_query(&self) -> &'static str {

@@ -6,8 +6,8 @@ use crate::dialect::render::{direction, lock_of_and_wait};
 use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, ConflictAction, CreateDatabase, Function, Ident, IndexMethod, Lock,
-    LockWait, Nulls, OnConflict, OrderBy, RowLock, TableOptions,
+    CastType, ColumnDef, ConflictAction, ConstraintType, CreateDatabase, Function, Ident,
+    IndexMethod, Lock, LockWait, Nulls, OnConflict, OrderBy, RowLock, TableOptions,
 };
 use crate::types::DataType;
 
@@ -122,6 +122,35 @@ impl QueryGenerator for MySql {
             ..column.clone()
         };
         w.column_def(table, &column, false)
+    }
+
+    fn drop_constraint(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &Ident,
+        name: &Ident,
+        kind: Option<ConstraintType>,
+    ) -> Result<()> {
+        let Some(kind) = kind else {
+            return Err(Error::InvalidQuery(format!(
+                "MySQL drops constraint {:?} by its type, which was not given",
+                name.as_str()
+            )));
+        };
+        w.push("ALTER TABLE ");
+        w.ident(table)?;
+        // MySQL drops a key by what it is: a unique constraint is an index, a foreign key
+        // has a statement of its own, the primary key has no name of its own.
+        match kind {
+            ConstraintType::PrimaryKey => {
+                w.push(" DROP PRIMARY KEY");
+                return Ok(());
+            }
+            ConstraintType::ForeignKey => w.push(" DROP FOREIGN KEY "),
+            ConstraintType::Unique => w.push(" DROP INDEX "),
+            ConstraintType::Check => w.push(" DROP CONSTRAINT "),
+        }
+        w.ident(name)
     }
 
     fn canonical_type(&self, sql_type: &str) -> String {

@@ -113,6 +113,31 @@ impl Dialect for Postgres {
          AND n.nspname = COALESCE($2, current_schema()) ORDER BY 1"
     }
 
+    fn constraints_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT k.conname::text, CASE k.contype WHEN 'c' THEN 'CHECK' WHEN 'u' THEN 'UNIQUE' \
+                 WHEN 'p' THEN 'PRIMARY KEY' ELSE 'FOREIGN KEY' END, a.attname::text, \
+                 cf.relname::text, af.attname::text, \
+                 CASE WHEN k.contype = 'f' THEN CASE k.confdeltype WHEN 'r' THEN 'RESTRICT' \
+                     WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' \
+                     ELSE 'NO ACTION' END END, \
+                 CASE WHEN k.contype = 'f' THEN CASE k.confupdtype WHEN 'r' THEN 'RESTRICT' \
+                     WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' \
+                     ELSE 'NO ACTION' END END, \
+                 CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, k.conrelid) END \
+             FROM pg_catalog.pg_constraint k \
+             JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             LEFT JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS key(attnum, position) ON true \
+             LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = key.attnum \
+             LEFT JOIN pg_catalog.pg_class cf ON cf.oid = k.confrelid \
+             LEFT JOIN pg_catalog.pg_attribute af ON af.attrelid = k.confrelid \
+                 AND af.attnum = k.confkey[key.position] \
+             WHERE k.contype IN ('c', 'u', 'p', 'f') AND c.relname = $1 \
+             AND n.nspname = COALESCE($2, current_schema()) ORDER BY 1, key.position",
+        )
+    }
+
     fn describe_columns_query(&self) -> &'static str {
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, \
              pg_get_expr(d.adbin, d.adrelid), \

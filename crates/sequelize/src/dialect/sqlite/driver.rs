@@ -323,6 +323,7 @@ impl DriverConnection for SqliteConnection {
         if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
             return false;
         }
-        conn.is_autocommit()
+        // A transaction begun with `defer_foreign_keys` turned them off.
+        conn.is_autocommit() && conn.execute_batch(super::FOREIGN_KEYS.on).is_ok()
     }
 }

@@ -14,17 +14,25 @@ mod functions;
 mod lock_wait;
 mod render;
 mod stream;
+mod table_sql;
 mod types;
 
 use std::borrow::Cow;
 
 use crate::dialect::config::{bad_url, decode, ConnectionConfig};
 use crate::dialect::{
-    BoxFuture, Dialect, DriverConnection, PoolConstraints, Supports, TableRebuild,
+    BoxFuture, Dialect, DriverConnection, ForeignKeySwitch, PoolConstraints, Supports, TableRebuild,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::sql::scanner::ScanRules;
-use crate::sql::{TransactionOptions, TransactionType};
+use crate::sql::{DefaultValue, Statement, TransactionOptions, TransactionType};
+
+/// SQLite's foreign-key pragmas. Every connection has foreign keys on from the start.
+pub(super) const FOREIGN_KEYS: ForeignKeySwitch = ForeignKeySwitch {
+    off: "PRAGMA foreign_keys = OFF",
+    check: "PRAGMA foreign_key_check",
+    on: "PRAGMA foreign_keys = ON",
+};
 
 /// Sequelize's text form of an instant in SQLite (`2024-01-01 12:00:00.000 +00:00`), so a
 /// database shared with a Node service reads the same on both sides.
@@ -87,12 +95,51 @@ impl Dialect for Sqlite {
         &self.supports
     }
 
+    fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
+        Some(FOREIGN_KEYS)
+    }
+
     fn table_rebuild(&self) -> Option<TableRebuild> {
         // SQLite's own procedure for schema changes ALTER TABLE cannot make.
         Some(TableRebuild {
-            before: &["PRAGMA foreign_keys = OFF", "BEGIN IMMEDIATE"],
-            after: &["COMMIT", "PRAGMA foreign_keys = ON"],
-            on_failure: &["ROLLBACK", "PRAGMA foreign_keys = ON"],
+            before: &[FOREIGN_KEYS.off, "BEGIN IMMEDIATE"],
+            after: &["COMMIT", FOREIGN_KEYS.on],
+            on_failure: &["ROLLBACK", FOREIGN_KEYS.on],
+            foreign_keys_query: "PRAGMA foreign_keys",
+            definition_query: "SELECT sql FROM sqlite_master WHERE type = 'table' \
+                               AND name = ?1 AND COALESCE(?2, 'main') = 'main'",
+            dependents_query: "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') \
+                               AND sql IS NOT NULL AND tbl_name = ?1 \
+                               AND COALESCE(?2, 'main') = 'main' ORDER BY type, name",
+            rewrite: |dialect, definition, change, rebuilt, dependents| {
+                let name = match change {
+                    Statement::AddColumn { table, .. } | Statement::RemoveColumn { table, .. } => {
+                        Some(table)
+                    }
+                    other => other.altered_table(),
+                };
+                let name = name.ok_or_else(|| {
+                    Error::InvalidQuery(format!("a table rebuild makes no {change:?}"))
+                })?;
+                let table = table_sql::TableSql::parse(definition)?;
+                table.rewrite(dialect, name, change, rebuilt, dependents)
+            },
+            constraints: |table, definition| {
+                Ok(table_sql::TableSql::parse(definition)?.constraints(table.as_str()))
+            },
+            // SQLite's rules for ADD COLUMN: no key, no unique constraint, a constant
+            // default, and a default when it may not be NULL.
+            adds_column_in_place: |column| {
+                let constant = !matches!(
+                    column.default,
+                    Some(DefaultValue::Now | DefaultValue::Literal(_))
+                );
+                let has_default = column.default.as_ref().is_some_and(DefaultValue::in_ddl);
+                !column.primary_key
+                    && !column.unique
+                    && constant
+                    && (column.allow_null || has_default)
+            },
         })
     }
 

@@ -6,8 +6,8 @@ use crate::dialect::{
 };
 use crate::error::{Error, Result};
 use crate::sql::{
-    CastType, ColumnDef, CreateDatabase, Expr, Function, Ident, IndexMethod, JsonPathSegment,
-    JsonRead, LockWait, RowLock,
+    CastType, ColumnDef, Constraint, ConstraintType, CreateDatabase, DefaultValue, Expr, Function,
+    Ident, IndexMethod, JsonPathSegment, JsonRead, LockWait, RowLock,
 };
 use crate::value::Value;
 
@@ -94,6 +94,39 @@ impl QueryGenerator for Sqlite {
         Err(unsupported(
             w,
             "ALTER COLUMN (the query interface rebuilds the table instead)",
+        ))
+    }
+
+    fn add_constraint(&self, w: &mut SqlWriter<'_>, _: &Ident, _: &Constraint) -> Result<()> {
+        Err(unsupported(
+            w,
+            "ADD CONSTRAINT (the query interface rebuilds the table instead)",
+        ))
+    }
+
+    fn drop_constraint(
+        &self,
+        w: &mut SqlWriter<'_>,
+        _: &Ident,
+        _: &Ident,
+        _: Option<ConstraintType>,
+    ) -> Result<()> {
+        Err(unsupported(
+            w,
+            "DROP CONSTRAINT (the query interface rebuilds the table instead)",
+        ))
+    }
+
+    fn set_default(
+        &self,
+        w: &mut SqlWriter<'_>,
+        _: &Ident,
+        _: &Ident,
+        _: Option<&DefaultValue>,
+    ) -> Result<()> {
+        Err(unsupported(
+            w,
+            "ALTER COLUMN … SET DEFAULT (the query interface rebuilds the table instead)",
         ))
     }
 
