@@ -633,3 +633,56 @@ async fn deferred_foreign_keys_are_checked_at_commit() {
     })
     .await;
 }
+
+/// Only SQLite rebuilds tables: a rebuild (here of `sync({ alter: true })`, which changes two
+/// columns and drops one at once) makes the table's triggers again, and its hand-made
+/// indexes on the columns kept; `ALTER TABLE` elsewhere leaves them where they are.
+#[tokio::test]
+async fn a_sqlite_rebuild_keeps_the_tables_triggers_and_indexes() {
+    use sequelize::sql::CreateTable;
+    let db = common::fresh_db("sqlite", "qi_rebuild_triggers").await;
+    let qi = db.query_interface();
+    let columns = |title: u32| {
+        vec![
+            id(),
+            ColumnDef::new("title", DataType::String(Some(title))),
+            ColumnDef::new("edits", DataType::Integer),
+        ]
+    };
+    let mut v1 = columns(20);
+    v1.push(ColumnDef::new("legacy", DataType::Text));
+    qi.create_table("notes", v1).await.unwrap();
+    for sql in [
+        "CREATE INDEX notes_by_title ON notes (title)",
+        "CREATE INDEX notes_by_legacy ON notes (legacy)",
+        "CREATE TRIGGER notes_edited AFTER UPDATE OF title ON notes \
+         BEGIN UPDATE notes SET edits = edits + 1 WHERE id = NEW.id; END",
+        "INSERT INTO notes (id, title, edits, legacy) VALUES (1, 'a', 0, 'x')",
+    ] {
+        db.query(AssertSqlSafe(sql.to_owned()))
+            .exec()
+            .await
+            .unwrap();
+    }
+    let mut v2 = columns(200);
+    v2[1] = v2[1].clone().not_null();
+    qi.alter_table(&CreateTable::new("notes", v2))
+        .await
+        .unwrap();
+    let title = (qi.describe_columns("notes").await.unwrap().into_iter())
+        .find(|c| c.name == "title")
+        .unwrap();
+    assert!(
+        !title.allow_null && title.data_type.contains("200"),
+        "{title:?}"
+    );
+    assert_eq!(qi.index_names("notes").await.unwrap(), ["notes_by_title"]);
+    db.query("UPDATE notes SET title = 'b' WHERE id = 1")
+        .exec()
+        .await
+        .unwrap();
+    assert_eq!(
+        common::sorted_column::<i64>(&db, &db, "notes", "edits").await,
+        [1]
+    );
+}

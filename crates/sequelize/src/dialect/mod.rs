@@ -193,10 +193,9 @@ pub struct TableRebuild {
     /// The query that reads the statements that made a table's indexes and triggers (bound
     /// as `definition_query`), which go with the old table and are made again after it.
     pub dependents_query: &'static str,
-    /// A table's statement (as `definition_query` reads it) under a new name with one change
-    /// made (`AddColumn`, `RemoveColumn`, `ChangeColumn`, `AddConstraint`, `DropConstraint`
-    /// or `SetDefault`), given the statements of its indexes and triggers
-    /// (`dependents_query`).
+    /// A table's statement (as `definition_query` reads it) under a new name with changes
+    /// made (`AddColumn`, `RemoveColumn`, `ChangeColumn`, `AddConstraint`, `DropConstraint`,
+    /// `SetDefault`), given the statements of its indexes and triggers (`dependents_query`).
     pub rewrite: TableRewrite,
     /// The constraints written in a table's statement (`showConstraint`).
     pub constraints: fn(&Ident, &str) -> Result<Vec<ConstraintDescription>>,
@@ -206,10 +205,10 @@ pub struct TableRebuild {
 }
 
 /// Writes a table's statement anew for a rebuild: the dialect, the table's statement, the
-/// change, the name the new table takes until it replaces the old one, and the statements of
+/// changes, the name the new table takes until it replaces the old one, and the statements of
 /// the old table's indexes and triggers.
 pub type TableRewrite =
-    fn(&dyn Dialect, &str, &Statement, &Ident, &[String]) -> Result<RebuiltTable>;
+    fn(&dyn Dialect, &str, &[Statement], &Ident, &[String]) -> Result<RebuiltTable>;
 
 /// A table's new statement for a rebuild ([`TableRebuild::rewrite`]).
 #[derive(Debug, Clone, PartialEq)]

@@ -481,7 +481,8 @@ impl<'a> QueryInterface<'a> {
                     (rebuild, other) => rebuild.zip(other.altered_table()),
                 };
                 if let Some((rebuild, table)) = rebuilt {
-                    return self.rebuild_with(table, statement, rebuild).await;
+                    return (self.rebuild_with(table, std::slice::from_ref(statement), rebuild))
+                        .await;
                 }
                 self.target.run_statement(statement).await?;
                 if let Statement::CreateTable(create) = &**statement {
@@ -841,7 +842,7 @@ impl<'a> QueryInterface<'a> {
     async fn rebuild_with(
         &self,
         table: &Ident,
-        change: &Statement,
+        changes: &[Statement],
         rebuild: TableRebuild,
     ) -> Result<()> {
         let dialect = self.target.sequelize().dialect();
@@ -854,7 +855,7 @@ impl<'a> QueryInterface<'a> {
             .run(rebuild.dependents_query, &Self::table_params(table))
             .await?;
         let dependents: Vec<String> = dependents.rows.column(0)?;
-        let new_table = (rebuild.rewrite)(dialect, &definition, change, &rebuilt, &dependents)?;
+        let new_table = (rebuild.rewrite)(dialect, &definition, changes, &rebuilt, &dependents)?;
         self.run_rebuild(table, new_table, rebuild).await
     }
 
@@ -988,7 +989,8 @@ impl<'a> QueryInterface<'a> {
     /// table when it does not exist, adds the columns it lacks, changes those whose type or
     /// nullability differs (keys are left alone), and drops those `create` does not have.
     /// Where the database cannot alter a column (SQLite), the table is rebuilt with its rows
-    /// instead, outside any transaction. A table that already matches gets no statement.
+    /// instead, from its own statement with every change made at once (see
+    /// [`QueryInterface::run`]). A table that already matches gets no statement.
     pub async fn alter_table(&self, create: &CreateTable) -> Result<()> {
         let dialect = self.target.sequelize().dialect();
         let described = self.describe_columns(create.name.clone()).await?;
@@ -1021,13 +1023,9 @@ impl<'a> QueryInterface<'a> {
         let dropped: Vec<&DescribedColumn> = (described.iter())
             .filter(|d| !create.columns.iter().any(|c| c.name.as_str() == d.name))
             .collect();
-        if let Some(rebuild) = dialect.table_rebuild() {
-            if !changed.is_empty() || !dropped.is_empty() {
-                return self.rebuild_table(create, &described, rebuild).await;
-            }
-        }
+        let changed_or_dropped = !changed.is_empty() || !dropped.is_empty();
         let table = &create.name;
-        let statements = (added.into_iter())
+        let statements: Vec<Statement> = (added.into_iter())
             .map(|column| Statement::AddColumn {
                 table: table.clone(),
                 column: column.clone(),
@@ -1039,39 +1037,18 @@ impl<'a> QueryInterface<'a> {
             .chain(dropped.into_iter().map(|d| Statement::RemoveColumn {
                 table: table.clone(),
                 column: Ident::from(d.name.clone()),
-            }));
+            }))
+            .collect();
+        let rebuild = dialect.table_rebuild();
+        if let (Some(rebuild), true) = (rebuild, changed_or_dropped) {
+            // All at once, from the table's own statement: its other columns, indexes and
+            // triggers stay as they are.
+            return self.rebuild_with(table, &statements, rebuild).await;
+        }
         for statement in statements {
             self.run(&Operation::Statement(Box::new(statement))).await?;
         }
         Ok(())
-    }
-
-    /// Rebuilds a table to `create`'s columns, keeping its rows (the columns both have);
-    /// its indexes go with the old table (the model's are made again by `sync`).
-    async fn rebuild_table(
-        &self,
-        create: &CreateTable,
-        described: &[DescribedColumn],
-        rebuild: TableRebuild,
-    ) -> Result<()> {
-        let dialect = self.target.sequelize().dialect();
-        self.refuse_rebuild_in_transaction(&create.name, &rebuild)
-            .await?;
-        let kept: Vec<Ident> = (create.columns.iter())
-            .filter(|c| described.iter().any(|d| d.name == c.name.as_str()))
-            .map(|c| c.name.clone())
-            .collect();
-        let new_table = Statement::CreateTable(CreateTable {
-            name: Self::rebuild_name(&create.name),
-            if_not_exists: false,
-            ..create.clone()
-        });
-        let new_table = RebuiltTable {
-            create: dialect.render(&new_table)?.sql,
-            columns: kept,
-            dependents: Vec::new(),
-        };
-        self.run_rebuild(&create.name, new_table, rebuild).await
     }
 
     /// `removeIndex(table, name)`.

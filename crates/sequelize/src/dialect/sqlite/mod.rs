@@ -111,18 +111,18 @@ impl Dialect for Sqlite {
             dependents_query: "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') \
                                AND sql IS NOT NULL AND tbl_name = ?1 \
                                AND COALESCE(?2, 'main') = 'main' ORDER BY type, name",
-            rewrite: |dialect, definition, change, rebuilt, dependents| {
-                let name = match change {
+            rewrite: |dialect, definition, changes, rebuilt, dependents| {
+                let name = changes.first().and_then(|change| match change {
                     Statement::AddColumn { table, .. } | Statement::RemoveColumn { table, .. } => {
                         Some(table)
                     }
                     other => other.altered_table(),
-                };
+                });
                 let name = name.ok_or_else(|| {
-                    Error::InvalidQuery(format!("a table rebuild makes no {change:?}"))
+                    Error::InvalidQuery(format!("a table rebuild makes none of {changes:?}"))
                 })?;
                 let table = table_sql::TableSql::parse(definition)?;
-                table.rewrite(dialect, name, change, rebuilt, dependents)
+                table.rewrite(dialect, name, changes, rebuilt, dependents)
             },
             constraints: |table, definition| {
                 Ok(table_sql::TableSql::parse(definition)?.constraints(table.as_str()))

@@ -221,15 +221,15 @@ impl TableSql {
         out.into_iter().map(|l| l.description).collect()
     }
 
-    /// This table under the name `rebuilt`, with one change (`addColumn`, `removeColumn`,
-    /// `changeColumn`, `addConstraint`, `removeConstraint`, a new default) made: its
+    /// This table under the name `rebuilt`, with changes (`addColumn`, `removeColumn`,
+    /// `changeColumn`, `addConstraint`, `removeConstraint`, a new default) made in order: its
     /// statement, the columns the rows are copied through, and of `dependents` (the
     /// statements of its indexes and triggers) those that still apply.
     pub(super) fn rewrite(
         mut self,
         dialect: &dyn Dialect,
         table: &Ident,
-        change: &Statement,
+        changes: &[Statement],
         rebuilt: &Ident,
         dependents: &[String],
     ) -> Result<RebuiltTable> {
@@ -246,137 +246,140 @@ impl TableSql {
                     ))
                 })
         };
-        match change {
-            Statement::ChangeColumn { column, .. } => {
-                let at = column_item(&self.items, &column.name)?;
-                // The new type, nullability, default and comment; the column's key, unique
-                // constraint, collation and (unless a new one is given) reference stay.
-                let kept = ["PRIMARY", "UNIQUE", "COLLATE", "REFERENCES"];
-                let old = &self.items[at];
-                let kept: Vec<(String, &str)> = (column_clauses(old).into_iter())
-                    .filter(|c| kept.contains(&c.keyword.as_str()))
-                    .filter(|c| c.keyword != "REFERENCES" || column.references.is_none())
-                    .map(|c| (c.keyword, old.text[c.span].trim()))
-                    .collect();
-                let mut w = SqlWriter::new(dialect);
-                let unique = column.unique && !kept.iter().any(|(k, _)| k == "UNIQUE");
-                w.column_def(
-                    table,
-                    &ColumnDef {
-                        primary_key: false,
-                        unique,
-                        references: None,
-                        ..column.clone()
-                    },
-                    false,
-                )?;
-                for (_, clause) in &kept {
-                    w.push(" ");
-                    w.push(clause);
-                }
-                self.items[at] = Self::rendered(w.sql_mut())?;
-                if let Some(references) = &column.references {
-                    // The new reference replaces the column's foreign keys.
-                    let mut old: Vec<usize> = (self.located(table).into_iter())
-                        .filter(|l| l.description.constraint_type == ConstraintType::ForeignKey)
-                        .filter(|l| l.description.columns == [column.name.as_str()])
-                        .filter(|l| l.item != at)
-                        .map(|l| l.item)
+        for change in changes {
+            match change {
+                Statement::ChangeColumn { column, .. } => {
+                    let at = column_item(&self.items, &column.name)?;
+                    // The new type, nullability, default and comment; the column's key, unique
+                    // constraint, collation and (unless a new one is given) reference stay.
+                    let kept = ["PRIMARY", "UNIQUE", "COLLATE", "REFERENCES"];
+                    let old = &self.items[at];
+                    let kept: Vec<(String, &str)> = (column_clauses(old).into_iter())
+                        .filter(|c| kept.contains(&c.keyword.as_str()))
+                        .filter(|c| c.keyword != "REFERENCES" || column.references.is_none())
+                        .map(|c| (c.keyword, old.text[c.span].trim()))
                         .collect();
-                    old.sort_unstable_by(|a, b| b.cmp(a));
-                    old.dedup();
-                    for item in old {
-                        self.items.remove(item);
+                    let mut w = SqlWriter::new(dialect);
+                    let unique = column.unique && !kept.iter().any(|(k, _)| k == "UNIQUE");
+                    w.column_def(
+                        table,
+                        &ColumnDef {
+                            primary_key: false,
+                            unique,
+                            references: None,
+                            ..column.clone()
+                        },
+                        false,
+                    )?;
+                    for (_, clause) in &kept {
+                        w.push(" ");
+                        w.push(clause);
                     }
-                    self.items
-                        .push(Self::foreign_key(dialect, column, references)?);
+                    self.items[at] = Self::rendered(w.sql_mut())?;
+                    if let Some(references) = &column.references {
+                        // The new reference replaces the column's foreign keys.
+                        let mut old: Vec<usize> = (self.located(table).into_iter())
+                            .filter(|l| l.description.constraint_type == ConstraintType::ForeignKey)
+                            .filter(|l| l.description.columns == [column.name.as_str()])
+                            .filter(|l| l.item != at)
+                            .map(|l| l.item)
+                            .collect();
+                        old.sort_unstable_by(|a, b| b.cmp(a));
+                        old.dedup();
+                        for item in old {
+                            self.items.remove(item);
+                        }
+                        self.items
+                            .push(Self::foreign_key(dialect, column, references)?);
+                    }
                 }
-            }
-            Statement::AddColumn { column, .. } => {
-                if column_item(&self.items, &column.name).is_ok() {
-                    return Err(Error::InvalidQuery(format!(
-                        "table {:?} already has a column {:?}",
-                        table.as_str(),
-                        column.name.as_str()
-                    )));
-                }
-                let at = (self.items.iter())
-                    .rposition(|i| i.column().is_some())
-                    .map_or(0, |i| i + 1);
-                let mut w = SqlWriter::new(dialect);
-                w.column_def(table, column, true)?;
-                self.items.insert(at, Self::rendered(w.sql_mut())?);
-                if let Some(references) = &column.references {
-                    self.items
-                        .push(Self::foreign_key(dialect, column, references)?);
-                }
-            }
-            Statement::RemoveColumn { column, .. } => {
-                let at = column_item(&self.items, column)?;
-                self.items.remove(at);
-                // The table constraints over it go with it, as its indexes do.
-                let over_it = |item: &Item| {
-                    item.column().is_none()
-                        && item
-                            .tokens
-                            .iter()
-                            .any(|(t, _)| t.name() == Some(column.as_str()))
-                };
-                self.items.retain(|item| !over_it(item));
-                dependents.retain(|sql| {
-                    !tokens(sql)
-                        .is_ok_and(|all| all.iter().any(|(t, _)| t.name() == Some(column.as_str())))
-                });
-            }
-            Statement::AddConstraint { constraint, .. } => {
-                self.refuse_taken_name(table, constraint)?;
-                let mut w = SqlWriter::new(dialect);
-                w.constraint(constraint)?;
-                self.items.push(Self::rendered(w.sql_mut())?);
-            }
-            Statement::DropConstraint { name, .. } => {
-                let located = self.located(table);
-                let found = (located.iter())
-                    .find(|l| l.description.name == name.as_str())
-                    .ok_or_else(|| {
-                        Error::InvalidQuery(format!(
-                            "table {:?} has no constraint {:?}",
+                Statement::AddColumn { column, .. } => {
+                    if column_item(&self.items, &column.name).is_ok() {
+                        return Err(Error::InvalidQuery(format!(
+                            "table {:?} already has a column {:?}",
                             table.as_str(),
-                            name.as_str()
-                        ))
-                    })?;
-                let item = &self.items[found.item];
-                if item.column().is_some() {
+                            column.name.as_str()
+                        )));
+                    }
+                    let at = (self.items.iter())
+                        .rposition(|i| i.column().is_some())
+                        .map_or(0, |i| i + 1);
+                    let mut w = SqlWriter::new(dialect);
+                    w.column_def(table, column, true)?;
+                    self.items.insert(at, Self::rendered(w.sql_mut())?);
+                    if let Some(references) = &column.references {
+                        self.items
+                            .push(Self::foreign_key(dialect, column, references)?);
+                    }
+                }
+                Statement::RemoveColumn { column, .. } => {
+                    let at = column_item(&self.items, column)?;
+                    self.items.remove(at);
+                    // The table constraints over it go with it, as its indexes do.
+                    let over_it = |item: &Item| {
+                        item.column().is_none()
+                            && item
+                                .tokens
+                                .iter()
+                                .any(|(t, _)| t.name() == Some(column.as_str()))
+                    };
+                    self.items.retain(|item| !over_it(item));
+                    dependents.retain(|sql| {
+                        !tokens(sql).is_ok_and(|all| {
+                            all.iter().any(|(t, _)| t.name() == Some(column.as_str()))
+                        })
+                    });
+                }
+                Statement::AddConstraint { constraint, .. } => {
+                    self.refuse_taken_name(table, constraint)?;
+                    let mut w = SqlWriter::new(dialect);
+                    w.constraint(constraint)?;
+                    self.items.push(Self::rendered(w.sql_mut())?);
+                }
+                Statement::DropConstraint { name, .. } => {
+                    let located = self.located(table);
+                    let found = (located.iter())
+                        .find(|l| l.description.name == name.as_str())
+                        .ok_or_else(|| {
+                            Error::InvalidQuery(format!(
+                                "table {:?} has no constraint {:?}",
+                                table.as_str(),
+                                name.as_str()
+                            ))
+                        })?;
+                    let item = &self.items[found.item];
+                    if item.column().is_some() {
+                        let mut text = item.text.clone();
+                        text.replace_range(found.span.clone(), "");
+                        self.items[found.item] = Self::rendered(&text)?;
+                    } else {
+                        self.items.remove(found.item);
+                    }
+                }
+                Statement::SetDefault {
+                    column, default, ..
+                } => {
+                    let at = column_item(&self.items, column)?;
+                    let item = &self.items[at];
                     let mut text = item.text.clone();
-                    text.replace_range(found.span.clone(), "");
-                    self.items[found.item] = Self::rendered(&text)?;
-                } else {
-                    self.items.remove(found.item);
+                    if let Some(span) = default_span(item) {
+                        text.replace_range(span, "");
+                    }
+                    let mut w = SqlWriter::new(dialect);
+                    if let Some(default) = default {
+                        w.default_clause(&ColumnDef {
+                            default: Some(default.clone()),
+                            ..ColumnDef::new(column.clone(), crate::types::DataType::Date(None))
+                        })?;
+                    }
+                    text.push_str(w.sql_mut());
+                    self.items[at] = Self::rendered(&text)?;
                 }
-            }
-            Statement::SetDefault {
-                column, default, ..
-            } => {
-                let at = column_item(&self.items, column)?;
-                let item = &self.items[at];
-                let mut text = item.text.clone();
-                if let Some(span) = default_span(item) {
-                    text.replace_range(span, "");
+                other => {
+                    return Err(Error::InvalidQuery(format!(
+                        "a table rebuild makes no {other:?}"
+                    )))
                 }
-                let mut w = SqlWriter::new(dialect);
-                if let Some(default) = default {
-                    w.default_clause(&ColumnDef {
-                        default: Some(default.clone()),
-                        ..ColumnDef::new(column.clone(), crate::types::DataType::Date(None))
-                    })?;
-                }
-                text.push_str(w.sql_mut());
-                self.items[at] = Self::rendered(&text)?;
-            }
-            other => {
-                return Err(Error::InvalidQuery(format!(
-                    "a table rebuild makes no {other:?}"
-                )))
             }
         }
         let mut w = SqlWriter::new(dialect);
@@ -760,7 +763,13 @@ mod tests {
         };
         let sql = TableSql::parse(SQL)
             .unwrap()
-            .rewrite(&*dialect, &"posts".into(), &drop, &"posts_new".into(), &[])
+            .rewrite(
+                &*dialect,
+                &"posts".into(),
+                &[drop],
+                &"posts_new".into(),
+                &[],
+            )
             .unwrap()
             .create;
         assert!(sql.starts_with(r#"CREATE TABLE "posts_new" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "title" VARCHAR(255) NOT NULL DEFAULT 'a, b', "author_id""#), "{sql}");
@@ -774,7 +783,7 @@ mod tests {
             .rewrite(
                 &*dialect,
                 &"posts".into(),
-                &default,
+                &[default],
                 &"posts_new".into(),
                 &[],
             )
