@@ -93,6 +93,7 @@ pub fn median(group: &str, id: &str, dialect: &str) -> Option<f64> {
 }
 
 /// Prints `group: a median / b median = ratio` per dialect that has both.
+#[allow(dead_code)] // the workloads benchmark reports a table instead
 pub fn print_ratios(group: &str, (a, b): (&str, &str), unit: (&str, f64)) {
     println!("\n{group}: {a} median / {b} median");
     for (dialect, _) in urls() {

@@ -592,7 +592,17 @@ const NO_MODELS: &str = "--from-models compares the database with the models, an
     Ok(()) }) }` (see the chapter \"Migrations and the CLI\")";
 
 /// Defines a project's models on the instance a command connects (`migration:generate
-/// --from-models` compares them with the database).
+/// --from-models` compares them with the database): what [`main_with`] takes, boxed.
+///
+/// ```
+/// use sequelize::prelude::*;
+/// #[derive(Model, Clone, Debug)]
+/// struct Tag { id: i64 }
+/// let define: &sequelize_cli::DefineModels = &|db| db.define::<Tag>().register().map(drop);
+/// let db = Sequelize::new(Options::from_url("sqlite::memory:").unwrap()).unwrap();
+/// define(&db).unwrap();
+/// assert_eq!(db.model_names(), ["Tag"]);
+/// ```
 pub type DefineModels<'a> = dyn Fn(&Sequelize) -> sequelize::Result<()> + 'a;
 
 /// `migration:generate --from-models`: the JSON migration from the database to the models
@@ -816,6 +826,16 @@ pub fn main_with(define: impl Fn(&Sequelize) -> sequelize::Result<()>) -> ExitCo
 
 /// [`main_with`] on the arguments given (the first is the program's name), as a test runs
 /// the command.
+///
+/// ```
+/// use std::process::ExitCode;
+/// let dir = std::env::temp_dir().join(format!("sequelize-cli-doc-{}", std::process::id()));
+/// let migrations = dir.join("migrations");
+/// let args = ["sequelize", "migration:generate", "--name", "first", "--migrations-path", migrations.to_str().unwrap()];
+/// assert_eq!(sequelize_cli::run_with(args, |_| Ok(())), ExitCode::SUCCESS);
+/// assert_eq!(std::fs::read_dir(&migrations).unwrap().count(), 1);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn run_with<I, T>(args: I, define: impl Fn(&Sequelize) -> sequelize::Result<()>) -> ExitCode
 where
     I: IntoIterator<Item = T>,

@@ -234,3 +234,42 @@ async fn truncate_sync_and_drop() {
     })
     .await;
 }
+
+#[derive(Model, Debug, Clone)]
+#[model(table = "stamps", timestamps = false)]
+struct Stamp {
+    id: i64,
+    name: String,
+    #[attr(default = literal("7"))]
+    level: Option<i64>,
+}
+
+/// The instances get back what the database made (the keys, the defaults it applies) and
+/// keep what they wrote: the `INSERT` returns only the columns it did not write.
+#[tokio::test]
+async fn created_rows_get_the_keys_and_defaults_the_database_made() {
+    for_each_dialect("bulk_returning", |db| async move {
+        db.define::<Stamp>().register().unwrap();
+        db.sync(SyncOptions::default()).await.unwrap();
+        let rows = ["a", "b"].map(|name| Stamp {
+            id: 0,
+            name: name.into(),
+            level: None,
+        });
+        let created = Stamp::bulk_create(rows).exec(&db).await.unwrap();
+        let read: Vec<(i64, &str)> = created.iter().map(|s| (s.id, s.name.as_str())).collect();
+        assert!(read[0].0 > 0 && read[1].0 == read[0].0 + 1, "{read:?}");
+        assert_eq!((read[0].1, read[1].1), ("a", "b"));
+        // MySQL returns no rows: its defaults are the database's to read back.
+        if db.dialect().supports().returning {
+            assert_eq!(created[0].level, Some(7));
+        }
+        let stored = Stamp::find_by_pk(read[1].0)
+            .exec(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.level, Some(7));
+    })
+    .await;
+}

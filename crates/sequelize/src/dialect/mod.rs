@@ -211,6 +211,16 @@ pub type TableRewrite =
     fn(&dyn Dialect, &str, &[Statement], &Ident, &[String]) -> Result<RebuiltTable>;
 
 /// A table's new statement for a rebuild ([`TableRebuild::rewrite`]).
+///
+/// ```
+/// use sequelize::sql::{Ident, Statement};
+/// let sqlite = sequelize::dialect::by_name("sqlite").unwrap();
+/// let rebuild = sqlite.table_rebuild().unwrap();
+/// let change = Statement::SetDefault { table: "t".into(), column: "a".into(), default: None };
+/// let rebuilt = (rebuild.rewrite)(&*sqlite, r#"CREATE TABLE "t" ("a" INTEGER DEFAULT 1)"#, &[change], &Ident::from("t2"), &[]).unwrap();
+/// assert_eq!(rebuilt.create, r#"CREATE TABLE "t2" ("a" INTEGER)"#);
+/// assert_eq!(rebuilt.columns, [Ident::from("a")]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RebuiltTable {
     /// `CREATE TABLE` of the new table.
@@ -224,6 +234,12 @@ pub struct RebuiltTable {
 /// The statements that turn a connection's foreign-key enforcement off and on, and the
 /// query that lists the rows referring to nothing (SQLite's pragmas), for
 /// [`TransactionOptions::defer_foreign_keys`].
+///
+/// ```
+/// let sqlite = sequelize::dialect::by_name("sqlite").unwrap();
+/// assert_eq!(sqlite.foreign_key_switch().unwrap().check, "PRAGMA foreign_key_check");
+/// assert!(sequelize::dialect::by_name("postgres").unwrap().foreign_key_switch().is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ForeignKeySwitch {
     /// Turns enforcement off (outside a transaction).

@@ -89,6 +89,17 @@ impl Renames {
 
 /// The steps that take the database to the models (`up`) and back (`down`), with notes on
 /// what the diff left to the developer.
+///
+/// ```
+/// use sequelize::migrate::{JsonMigration, ModelDiff};
+/// let diff = ModelDiff {
+///     up: vec![serde_json::json!({ "dropTable": "old_things" })],
+///     down: vec![serde_json::json!({ "createTable": "old_things", "attributes": { "id": "INTEGER" } })],
+///     notes: Vec::new(),
+/// };
+/// assert!(!diff.is_empty());
+/// assert_eq!(JsonMigration::parse("x.json", &diff.to_json()).unwrap().up.len(), 1);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelDiff {
     /// The steps from the database as it is to the models.

@@ -227,25 +227,50 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
     // auto-increment key writes one more column than a row that leaves it to the database).
     let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for (position, row) in rows.iter().enumerate() {
-        let columns: Vec<usize> = row.written.iter().map(|(i, _)| *i).collect();
-        match groups.iter_mut().find(|(c, _)| *c == columns) {
+        let columns = || row.written.iter().map(|(i, _)| *i);
+        match groups
+            .iter_mut()
+            .find(|(c, _)| c.iter().copied().eq(columns()))
+        {
             Some((_, members)) => members.push(position),
-            None => groups.push((columns, vec![position])),
+            None => groups.push((columns().collect(), vec![position])),
         }
     }
     let supports = exec.target().sequelize().dialect().supports();
     for (columns, members) in groups {
         let per_statement = (supports.max_bind_parameters / columns.len().max(1)).max(1);
+        // What the rows do not hold already: the generated key and the database's
+        // defaults. A row a conflict updated is read back whole.
+        let returning: Vec<usize> = match on_conflict {
+            Some(_) => planner::every_attribute(def),
+            None => (0..def.attributes.len())
+                .filter(|i| !columns.contains(i))
+                .collect(),
+        };
+        let whole = returning.len() == def.attributes.len();
         for chunk in members.chunks(per_statement) {
-            let values: Vec<Vec<Value>> = (chunk.iter())
-                .map(|&p| rows[p].written.iter().map(|(_, v)| v.clone()).collect())
+            // Moved, not copied: each row is written once.
+            let values: Vec<Vec<(usize, Value)>> = (chunk.iter())
+                .map(|&p| std::mem::take(&mut rows[p].written))
                 .collect();
-            let insert =
-                planner::insert_rows(def, &columns, values, on_conflict.clone(), supports)?;
+            let insert = planner::insert_rows(
+                def,
+                &columns,
+                values,
+                on_conflict.clone(),
+                supports,
+                &returning,
+            )?;
             let mut result = super::run(exec, runtime, &insert.into()).await?;
             if !result.rows.is_empty() && result.rows.len() == chunk.len() {
                 for (values, &p) in result.rows.iter_mut().zip(chunk) {
-                    records[p].load(values)?;
+                    if whole {
+                        records[p].load(values)?;
+                        continue;
+                    }
+                    for (value, &index) in values.iter_mut().zip(&returning) {
+                        records[p].set_value(index, std::mem::take(value))?;
+                    }
                 }
             } else if let (None, Some(first)) = (&on_conflict, result.last_insert_id) {
                 // MySQL reports the first generated key of a multi-row INSERT; the others
@@ -448,9 +473,17 @@ impl<M: Model> Upsert<M> {
         };
         self.options.conflict = Some(Conflict::Update(updated));
         let on_conflict = conflict_clause(def, &self.options)?;
-        let (columns, values): (Vec<usize>, Vec<Value>) = row.written.into_iter().unzip();
+        let columns: Vec<usize> = row.written.iter().map(|(i, _)| *i).collect();
         let supports = exec.target().sequelize().dialect().supports();
-        let insert = planner::insert_rows(def, &columns, vec![values], on_conflict, supports)?;
+        let every = planner::every_attribute(def);
+        let insert = planner::insert_rows(
+            def,
+            &columns,
+            vec![row.written],
+            on_conflict,
+            supports,
+            &every,
+        )?;
         let mut result = super::run(exec, &runtime, &insert.into()).await?;
         let created = if let Some(values) = result.rows.iter_mut().next() {
             self.data.load(values)?;

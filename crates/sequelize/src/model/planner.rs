@@ -300,23 +300,36 @@ pub(crate) fn insert(
     written: Vec<(usize, Value)>,
     supports: &Supports,
 ) -> Result<Insert> {
-    let (columns, row): (Vec<usize>, Vec<Value>) = written.into_iter().unzip();
-    insert_rows(def, &columns, vec![row], None, supports)
+    let columns: Vec<usize> = written.iter().map(|(i, _)| *i).collect();
+    insert_rows(
+        def,
+        &columns,
+        vec![written],
+        None,
+        supports,
+        &every_attribute(def),
+    )
 }
 
-/// The `INSERT` of several rows of the attributes at `columns` (each row's values in that
-/// order), with a conflict clause, returning every attribute where the database can. Each
-/// value must fit its column first.
+/// The positions of every attribute of `def`, in order.
+pub(crate) fn every_attribute(def: &ModelDefinition) -> Vec<usize> {
+    (0..def.attributes.len()).collect()
+}
+
+/// The `INSERT` of several rows of the attributes at `columns`, each row the (attribute
+/// position, value) pairs of those attributes in that order, with a conflict clause,
+/// returning the attributes at `returning` where the database can. Each value must fit its
+/// column first.
 pub(crate) fn insert_rows(
     def: &ModelDefinition,
     columns: &[usize],
-    rows: Vec<Vec<Value>>,
+    rows: Vec<Vec<(usize, Value)>>,
     on_conflict: Option<OnConflict>,
     supports: &Supports,
+    returning: &[usize],
 ) -> Result<Insert> {
     let rows = (rows.into_iter())
-        .map(|row| {
-            let written: Vec<(usize, Value)> = columns.iter().copied().zip(row).collect();
+        .map(|written| {
             validation::check_row(def, &written, supports)?;
             Ok(written.into_iter().map(|(_, v)| Expr::Value(v)).collect())
         })
@@ -327,10 +340,8 @@ pub(crate) fn insert_rows(
             .map(|&i| def.attributes[i].column.name.clone())
             .collect(),
         rows,
-        returning: def
-            .attributes
-            .iter()
-            .map(|a| a.column.name.clone())
+        returning: (returning.iter())
+            .map(|&i| def.attributes[i].column.name.clone())
             .collect(),
         on_conflict,
     })

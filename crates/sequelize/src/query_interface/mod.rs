@@ -752,6 +752,22 @@ impl<'a> QueryInterface<'a> {
     /// The constraints of a table (`showConstraint`): checks, unique keys, the primary key
     /// and foreign keys (composite ones too), with their columns in order; empty when there
     /// is no such table. See [`ConstraintDescription`].
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::{DataType, Sequelize, sql::{ColumnDef, ConstraintType}};
+    /// let db = Sequelize::connect("sqlite::memory:").await?;
+    /// let qi = db.query_interface();
+    /// qi.create_table("pairs", vec![
+    ///     ColumnDef::new("a", DataType::Integer).primary_key(),
+    ///     ColumnDef::new("b", DataType::Integer).primary_key(),
+    /// ]).await?;
+    /// let key = &qi.show_constraints("pairs").await?[0];
+    /// assert_eq!((key.constraint_type, key.columns.as_slice()), (ConstraintType::PrimaryKey, &["a".to_owned(), "b".to_owned()][..]));
+    /// assert!(qi.show_constraints("nothing").await?.is_empty());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
     pub async fn show_constraints(
         &self,
         table: impl Into<Ident>,
