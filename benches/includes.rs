@@ -232,12 +232,7 @@ fn define(db: &Sequelize) {
 /// Creates and fills the tables through the ORM.
 async fn fill(db: &Sequelize) {
     define(db);
-    db.sync(SyncOptions {
-        force: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    common::recreate_tables(db).await;
     let users = (1..=USERS).map(|i| User {
         id: i,
         name: format!("user {i}"),
@@ -441,16 +436,7 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     let db = rt.block_on(connect_fresh(url, fill));
     define(&db);
     bench_orm(c, rt, &db, "mariadb");
-    // Over TCP like the ORM's connections (see benches/queries.rs).
-    let raw_url = format!(
-        "{}?prefer_socket=false",
-        url.replacen("mariadb://", "mysql://", 1)
-    );
-    let mut conn = rt.block_on(async {
-        mysql_async::Conn::new(mysql_async::Opts::from_url(&raw_url).unwrap())
-            .await
-            .expect("connect mysql_async")
-    });
+    let mut conn = rt.block_on(common::mysql_raw(url));
     let mut group = c.benchmark_group(GROUP);
     group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {
         b.iter(|| {

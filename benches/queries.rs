@@ -97,12 +97,7 @@ fn define(db: &Sequelize) {
 /// Creates and fills the table through the ORM (one multi-row insert per 1,000 rows).
 async fn fill(db: &Sequelize) {
     define(db);
-    db.sync(SyncOptions {
-        force: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    common::recreate_tables(db).await;
     for chunk in 0..ROWS / 1000 {
         let values: Vec<String> = (0..1000)
             .map(|i| format!("('User {}', NULL)", chunk * 1000 + i))
@@ -256,17 +251,7 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     use mysql_async::prelude::Queryable;
     let db = rt.block_on(connect_fresh(url, fill));
     define(&db);
-    // Over TCP like the ORM's connections: mysql_async would otherwise switch to the Unix
-    // socket the server reports, which is faster and not what is being compared.
-    let raw_url = format!(
-        "{}?prefer_socket=false",
-        url.replacen("mariadb://", "mysql://", 1)
-    );
-    let mut conn = rt.block_on(async {
-        mysql_async::Conn::new(mysql_async::Opts::from_url(&raw_url).unwrap())
-            .await
-            .expect("connect mysql_async")
-    });
+    let mut conn = rt.block_on(common::mysql_raw(url));
     bench_orm_find_all(c, rt, &db, "mariadb");
     let mut group = c.benchmark_group(GROUP);
     group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {

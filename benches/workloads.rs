@@ -107,12 +107,7 @@ async fn refill(db: &Sequelize, size: usize, medium: bool) {
 /// Defines the models and makes their tables.
 async fn create(db: &Sequelize) {
     define(db);
-    db.sync(SyncOptions {
-        force: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    common::recreate_tables(db).await;
 }
 
 fn define(db: &Sequelize) {
@@ -449,16 +444,7 @@ impl RawDriver for MariaDb {
 fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     let db = rt.block_on(connect_fresh(url, create));
     define(&db);
-    // Over TCP like the ORM's connections (mysql_async would switch to the server's socket).
-    let raw_url = format!(
-        "{}?prefer_socket=false",
-        url.replacen("mariadb://", "mysql://", 1)
-    );
-    let conn = rt.block_on(async {
-        mysql_async::Conn::new(mysql_async::Opts::from_url(&raw_url).unwrap())
-            .await
-            .expect("connect mysql_async")
-    });
+    let conn = rt.block_on(common::mysql_raw(url));
     bench_all(c, rt, &db, &mut MariaDb(conn), "mariadb");
 }
 

@@ -74,6 +74,28 @@ pub async fn connect_fresh(url: &str, setup: impl AsyncFnOnce(&Sequelize)) -> Se
     connect(url).await
 }
 
+/// Drops and makes again the tables of the models defined on `db` (`sync({ force: true })`).
+pub async fn recreate_tables(db: &Sequelize) {
+    let force = sequelize::SyncOptions {
+        force: true,
+        ..Default::default()
+    };
+    db.sync(force).await.expect("create the benchmark's tables");
+}
+
+/// A raw mysql_async connection to a MariaDB `url`, over TCP like the ORM's connections
+/// (mysql_async would otherwise switch to the Unix socket the server reports, which is
+/// faster and not what is being compared).
+pub async fn mysql_raw(url: &str) -> mysql_async::Conn {
+    let url = format!(
+        "{}?prefer_socket=false",
+        url.replacen("mariadb://", "mysql://", 1)
+    );
+    mysql_async::Conn::new(mysql_async::Opts::from_url(&url).unwrap())
+        .await
+        .expect("connect mysql_async")
+}
+
 /// Criterion's median estimate for one benchmark, in nanoseconds, from the target
 /// directory this build uses (`CARGO_TARGET_DIR` or the workspace's `target`).
 pub fn median(group: &str, id: &str, dialect: &str) -> Option<f64> {
