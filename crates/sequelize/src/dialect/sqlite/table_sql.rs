@@ -214,11 +214,9 @@ impl TableSql {
 
     /// The constraints, in order: those written with a column first, then the table's.
     pub(super) fn constraints(&self, table: &str) -> Vec<ConstraintDescription> {
-        let mut out: Vec<Located> = Vec::new();
-        for (index, item) in self.items.iter().enumerate() {
-            clauses(table, index, item, &mut out);
-        }
-        out.into_iter().map(|l| l.description).collect()
+        (self.located(table).into_iter())
+            .map(|l| l.description)
+            .collect()
     }
 
     /// This table under the name `rebuilt`, with changes (`addColumn`, `removeColumn`,
@@ -278,7 +276,7 @@ impl TableSql {
                     self.items[at] = Self::rendered(w.sql_mut())?;
                     if let Some(references) = &column.references {
                         // The new reference replaces the column's foreign keys.
-                        let mut old: Vec<usize> = (self.located(table).into_iter())
+                        let mut old: Vec<usize> = (self.located(table.as_str()).into_iter())
                             .filter(|l| l.description.constraint_type == ConstraintType::ForeignKey)
                             .filter(|l| l.description.columns == [column.name.as_str()])
                             .filter(|l| l.item != at)
@@ -337,7 +335,7 @@ impl TableSql {
                     self.items.push(Self::rendered(w.sql_mut())?);
                 }
                 Statement::DropConstraint { name, .. } => {
-                    let located = self.located(table);
+                    let located = self.located(table.as_str());
                     let found = (located.iter())
                         .find(|l| l.description.name == name.as_str())
                         .ok_or_else(|| {
@@ -412,10 +410,11 @@ impl TableSql {
         Ok(())
     }
 
-    fn located(&self, table: &Ident) -> Vec<Located> {
+    /// The constraints with where they are written.
+    fn located(&self, table: &str) -> Vec<Located> {
         let mut out = Vec::new();
         for (index, item) in self.items.iter().enumerate() {
-            clauses(table.as_str(), index, item, &mut out);
+            clauses(table, index, item, &mut out);
         }
         out
     }
