@@ -79,6 +79,12 @@ trap 'rm -f "$log"' EXIT
 set +e
 cargo test --workspace --all-features "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+if [ "$status" = 0 ]; then
+  # The benchmarks cannot rot: each case runs once (criterion's test mode), no timing kept.
+  say "cargo test --benches (each benchmark case once)"
+  cargo test -p sequelize --all-features --benches "$@" 2>&1 | tee -a "$log"
+  status=${PIPESTATUS[0]}
+fi
 set -e
 # cargo prints one "test result" line per test binary; the last one is often a crate with no
 # doc tests. Close with the totals over every binary.
