@@ -49,7 +49,10 @@ impl Default for BulkOptions {
 
 /// `Model.bulkCreate(records, options)`: inserts every record, in one `INSERT` per as many
 /// rows as the database takes parameters (65,535 on PostgreSQL and MySQL, 32,766 on
-/// SQLite), and returns the instances with their generated keys. Made by
+/// SQLite), and returns the instances with their generated keys. The `INSERT` returns only
+/// what the rows did not write (the keys, the defaults the database applies); the values
+/// written are kept as the instances hold them, as Sequelize's `bulkCreate` does. A row a
+/// conflict updated (`update_on_duplicate`) is read back whole. Made by
 /// [`Model::bulk_create`].
 ///
 /// ```
