@@ -367,6 +367,15 @@ struct Setup {
     seeders: MigrationStorage,
 }
 
+impl Setup {
+    /// The tables the migrations and seeders are kept in, which are not the project's.
+    fn storage_tables(&self) -> Vec<String> {
+        (self.migrations.tables().into_iter())
+            .chain(self.seeders.tables())
+            .collect()
+    }
+}
+
 /// The connection options and storages from `--url` or the config file.
 fn setup(common: &Common) -> Result<Setup, String> {
     if let Some(url) = &common.url {
@@ -619,15 +628,13 @@ async fn generate_from_models(
     let renames = (renames.iter())
         .try_fold(Renames::default(), |all, spec| all.parsed(spec))
         .map_err(failed)?;
+    let keep = setup.storage_tables();
+    let keep: Vec<&str> = keep.iter().map(String::as_str).collect();
     let db = Sequelize::new(setup.options).map_err(failed)?;
     define(&db).map_err(failed)?;
     if db.model_names().is_empty() {
         return Err(NO_MODELS.to_owned());
     }
-    let keep: Vec<String> = (setup.migrations.tables().into_iter())
-        .chain(setup.seeders.tables())
-        .collect();
-    let keep: Vec<&str> = keep.iter().map(String::as_str).collect();
     let diff = diff_models(&db, &renames, &keep).await;
     db.close().await.map_err(failed)?;
     let diff = diff.map_err(failed)?;
@@ -655,10 +662,8 @@ async fn write_models(command: SchemaCommand) -> Result<(), String> {
     } = command;
     let common = common.resolve()?;
     let setup = setup(&common)?;
+    let storage = setup.storage_tables();
     let db = Sequelize::new(setup.options).map_err(failed)?;
-    let storage: Vec<String> = (setup.migrations.tables().into_iter())
-        .chain(setup.seeders.tables())
-        .collect();
     let read =
         async {
             let qi = db.query_interface();

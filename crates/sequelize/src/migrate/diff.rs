@@ -231,12 +231,7 @@ impl Diff<'_> {
 
     fn create(&mut self, create: &CreateTable, indexes: &[CreateIndex]) {
         let name = create.name.as_str();
-        let mut step = json!({ "createTable": name, "attributes": attributes(&create.columns) });
-        let keys = unique_keys(&create.constraints);
-        if !keys.is_empty() {
-            step["options"] = json!({ "uniqueKeys": keys });
-        }
-        self.step(step, json!({ "dropTable": name }));
+        self.step(create_table_step(create), json!({ "dropTable": name }));
         // Undone by dropping the table: what it holds goes with it (and MySQL refuses to
         // drop an index a foreign key uses).
         let undone = self.out.down.len();
@@ -254,12 +249,7 @@ impl Diff<'_> {
     fn drop(&mut self, schema: &TableSchema) {
         let name = schema.create.name.as_str();
         // Undone as made: the table, then its indexes.
-        let mut undo =
-            vec![json!({ "createTable": name, "attributes": attributes(&schema.create.columns) })];
-        let keys = unique_keys(&schema.create.constraints);
-        if !keys.is_empty() {
-            undo[0]["options"] = json!({ "uniqueKeys": keys });
-        }
+        let mut undo = vec![create_table_step(&schema.create)];
         undo.extend(schema.indexes.iter().map(|i| index_step(name, i)));
         self.out.up.push(json!({ "dropTable": name }));
         self.out.down.extend(undo.into_iter().rev());
@@ -581,9 +571,11 @@ fn names(columns: &[Ident]) -> Vec<&str> {
     columns.iter().map(Ident::as_str).collect()
 }
 
-/// `createTable`'s `uniqueKeys` of the composite unique constraints.
-fn unique_keys(constraints: &[Constraint]) -> Map<String, Json> {
-    (constraints.iter())
+/// The `createTable` step of a table: its columns, and its unique keys as `uniqueKeys`.
+fn create_table_step(create: &CreateTable) -> Json {
+    let name = create.name.as_str();
+    let mut step = json!({ "createTable": name, "attributes": attributes(&create.columns) });
+    let keys: Map<String, Json> = (create.constraints.iter())
         .filter_map(|c| match &c.kind {
             ConstraintKind::Unique(columns) => Some((
                 c.name.as_str().to_owned(),
@@ -591,19 +583,20 @@ fn unique_keys(constraints: &[Constraint]) -> Map<String, Json> {
             )),
             _ => None,
         })
-        .collect()
+        .collect();
+    if !keys.is_empty() {
+        step["options"] = json!({ "uniqueKeys": keys });
+    }
+    step
 }
 
-/// The `addConstraint` step of a unique key, primary key or foreign key (checks are never
-/// diffed: models have none).
+/// The `addConstraint` step of a unique key or a foreign key, the only constraints the diff
+/// adds and removes (a primary key is its columns', and models have no checks).
 fn constraint_step(table: &str, constraint: &Constraint) -> Json {
     let name = constraint.name.as_str();
     match &constraint.kind {
         ConstraintKind::Unique(columns) => {
             json!({ "addConstraint": table, "type": "unique", "name": name, "fields": names(columns) })
-        }
-        ConstraintKind::PrimaryKey(columns) => {
-            json!({ "addConstraint": table, "type": "primary key", "name": name, "fields": names(columns) })
         }
         ConstraintKind::ForeignKey {
             columns,
@@ -622,7 +615,9 @@ fn constraint_step(table: &str, constraint: &Constraint) -> Json {
             }
             step
         }
-        ConstraintKind::Check(_) => json!({ "sql": "-- a check constraint is not diffed" }),
+        ConstraintKind::PrimaryKey(_) | ConstraintKind::Check(_) => {
+            unreachable!("the diff adds and removes no primary key or check constraint")
+        }
     }
 }
 

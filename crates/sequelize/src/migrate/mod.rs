@@ -94,9 +94,9 @@ pub trait Migration: Send + Sync {
     fn runnable(&self, _up: bool) -> Result<()> {
         Ok(())
     }
-    /// Whether, in this direction, it changes a column or a constraint of an existing table
-    /// (`changeColumn`, `addConstraint`, `removeConstraint`), which SQLite does by rebuilding
-    /// the table. There its transaction then checks foreign keys at commit instead of per
+    /// Whether, in this direction, it adds, drops or changes a column or a constraint of an
+    /// existing table (`addColumn`, `removeColumn`, `changeColumn`, `addConstraint`,
+    /// `removeConstraint`), which SQLite may do by rebuilding the table. There its transaction then checks foreign keys at commit instead of per
     /// statement ([`TransactionOptions::defer_foreign_keys`]). False by default: a Rust
     /// migration that makes such changes says so here.
     fn alters_tables(&self, _up: bool) -> bool {
@@ -191,14 +191,7 @@ impl Migration for FileMigration {
         self.run(qi, false)
     }
     fn alters_tables(&self, up: bool) -> bool {
-        // An added or dropped column may be one SQLite changes by rebuilding the table, too.
-        self.any_statement(up, |s| {
-            let columns = matches!(
-                s,
-                Statement::AddColumn { .. } | Statement::RemoveColumn { .. }
-            );
-            s.altered_table().is_some() || columns
-        })
+        self.any_statement(up, |s| s.altered_table().is_some())
     }
     fn outside_transaction(&self, up: bool) -> bool {
         self.any_statement(up, |s| {

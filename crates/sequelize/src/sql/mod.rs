@@ -190,8 +190,9 @@ pub enum Statement {
 }
 
 impl Statement {
-    /// The table an `ALTER TABLE` of a column or a constraint changes (`ChangeColumn`,
-    /// `AddConstraint`, `DropConstraint`, `SetDefault`); `None` for other statements.
+    /// The table an `ALTER TABLE` of a column or a constraint changes (`AddColumn`,
+    /// `RemoveColumn`, `ChangeColumn`, `AddConstraint`, `DropConstraint`, `SetDefault`): the
+    /// statements SQLite may make by rebuilding the table. `None` for other statements.
     ///
     /// ```
     /// use sequelize::sql::{Ident, Statement};
@@ -200,7 +201,9 @@ impl Statement {
     /// ```
     pub fn altered_table(&self) -> Option<&Ident> {
         match self {
-            Statement::ChangeColumn { table, .. }
+            Statement::AddColumn { table, .. }
+            | Statement::RemoveColumn { table, .. }
+            | Statement::ChangeColumn { table, .. }
             | Statement::AddConstraint { table, .. }
             | Statement::DropConstraint { table, .. }
             | Statement::SetDefault { table, .. } => Some(table),

@@ -112,12 +112,7 @@ impl Dialect for Sqlite {
                                AND sql IS NOT NULL AND tbl_name = ?1 \
                                AND COALESCE(?2, 'main') = 'main' ORDER BY type, name",
             rewrite: |dialect, definition, changes, rebuilt, dependents| {
-                let name = changes.first().and_then(|change| match change {
-                    Statement::AddColumn { table, .. } | Statement::RemoveColumn { table, .. } => {
-                        Some(table)
-                    }
-                    other => other.altered_table(),
-                });
+                let name = changes.first().and_then(Statement::altered_table);
                 let name = name.ok_or_else(|| {
                     Error::InvalidQuery(format!("a table rebuild makes none of {changes:?}"))
                 })?;
