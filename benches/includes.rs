@@ -257,7 +257,7 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
     rt.block_on(fill(&db));
     bench_orm(c, rt, &db, "sqlite");
     // The raw driver: a file-less copy of the same rows.
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    let conn = common::rusqlite_memory();
     conn.execute_batch(
         "CREATE TABLE inc_users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
          CREATE TABLE inc_posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL, title TEXT NOT NULL);

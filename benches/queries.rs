@@ -120,7 +120,7 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
     bench_statement_text(c, &db);
 
     // The raw driver: the same in-memory database contents, one rusqlite connection.
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    let conn = common::rusqlite_memory();
     conn.execute_batch(
         "CREATE TABLE bench_users (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(255) NOT NULL, hair_color VARCHAR(255))",
     )

@@ -264,7 +264,7 @@ impl Sqlite {
 fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
     let db = rt.block_on(connect(url));
     rt.block_on(create(&db));
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    let conn = common::rusqlite_memory();
     conn.execute_batch(
         "CREATE TABLE wl_users (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, \
              name VARCHAR NOT NULL, hair_color VARCHAR); \

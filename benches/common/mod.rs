@@ -96,6 +96,21 @@ pub async fn mysql_raw(url: &str) -> mysql_async::Conn {
         .expect("connect mysql_async")
 }
 
+/// A raw rusqlite connection to a database in memory of its own, at its best: with the query
+/// planner stability guarantee, as the ORM's connections have it, so that a cached statement
+/// is not planned again each time a value is bound to it (SQLite does that for joins
+/// otherwise).
+#[allow(dead_code)] // not every benchmark has a raw SQLite side
+pub fn rusqlite_memory() -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )
+    .unwrap();
+    conn
+}
+
 /// Criterion's median estimate for one benchmark, in nanoseconds, from the target
 /// directory this build uses (`CARGO_TARGET_DIR` or the workspace's `target`).
 pub fn median(group: &str, id: &str, dialect: &str) -> Option<f64> {

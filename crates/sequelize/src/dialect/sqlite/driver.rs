@@ -67,6 +67,14 @@ impl SqliteConnection {
         ] {
             conn.set_db_config(quirk, false).map_err(map_error)?;
         }
+        // A cached statement is reused as it was planned. Without the query planner
+        // stability guarantee, SQLite (built with STAT4, as the bundled library is) marks a
+        // join whose plan looked at a bound value as to be planned again whenever a value is
+        // bound, so every run of a cached join re-parsed and re-planned its SQL (measured:
+        // a one-row LEFT JOIN 17 µs instead of 4 µs). Plans then do not depend on bound
+        // values, as PostgreSQL's generic plans do not.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(map_error)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         functions::register(&conn).map_err(map_error)?;
         let mut pragmas = String::from("PRAGMA foreign_keys = ON;");
@@ -325,5 +333,41 @@ impl DriverConnection for SqliteConnection {
         }
         // A transaction begun with `defer_foreign_keys` turned them off.
         conn.is_autocommit() && conn.execute_batch(super::FOREIGN_KEYS.on).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::row::Collect;
+
+    #[tokio::test]
+    async fn a_cached_join_is_not_planned_again_when_values_are_bound() {
+        let mut connection = SqliteConnection::open(&ConnectionConfig::default())
+            .await
+            .unwrap();
+        connection
+            .execute_batch(
+                "CREATE TABLE users (id INTEGER PRIMARY KEY, hair TEXT); \
+                 CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER); \
+                 INSERT INTO users (hair) VALUES ('black'), ('brown')",
+            )
+            .await
+            .unwrap();
+        let join = "SELECT u.id, p.id FROM users AS u LEFT JOIN posts AS p \
+                    ON p.user_id = u.id WHERE u.hair = ?";
+        for hair in ["black", "brown", "black"] {
+            let mut rows = Collect::default();
+            let params = [Value::Text(hair.into())];
+            connection.run_into(join, &params, &mut rows).await.unwrap();
+            assert_eq!(rows.finish(Completion::default()).rows.len(), 1);
+        }
+        let conn = connection.conn().unwrap();
+        let statement = conn.prepare_cached(join).unwrap();
+        assert_eq!(
+            statement.get_status(rusqlite::StatementStatus::RePrepare),
+            0,
+            "binding new values made SQLite parse and plan the statement again"
+        );
     }
 }
