@@ -14,6 +14,7 @@ use futures_util::future::BoxFuture;
 
 use super::accessors::Accessors;
 use super::association::include::expand_all;
+use super::association::joined_columns::JoinedColumns;
 use super::association::loaded::NewCollection;
 use super::association::{Association, AssociationDecl, AssociationKind, AssociationOptions};
 use super::definition::ModelDefinition;
@@ -42,6 +43,8 @@ use crate::value::Value;
 pub struct ModelRuntime {
     definition: Arc<ModelDefinition>,
     statements: StatementCache,
+    /// The columns joined `SELECT`s read of this model, by alias.
+    joined_columns: JoinedColumns,
     hooks: Hooks,
     scopes: Scopes,
     row_hooks: RowHooks,
@@ -114,6 +117,7 @@ impl ModelRuntime {
         ModelRuntime {
             definition: Arc::new(definition),
             statements: StatementCache::default(),
+            joined_columns: JoinedColumns::default(),
             hooks: Hooks::new(data),
             scopes: Scopes::default(),
             row_hooks,
@@ -421,6 +425,11 @@ impl ModelRuntime {
     /// The rendered SQL of the statement shapes this model ran.
     pub(crate) fn statements(&self) -> &StatementCache {
         &self.statements
+    }
+
+    /// The columns joined `SELECT`s read of this model, made once per alias.
+    pub(crate) fn joined_columns(&self) -> &JoinedColumns {
+        &self.joined_columns
     }
 }
 

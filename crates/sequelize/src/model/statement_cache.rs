@@ -16,7 +16,9 @@ const CAPACITY: usize = 256;
 /// Rendered SQL by statement shape, for one model on one Sequelize instance (one dialect).
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
-    sql: Mutex<HashMap<Vec<u8>, Arc<str>>>,
+    /// Hashed with foldhash, seeded per process: the keys are whole statement shapes (often
+    /// a few hundred bytes), which SipHash took a quarter of a cached lookup to hash.
+    sql: Mutex<HashMap<Vec<u8>, Arc<str>, foldhash::fast::RandomState>>,
     /// `findByPk`'s SQL per plain lock strength (none, then each [`Lock`] that waits and
     /// names no table): the most common shape, kept apart so that it is found without
     /// planning the statement at all.
@@ -81,7 +83,9 @@ impl StatementCache {
         self.lock().len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Arc<str>>> {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Arc<str>, foldhash::fast::RandomState>> {
         self.sql.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

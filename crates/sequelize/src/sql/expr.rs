@@ -2,6 +2,7 @@
 //! casts, JSON paths and subqueries.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::query::Select;
 use crate::value::Value;
@@ -18,23 +19,69 @@ use crate::value::Value;
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Ident {
-    name: Cow<'static, str>,
+    name: Name,
     /// The schema a table name is in (`schema.table`); `None` for the connection's own.
-    schema: Option<Cow<'static, str>>,
+    schema: Option<Name>,
+}
+
+/// The text of a name, cheap to clone: statements are built from the model's names on every
+/// query, so a clone shares the text instead of copying it.
+#[derive(Clone)]
+enum Name {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Name {
+    fn as_str(&self) -> &str {
+        match self {
+            Name::Static(s) => s,
+            Name::Shared(s) => s,
+        }
+    }
+}
+
+impl From<Cow<'static, str>> for Name {
+    fn from(text: Cow<'static, str>) -> Self {
+        match text {
+            Cow::Borrowed(s) => Name::Static(s),
+            Cow::Owned(s) => Name::Shared(s.into()),
+        }
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
 }
 
 impl Ident {
     /// A name.
     pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
         Ident {
-            name: name.into(),
+            name: name.into().into(),
             schema: None,
         }
     }
 
     /// The name, unquoted (without its schema).
     pub fn as_str(&self) -> &str {
-        &self.name
+        self.name.as_str()
     }
 
     /// The same name in a schema (a table of Sequelize's `schema` option):
@@ -47,13 +94,13 @@ impl Ident {
     /// assert_eq!((table.as_str(), table.schema()), ("users", Some("analytics")));
     /// ```
     pub fn in_schema(mut self, schema: Option<String>) -> Self {
-        self.schema = schema.map(Cow::Owned);
+        self.schema = schema.map(|s| Name::Shared(s.into()));
         self
     }
 
     /// The schema, if the name is in one.
     pub fn schema(&self) -> Option<&str> {
-        self.schema.as_deref()
+        self.schema.as_ref().map(Name::as_str)
     }
 }
 

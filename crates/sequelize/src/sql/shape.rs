@@ -41,7 +41,7 @@ impl Shape {
     /// [`Expr::one_typed_values`]): such a list is then one value, whatever its length.
     pub fn binding(statement: &Statement, arrays: bool) -> Option<Shape> {
         let mut shape = Shape {
-            key: Vec::with_capacity(96),
+            key: Vec::with_capacity(256),
             values: Vec::new(),
             arrays,
         };

@@ -230,14 +230,8 @@ impl Builder {
             }
             None => vec![index],
         };
-        let prefix = alias.replace("->", ".");
-        for &i in &read {
-            let item = SelectItem::new(column(alias, def, i));
-            self.columns.push(match parent {
-                None => item,
-                Some(_) => item.alias(format!("{prefix}.{}", def.attributes[i].name)),
-            });
-        }
+        let items = (runtime.joined_columns()).items(def, alias, &read, parent.is_some());
+        self.columns.extend(items.iter().cloned());
         let key = (def.primary_key.iter())
             .filter_map(|k| read.iter().position(|r| r == k))
             .collect();
