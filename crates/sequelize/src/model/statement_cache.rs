@@ -13,12 +13,15 @@ use crate::value::Value;
 /// shapes than this, and a program that builds unbounded shapes must not grow memory).
 const CAPACITY: usize = 256;
 
+/// The rendered SQL of each shape key.
+type SqlByShape = HashMap<Vec<u8>, Arc<str>, foldhash::fast::RandomState>;
+
 /// Rendered SQL by statement shape, for one model on one Sequelize instance (one dialect).
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
     /// Hashed with foldhash, seeded per process: the keys are whole statement shapes (often
     /// a few hundred bytes), which SipHash took a quarter of a cached lookup to hash.
-    sql: Mutex<HashMap<Vec<u8>, Arc<str>, foldhash::fast::RandomState>>,
+    sql: Mutex<SqlByShape>,
     /// `findByPk`'s SQL per plain lock strength (none, then each [`Lock`] that waits and
     /// names no table): the most common shape, kept apart so that it is found without
     /// planning the statement at all.

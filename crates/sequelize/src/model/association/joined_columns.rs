@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use crate::model::definition::ModelDefinition;
 use crate::sql::{Expr, Ident, SelectItem};
 
-/// How many aliases a model keeps column lists for; past it the cache starts over (a model
-/// is rarely included under more, and unbounded include shapes must not grow memory).
+/// How many column lists a model keeps; past it the cache starts over (a model is rarely
+/// read in more ways, and unbounded include shapes must not grow memory).
 const CAPACITY: usize = 64;
 
 /// The column lists of one model, by the alias it is read under.
@@ -44,7 +44,7 @@ impl JoinedColumns {
             return Arc::clone(&entry.items);
         }
         let items = make(def, alias, read, renamed);
-        if cache.len() >= CAPACITY {
+        if cache.values().map(Vec::len).sum::<usize>() >= CAPACITY {
             cache.clear();
         }
         cache.entry(alias.to_owned()).or_default().push(Entry {
