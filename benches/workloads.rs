@@ -6,8 +6,18 @@
 //!   into structs (`User::find_all()`);
 //! - `medium_complex_query_N`: N users, half with black hair, no posts; the black-haired
 //!   ones with their posts (`LEFT JOIN`, `include` of a `hasMany`);
+//! - `point_lookup`: one of 10,000 users by its primary key (`find_by_pk`);
+//! - `page_200`: 200 of them by a `WHERE`, newest first (`filter`, `order`, `limit`);
+//! - `counted_page_20`: a page of 20 after 40 and the count of all the rows that match
+//!   (`and_count`, Sequelize's `findAndCountAll`: two statements);
+//! - `concurrent_16`: 16 point lookups at once over a pool of 8 connections (one on SQLite
+//!   in memory; the raw drivers: rusqlite one after another, tokio-postgres on 8 clients,
+//!   mysql_async's own pool of 8);
 //! - `insert_N`: N users in one multi-row `INSERT` per iteration (`bulk_create`), in
-//!   autocommit, the table growing.
+//!   autocommit, the table growing;
+//! - `users_posts_comments`: 100 users, their 1,000 posts and their 10,000 comments, with
+//!   `separate` (three queries, against the raw driver running the same three) and with
+//!   joins (one query, against the raw driver running the same join); see `nested`.
 //!
 //! ```text
 //! scripts/test.sh --no-run            # once: starts the servers, creates sequelize_test
@@ -15,20 +25,52 @@
 //! ```
 //!
 //! The last lines printed are a table of each case as the ORM's median over the raw
-//! driver's, and their geometric mean per dialect; the same table replaces the one between
+//! driver's, and their geometric mean per dialect, then the bytes each side allocates to
+//! load 10,000 rows (a counting global allocator); the same tables replace the ones between
 //! the `workloads` markers of docs/performance.md.
 
 use criterion::{BenchmarkId, Criterion};
 use sequelize::prelude::*;
 use tokio::runtime::Runtime;
 
+use std::sync::Mutex;
+
 mod common;
+mod nested;
+use common::allocations::{bytes_allocated, Counting};
 use common::{connect, connect_fresh, median, run_dialects, urls};
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The bytes allocated by each side of a case: (case, dialect, ORM, raw driver).
+static ALLOCATED: Mutex<Vec<(String, String, usize, usize)>> = Mutex::new(Vec::new());
+
+/// Records the bytes the ORM's `orm` and the raw driver's `raw` allocate, run once each
+/// after their benchmark (the caches warm).
+fn count_allocations<A, B>(
+    case: String,
+    dialect: &str,
+    orm: impl FnOnce() -> A,
+    raw: impl FnOnce() -> B,
+) {
+    let (orm, raw) = (bytes_allocated(orm), bytes_allocated(raw));
+    let mut allocated = ALLOCATED.lock().unwrap();
+    allocated.push((case, dialect.to_owned(), orm, raw));
+}
 
 const TRIVIAL: &str = "trivial_query";
 const MEDIUM: &str = "medium_complex_query";
+const POINT: &str = "point_lookup";
+const PAGE: &str = "page_200";
+const COUNTED: &str = "counted_page_20";
+const CONCURRENT: &str = "concurrent_16";
+/// How many lookups `concurrent_16` runs at once.
+const AT_ONCE: i32 = 16;
 const INSERT: &str = "insert";
 const QUERY_SIZES: [usize; 3] = [1, 100, 10_000];
+/// The size whose allocations are counted.
+const ROWS_COUNTED: usize = 10_000;
 const INSERT_SIZES: [usize; 2] = [1, 100];
 
 #[derive(Model, Debug, Clone)]
@@ -73,6 +115,14 @@ struct RawPost {
 const TRIVIAL_SQL: &str = "SELECT id, name, hair_color FROM wl_users";
 const MEDIUM_SQL: &str = "SELECT u.id, u.name, u.hair_color, p.id, p.user_id, p.title, p.body \
      FROM wl_users AS u LEFT JOIN wl_posts AS p ON u.id = p.user_id WHERE u.hair_color = ?";
+
+const BY_PK_SQL: &str = "SELECT id, name, hair_color FROM wl_users WHERE id = ?";
+const PAGE_SQL: &str = "SELECT id, name, hair_color FROM wl_users WHERE hair_color = ? \
+     ORDER BY id DESC LIMIT ? OFFSET ?";
+const COUNT_SQL: &str = "SELECT COUNT(*) FROM wl_users WHERE hair_color = ?";
+const FIRST_ID_SQL: &str = "SELECT MIN(id) FROM wl_users";
+/// Which user `point_lookup` reads: the one this far after the first.
+const LOOKED_UP: i32 = 4242;
 
 /// The users of a fixture: `User {i}`, hair black on even indexes (`medium`), else none.
 fn users(size: usize, medium: bool) -> Vec<User> {
@@ -123,6 +173,15 @@ trait RawDriver {
     fn refill(&mut self, rt: &Runtime, size: usize, medium: bool);
     fn trivial(&mut self, rt: &Runtime) -> Vec<RawUser>;
     fn medium(&mut self, rt: &Runtime) -> Vec<(RawUser, Option<RawPost>)>;
+    /// The smallest user id.
+    fn first_id(&mut self, rt: &Runtime) -> i32;
+    fn by_pk(&mut self, rt: &Runtime, id: i32) -> Option<RawUser>;
+    /// The black-haired users, newest first: `limit` of them after `offset`.
+    fn page(&mut self, rt: &Runtime, limit: i64, offset: i64) -> Vec<RawUser>;
+    /// How many users have black hair.
+    fn count(&mut self, rt: &Runtime) -> i64;
+    /// The users of `ids`, looked up at once over the driver's connections.
+    fn concurrent(&mut self, rt: &Runtime, ids: &[i32]) -> Vec<RawUser>;
     fn insert(&mut self, rt: &Runtime, users: &[User]);
 }
 
@@ -153,6 +212,14 @@ fn bench_all(
             })
         });
         group.finish();
+        if size == ROWS_COUNTED {
+            count_allocations(
+                format!("{TRIVIAL}_{size}"),
+                dialect,
+                || rt.block_on(User::find_all().exec(db)).unwrap(),
+                || raw.trivial(rt),
+            );
+        }
     }
     for size in QUERY_SIZES {
         rt.block_on(refill(db, size, true));
@@ -179,7 +246,18 @@ fn bench_all(
             })
         });
         group.finish();
+        if size == ROWS_COUNTED {
+            let black = User::find_all().filter(User::HAIR_COLOR.eq("black"));
+            count_allocations(
+                format!("{MEDIUM}_{size}"),
+                dialect,
+                || rt.block_on(black.include(User::posts()).exec(db)).unwrap(),
+                || raw.medium(rt),
+            );
+        }
     }
+    // The medium fixture of 10,000 users is in place.
+    bench_lookups(c, rt, db, raw, dialect);
     for size in INSERT_SIZES {
         rt.block_on(refill(db, 0, false));
         raw.refill(rt, 0, false);
@@ -197,7 +275,95 @@ fn bench_all(
     }
 }
 
-/// rusqlite on an in-memory database of its own.
+/// Reads of a few rows out of 10,000 (half of them black-haired), where the ORM's own work
+/// per call weighs most.
+fn bench_lookups(
+    c: &mut Criterion,
+    rt: &Runtime,
+    db: &Sequelize,
+    raw: &mut dyn RawDriver,
+    dialect: &str,
+) {
+    let first = rt.block_on(User::find_one().order(User::ID.asc()).exec(db));
+    let orm_id = first.unwrap().expect("the fixture's users").id + LOOKED_UP;
+    let raw_id = raw.first_id(rt) + LOOKED_UP;
+    let mut group = c.benchmark_group(POINT);
+    group.bench_function(BenchmarkId::new("sequelize", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let user = User::find_by_pk(orm_id).exec(db).await.unwrap();
+            user.expect("the user looked up")
+        })
+    });
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
+        b.iter(|| raw.by_pk(rt, raw_id).expect("the user looked up"))
+    });
+    group.finish();
+    let black = || User::find_all().filter(User::HAIR_COLOR.eq("black"));
+    let mut group = c.benchmark_group(PAGE);
+    group.bench_function(BenchmarkId::new("sequelize", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let users = black().order(User::ID.desc()).limit(200).exec(db).await;
+            let users = users.unwrap();
+            assert_eq!(users.len(), 200);
+            users
+        })
+    });
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
+        b.iter(|| {
+            let users = raw.page(rt, 200, 0);
+            assert_eq!(users.len(), 200);
+            users
+        })
+    });
+    group.finish();
+    let mut group = c.benchmark_group(COUNTED);
+    group.bench_function(BenchmarkId::new("sequelize", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let page = black().order(User::ID.desc()).limit(20).offset(40);
+            let counted = page.and_count().exec(db).await.unwrap();
+            assert_eq!((counted.count, counted.rows.len()), (5_000, 20));
+            counted
+        })
+    });
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
+        b.iter(|| {
+            let (count, rows) = (raw.count(rt), raw.page(rt, 20, 40));
+            assert_eq!((count, rows.len()), (5_000, 20));
+            rows
+        })
+    });
+    group.finish();
+    let orm_ids: Vec<i32> = (0..AT_ONCE).map(|i| orm_id + i).collect();
+    let raw_ids: Vec<i32> = (0..AT_ONCE).map(|i| raw_id + i).collect();
+    let mut group = c.benchmark_group(CONCURRENT);
+    group.bench_function(BenchmarkId::new("sequelize", dialect), |b| {
+        b.to_async(rt).iter(|| async {
+            let lookups = orm_ids.iter().map(|&id| User::find_by_pk(id).exec(db));
+            let users = futures_util::future::try_join_all(lookups).await.unwrap();
+            assert!(users.iter().all(Option::is_some));
+            users
+        })
+    });
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
+        b.iter(|| {
+            let users = raw.concurrent(rt, &raw_ids);
+            assert_eq!(users.len(), raw_ids.len());
+            users
+        })
+    });
+    group.finish();
+}
+
+/// A user row as the raw SQLite driver reads it (`id, name, hair_color`).
+fn sqlite_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawUser> {
+    Ok(RawUser {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        hair_color: r.get(2)?,
+    })
+}
+
+/// rusqlite on a database of its own (in memory, or a WAL file).
 struct Sqlite(rusqlite::Connection);
 
 impl RawDriver for Sqlite {
@@ -212,13 +378,7 @@ impl RawDriver for Sqlite {
 
     fn trivial(&mut self, _: &Runtime) -> Vec<RawUser> {
         let mut statement = self.0.prepare_cached(TRIVIAL_SQL).unwrap();
-        let rows = statement.query_map([], |r| {
-            Ok(RawUser {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                hair_color: r.get(2)?,
-            })
-        });
+        let rows = statement.query_map([], sqlite_user);
         rows.unwrap().collect::<Result<_, _>>().unwrap()
     }
 
@@ -244,6 +404,34 @@ impl RawDriver for Sqlite {
         rows.unwrap().collect::<Result<_, _>>().unwrap()
     }
 
+    fn first_id(&mut self, _: &Runtime) -> i32 {
+        self.0.query_row(FIRST_ID_SQL, [], |r| r.get(0)).unwrap()
+    }
+
+    fn by_pk(&mut self, _: &Runtime, id: i32) -> Option<RawUser> {
+        use rusqlite::OptionalExtension;
+        let mut statement = self.0.prepare_cached(BY_PK_SQL).unwrap();
+        statement.query_row([id], sqlite_user).optional().unwrap()
+    }
+
+    fn page(&mut self, _: &Runtime, limit: i64, offset: i64) -> Vec<RawUser> {
+        let mut statement = self.0.prepare_cached(PAGE_SQL).unwrap();
+        let rows = statement.query_map(rusqlite::params!["black", limit, offset], sqlite_user);
+        rows.unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    fn count(&mut self, _: &Runtime) -> i64 {
+        let mut statement = self.0.prepare_cached(COUNT_SQL).unwrap();
+        statement.query_row(["black"], |r| r.get(0)).unwrap()
+    }
+
+    /// One after another: one thread gains nothing from more connections in-process.
+    fn concurrent(&mut self, rt: &Runtime, ids: &[i32]) -> Vec<RawUser> {
+        (ids.iter())
+            .map(|&id| self.by_pk(rt, id).expect("the user looked up"))
+            .collect()
+    }
+
     fn insert(&mut self, _: &Runtime, users: &[User]) {
         self.insert_rows(users);
     }
@@ -262,9 +450,10 @@ impl Sqlite {
 }
 
 fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
+    let dialect = common::sqlite_label(url);
     let db = rt.block_on(connect(url));
     rt.block_on(create(&db));
-    let conn = common::rusqlite_memory();
+    let conn = common::rusqlite_for(url);
     conn.execute_batch(
         "CREATE TABLE wl_users (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, \
              name VARCHAR NOT NULL, hair_color VARCHAR); \
@@ -272,7 +461,8 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
              user_id INTEGER NOT NULL, title VARCHAR NOT NULL, body TEXT);",
     )
     .unwrap();
-    bench_all(c, rt, &db, &mut Sqlite(conn), "sqlite");
+    bench_all(c, rt, &db, &mut Sqlite(conn), dialect);
+    nested::bench_sqlite(c, rt, url);
 }
 
 /// tokio-postgres, its statements prepared once (the inserts' once per size).
@@ -280,7 +470,21 @@ struct Postgres {
     client: tokio_postgres::Client,
     trivial: tokio_postgres::Statement,
     medium: tokio_postgres::Statement,
+    by_pk: tokio_postgres::Statement,
+    page: tokio_postgres::Statement,
+    count: tokio_postgres::Statement,
+    /// Clients of their own for `concurrent`, each with its lookup prepared.
+    pool: Vec<(tokio_postgres::Client, tokio_postgres::Statement)>,
     inserts: std::collections::HashMap<usize, tokio_postgres::Statement>,
+}
+
+/// A user row as tokio-postgres reads it (`id, name, hair_color`).
+fn postgres_user(r: &tokio_postgres::Row) -> RawUser {
+    RawUser {
+        id: r.get(0),
+        name: r.get(1),
+        hair_color: r.get(2),
+    }
 }
 
 fn postgres_placeholders(sql: &str) -> String {
@@ -302,13 +506,38 @@ impl RawDriver for Postgres {
 
     fn trivial(&mut self, rt: &Runtime) -> Vec<RawUser> {
         let rows = rt.block_on(self.client.query(&self.trivial, &[])).unwrap();
-        rows.iter()
-            .map(|r| RawUser {
-                id: r.get(0),
-                name: r.get(1),
-                hair_color: r.get(2),
-            })
-            .collect()
+        rows.iter().map(postgres_user).collect()
+    }
+
+    fn first_id(&mut self, rt: &Runtime) -> i32 {
+        let row = rt.block_on(self.client.query_one(FIRST_ID_SQL, &[]));
+        row.unwrap().get(0)
+    }
+
+    fn by_pk(&mut self, rt: &Runtime, id: i32) -> Option<RawUser> {
+        let row = rt.block_on(self.client.query_opt(&self.by_pk, &[&id]));
+        row.unwrap().as_ref().map(postgres_user)
+    }
+
+    fn page(&mut self, rt: &Runtime, limit: i64, offset: i64) -> Vec<RawUser> {
+        let rows = rt.block_on(self.client.query(&self.page, &[&"black", &limit, &offset]));
+        rows.unwrap().iter().map(postgres_user).collect()
+    }
+
+    fn count(&mut self, rt: &Runtime) -> i64 {
+        let row = rt.block_on(self.client.query_one(&self.count, &[&"black"]));
+        row.unwrap().get(0)
+    }
+
+    /// Spread over the clients, each pipelining its share.
+    fn concurrent(&mut self, rt: &Runtime, ids: &[i32]) -> Vec<RawUser> {
+        let lookups =
+            ids.iter()
+                .zip(self.pool.iter().cycle())
+                .map(|(id, (client, statement))| async move {
+                    postgres_user(&client.query_one(statement, &[id]).await.unwrap())
+                });
+        rt.block_on(futures_util::future::join_all(lookups))
     }
 
     fn medium(&mut self, rt: &Runtime) -> Vec<(RawUser, Option<RawPost>)> {
@@ -358,42 +587,62 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
     let db = rt.block_on(connect_fresh(url, create));
     define(&db);
     let mut raw = rt.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .expect("connect tokio-postgres");
-        tokio::spawn(connection);
+        let connect = async || {
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .expect("connect tokio-postgres");
+            tokio::spawn(connection);
+            client
+        };
+        let client = connect().await;
+        let mut pool = Vec::new();
+        for _ in 0..common::POOL_SIZE {
+            let client = connect().await;
+            let by_pk = client.prepare(&postgres_placeholders(BY_PK_SQL)).await;
+            let by_pk = by_pk.unwrap();
+            pool.push((client, by_pk));
+        }
         let trivial = client.prepare(TRIVIAL_SQL).await.unwrap();
-        let medium = client
-            .prepare(&postgres_placeholders(MEDIUM_SQL))
-            .await
-            .unwrap();
+        let prepare = async |sql| client.prepare(&postgres_placeholders(sql)).await.unwrap();
+        let medium = prepare(MEDIUM_SQL).await;
+        let by_pk = prepare(BY_PK_SQL).await;
+        let page = prepare(PAGE_SQL).await;
+        let count = prepare(COUNT_SQL).await;
         Postgres {
             client,
             trivial,
             medium,
+            by_pk,
+            page,
+            count,
+            pool,
             inserts: Default::default(),
         }
     });
     bench_all(c, rt, &db, &mut raw, "postgres");
+    nested::bench_postgres(c, rt, url);
 }
 
-/// mysql_async over TCP, its statements prepared once (the connection's statement cache).
-struct MariaDb(mysql_async::Conn);
+/// A user row as mysql_async reads it (`id, name, hair_color`).
+fn mysql_user((id, name, hair_color): (i32, String, Option<String>)) -> RawUser {
+    RawUser {
+        id,
+        name,
+        hair_color,
+    }
+}
+
+/// mysql_async over TCP, its statements prepared once (the connection's statement cache),
+/// and its own pool for `concurrent`.
+struct MariaDb(mysql_async::Conn, mysql_async::Pool);
 
 impl RawDriver for MariaDb {
     fn refill(&mut self, _: &Runtime, _: usize, _: bool) {}
 
     fn trivial(&mut self, rt: &Runtime) -> Vec<RawUser> {
         use mysql_async::prelude::Queryable;
-        rt.block_on(
-            self.0
-                .exec_map(TRIVIAL_SQL, (), |(id, name, hair_color)| RawUser {
-                    id,
-                    name,
-                    hair_color,
-                }),
-        )
-        .unwrap()
+        rt.block_on(self.0.exec_map(TRIVIAL_SQL, (), mysql_user))
+            .unwrap()
     }
 
     fn medium(&mut self, rt: &Runtime) -> Vec<(RawUser, Option<RawPost>)> {
@@ -430,6 +679,44 @@ impl RawDriver for MariaDb {
         .unwrap()
     }
 
+    fn first_id(&mut self, rt: &Runtime) -> i32 {
+        use mysql_async::prelude::Queryable;
+        let id = rt.block_on(self.0.query_first(FIRST_ID_SQL)).unwrap();
+        id.expect("the fixture's users")
+    }
+
+    fn by_pk(&mut self, rt: &Runtime, id: i32) -> Option<RawUser> {
+        use mysql_async::prelude::Queryable;
+        let row = rt.block_on(self.0.exec_first(BY_PK_SQL, (id,))).unwrap();
+        row.map(mysql_user)
+    }
+
+    fn page(&mut self, rt: &Runtime, limit: i64, offset: i64) -> Vec<RawUser> {
+        use mysql_async::prelude::Queryable;
+        let params = ("black", limit, offset);
+        rt.block_on(self.0.exec_map(PAGE_SQL, params, mysql_user))
+            .unwrap()
+    }
+
+    fn count(&mut self, rt: &Runtime) -> i64 {
+        use mysql_async::prelude::Queryable;
+        let count = rt
+            .block_on(self.0.exec_first(COUNT_SQL, ("black",)))
+            .unwrap();
+        count.expect("a count")
+    }
+
+    fn concurrent(&mut self, rt: &Runtime, ids: &[i32]) -> Vec<RawUser> {
+        use mysql_async::prelude::Queryable;
+        let pool = &self.1;
+        let lookups = ids.iter().map(|&id| async move {
+            let mut conn = pool.get_conn().await.unwrap();
+            let row = conn.exec_first(BY_PK_SQL, (id,)).await.unwrap();
+            mysql_user(row.expect("the user looked up"))
+        });
+        rt.block_on(futures_util::future::join_all(lookups))
+    }
+
     fn insert(&mut self, rt: &Runtime, users: &[User]) {
         use mysql_async::prelude::Queryable;
         let params: Vec<mysql_async::Value> = users
@@ -445,16 +732,40 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
     let db = rt.block_on(connect_fresh(url, create));
     define(&db);
     let conn = rt.block_on(common::mysql_raw(url));
-    bench_all(c, rt, &db, &mut MariaDb(conn), "mariadb");
+    let mut raw = MariaDb(conn, common::mysql_pool(url));
+    bench_all(c, rt, &db, &mut raw, "mariadb");
+    nested::bench_mysql(c, rt, url);
+}
+
+/// A row of the report: its name, the benchmark group, and the ids of the ORM's and the
+/// raw driver's benchmarks in it.
+struct Case {
+    name: String,
+    group: String,
+    orm: &'static str,
+    raw: &'static str,
 }
 
 /// The cases of the report, in its order.
-fn cases() -> Vec<String> {
+fn cases() -> Vec<Case> {
     let queries = [TRIVIAL, MEDIUM]
         .into_iter()
         .flat_map(|w| QUERY_SIZES.map(|size| format!("{w}_{size}")));
+    let lookups = [POINT, PAGE, COUNTED, CONCURRENT].map(str::to_owned);
     let inserts = INSERT_SIZES.map(|size| format!("{INSERT}_{size}"));
-    queries.chain(inserts).collect()
+    let simple = queries.chain(lookups).chain(inserts).map(|group| Case {
+        name: group.clone(),
+        group,
+        orm: "sequelize",
+        raw: "raw",
+    });
+    let nested = [("separate", "raw"), ("joins", "raw_joins")].map(|(orm, raw)| Case {
+        name: format!("{} ({orm})", nested::GROUP),
+        group: nested::GROUP.to_owned(),
+        orm,
+        raw,
+    });
+    simple.chain(nested).collect()
 }
 
 /// The table of ratios (ORM median / raw median) per case and dialect, with the geometric
@@ -466,11 +777,11 @@ fn report() -> String {
     out.push('\n');
     let mut logs = vec![Vec::new(); dialects.len()];
     for case in cases() {
-        out.push_str(&format!("| `{case}` |"));
+        out.push_str(&format!("| `{}` |", case.name));
         for (i, dialect) in dialects.iter().enumerate() {
             match (
-                median(&case, "sequelize", dialect),
-                median(&case, "raw", dialect),
+                median(&case.group, case.orm, dialect),
+                median(&case.group, case.raw, dialect),
             ) {
                 (Some(orm), Some(raw)) => {
                     logs[i].push((orm / raw).ln());
@@ -495,7 +806,43 @@ fn report() -> String {
     out
 }
 
-/// Replaces the table between the `workloads` markers of docs/performance.md.
+/// The bytes the ORM allocates to load 10,000 rows as a ratio to the raw driver's, with
+/// both figures, as Markdown.
+fn allocations_report() -> String {
+    let dialects: Vec<&str> = urls().into_iter().map(|(d, _)| d).collect();
+    let mut out = format!("| bytes allocated | {} |\n|---|", dialects.join(" | "));
+    out.push_str(&"---:|".repeat(dialects.len()));
+    out.push('\n');
+    let allocated = ALLOCATED.lock().unwrap();
+    let mut cases: Vec<&str> = Vec::new();
+    for (case, ..) in allocated.iter() {
+        if !cases.contains(&case.as_str()) {
+            cases.push(case);
+        }
+    }
+    let mb = |bytes: usize| bytes as f64 / 1e6;
+    for case in cases {
+        out.push_str(&format!("| `{case}` |"));
+        for dialect in &dialects {
+            let found = allocated
+                .iter()
+                .find(|(c, d, ..)| c == case && d == dialect);
+            match found {
+                Some(&(_, _, orm, raw)) => out.push_str(&format!(
+                    " {:.2}× ({:.2} / {:.2} MB) |",
+                    orm as f64 / raw as f64,
+                    mb(orm),
+                    mb(raw)
+                )),
+                None => out.push_str(" — |"),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Replaces the tables between the `workloads` markers of docs/performance.md.
 fn write_report(table: &str) {
     const BEGIN: &str = "<!-- workloads:begin -->";
     const END: &str = "<!-- workloads:end -->";
@@ -529,5 +876,7 @@ fn main() {
     }
     let table = report();
     println!("\nORM median / raw driver median:\n\n{table}");
-    write_report(&table);
+    let allocations = allocations_report();
+    println!("\nBytes allocated to load 10,000 rows, ORM / raw driver:\n\n{allocations}");
+    write_report(&format!("{table}\n{allocations}"));
 }

@@ -1,5 +1,8 @@
 //! What every benchmark shares: the servers, connecting, and reading criterion's results.
 
+#[allow(dead_code)] // only the workloads benchmark counts its allocations
+pub mod allocations;
+
 use std::path::Path;
 
 use criterion::Criterion;
@@ -10,21 +13,24 @@ use tokio::runtime::Runtime;
 pub type DialectBench = fn(&mut Criterion, &Runtime, &str);
 
 /// Runs each dialect's benchmarks on one current-thread Tokio runtime (so no implementation
-/// pays for cross-thread wake-ups the others do not), then criterion's summary.
+/// pays for cross-thread wake-ups the others do not), then criterion's summary. SQLite's run
+/// twice: in memory, and in a WAL file made afresh (`sqlite_wal`).
 pub fn run_dialects(sqlite: DialectBench, postgres: DialectBench, mysql: DialectBench) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let mut criterion = Criterion::default().configure_from_args();
+    remove_wal_files();
     for (dialect, url) in urls() {
         let bench = match dialect {
-            "sqlite" => sqlite,
+            "sqlite" | "sqlite_wal" => sqlite,
             "postgres" => postgres,
             _ => mysql,
         };
         bench(&mut criterion, &rt, &url);
     }
+    remove_wal_files();
     criterion.final_summary();
 }
 
@@ -33,6 +39,10 @@ pub fn run_dialects(sqlite: DialectBench, postgres: DialectBench, mysql: Dialect
 pub fn urls() -> Vec<(&'static str, String)> {
     vec![
         ("sqlite", "sqlite::memory:".to_owned()),
+        (
+            "sqlite_wal",
+            format!("sqlite://{}", wal_file("orm").display()),
+        ),
         (
             "postgres",
             std::env::var("BENCH_POSTGRES_URL")
@@ -46,11 +56,46 @@ pub fn urls() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A Sequelize instance on `url`, logging off.
+/// The name an SQLite URL of [`urls`] is reported under: `sqlite` in memory, `sqlite_wal`
+/// for the file.
+#[allow(dead_code)] // not every benchmark has an SQLite side
+pub fn sqlite_label(url: &str) -> &'static str {
+    match url {
+        "sqlite::memory:" => "sqlite",
+        _ => "sqlite_wal",
+    }
+}
+
+/// The WAL-mode database file of `who` (the ORM's, the raw driver's), in the temporary
+/// directory.
+fn wal_file(who: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("sequelize-bench-{who}.db"))
+}
+
+/// Removes the WAL databases of an earlier run (with their `-wal` and `-shm` files).
+fn remove_wal_files() {
+    for who in ["orm", "raw"] {
+        let file = wal_file(who).display().to_string();
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{file}{suffix}"));
+        }
+    }
+}
+
+/// How many connections a pool keeps at most, the ORM's and the raw drivers' alike.
+#[allow(dead_code)] // only the workloads benchmark runs queries concurrently
+pub const POOL_SIZE: usize = 8;
+
+/// A Sequelize instance on `url`, logging off, with a pool of [`POOL_SIZE`] connections (one
+/// on an SQLite database in memory).
 pub async fn connect(url: &str) -> Sequelize {
     Sequelize::connect_with(Options {
         url: Some(url.to_owned()),
         logging: Logging::Off,
+        pool: sequelize::PoolOptions {
+            max: POOL_SIZE as u32,
+            ..Default::default()
+        },
         ..Default::default()
     })
     .await
@@ -87,22 +132,48 @@ pub async fn recreate_tables(db: &Sequelize) {
 /// (mysql_async would otherwise switch to the Unix socket the server reports, which is
 /// faster and not what is being compared).
 pub async fn mysql_raw(url: &str) -> mysql_async::Conn {
-    let url = format!(
-        "{}?prefer_socket=false",
-        url.replacen("mariadb://", "mysql://", 1)
-    );
-    mysql_async::Conn::new(mysql_async::Opts::from_url(&url).unwrap())
+    mysql_async::Conn::new(mysql_opts(url))
         .await
         .expect("connect mysql_async")
 }
 
-/// A raw rusqlite connection to a database in memory of its own, at its best: with the query
-/// planner stability guarantee, as the ORM's connections have it, so that a cached statement
-/// is not planned again each time a value is bound to it (SQLite does that for joins
-/// otherwise).
+/// mysql_async's own pool on a MariaDB `url` (over TCP), of at most [`POOL_SIZE`]
+/// connections, at its best: a connection given back is not reset (mysql_async's default
+/// sends `COM_RESET_CONNECTION`, a round trip the ORM's pool does not make).
+#[allow(dead_code)] // only the workloads benchmark runs queries concurrently
+pub fn mysql_pool(url: &str) -> mysql_async::Pool {
+    let constraints = mysql_async::PoolConstraints::new(0, POOL_SIZE).unwrap();
+    let options = (mysql_async::PoolOpts::default().with_constraints(constraints))
+        .with_reset_connection(false);
+    let opts = mysql_async::OptsBuilder::from_opts(mysql_opts(url)).pool_opts(options);
+    mysql_async::Pool::new(opts)
+}
+
+/// The options of a MariaDB `url` for mysql_async, over TCP.
+fn mysql_opts(url: &str) -> mysql_async::Opts {
+    let url = format!(
+        "{}?prefer_socket=false",
+        url.replacen("mariadb://", "mysql://", 1)
+    );
+    mysql_async::Opts::from_url(&url).unwrap()
+}
+
+/// A raw rusqlite connection at its best, to a database of its own beside the ORM's of
+/// `url`: in memory, or in a WAL file (with `synchronous = NORMAL`, as the ORM's files are).
+/// It keeps the query planner stability guarantee, as the ORM's connections do, so that a
+/// cached statement is not planned again each time a value is bound to it (SQLite does that
+/// for joins otherwise).
 #[allow(dead_code)] // not every benchmark has a raw SQLite side
-pub fn rusqlite_memory() -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
+pub fn rusqlite_for(url: &str) -> rusqlite::Connection {
+    let conn = match sqlite_label(url) {
+        "sqlite" => rusqlite::Connection::open_in_memory().unwrap(),
+        _ => {
+            let conn = rusqlite::Connection::open(wal_file("raw")).unwrap();
+            conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+                .unwrap();
+            conn
+        }
+    };
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
         true,

@@ -15,7 +15,7 @@ use futures_util::future::BoxFuture;
 use super::accessors::Accessors;
 use super::association::include::expand_all;
 use super::association::joined_columns::JoinedColumns;
-use super::association::loaded::NewCollection;
+use super::association::loaded::{Collection, NewCollection};
 use super::association::{Association, AssociationDecl, AssociationKind, AssociationOptions};
 use super::definition::ModelDefinition;
 use super::hooks::{Hook, HookContext, Hooks};
@@ -58,6 +58,8 @@ pub struct ModelRuntime {
     associate_hooks: AssociateHooks,
     /// Makes an empty list of this model's instances, for the rows an include reads.
     new_collection: NewCollection,
+    /// One empty list, which every parent an include found nothing for shares.
+    empty_collection: Arc<dyn Collection>,
 }
 
 /// A `BeforeAssociate` or `AfterAssociate` hook: the association being made (kind, source
@@ -126,6 +128,7 @@ impl ModelRuntime {
             foreign_keys: RwLock::default(),
             associate_hooks: AssociateHooks::default(),
             new_collection,
+            empty_collection: new_collection(),
         }
     }
 
@@ -235,6 +238,12 @@ impl ModelRuntime {
     /// Makes an empty list of this model's instances, for the rows an include reads.
     pub(crate) fn new_collection(&self) -> NewCollection {
         self.new_collection
+    }
+
+    /// An empty list of this model's instances, shared: what a parent holds when an
+    /// include found nothing for it, at no allocation per parent.
+    pub(crate) fn empty_collection(&self) -> &Arc<dyn Collection> {
+        &self.empty_collection
     }
 
     /// Adds a scope (`Model.addScope(name, scope, { override })`); the name

@@ -24,7 +24,6 @@ use super::separate::Separate;
 use super::{Association, AssociationKind, Include};
 use crate::connection::ExecutorRef;
 use crate::error::{Error, Result};
-use crate::model::convert::to_attribute_type;
 use crate::model::definition::ModelDefinition;
 use crate::model::filter::{self, Scope};
 use crate::model::planner::{read_positions, FindOptions};
@@ -32,7 +31,6 @@ use crate::model::run_into;
 use crate::model::runtime::ModelRuntime;
 use crate::row::{ReadResult, RowReader, RowSink, ValuesReader, Window};
 use crate::sql::{Expr, Ident, Join, JoinKind, Select, SelectItem, Source, TableRef};
-use crate::types::DataType;
 use crate::value::Value;
 
 /// How the rows of a joined `SELECT` fold back into instances: one node per model read, the
@@ -556,8 +554,34 @@ impl KeyPart {
 }
 
 /// The instances of one node made so far: (parent instance id, key) → (instance id,
-/// position in the parent's list).
-type Seen = HashMap<(usize, Key), (usize, usize), KeyHashing>;
+/// position in the parent's list). Keys of one integer (most are) have a map of their own,
+/// whose entries are smaller and hash in one step.
+#[derive(Default)]
+struct Seen {
+    by_int: HashMap<(usize, i64), (usize, usize), KeyHashing>,
+    by_key: HashMap<(usize, Key), (usize, usize), KeyHashing>,
+}
+
+impl Seen {
+    /// The instance of `key` under the parent `parent_id`, made by `make` the first time.
+    fn get_or_make(
+        &mut self,
+        parent_id: usize,
+        key: Key,
+        make: impl FnOnce() -> ReadResult<(usize, usize)>,
+    ) -> ReadResult<(usize, usize)> {
+        if let Key::One(KeyPart::Int(int)) = key {
+            return match self.by_int.entry((parent_id, int)) {
+                Entry::Occupied(known) => Ok(*known.get()),
+                Entry::Vacant(slot) => Ok(*slot.insert(make()?)),
+            };
+        }
+        match self.by_key.entry((parent_id, key)) {
+            Entry::Occupied(known) => Ok(*known.get()),
+            Entry::Vacant(slot) => Ok(*slot.insert(make()?)),
+        }
+    }
+}
 
 /// The hashing of maps keyed by rows' keys; see [`KeyHasher`].
 pub(crate) type KeyHashing = BuildHasherDefault<KeyHasher>;
@@ -622,32 +646,6 @@ impl JoinPlan {
             last: vec![None; nodes],
             number: 0,
         }
-    }
-
-    /// For a plan of one model without separate includes: a sink that makes each row's
-    /// instance and appends it to `groups[owner(value of its attribute at `attribute`)]`;
-    /// `None` for any other plan (whose rows [`fold`](Self::fold) reads).
-    pub(crate) fn grouped<'a>(
-        &'a self,
-        attribute: usize,
-        owner: &'a Owner<'a>,
-        groups: &'a mut [Arc<dyn Collection>],
-    ) -> Option<Grouped<'a>> {
-        let ([node], []) = (self.nodes.as_slice(), self.separate.as_slice()) else {
-            return None;
-        };
-        let column = node.read.iter().position(|&r| r == attribute)?;
-        let data_type = &node.runtime.definition().attributes[attribute]
-            .column
-            .data_type;
-        Some(Grouped {
-            node,
-            column: node.offset + column,
-            integer: data_type.integer_range().is_some(),
-            data_type,
-            owner,
-            groups,
-        })
     }
 
     /// Reads the separate includes of the instances in `roots` (which this plan's rows
@@ -732,9 +730,6 @@ impl Node {
     }
 }
 
-/// Which group a row of a separate include belongs to, by its foreign key.
-pub(crate) type Owner<'a> = dyn Fn(&KeyPart) -> Result<usize> + Send + Sync + 'a;
-
 /// Folds a joined `SELECT`'s rows into instances while the driver reads them
 /// ([`JoinPlan::fold`]). Rows fold back by primary key; the columns of an instance a row
 /// repeats (a post, once per comment) are looked at for its key and never read again.
@@ -792,59 +787,35 @@ impl RowSink for Fold<'_> {
                 continue;
             }
             last[index] = Some((parent_id, key.clone()));
+            let Some(key) = key else {
+                // The parent holds the association even when this row has no match.
+                if node.parent.is_some() {
+                    let empty = node.runtime.empty_collection();
+                    (plan.parent_loaded(*roots, current, node)?).include_none(
+                        &node.name,
+                        node.single,
+                        empty,
+                    );
+                }
+                current[index] = None;
+                continue;
+            };
             let collection = match node.parent {
                 None => &mut **roots,
-                // The parent holds the association even when this row has no match.
                 Some(_) => plan.parent_loaded(*roots, current, node)?.entry(
                     &node.name,
                     node.single,
                     node.runtime.new_collection(),
                 )?,
             };
-            let Some(key) = key else {
-                current[index] = None;
-                continue;
-            };
-            let found = match seen[index].entry((parent_id, key)) {
-                Entry::Occupied(known) => *known.get(),
-                Entry::Vacant(slot) => {
-                    node.push(collection, row)?;
-                    let made = (next_id[index], collection.len() - 1);
-                    next_id[index] += 1;
-                    *slot.insert(made)
-                }
-            };
+            let found = seen[index].get_or_make(parent_id, key, || {
+                node.push(collection, row)?;
+                let made = (next_id[index], collection.len() - 1);
+                next_id[index] += 1;
+                Ok(made)
+            })?;
             current[index] = Some(found);
         }
         Ok(())
-    }
-}
-
-/// Appends each row's instance to the group of its parent ([`JoinPlan::grouped`]).
-pub(crate) struct Grouped<'a> {
-    node: &'a Node,
-    /// The column of the foreign key.
-    column: usize,
-    /// Whether the foreign key is an integer attribute.
-    integer: bool,
-    data_type: &'a DataType,
-    owner: &'a Owner<'a>,
-    groups: &'a mut [Arc<dyn Collection>],
-}
-
-impl RowSink for Grouped<'_> {
-    fn columns(&mut self, _: &Arc<[String]>) {}
-
-    fn row(&mut self, row: &mut dyn RowReader) -> ReadResult<()> {
-        // As the parent's instance holds its key: of the attribute's type (SQLite hands
-        // UUIDs back as text); an integer as the database sent it.
-        let key = match row.int(self.column).filter(|_| self.integer) {
-            Some(int) => KeyPart::Int(int),
-            None => KeyPart::of(&to_attribute_type(row.peek(self.column)?, self.data_type)?),
-        };
-        let group = (self.owner)(&key)?;
-        let collection = Arc::get_mut(&mut self.groups[group])
-            .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;
-        self.node.push(collection, row)
     }
 }

@@ -7,6 +7,8 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use crate::error::{Error, Result};
 use crate::model::definition::ModelDefinition;
 use crate::model::dynamic::DynInstance;
@@ -131,24 +133,23 @@ pub(crate) trait Collection: Send + Sync {
     /// Runs `f` on each instance, in order; the first error stops it.
     fn each_mut(&mut self, f: &mut dyn FnMut(&mut dyn LoadedRow) -> Result<()>) -> Result<()>;
 
-    /// Moves the instances into `groups` new collections (made by `new`), the one at
-    /// position `i` into group `owners[i]`, in order.
-    fn split(
-        &mut self,
-        owners: &[usize],
-        groups: usize,
-        new: NewCollection,
-    ) -> Result<Vec<Arc<dyn Collection>>>;
+    /// Moves the instances into `groups` new collections, the one at position `i` into
+    /// group `owners[i]`, in order.
+    fn split(&mut self, owners: &[usize], groups: usize) -> Vec<Arc<dyn Collection>>;
 
     /// The instances, as a `Vec` of the model's instance type.
     fn as_any(&self) -> &dyn Any;
 
-    /// The same, to add to.
-    fn as_any_mut(&mut self) -> &mut dyn Any;
-
     /// The instances in JSON: an array, or for a single association the one object (or
     /// `null`).
     fn to_json(&self, single: bool) -> Result<serde_json::Value>;
+}
+
+/// Its length: instances have no `Debug` of their own here.
+impl fmt::Debug for dyn Collection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{} instances]", self.len())
+    }
 }
 
 impl<L: Loadable> Collection for Vec<L> {
@@ -174,34 +175,22 @@ impl<L: Loadable> Collection for Vec<L> {
         self.iter_mut().try_for_each(|row| f(row))
     }
 
-    fn split(
-        &mut self,
-        owners: &[usize],
-        groups: usize,
-        new: NewCollection,
-    ) -> Result<Vec<Arc<dyn Collection>>> {
-        let mut split: Vec<Vec<L>> = (0..groups).map(|_| Vec::new()).collect();
+    fn split(&mut self, owners: &[usize], groups: usize) -> Vec<Arc<dyn Collection>> {
+        let mut sizes = vec![0usize; groups];
+        for &owner in owners {
+            sizes[owner] += 1;
+        }
+        // Each group's list allocated once, at its size.
+        let mut split: Vec<Vec<L>> = sizes.into_iter().map(Vec::with_capacity).collect();
         for (row, &owner) in std::mem::take(self).into_iter().zip(owners) {
             split[owner].push(row);
         }
-        split
-            .into_iter()
-            .map(|rows| {
-                let mut collection = new();
-                let slot = Arc::get_mut(&mut collection)
-                    .and_then(|c| c.as_any_mut().downcast_mut::<Vec<L>>())
-                    .ok_or_else(|| Error::EagerLoading("mismatched instance types".into()))?;
-                *slot = rows;
-                Ok(collection)
-            })
+        (split.into_iter())
+            .map(|rows| Arc::new(rows) as Arc<dyn Collection>)
             .collect()
     }
 
     fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 
@@ -231,7 +220,9 @@ pub(crate) fn collection_of<L: Loadable>() -> Arc<dyn Collection> {
 /// instance shares them (they are only changed while a finder reads them).
 #[derive(Default, Clone)]
 pub struct Loaded {
-    entries: Vec<Entry>,
+    /// Inline while there is one (most parents include one association): no allocation
+    /// beside the instance's own.
+    entries: SmallVec<[Entry; 1]>,
     /// The attributes the finder did not read (`attributes` of an include).
     unread: Box<[usize]>,
 }
@@ -273,14 +264,38 @@ impl Loaded {
                 self.entries.len() - 1
             }
         };
-        Arc::get_mut(&mut self.entries[at].rows).ok_or_else(|| {
+        let rows = &mut self.entries[at].rows;
+        // The shared empty list (`include_none`) makes way for one of the parent's own.
+        if rows.len() == 0 && Arc::get_mut(rows).is_none() {
+            *rows = new();
+        }
+        Arc::get_mut(rows).ok_or_else(|| {
             Error::EagerLoading(format!(
                 "the rows included as {name:?} are shared by a copy of the instance"
             ))
         })
     }
 
-    /// The collection included as `name`, to add to; `None` when there is none.
+    /// Marks `name` as included with nothing found, unless it holds instances already:
+    /// the list is `empty`, shared by every such parent, until [`entry`](Self::entry)
+    /// gives the parent a list of its own.
+    pub(crate) fn include_none(
+        &mut self,
+        name: &Arc<str>,
+        single: bool,
+        empty: &Arc<dyn Collection>,
+    ) {
+        if !self.entries.iter().any(|e| e.name == *name) {
+            self.entries.push(Entry {
+                name: Arc::clone(name),
+                single,
+                rows: Arc::clone(empty),
+            });
+        }
+    }
+
+    /// The collection included as `name`, to add to; `None` when there is none or it is
+    /// empty.
     pub(crate) fn get_mut(
         &mut self,
         name: &str,
@@ -288,6 +303,9 @@ impl Loaded {
         let Some(entry) = self.entries.iter_mut().find(|e| &*e.name == name) else {
             return Ok(None);
         };
+        if entry.rows.len() == 0 {
+            return Ok(None);
+        }
         Arc::get_mut(&mut entry.rows).map(Some).ok_or_else(|| {
             Error::EagerLoading(format!(
                 "the rows included as {name:?} are shared by a copy of the instance"
@@ -385,4 +403,43 @@ pub(crate) fn not_included(model: &str, name: &str) -> Error {
     Error::EagerLoading(format!(
         "{model}.{name} was not included: add .include(...) for it to the finder"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parents_with_nothing_included_share_one_empty_list_until_an_instance_comes() {
+        let empty = collection_of::<DynInstance>();
+        let name: Arc<str> = Arc::from("posts");
+        let (mut first, mut second) = (Loaded::default(), Loaded::default());
+        first.include_none(&name, false, &empty);
+        second.include_none(&name, false, &empty);
+        assert_eq!(
+            Arc::strong_count(&empty),
+            3,
+            "both parents hold the one list"
+        );
+        assert!(
+            first.get_mut("posts").unwrap().is_none(),
+            "an empty list has nothing to visit"
+        );
+        let own = first.entry(&name, false, collection_of::<DynInstance>);
+        assert_eq!(own.unwrap().len(), 0);
+        assert_eq!(
+            Arc::strong_count(&empty),
+            2,
+            "the first parent has a list of its own"
+        );
+        let rows = second.rows::<DynInstance>("User", "posts").unwrap();
+        assert!(
+            rows.is_empty(),
+            "the second still reads the association as included"
+        );
+        assert!(
+            first.rows::<DynInstance>("User", "tags").is_err(),
+            "not included"
+        );
+    }
 }

@@ -69,7 +69,7 @@ impl Separate {
                 })?;
                 let rows = match group_of.get(key) {
                     Some(&group) => Arc::clone(&groups[group]),
-                    None => (target.new_collection())(),
+                    None => Arc::clone(target.empty_collection()),
                 };
                 row.loaded_mut().set(&name, false, rows);
                 Ok(())
@@ -120,9 +120,6 @@ impl Separate {
             true => keys.len(),
             false => (supports.max_bind_parameters / 2).max(1),
         };
-        let mut groups: Vec<Arc<dyn Collection>> = (0..group_of.len())
-            .map(|_| (target.new_collection())())
-            .collect();
         let owner = |key: &KeyPart| {
             group_of.get(key).copied().ok_or_else(|| {
                 Error::EagerLoading("a separate include read a row of no parent".into())
@@ -131,7 +128,7 @@ impl Separate {
         let mut children = (target.new_collection())();
         let rows = Arc::get_mut(&mut children)
             .ok_or_else(|| Error::EagerLoading("a new collection is shared".into()))?;
-        let mut joined = None;
+        let mut last_plan = None;
         for chunk in keys.chunks(per_statement) {
             let mut options = options.clone();
             options.add_filter(Expr::InList {
@@ -144,28 +141,19 @@ impl Separate {
                 select = per_parent(select, def, foreign_key, limit);
             }
             let statement = select.into();
-            // Without joins or includes of their own, each row goes straight to its
-            // parent's list.
-            match plan.grouped(foreign_key, &owner, &mut groups) {
-                Some(mut grouped) => {
-                    run_into(&exec, &target, &statement, &mut grouped).await?;
-                }
-                None => {
-                    run_into(&exec, &target, &statement, &mut plan.fold(rows)).await?;
-                    joined = Some(plan);
-                }
-            }
+            run_into(&exec, &target, &statement, &mut plan.fold(rows)).await?;
+            last_plan = Some(plan);
         }
-        let Some(plan) = joined else {
-            return Ok(groups);
-        };
-        plan.load_separate(rows, exec).await?;
+        // Every chunk's plan reads the same includes: the last one reads them for all.
+        if let Some(plan) = last_plan {
+            plan.load_separate(rows, exec).await?;
+        }
         let mut owners = Vec::with_capacity(rows.len());
         rows.each_mut(&mut |row| {
             owners.push(owner(&KeyPart::of(&row.value(foreign_key)))?);
             Ok(())
         })?;
-        rows.split(&owners, group_of.len(), target.new_collection())
+        Ok(rows.split(&owners, group_of.len()))
     }
 }
 
