@@ -112,8 +112,7 @@ async fn fill(db: &Sequelize) {
     }
 }
 
-fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
-    let dialect = common::sqlite_label(url);
+fn bench_sqlite(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect(url));
     rt.block_on(fill(&db));
     bench_orm_find_all(c, rt, &db, dialect);
@@ -200,7 +199,7 @@ fn bench_statement_text(c: &mut Criterion, db: &Sequelize) {
     group.finish();
 }
 
-fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
+fn bench_postgres(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect_fresh(url, fill));
     define(&db);
     let (client, statement) = rt.block_on(async {
@@ -214,9 +213,9 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
     let by_pk = rt
         .block_on(client.prepare(&BY_PK.replace('?', "$1")))
         .unwrap();
-    bench_orm_find_all(c, rt, &db, "postgres");
+    bench_orm_find_all(c, rt, &db, dialect);
     let mut group = c.benchmark_group(GROUP);
-    group.bench_function(BenchmarkId::new("raw", "postgres"), |b| {
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
         b.to_async(rt).iter(|| async {
             let users: Vec<RawUser> = client
                 .query(&statement, &[])
@@ -234,9 +233,9 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
         })
     });
     group.finish();
-    bench_orm_by_pk(c, rt, &db, "postgres");
+    bench_orm_by_pk(c, rt, &db, dialect);
     let mut group = c.benchmark_group(BY_PK_GROUP);
-    group.bench_function(BenchmarkId::new("raw", "postgres"), |b| {
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
         b.to_async(rt).iter(|| async {
             let row = client.query_one(&by_pk, &[&KEY]).await.unwrap();
             let user = RawUser {
@@ -251,14 +250,14 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
     group.finish();
 }
 
-fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
+fn bench_mysql(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     use mysql_async::prelude::Queryable;
     let db = rt.block_on(connect_fresh(url, fill));
     define(&db);
     let mut conn = rt.block_on(common::mysql_raw(url));
-    bench_orm_find_all(c, rt, &db, "mariadb");
+    bench_orm_find_all(c, rt, &db, dialect);
     let mut group = c.benchmark_group(GROUP);
-    group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
         b.iter(|| {
             rt.block_on(async {
                 let users: Vec<RawUser> = conn
@@ -275,9 +274,9 @@ fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
         })
     });
     group.finish();
-    bench_orm_by_pk(c, rt, &db, "mariadb");
+    bench_orm_by_pk(c, rt, &db, dialect);
     let mut group = c.benchmark_group(BY_PK_GROUP);
-    group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
         b.iter(|| {
             rt.block_on(async {
                 let (id, name, hair_color): (i32, String, Option<String>) =

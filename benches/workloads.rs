@@ -1,6 +1,7 @@
 //! diesel_bench's workloads (`reference/performance.md` §1.3), each by the ORM as a user
 //! writes it and by the raw driver at its best (statement prepared once, columns by index),
-//! on one current-thread Tokio runtime, on every dialect:
+//! on one Tokio runtime (current-thread; multi-thread with `BENCH_RUNTIME=multi_thread`), on
+//! every dialect:
 //!
 //! - `trivial_query_N`: `SELECT id, name, hair_color FROM users` of N rows (1, 100, 10,000)
 //!   into structs (`User::find_all()`);
@@ -22,6 +23,7 @@
 //! ```text
 //! scripts/test.sh --no-run            # once: starts the servers, creates sequelize_test
 //! cargo bench --bench workloads --all-features
+//! BENCH_RUNTIME=multi_thread cargo bench --bench workloads --all-features
 //! ```
 //!
 //! The last lines printed are a table of each case as the ORM's median over the raw
@@ -449,8 +451,7 @@ impl Sqlite {
     }
 }
 
-fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
-    let dialect = common::sqlite_label(url);
+fn bench_sqlite(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect(url));
     rt.block_on(create(&db));
     let conn = common::rusqlite_for(url);
@@ -462,7 +463,7 @@ fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
     )
     .unwrap();
     bench_all(c, rt, &db, &mut Sqlite(conn), dialect);
-    nested::bench_sqlite(c, rt, url);
+    nested::bench_sqlite(c, rt, dialect, url);
 }
 
 /// tokio-postgres, its statements prepared once (the inserts' once per size).
@@ -583,7 +584,7 @@ impl RawDriver for Postgres {
     }
 }
 
-fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
+fn bench_postgres(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect_fresh(url, create));
     define(&db);
     let mut raw = rt.block_on(async {
@@ -619,8 +620,8 @@ fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
             inserts: Default::default(),
         }
     });
-    bench_all(c, rt, &db, &mut raw, "postgres");
-    nested::bench_postgres(c, rt, url);
+    bench_all(c, rt, &db, &mut raw, dialect);
+    nested::bench_postgres(c, rt, dialect, url);
 }
 
 /// A user row as mysql_async reads it (`id, name, hair_color`).
@@ -728,13 +729,13 @@ impl RawDriver for MariaDb {
     }
 }
 
-fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
+fn bench_mysql(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect_fresh(url, create));
     define(&db);
     let conn = rt.block_on(common::mysql_raw(url));
     let mut raw = MariaDb(conn, common::mysql_pool(url));
-    bench_all(c, rt, &db, &mut raw, "mariadb");
-    nested::bench_mysql(c, rt, url);
+    bench_all(c, rt, &db, &mut raw, dialect);
+    nested::bench_mysql(c, rt, dialect, url);
 }
 
 /// A row of the report: its name, the benchmark group, and the ids of the ORM's and the
@@ -771,7 +772,7 @@ fn cases() -> Vec<Case> {
 /// The table of ratios (ORM median / raw median) per case and dialect, with the geometric
 /// mean per dialect, as Markdown.
 fn report() -> String {
-    let dialects: Vec<&str> = urls().into_iter().map(|(d, _)| d).collect();
+    let dialects: Vec<String> = urls().into_iter().map(|(d, _)| d).collect();
     let mut out = format!("| case | {} |\n|---|", dialects.join(" | "));
     out.push_str(&"---:|".repeat(dialects.len()));
     out.push('\n');
@@ -809,7 +810,7 @@ fn report() -> String {
 /// The bytes the ORM allocates to load 10,000 rows as a ratio to the raw driver's, with
 /// both figures, as Markdown.
 fn allocations_report() -> String {
-    let dialects: Vec<&str> = urls().into_iter().map(|(d, _)| d).collect();
+    let dialects: Vec<String> = urls().into_iter().map(|(d, _)| d).collect();
     let mut out = format!("| bytes allocated | {} |\n|---|", dialects.join(" | "));
     out.push_str(&"---:|".repeat(dialects.len()));
     out.push('\n');
@@ -842,15 +843,22 @@ fn allocations_report() -> String {
     out
 }
 
-/// Replaces the tables between the `workloads` markers of docs/performance.md.
+/// Replaces the tables between the `workloads` markers of docs/performance.md (those of
+/// `workloads-multi-thread` for a run on a multi-thread runtime).
 fn write_report(table: &str) {
-    const BEGIN: &str = "<!-- workloads:begin -->";
-    const END: &str = "<!-- workloads:end -->";
+    let name = match common::multi_thread() {
+        true => "workloads-multi-thread",
+        false => "workloads",
+    };
+    let (begin_marker, end_marker) = (
+        format!("<!-- {name}:begin -->"),
+        format!("<!-- {name}:end -->"),
+    );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/performance.md");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return;
     };
-    let (Some(begin), Some(end)) = (text.find(BEGIN), text.find(END)) else {
+    let (Some(begin), Some(end)) = (text.find(&begin_marker), text.find(&end_marker)) else {
         return;
     };
     let rustc = std::process::Command::new("rustc")
@@ -858,12 +866,27 @@ fn write_report(table: &str) {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = (cpuinfo.lines())
+        .find_map(|line| line.strip_prefix("model name"))
+        .map_or("", |name| name.trim_start_matches([' ', '\t', ':']));
     let stamp = format!(
-        "Measured {} on {} cores, {rustc}, criterion medians of this run:\n\n",
+        "Measured {} on {} cores ({cpu}), {rustc}, SQLite {}, a {} Tokio runtime; criterion \
+         medians of this run:\n\n",
         Utc::now().format("%Y-%m-%d"),
-        std::thread::available_parallelism().map_or(0, |n| n.get())
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        rusqlite::version(),
+        if common::multi_thread() {
+            "multi-thread"
+        } else {
+            "current-thread"
+        },
     );
-    let updated = format!("{}{BEGIN}\n{stamp}{table}{}", &text[..begin], &text[end..]);
+    let updated = format!(
+        "{}{begin_marker}\n{stamp}{table}{}",
+        &text[..begin],
+        &text[end..]
+    );
     std::fs::write(&path, updated).expect("write docs/performance.md");
 }
 

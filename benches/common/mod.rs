@@ -9,61 +9,65 @@ use criterion::Criterion;
 use sequelize::{Logging, Options, Sequelize};
 use tokio::runtime::Runtime;
 
-/// A dialect's benchmarks: criterion, the runtime and the dialect's URL.
-pub type DialectBench = fn(&mut Criterion, &Runtime, &str);
+/// A dialect's benchmarks: criterion, the runtime, the name to report the dialect under
+/// (as [`urls`] gives it) and the dialect's URL.
+pub type DialectBench = fn(&mut Criterion, &Runtime, &str, &str);
 
-/// Runs each dialect's benchmarks on one current-thread Tokio runtime (so no implementation
-/// pays for cross-thread wake-ups the others do not), then criterion's summary. SQLite's run
-/// twice: in memory, and in a WAL file made afresh (`sqlite_wal`).
+/// Whether the benchmarks run on a multi-thread Tokio runtime (`BENCH_RUNTIME=multi_thread`)
+/// rather than the default current-thread one.
+pub fn multi_thread() -> bool {
+    std::env::var("BENCH_RUNTIME").is_ok_and(|r| r == "multi_thread")
+}
+
+/// Runs each dialect's benchmarks on one Tokio runtime, then criterion's summary. The
+/// runtime is current-thread unless [`multi_thread`] (so that by default no implementation
+/// pays for cross-thread wake-ups the others do not). SQLite's run twice: in memory, and in
+/// a WAL file made afresh.
 pub fn run_dialects(sqlite: DialectBench, postgres: DialectBench, mysql: DialectBench) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = match multi_thread() {
+        true => tokio::runtime::Builder::new_multi_thread(),
+        false => tokio::runtime::Builder::new_current_thread(),
+    }
+    .enable_all()
+    .build()
+    .unwrap();
     let mut criterion = Criterion::default().configure_from_args();
     remove_wal_files();
     for (dialect, url) in urls() {
-        let bench = match dialect {
+        let bench = match dialect.trim_end_matches(MULTI_THREAD) {
             "sqlite" | "sqlite_wal" => sqlite,
             "postgres" => postgres,
             _ => mysql,
         };
-        bench(&mut criterion, &rt, &url);
+        bench(&mut criterion, &rt, &dialect, &url);
     }
     remove_wal_files();
     criterion.final_summary();
 }
 
-/// The dialects benchmarked and their URLs; `BENCH_POSTGRES_URL` and `BENCH_MYSQL_URL`
-/// override the servers.
-pub fn urls() -> Vec<(&'static str, String)> {
-    vec![
-        ("sqlite", "sqlite::memory:".to_owned()),
-        (
-            "sqlite_wal",
-            format!("sqlite://{}", wal_file("orm").display()),
-        ),
-        (
-            "postgres",
-            std::env::var("BENCH_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/sequelize_test".into()),
-        ),
-        (
-            "mariadb",
-            std::env::var("BENCH_MYSQL_URL")
-                .unwrap_or_else(|_| "mariadb://root@127.0.0.1:3306/sequelize_test".into()),
-        ),
-    ]
-}
+/// What the names of the dialects end with on a multi-thread runtime.
+const MULTI_THREAD: &str = "_mt";
 
-/// The name an SQLite URL of [`urls`] is reported under: `sqlite` in memory, `sqlite_wal`
-/// for the file.
-#[allow(dead_code)] // not every benchmark has an SQLite side
-pub fn sqlite_label(url: &str) -> &'static str {
-    match url {
-        "sqlite::memory:" => "sqlite",
-        _ => "sqlite_wal",
-    }
+/// The dialects benchmarked, by the names they are reported under (`sqlite` in memory,
+/// `sqlite_wal` in a WAL file, `postgres`, `mariadb`; each ending in `_mt` on a
+/// multi-thread runtime), and their URLs; `BENCH_POSTGRES_URL` and `BENCH_MYSQL_URL`
+/// override the servers.
+pub fn urls() -> Vec<(String, String)> {
+    let suffix = if multi_thread() { MULTI_THREAD } else { "" };
+    let postgres = std::env::var("BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/sequelize_test".into());
+    let mysql = std::env::var("BENCH_MYSQL_URL")
+        .unwrap_or_else(|_| "mariadb://root@127.0.0.1:3306/sequelize_test".into());
+    let wal = format!("sqlite://{}", wal_file("orm").display());
+    [
+        ("sqlite", "sqlite::memory:".to_owned()),
+        ("sqlite_wal", wal),
+        ("postgres", postgres),
+        ("mariadb", mysql),
+    ]
+    .into_iter()
+    .map(|(dialect, url)| (format!("{dialect}{suffix}"), url))
+    .collect()
 }
 
 /// The WAL-mode database file of `who` (the ORM's, the raw driver's), in the temporary
@@ -137,12 +141,13 @@ pub async fn mysql_raw(url: &str) -> mysql_async::Conn {
         .expect("connect mysql_async")
 }
 
-/// mysql_async's own pool on a MariaDB `url` (over TCP), of at most [`POOL_SIZE`]
-/// connections, at its best: a connection given back is not reset (mysql_async's default
-/// sends `COM_RESET_CONNECTION`, a round trip the ORM's pool does not make).
+/// mysql_async's own pool on a MariaDB `url` (over TCP) of [`POOL_SIZE`] connections, at its
+/// best: it keeps all of them (by default it closes at once a connection given back beyond
+/// its lower bound, and reconnects for the next query) and does not reset one given back
+/// (its default sends `COM_RESET_CONNECTION`, a round trip the ORM's pool does not make).
 #[allow(dead_code)] // only the workloads benchmark runs queries concurrently
 pub fn mysql_pool(url: &str) -> mysql_async::Pool {
-    let constraints = mysql_async::PoolConstraints::new(0, POOL_SIZE).unwrap();
+    let constraints = mysql_async::PoolConstraints::new(POOL_SIZE, POOL_SIZE).unwrap();
     let options = (mysql_async::PoolOpts::default().with_constraints(constraints))
         .with_reset_connection(false);
     let opts = mysql_async::OptsBuilder::from_opts(mysql_opts(url)).pool_opts(options);
@@ -165,8 +170,8 @@ fn mysql_opts(url: &str) -> mysql_async::Opts {
 /// for joins otherwise).
 #[allow(dead_code)] // not every benchmark has a raw SQLite side
 pub fn rusqlite_for(url: &str) -> rusqlite::Connection {
-    let conn = match sqlite_label(url) {
-        "sqlite" => rusqlite::Connection::open_in_memory().unwrap(),
+    let conn = match url {
+        "sqlite::memory:" => rusqlite::Connection::open_in_memory().unwrap(),
         _ => {
             let conn = rusqlite::Connection::open(wal_file("raw")).unwrap();
             conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
@@ -205,7 +210,7 @@ pub fn median(group: &str, id: &str, dialect: &str) -> Option<f64> {
 pub fn print_ratios(group: &str, (a, b): (&str, &str), unit: (&str, f64)) {
     println!("\n{group}: {a} median / {b} median");
     for (dialect, _) in urls() {
-        if let (Some(x), Some(y)) = (median(group, a, dialect), median(group, b, dialect)) {
+        if let (Some(x), Some(y)) = (median(group, a, &dialect), median(group, b, &dialect)) {
             println!(
                 "  {dialect:<9} {:>8.3} {u} / {:>8.3} {u} = {:.2}x",
                 x / unit.1,

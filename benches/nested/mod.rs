@@ -248,8 +248,7 @@ async fn fill(db: &Sequelize) {
     Comment::bulk_create(comments).exec(db).await.unwrap();
 }
 
-pub fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
-    let dialect = common::sqlite_label(url);
+pub fn bench_sqlite(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect(url));
     rt.block_on(fill(&db));
     bench_orm(c, rt, &db, dialect);
@@ -355,10 +354,10 @@ pub fn bench_sqlite(c: &mut Criterion, rt: &Runtime, url: &str) {
     group.finish();
 }
 
-pub fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
+pub fn bench_postgres(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect_fresh(url, fill));
     define(&db);
-    bench_orm(c, rt, &db, "postgres");
+    bench_orm(c, rt, &db, dialect);
     let (client, statements) = rt.block_on(async {
         let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
             .await
@@ -377,7 +376,7 @@ pub fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
         (client, [users, posts, comments, joined])
     });
     let mut group = c.benchmark_group(GROUP);
-    group.bench_function(BenchmarkId::new("raw", "postgres"), |b| {
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
         b.to_async(rt).iter(|| async {
             let [users_sql, posts_sql, comments_sql, _] = &statements;
             let users: Vec<(i32, String)> = (client.query(users_sql, &[]).await.unwrap().iter())
@@ -406,7 +405,7 @@ pub fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
             users
         })
     });
-    group.bench_function(BenchmarkId::new("raw_joins", "postgres"), |b| {
+    group.bench_function(BenchmarkId::new("raw_joins", dialect), |b| {
         b.to_async(rt).iter(|| async {
             let rows = client.query(&statements[3], &[]).await.unwrap();
             let users = fold(rows.iter().map(|r| {
@@ -428,14 +427,14 @@ pub fn bench_postgres(c: &mut Criterion, rt: &Runtime, url: &str) {
     group.finish();
 }
 
-pub fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
+pub fn bench_mysql(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     use mysql_async::prelude::Queryable;
     let db = rt.block_on(connect_fresh(url, fill));
     define(&db);
-    bench_orm(c, rt, &db, "mariadb");
+    bench_orm(c, rt, &db, dialect);
     let mut conn = rt.block_on(common::mysql_raw(url));
     let mut group = c.benchmark_group(GROUP);
-    group.bench_function(BenchmarkId::new("raw", "mariadb"), |b| {
+    group.bench_function(BenchmarkId::new("raw", dialect), |b| {
         b.iter(|| {
             rt.block_on(async {
                 let users: Vec<(i32, String)> = conn.exec(USERS_SQL, ()).await.unwrap();
@@ -464,7 +463,7 @@ pub fn bench_mysql(c: &mut Criterion, rt: &Runtime, url: &str) {
             })
         })
     });
-    group.bench_function(BenchmarkId::new("raw_joins", "mariadb"), |b| {
+    group.bench_function(BenchmarkId::new("raw_joins", dialect), |b| {
         b.iter(|| {
             rt.block_on(async {
                 let rows: Vec<JoinedRow> = conn.exec(JOINED_SQL, ()).await.unwrap();
