@@ -24,6 +24,7 @@
 //! scripts/test.sh --no-run            # once: starts the servers, creates sequelize_test
 //! cargo bench --bench workloads --all-features
 //! BENCH_RUNTIME=multi_thread cargo bench --bench workloads --all-features
+//! BENCH_ROUNDS=3 cargo bench --bench workloads --all-features   # medians of 3 rounds
 //! ```
 //!
 //! The last lines printed are a table of each case as the ORM's median over the raw
@@ -769,26 +770,50 @@ fn cases() -> Vec<Case> {
     simple.chain(nested).collect()
 }
 
-/// The table of ratios (ORM median / raw median) per case and dialect, with the geometric
-/// mean per dialect, as Markdown.
-fn report() -> String {
+/// Each case's ratio of criterion's medians (ORM / raw driver) per dialect, as the last
+/// round left them: `[case][dialect]`, in the order of [`cases`] and [`urls`].
+fn ratios() -> Vec<Vec<Option<f64>>> {
+    let dialects: Vec<String> = urls().into_iter().map(|(d, _)| d).collect();
+    (cases().iter())
+        .map(|case| {
+            (dialects.iter())
+                .map(|dialect| {
+                    let orm = median(&case.group, case.orm, dialect)?;
+                    Some(orm / median(&case.group, case.raw, dialect)?)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The median of some ratios; `None` for none.
+fn median_of(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    match values.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(values[middle]),
+        _ => Some((values[middle - 1] + values[middle]) / 2.0),
+    }
+}
+
+/// The table of ratios per case and dialect, each the median over the `rounds`' ratios,
+/// with the geometric mean per dialect, as Markdown.
+fn report(rounds: &[Vec<Vec<Option<f64>>>]) -> String {
     let dialects: Vec<String> = urls().into_iter().map(|(d, _)| d).collect();
     let mut out = format!("| case | {} |\n|---|", dialects.join(" | "));
     out.push_str(&"---:|".repeat(dialects.len()));
     out.push('\n');
     let mut logs = vec![Vec::new(); dialects.len()];
-    for case in cases() {
+    for (c, case) in cases().iter().enumerate() {
         out.push_str(&format!("| `{}` |", case.name));
-        for (i, dialect) in dialects.iter().enumerate() {
-            match (
-                median(&case.group, case.orm, dialect),
-                median(&case.group, case.raw, dialect),
-            ) {
-                (Some(orm), Some(raw)) => {
-                    logs[i].push((orm / raw).ln());
-                    out.push_str(&format!(" {:.2}× |", orm / raw));
+        for (d, logs) in logs.iter_mut().enumerate() {
+            match median_of(rounds.iter().filter_map(|round| round[c][d]).collect()) {
+                Some(ratio) => {
+                    logs.push(ratio.ln());
+                    out.push_str(&format!(" {ratio:.2}× |"));
                 }
-                _ => out.push_str(" — |"),
+                None => out.push_str(" — |"),
             }
         }
         out.push('\n');
@@ -845,7 +870,7 @@ fn allocations_report() -> String {
 
 /// Replaces the tables between the `workloads` markers of docs/performance.md (those of
 /// `workloads-multi-thread` for a run on a multi-thread runtime).
-fn write_report(table: &str) {
+fn write_report(table: &str, rounds: usize) {
     let name = match common::multi_thread() {
         true => "workloads-multi-thread",
         false => "workloads",
@@ -871,8 +896,8 @@ fn write_report(table: &str) {
         .find_map(|line| line.strip_prefix("model name"))
         .map_or("", |name| name.trim_start_matches([' ', '\t', ':']));
     let stamp = format!(
-        "Measured {} on {} cores ({cpu}), {rustc}, SQLite {}, a {} Tokio runtime; criterion \
-         medians of this run:\n\n",
+        "Measured {} on {} cores ({cpu}), {rustc}, SQLite {}, a {} Tokio runtime; each ratio \
+         is of criterion's medians, the median over {rounds} round(s):\n\n",
         Utc::now().format("%Y-%m-%d"),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         rusqlite::version(),
@@ -890,16 +915,32 @@ fn write_report(table: &str) {
     std::fs::write(&path, updated).expect("write docs/performance.md");
 }
 
+/// How many rounds to run (`BENCH_ROUNDS`, default 1): each round runs every case once, so
+/// the rounds interleave; the report gives each cell's median over them.
+fn rounds() -> usize {
+    std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1)
+}
+
 fn main() {
-    run_dialects(bench_sqlite, bench_postgres, bench_mysql);
     // `cargo bench` passes `--bench`; without it (`cargo test --benches`) criterion runs each
-    // case once and measures nothing, so the table is left as it is.
-    if !std::env::args().any(|arg| arg == "--bench") {
+    // case once and measures nothing, so one round runs and the tables are left as they are.
+    let measuring = std::env::args().any(|arg| arg == "--bench");
+    let rounds = if measuring { rounds() } else { 1 };
+    let mut ratios_by_round = Vec::new();
+    for _ in 0..rounds {
+        run_dialects(bench_sqlite, bench_postgres, bench_mysql);
+        ratios_by_round.push(ratios());
+    }
+    if !measuring {
         return;
     }
-    let table = report();
-    println!("\nORM median / raw driver median:\n\n{table}");
+    let table = report(&ratios_by_round);
+    println!("\nORM median / raw driver median, median of {rounds} round(s):\n\n{table}");
     let allocations = allocations_report();
     println!("\nBytes allocated to load 10,000 rows, ORM / raw driver:\n\n{allocations}");
-    write_report(&format!("{table}\n{allocations}"));
+    write_report(&format!("{table}\n{allocations}"), rounds);
 }
