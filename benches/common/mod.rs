@@ -45,6 +45,9 @@ pub fn run_dialects(sqlite: DialectBench, postgres: DialectBench, mysql: Dialect
     criterion.final_summary();
 }
 
+/// The URL of SQLite in memory, the first dialect of [`urls`].
+const SQLITE_MEMORY: &str = "sqlite::memory:";
+
 /// What the names of the dialects end with on a multi-thread runtime.
 const MULTI_THREAD: &str = "_mt";
 
@@ -60,7 +63,7 @@ pub fn urls() -> Vec<(String, String)> {
         .unwrap_or_else(|_| "mariadb://root@127.0.0.1:3306/sequelize_test".into());
     let wal = format!("sqlite://{}", wal_file("orm").display());
     [
-        ("sqlite", "sqlite::memory:".to_owned()),
+        ("sqlite", SQLITE_MEMORY.to_owned()),
         ("sqlite_wal", wal),
         ("postgres", postgres),
         ("mariadb", mysql),
@@ -171,7 +174,7 @@ fn mysql_opts(url: &str) -> mysql_async::Opts {
 #[allow(dead_code)] // not every benchmark has a raw SQLite side
 pub fn rusqlite_for(url: &str) -> rusqlite::Connection {
     let conn = match url {
-        "sqlite::memory:" => rusqlite::Connection::open_in_memory().unwrap(),
+        SQLITE_MEMORY => rusqlite::Connection::open_in_memory().unwrap(),
         _ => {
             let conn = rusqlite::Connection::open(wal_file("raw")).unwrap();
             conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")

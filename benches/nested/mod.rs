@@ -1,8 +1,8 @@
 //! Eager loading next to the raw driver doing the same work by hand (issue 9, item 7): "100
 //! users, their posts, their comments" (100 × 10 × 10 rows), loaded by the ORM with
-//! `separate` (three queries, one per level) and with joins (one query), all on one
-//! current-thread Tokio runtime. Each form is measured against the raw driver doing what
-//! the form does:
+//! `separate` (three queries, one per level) and with joins (one query), on the runtime
+//! the benchmark runs on. Each form is measured against the raw driver doing what the form
+//! does:
 //!
 //! - `raw`: the same three queries (`WHERE author_id IN (…)`, `= ANY($1)` on PostgreSQL),
 //!   the rows nested with hash maps, against `separate`;
@@ -252,7 +252,7 @@ pub fn bench_sqlite(c: &mut Criterion, rt: &Runtime, dialect: &str, url: &str) {
     let db = rt.block_on(connect(url));
     rt.block_on(fill(&db));
     bench_orm(c, rt, &db, dialect);
-    // The raw driver: a file-less copy of the same rows.
+    // The raw driver: a copy of the same rows in a database of its own.
     let conn = common::rusqlite_for(url);
     conn.execute_batch(
         "CREATE TABLE inc_users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);

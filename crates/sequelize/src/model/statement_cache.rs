@@ -86,9 +86,7 @@ impl StatementCache {
         self.lock().len()
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Arc<str>, foldhash::fast::RandomState>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SqlByShape> {
         self.sql.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
