@@ -971,6 +971,85 @@ async fn create_with_associated_records() {
     .await;
 }
 
+/// `bulkCreate` with includes (issue 9, item 4): each record's parents first, then the record,
+/// its children and its join rows, all records in one transaction: a record the database
+/// refuses leaves none of them behind.
+#[tokio::test]
+async fn bulk_create_with_associated_records() {
+    use sequelize::model::Nested;
+    common::for_each_dialect("assoc_nested_bulk", |db| async move {
+        blog(&db).await;
+        let user = |name: &str| User {
+            name: name.into(),
+            password: "x".into(),
+            ..Default::default()
+        };
+        let tag = |name: &str| Tag {
+            id: 0,
+            name: name.into(),
+        };
+        let post = |title: &str, author: &str, tag: Tag| {
+            let comment = Nested::new(Comment {
+                body: format!("on {title}"),
+                ..Default::default()
+            })
+            .with(Comment::author(), [user(&format!("{author}'s reader"))]);
+            Nested::new(Post {
+                title: title.into(),
+                ..Default::default()
+            })
+            .with(Post::author(), [user(author)])
+            .with(Post::comments(), [comment])
+            .with(Post::tags(), [tag])
+        };
+        let batch = [
+            post("One", "Ann", tag("rust")),
+            post("Two", "Bob", tag("orm")),
+        ];
+        let created = Nested::bulk_create(batch, &db).await.unwrap();
+        assert_eq!(created.len(), 2);
+        for (post, (author, tag)) in created.iter().zip([("Ann", "rust"), ("Bob", "orm")]) {
+            let user = post.author().unwrap().unwrap();
+            assert_eq!((post.author_id, user.name.as_str()), (user.id, author));
+            let comment = &post.comments().unwrap()[0];
+            assert_eq!(comment.post_id, post.id);
+            let reader = comment.author().unwrap().unwrap();
+            assert_eq!(reader.name, format!("{author}'s reader"));
+            assert_eq!(post.tags().unwrap()[0].name, tag);
+        }
+        let read = Post::find_all()
+            .include(Post::tags())
+            .include(Post::comments())
+            .order(Post::ID.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[1].comments().unwrap()[0].body, "on Two");
+        assert_eq!(read[1].tags().unwrap()[0].name, "orm");
+
+        // The second record's tag repeats a primary key: the first record, created before
+        // it, is rolled back with it.
+        let rust = Tag::find_one().exec(&db).await.unwrap().unwrap();
+        let duplicate = Tag {
+            id: rust.id,
+            name: "dup".into(),
+        };
+        let batch = [
+            post("Three", "Cy", tag("new")),
+            post("Four", "Di", duplicate),
+        ];
+        assert!(Nested::bulk_create(batch, &db).await.is_err());
+        let count = |n: i64, what: &str| assert_eq!(n, 2, "{what}: none of the failed batch");
+        count(Post::count().exec(&db).await.unwrap(), "posts");
+        count(Comment::count().exec(&db).await.unwrap(), "comments");
+        count(Tag::count().exec(&db).await.unwrap(), "tags");
+        let users = User::count().exec(&db).await.unwrap();
+        assert_eq!(users, 4, "users: none of the failed batch");
+    })
+    .await;
+}
+
 /// No N+1 (issue 9, item 6): 100 users × 10 posts × 10 comments load in one statement with
 /// joins, and in three with `separate` (one per level), every row in its place.
 #[tokio::test]
