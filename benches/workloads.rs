@@ -30,7 +30,8 @@
 //! The last lines printed are a table of each case as the ORM's median over the raw
 //! driver's, and their geometric mean per dialect, then the bytes each side allocates to
 //! load 10,000 rows (a counting global allocator); the same tables replace the ones between
-//! the `workloads` markers of docs/performance.md.
+//! the `workloads` markers of docs/performance.md, unless the run was filtered to some cases
+//! (or profiled), which prints its table only.
 
 use std::sync::Mutex;
 
@@ -940,6 +941,41 @@ fn rounds() -> usize {
         .unwrap_or(1)
 }
 
+/// Whether the command line names which cases to run (criterion's filter) or asks for a
+/// profile instead of measurements: such a run prints its table and leaves
+/// docs/performance.md alone, whose table is of every case measured together.
+fn partial_run() -> bool {
+    /// Criterion's options that take a value as the next argument.
+    const TAKES_VALUE: [&str; 16] = [
+        "--warm-up-time",
+        "--measurement-time",
+        "--sample-size",
+        "--save-baseline",
+        "--baseline",
+        "--baseline-lenient",
+        "--load-baseline",
+        "--noise-threshold",
+        "--confidence-level",
+        "--significance-level",
+        "--nresamples",
+        "--color",
+        "--output-format",
+        "--plotting-backend",
+        "--format",
+        "--profile-time",
+    ];
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg.starts_with("--profile-time") || !arg.starts_with('-') {
+            return true;
+        }
+        if TAKES_VALUE.contains(&arg.as_str()) || ["-c", "-s", "-b"].contains(&arg.as_str()) {
+            args.next();
+        }
+    }
+    false
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; without it (`cargo test --benches`) criterion runs each
     // case once and measures nothing, so one round runs and the tables are left as they are.
@@ -957,5 +993,9 @@ fn main() {
     println!("\nORM median / raw driver median, median of {rounds} round(s):\n\n{table}");
     let allocations = allocations_report();
     println!("\nBytes allocated to load 10,000 rows, ORM / raw driver:\n\n{allocations}");
+    if partial_run() {
+        println!("(some cases only: docs/performance.md is left as it is)");
+        return;
+    }
     write_report(&format!("{table}\n{allocations}"), rounds);
 }
