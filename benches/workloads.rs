@@ -946,7 +946,7 @@ fn rounds() -> usize {
 /// docs/performance.md alone, whose table is of every case measured together.
 fn partial_run() -> bool {
     /// Criterion's options that take a value as the next argument.
-    const TAKES_VALUE: [&str; 16] = [
+    const TAKES_VALUE: [&str; 15] = [
         "--warm-up-time",
         "--measurement-time",
         "--sample-size",
@@ -962,7 +962,6 @@ fn partial_run() -> bool {
         "--output-format",
         "--plotting-backend",
         "--format",
-        "--profile-time",
     ];
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {

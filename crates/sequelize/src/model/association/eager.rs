@@ -16,7 +16,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use super::loaded::{Collection, Loadable, Loaded};
@@ -570,16 +570,22 @@ impl Seen {
         key: Key,
         make: impl FnOnce() -> ReadResult<(usize, usize)>,
     ) -> ReadResult<(usize, usize)> {
-        if let Key::One(KeyPart::Int(int)) = key {
-            return match self.by_int.entry((parent_id, int)) {
-                Entry::Occupied(known) => Ok(*known.get()),
-                Entry::Vacant(slot) => Ok(*slot.insert(make()?)),
-            };
+        match key {
+            Key::One(KeyPart::Int(int)) => found_or_made(&mut self.by_int, (parent_id, int), make),
+            key => found_or_made(&mut self.by_key, (parent_id, key), make),
         }
-        match self.by_key.entry((parent_id, key)) {
-            Entry::Occupied(known) => Ok(*known.get()),
-            Entry::Vacant(slot) => Ok(*slot.insert(make()?)),
-        }
+    }
+}
+
+/// The value of `key` in `map`, made by `make` and kept the first time.
+fn found_or_made<K: Hash + Eq>(
+    map: &mut HashMap<K, (usize, usize), KeyHashing>,
+    key: K,
+    make: impl FnOnce() -> ReadResult<(usize, usize)>,
+) -> ReadResult<(usize, usize)> {
+    match map.entry(key) {
+        Entry::Occupied(known) => Ok(*known.get()),
+        Entry::Vacant(slot) => Ok(*slot.insert(make()?)),
     }
 }
 
