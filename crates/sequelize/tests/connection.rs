@@ -131,7 +131,7 @@ async fn options_mirror_sequelize_names() {
 }
 
 /// The embedded default must not lose data: an in-memory database lives in its one pooled
-/// connection, which used to be closed after `idle` without queries (and at bb8's maximum
+/// connection, which used to be closed after `idle` without queries (and at the pool's maximum
 /// lifetime, or after a failed COMMIT), so the next query opened a new, empty database. It
 /// now survives an idle period longer than `idle` and `evict`, and a failed COMMIT is rolled
 /// back in place. The same holds for a named, shared-cache in-memory database. (SQLite only:

@@ -73,7 +73,7 @@ pub struct PoolStatus {
 }
 
 enum PoolState {
-    /// Not yet built: bb8 needs a Tokio runtime, which `new` does not require.
+    /// Not yet built: its reaper needs a Tokio runtime, which `new` does not require.
     Unstarted,
     Open(Pool),
     Closed,
@@ -159,7 +159,9 @@ impl Sequelize {
             &mut *self.inner.pool.write().unwrap_or_else(|e| e.into_inner()),
             PoolState::Closed,
         );
-        drop(previous);
+        if let PoolState::Open(pool) = previous {
+            pool.close();
+        }
         match &self.inner.closer {
             Some(closer) => closer.finish().await,
             None => Ok(()),
@@ -189,10 +191,10 @@ impl Sequelize {
     pub fn pool_status(&self) -> PoolStatus {
         match &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner()) {
             PoolState::Open(pool) => {
-                let state = pool.state();
+                let size = pool.size();
                 PoolStatus {
-                    size: state.connections,
-                    available: state.idle_connections,
+                    size: size.open,
+                    available: size.idle,
                 }
             }
             PoolState::Unstarted | PoolState::Closed => PoolStatus::default(),
@@ -237,7 +239,7 @@ impl Sequelize {
             PoolState::Open(pool) => Ok(pool.clone()),
             PoolState::Closed => Err(closed()),
             PoolState::Unstarted => {
-                let pool = pool::build(
+                let pool = Pool::build(
                     Arc::clone(&self.inner.dialect),
                     Arc::clone(&self.inner.config),
                     &self.inner.pool_options,
@@ -257,7 +259,7 @@ impl Sequelize {
         for (_, hook) in &hooks.before_acquire {
             hook().await?;
         }
-        let mut conn = pool::checkout(&pool, &self.inner.pool_options).await?;
+        let mut conn = pool.checkout().await?;
         for (_, hook) in &hooks.after_acquire {
             hook(conn.driver_mut()).await?;
         }
