@@ -94,7 +94,7 @@ impl<M: Model, T: FromValue> Aggregate<M, T> {
             self.distinct,
             None,
         )?;
-        let result = run(exec, &runtime, &select.into()).await?;
+        let result = run(exec, &runtime, &mut select.into()).await?;
         let value = result
             .rows
             .into_first()
@@ -169,7 +169,7 @@ impl<M: Model, K: FromValue, T: FromValue> GroupedAggregate<M, K, T> {
             aggregate.distinct,
             Some(self.group),
         )?;
-        let result = run(exec, &runtime, &select.into()).await?;
+        let result = run(exec, &runtime, &mut select.into()).await?;
         result
             .rows
             .into_rows()

@@ -264,7 +264,7 @@ pub(crate) async fn insert_all<D: RowData + Send + 'static>(
                 supports,
                 &returning,
             )?;
-            let mut result = super::run(exec, runtime, &insert.into()).await?;
+            let mut result = super::run(exec, runtime, &mut insert.into()).await?;
             if !result.rows.is_empty() && result.rows.len() == chunk.len() {
                 for (values, &p) in result.rows.iter_mut().zip(chunk) {
                     if whole {
@@ -439,7 +439,7 @@ impl<M: Model> Upsert<M> {
             ..Default::default()
         };
         let (select, _) = planner::select(def, options)?;
-        let mut result = super::run(exec, runtime, &select.into()).await?;
+        let mut result = super::run(exec, runtime, &mut select.into()).await?;
         if let Some(values) = result.rows.iter_mut().next() {
             self.data.load(values)?;
         }
@@ -487,7 +487,7 @@ impl<M: Model> Upsert<M> {
             supports,
             &every,
         )?;
-        let mut result = super::run(exec, &runtime, &insert.into()).await?;
+        let mut result = super::run(exec, &runtime, &mut insert.into()).await?;
         let created = if let Some(values) = result.rows.iter_mut().next() {
             self.data.load(values)?;
             None

@@ -663,7 +663,7 @@ impl DynFindAll {
         let hooks = options.hooks;
         let mut found = if options.include.is_empty() {
             let (select, read) = planner::select(model.definition(), options)?;
-            let mut result = run(exec, &model.runtime, &select.into()).await?;
+            let mut result = run(exec, &model.runtime, &mut select.into()).await?;
             (result.rows.iter_mut())
                 .map(|values| model.loaded(values, &read))
                 .collect::<Result<Vec<_>>>()?
@@ -706,7 +706,7 @@ impl DynFindAll {
                 .await?;
             let hooks = options.hooks;
             let (select, read) = planner::select(model.definition(), options)?;
-            let mut rows = stream_rows(exec, &model.runtime, &select.into())?;
+            let mut rows = stream_rows(exec, &model.runtime, &mut select.into())?;
             while let Some(batch) = rows.next().await {
                 for values in batch?.iter_mut() {
                     let mut found = [model.loaded(values, &read)?];

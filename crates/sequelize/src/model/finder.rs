@@ -259,7 +259,7 @@ impl<M: Model> FindAll<M> {
         let mut instances: Vec<Instance<M>> = if options.include.is_empty() {
             let (select, _) = planner::select(runtime.definition(), options)?;
             let mut read = ReadInstances(Vec::new());
-            run_into(exec, &runtime, &select.into(), &mut read).await?;
+            run_into(exec, &runtime, &mut select.into(), &mut read).await?;
             read.0
         } else {
             // Boxed: a find without includes carries none of the eager loader's state in
@@ -312,7 +312,7 @@ impl<M: Model> FindAll<M> {
             let options = runtime.planned(self.options, Hook::BeforeFind, lent).await?;
             let hooks = options.hooks;
             let (select, _) = planner::select(runtime.definition(), options)?;
-            let mut rows = stream_rows(exec, &runtime, &select.into())?;
+            let mut rows = stream_rows(exec, &runtime, &mut select.into())?;
             while let Some(batch) = rows.next().await {
                 for values in batch?.iter_mut() {
                     let mut row = [TypedRow::from_values(values)?];
@@ -419,7 +419,7 @@ impl<M: Model> FindRaw<M> {
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let select = self.select(&runtime, ExecutorRef::of(exec)).await?;
-        let result = run(exec, &runtime, &select.into()).await?;
+        let result = run(exec, &runtime, &mut select.into()).await?;
         Ok(result.rows.into_rows())
     }
 
@@ -446,7 +446,7 @@ impl<M: Model> FindRaw<M> {
             lock_needs_transaction(self.options.lock.as_ref(), exec)?;
             let runtime = runtime_of::<M>(exec)?;
             let select = self.select(&runtime, ExecutorRef::of(exec)).await?;
-            let mut rows = stream_rows(exec, &runtime, &select.into())?;
+            let mut rows = stream_rows(exec, &runtime, &mut select.into())?;
             while let Some(batch) = rows.next().await {
                 for row in batch?.into_rows() {
                     yield row;

@@ -363,7 +363,7 @@ where
 pub(crate) fn stream_rows<'a>(
     exec: &'a impl Executor,
     runtime: &ModelRuntime,
-    statement: &crate::sql::Statement,
+    statement: &mut crate::sql::Statement,
 ) -> Result<crate::dialect::RowStream<'a>> {
     let target = exec.target();
     let (sql, params) = runtime
@@ -373,11 +373,11 @@ pub(crate) fn stream_rows<'a>(
 }
 
 /// Runs a statement built for a model, rendering its SQL only when its shape is new to the
-/// model.
+/// model. Its values are moved out to the driver.
 pub(crate) async fn run(
     exec: &impl Executor,
     runtime: &ModelRuntime,
-    statement: &crate::sql::Statement,
+    statement: &mut crate::sql::Statement,
 ) -> Result<crate::row::QueryResult> {
     let mut rows = crate::row::Collect::default();
     let completion = run_into(exec, runtime, statement, &mut rows).await?;
@@ -385,11 +385,12 @@ pub(crate) async fn run(
 }
 
 /// Runs a statement built for a model, rendering its SQL only when its shape is new to the
-/// model, and hands each row to `sink` as it is decoded.
+/// model, and hands each row to `sink` as it is decoded. Its values are moved out to the
+/// driver.
 pub(crate) async fn run_into(
     exec: &impl Executor,
     runtime: &ModelRuntime,
-    statement: &crate::sql::Statement,
+    statement: &mut crate::sql::Statement,
     sink: &mut dyn crate::row::RowSink,
 ) -> Result<crate::row::Completion> {
     let target = exec.target();

@@ -53,22 +53,28 @@ impl StatementCache {
         Ok(Arc::clone(slot.get_or_init(|| sql)))
     }
 
-    /// The SQL text and values of `statement`, rendering it only if its shape is new.
+    /// The SQL text and values of `statement`, rendering it only if its shape is new. The
+    /// values are moved out of `statement`, which is spent after this.
     pub(crate) fn render(
         &self,
-        statement: &Statement,
+        statement: &mut Statement,
         dialect: &dyn Dialect,
     ) -> Result<(Arc<str>, Vec<Value>)> {
-        let Some(shape) = Shape::binding(statement, dialect.supports().arrays) else {
+        let Some(shape) = Shape::take(statement, dialect.supports().arrays) else {
             let rendered = dialect.render(statement)?;
             return Ok((rendered.sql.into(), rendered.params));
         };
         if let Some(sql) = self.lock().get(&shape.key) {
             return Ok((Arc::clone(sql), shape.values));
         }
+        #[cfg(debug_assertions)]
+        let taken = shape.values.clone();
+        let key = shape.key.clone();
+        shape.restore(statement);
         let rendered = dialect.render(statement)?;
-        debug_assert_eq!(
-            rendered.params, shape.values,
+        #[cfg(debug_assertions)]
+        assert_eq!(
+            rendered.params, taken,
             "shape and renderer bind in one order"
         );
         let sql: Arc<str> = rendered.sql.into();
@@ -76,7 +82,7 @@ impl StatementCache {
         if cache.len() >= CAPACITY {
             cache.clear();
         }
-        cache.insert(shape.key, Arc::clone(&sql));
+        cache.insert(key, Arc::clone(&sql));
         Ok((sql, rendered.params))
     }
 
@@ -103,25 +109,25 @@ mod tests {
         let by_id = |id: i64| {
             Statement::from(Select::new(TableRef::new("users")).filter(Expr::column("id").eq(id)))
         };
-        let (first, values) = cache.render(&by_id(1), &*sqlite).unwrap();
+        let (first, values) = cache.render(&mut by_id(1), &*sqlite).unwrap();
         assert_eq!(values, vec![Value::Int(1)]);
-        let (second, values) = cache.render(&by_id(2), &*sqlite).unwrap();
+        let (second, values) = cache.render(&mut by_id(2), &*sqlite).unwrap();
         assert!(
             Arc::ptr_eq(&first, &second),
             "the second run reuses the rendered text"
         );
         assert_eq!(values, vec![Value::Int(2)]);
         assert_eq!(cache.len(), 1);
-        let by_name = Statement::from(
+        let mut by_name = Statement::from(
             Select::new(TableRef::new("users")).filter(Expr::column("name").eq("Ann")),
         );
-        let (sql, _) = cache.render(&by_name, &*sqlite).unwrap();
+        let (sql, _) = cache.render(&mut by_name, &*sqlite).unwrap();
         assert_eq!(&*sql, r#"SELECT * FROM "users" WHERE "name" = ?"#);
         assert_eq!(cache.len(), 2);
         // A comparison with NULL has another shape, and is still refused.
-        let null = Statement::from(
+        let mut null = Statement::from(
             Select::new(TableRef::new("users")).filter(Expr::column("id").eq(Value::Null)),
         );
-        assert!(cache.render(&null, &*sqlite).is_err());
+        assert!(cache.render(&mut null, &*sqlite).is_err());
     }
 }

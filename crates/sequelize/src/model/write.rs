@@ -227,14 +227,14 @@ impl BulkHooks {
         let filter = (runtime)
             .filter_hook(bulk_before, filter, self.enabled, lent)
             .await?;
-        let statement = make(runtime.definition(), filter.clone())?;
+        let mut statement = make(runtime.definition(), filter.clone())?;
         let individual = self.enabled && self.individual;
         let mut rows = Vec::new();
         if individual {
             rows = rows_for_hooks(runtime, filter.clone(), self.deleted_rows, exec).await?;
             runtime.run_on_values(each_before, &mut rows, lent).await?;
         }
-        let changed = run(exec, runtime, &statement).await?.rows_affected;
+        let changed = run(exec, runtime, &mut statement).await?.rows_affected;
         if individual {
             runtime.run_on_values(each_after, &mut rows, lent).await?;
         }
@@ -265,7 +265,7 @@ async fn rows_for_hooks(
         options.add_filter(Expr::column(def.attributes[index].name.clone()).is_not_null());
     }
     let (select, _) = planner::select(def, options)?;
-    let result = run(exec, runtime, &select.into()).await?;
+    let result = run(exec, runtime, &mut select.into()).await?;
     Ok(result.rows.iter().map(<[Value]>::to_vec).collect())
 }
 
@@ -439,7 +439,7 @@ pub(crate) async fn insert(
     } = NewRow::prepare(def, data, options, &planner::now())?;
     let supports = exec.target().sequelize().dialect().supports();
     let insert = planner::insert(def, written, supports)?;
-    let mut result = run(exec, runtime, &insert.into()).await?;
+    let mut result = run(exec, runtime, &mut insert.into()).await?;
     if let Some(values) = result.rows.iter_mut().next() {
         data.load(values)?;
     } else if let (Some(index), Some(id)) = (generated_key, result.last_insert_id) {
@@ -485,7 +485,7 @@ pub(crate) async fn update(
     };
     let supports = exec.target().sequelize().dialect().supports();
     let update = planner::update(def, assignments, key, supports)?;
-    let result = run(exec, runtime, &update.into()).await?;
+    let result = run(exec, runtime, &mut update.into()).await?;
     if let Some((index, read)) = version {
         if result.rows_affected == 0 {
             return Err(Error::OptimisticLock {
@@ -615,7 +615,7 @@ pub(crate) async fn reload(
         ..Default::default()
     };
     let (select, _) = planner::select(def, options)?;
-    let mut result = run(exec, runtime, &select.into()).await?;
+    let mut result = run(exec, runtime, &mut select.into()).await?;
     let values =
         (result.rows.iter_mut().next()).ok_or_else(|| Error::EmptyResult(def.name.clone()))?;
     data.load(values)
@@ -667,7 +667,7 @@ pub(crate) async fn restore_instance<D: RowData + Send + 'static>(
 async fn write_deletion<D: RowData + Send + 'static>(
     runtime: &Arc<ModelRuntime>,
     data: &mut D,
-    statement: Statement,
+    mut statement: Statement,
     deleted_at: Value,
     (before, after): (Hook, Hook),
     dependents: Option<&[Value]>,
@@ -682,7 +682,7 @@ async fn write_deletion<D: RowData + Send + 'static>(
     if let Some(values) = dependents {
         association::destroy_dependents(runtime, values, lent).await?;
     }
-    run(exec, runtime, &statement).await?;
+    run(exec, runtime, &mut statement).await?;
     if let Some(index) = def.deleted_at {
         data.set_value(index, deleted_at)?;
     }
@@ -880,14 +880,14 @@ impl Truncate {
     pub async fn exec(self, exec: &impl Executor) -> Result<()> {
         let runtime = self.model.resolve(exec)?;
         let def = runtime.definition();
-        let statement = match def.deleted_at {
+        let mut statement = match def.deleted_at {
             Some(index) if !self.force => {
                 let not_deleted = Expr::column(def.attributes[index].name.clone()).is_null();
                 planner::destroy(def, Some(not_deleted), false, planner::now())?
             }
             _ => Statement::Truncate(def.table()),
         };
-        run(exec, &runtime, &statement).await.map(drop)
+        run(exec, &runtime, &mut statement).await.map(drop)
     }
 }
 
@@ -1001,7 +1001,7 @@ async fn update_each(
             continue;
         }
         let update = planner::update(def, changed, planner::key_filter(def, before)?, supports)?;
-        run(exec, runtime, &update.into()).await?;
+        run(exec, runtime, &mut update.into()).await?;
     }
     runtime
         .run_on_values(Hook::AfterUpdate, &mut rows, lent)
@@ -1148,7 +1148,7 @@ impl<K> UpdateRows<K> {
             update_each(&runtime, &set, filter.clone(), exec).await?
         } else {
             let update = planner::update_rows(def, assignments, filter.clone(), supports)?;
-            run(exec, &runtime, &update.into()).await?.rows_affected
+            run(exec, &runtime, &mut update.into()).await?.rows_affected
         };
         (runtime)
             .filter_hook(Hook::AfterBulkUpdate, filter, self.hooks, lent)

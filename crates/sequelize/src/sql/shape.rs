@@ -11,7 +11,8 @@ use crate::value::Value;
 /// A statement's shape key and its values, in binding order.
 ///
 /// ```
-/// use sequelize::sql::{Expr, Select, Shape, TableRef};
+/// use sequelize::sql::{Expr, Select, TableRef};
+/// use sequelize::sql::Shape;
 /// let a = Select::new(TableRef::new("users")).filter(Expr::column("id").eq(1));
 /// let b = Select::new(TableRef::new("users")).filter(Expr::column("id").eq(2));
 /// let (sa, sb) = (Shape::of(&a.into()).unwrap(), Shape::of(&b.into()).unwrap());
@@ -26,6 +27,9 @@ pub struct Shape {
     pub values: Vec<Value>,
     /// `IN` lists of values of one type are bound as one array.
     arrays: bool,
+    /// Walking to put `values` back into the statement they were taken from (kept in
+    /// reverse, so each is popped in binding order) instead of taking them out.
+    restoring: bool,
 }
 
 impl Shape {
@@ -33,26 +37,66 @@ impl Shape {
     /// for statements whose parameters differ per dialect (a JSON path is bound as one path
     /// string on some databases and step by step on others).
     pub fn of(statement: &Statement) -> Option<Shape> {
-        Shape::binding(statement, false)
+        Shape::take(&mut statement.clone(), false)
     }
 
-    /// The shape of a query for a database that binds `IN` lists of values of one type as
-    /// one array when `arrays` is true (PostgreSQL's `= ANY($1)`; see
-    /// [`Expr::one_typed_values`]): such a list is then one value, whatever its length.
-    pub fn binding(statement: &Statement, arrays: bool) -> Option<Shape> {
+    /// The shape of a query, its values moved out of `statement` (which keeps `NULL` in
+    /// their place) rather than copied: a statement is run once, so on the cached path its
+    /// values go to the driver without a copy. [`restore`](Self::restore) puts them back,
+    /// for a statement that must be rendered after all. `arrays`: the database binds `IN`
+    /// lists of values of one type as one array (PostgreSQL's `= ANY($1)`; see
+    /// [`Expr::one_typed_values`]), so such a list is one value, whatever its length.
+    ///
+    /// ```
+    /// use sequelize::sql::{Expr, Select, Shape, Statement, TableRef};
+    /// use sequelize::Value;
+    /// let by_name = |name: &str| Statement::from(Select::new(TableRef::new("users")).filter(Expr::column("name").eq(name)));
+    /// let mut statement = by_name("Ann");
+    /// let shape = Shape::take(&mut statement, false).unwrap();
+    /// assert_eq!(shape.values, [Value::from("Ann")]);
+    /// shape.restore(&mut statement);
+    /// assert_eq!(statement, by_name("Ann"));
+    /// ```
+    pub fn take(statement: &mut Statement, arrays: bool) -> Option<Shape> {
         let mut shape = Shape {
             key: Vec::with_capacity(256),
             values: Vec::new(),
             arrays,
+            restoring: false,
         };
-        match statement {
-            Statement::Select(s) => shape.select(s)?,
-            Statement::Insert(i) => shape.insert(i)?,
-            Statement::Update(u) => shape.update(u)?,
-            Statement::Delete(d) => shape.delete(d)?,
-            _ => return None,
-        }
+        shape.walk(statement)?;
         Some(shape)
+    }
+
+    /// Puts the values [`take`](Self::take) moved out of `statement` back in their places.
+    pub fn restore(mut self, statement: &mut Statement) {
+        self.values.reverse();
+        self.restoring = true;
+        self.key.clear();
+        self.walk(statement)
+            .expect("a statement that had a shape has it still");
+        debug_assert!(self.values.is_empty(), "every value went back");
+    }
+
+    fn walk(&mut self, statement: &mut Statement) -> Option<()> {
+        match statement {
+            Statement::Select(s) => self.select(s),
+            Statement::Insert(i) => self.insert(i),
+            Statement::Update(u) => self.update(u),
+            Statement::Delete(d) => self.delete(d),
+            _ => None,
+        }
+    }
+
+    /// One bound value: taken out of the statement, or put back.
+    fn value(&mut self, value: &mut Value) {
+        if self.restoring {
+            *value = self.values.pop().expect("as many values as were taken");
+        } else {
+            // NULL is told apart: a comparison with it is an error, never cached SQL.
+            self.tag(if value.is_null() { b'n' } else { b'v' });
+            self.values.push(std::mem::take(value));
+        }
     }
 
     fn tag(&mut self, tag: u8) {
@@ -89,23 +133,19 @@ impl Shape {
         }
     }
 
-    fn exprs(&mut self, exprs: &[Expr]) -> Option<()> {
+    fn exprs(&mut self, exprs: &mut [Expr]) -> Option<()> {
         self.number(exprs.len() as u64);
-        exprs.iter().try_for_each(|e| self.expr(e))
+        exprs.iter_mut().try_for_each(|e| self.expr(e))
     }
 
-    fn expr(&mut self, e: &Expr) -> Option<()> {
+    fn expr(&mut self, e: &mut Expr) -> Option<()> {
         match e {
             Expr::Column { table, name } => {
                 self.tag(b'c');
                 self.optional_ident(table.as_ref());
                 self.ident(name);
             }
-            Expr::Value(v) => {
-                // NULL is told apart: a comparison with it is an error, never cached SQL.
-                self.tag(if v.is_null() { b'n' } else { b'v' });
-                self.values.push(v.clone());
-            }
+            Expr::Value(v) => self.value(v),
             Expr::Binary { op, left, right } => {
                 self.tag(b'b');
                 self.text(op.sql());
@@ -142,10 +182,13 @@ impl Shape {
                 list,
                 negated,
             } => match Expr::one_typed_values(list).filter(|_| self.arrays) {
+                // The list keeps its values (the array is made of copies), so a restoring
+                // walk sees the same list and takes the same branch.
                 Some(values) => {
                     self.tag(if *negated { b'Y' } else { b'y' });
                     self.expr(expr)?;
-                    self.values.push(Value::Array(values));
+                    let mut array = Value::Array(values);
+                    self.value(&mut array);
                 }
                 None => {
                     self.tag(if *negated { b'I' } else { b'i' });
@@ -246,7 +289,7 @@ impl Shape {
         Some(())
     }
 
-    fn source(&mut self, source: &Source) -> Option<()> {
+    fn source(&mut self, source: &mut Source) -> Option<()> {
         match source {
             Source::Table(table) => {
                 self.tag(b't');
@@ -267,7 +310,7 @@ impl Shape {
         Some(())
     }
 
-    fn joins(&mut self, joins: &[Join]) -> Option<()> {
+    fn joins(&mut self, joins: &mut [Join]) -> Option<()> {
         self.number(joins.len() as u64);
         for join in joins {
             self.tag(match join.kind {
@@ -275,22 +318,22 @@ impl Shape {
                 JoinKind::Left => b'L',
                 JoinKind::Right => b'R',
             });
-            self.source(&join.source)?;
-            self.expr(&join.on)?;
+            self.source(&mut join.source)?;
+            self.expr(&mut join.on)?;
         }
         Some(())
     }
 
-    fn item(&mut self, item: &SelectItem) -> Option<()> {
-        self.expr(&item.expr)?;
+    fn item(&mut self, item: &mut SelectItem) -> Option<()> {
+        self.expr(&mut item.expr)?;
         self.optional_ident(item.alias.as_ref());
         Some(())
     }
 
-    fn order(&mut self, order: &[OrderBy]) -> Option<()> {
+    fn order(&mut self, order: &mut [OrderBy]) -> Option<()> {
         self.number(order.len() as u64);
         for term in order {
-            self.expr(&term.expr)?;
+            self.expr(&mut term.expr)?;
             self.tag(term.direction as u8);
             self.tag(term.nulls.map_or(0, |nulls| nulls as u8 + 1));
         }
@@ -309,16 +352,16 @@ impl Shape {
 
     /// In the renderer's order: list, sources and joins, WHERE, GROUP BY, HAVING, ORDER BY,
     /// LIMIT/OFFSET, lock.
-    fn select(&mut self, s: &Select) -> Option<()> {
+    fn select(&mut self, s: &mut Select) -> Option<()> {
         self.tag(if s.distinct { b'D' } else { b'd' });
         self.number(s.columns.len() as u64);
-        s.columns.iter().try_for_each(|item| self.item(item))?;
-        self.source(&s.from)?;
-        self.joins(&s.joins)?;
-        self.optional_expr(s.filter.as_ref())?;
-        self.exprs(&s.group_by)?;
-        self.optional_expr(s.having.as_ref())?;
-        self.order(&s.order)?;
+        s.columns.iter_mut().try_for_each(|item| self.item(item))?;
+        self.source(&mut s.from)?;
+        self.joins(&mut s.joins)?;
+        self.optional_expr(s.filter.as_mut())?;
+        self.exprs(&mut s.group_by)?;
+        self.optional_expr(s.having.as_mut())?;
+        self.order(&mut s.order)?;
         self.optional_number(s.limit);
         self.optional_number(s.offset);
         match &s.lock {
@@ -332,7 +375,7 @@ impl Shape {
         Some(())
     }
 
-    fn optional_expr(&mut self, e: Option<&Expr>) -> Option<()> {
+    fn optional_expr(&mut self, e: Option<&mut Expr>) -> Option<()> {
         match e {
             Some(e) => {
                 self.tag(1);
@@ -345,13 +388,13 @@ impl Shape {
         }
     }
 
-    fn insert(&mut self, i: &Insert) -> Option<()> {
+    fn insert(&mut self, i: &mut Insert) -> Option<()> {
         self.tag(b'I');
         self.ident(&i.table.name);
         self.optional_ident(i.table.alias.as_ref());
         self.idents(&i.columns);
         self.number(i.rows.len() as u64);
-        i.rows.iter().try_for_each(|row| self.exprs(row))?;
+        i.rows.iter_mut().try_for_each(|row| self.exprs(row))?;
         match &i.on_conflict {
             None => self.tag(0),
             Some(conflict) => {
@@ -370,22 +413,22 @@ impl Shape {
         Some(())
     }
 
-    fn update(&mut self, u: &Update) -> Option<()> {
+    fn update(&mut self, u: &mut Update) -> Option<()> {
         self.tag(b'U');
         self.ident(&u.table.name);
         self.optional_ident(u.table.alias.as_ref());
         self.number(u.set.len() as u64);
-        for (column, value) in &u.set {
+        for (column, value) in &mut u.set {
             self.ident(column);
             self.expr(value)?;
         }
-        self.expr(&u.filter)
+        self.expr(&mut u.filter)
     }
 
-    fn delete(&mut self, d: &Delete) -> Option<()> {
+    fn delete(&mut self, d: &mut Delete) -> Option<()> {
         self.tag(b'X');
         self.ident(&d.table.name);
         self.optional_ident(d.table.alias.as_ref());
-        self.expr(&d.filter)
+        self.expr(&mut d.filter)
     }
 }

@@ -74,7 +74,13 @@ pub(crate) async fn find<L: Loadable>(
 ) -> Result<Vec<L>> {
     let (select, plan) = plan(runtime, options)?;
     let mut found = Vec::new();
-    run_into(&exec, runtime, &select.into(), &mut plan.fold(&mut found)).await?;
+    run_into(
+        &exec,
+        runtime,
+        &mut select.into(),
+        &mut plan.fold(&mut found),
+    )
+    .await?;
     plan.load_separate(&mut found, exec).await?;
     Ok(found)
 }

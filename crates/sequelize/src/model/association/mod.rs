@@ -610,7 +610,7 @@ pub(crate) fn destroy_dependents<'a>(
                     ..Default::default()
                 },
             )?;
-            let found = super::run(&exec, &target, &select.into()).await?.rows;
+            let found = super::run(&exec, &target, &mut select.into()).await?.rows;
             let mut rows: Vec<Vec<Value>> = found.iter().map(<[Value]>::to_vec).collect();
             for row in &mut rows {
                 let one = std::slice::from_mut(row);
@@ -618,8 +618,8 @@ pub(crate) fn destroy_dependents<'a>(
                 destroy_dependents(&target, &one[0], exec).await?;
                 let filter = super::planner::key_filter(def, &one[0])?;
                 let at = super::planner::now();
-                let destroy = super::planner::destroy(def, Some(filter), false, at)?;
-                super::run(&exec, &target, &destroy).await?;
+                let mut destroy = super::planner::destroy(def, Some(filter), false, at)?;
+                super::run(&exec, &target, &mut destroy).await?;
                 target.run_on_values(Hook::AfterDestroy, one, exec).await?;
             }
         }

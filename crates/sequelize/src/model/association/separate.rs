@@ -140,8 +140,7 @@ impl Separate {
             if let Some(limit) = include.limit {
                 select = per_parent(select, def, foreign_key, limit);
             }
-            let statement = select.into();
-            run_into(&exec, &target, &statement, &mut plan.fold(rows)).await?;
+            run_into(&exec, &target, &mut select.into(), &mut plan.fold(rows)).await?;
             last_plan = Some(plan);
         }
         // Every chunk's plan reads the same includes: the last one reads them for all.
