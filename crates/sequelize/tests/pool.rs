@@ -253,3 +253,54 @@ async fn min_connections_are_opened_and_kept() {
         db.close().await.unwrap();
     }
 }
+
+/// A connection the pool opens for `min` while `close()` runs is closed when its connect
+/// ends, not kept idle in the closed pool (it used to stay open as long as anything held
+/// the pool, here a transaction's connection).
+#[tokio::test]
+async fn close_while_the_pool_opens_min_connections() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        let (connects, disconnects) =
+            (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let (connected, disconnected) = (connects.clone(), disconnects.clone());
+        let hooks = ConnectionHooks::default()
+            .before_connect("later ones are slow", move |_| {
+                let n = connected.fetch_add(1, Ordering::SeqCst) + 1;
+                Box::pin(async move {
+                    if n > 1 {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    Ok(())
+                })
+            })
+            .after_disconnect("count", move || {
+                disconnected.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async { Ok(()) })
+            });
+        let pool = PoolOptions {
+            max: 4,
+            min: 2,
+            ..Default::default()
+        };
+        let db = pool_of(dialect, "pool_close_min", pool, hooks).await;
+        // The transaction's connection keeps the pool's shared state alive past `close`.
+        let tx = db.begin().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(
+            connects.load(Ordering::SeqCst),
+            2,
+            "{dialect}: the second is opening"
+        );
+        db.close().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            disconnects.load(Ordering::SeqCst),
+            1,
+            "{dialect}: the connection opened for min is closed"
+        );
+        tx.commit().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(disconnects.load(Ordering::SeqCst), 2, "{dialect}");
+    }
+}

@@ -277,11 +277,20 @@ impl Shared {
             match self.manager.connect().await {
                 Ok(conn) => {
                     std::mem::forget(opening);
-                    self.lock().idle.push(Idle {
+                    let mut state = self.lock();
+                    if state.closed {
+                        // `close` ran while this one was being opened.
+                        state.open -= 1;
+                        drop(state);
+                        drop(conn);
+                        return;
+                    }
+                    state.idle.push(Idle {
                         conn,
                         opened: Instant::now(),
                         seen_idle: None,
                     });
+                    drop(state);
                     drop(permit);
                 }
                 Err(e) => {
