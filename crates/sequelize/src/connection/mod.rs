@@ -190,13 +190,7 @@ impl Sequelize {
     /// ```
     pub fn pool_status(&self) -> PoolStatus {
         match &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner()) {
-            PoolState::Open(pool) => {
-                let size = pool.size();
-                PoolStatus {
-                    size: size.open,
-                    available: size.idle,
-                }
-            }
+            PoolState::Open(pool) => pool.status(),
             PoolState::Unstarted | PoolState::Closed => PoolStatus::default(),
         }
     }

@@ -11,8 +11,7 @@ use crate::value::Value;
 /// A statement's shape key and its values, in binding order.
 ///
 /// ```
-/// use sequelize::sql::{Expr, Select, TableRef};
-/// use sequelize::sql::Shape;
+/// use sequelize::sql::{Expr, Select, Shape, TableRef};
 /// let a = Select::new(TableRef::new("users")).filter(Expr::column("id").eq(1));
 /// let b = Select::new(TableRef::new("users")).filter(Expr::column("id").eq(2));
 /// let (sa, sb) = (Shape::of(&a.into()).unwrap(), Shape::of(&b.into()).unwrap());

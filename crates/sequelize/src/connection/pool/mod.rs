@@ -32,6 +32,7 @@ pub(crate) use self::conn::Conn;
 use self::conn::Manager;
 use crate::connection::hooks::ConnectionHooks;
 use crate::connection::options::PoolOptions;
+use crate::connection::PoolStatus;
 use crate::dialect::{ConnectionConfig, Dialect};
 use crate::error::{Error, Result};
 
@@ -49,7 +50,8 @@ pub(crate) struct Pool {
 struct Shared {
     manager: Manager,
     limits: Limits,
-    /// `max` permits: one for each connection lent out or being opened.
+    /// `max` permits: one for each connection lent out or being opened. Closed when the
+    /// pool is.
     permits: Semaphore,
     state: Mutex<State>,
 }
@@ -70,7 +72,6 @@ struct State {
     idle: Vec<Idle>,
     /// Open connections: idle, lent out, or being opened.
     open: u32,
-    closed: bool,
 }
 
 impl State {
@@ -93,12 +94,6 @@ pub(crate) struct PooledConn {
     conn: Option<Conn>,
     opened: Instant,
     pool: Arc<Shared>,
-}
-
-/// The size of the pool now: open connections and idle ones.
-pub(crate) struct PoolSize {
-    pub(crate) open: u32,
-    pub(crate) idle: u32,
 }
 
 impl Pool {
@@ -137,7 +132,6 @@ impl Pool {
             state: Mutex::new(State {
                 idle: Vec::new(),
                 open: 0,
-                closed: false,
             }),
         });
         if reaps {
@@ -203,21 +197,21 @@ impl Pool {
     }
 
     /// How many connections are open, and how many of them idle.
-    pub(crate) fn size(&self) -> PoolSize {
+    pub(crate) fn status(&self) -> PoolStatus {
         let state = self.shared.lock();
-        PoolSize {
-            open: state.open,
-            idle: state.idle_count(),
+        PoolStatus {
+            size: state.open,
+            available: state.idle_count(),
         }
     }
 
     /// Closes the pool: idle connections now, lent ones when they come back; checkouts
-    /// waiting for a connection fail.
+    /// waiting for a connection fail. A connection given back or opened after the
+    /// semaphore is closed is closed too: both look at it under the lock taken here after.
     pub(crate) fn close(&self) {
         self.shared.permits.close();
         let idle = {
             let mut state = self.shared.lock();
-            state.closed = true;
             state.open -= state.idle_count();
             std::mem::take(&mut state.idle)
         };
@@ -233,6 +227,10 @@ fn closed() -> Error {
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn is_closed(&self) -> bool {
+        self.permits.is_closed()
     }
 
     /// Closes the connections idle for longer than `idle` (while more than `min` are open)
@@ -268,7 +266,7 @@ impl Shared {
         while let Ok(permit) = self.permits.try_acquire() {
             {
                 let mut state = self.lock();
-                if state.closed || state.open >= self.limits.min {
+                if state.open >= self.limits.min {
                     return;
                 }
                 state.open += 1;
@@ -276,15 +274,14 @@ impl Shared {
             let opening = Opening(self);
             match self.manager.connect().await {
                 Ok(conn) => {
-                    std::mem::forget(opening);
                     let mut state = self.lock();
-                    if state.closed {
-                        // `close` ran while this one was being opened.
-                        state.open -= 1;
+                    if self.is_closed() {
+                        // `close` ran while this one was being opened: `opening` uncounts it.
                         drop(state);
                         drop(conn);
                         return;
                     }
+                    std::mem::forget(opening);
                     state.idle.push(Idle {
                         conn,
                         opened: Instant::now(),
@@ -321,7 +318,7 @@ async fn reap(pool: Weak<Shared>, every: Duration) {
         let Some(shared) = pool.upgrade() else {
             return;
         };
-        if shared.lock().closed {
+        if shared.is_closed() {
             return;
         }
         shared.evict(Instant::now());
@@ -356,7 +353,7 @@ impl Drop for PooledConn {
         };
         let reusable = conn.is_reusable();
         let mut state = self.pool.lock();
-        if reusable && !state.closed {
+        if reusable && !self.pool.is_closed() {
             state.idle.push(Idle {
                 conn,
                 opened: self.opened,
@@ -410,12 +407,12 @@ mod tests {
         pool.shared.evict(now);
         pool.shared.evict(now + Duration::from_secs(60));
         assert_eq!(
-            pool.size().open,
+            pool.status().size,
             1,
             "younger than its lifetime, idle less than idle"
         );
         pool.shared.evict(now + MAX_LIFETIME);
-        assert_eq!(pool.size().open, 0, "past its lifetime");
+        assert_eq!(pool.status().size, 0, "past its lifetime");
         file.close().await.unwrap();
         let _ = std::fs::remove_file(&path);
 
@@ -423,7 +420,7 @@ mod tests {
         let pool = memory.pool().unwrap();
         pool.shared.evict(now);
         pool.shared.evict(now + 2 * MAX_LIFETIME);
-        assert_eq!(pool.size().open, 1, "the in-memory database is kept");
+        assert_eq!(pool.status().size, 1, "the in-memory database is kept");
         memory.close().await.unwrap();
     }
 }
