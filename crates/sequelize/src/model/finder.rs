@@ -252,9 +252,8 @@ impl<M: Model> FindAll<M> {
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let lent = ExecutorRef::of(exec);
-        let options = runtime
-            .planned(self.options, Hook::BeforeFind, lent)
-            .await?;
+        let mut options = self.options;
+        runtime.plan(&mut options, Hook::BeforeFind, lent).await?;
         let hooks = options.hooks;
         let mut instances: Vec<Instance<M>> = if options.include.is_empty() {
             let (select, _) = planner::select(runtime.definition(), options)?;

@@ -331,18 +331,33 @@ impl ModelRuntime {
     /// (`BeforeFind` or `BeforeCount`) hooks on them, unless the options turn hooks off.
     pub(crate) async fn planned(
         &self,
-        options: FindOptions,
+        mut options: FindOptions,
         hook: Hook,
         exec: ExecutorRef<'_>,
     ) -> Result<FindOptions> {
-        let mut options = self.scoped(options)?;
+        self.plan(&mut options, hook, exec).await?;
+        Ok(options)
+    }
+
+    /// [`planned`](Self::planned) in place: options without scopes are not moved at all
+    /// (copying them into this future and back was 4% of a one-row `find_all`'s clock
+    /// profile).
+    pub(crate) async fn plan(
+        &self,
+        options: &mut FindOptions,
+        hook: Hook,
+        exec: ExecutorRef<'_>,
+    ) -> Result<()> {
+        if options.scopes.is_some() || self.has_default_scope() {
+            *options = self.scoped(std::mem::take(options))?;
+        }
         if options.hooks {
-            self.run_options_hooks(hook, &mut options, exec).await?;
+            self.run_options_hooks(hook, options, exec).await?;
         }
         if let Some((all, nested)) = options.include_all.take() {
             expand_all(self, &mut options.include, all, nested, &mut Vec::new())?;
         }
-        Ok(options)
+        Ok(())
     }
 
     /// Runs the `hook` hooks that take the operation's options (`FindOptions`,
