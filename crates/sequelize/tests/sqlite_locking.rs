@@ -142,3 +142,38 @@ async fn lock_waits_yield_to_the_runtime() {
     }
     db.close().await.unwrap();
 }
+
+/// SQLite statements run inline, and one that gets its lock at once never waits: a task
+/// running them back to back would keep its worker for as long as it liked. They take
+/// their share of Tokio's cooperative budget instead, so such a task yields every so many
+/// statements and the tasks beside it run (here: a ticker on the same single-threaded
+/// runtime, which got no turn at all before).
+#[tokio::test(flavor = "current_thread")]
+async fn statements_back_to_back_yield_to_other_tasks() {
+    let db = Sequelize::connect_with(isolated_options("sqlite", "sqlite_budget", true).await)
+        .await
+        .unwrap();
+    let ticks = Arc::new(AtomicU64::new(0));
+    let ticker = {
+        let ticks = ticks.clone();
+        tokio::spawn(async move {
+            loop {
+                ticks.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    // Let the ticker start, then run 2,000 statements without awaiting anything else.
+    tokio::task::yield_now().await;
+    let before = ticks.load(Ordering::SeqCst);
+    for _ in 0..2_000 {
+        db.query("SELECT 1 AS one").plain().await.unwrap();
+    }
+    let during = ticks.load(Ordering::SeqCst) - before;
+    ticker.abort();
+    assert!(
+        during >= 10,
+        "the ticker ran {during} times during 2,000 statements"
+    );
+    db.close().await.unwrap();
+}

@@ -6,7 +6,8 @@
 //! and no `tokio::time::timeout` could fire. Instead the busy handler is off (SQLite answers
 //! `SQLITE_BUSY` at once) and [`retry`] sleeps on the runtime's timer between attempts, up to
 //! [`BUSY_TIMEOUT`] in all, as `busy_timeout` would have. A statement that gets its lock at
-//! once costs nothing extra: no thread hop, no timer.
+//! once costs nothing extra: no thread hop, no timer, only its unit of Tokio's cooperative
+//! budget (so that statements back to back still let other tasks run).
 
 use std::time::{Duration, Instant};
 
@@ -83,7 +84,12 @@ impl Failure {
 ///
 /// `attempt` must be safe to repeat after a lock wait: a single statement is (SQLite undoes
 /// a statement that could not get its lock), and so is a script of idempotent settings.
+///
+/// Each call first takes a unit of Tokio's cooperative budget, as Tokio's own sockets and
+/// channels do: a statement that gets its lock never waits, so without it a task running
+/// statements back to back would never give its worker to the tasks beside it.
 pub(super) async fn retry<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Result<T> {
+    tokio::task::coop::consume_budget().await;
     let mut schedule = Schedule::default();
     loop {
         match schedule.judge(attempt()) {
