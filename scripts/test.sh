@@ -34,6 +34,40 @@ wait_for() { # wait_for DESCRIPTION COMMAND...
   return 1
 }
 
+# TLS: a test CA, a server certificate it signed (localhost and 127.0.0.1), and a second CA
+# that signed nothing the servers present (the wrong-CA tests trust it). Made once; the
+# servers are given the certificate when theirs differs.
+TLS_DIR=target/test-tls
+make_certificates() {
+  [ -f "$TLS_DIR/server.crt" ] && [ -f "$TLS_DIR/other-ca.crt" ] && return 0
+  install_if_missing openssl openssl
+  say "making the test CA and server certificate in $TLS_DIR"
+  mkdir -p "$TLS_DIR"
+  (
+    cd "$TLS_DIR"
+    for ca in ca other-ca; do
+      openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=sequelize-rs test $ca" \
+        -keyout "$ca.key" -out "$ca.crt" 2>/dev/null
+    done
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+      -keyout server.key -out server.csr 2>/dev/null
+    printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+      "keyUsage=digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" > server.ext
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile server.ext -out server.crt 2>/dev/null
+  ) || fail "could not make the test certificates with openssl"
+}
+
+# install_certificate OWNER DIR: copies the server certificate and key into DIR for OWNER;
+# succeeds (and so asks for a reload) only when they changed.
+install_certificate() {
+  cmp -s "$TLS_DIR/server.crt" "$2/sequelize-test.crt" && cmp -s "$TLS_DIR/server.key" "$2/sequelize-test.key" \
+    && return 1
+  install -o "$1" -g "$1" -m 644 "$TLS_DIR/server.crt" "$2/sequelize-test.crt"
+  install -o "$1" -g "$1" -m 600 "$TLS_DIR/server.key" "$2/sequelize-test.key"
+  install -o "$1" -g "$1" -m 644 "$TLS_DIR/ca.crt" "$2/sequelize-test-ca.crt"
+}
+
 postgres_up() { pg_isready -h "$PG_HOST" -p "$PG_PORT" -q; }
 mariadb_up() { mysqladmin -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" ping; }
 
@@ -56,6 +90,21 @@ if wants postgres && [ -z "${SEQUELIZE_TEST_POSTGRES_URL:-}" ]; then
   psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$TEST_DB" -qc \
     "CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS hstore SCHEMA public" \
     || fail "could not create the extensions citext and hstore (Debian: the postgresql package has them)"
+  make_certificates
+  pg_data=$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SHOW data_directory")
+  if install_certificate postgres "$pg_data" \
+     || [ "$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SHOW ssl_cert_file")" != "$pg_data/sequelize-test.crt" ]; then
+    say "PostgreSQL: TLS with the test certificate"
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -q \
+      -c "ALTER SYSTEM SET ssl_cert_file = '$pg_data/sequelize-test.crt'" \
+      -c "ALTER SYSTEM SET ssl_key_file = '$pg_data/sequelize-test.key'" \
+      -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null \
+      || fail "could not turn TLS on in PostgreSQL"
+    sleep 1
+  fi
+  psql "host=$PG_HOST port=$PG_PORT user=$PG_USER dbname=postgres sslmode=verify-full sslrootcert=$TLS_DIR/ca.crt" \
+    -tAc "SELECT 1" >/dev/null \
+    || fail "PostgreSQL does not accept TLS with the test certificate (see its log)"
   say "PostgreSQL ready: $TEST_DB on $PG_HOST:$PG_PORT"
 fi
 
@@ -70,6 +119,28 @@ if { wants mariadb || wants mysql; } && [ -z "${SEQUELIZE_TEST_MYSQL_URL:-}" ]; 
     || fail "MariaDB does not answer on $MY_HOST:$MY_PORT; start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd"
   mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -e "CREATE DATABASE IF NOT EXISTS $TEST_DB" \
     || fail "could not create the MariaDB database $TEST_DB (user $MY_USER, empty password expected)"
+  make_certificates
+  changed=no
+  install -d -o mysql -g mysql /etc/mysql/sequelize-test
+  install_certificate mysql /etc/mysql/sequelize-test && changed=yes
+  if [ "$(mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -NBe "SELECT @@have_ssl")" != YES ]; then
+    # The certificate is read at start: a server without TLS is restarted with it.
+    say "MariaDB: TLS with the test certificate (restarting the server)"
+    printf '%s\n' "# Written by sequelize-rs's scripts/test.sh: TLS for the test suite." "[mariadbd]" \
+      "ssl_cert = /etc/mysql/sequelize-test/sequelize-test.crt" \
+      "ssl_key = /etc/mysql/sequelize-test/sequelize-test.key" \
+      "ssl_ca = /etc/mysql/sequelize-test/sequelize-test-ca.crt" > /etc/my.cnf
+    mysqladmin -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" shutdown || fail "could not stop MariaDB"
+    # Gone from the network before its process ends: wait for the process.
+    for _ in $(seq 1 120); do pgrep -x mariadbd >/dev/null || break; sleep 0.5; done
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd \
+      || fail "could not start MariaDB with start-stop-daemon"
+    wait_for "MariaDB" mariadb_up || fail "MariaDB did not come back after turning TLS on"
+  elif [ "$changed" = yes ]; then
+    mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -e "FLUSH SSL" || fail "could not reload MariaDB's certificate"
+  fi
+  [ "$(mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -NBe "SELECT @@have_ssl")" = YES ] \
+    || fail "MariaDB has no TLS with the test certificate (see /var/log/mysql/error.log)"
   say "MariaDB ready: $TEST_DB on $MY_HOST:$MY_PORT"
 fi
 

@@ -208,6 +208,12 @@ pub enum Error {
     #[error("connection error: {0}")]
     Connection(String),
 
+    /// TLS could not be set up: the server's certificate is not trusted (the message names
+    /// the problem: an unknown issuer, a certificate for another host name, an expired
+    /// one), the server does not offer TLS, or a certificate or key given cannot be read.
+    #[error("TLS: {0}")]
+    Tls(String),
+
     /// No pooled connection became free within the pool's `acquire` time
     /// (`SequelizeConnectionAcquireTimeoutError`).
     #[error("timed out after {0:?} waiting for a pooled connection; if this runs inside a transaction, pass the transaction instead of the Sequelize handle")]

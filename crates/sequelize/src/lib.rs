@@ -88,6 +88,7 @@ pub use connection::hooks::{
     BeforeDisconnect, BeforeQuery, ConnectionHooks, QueryEvent, QueryOutcome,
 };
 pub use connection::options::{LogFn, Logging, Options, PoolOptions};
+pub use connection::retry::{RetryMatch, RetryOptions};
 pub use connection::transaction::Transaction;
 pub use connection::{
     AssertSqlSafe, Bind, Executor, ExecutorRef, PoolStatus, QueryOutput, QueryType, RawQuery,

@@ -75,6 +75,7 @@ async fn options_mirror_sequelize_names() {
             idle: Duration::from_millis(200),
             acquire,
             evict: Duration::from_millis(50),
+            validate: true,
         },
         logging: Logging::Off,
         ..Default::default()

@@ -304,3 +304,64 @@ async fn close_while_the_pool_opens_min_connections() {
         assert_eq!(disconnects.load(Ordering::SeqCst), 2, "{dialect}");
     }
 }
+
+/// A connection the server closed while it sat idle (by its idle timeout: MariaDB's
+/// `wait_timeout`, PostgreSQL's `idle_session_timeout`) is never lent: the pool pings a
+/// connection that sat idle through a reaper pass, or knows it closed already, and opens a
+/// new one, so the next query succeeds. Without `validate`, MariaDB's dead connection is
+/// lent and the query fails; PostgreSQL's driver saw the server hang up, so it is replaced
+/// either way. SQLite's connection stays the same one (its temporary table is still there).
+#[tokio::test]
+async fn a_connection_the_server_closed_while_idle_is_not_lent() {
+    for dialect in dialects() {
+        for validate in [true, false] {
+            println!("--- dialect: {dialect}, validate: {validate}");
+            let pool = PoolOptions {
+                max: 1,
+                evict: Duration::from_millis(100),
+                validate,
+                ..Default::default()
+            };
+            let db = pool_of(dialect, "pool_validate", pool, ConnectionHooks::default()).await;
+            db.query("CREATE TEMPORARY TABLE session_marker (n INTEGER)")
+                .exec()
+                .await
+                .unwrap();
+            let idle_timeout = match dialect {
+                "postgres" => Some("SET idle_session_timeout = 1000"),
+                "mariadb" | "mysql" => Some("SET SESSION wait_timeout = 1"),
+                _ => None,
+            };
+            if let Some(sql) = idle_timeout {
+                db.query(sql).exec().await.unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(1_800)).await;
+            let next = db.query("SELECT 1 AS one").plain().await;
+            let marker = db
+                .query("SELECT COUNT(*) AS n FROM session_marker")
+                .plain()
+                .await;
+            match (dialect, validate) {
+                ("sqlite", _) => {
+                    assert!(next.is_ok(), "{dialect}: {next:?}");
+                    assert!(marker.is_ok(), "{dialect}: the same connection: {marker:?}");
+                }
+                ("mariadb" | "mysql", false) => {
+                    assert!(
+                        matches!(next, Err(Error::Connection(_))),
+                        "{dialect}: {next:?}"
+                    );
+                }
+                _ => {
+                    assert!(next.is_ok(), "{dialect}: {next:?}");
+                    assert!(
+                        marker.is_err(),
+                        "{dialect}: a new session has no marker table"
+                    );
+                }
+            }
+            assert_eq!(db.pool_status().size, 1, "{dialect}");
+            db.close().await.unwrap();
+        }
+    }
+}

@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use super::hooks::{ConnectionHooks, QueryEvent, QueryOutcome};
 use super::pool::{Conn, PooledConn};
 use super::replacements::{resolve, Bind, Replacements};
+use super::retry::{Counted, RetryOptions};
 use super::transaction::{Transaction, TxConnectionGuard};
 use super::Sequelize;
 use crate::dialect::RowStream;
@@ -125,13 +126,69 @@ impl<'a> Target<'a> {
         params: &[Value],
         sink: &mut dyn RowSink,
     ) -> Result<Completion> {
+        if let Some(retry) = self.retry() {
+            // Boxed: statements that are never retried carry none of this in their future.
+            return Box::pin(self.run_into_retrying(retry, sql, params, sink)).await;
+        }
         let mut slot = self.connection().await?;
         self.logged(slot.conn(), sql, params, sink).await
+    }
+
+    /// The retry options this target's statements run under: the instance's, outside a
+    /// transaction, when they retry anything.
+    fn retry(&self) -> Option<&'a RetryOptions> {
+        match *self {
+            Target::Pool(db) if db.retry_options().is_on() => Some(db.retry_options()),
+            _ => None,
+        }
+    }
+
+    /// [`run_into`](Self::run_into) under `retry`: each try on a connection of its own
+    /// (the failed one goes back to the pool first, and is closed there if it broke), and
+    /// none after a try that handed rows over.
+    async fn run_into_retrying(
+        &self,
+        retry: &RetryOptions,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Completion> {
+        let mut tries = 1;
+        loop {
+            let mut counted = Counted {
+                sink: &mut *sink,
+                rows: 0,
+            };
+            let result = match self.connection().await {
+                Ok(mut slot) => self.logged(slot.conn(), sql, params, &mut counted).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Err(e) if counted.rows == 0 && retry.retries(tries, &e) => {
+                    tries += 1;
+                    retry.wait(tries, &e).await;
+                }
+                result => return result,
+            }
+        }
     }
 
     /// Runs developer-written SQL, resolving its replacements and bind parameters by the
     /// connection's session (how it reads backslashes in string literals).
     pub(crate) async fn run_raw(
+        &self,
+        sql: &str,
+        replacements: Option<&Replacements>,
+        bind: Option<&Bind>,
+    ) -> Result<QueryResult> {
+        match self.retry() {
+            None => self.run_raw_once(sql, replacements, bind).await,
+            Some(retry) => Box::pin(retry.run(|| self.run_raw_once(sql, replacements, bind))).await,
+        }
+    }
+
+    /// One try of [`run_raw`](Self::run_raw), on a connection of its own.
+    async fn run_raw_once(
         &self,
         sql: &str,
         replacements: Option<&Replacements>,

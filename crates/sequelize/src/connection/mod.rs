@@ -9,6 +9,7 @@ pub(crate) mod options;
 pub(crate) mod pool;
 mod raw_query;
 mod replacements;
+pub(crate) mod retry;
 pub(crate) mod transaction;
 
 use std::any::Any;
@@ -23,6 +24,7 @@ pub use replacements::{Bind, Replacement, Replacements};
 use self::hooks::ConnectionHooks;
 use self::options::{Logging, Options, PoolOptions};
 use self::pool::{Closer, Pool, PooledConn};
+use self::retry::RetryOptions;
 use self::transaction::{run_managed, Transaction};
 use crate::dialect::{self, ConnectionConfig, Dialect};
 use crate::error::{Error, Result};
@@ -57,6 +59,7 @@ struct Inner {
     closer: Option<Arc<Closer>>,
     logging: Logging,
     benchmark: bool,
+    retry: RetryOptions,
     pool: RwLock<PoolState>,
     /// The model layer's state for this instance (its registry of model runtimes), kept
     /// here untyped so that this layer does not depend on the one above it.
@@ -114,6 +117,7 @@ impl Sequelize {
                 connection_hooks: options.hooks,
                 logging: options.logging,
                 benchmark: options.benchmark,
+                retry: options.retry,
                 pool: RwLock::new(PoolState::Unstarted),
                 models: OnceLock::new(),
             }),
@@ -213,6 +217,11 @@ impl Sequelize {
     /// The hooks of the connections and their statements.
     pub(crate) fn connection_hooks(&self) -> &ConnectionHooks {
         &self.inner.connection_hooks
+    }
+
+    /// The `retry` option: which statements outside a transaction run again.
+    pub(crate) fn retry_options(&self) -> &RetryOptions {
+        &self.inner.retry
     }
 
     pub(crate) fn benchmark(&self) -> bool {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::connection::hooks::ConnectionHooks;
+use crate::connection::retry::RetryOptions;
 use crate::dialect::ConnectionConfig;
 use crate::error::{Error, Result};
 
@@ -28,6 +29,11 @@ pub struct PoolOptions {
     pub acquire: Duration,
     /// How often idle connections are checked for eviction (default 1 s).
     pub evict: Duration,
+    /// Whether a connection that sat idle through an eviction pass is pinged before it is
+    /// lent, and replaced when the server had closed it (default on; Sequelize's
+    /// `pool.validate`, a function there). A connection the driver already knows to be
+    /// closed is never lent, whatever this says.
+    pub validate: bool,
 }
 
 impl Default for PoolOptions {
@@ -38,6 +44,7 @@ impl Default for PoolOptions {
             idle: Duration::from_millis(10_000),
             acquire: Duration::from_millis(60_000),
             evict: Duration::from_millis(1_000),
+            validate: true,
         }
     }
 }
@@ -141,6 +148,8 @@ pub struct Options {
     pub logging: Logging,
     /// Pass each statement's elapsed time to the logger.
     pub benchmark: bool,
+    /// Which failed statements outside a transaction run again (Sequelize's `retry`).
+    pub retry: RetryOptions,
     /// Driver-specific settings (Sequelize's `dialectOptions`, and URL query parameters).
     pub dialect_options: Vec<(String, String)>,
     /// The hooks of the connections and their statements (`beforeConnect`, `afterConnect`,

@@ -32,6 +32,8 @@ mod render;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 mod stream;
+#[cfg(feature = "tls")]
+mod tls;
 
 pub use catalog::ConstraintDescription;
 pub use config::ConnectionConfig;

@@ -10,6 +10,7 @@ use super::{
     SEEDER_STORAGE_TABLE,
 };
 use crate::connection::options::{Logging, Options};
+use crate::connection::retry::{RetryMatch, RetryOptions};
 use crate::error::{Error, Result};
 
 /// One environment of `config/config.json`, as connection options plus the CLI's own keys.
@@ -27,12 +28,53 @@ pub struct CliConfig {
     pub seeder_storage: MigrationStorage,
 }
 
+/// Reads Sequelize's `retry` option (`max`, `match`, `backoffBase` in milliseconds,
+/// `backoffExponent`) into `retry`.
+fn read_retry(json: &Json, retry: &mut RetryOptions) -> std::result::Result<(), String> {
+    let Json::Object(fields) = json else {
+        return Err("`retry` must be an object".into());
+    };
+    for (key, value) in fields {
+        match key.as_str() {
+            "max" => {
+                retry.max = (value.as_u64().and_then(|n| u32::try_from(n).ok()))
+                    .ok_or("retry.max must be a non-negative number")?;
+            }
+            "match" => {
+                let names = value
+                    .as_array()
+                    .ok_or("retry.match must be an array of strings")?;
+                retry.matching = (names.iter())
+                    .map(|name| name.as_str().map(RetryMatch::named))
+                    .collect::<Option<_>>()
+                    .ok_or("retry.match must be an array of strings")?;
+            }
+            "backoffBase" => {
+                retry.backoff_base = Duration::from_millis(
+                    value
+                        .as_u64()
+                        .ok_or("retry.backoffBase must be a number of milliseconds")?,
+                );
+            }
+            "backoffExponent" => {
+                retry.backoff_exponent = (value.as_f64())
+                    .filter(|e| e.is_finite() && *e >= 1.0)
+                    .ok_or("retry.backoffExponent must be a number of at least 1")?;
+            }
+            _ => return Err(format!("unknown retry option `{key}`")),
+        }
+    }
+    Ok(())
+}
+
 /// Reads the `env` section of a sequelize-cli config file.
 ///
 /// Keys read: `username`, `password`, `database`, `host`, `port`, `dialect`, `storage`,
 /// `url`, `use_env_variable` (the name of an environment variable holding the URL),
 /// `logging` (false to silence), `benchmark`, `pool` (`max`, `min`, `idle`, `acquire`,
-/// `evict`, in milliseconds), `dialectOptions`, `migrationStorage`,
+/// `evict`, in milliseconds), `retry` (`max`, `match`, `backoffBase`, `backoffExponent`),
+/// `dialectOptions` (an object in it, as `ssl: { require: true }`, gives `ssl.require`),
+/// `migrationStorage`,
 /// `migrationStorageTableName`, `migrationStorageTableSchema`, `migrationStoragePath`,
 /// `seederStorage`, `seederStorageTableName`, `seederStorageTableSchema`,
 /// `seederStoragePath`. Other keys
@@ -117,21 +159,35 @@ pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
             }
         }
     }
+    if let Some(retry) = section.get("retry") {
+        read_retry(retry, &mut options.retry).map_err(bad)?;
+    }
     if let Some(dialect_options) = section.get("dialectOptions") {
         let Json::Object(map) = dialect_options else {
             return Err(bad("`dialectOptions` must be an object".into()));
         };
+        // One level of objects, as `ssl: { require: true, rejectUnauthorized: false }`, comes
+        // in as `ssl.require`, `ssl.rejectUnauthorized`.
+        let text = |key: &str, value: &Json| match value {
+            Json::String(s) => Ok(s.clone()),
+            Json::Number(_) | Json::Bool(_) => Ok(value.to_string()),
+            _ => Err(bad(format!(
+                "dialectOptions.{key} must be a string, number or boolean"
+            ))),
+        };
         for (key, value) in map {
-            let text = match value {
-                Json::String(s) => s.clone(),
-                Json::Number(_) | Json::Bool(_) => value.to_string(),
-                _ => {
-                    return Err(bad(format!(
-                        "dialectOptions.{key} must be a string, number or boolean"
-                    )))
+            match value {
+                Json::Object(inner) => {
+                    for (field, value) in inner {
+                        let key = format!("{key}.{field}");
+                        let value = text(&key, value)?;
+                        options.dialect_options.push((key, value));
+                    }
                 }
-            };
-            options.dialect_options.push((key.clone(), text));
+                value => options
+                    .dialect_options
+                    .push((key.clone(), text(key, value)?)),
+            }
         }
     }
     // `<kind>Storage`, `<kind>StorageTableName`, `<kind>StorageTableSchema`,
@@ -158,4 +214,48 @@ pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
             (SEEDER_STORAGE_TABLE, SEEDER_STORAGE_FILE),
         )?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_is_read_as_sequelize_writes_it() {
+        let mut retry = RetryOptions::default();
+        let json = serde_json::json!({
+            "max": 3,
+            "match": ["SequelizeConnectionRefusedError", "SequelizeTimeoutError", "ER_LOCK_DEADLOCK"],
+            "backoffBase": 250,
+            "backoffExponent": 1.5
+        });
+        read_retry(&json, &mut retry).unwrap();
+        assert_eq!(retry.max, 3);
+        assert_eq!(
+            retry.matching,
+            [
+                RetryMatch::Connection,
+                RetryMatch::Timeout,
+                RetryMatch::Message("ER_LOCK_DEADLOCK".into())
+            ]
+        );
+        assert_eq!(retry.backoff_base, Duration::from_millis(250));
+        assert_eq!(retry.backoff_exponent, 1.5);
+        for (bad, says) in [
+            (serde_json::json!({ "max": -1 }), "retry.max"),
+            (serde_json::json!({ "match": [1] }), "retry.match"),
+            (
+                serde_json::json!({ "backoffExponent": 0.5 }),
+                "retry.backoffExponent",
+            ),
+            (
+                serde_json::json!({ "report": true }),
+                "unknown retry option `report`",
+            ),
+            (serde_json::json!([]), "`retry` must be an object"),
+        ] {
+            let error = read_retry(&bad, &mut RetryOptions::default()).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
+    }
 }

@@ -171,6 +171,21 @@ impl Conn {
         result.map_err(|e| e.with_sql(sql))
     }
 
+    /// Whether the driver knows the connection to be closed (the server hung up, or a
+    /// statement found the socket dead).
+    pub(super) fn is_closed(&self) -> bool {
+        self.driver().is_closed()
+    }
+
+    /// One round trip to the server, to learn whether the connection still works.
+    pub(super) async fn ping(&mut self) -> Result<()> {
+        self.ensure_in_step()?;
+        self.busy = true;
+        let result = self.driver_mut().ping().await;
+        self.busy = false;
+        result
+    }
+
     /// Whether the connection may go back to the pool: not broken, or reset in place by a
     /// driver that can do it without waiting. Asked on every return.
     pub(super) fn is_reusable(&mut self) -> bool {

@@ -63,6 +63,8 @@ struct Limits {
     idle_timeout: Option<Duration>,
     max_lifetime: Option<Duration>,
     acquire: Duration,
+    /// Ping a connection that sat idle through a reaper pass before lending it.
+    validate: bool,
 }
 
 /// The connections that wait to be lent, and the count of all.
@@ -117,6 +119,7 @@ impl Pool {
             idle_timeout: lifetime(options.idle),
             max_lifetime: lifetime(MAX_LIFETIME),
             acquire: options.acquire,
+            validate: options.validate,
         };
         let reaps =
             limits.min > 0 || limits.idle_timeout.is_some() || limits.max_lifetime.is_some();
@@ -143,42 +146,57 @@ impl Pool {
     /// A connection: an idle one, or a new one while fewer than `max` are open, or the
     /// first one given back within `acquire` ([`Error::PoolTimeout`] after that).
     pub(crate) async fn checkout(&self) -> Result<PooledConn> {
-        let permit = match self.shared.permits.try_acquire() {
-            Ok(permit) => {
-                let idle = self.shared.lock().idle.pop();
-                match idle {
-                    Some(idle) => return Ok(self.lend(permit, idle.conn, idle.opened)),
-                    None => Some(permit),
+        let (permit, idle) = match self.shared.permits.try_acquire() {
+            Ok(permit) => match self.shared.pop_idle(false) {
+                Some(idle) if !self.shared.needs_ping(&idle) => {
+                    return Ok(self.lend(permit, idle.conn, idle.opened));
                 }
-            }
-            Err(TryAcquireError::NoPermits) => None,
+                idle => (Some(permit), idle),
+            },
+            Err(TryAcquireError::NoPermits) => (None, None),
             Err(TryAcquireError::Closed) => return Err(closed()),
         };
         let acquire = self.shared.limits.acquire;
-        let slow = Box::pin(self.wait_or_open(permit));
+        let slow = Box::pin(self.wait_or_open(permit, idle));
         match tokio::time::timeout(acquire, slow).await {
             Ok(conn) => conn,
             Err(_) => Err(Error::PoolTimeout(acquire)),
         }
     }
 
-    /// The part of a checkout that awaits: a permit, when none was free, then an idle
-    /// connection or a new one.
-    async fn wait_or_open(&self, permit: Option<SemaphorePermit<'_>>) -> Result<PooledConn> {
+    /// The part of a checkout that awaits: a permit, when none was free; then an idle
+    /// connection (`idle`, taken already, or the next one) that answers a ping where it
+    /// must, or else a new one.
+    async fn wait_or_open(
+        &self,
+        permit: Option<SemaphorePermit<'_>>,
+        mut idle: Option<Idle>,
+    ) -> Result<PooledConn> {
         let permit = match permit {
             Some(permit) => permit,
             None => self.shared.permits.acquire().await.map_err(|_| closed())?,
         };
-        let idle = {
-            let mut state = self.shared.lock();
-            let idle = state.idle.pop();
-            if idle.is_none() {
-                state.open += 1;
+        if idle.is_none() {
+            idle = self.shared.pop_idle(true);
+        }
+        while let Some(mut candidate) = idle {
+            if !self.shared.needs_ping(&candidate) {
+                return Ok(self.lend(permit, candidate.conn, candidate.opened));
             }
-            idle
-        };
-        if let Some(idle) = idle {
-            return Ok(self.lend(permit, idle.conn, idle.opened));
+            // Counted as open while it is pinged; uncounted if the ping fails or is dropped.
+            let pinging = Opening(&self.shared);
+            match candidate.conn.ping().await {
+                Ok(()) => {
+                    std::mem::forget(pinging);
+                    return Ok(self.lend(permit, candidate.conn, candidate.opened));
+                }
+                Err(e) => {
+                    tracing::debug!(target: "sequelize::pool", error = %e, "an idle connection did not answer its ping and is replaced");
+                    drop(pinging);
+                    drop(candidate);
+                }
+            }
+            idle = self.shared.pop_idle(true);
         }
         let opening = Opening(&self.shared);
         let conn = self.shared.manager.connect().await?;
@@ -231,6 +249,38 @@ impl Shared {
 
     fn is_closed(&self) -> bool {
         self.permits.is_closed()
+    }
+
+    /// The most recently returned idle connection the driver does not know to be closed
+    /// (those it does are closed on the way). When there is none and `reserve` is set, the
+    /// connection the caller will open is counted, under the same lock.
+    fn pop_idle(&self, reserve: bool) -> Option<Idle> {
+        let mut dead = Vec::new();
+        let mut state = self.lock();
+        let found = loop {
+            match state.idle.pop() {
+                Some(idle) if idle.conn.is_closed() => {
+                    state.open -= 1;
+                    dead.push(idle);
+                }
+                Some(idle) => break Some(idle),
+                None => {
+                    if reserve {
+                        state.open += 1;
+                    }
+                    break None;
+                }
+            }
+        };
+        drop(state);
+        drop(dead);
+        found
+    }
+
+    /// Whether `idle` must answer a ping before it is lent: it sat idle through a reaper
+    /// pass (long enough for a server to have closed it, by its idle timeout or a restart).
+    fn needs_ping(&self, idle: &Idle) -> bool {
+        self.limits.validate && idle.seen_idle.is_some()
     }
 
     /// Closes the connections idle for longer than `idle` (while more than `min` are open)

@@ -8,10 +8,11 @@ use futures_util::StreamExt;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use mysql_async::consts::{ColumnType, StatusFlags};
 use mysql_async::prelude::{Protocol, Queryable};
-use mysql_async::{Column, Params};
+use mysql_async::{ClientIdentity, Column, DriverError, Params, SslOpts};
 use rust_decimal::Decimal;
 
 use super::errors::{breaks_connection, map_connect_error, map_error};
+use crate::dialect::tls::{TlsMode, TlsSettings};
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
@@ -151,13 +152,42 @@ impl RowReader for MySqlRow<'_> {
     }
 }
 
+/// mysql_async's TLS options for `tls`; `None` for no TLS.
+fn ssl_opts(tls: &TlsSettings) -> Option<SslOpts> {
+    let opts = SslOpts::default();
+    let opts = match tls.mode {
+        TlsMode::Disable => return None,
+        TlsMode::Prefer | TlsMode::Require => opts
+            .with_danger_accept_invalid_certs(true)
+            .with_danger_skip_domain_validation(true),
+        TlsMode::VerifyCa => opts.with_danger_skip_domain_validation(true),
+        TlsMode::VerifyFull => opts,
+    };
+    let opts = match &tls.ca {
+        Some(ca) => opts
+            .with_root_certs(vec![ca.clone().into()])
+            .with_disable_built_in_roots(true),
+        None => opts,
+    };
+    Some(match &tls.identity {
+        Some((cert, key)) => opts.with_client_identity(Some(ClientIdentity::new(
+            cert.clone().into(),
+            key.clone().into(),
+        ))),
+        None => opts,
+    })
+}
+
 impl MySqlConnection {
     pub(super) async fn open(config: &ConnectionConfig) -> Result<Self> {
-        if let Some((key, _)) = config.dialect_options.first() {
+        let unknown = (config.dialect_options.iter()).find(|(k, _)| !TlsSettings::is_tls_option(k));
+        if let Some((key, _)) = unknown {
             return Err(Error::Config(format!(
-                "unknown mysql option `{key}` (mysql and mariadb take no dialect options yet)"
+                "unknown mysql option `{key}` (expected sslmode, sslrootcert, sslcert, sslkey or \
+                 ssl with require, rejectUnauthorized, ca, cert, key)"
             )));
         }
+        let tls = TlsSettings::from_options("mysql", &config.dialect_options)?;
         let host = config.host_or_default();
         let port = config.port.unwrap_or(DEFAULT_PORT);
         let opts = mysql_async::OptsBuilder::default()
@@ -172,9 +202,20 @@ impl MySqlConnection {
             // Sequelize's driver (mysql2) reports them, not only the rows changed.
             .client_found_rows(true)
             .init(INIT.to_vec());
-        let conn = mysql_async::Conn::new(opts)
-            .await
-            .map_err(|e| map_connect_error(e, &format!("{host}:{port}")))?;
+        let target = format!("{host}:{port}");
+        let conn = match ssl_opts(&tls) {
+            None => mysql_async::Conn::new(opts).await,
+            Some(ssl) => match mysql_async::Conn::new(opts.clone().ssl_opts(ssl)).await {
+                // `prefer`: plain when the server offers no TLS.
+                Err(mysql_async::Error::Driver(DriverError::NoClientSslFlagFromServer))
+                    if tls.mode == TlsMode::Prefer =>
+                {
+                    mysql_async::Conn::new(opts).await
+                }
+                other => other,
+            },
+        }
+        .map_err(|e| map_connect_error(e, &target))?;
         Ok(MySqlConnection {
             conn,
             broken: false,

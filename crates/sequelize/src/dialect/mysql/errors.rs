@@ -7,7 +7,7 @@
 
 use mysql_async::{DriverError, IoError, ServerError};
 
-use crate::dialect::common;
+use crate::dialect::{common, tls};
 use crate::error::{DatabaseError, Error};
 
 /// The text between the first pair of single quotes: `Column 'email' cannot be null` → `email`.
@@ -168,6 +168,12 @@ pub(super) fn map_error(e: mysql_async::Error) -> Error {
 /// Maps an error from opening a connection to `target` (`host:port`): nothing listening there,
 /// bad credentials, no such database, or any other reason the connection failed.
 pub(super) fn map_connect_error(e: mysql_async::Error, target: &str) -> Error {
+    if let Some(tls) = tls::rustls_cause(&e) {
+        return Error::Tls(format!("{target}: {tls}"));
+    }
+    if let mysql_async::Error::Driver(DriverError::NoClientSslFlagFromServer) = e {
+        return Error::Tls(format!("{target}: the server does not offer TLS"));
+    }
     let refused = match &e {
         mysql_async::Error::Io(IoError::Io(io))
             if io.kind() == std::io::ErrorKind::ConnectionRefused =>

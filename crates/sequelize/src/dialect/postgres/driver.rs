@@ -15,12 +15,15 @@ use futures_util::StreamExt;
 use postgres_types::{Format, FromSql, IsNull, Kind, ToSql, Type};
 use rust_decimal::Decimal;
 use tokio_postgres::config::SslMode;
-use tokio_postgres::{Client, NoTls, Row, RowStream, Statement};
+use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
+use tokio_postgres::{Client, NoTls, Row, RowStream, Socket, Statement};
 use uuid::Uuid;
 
 use super::errors::{map_connect_error, map_error, BindError};
 use super::text_forms;
+use super::tls::MakeRustls;
 use super::TIMESTAMP_FORMAT;
+use crate::dialect::tls::{TlsMode, TlsSettings};
 use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
 use crate::error::{Error, Result};
@@ -77,6 +80,27 @@ where
     }
 }
 
+/// Opens a connection through `tls` (plain or rustls) and drives it on a task of its own.
+async fn connect<T>(
+    pg: &tokio_postgres::Config,
+    tls: T,
+    target: &str,
+    string_mode: &ReportedStringMode,
+) -> Result<Client>
+where
+    T: MakeTlsConnect<Socket>,
+    T::Stream: Send + 'static,
+    T::TlsConnect: Send,
+    <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
+{
+    let (client, connection) = pg
+        .connect(tls)
+        .await
+        .map_err(|e| map_connect_error(e, target))?;
+    tokio::spawn(drive(connection, Arc::clone(string_mode)));
+    Ok(client)
+}
+
 /// A prepared statement and what decoding its rows needs, built once per connection.
 #[derive(Clone)]
 struct Prepared {
@@ -118,22 +142,11 @@ impl PgConnection {
                     })?;
                     pg.connect_timeout(Duration::from_secs(seconds));
                 }
-                "sslmode" => {
-                    pg.ssl_mode(match value.as_str() {
-                        "disable" => SslMode::Disable,
-                        "prefer" => SslMode::Prefer,
-                        _ => {
-                            return Err(Error::Config(format!(
-                                "postgres `sslmode={value}` needs TLS, which is not supported yet; \
-                                 use `disable` or `prefer` (which connects without TLS)"
-                            )))
-                        }
-                    });
-                }
+                key if TlsSettings::is_tls_option(key) => {}
                 _ => {
                     return Err(Error::Config(format!(
                         "unknown postgres option `{key}` (expected options, application_name, \
-                         connect_timeout or sslmode)"
+                         connect_timeout, sslmode, sslrootcert, sslcert, sslkey or ssl)"
                     )))
                 }
             }
@@ -142,12 +155,20 @@ impl PgConnection {
         pg.options(&options);
 
         let target = format!("{host}:{port}");
-        let (client, connection) = pg
-            .connect(NoTls)
-            .await
-            .map_err(|e| map_connect_error(e, &target))?;
         let string_mode = ReportedStringMode::default();
-        tokio::spawn(drive(connection, Arc::clone(&string_mode)));
+        let tls = TlsSettings::from_options("postgres", &config.dialect_options)?;
+        pg.ssl_mode(match tls.mode {
+            TlsMode::Disable => SslMode::Disable,
+            TlsMode::Prefer => SslMode::Prefer,
+            TlsMode::Require | TlsMode::VerifyCa | TlsMode::VerifyFull => SslMode::Require,
+        });
+        let client = match tls.mode {
+            TlsMode::Disable => connect(&pg, NoTls, &target, &string_mode).await?,
+            _ => {
+                let tls = MakeRustls(Arc::new(tls.client_config()?));
+                connect(&pg, tls, &target, &string_mode).await?
+            }
+        };
         Ok(PgConnection {
             client,
             statements: HashMap::new(),

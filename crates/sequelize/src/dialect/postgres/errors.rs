@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::dialect::common;
+use crate::dialect::{common, tls};
 use crate::error::{DatabaseError, Error};
 
 /// Why a [`Value`](crate::value::Value) could not be encoded for a parameter. Names the value's
@@ -157,6 +157,12 @@ pub(super) fn map_error(e: tokio_postgres::Error) -> Error {
 /// Maps an error from opening a connection to `target` (`host:port`): nothing listening there,
 /// bad credentials, no such database, or any other reason the connection failed.
 pub(super) fn map_connect_error(e: tokio_postgres::Error, target: &str) -> Error {
+    if let Some(tls) = tls::rustls_cause(&e) {
+        return Error::Tls(format!("{target}: {tls}"));
+    }
+    if e.to_string().starts_with("error performing TLS handshake") {
+        return Error::Tls(format!("{target}: {}", chain_message(&e)));
+    }
     let refused = find_cause::<std::io::Error>(&e)
         .filter(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
         .map(ToString::to_string);

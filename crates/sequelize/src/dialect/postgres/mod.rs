@@ -12,6 +12,7 @@ mod driver;
 mod errors;
 mod render;
 mod text_forms;
+mod tls;
 mod types;
 
 use std::borrow::Cow;

@@ -1,0 +1,314 @@
+//! Faults on a real server of the test's own: a scratch PostgreSQL cluster (its data
+//! directory in a temporary directory, its own port), made, restarted, killed and removed by
+//! the test, so that the shared test server is never touched. What is checked: a restart is
+//! invisible to the next query (the pool drops the connections the server closed, and a
+//! query sent while the server is down waits through the retry option until it is back);
+//! and a server killed with SIGKILL in the middle of 1,000 committing transactions loses
+//! none whose commit returned `Ok` and keeps no part of one that did not.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sequelize::prelude::*;
+use sequelize::{Error, Options, PoolOptions, RetryMatch, RetryOptions};
+
+/// A PostgreSQL cluster of one test, on `port`.
+struct ScratchPostgres {
+    bin: PathBuf,
+    data: PathBuf,
+    port: u16,
+}
+
+impl ScratchPostgres {
+    /// Makes and starts a cluster in a new temporary directory.
+    fn start(name: &str, port: u16) -> ScratchPostgres {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .and_then(|versions| versions.flatten().map(|v| v.path().join("bin")).max())
+            .filter(|bin| bin.join("pg_ctl").exists())
+            .expect("PostgreSQL's server binaries in /usr/lib/postgresql/*/bin (scripts/test.sh installs them)");
+        let data = std::env::temp_dir().join(format!("sequelize-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data).unwrap();
+        let scratch = ScratchPostgres { bin, data, port };
+        scratch.own_data_directory();
+        scratch.run(
+            "initdb",
+            &[
+                "-D",
+                &scratch.data(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ],
+        );
+        scratch.pg_ctl(&["start"]);
+        scratch
+    }
+
+    fn data(&self) -> String {
+        self.data.display().to_string()
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// The server refuses to run as root: its directory goes to the `postgres` user then.
+    fn own_data_directory(&self) {
+        if is_root() {
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres", &self.data()])
+                .status()
+                .unwrap();
+            assert!(status.success(), "chown the scratch cluster's directory");
+        }
+    }
+
+    /// Runs one of the server's programs (as `postgres` when this is root).
+    fn run(&self, program: &str, args: &[&str]) {
+        let program = self.bin.join(program).display().to_string();
+        let mut command = match is_root() {
+            true => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--", &program]);
+                c
+            }
+            false => Command::new(&program),
+        };
+        let output = command.args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{program} {args:?}: {}{}\nserver log:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            std::fs::read_to_string(self.data.join("server.log")).unwrap_or_default()
+        );
+    }
+
+    /// `pg_ctl <action>`, waiting for it to finish; the server listens on 127.0.0.1 only,
+    /// its socket in the data directory.
+    fn pg_ctl(&self, action: &[&str]) {
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
+            self.port,
+            self.data()
+        );
+        let (data, log) = (
+            self.data(),
+            self.data.join("server.log").display().to_string(),
+        );
+        let mut args = vec!["-D", &data, "-o", &options, "-l", &log, "-w"];
+        args.extend_from_slice(action);
+        self.run("pg_ctl", &args);
+    }
+
+    /// Kills every process of the cluster with SIGKILL, as a crash would.
+    fn kill(&self) {
+        let pid = std::fs::read_to_string(self.data.join("postmaster.pid")).unwrap();
+        let pid = pid.lines().next().unwrap().trim().to_owned();
+        // Stopped first, so that it starts no new backend while its children are listed;
+        // then all of them at once.
+        let _ = Command::new("kill").args(["-STOP", &pid]).status();
+        let children = Command::new("pgrep").args(["-P", &pid]).output().unwrap();
+        let children = String::from_utf8_lossy(&children.stdout).into_owned();
+        let mut all = vec!["-9".to_owned(), pid];
+        all.extend(children.split_whitespace().map(str::to_owned));
+        let status = Command::new("kill").args(&all).status().unwrap();
+        assert!(status.success(), "kill {all:?}");
+        std::thread::sleep(Duration::from_millis(300));
+        // Where PID 1 does not reap orphans (a container), the killed postmaster stays a
+        // zombie, which the next server's lock-file checks take for a live one.
+        let socket = format!(".s.PGSQL.{}", self.port);
+        for lock in [
+            "postmaster.pid".to_owned(),
+            format!("{socket}.lock"),
+            socket,
+        ] {
+            let _ = std::fs::remove_file(self.data.join(lock));
+        }
+    }
+}
+
+impl Drop for ScratchPostgres {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(self.data.join("postmaster.pid")) {
+            if let Some(pid) = pid.lines().next() {
+                let _ = Command::new("kill").args(["-9", pid.trim()]).status();
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// The backend process of the connection a query runs on.
+async fn backend(db: &Sequelize) -> sequelize::Result<i64> {
+    let row = db
+        .query("SELECT pg_backend_pid() AS pid")
+        .plain()
+        .await?
+        .unwrap();
+    Ok(i64::from(row.get::<i32>("pid")?))
+}
+
+fn options(url: String, retry: RetryOptions) -> Options {
+    Options {
+        url: Some(url),
+        pool: PoolOptions {
+            max: 4,
+            ..Default::default()
+        },
+        retry,
+        logging: sequelize::Logging::Off,
+        ..Default::default()
+    }
+}
+
+/// After a restart the pooled connections are dead; the next query gets a new one and
+/// succeeds. A query sent while the server is down fails with `ConnectionRefused` without
+/// retries, and with `RetryMatch::Connection` waits until the server is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_is_invisible_to_the_next_query() {
+    let server = ScratchPostgres::start("fault-restart", 55_432);
+    let retry = RetryOptions {
+        max: 60,
+        matching: vec![RetryMatch::Connection],
+        backoff_base: Duration::from_millis(50),
+        backoff_exponent: 1.0,
+    };
+    let db = Sequelize::connect_with(options(server.url(), retry))
+        .await
+        .unwrap();
+    let before = backend(&db).await.unwrap();
+    server.pg_ctl(&["restart", "-m", "fast"]);
+    let after = backend(&db).await.expect("the first query after a restart");
+    assert_ne!(before, after, "a new connection, to the new server");
+
+    let plain = Sequelize::connect_with(options(server.url(), RetryOptions::default()))
+        .await
+        .unwrap();
+    server.pg_ctl(&["stop", "-m", "fast"]);
+    let refused = backend(&plain).await;
+    assert!(
+        matches!(refused, Err(Error::ConnectionRefused { .. })),
+        "{refused:?}"
+    );
+    let waiting = tokio::spawn({
+        let db = db.clone();
+        async move { backend(&db).await }
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !waiting.is_finished(),
+        "the query waits while the server is down"
+    );
+    server.pg_ctl(&["start"]);
+    waiting
+        .await
+        .unwrap()
+        .expect("the query sent while the server was down");
+    db.close().await.unwrap();
+    plain.close().await.unwrap();
+}
+
+/// Eight tasks commit 1,000 transactions of two rows each while the server is killed with
+/// SIGKILL part way: after the server is back (crash recovery), every transaction whose
+/// commit returned `Ok` has both its rows, no other transaction left one row, and the same
+/// Sequelize instance works again without being rebuilt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_server_loses_no_acknowledged_commit() {
+    let server = ScratchPostgres::start("fault-kill", 55_433);
+    let db = Sequelize::connect_with(options(server.url(), RetryOptions::default()))
+        .await
+        .unwrap();
+    db.query("CREATE TABLE pairs (tx INTEGER NOT NULL, half INTEGER NOT NULL)")
+        .exec()
+        .await
+        .unwrap();
+    let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
+    let mut tasks = Vec::new();
+    for task in 0..8_i64 {
+        let (db, acknowledged) = (db.clone(), acknowledged.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0..125_i64 {
+                let tx = task * 125 + n;
+                let committed = db
+                    .transaction(|t| async move {
+                        for half in [1_i64, 2] {
+                            t.query("INSERT INTO pairs (tx, half) VALUES ($1, $2)")
+                                .bind(Bind::positional().push(tx).push(half))
+                                .exec()
+                                .await?;
+                        }
+                        Ok::<_, Error>(())
+                    })
+                    .await;
+                match committed {
+                    Ok(()) => {
+                        acknowledged.lock().unwrap().insert(tx);
+                    }
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    // Kill once a fair number of transactions went through.
+    for _ in 0..200 {
+        if acknowledged.lock().unwrap().len() >= 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.kill();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        (200..1_000).contains(&acknowledged.len()),
+        "killed part way: {} acknowledged",
+        acknowledged.len()
+    );
+    server.pg_ctl(&["start"]);
+    let mut halves = std::collections::BTreeMap::<i64, i64>::new();
+    let rows = db
+        .query("SELECT tx, COUNT(*) AS n FROM pairs GROUP BY tx")
+        .all()
+        .await
+        .expect("the same instance works after the restart");
+    for row in rows {
+        halves.insert(
+            i64::from(row.get::<i32>("tx").unwrap()),
+            row.get::<i64>("n").unwrap(),
+        );
+    }
+    for tx in &acknowledged {
+        assert_eq!(
+            halves.get(tx),
+            Some(&2),
+            "acknowledged transaction {tx} is there whole"
+        );
+    }
+    for (tx, n) in &halves {
+        assert_eq!(*n, 2, "transaction {tx} is whole, not half-written");
+    }
+    println!(
+        "killed after {} acknowledged commits; {} transactions found after recovery",
+        acknowledged.len(),
+        halves.len()
+    );
+    db.close().await.unwrap();
+}

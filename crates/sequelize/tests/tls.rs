@@ -1,0 +1,140 @@
+//! TLS against the local servers, which scripts/test.sh gives a certificate signed by a test
+//! CA (`target/test-tls`): libpq's `sslmode` and Sequelize's `dialectOptions.ssl` connect
+//! encrypted, the certificate is checked against the CA, a CA that did not sign it fails
+//! with `Error::Tls` naming the problem, and `rejectUnauthorized: false` connects anyway.
+//! SQLite opens a local file: TLS options there are a configuration error naming it.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{dialects, isolated_options};
+use sequelize::prelude::*;
+use sequelize::Error;
+
+/// A file of the test certificates scripts/test.sh makes.
+fn certificate(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/test-tls")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: scripts/test.sh makes the test certificates and gives the servers theirs",
+        path.display()
+    );
+    path.display().to_string()
+}
+
+/// Connects to the isolated database of `dialect` with these dialect options.
+async fn connect(dialect: &str, options: &[(&str, String)]) -> sequelize::Result<Sequelize> {
+    let base = isolated_options(dialect, "tls", false).await;
+    let mut dialect_options = base.dialect_options.clone();
+    dialect_options.extend(options.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    Sequelize::connect_with(sequelize::Options {
+        dialect_options,
+        ..base
+    })
+    .await
+}
+
+/// Whether the session of `db` is encrypted, as the server sees it.
+async fn encrypted(db: &Sequelize) -> bool {
+    match db.dialect().name() {
+        "postgres" => {
+            let row = db
+                .query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .plain()
+                .await
+                .unwrap()
+                .unwrap();
+            row.get::<bool>("ssl").unwrap()
+        }
+        _ => {
+            let row = db
+                .query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+                .plain()
+                .await
+                .unwrap()
+                .unwrap();
+            !row.get::<String>("Value").unwrap().is_empty()
+        }
+    }
+}
+
+#[tokio::test]
+async fn tls_connects_encrypted_and_checks_the_certificate() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        if dialect == "sqlite" {
+            let error = connect(dialect, &[("sslmode", "require".into())])
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&error, Error::Config(m) if m.contains("sqlite") && m.contains("sslmode")),
+                "{error}"
+            );
+            continue;
+        }
+        let plain = connect(dialect, &[]).await.unwrap();
+        assert!(!encrypted(&plain).await, "{dialect}: no TLS unless asked");
+        plain.close().await.unwrap();
+
+        let ca = certificate("ca.crt");
+        let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+            ("sslmode=require", vec![("sslmode", "require".into())]),
+            (
+                "sslmode=verify-full with the CA",
+                vec![
+                    ("sslmode", "verify-full".into()),
+                    ("sslrootcert", ca.clone()),
+                ],
+            ),
+            (
+                "sslmode=verify-ca with the CA",
+                vec![("sslmode", "verify-ca".into()), ("sslrootcert", ca.clone())],
+            ),
+            (
+                "ssl: { require: true, ca } (the PEM text)",
+                vec![
+                    ("ssl.require", "true".into()),
+                    ("ssl.ca", std::fs::read_to_string(&ca).unwrap()),
+                ],
+            ),
+            (
+                "ssl: { require: true, rejectUnauthorized: false } with the wrong CA",
+                vec![
+                    ("ssl.require", "true".into()),
+                    ("ssl.rejectUnauthorized", "false".into()),
+                    ("ssl.ca", certificate("other-ca.crt")),
+                ],
+            ),
+        ];
+        for (case, options) in cases {
+            let db = connect(dialect, &options)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect}, {case}: {e}"));
+            assert!(encrypted(&db).await, "{dialect}, {case}: encrypted");
+            db.close().await.unwrap();
+        }
+
+        for (case, options) in [
+            (
+                "sslmode=verify-full with another CA",
+                vec![
+                    ("sslmode", "verify-full".into()),
+                    ("sslrootcert", certificate("other-ca.crt")),
+                ],
+            ),
+            (
+                "ssl: true with the built-in roots",
+                vec![("ssl", "true".into())],
+            ),
+        ] {
+            let error = connect(dialect, &options).await.unwrap_err();
+            assert!(
+                matches!(&error, Error::Tls(m) if m.contains("invalid peer certificate") && m.contains("UnknownIssuer")),
+                "{dialect}, {case}: {error}"
+            );
+        }
+    }
+}
