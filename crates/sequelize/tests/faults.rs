@@ -1,6 +1,7 @@
-//! Faults on a real server of the test's own: a scratch PostgreSQL cluster (its data
-//! directory in a temporary directory, its own port), made, restarted, killed and removed by
-//! the test, so that the shared test server is never touched. What is checked: a restart is
+//! Faults on real servers of the test's own: a scratch PostgreSQL cluster and a scratch
+//! MariaDB server (each with its data directory in a temporary directory and its own port),
+//! made, restarted, killed and removed by the test, so that the shared test servers are never
+//! touched. What is checked: a restart is
 //! invisible to the next query (the pool drops the connections the server closed, and a
 //! query sent while the server is down waits through the retry option until it is back);
 //! and a server killed with SIGKILL in the middle of 1,000 committing transactions loses
@@ -8,7 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -146,6 +147,129 @@ impl Drop for ScratchPostgres {
     }
 }
 
+/// A scratch server the kill test can kill and start again.
+trait Scratch {
+    fn url(&self) -> String;
+    /// Kills every process of the server with SIGKILL, as a crash would.
+    fn kill(&mut self);
+    /// Starts the server again on the same data, and waits until it takes connections.
+    fn start_again(&mut self);
+}
+
+impl Scratch for ScratchPostgres {
+    fn url(&self) -> String {
+        ScratchPostgres::url(self)
+    }
+
+    fn kill(&mut self) {
+        ScratchPostgres::kill(self);
+    }
+
+    fn start_again(&mut self) {
+        self.pg_ctl(&["start"]);
+    }
+}
+
+/// A MariaDB server of one test, on `port`: a child process of the test, so that killing it
+/// is `Child::kill` and nothing outlives the test.
+struct ScratchMariaDb {
+    data: PathBuf,
+    port: u16,
+    server: Option<Child>,
+}
+
+impl ScratchMariaDb {
+    /// Makes a data directory (root with an empty password) and starts a server on it.
+    fn start(name: &str, port: u16) -> ScratchMariaDb {
+        let data = std::env::temp_dir().join(format!("sequelize-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data).unwrap();
+        let user = if is_root() { "mysql" } else { "" };
+        if is_root() {
+            let status = Command::new("chown")
+                .args(["mysql:mysql", &data.display().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success(), "chown the scratch server's directory");
+        }
+        let mut install = Command::new("mariadb-install-db");
+        install.args([
+            "--no-defaults",
+            &format!("--datadir={}", data.display()),
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db",
+        ]);
+        if !user.is_empty() {
+            install.arg(format!("--user={user}"));
+        }
+        let output = install
+            .output()
+            .expect("mariadb-install-db (scripts/test.sh installs MariaDB)");
+        assert!(
+            output.status.success(),
+            "mariadb-install-db: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut scratch = ScratchMariaDb {
+            data,
+            port,
+            server: None,
+        };
+        scratch.start_again();
+        scratch
+    }
+}
+
+impl Scratch for ScratchMariaDb {
+    fn url(&self) -> String {
+        format!("mariadb://root@127.0.0.1:{}/mysql", self.port)
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            server.kill().unwrap();
+            server.wait().unwrap();
+        }
+    }
+
+    fn start_again(&mut self) {
+        let data = self.data.display().to_string();
+        let mut server = Command::new("/usr/sbin/mariadbd");
+        server.args([
+            "--no-defaults".to_owned(),
+            format!("--datadir={data}"),
+            format!("--port={}", self.port),
+            format!("--socket={data}/server.sock"),
+            format!("--pid-file={data}/server.pid"),
+            format!("--log-error={data}/server.log"),
+            "--bind-address=127.0.0.1".to_owned(),
+        ]);
+        if is_root() {
+            server.arg("--user=mysql");
+        }
+        let server = server.stdout(Stdio::null()).stderr(Stdio::null()).spawn();
+        self.server = Some(server.expect("/usr/sbin/mariadbd"));
+        for _ in 0..100 {
+            let up = std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok();
+            if up {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "the scratch MariaDB did not start: {}",
+            std::fs::read_to_string(self.data.join("server.log")).unwrap_or_default()
+        );
+    }
+}
+
+impl Drop for ScratchMariaDb {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -228,9 +352,7 @@ async fn a_restart_is_invisible_to_the_next_query() {
 /// SIGKILL part way: after the server is back (crash recovery), every transaction whose
 /// commit returned `Ok` has both its rows, no other transaction left one row, and the same
 /// Sequelize instance works again without being rebuilt.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_server_loses_no_acknowledged_commit() {
-    let server = ScratchPostgres::start("fault-kill", 55_433);
+async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) {
     let db = Sequelize::connect_with(options(server.url(), RetryOptions::default()))
         .await
         .unwrap();
@@ -266,7 +388,7 @@ async fn a_killed_server_loses_no_acknowledged_commit() {
         }));
     }
     // Kill once a fair number of transactions went through.
-    for _ in 0..200 {
+    for _ in 0..500 {
         if acknowledged.lock().unwrap().len() >= 200 {
             break;
         }
@@ -282,7 +404,7 @@ async fn a_killed_server_loses_no_acknowledged_commit() {
         "killed part way: {} acknowledged",
         acknowledged.len()
     );
-    server.pg_ctl(&["start"]);
+    server.start_again();
     let mut halves = std::collections::BTreeMap::<i64, i64>::new();
     let rows = db
         .query("SELECT tx, COUNT(*) AS n FROM pairs GROUP BY tx")
@@ -290,10 +412,7 @@ async fn a_killed_server_loses_no_acknowledged_commit() {
         .await
         .expect("the same instance works after the restart");
     for row in rows {
-        halves.insert(
-            i64::from(row.get::<i32>("tx").unwrap()),
-            row.get::<i64>("n").unwrap(),
-        );
+        halves.insert(row.get::<i64>("tx").unwrap(), row.get::<i64>("n").unwrap());
     }
     for tx in &acknowledged {
         assert_eq!(
@@ -311,4 +430,16 @@ async fn a_killed_server_loses_no_acknowledged_commit() {
         halves.len()
     );
     db.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_postgres_loses_no_acknowledged_commit() {
+    let mut server = ScratchPostgres::start("fault-kill", 55_433);
+    a_killed_server_loses_no_acknowledged_commit(&mut server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_mariadb_loses_no_acknowledged_commit() {
+    let mut server = ScratchMariaDb::start("fault-kill-mariadb", 53_306);
+    a_killed_server_loses_no_acknowledged_commit(&mut server).await;
 }
