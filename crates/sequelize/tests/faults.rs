@@ -443,3 +443,125 @@ async fn a_killed_mariadb_loses_no_acknowledged_commit() {
     let mut server = ScratchMariaDb::start("fault-kill-mariadb", 53_306);
     a_killed_server_loses_no_acknowledged_commit(&mut server).await;
 }
+
+/// The writer of `an_sqlite_writer_killed_mid_write_keeps_every_acknowledged_commit`: run
+/// by that test in a child process (`SEQUELIZE_FAULT_SQLITE` names the database file), it
+/// commits transactions of two rows until it is killed, and prints `ack N` once the commit
+/// of transaction N returned `Ok`.
+#[tokio::test]
+#[ignore = "run by an_sqlite_writer_killed_mid_write_keeps_every_acknowledged_commit, in a child process"]
+async fn sqlite_writer_child() {
+    use std::io::Write;
+    let path = std::env::var("SEQUELIZE_FAULT_SQLITE").expect("the parent test names the file");
+    let db = Sequelize::connect(&format!("sqlite://{path}"))
+        .await
+        .unwrap();
+    let mut out = std::io::stdout();
+    for tx in 0_i64.. {
+        db.transaction(|t| async move {
+            for half in [1_i64, 2] {
+                t.query("INSERT INTO pairs (tx, half) VALUES ($1, $2)")
+                    .bind(Bind::positional().push(tx).push(half))
+                    .exec()
+                    .await?;
+            }
+            Ok::<_, Error>(())
+        })
+        .await
+        .unwrap();
+        writeln!(out, "ack {tx}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// SQLite in a WAL file, its writer a child process killed with SIGKILL mid-write: the file
+/// passes `PRAGMA integrity_check`, every transaction the writer saw committed has both its
+/// rows, and none has one.
+#[tokio::test]
+async fn an_sqlite_writer_killed_mid_write_keeps_every_acknowledged_commit() {
+    use std::io::{BufRead, BufReader};
+    let path =
+        std::env::temp_dir().join(format!("sequelize-fault-sqlite-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let url = format!("sqlite://{}", path.display());
+    let db = Sequelize::connect(&url).await.unwrap();
+    db.query("CREATE TABLE pairs (tx INTEGER NOT NULL, half INTEGER NOT NULL)")
+        .exec()
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "sqlite_writer_child",
+            "--ignored",
+            "--nocapture",
+            "--quiet",
+        ])
+        .env("SEQUELIZE_FAULT_SQLITE", path.display().to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acknowledged = BTreeSet::new();
+    let ack = |line: &str| {
+        line.strip_prefix("ack ")
+            .and_then(|n| n.parse::<i64>().ok())
+    };
+    while acknowledged.len() < 500 {
+        let line = lines
+            .next()
+            .expect("the writer runs until it is killed")
+            .unwrap();
+        acknowledged.extend(ack(&line));
+    }
+    child.kill().unwrap();
+    // What it printed before it died counts too.
+    acknowledged.extend(
+        lines
+            .map_while(|line| line.ok())
+            .filter_map(|line| ack(&line)),
+    );
+    child.wait().unwrap();
+
+    let db = Sequelize::connect(&url).await.unwrap();
+    let check = db
+        .query("PRAGMA integrity_check")
+        .plain()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(check.get::<String>("integrity_check").unwrap(), "ok");
+    let mut halves = std::collections::BTreeMap::<i64, i64>::new();
+    for row in db
+        .query("SELECT tx, COUNT(*) AS n FROM pairs GROUP BY tx")
+        .all()
+        .await
+        .unwrap()
+    {
+        halves.insert(row.get::<i64>("tx").unwrap(), row.get::<i64>("n").unwrap());
+    }
+    for tx in &acknowledged {
+        assert_eq!(
+            halves.get(tx),
+            Some(&2),
+            "acknowledged transaction {tx} is there whole"
+        );
+    }
+    for (tx, n) in &halves {
+        assert_eq!(*n, 2, "transaction {tx} is whole, not half-written");
+    }
+    println!(
+        "killed after {} acknowledged commits; {} transactions found",
+        acknowledged.len(),
+        halves.len()
+    );
+    db.close().await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
