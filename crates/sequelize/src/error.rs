@@ -187,6 +187,12 @@ pub enum Error {
     #[error("lock wait timed out: {0}")]
     Timeout(DatabaseError),
 
+    /// The database's storage is full: SQLite's `SQLITE_FULL` (a full disk, or
+    /// `max_page_count`), PostgreSQL's `disk_full` (53100), MySQL's full table or disk
+    /// (1114, 1021). The statement wrote nothing; its transaction can still be rolled back.
+    #[error("storage full: {0}")]
+    StorageFull(DatabaseError),
+
     /// Any other error the database returned (`SequelizeDatabaseError`).
     #[error("database error: {0}")]
     Database(DatabaseError),
@@ -277,7 +283,9 @@ impl Error {
                 Some(source)
             }
             Error::NotNullConstraint { source, .. } => Some(source),
-            Error::Deadlock(e) | Error::Timeout(e) | Error::Database(e) => Some(e),
+            Error::Deadlock(e) | Error::Timeout(e) | Error::StorageFull(e) | Error::Database(e) => {
+                Some(e)
+            }
             _ => None,
         }
     }
@@ -289,7 +297,9 @@ impl Error {
                 &mut source.sql
             }
             Error::NotNullConstraint { source, .. } => &mut source.sql,
-            Error::Deadlock(e) | Error::Timeout(e) | Error::Database(e) => &mut e.sql,
+            Error::Deadlock(e) | Error::Timeout(e) | Error::StorageFull(e) | Error::Database(e) => {
+                &mut e.sql
+            }
             _ => return self,
         };
         if slot.is_none() {

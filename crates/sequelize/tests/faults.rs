@@ -565,3 +565,100 @@ async fn an_sqlite_writer_killed_mid_write_keeps_every_acknowledged_commit() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(name: &str, size: &str) -> SmallDisk {
+        assert!(
+            is_root(),
+            "mounting a small tmpfs needs root (CI runs scripts/test.sh as root)"
+        );
+        let dir = std::env::temp_dir().join(format!("sequelize-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size}"),
+                "tmpfs",
+                &dir.display().to_string(),
+            ])
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "mount a {size} tmpfs on {}",
+            dir.display()
+        );
+        SmallDisk(dir)
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// SQLite on a disk that fills up: the insert that finds no room fails with
+/// `Error::StorageFull`, its transaction is rolled back whole, and every transaction
+/// committed before it is there, in a file that passes `integrity_check`.
+#[tokio::test]
+async fn a_full_disk_is_a_storage_full_error_and_loses_nothing() {
+    let disk = SmallDisk::mount("full-disk", "512k");
+    let url = format!("sqlite://{}", disk.0.join("full.db").display());
+    let db = Sequelize::connect(&url).await.unwrap();
+    db.query("CREATE TABLE blobs (tx INTEGER NOT NULL, data BLOB NOT NULL)")
+        .exec()
+        .await
+        .unwrap();
+    let mut committed = 0_i64;
+    let failure = loop {
+        let result = db
+            .transaction(|t| async move {
+                for _ in 0..4 {
+                    t.query("INSERT INTO blobs (tx, data) VALUES ($1, $2)")
+                        .bind(Bind::positional().push(committed).push(vec![7_u8; 4096]))
+                        .exec()
+                        .await?;
+                }
+                Ok::<_, Error>(())
+            })
+            .await;
+        match result {
+            Ok(()) => committed += 1,
+            Err(e) => break e,
+        }
+        assert!(
+            committed < 1_000,
+            "512 kB cannot hold 1,000 transactions of 16 kB"
+        );
+    };
+    assert!(matches!(failure, Error::StorageFull(_)), "{failure}");
+    assert!(committed > 0, "some transactions fit");
+    let check = db
+        .query("PRAGMA integrity_check")
+        .plain()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(check.get::<String>("integrity_check").unwrap(), "ok");
+    let rows = db
+        .query("SELECT COUNT(*) AS n, COUNT(DISTINCT tx) AS t FROM blobs")
+        .plain()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        rows.get::<i64>("n").unwrap(),
+        committed * 4,
+        "whole transactions only"
+    );
+    assert_eq!(rows.get::<i64>("t").unwrap(), committed);
+    println!("{committed} transactions of 16 kB fitted before: {failure}");
+    db.close().await.unwrap();
+}

@@ -121,6 +121,8 @@ fn map_server_error(e: ServerError) -> Error {
         },
         // ER_LOCK_DEADLOCK
         1213 => Error::Deadlock(source(message)),
+        // ER_RECORD_FILE_FULL ("The table is full"), ER_DISK_FULL
+        1114 | 1021 => Error::StorageFull(source(message)),
         // ER_LOCK_WAIT_TIMEOUT (MariaDB's answer to `NOWAIT` too), MySQL's ER_LOCK_NOWAIT;
         // MySQL's and MariaDB's statement time limits (`max_execution_time`,
         // `max_statement_time`)
@@ -274,6 +276,10 @@ mod tests {
     #[test]
     fn other_codes() {
         assert!(matches!(server(1213, "Deadlock found"), Error::Deadlock(_)));
+        assert!(matches!(
+            server(1114, "The table 't' is full"),
+            Error::StorageFull(_)
+        ));
         assert!(matches!(
             server(1205, "Lock wait timeout exceeded"),
             Error::Timeout(_)

@@ -130,6 +130,8 @@ fn map_db_error(db: &tokio_postgres::error::DbError) -> Error {
         },
         // deadlock_detected
         "40P01" => Error::Deadlock(source),
+        // disk_full
+        "53100" => Error::StorageFull(source),
         // lock_not_available (`NOWAIT`, `lock_timeout`), query_canceled (`statement_timeout`)
         "55P03" | "57014" => Error::Timeout(source),
         // invalid_password, invalid_authorization_specification

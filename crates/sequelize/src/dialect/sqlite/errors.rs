@@ -43,6 +43,7 @@ pub(super) fn map_error(e: rusqlite::Error) -> Error {
                     field: constraint_columns(&message).into_iter().next(),
                     source,
                 },
+                _ if failure.code == rusqlite::ErrorCode::DiskFull => Error::StorageFull(source),
                 _ if failure.code == rusqlite::ErrorCode::DatabaseBusy
                     || failure.code == rusqlite::ErrorCode::DatabaseLocked =>
                 {
