@@ -39,7 +39,7 @@ wait_for() { # wait_for DESCRIPTION COMMAND...
 # servers are given the certificate when theirs differs.
 TLS_DIR=target/test-tls
 make_certificates() {
-  [ -f "$TLS_DIR/server.crt" ] && [ -f "$TLS_DIR/other-ca.crt" ] && return 0
+  [ -f "$TLS_DIR/server.crt" ] && [ -f "$TLS_DIR/other-ca.crt" ] && [ -f "$TLS_DIR/client.crt" ] && return 0
   install_if_missing openssl openssl
   say "making the test CA and server certificate in $TLS_DIR"
   mkdir -p "$TLS_DIR"
@@ -55,6 +55,13 @@ make_certificates() {
       "keyUsage=digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" > server.ext
     openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
       -extfile server.ext -out server.crt 2>/dev/null
+    # The client certificate of the user the servers let in by certificate only.
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=sequelize_cert" \
+      -keyout client.key -out client.csr 2>/dev/null
+    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature,keyEncipherment" \
+      "extendedKeyUsage=clientAuth" > client.ext
+    openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile client.ext -out client.crt 2>/dev/null
   ) || fail "could not make the test certificates with openssl"
 }
 
@@ -98,10 +105,25 @@ if wants postgres && [ -z "${SEQUELIZE_TEST_POSTGRES_URL:-}" ]; then
     psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -q \
       -c "ALTER SYSTEM SET ssl_cert_file = '$pg_data/sequelize-test.crt'" \
       -c "ALTER SYSTEM SET ssl_key_file = '$pg_data/sequelize-test.key'" \
+      -c "ALTER SYSTEM SET ssl_ca_file = '$pg_data/sequelize-test-ca.crt'" \
       -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null \
       || fail "could not turn TLS on in PostgreSQL"
     sleep 1
   fi
+  # sequelize_cert: a user let in over TLS with a client certificate only.
+  pg_hba=$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SHOW hba_file")
+  if ! grep -q "sequelize_cert" "$pg_hba"; then
+    say "PostgreSQL: the certificate-only user sequelize_cert"
+    { printf '%s\n' "# Written by sequelize-rs's scripts/test.sh: a user let in by client certificate only." \
+        "hostssl all sequelize_cert 127.0.0.1/32 cert" "host all sequelize_cert 127.0.0.1/32 reject"
+      cat "$pg_hba"; } > "$pg_hba.new" && cat "$pg_hba.new" > "$pg_hba" && rm -f "$pg_hba.new"
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qtAc "SELECT pg_reload_conf()" >/dev/null
+    sleep 1
+  fi
+  psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qtAc \
+    "SELECT 1 FROM pg_roles WHERE rolname = 'sequelize_cert'" | grep -q 1 \
+    || psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "CREATE ROLE sequelize_cert LOGIN" \
+    || fail "could not create the PostgreSQL role sequelize_cert"
   psql "host=$PG_HOST port=$PG_PORT user=$PG_USER dbname=postgres sslmode=verify-full sslrootcert=$TLS_DIR/ca.crt" \
     -tAc "SELECT 1" >/dev/null \
     || fail "PostgreSQL does not accept TLS with the test certificate (see its log)"
@@ -141,6 +163,9 @@ if { wants mariadb || wants mysql; } && [ -z "${SEQUELIZE_TEST_MYSQL_URL:-}" ]; 
   fi
   [ "$(mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -NBe "SELECT @@have_ssl")" = YES ] \
     || fail "MariaDB has no TLS with the test certificate (see /var/log/mysql/error.log)"
+  mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" \
+    -e "CREATE USER IF NOT EXISTS 'sequelize_cert'@'%' REQUIRE X509; GRANT ALL ON *.* TO 'sequelize_cert'@'%'" \
+    || fail "could not create the MariaDB user sequelize_cert"
   say "MariaDB ready: $TEST_DB on $MY_HOST:$MY_PORT"
 fi
 

@@ -27,10 +27,21 @@ fn certificate(name: &str) -> String {
 
 /// Connects to the isolated database of `dialect` with these dialect options.
 async fn connect(dialect: &str, options: &[(&str, String)]) -> sequelize::Result<Sequelize> {
-    let base = isolated_options(dialect, "tls", false).await;
+    connect_as(dialect, "tls", None, options).await
+}
+
+/// [`connect`] to the isolated database of `test`, as `user` (the test's own otherwise).
+async fn connect_as(
+    dialect: &str,
+    test: &str,
+    user: Option<&str>,
+    options: &[(&str, String)],
+) -> sequelize::Result<Sequelize> {
+    let base = isolated_options(dialect, test, false).await;
     let mut dialect_options = base.dialect_options.clone();
     dialect_options.extend(options.iter().map(|(k, v)| (k.to_string(), v.clone())));
     Sequelize::connect_with(sequelize::Options {
+        username: user.map(str::to_owned).or(base.username.clone()),
         dialect_options,
         ..base
     })
@@ -81,6 +92,7 @@ async fn tls_connects_encrypted_and_checks_the_certificate() {
 
         let ca = certificate("ca.crt");
         let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+            ("sslmode=prefer", vec![("sslmode", "prefer".into())]),
             ("sslmode=require", vec![("sslmode", "require".into())]),
             (
                 "sslmode=verify-full with the CA",
@@ -136,5 +148,51 @@ async fn tls_connects_encrypted_and_checks_the_certificate() {
                 "{dialect}, {case}: {error}"
             );
         }
+    }
+}
+
+/// A user the servers let in by client certificate only (`sequelize_cert`, which
+/// scripts/test.sh makes: PostgreSQL's `cert` authentication, MariaDB's `REQUIRE X509`):
+/// `sslcert` and `sslkey` (or Sequelize's `ssl.cert`, `ssl.key`) let it in, encrypted; the
+/// same connection without them is refused with `Error::AccessDenied`.
+#[tokio::test]
+async fn a_client_certificate_lets_in_a_user_that_needs_one() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        if dialect == "sqlite" {
+            println!("sqlite opens a local file: no user, no client certificate");
+            continue;
+        }
+        let verified = || {
+            vec![
+                ("sslmode", "verify-full".to_owned()),
+                ("sslrootcert", certificate("ca.crt")),
+            ]
+        };
+        for (case, identity) in [
+            (
+                "sslcert, sslkey",
+                [("sslcert", "client.crt"), ("sslkey", "client.key")],
+            ),
+            (
+                "ssl.cert, ssl.key",
+                [("ssl.cert", "client.crt"), ("ssl.key", "client.key")],
+            ),
+        ] {
+            let mut options = verified();
+            options.extend(identity.map(|(key, file)| (key, certificate(file))));
+            let db = connect_as(dialect, "tls_client", Some("sequelize_cert"), &options)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect}, {case}: {e}"));
+            assert!(encrypted(&db).await, "{dialect}, {case}");
+            db.close().await.unwrap();
+        }
+        let refused = connect_as(dialect, "tls_client", Some("sequelize_cert"), &verified())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, Error::AccessDenied(_)),
+            "{dialect}: {refused}"
+        );
     }
 }
