@@ -248,6 +248,12 @@ pub enum Error {
     #[error("eager loading: {0}")]
     EagerLoading(String),
 
+    /// The connection was lost while `COMMIT` ran: the server may have committed the
+    /// transaction or not, and nobody can tell from here. Check (an idempotency key, a
+    /// lookup) before running it again; [`RetryOptions`](crate::RetryOptions) never does.
+    #[error("the connection was lost while COMMIT ran, so the transaction may or may not have been committed; check before running it again ({0})")]
+    CommitOutcomeUnknown(String),
+
     /// The transaction was already committed or rolled back.
     #[error("transaction has already finished ({0}); start a new one")]
     TransactionFinished(&'static str),

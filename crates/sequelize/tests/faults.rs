@@ -361,9 +361,10 @@ async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) 
         .await
         .unwrap();
     let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
+    let unknown = Arc::new(Mutex::new(BTreeSet::new()));
     let mut tasks = Vec::new();
     for task in 0..8_i64 {
-        let (db, acknowledged) = (db.clone(), acknowledged.clone());
+        let (db, acknowledged, unknown) = (db.clone(), acknowledged.clone(), unknown.clone());
         tasks.push(tokio::spawn(async move {
             for n in 0..125_i64 {
                 let tx = task * 125 + n;
@@ -381,6 +382,10 @@ async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) 
                 match committed {
                     Ok(()) => {
                         acknowledged.lock().unwrap().insert(tx);
+                    }
+                    Err(Error::CommitOutcomeUnknown(_)) => {
+                        unknown.lock().unwrap().insert(tx);
+                        return;
                     }
                     Err(_) => return,
                 }
@@ -421,13 +426,19 @@ async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) 
             "acknowledged transaction {tx} is there whole"
         );
     }
+    let unknown = unknown.lock().unwrap().clone();
     for (tx, n) in &halves {
         assert_eq!(*n, 2, "transaction {tx} is whole, not half-written");
+        assert!(
+            acknowledged.contains(tx) || unknown.contains(tx),
+            "transaction {tx} was committed: its error said the outcome was unknown"
+        );
     }
     println!(
-        "killed after {} acknowledged commits; {} transactions found after recovery",
+        "killed after {} acknowledged commits; {} transactions found after recovery; {} commits of unknown outcome",
         acknowledged.len(),
-        halves.len()
+        halves.len(),
+        unknown.len()
     );
     db.close().await.unwrap();
 }

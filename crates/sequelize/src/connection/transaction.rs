@@ -19,6 +19,7 @@ use futures_util::FutureExt;
 use tokio::sync::{Mutex, MutexGuard};
 
 use super::pool::PooledConn;
+use super::retry::RetryMatch;
 use super::Sequelize;
 use crate::dialect::{transaction_control, ForeignKeySwitch};
 use crate::error::{DatabaseError, Error, Result};
@@ -204,7 +205,9 @@ impl Transaction {
                 drop(shared);
                 let Some(switch) = self.inner.foreign_keys else {
                     db.log_statement(&sql, None);
-                    conn.execute_batch(&sql).await?;
+                    conn.execute_batch(&sql)
+                        .await
+                        .map_err(|e| outcome_unknown(control, e))?;
                     conn.in_transaction = false;
                     return Ok(());
                 };
@@ -221,7 +224,9 @@ impl Transaction {
                 };
                 for statement in [sql.as_str(), switch.on] {
                     db.log_statement(statement, None);
-                    conn.execute_batch(statement).await?;
+                    conn.execute_batch(statement)
+                        .await
+                        .map_err(|e| outcome_unknown(control, e))?;
                 }
                 conn.in_transaction = false;
                 if broken.is_empty() {
@@ -242,7 +247,10 @@ impl Transaction {
         }
     }
 
-    /// Commits. For a nested transaction, releases its savepoint.
+    /// Commits. For a nested transaction, releases its savepoint. When the connection is
+    /// lost while `COMMIT` runs, the transaction may or may not have been committed, and the
+    /// error says so ([`Error::CommitOutcomeUnknown`]) rather than look like a failure that
+    /// is safe to run again.
     pub async fn commit(&self) -> Result<()> {
         self.end(COMMITTED, TransactionControl::Commit).await
     }
@@ -380,5 +388,16 @@ impl Drop for TxInner {
                 }
             }
         }
+    }
+}
+/// The error of a transaction's last statement: a `COMMIT` whose connection was lost (the
+/// errors [`RetryMatch::Connection`] matches) may have been applied, so it is
+/// [`Error::CommitOutcomeUnknown`], which no retry matches.
+fn outcome_unknown(control: TransactionControl, error: Error) -> Error {
+    match control {
+        TransactionControl::Commit if RetryMatch::Connection.matches(&error) => {
+            Error::CommitOutcomeUnknown(error.to_string())
+        }
+        _ => error,
     }
 }
