@@ -278,6 +278,32 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// One transaction of the kill tests: the two rows of transaction `tx`.
+async fn write_pair(db: &Sequelize, tx: i64) -> sequelize::Result<()> {
+    db.transaction(|t| async move {
+        for half in [1_i64, 2] {
+            t.query("INSERT INTO pairs (tx, half) VALUES ($1, $2)")
+                .bind(Bind::positional().push(tx).push(half))
+                .exec()
+                .await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// How many rows of each transaction the `pairs` table holds.
+async fn halves(db: &Sequelize) -> std::collections::BTreeMap<i64, i64> {
+    let rows = db
+        .query("SELECT tx, COUNT(*) AS n FROM pairs GROUP BY tx")
+        .all()
+        .await
+        .expect("the database answers after the fault");
+    (rows.iter())
+        .map(|row| (row.get::<i64>("tx").unwrap(), row.get::<i64>("n").unwrap()))
+        .collect()
+}
+
 /// The backend process of the connection a query runs on.
 async fn backend(db: &Sequelize) -> sequelize::Result<i64> {
     let row = db
@@ -368,17 +394,7 @@ async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) 
         tasks.push(tokio::spawn(async move {
             for n in 0..125_i64 {
                 let tx = task * 125 + n;
-                let committed = db
-                    .transaction(|t| async move {
-                        for half in [1_i64, 2] {
-                            t.query("INSERT INTO pairs (tx, half) VALUES ($1, $2)")
-                                .bind(Bind::positional().push(tx).push(half))
-                                .exec()
-                                .await?;
-                        }
-                        Ok::<_, Error>(())
-                    })
-                    .await;
+                let committed = write_pair(&db, tx).await;
                 match committed {
                     Ok(()) => {
                         acknowledged.lock().unwrap().insert(tx);
@@ -410,15 +426,7 @@ async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) 
         acknowledged.len()
     );
     server.start_again();
-    let mut halves = std::collections::BTreeMap::<i64, i64>::new();
-    let rows = db
-        .query("SELECT tx, COUNT(*) AS n FROM pairs GROUP BY tx")
-        .all()
-        .await
-        .expect("the same instance works after the restart");
-    for row in rows {
-        halves.insert(row.get::<i64>("tx").unwrap(), row.get::<i64>("n").unwrap());
-    }
+    let halves = halves(&db).await;
     for tx in &acknowledged {
         assert_eq!(
             halves.get(tx),
@@ -469,17 +477,7 @@ async fn sqlite_writer_child() {
         .unwrap();
     let mut out = std::io::stdout();
     for tx in 0_i64.. {
-        db.transaction(|t| async move {
-            for half in [1_i64, 2] {
-                t.query("INSERT INTO pairs (tx, half) VALUES ($1, $2)")
-                    .bind(Bind::positional().push(tx).push(half))
-                    .exec()
-                    .await?;
-            }
-            Ok::<_, Error>(())
-        })
-        .await
-        .unwrap();
+        write_pair(&db, tx).await.unwrap();
         writeln!(out, "ack {tx}").unwrap();
         out.flush().unwrap();
     }
@@ -547,15 +545,7 @@ async fn an_sqlite_writer_killed_mid_write_keeps_every_acknowledged_commit() {
         .unwrap()
         .unwrap();
     assert_eq!(check.get::<String>("integrity_check").unwrap(), "ok");
-    let mut halves = std::collections::BTreeMap::<i64, i64>::new();
-    for row in db
-        .query("SELECT tx, COUNT(*) AS n FROM pairs GROUP BY tx")
-        .all()
-        .await
-        .unwrap()
-    {
-        halves.insert(row.get::<i64>("tx").unwrap(), row.get::<i64>("n").unwrap());
-    }
+    let halves = halves(&db).await;
     for tx in &acknowledged {
         assert_eq!(
             halves.get(tx),
