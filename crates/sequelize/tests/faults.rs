@@ -304,6 +304,17 @@ async fn halves(db: &Sequelize) -> std::collections::BTreeMap<i64, i64> {
         .collect()
 }
 
+/// Asserts that an SQLite file passes `PRAGMA integrity_check`.
+async fn assert_intact(db: &Sequelize) {
+    let check = db
+        .query("PRAGMA integrity_check")
+        .plain()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(check.get::<String>("integrity_check").unwrap(), "ok");
+}
+
 /// The backend process of the connection a query runs on.
 async fn backend(db: &Sequelize) -> sequelize::Result<i64> {
     let row = db
@@ -538,13 +549,7 @@ async fn an_sqlite_writer_killed_mid_write_keeps_every_acknowledged_commit() {
     child.wait().unwrap();
 
     let db = Sequelize::connect(&url).await.unwrap();
-    let check = db
-        .query("PRAGMA integrity_check")
-        .plain()
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(check.get::<String>("integrity_check").unwrap(), "ok");
+    assert_intact(&db).await;
     let halves = halves(&db).await;
     for tx in &acknowledged {
         assert_eq!(
@@ -641,13 +646,7 @@ async fn a_full_disk_is_a_storage_full_error_and_loses_nothing() {
     };
     assert!(matches!(failure, Error::StorageFull(_)), "{failure}");
     assert!(committed > 0, "some transactions fit");
-    let check = db
-        .query("PRAGMA integrity_check")
-        .plain()
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(check.get::<String>("integrity_check").unwrap(), "ok");
+    assert_intact(&db).await;
     let rows = db
         .query("SELECT COUNT(*) AS n, COUNT(DISTINCT tx) AS t FROM blobs")
         .plain()
