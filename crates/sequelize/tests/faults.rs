@@ -292,16 +292,31 @@ async fn write_pair(db: &Sequelize, tx: i64) -> sequelize::Result<()> {
     .await
 }
 
-/// How many rows of each transaction the `pairs` table holds.
-async fn halves(db: &Sequelize) -> std::collections::BTreeMap<i64, i64> {
+/// How many rows of each transaction the `pairs` table holds, after asserting that every
+/// `acknowledged` transaction has both its rows and that no transaction has one only.
+async fn whole_transactions(
+    db: &Sequelize,
+    acknowledged: &BTreeSet<i64>,
+) -> std::collections::BTreeMap<i64, i64> {
     let rows = db
         .query("SELECT tx, COUNT(*) AS n FROM pairs GROUP BY tx")
         .all()
         .await
         .expect("the database answers after the fault");
-    (rows.iter())
+    let halves: std::collections::BTreeMap<i64, i64> = (rows.iter())
         .map(|row| (row.get::<i64>("tx").unwrap(), row.get::<i64>("n").unwrap()))
-        .collect()
+        .collect();
+    for tx in acknowledged {
+        assert_eq!(
+            halves.get(tx),
+            Some(&2),
+            "acknowledged transaction {tx} is there whole"
+        );
+    }
+    for (tx, n) in &halves {
+        assert_eq!(*n, 2, "transaction {tx} is whole, not half-written");
+    }
+    halves
 }
 
 /// Asserts that an SQLite file passes `PRAGMA integrity_check`.
@@ -437,17 +452,9 @@ async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) 
         acknowledged.len()
     );
     server.start_again();
-    let halves = halves(&db).await;
-    for tx in &acknowledged {
-        assert_eq!(
-            halves.get(tx),
-            Some(&2),
-            "acknowledged transaction {tx} is there whole"
-        );
-    }
+    let halves = whole_transactions(&db, &acknowledged).await;
     let unknown = unknown.lock().unwrap().clone();
-    for (tx, n) in &halves {
-        assert_eq!(*n, 2, "transaction {tx} is whole, not half-written");
+    for tx in halves.keys() {
         assert!(
             acknowledged.contains(tx) || unknown.contains(tx),
             "transaction {tx} was committed: its error said the outcome was unknown"
@@ -550,17 +557,7 @@ async fn an_sqlite_writer_killed_mid_write_keeps_every_acknowledged_commit() {
 
     let db = Sequelize::connect(&url).await.unwrap();
     assert_intact(&db).await;
-    let halves = halves(&db).await;
-    for tx in &acknowledged {
-        assert_eq!(
-            halves.get(tx),
-            Some(&2),
-            "acknowledged transaction {tx} is there whole"
-        );
-    }
-    for (tx, n) in &halves {
-        assert_eq!(*n, 2, "transaction {tx} is whole, not half-written");
-    }
+    let halves = whole_transactions(&db, &acknowledged).await;
     println!(
         "killed after {} acknowledged commits; {} transactions found",
         acknowledged.len(),

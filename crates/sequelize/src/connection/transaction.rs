@@ -390,6 +390,7 @@ impl Drop for TxInner {
         }
     }
 }
+
 /// The error of a transaction's last statement: a `COMMIT` whose connection was lost (the
 /// errors [`RetryMatch::Connection`] matches) may have been applied, so it is
 /// [`Error::CommitOutcomeUnknown`], which no retry matches.

@@ -106,18 +106,13 @@ impl TlsSettings {
                 ))
             }
         };
-        let asked = ca.is_some() || identity.is_some();
-        let mode = match (mode, ssl) {
-            (Some(TlsMode::Require), _) if ca.is_some() => TlsMode::VerifyCa,
-            (Some(mode), _) => mode,
-            (None, Some(false)) => TlsMode::Disable,
-            (None, Some(true)) | (None, None) if asked || ssl.is_some() => {
-                match reject_unauthorized {
-                    true => TlsMode::VerifyFull,
-                    false => TlsMode::Require,
-                }
-            }
-            (None, _) => TlsMode::Disable,
+        let asked = ssl.unwrap_or(ca.is_some() || identity.is_some());
+        let mode = match mode {
+            Some(TlsMode::Require) if ca.is_some() => TlsMode::VerifyCa,
+            Some(mode) => mode,
+            None if !asked => TlsMode::Disable,
+            None if reject_unauthorized => TlsMode::VerifyFull,
+            None => TlsMode::Require,
         };
         Ok(TlsSettings { mode, ca, identity })
     }

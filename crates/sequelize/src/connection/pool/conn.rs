@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use super::closer::Closer;
 use crate::connection::hooks::ConnectionHooks;
 use crate::dialect::ConnectionConfig;
-use crate::dialect::{Dialect, DriverConnection, RowStream};
+use crate::dialect::{BoxFuture, Dialect, DriverConnection, RowStream};
 use crate::error::{Error, Result};
 use crate::row::{Completion, RowSink};
 use crate::sql::scanner::Backslashes;
@@ -111,6 +111,20 @@ impl Conn {
         Ok(())
     }
 
+    /// Sends one request on the driver (`send` makes it), the connection counting as busy
+    /// until its reply is read, so that a request cut off mid-flight leaves it marked.
+    async fn request<'c, T>(
+        &'c mut self,
+        send: impl FnOnce(&'c mut dyn DriverConnection) -> BoxFuture<'c, Result<T>>,
+    ) -> Result<T> {
+        self.ensure_in_step()?;
+        let Conn { driver, busy, .. } = self;
+        *busy = true;
+        let result = send(driver.as_deref_mut().expect(DRIVER_TAKEN)).await;
+        *busy = false;
+        result
+    }
+
     /// Runs one statement, its rows into `sink`; the error carries the SQL.
     pub(crate) async fn run_into(
         &mut self,
@@ -118,11 +132,9 @@ impl Conn {
         params: &[Value],
         sink: &mut dyn RowSink,
     ) -> Result<Completion> {
-        self.ensure_in_step()?;
-        self.busy = true;
-        let result = self.driver_mut().run_into(sql, params, sink).await;
-        self.busy = false;
-        result.map_err(|e| e.with_sql(sql))
+        self.request(|driver| driver.run_into(sql, params, sink))
+            .await
+            .map_err(|e| e.with_sql(sql))
     }
 
     /// Runs one query and hands its rows over while they arrive. The connection counts as
@@ -155,20 +167,14 @@ impl Conn {
     /// How this session reads a backslash in `'…'` literals now, asking the server if the
     /// driver must.
     pub(crate) async fn session_backslashes(&mut self) -> Result<Backslashes> {
-        self.ensure_in_step()?;
-        self.busy = true;
-        let result = self.driver_mut().session_backslashes().await;
-        self.busy = false;
-        result
+        self.request(|driver| driver.session_backslashes()).await
     }
 
     /// Runs parameterless statements through the simple protocol.
     pub(crate) async fn execute_batch(&mut self, sql: &str) -> Result<()> {
-        self.ensure_in_step()?;
-        self.busy = true;
-        let result = self.driver_mut().execute_batch(sql).await;
-        self.busy = false;
-        result.map_err(|e| e.with_sql(sql))
+        self.request(|driver| driver.execute_batch(sql))
+            .await
+            .map_err(|e| e.with_sql(sql))
     }
 
     /// Whether the driver knows the connection to be closed (the server hung up, or a
@@ -179,11 +185,7 @@ impl Conn {
 
     /// One round trip to the server, to learn whether the connection still works.
     pub(super) async fn ping(&mut self) -> Result<()> {
-        self.ensure_in_step()?;
-        self.busy = true;
-        let result = self.driver_mut().ping().await;
-        self.busy = false;
-        result
+        self.request(|driver| driver.ping()).await
     }
 
     /// Whether the connection may go back to the pool: not broken, or reset in place by a
