@@ -12,6 +12,13 @@ cd "$(dirname "$0")/.."
 
 PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 MY_HOST=127.0.0.1 MY_PORT=3306 MY_USER=root
+# The read replicas of the replication tests: a streaming replica of the PostgreSQL server
+# and a MariaDB replica of the MariaDB server, each with its own data directory and port.
+PG_REPLICA_PORT=5433 PG_REPLICA_DIR=/var/lib/postgresql/sequelize-replica
+MY_REPLICA_PORT=3307 MY_REPLICA_DIR=/var/lib/mysql-sequelize-replica
+# The local MariaDB's pid file (Debian's), which tells its process from the replica's.
+MY_PID_FILE=/run/mysqld/mysqld.pid
+start_mariadb() { start-stop-daemon --start --oknodo --background --pidfile "$MY_PID_FILE" --exec /usr/sbin/mariadbd; }
 TEST_DB=sequelize_test
 
 say() { printf '\n== %s\n' "$*"; }
@@ -76,6 +83,74 @@ install_certificate() {
 }
 
 postgres_up() { pg_isready -h "$PG_HOST" -p "$PG_PORT" -q; }
+postgres_replica_up() { pg_isready -h "$PG_HOST" -p "$PG_REPLICA_PORT" -q; }
+mariadb_replica_up() { mysqladmin -h "$MY_HOST" -P "$MY_REPLICA_PORT" -u "$MY_USER" ping; }
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# A hot standby of the local PostgreSQL server, streaming from it: made by pg_basebackup
+# once, started when it is down. Its pg_hba.conf trusts 127.0.0.1 as the server's does.
+start_postgres_replica() {
+  postgres_replica_up && return 0
+  if ! grep -q "^host replication postgres 127.0.0.1/32 trust" "$pg_hba"; then
+    { printf '%s\n' "# Written by sequelize-rs's scripts/test.sh: the test replica streams from here." \
+        "host replication postgres 127.0.0.1/32 trust"
+      cat "$pg_hba"; } > "$pg_hba.new" && cat "$pg_hba.new" > "$pg_hba" && rm -f "$pg_hba.new"
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qtAc "SELECT pg_reload_conf()" >/dev/null
+    sleep 1
+  fi
+  local bin
+  bin=/usr/lib/postgresql/$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SHOW server_version_num" | cut -c1-2)/bin
+  if [ ! -f "$PG_REPLICA_DIR/standby.signal" ]; then
+    say "PostgreSQL: making the streaming replica in $PG_REPLICA_DIR (pg_basebackup)"
+    rm -rf "$PG_REPLICA_DIR"
+    as_postgres "$bin/pg_basebackup" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -D "$PG_REPLICA_DIR" \
+      -R -X stream -c fast || fail "pg_basebackup could not copy the server for its replica"
+    printf '%s\n' "port = $PG_REPLICA_PORT" "listen_addresses = '127.0.0.1'" \
+      "unix_socket_directories = '$PG_REPLICA_DIR'" "hot_standby = on" \
+      | as_postgres tee "$PG_REPLICA_DIR/postgresql.conf" >/dev/null
+    printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" \
+      | as_postgres tee "$PG_REPLICA_DIR/pg_hba.conf" >/dev/null
+  fi
+  say "PostgreSQL: starting the replica on port $PG_REPLICA_PORT"
+  as_postgres "$bin/pg_ctl" -D "$PG_REPLICA_DIR" -l "$PG_REPLICA_DIR/server.log" -w start >/dev/null \
+    || fail "the PostgreSQL replica did not start (see $PG_REPLICA_DIR/server.log)"
+  wait_for "PostgreSQL replica" postgres_replica_up \
+    || fail "the PostgreSQL replica does not answer on $PG_HOST:$PG_REPLICA_PORT (see $PG_REPLICA_DIR/server.log)"
+}
+
+# A MariaDB replica of the local server (whose binary log scripts/test.sh turns on), applying
+# only the replication tests' databases (t_repl…). Made once, started when it is down, and
+# set to replicate from the server's binary log position at the time it was made.
+start_mariadb_replica() {
+  mariadb_replica_up && return 0
+  local fresh=no
+  if [ ! -d "$MY_REPLICA_DIR/mysql" ]; then
+    say "MariaDB: making the replica in $MY_REPLICA_DIR"
+    rm -rf "$MY_REPLICA_DIR" && install -d -o mysql -g mysql "$MY_REPLICA_DIR"
+    mariadb-install-db --no-defaults --datadir="$MY_REPLICA_DIR" --user=mysql \
+      --auth-root-authentication-method=normal >/dev/null \
+      || fail "mariadb-install-db could not make the replica's data directory"
+    fresh=yes
+  fi
+  say "MariaDB: starting the replica on port $MY_REPLICA_PORT"
+  start-stop-daemon --start --background --pidfile "$MY_REPLICA_DIR/mysqld.pid" \
+    --exec /usr/sbin/mariadbd -- --no-defaults \
+    --datadir="$MY_REPLICA_DIR" --port="$MY_REPLICA_PORT" --bind-address=127.0.0.1 \
+    --socket="$MY_REPLICA_DIR/mysqld.sock" --pid-file="$MY_REPLICA_DIR/mysqld.pid" \
+    --log-error="$MY_REPLICA_DIR/error.log" --user=mysql --server-id=2 \
+    --relay-log="$MY_REPLICA_DIR/relay" --replicate-wild-do-table='t\_repl%.%' \
+    || fail "could not start the MariaDB replica"
+  wait_for "MariaDB replica" mariadb_replica_up \
+    || fail "the MariaDB replica does not answer on $MY_HOST:$MY_REPLICA_PORT (see $MY_REPLICA_DIR/error.log)"
+  if [ "$fresh" = yes ]; then
+    local file pos
+    read -r file pos _ < <(mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -NBe "SHOW MASTER STATUS")
+    mysql -h "$MY_HOST" -P "$MY_REPLICA_PORT" -u "$MY_USER" -e "CHANGE MASTER TO \
+      MASTER_HOST='$MY_HOST', MASTER_PORT=$MY_PORT, MASTER_USER='$MY_USER', MASTER_PASSWORD='', \
+      MASTER_LOG_FILE='$file', MASTER_LOG_POS=$pos, MASTER_CONNECT_RETRY=1; START SLAVE" \
+      || fail "could not start replicating into the MariaDB replica"
+  fi
+}
 mariadb_up() { mysqladmin -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" ping; }
 
 if wants postgres && [ -z "${SEQUELIZE_TEST_POSTGRES_URL:-}" ]; then
@@ -127,37 +202,40 @@ if wants postgres && [ -z "${SEQUELIZE_TEST_POSTGRES_URL:-}" ]; then
   psql "host=$PG_HOST port=$PG_PORT user=$PG_USER dbname=postgres sslmode=verify-full sslrootcert=$TLS_DIR/ca.crt" \
     -tAc "SELECT 1" >/dev/null \
     || fail "PostgreSQL does not accept TLS with the test certificate (see its log)"
-  say "PostgreSQL ready: $TEST_DB on $PG_HOST:$PG_PORT"
+  start_postgres_replica
+  say "PostgreSQL ready: $TEST_DB on $PG_HOST:$PG_PORT, its replica on $PG_HOST:$PG_REPLICA_PORT"
 fi
 
 if { wants mariadb || wants mysql; } && [ -z "${SEQUELIZE_TEST_MYSQL_URL:-}" ]; then
   install_if_missing mysqladmin mariadb-server mariadb-client
   if ! mariadb_up; then
     say "starting MariaDB"
-    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd \
-      || fail "could not start MariaDB with start-stop-daemon"
+    start_mariadb || fail "could not start MariaDB with start-stop-daemon"
   fi
   wait_for "MariaDB" mariadb_up \
-    || fail "MariaDB does not answer on $MY_HOST:$MY_PORT; start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd"
+    || fail "MariaDB does not answer on $MY_HOST:$MY_PORT; start it with: start-stop-daemon --start --oknodo --background --pidfile $MY_PID_FILE --exec /usr/sbin/mariadbd"
   mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -e "CREATE DATABASE IF NOT EXISTS $TEST_DB" \
     || fail "could not create the MariaDB database $TEST_DB (user $MY_USER, empty password expected)"
   make_certificates
   changed=no
   install -d -o mysql -g mysql /etc/mysql/sequelize-test
   install_certificate mysql /etc/mysql/sequelize-test && changed=yes
-  if [ "$(mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -NBe "SELECT @@have_ssl")" != YES ]; then
-    # The certificate is read at start: a server without TLS is restarted with it.
-    say "MariaDB: TLS with the test certificate (restarting the server)"
-    printf '%s\n' "# Written by sequelize-rs's scripts/test.sh: TLS for the test suite." "[mariadbd]" \
+  if [ "$(mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -NBe "SELECT @@have_ssl = 'YES' AND @@log_bin = 1")" != 1 ]; then
+    # The certificate and the binary log (which the test replica reads) are set at start: a
+    # server without them is restarted with them.
+    say "MariaDB: TLS with the test certificate and a binary log (restarting the server)"
+    printf '%s\n' "# Written by sequelize-rs's scripts/test.sh: TLS and replication for the test suite." "[mariadbd]" \
       "ssl_cert = /etc/mysql/sequelize-test/sequelize-test.crt" \
       "ssl_key = /etc/mysql/sequelize-test/sequelize-test.key" \
-      "ssl_ca = /etc/mysql/sequelize-test/sequelize-test-ca.crt" > /etc/my.cnf
+      "ssl_ca = /etc/mysql/sequelize-test/sequelize-test-ca.crt" \
+      "server_id = 1" "log_bin = sequelize-binlog" "binlog_format = ROW" \
+      "binlog_expire_logs_seconds = 86400" > /etc/my.cnf
+    old=$(cat "$MY_PID_FILE" 2>/dev/null || true)
     mysqladmin -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" shutdown || fail "could not stop MariaDB"
     # Gone from the network before its process ends: wait for the process.
-    for _ in $(seq 1 120); do pgrep -x mariadbd >/dev/null || break; sleep 0.5; done
-    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd \
-      || fail "could not start MariaDB with start-stop-daemon"
-    wait_for "MariaDB" mariadb_up || fail "MariaDB did not come back after turning TLS on"
+    for _ in $(seq 1 120); do [ -n "$old" ] && kill -0 "$old" 2>/dev/null || break; sleep 0.5; done
+    start_mariadb || fail "could not start MariaDB with start-stop-daemon"
+    wait_for "MariaDB" mariadb_up || fail "MariaDB did not come back after the restart"
   elif [ "$changed" = yes ]; then
     mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -e "FLUSH SSL" || fail "could not reload MariaDB's certificate"
   fi
@@ -166,7 +244,20 @@ if { wants mariadb || wants mysql; } && [ -z "${SEQUELIZE_TEST_MYSQL_URL:-}" ]; 
   mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" \
     -e "CREATE USER IF NOT EXISTS 'sequelize_cert'@'%' REQUIRE X509; GRANT ALL ON *.* TO 'sequelize_cert'@'%'" \
     || fail "could not create the MariaDB user sequelize_cert"
-  say "MariaDB ready: $TEST_DB on $MY_HOST:$MY_PORT"
+  # A named session zone (`timezone: 'America/New_York'`) needs the server's time zone
+  # tables, which Debian's packages leave empty.
+  if [ "$(mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" -NBe "SELECT COUNT(*) FROM mysql.time_zone_name")" = 0 ]; then
+    say "MariaDB: loading the time zone tables"
+    [ -d /usr/share/zoneinfo/America ] \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tzdata >/dev/null; } \
+      || fail "the time zone database is missing; install the Debian package tzdata"
+    tzinfo=$(command -v mariadb-tzinfo-to-sql || command -v mysql_tzinfo_to_sql) \
+      || fail "mariadb-tzinfo-to-sql is missing (Debian: the mariadb-server package has it)"
+    "$tzinfo" /usr/share/zoneinfo 2>/dev/null | mysql -h "$MY_HOST" -P "$MY_PORT" -u "$MY_USER" mysql \
+      || fail "could not load MariaDB's time zone tables"
+  fi
+  start_mariadb_replica
+  say "MariaDB ready: $TEST_DB on $MY_HOST:$MY_PORT, its replica on $MY_HOST:$MY_REPLICA_PORT"
 fi
 
 say "cargo test --workspace --all-features ${*:-}"

@@ -88,13 +88,14 @@ pub use connection::hooks::{
     BeforeDisconnect, BeforeQuery, ConnectionHooks, QueryEvent, QueryOutcome,
 };
 pub use connection::options::{LogFn, Logging, Options, PoolOptions};
+pub use connection::replication::{Replication, ServerOptions};
 pub use connection::retry::{RetryMatch, RetryOptions};
 pub use connection::transaction::Transaction;
 pub use connection::{
     AssertSqlSafe, Bind, Executor, ExecutorRef, PoolStatus, QueryOutput, QueryType, RawQuery,
     Replacement, Replacements, Sequelize, SqlSafeStr,
 };
-pub use dialect::ConnectionConfig;
+pub use dialect::{ConnectionConfig, TimeZone};
 pub use error::{DatabaseError, Error, Result, ValidationErrorItem};
 pub use model::filter::{and, not, or};
 pub use model::{

@@ -556,7 +556,8 @@ impl FromValue for DateTime<Utc> {
     fn from_value(value: Value) -> Result<Self> {
         match value {
             Value::Timestamp(t) => Ok(t),
-            // Zone-less storage (MySQL DATETIME, SQLite text) holds UTC: the ORM writes UTC.
+            // Zone-less values are UTC wall clocks: the MySQL driver converts from the
+            // session zone its DATETIME columns keep.
             Value::DateTime(n) => Ok(n.and_utc()),
             Value::Date(d) => Ok(d.and_time(NaiveTime::MIN).and_utc()),
             Value::Text(ref s) => {

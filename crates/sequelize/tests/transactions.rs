@@ -45,7 +45,9 @@ trait TargetSequelize {
 impl<E: Executor> TargetSequelize for E {
     fn target_sequelize(&self) -> &Sequelize {
         match self.target() {
-            sequelize::connection::Target::Pool(db) => db,
+            sequelize::connection::Target::Pool(db)
+            | sequelize::connection::Target::Read(db)
+            | sequelize::connection::Target::Primary(db) => db,
             sequelize::connection::Target::Transaction(tx) => tx.sequelize(),
         }
     }

@@ -88,8 +88,14 @@ pub trait Executor: sealed::Sealed + Send + Sync {
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 pub enum Target<'a> {
-    /// A pooled connection, checked out for the statement.
+    /// A connection of the primary's pool, checked out for the statement; a read there
+    /// becomes [`Target::Read`].
     Pool(&'a Sequelize),
+    /// A read outside a transaction: a connection of a read replica's pool, when the
+    /// instance has replicas, else the primary's.
+    Read(&'a Sequelize),
+    /// The primary's pool for reads too (Sequelize's `useMaster`).
+    Primary(&'a Sequelize),
     /// The transaction's connection.
     Transaction(&'a Transaction),
 }
@@ -98,15 +104,32 @@ impl<'a> Target<'a> {
     /// The Sequelize instance behind this target.
     pub(crate) fn sequelize(&self) -> &'a Sequelize {
         match self {
-            Target::Pool(db) => db,
+            Target::Pool(db) | Target::Read(db) | Target::Primary(db) => db,
             Target::Transaction(tx) => tx.sequelize(),
+        }
+    }
+
+    /// Where a read runs: a replica, unless this target is a transaction or the primary.
+    pub(crate) fn for_read(self) -> Target<'a> {
+        match self {
+            Target::Pool(db) => Target::Read(db),
+            other => other,
+        }
+    }
+
+    /// This target with its reads kept on the primary when `use_master`.
+    pub(crate) fn use_master(self, use_master: bool) -> Target<'a> {
+        match self {
+            Target::Pool(db) | Target::Read(db) if use_master => Target::Primary(db),
+            other => other,
         }
     }
 
     /// A connection for one statement: a pooled one, or the transaction's.
     async fn connection(&self) -> Result<Slot<'a>> {
         Ok(match self {
-            Target::Pool(db) => Slot::Pooled(db.checkout().await?),
+            Target::Pool(db) | Target::Primary(db) => Slot::Pooled(db.checkout().await?),
+            Target::Read(db) => Slot::Pooled(db.checkout_read().await?),
             Target::Transaction(tx) => Slot::Transaction(tx.connection().await?),
         })
     }
@@ -138,8 +161,10 @@ impl<'a> Target<'a> {
     /// transaction, when they retry anything.
     fn retry(&self) -> Option<&'a RetryOptions> {
         match *self {
-            Target::Pool(db) if db.retry_options().is_on() => Some(db.retry_options()),
-            _ => None,
+            Target::Transaction(_) => None,
+            Target::Pool(db) | Target::Read(db) | Target::Primary(db) => {
+                Some(db.retry_options()).filter(|retry| retry.is_on())
+            }
         }
     }
 
@@ -407,6 +432,12 @@ impl<'a> ExecutorRef<'a> {
     /// Lends an executor.
     pub fn of(exec: &'a impl Executor) -> Self {
         ExecutorRef(exec.target())
+    }
+
+    /// `exec`, with its reads kept on the primary when `use_master` (Sequelize's
+    /// `useMaster`); see [`Replication`](crate::Replication).
+    pub(crate) fn use_master(exec: &'a impl Executor, use_master: bool) -> Self {
+        ExecutorRef(exec.target().use_master(use_master))
     }
 }
 

@@ -9,12 +9,13 @@ pub(crate) mod options;
 pub(crate) mod pool;
 mod raw_query;
 mod replacements;
+pub(crate) mod replication;
 pub(crate) mod retry;
 pub(crate) mod transaction;
 
 use std::any::Any;
 use std::future::Future;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub use executor::{Executor, ExecutorRef, Target};
@@ -22,11 +23,12 @@ pub use raw_query::{AssertSqlSafe, QueryOutput, QueryType, RawQuery, SqlSafeStr}
 pub use replacements::{Bind, Replacement, Replacements};
 
 use self::hooks::ConnectionHooks;
-use self::options::{Logging, Options, PoolOptions};
+use self::options::{Logging, Options};
 use self::pool::{Closer, Pool, PooledConn};
+use self::replication::{is_unreachable, PoolParts, ReadReplicas, ServerPool};
 use self::retry::RetryOptions;
 use self::transaction::{run_managed, Transaction};
-use crate::dialect::{self, ConnectionConfig, Dialect};
+use crate::dialect::{self, Dialect};
 use crate::error::{Error, Result};
 use crate::sql::TransactionOptions;
 
@@ -51,8 +53,10 @@ pub struct Sequelize {
 
 struct Inner {
     dialect: Arc<dyn Dialect>,
-    config: Arc<ConnectionConfig>,
-    pool_options: PoolOptions,
+    /// The server of writes and transactions (with replication, its `write` server).
+    primary: ServerPool,
+    /// The servers of reads outside transactions; none without replication.
+    replicas: ReadReplicas,
     /// `beforeConnect` … `afterQuery`.
     connection_hooks: ConnectionHooks,
     /// Closes the pool's connections between the disconnect hooks, when there are any.
@@ -60,7 +64,6 @@ struct Inner {
     logging: Logging,
     benchmark: bool,
     retry: RetryOptions,
-    pool: RwLock<PoolState>,
     /// The model layer's state for this instance (its registry of model runtimes), kept
     /// here untyped so that this layer does not depend on the one above it.
     models: OnceLock<Box<dyn Any + Send + Sync>>,
@@ -75,19 +78,12 @@ pub struct PoolStatus {
     pub available: u32,
 }
 
-enum PoolState {
-    /// Not yet built: its reaper needs a Tokio runtime, which `new` does not require.
-    Unstarted,
-    Open(Pool),
-    Closed,
-}
-
 impl std::fmt::Debug for Sequelize {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sequelize")
             .field("dialect", &self.inner.dialect.name())
-            .field("host", &self.inner.config.host)
-            .field("database", &self.inner.config.database)
+            .field("host", &self.inner.primary.config.host)
+            .field("database", &self.inner.primary.config.database)
             .finish_non_exhaustive()
     }
 }
@@ -107,18 +103,35 @@ impl Sequelize {
     /// ```
     pub fn new(options: Options) -> Result<Sequelize> {
         let (dialect_name, config, options) = options.resolve()?;
-        let dialect = dialect::by_name(&dialect_name)?;
+        let dialect = dialect::for_session(&dialect_name, config.time_zone)?;
+        let (primary, replicas) = match &options.replication {
+            None => (ServerPool::new(config, options.pool.clone()), Vec::new()),
+            Some(replication) => {
+                if !dialect.supports().replication {
+                    return Err(Error::Unsupported {
+                        dialect: dialect.name(),
+                        feature: "replication (read replicas are servers; SQLite is a file)".into(),
+                    });
+                }
+                let server = |server: &replication::ServerOptions| -> Result<ServerPool> {
+                    let pool = server.pool.clone().unwrap_or_else(|| options.pool.clone());
+                    options::check_pool(&pool)?;
+                    Ok(ServerPool::new(server.over(&*dialect, &config)?, pool))
+                };
+                let replicas = replication.read.iter().map(server).collect::<Result<_>>()?;
+                (server(&replication.write)?, replicas)
+            }
+        };
         Ok(Sequelize {
             inner: Arc::new(Inner {
                 dialect,
-                config: Arc::new(config),
-                pool_options: options.pool,
+                primary,
+                replicas: ReadReplicas::new(replicas),
                 closer: Closer::for_hooks(&options.hooks),
                 connection_hooks: options.hooks,
                 logging: options.logging,
                 benchmark: options.benchmark,
                 retry: options.retry,
-                pool: RwLock::new(PoolState::Unstarted),
                 models: OnceLock::new(),
             }),
         })
@@ -159,12 +172,9 @@ impl Sequelize {
     /// returns the first error one of them (or one run earlier, for a connection the pool
     /// closed while idle) met.
     pub async fn close(&self) -> Result<()> {
-        let previous = std::mem::replace(
-            &mut *self.inner.pool.write().unwrap_or_else(|e| e.into_inner()),
-            PoolState::Closed,
-        );
-        if let PoolState::Open(pool) = previous {
-            pool.close();
+        self.inner.primary.close();
+        for replica in self.inner.replicas.servers() {
+            replica.close();
         }
         match &self.inner.closer {
             Some(closer) => closer.finish().await,
@@ -174,10 +184,7 @@ impl Sequelize {
 
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
-        matches!(
-            *self.inner.pool.read().unwrap_or_else(|e| e.into_inner()),
-            PoolState::Closed
-        )
+        self.inner.primary.is_closed()
     }
 
     /// The pool's size now: open connections, and how many of them wait idle (Sequelize's
@@ -193,10 +200,22 @@ impl Sequelize {
     /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
     /// ```
     pub fn pool_status(&self) -> PoolStatus {
-        match &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner()) {
-            PoolState::Open(pool) => pool.status(),
-            PoolState::Unstarted | PoolState::Closed => PoolStatus::default(),
-        }
+        self.inner.primary.status()
+    }
+
+    /// The size of each read replica's pool, in the order of `replication.read` (empty
+    /// without replication).
+    ///
+    /// ```
+    /// let db = sequelize::Sequelize::new(sequelize::Options::from_url("sqlite::memory:").unwrap()).unwrap();
+    /// assert!(db.replica_pool_status().is_empty());
+    /// ```
+    pub fn replica_pool_status(&self) -> Vec<PoolStatus> {
+        self.inner
+            .replicas
+            .servers()
+            .map(ServerPool::status)
+            .collect()
     }
 
     /// The dialect in use.
@@ -232,32 +251,62 @@ impl Sequelize {
         self.inner.logging.log(sql, elapsed);
     }
 
-    fn pool(&self) -> Result<Pool> {
-        let closed = || Error::Connection("this Sequelize instance was closed".into());
-        if let PoolState::Open(pool) = &*self.inner.pool.read().unwrap_or_else(|e| e.into_inner()) {
-            return Ok(pool.clone());
-        }
-        let mut state = self.inner.pool.write().unwrap_or_else(|e| e.into_inner());
-        match &*state {
-            PoolState::Open(pool) => Ok(pool.clone()),
-            PoolState::Closed => Err(closed()),
-            PoolState::Unstarted => {
-                let pool = Pool::build(
-                    Arc::clone(&self.inner.dialect),
-                    Arc::clone(&self.inner.config),
-                    &self.inner.pool_options,
-                    self.inner.connection_hooks.clone(),
-                    self.inner.closer.clone(),
-                );
-                *state = PoolState::Open(pool.clone());
-                Ok(pool)
-            }
+    /// What every server's pool is built with.
+    fn pool_parts(&self) -> PoolParts<'_> {
+        PoolParts {
+            dialect: &self.inner.dialect,
+            hooks: &self.inner.connection_hooks,
+            closer: &self.inner.closer,
         }
     }
 
-    /// A connection from the pool.
+    /// The primary's pool, built at its first use.
+    fn pool(&self) -> Result<Pool> {
+        self.inner.primary.pool(&self.pool_parts())
+    }
+
+    /// A connection from the primary's pool.
     pub(crate) async fn checkout(&self) -> Result<PooledConn> {
         let pool = self.pool()?;
+        self.acquire(&pool).await
+    }
+
+    /// A connection for a read outside a transaction: a read replica's, in turn, when there
+    /// are any. A replica that cannot be reached is skipped with a warning (and left out for
+    /// a few seconds); when none can be, the read goes to the primary.
+    pub(crate) async fn checkout_read(&self) -> Result<PooledConn> {
+        if self.inner.replicas.is_empty() {
+            return self.checkout().await;
+        }
+        Box::pin(self.checkout_replica()).await
+    }
+
+    async fn checkout_replica(&self) -> Result<PooledConn> {
+        for replica in self.inner.replicas.in_turn() {
+            let pool = replica.server.pool(&self.pool_parts())?;
+            match self.acquire(&pool).await {
+                Ok(conn) => return Ok(conn),
+                Err(e) if is_unreachable(&e) => {
+                    tracing::warn!(
+                        target: "sequelize::replication",
+                        replica = %replica.server.target(),
+                        error = %e,
+                        "read replica unreachable: skipped"
+                    );
+                    replica.unreachable();
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tracing::warn!(
+            target: "sequelize::replication",
+            "no read replica reachable: reading from the primary"
+        );
+        self.checkout().await
+    }
+
+    /// A connection of `pool`, between the acquire hooks.
+    async fn acquire(&self, pool: &Pool) -> Result<PooledConn> {
         let hooks = &self.inner.connection_hooks;
         for (_, hook) in &hooks.before_acquire {
             hook().await?;
@@ -286,7 +335,7 @@ impl Sequelize {
 
     /// The most connections the pool opens (`pool.max`).
     pub(crate) fn pool_max(&self) -> u32 {
-        self.inner.pool_options.max
+        self.inner.primary.options.max
     }
 
     /// Starts an unmanaged transaction with options (isolation level, SQLite type).

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::connection::hooks::ConnectionHooks;
+use crate::connection::replication::Replication;
 use crate::connection::retry::RetryOptions;
-use crate::dialect::ConnectionConfig;
+use crate::dialect::{ConnectionConfig, TimeZone};
 use crate::error::{Error, Result};
 
 /// Pool settings, named as in Sequelize's `pool` option.
@@ -152,6 +153,13 @@ pub struct Options {
     pub retry: RetryOptions,
     /// Driver-specific settings (Sequelize's `dialectOptions`, and URL query parameters).
     pub dialect_options: Vec<(String, String)>,
+    /// Read replicas (Sequelize's `replication`): reads outside transactions go to them in
+    /// turn, everything else to the primary. See [`Replication`].
+    pub replication: Option<Replication>,
+    /// The session time zone (Sequelize's `timezone`, UTC by default): what the server's
+    /// `NOW()` answers in, and the zone `DATE` values are written in where the column keeps
+    /// no zone (MySQL `DATETIME`, SQLite text). See [`TimeZone`].
+    pub timezone: TimeZone,
     /// The hooks of the connections and their statements (`beforeConnect`, `afterConnect`,
     /// `beforePoolAcquire`, `afterPoolAcquire`, `beforeDisconnect`, `afterDisconnect`,
     /// `beforeQuery`, `afterQuery`).
@@ -218,18 +226,25 @@ impl Options {
             password: self.password.clone().or(base.password),
             storage: self.storage.clone().or(base.storage),
             dialect_options,
+            time_zone: self.timezone,
         };
-        if self.pool.max == 0 {
-            return Err(Error::Config("pool.max must be at least 1".into()));
-        }
-        if self.pool.min > self.pool.max {
-            return Err(Error::Config(format!(
-                "pool.min ({}) is larger than pool.max ({})",
-                self.pool.min, self.pool.max
-            )));
-        }
+        check_pool(&self.pool)?;
         Ok((dialect, config, self))
     }
+}
+
+/// Refuses pool options no pool can have.
+pub(crate) fn check_pool(pool: &PoolOptions) -> Result<()> {
+    if pool.max == 0 {
+        return Err(Error::Config("pool.max must be at least 1".into()));
+    }
+    if pool.min > pool.max {
+        return Err(Error::Config(format!(
+            "pool.min ({}) is larger than pool.max ({})",
+            pool.min, pool.max
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -135,6 +135,7 @@ pub struct RawQuery<'a> {
     replacements: Option<Replacements>,
     bind: Option<Bind>,
     query_type: QueryType,
+    use_master: bool,
 }
 
 impl<'a> RawQuery<'a> {
@@ -145,6 +146,7 @@ impl<'a> RawQuery<'a> {
             replacements: None,
             bind: None,
             query_type: QueryType::Raw,
+            use_master: false,
         }
     }
 
@@ -166,16 +168,30 @@ impl<'a> RawQuery<'a> {
         self
     }
 
+    /// `useMaster: true`: with read replicas, a query that reads (see
+    /// [`Replication`](crate::Replication)) runs on the primary.
+    pub fn use_master(mut self, use_master: bool) -> Self {
+        self.use_master = use_master;
+        self
+    }
+
     /// Runs the query in a transaction (Sequelize's `{ transaction: t }`).
     pub fn transaction(mut self, tx: &'a Transaction) -> Self {
         self.target = Target::Transaction(tx);
         self
     }
 
-    async fn run(&self) -> Result<QueryResult> {
-        self.target
-            .run_raw(&self.sql, self.replacements.as_ref(), self.bind.as_ref())
-            .await
+    /// Runs the query where it runs: a query of type `SELECT` (as [`all`](Self::all),
+    /// [`plain`](Self::plain) and the other row-returning methods ask, as Sequelize's `type:
+    /// SELECT` and `plain` do) reads, so outside a transaction it goes to a read replica
+    /// when the instance has any.
+    async fn run(&self, reads: bool) -> Result<QueryResult> {
+        let target = self.target.use_master(self.use_master);
+        let target = match reads {
+            true => target.for_read(),
+            false => target,
+        };
+        (target.run_raw(&self.sql, self.replacements.as_ref(), self.bind.as_ref())).await
     }
 
     /// Runs the query; the result is shaped by [`query_type`](Self::query_type).
@@ -184,7 +200,7 @@ impl<'a> RawQuery<'a> {
             rows,
             rows_affected,
             last_insert_id,
-        } = self.run().await?;
+        } = self.run(self.query_type == QueryType::Select).await?;
         Ok(match self.query_type {
             QueryType::Select => QueryOutput::Rows(rows.into_rows()),
             QueryType::Insert => QueryOutput::Insert {
@@ -203,12 +219,12 @@ impl<'a> RawQuery<'a> {
 
     /// Runs the query and returns all rows (`type: QueryTypes.SELECT`).
     pub async fn all(self) -> Result<Vec<Row>> {
-        Ok(self.run().await?.rows.into_rows())
+        Ok(self.run(true).await?.rows.into_rows())
     }
 
     /// Runs the query and returns the flat result set (fastest form for many rows).
     pub async fn rows(self) -> Result<Rows> {
-        Ok(self.run().await?.rows)
+        Ok(self.run(true).await?.rows)
     }
 
     /// Runs the query and deserializes every row.
@@ -222,7 +238,7 @@ impl<'a> RawQuery<'a> {
 
     /// Runs the query and returns the first row (`plain: true`).
     pub async fn plain(self) -> Result<Option<Row>> {
-        Ok(self.run().await?.rows.into_first())
+        Ok(self.run(true).await?.rows.into_first())
     }
 
     /// Runs the query and deserializes the first row.

@@ -1,5 +1,6 @@
 //! [`ConnectionConfig`]: where and how a driver connects, and the URL forms that produce it.
 
+use super::TimeZone;
 use crate::error::{Error, Result};
 
 /// Where and how to connect: the part of Sequelize's options a dialect's driver reads.
@@ -25,6 +26,8 @@ pub struct ConnectionConfig {
     pub storage: Option<String>,
     /// Driver-specific settings; each driver rejects the keys it does not know.
     pub dialect_options: Vec<(String, String)>,
+    /// The session time zone (Sequelize's `timezone`).
+    pub time_zone: TimeZone,
 }
 
 impl ConnectionConfig {
@@ -74,5 +77,6 @@ pub(crate) fn server_url(url: &str) -> Result<ConnectionConfig> {
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect(),
+        time_zone: TimeZone::UTC,
     })
 }

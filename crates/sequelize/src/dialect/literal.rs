@@ -32,11 +32,13 @@ pub(crate) fn push_literal(value: &Value, dialect: &dyn Dialect, out: &mut Strin
         Value::Time(t) => dialect.push_string_literal(&t.format("%H:%M:%S%.f").to_string(), out)?,
         Value::DateTime(n) => {
             let mut text = String::new();
-            write!(text, "{}", n.format("%Y-%m-%d %H:%M:%S%.f")).expect("writing to a String");
+            let stored = dialect.stored_wall_clock(*n);
+            write!(text, "{}", stored.format("%Y-%m-%d %H:%M:%S%.f")).expect("writing to a String");
             dialect.push_string_literal(&text, out)?;
         }
         Value::Timestamp(t) => {
-            let text = t.format(dialect.timestamp_format()).to_string();
+            let local = dialect.time_zone().local(*t);
+            let text = local.format(dialect.timestamp_format()).to_string();
             dialect.push_string_literal(&text, out)?;
         }
         Value::Json(j) => dialect.push_string_literal(&j.to_string(), out)?,

@@ -32,6 +32,7 @@ mod render;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 mod stream;
+mod time_zone;
 #[cfg(feature = "tls")]
 mod tls;
 
@@ -48,6 +49,7 @@ pub(crate) use stream::batched;
 pub use stream::RowStream;
 #[cfg(feature = "sqlite")]
 pub(crate) use stream::BATCH_ROWS;
+pub use time_zone::TimeZone;
 
 /// A boxed future, as returned by the object-safe driver traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -123,6 +125,9 @@ pub struct Supports {
     /// Array columns and values (`ARRAY(type)`, PostgreSQL's `type[]`) with the array
     /// operators `@>`, `<@` and `&&`.
     pub arrays: bool,
+    /// Read replicas (Sequelize's `replication`): servers that copy a primary. Not SQLite,
+    /// whose database is a file.
+    pub replication: bool,
 }
 
 impl Supports {
@@ -152,6 +157,7 @@ impl Supports {
         schemas: false,
         decimal_significant_digits: None,
         arrays: false,
+        replication: true,
     };
 }
 
@@ -292,6 +298,13 @@ pub trait Dialect: QueryGenerator + Send + Sync + Debug + 'static {
 
     /// What this database can do.
     fn supports(&self) -> &Supports;
+
+    /// The session zone (Sequelize's `timezone`), which literals of instants are written in.
+    ///
+    /// ```
+    /// assert!(sequelize::dialect::by_name("sqlite").unwrap().time_zone().is_utc());
+    /// ```
+    fn time_zone(&self) -> TimeZone;
 
     /// How raw SQL lexes here, for the replacements scanner.
     fn scan_rules(&self) -> ScanRules;
@@ -556,16 +569,23 @@ pub trait DriverConnection: Send + 'static {
 /// assert!(sequelize::dialect::by_name("oracle").is_err());
 /// ```
 pub fn by_name(name: &str) -> Result<Arc<dyn Dialect>> {
+    for_session(name, TimeZone::UTC)
+}
+
+/// The dialect of `name` for sessions in `zone` (Sequelize's `timezone`), which literals of
+/// dates and times are written in.
+pub(crate) fn for_session(name: &str, zone: TimeZone) -> Result<Arc<dyn Dialect>> {
     let unknown = || Error::UnknownDialect(name.to_owned());
+    let _ = zone; // (unused when no dialect feature is on)
     match name {
         #[cfg(feature = "sqlite")]
-        "sqlite" => Ok(Arc::new(sqlite::Sqlite::new())),
+        "sqlite" => Ok(Arc::new(sqlite::Sqlite::new(zone))),
         #[cfg(feature = "postgres")]
-        "postgres" | "postgresql" => Ok(Arc::new(postgres::Postgres::new())),
+        "postgres" | "postgresql" => Ok(Arc::new(postgres::Postgres::new(zone))),
         #[cfg(feature = "mysql")]
-        "mysql" => Ok(Arc::new(mysql::MySql::new(mysql::Flavor::MySql))),
+        "mysql" => Ok(Arc::new(mysql::MySql::new(mysql::Flavor::MySql, zone))),
         #[cfg(feature = "mysql")]
-        "mariadb" => Ok(Arc::new(mysql::MySql::new(mysql::Flavor::MariaDb))),
+        "mariadb" => Ok(Arc::new(mysql::MySql::new(mysql::Flavor::MariaDb, zone))),
         _ => Err(unknown()),
     }
 }

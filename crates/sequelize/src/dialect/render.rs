@@ -6,6 +6,8 @@
 
 use std::fmt::{self, Write};
 
+use chrono::NaiveDateTime;
+
 use super::literal::push_literal;
 use super::{Dialect, Supports};
 use crate::error::{Error, Result};
@@ -60,8 +62,15 @@ pub trait QueryGenerator {
         out.push_str(if b { "TRUE" } else { "FALSE" });
     }
 
-    /// The `chrono` format of instants written as text (literals, SQLite storage).
+    /// The `chrono` format of instants written as text (literals, SQLite storage), applied
+    /// to the instant in the session zone.
     fn timestamp_format(&self) -> &'static str;
+
+    /// A zone-less date and time (held as a UTC wall clock) as the database keeps it: as
+    /// held, except where zone-less columns hold the session zone's wall clock (MySQL).
+    fn stored_wall_clock(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        utc
+    }
 
     /// Appends the type of a column of `table` (including `SERIAL`-style types for
     /// auto-increment keys where the database spells them as a type). The renderer has

@@ -9,7 +9,8 @@ use super::{
     MigrationStorage, DEFAULT_STORAGE_FILE, DEFAULT_STORAGE_TABLE, SEEDER_STORAGE_FILE,
     SEEDER_STORAGE_TABLE,
 };
-use crate::connection::options::{Logging, Options};
+use crate::connection::options::{Logging, Options, PoolOptions};
+use crate::connection::replication::{Replication, ServerOptions};
 use crate::connection::retry::{RetryMatch, RetryOptions};
 use crate::error::{Error, Result};
 
@@ -67,12 +68,104 @@ fn read_retry(json: &Json, retry: &mut RetryOptions) -> std::result::Result<(), 
     Ok(())
 }
 
+/// Reads a `pool` object (`max`, `min`, `idle`, `acquire`, `evict`, in milliseconds) found
+/// at `at` into `pool`.
+fn read_pool(json: &Json, at: &str, pool: &mut PoolOptions) -> std::result::Result<(), String> {
+    let Json::Object(fields) = json else {
+        return Err(format!("`{at}` must be an object"));
+    };
+    for (key, value) in fields {
+        let n =
+            (value.as_u64()).ok_or_else(|| format!("{at}.{key} must be a non-negative number"))?;
+        let count = || u32::try_from(n).map_err(|_| format!("{at}.{key} is too large"));
+        match key.as_str() {
+            "max" => pool.max = count()?,
+            "min" => pool.min = count()?,
+            "idle" => pool.idle = Duration::from_millis(n),
+            "acquire" => pool.acquire = Duration::from_millis(n),
+            "evict" => pool.evict = Duration::from_millis(n),
+            _ => return Err(format!("unknown pool option `{at}.{key}`")),
+        }
+    }
+    Ok(())
+}
+
+/// Reads `replication: { read: [server…], write: server }`, each server an object of `url`,
+/// `host`, `port`, `database`, `username`, `password` and `pool`, or (as Sequelize v7
+/// takes them) a URL string.
+fn read_replication(json: &Json) -> std::result::Result<Replication, String> {
+    let Json::Object(fields) = json else {
+        return Err("`replication` must be an object".into());
+    };
+    let mut replication = Replication::default();
+    for (key, value) in fields {
+        match key.as_str() {
+            "read" => {
+                let Json::Array(servers) = value else {
+                    return Err("replication.read must be an array of servers".into());
+                };
+                replication.read = (servers.iter().enumerate())
+                    .map(|(i, server)| read_server(server, &format!("replication.read[{i}]")))
+                    .collect::<std::result::Result<_, _>>()?;
+            }
+            "write" => replication.write = read_server(value, "replication.write")?,
+            _ => return Err(format!("unknown replication option `{key}`")),
+        }
+    }
+    Ok(replication)
+}
+
+fn read_server(json: &Json, at: &str) -> std::result::Result<ServerOptions, String> {
+    let fields = match json {
+        Json::String(url) => {
+            return Ok(ServerOptions {
+                url: Some(url.clone()),
+                ..ServerOptions::default()
+            })
+        }
+        Json::Object(fields) => fields,
+        _ => return Err(format!("{at} must be an object or a URL")),
+    };
+    let mut server = ServerOptions::default();
+    for (key, value) in fields {
+        let text = || match value {
+            Json::String(s) => Ok(s.clone()),
+            Json::Number(n) => Ok(n.to_string()),
+            _ => Err(format!("{at}.{key} must be a string")),
+        };
+        match key.as_str() {
+            "url" => server.url = Some(text()?),
+            "host" => server.host = Some(text()?),
+            "database" => server.database = Some(text()?),
+            "username" => server.username = Some(text()?),
+            "password" => server.password = Some(text()?),
+            "port" => {
+                let port = text()?;
+                server.port = Some(
+                    port.parse()
+                        .map_err(|_| format!("{at}.port {port:?} is not a port number"))?,
+                );
+            }
+            "pool" => {
+                let mut pool = PoolOptions::default();
+                read_pool(value, &format!("{at}.pool"), &mut pool)?;
+                server.pool = Some(pool);
+            }
+            _ => return Err(format!("unknown server option `{at}.{key}`")),
+        }
+    }
+    Ok(server)
+}
+
 /// Reads the `env` section of a sequelize-cli config file.
 ///
 /// Keys read: `username`, `password`, `database`, `host`, `port`, `dialect`, `storage`,
 /// `url`, `use_env_variable` (the name of an environment variable holding the URL),
 /// `logging` (false to silence), `benchmark`, `pool` (`max`, `min`, `idle`, `acquire`,
 /// `evict`, in milliseconds), `retry` (`max`, `match`, `backoffBase`, `backoffExponent`),
+/// `timezone` (an offset such as `+05:30` or a zone name such as `Europe/Paris`),
+/// `replication` (`read`, a list of servers, and `write`, one: each a URL or an object of
+/// `url`, `host`, `port`, `database`, `username`, `password` and `pool`),
 /// `dialectOptions` (an object in it, as `ssl: { require: true }`, gives `ssl.require`),
 /// `migrationStorage`,
 /// `migrationStorageTableName`, `migrationStorageTableSchema`, `migrationStoragePath`,
@@ -141,23 +234,13 @@ pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
     }
     options.benchmark = matches!(section.get("benchmark"), Some(Json::Bool(true)));
     if let Some(pool) = section.get("pool") {
-        let Json::Object(pool) = pool else {
-            return Err(bad("`pool` must be an object".into()));
-        };
-        for (key, value) in pool {
-            let n = value
-                .as_u64()
-                .ok_or_else(|| bad(format!("pool.{key} must be a non-negative number")))?;
-            let count = || u32::try_from(n).map_err(|_| bad(format!("pool.{key} is too large")));
-            match key.as_str() {
-                "max" => options.pool.max = count()?,
-                "min" => options.pool.min = count()?,
-                "idle" => options.pool.idle = Duration::from_millis(n),
-                "acquire" => options.pool.acquire = Duration::from_millis(n),
-                "evict" => options.pool.evict = Duration::from_millis(n),
-                _ => return Err(bad(format!("unknown pool option `{key}`"))),
-            }
-        }
+        read_pool(pool, "pool", &mut options.pool).map_err(bad)?;
+    }
+    if let Some(replication) = section.get("replication") {
+        options.replication = Some(read_replication(replication).map_err(bad)?);
+    }
+    if let Some(zone) = string("timezone")? {
+        options.timezone = zone.parse().map_err(|e: Error| bad(e.to_string()))?;
     }
     if let Some(retry) = section.get("retry") {
         read_retry(retry, &mut options.retry).map_err(bad)?;
@@ -257,5 +340,72 @@ mod tests {
             let error = read_retry(&bad, &mut RetryOptions::default()).unwrap_err();
             assert!(error.contains(says), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn replication_is_read_as_sequelize_writes_it() {
+        let json = serde_json::json!({
+            "read": [
+                { "host": "replica-1", "port": 5433, "pool": { "max": 20 } },
+                "postgres://reader@replica-2/app"
+            ],
+            "write": { "host": "primary", "username": "writer" }
+        });
+        let replication = read_replication(&json).unwrap();
+        assert_eq!(replication.read.len(), 2);
+        assert_eq!(replication.read[0].host.as_deref(), Some("replica-1"));
+        assert_eq!(replication.read[0].port, Some(5433));
+        assert_eq!(replication.read[0].pool.as_ref().map(|p| p.max), Some(20));
+        assert_eq!(
+            replication.read[1].url.as_deref(),
+            Some("postgres://reader@replica-2/app")
+        );
+        assert_eq!(replication.write.username.as_deref(), Some("writer"));
+        for (bad, says) in [
+            (
+                serde_json::json!({ "read": {} }),
+                "replication.read must be an array",
+            ),
+            (
+                serde_json::json!({ "read": [{ "port": "x" }] }),
+                "replication.read[0].port",
+            ),
+            (
+                serde_json::json!({ "read": [{ "pool": { "size": 1 } }] }),
+                "replication.read[0].pool.size",
+            ),
+            (
+                serde_json::json!({ "write": 7 }),
+                "replication.write must be an object or a URL",
+            ),
+            (
+                serde_json::json!({ "primary": {} }),
+                "unknown replication option `primary`",
+            ),
+        ] {
+            let error = read_replication(&bad).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn timezone_is_read_as_an_offset_or_a_name() {
+        let dir = std::env::temp_dir().join(format!("seq-config-tz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.json");
+        let config = |zone: &str| {
+            let json =
+                serde_json::json!({ "development": { "dialect": "sqlite", "timezone": zone } });
+            std::fs::write(&path, json.to_string()).unwrap();
+            load_config(&path, "development").map(|c| c.options.timezone)
+        };
+        assert_eq!(config("+05:30").unwrap().to_string(), "+05:30");
+        assert_eq!(config("Asia/Tokyo").unwrap().to_string(), "Asia/Tokyo");
+        let error = config("Asia/Atlantis").unwrap_err().to_string();
+        assert!(
+            error.contains("config.json") && error.contains("timezone"),
+            "{error}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

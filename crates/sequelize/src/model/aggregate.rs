@@ -85,6 +85,7 @@ impl<M: Model, T: FromValue> Aggregate<M, T> {
 
     /// Runs the aggregate and reads its value.
     pub async fn exec(self, exec: &impl Executor) -> Result<T> {
+        let exec = &ExecutorRef::use_master(exec, self.options.use_master);
         let runtime = runtime_of::<M>(exec)?;
         let select = planner::aggregate(
             &runtime,
@@ -159,6 +160,7 @@ impl<M: Model, K, T> FinderOptions for GroupedAggregate<M, K, T> {
 impl<M: Model, K: FromValue, T: FromValue> GroupedAggregate<M, K, T> {
     /// Runs the aggregate: (group value, aggregate) per group, by group value.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<(K, T)>> {
+        let exec = &ExecutorRef::use_master(exec, self.aggregate.options.use_master);
         let runtime = runtime_of::<M>(exec)?;
         let aggregate = self.aggregate;
         let select = planner::aggregate(

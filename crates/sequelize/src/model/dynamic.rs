@@ -654,6 +654,7 @@ impl DynFindAll {
 
     /// Runs the query and returns the instances. Attributes not read are `NULL`.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<DynInstance>> {
+        let exec = &ExecutorRef::use_master(exec, self.options.use_master);
         let model = self.model;
         let options = DynFindAll::expanded(&model, self.options);
         let lent = ExecutorRef::of(exec);
@@ -699,7 +700,9 @@ impl DynFindAll {
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<DynInstance>> {
         let model = self.model;
         let options = DynFindAll::expanded(&model, self.options);
+        let use_master = options.use_master;
         Box::pin(try_stream! {
+            let exec = &ExecutorRef::use_master(exec, use_master);
             let lent = ExecutorRef::of(exec);
             let options = (model.runtime)
                 .planned(options, Hook::BeforeFind, lent)

@@ -84,6 +84,14 @@ pub trait FinderOptions: Sized {
         self
     }
 
+    /// `useMaster: true`: with read replicas ([`Replication`](crate::Replication)), reads
+    /// from the primary, as reads that must see a write just made do. Inside a transaction
+    /// every statement runs on the transaction's connection anyway.
+    fn use_master(mut self, use_master: bool) -> Self {
+        self.options_mut().use_master = use_master;
+        self
+    }
+
     /// `subQuery: false`: with a `limit` and an include of many rows, limits the joined rows
     /// instead of the parents (which by default are limited first, in a subquery).
     fn sub_query(mut self, sub_query: bool) -> Self {
@@ -249,6 +257,7 @@ impl<M: Model> FindAll<M> {
 
     /// Runs the query and returns the instances.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Instance<M>>> {
+        let exec = &ExecutorRef::use_master(exec, self.options.use_master);
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let lent = ExecutorRef::of(exec);
@@ -305,6 +314,7 @@ impl<M: Model> FindAll<M> {
     /// ```
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<Instance<M>>> {
         Box::pin(try_stream! {
+            let exec = &ExecutorRef::use_master(exec, self.options.use_master);
             lock_needs_transaction(self.options.lock.as_ref(), exec)?;
             let runtime = runtime_of::<M>(exec)?;
             let lent = ExecutorRef::of(exec);
@@ -415,6 +425,7 @@ impl<M: Model> FindRaw<M> {
 
     /// Runs the query: one [`Row`] per row, its columns named by attribute.
     pub async fn exec(self, exec: &impl Executor) -> Result<Vec<Row>> {
+        let exec = &ExecutorRef::use_master(exec, self.options.use_master);
         lock_needs_transaction(self.options.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let select = self.select(&runtime, ExecutorRef::of(exec)).await?;
@@ -442,6 +453,7 @@ impl<M: Model> FindRaw<M> {
     /// ```
     pub fn stream<'a>(self, exec: &'a impl Executor) -> BoxStream<'a, Result<Row>> {
         Box::pin(try_stream! {
+            let exec = &ExecutorRef::use_master(exec, self.options.use_master);
             lock_needs_transaction(self.options.lock.as_ref(), exec)?;
             let runtime = runtime_of::<M>(exec)?;
             let select = self.select(&runtime, ExecutorRef::of(exec)).await?;
@@ -507,7 +519,7 @@ impl<M: Model> FindRaw<M> {
 /// error that says so, before any SQL.
 fn lock_needs_transaction(lock: Option<&RowLock>, exec: &impl Executor) -> Result<()> {
     match (lock, exec.target()) {
-        (Some(lock), Target::Pool(_)) => Err(Error::InvalidQuery(format!(
+        (Some(lock), target) if !target.in_transaction() => Err(Error::InvalidQuery(format!(
             "lock {:?} outside a transaction would be released at once; run the finder \
              on a Transaction",
             lock.strength
@@ -687,6 +699,7 @@ pub struct FindByPk<M: Model> {
     lock: Option<RowLock>,
     paranoid: bool,
     scoped: bool,
+    use_master: bool,
     include: Vec<Include>,
     _model: PhantomData<fn() -> M>,
 }
@@ -698,6 +711,7 @@ impl<M: Model> FindByPk<M> {
             lock: None,
             paranoid: true,
             scoped: true,
+            use_master: false,
             include: Vec::new(),
             _model: PhantomData,
         }
@@ -721,6 +735,12 @@ impl<M: Model> FindByPk<M> {
         self
     }
 
+    /// Reads from the primary; see [`FinderOptions::use_master`].
+    pub fn use_master(mut self, use_master: bool) -> Self {
+        self.use_master = use_master;
+        self
+    }
+
     /// Locks the row read; see [`FinderOptions::lock`].
     pub fn lock(mut self, lock: impl Into<RowLock>) -> Self {
         self.lock = Some(lock.into());
@@ -734,6 +754,7 @@ impl<M: Model> FindByPk<M> {
 
     /// Runs the query; `None` when no row has that key.
     pub async fn exec(self, exec: &impl Executor) -> Result<Option<Instance<M>>> {
+        let exec = &ExecutorRef::use_master(exec, self.use_master);
         lock_needs_transaction(self.lock.as_ref(), exec)?;
         let runtime = runtime_of::<M>(exec)?;
         let def = runtime.definition();
@@ -788,7 +809,7 @@ impl<M: Model> FindByPk<M> {
             (scoped.sql.as_str().into(), &scoped.params)
         };
         let mut read = ReadInstances::<M>(Vec::with_capacity(1));
-        target.run_into(&sql, params, &mut read).await?;
+        target.for_read().run_into(&sql, params, &mut read).await?;
         let Some(mut instance) = read.0.into_iter().next() else {
             return Ok(None);
         };
@@ -837,6 +858,8 @@ impl<M: Model> FindOrCreate<M> {
 
     /// Finds or inserts; `true` when this call inserted the row.
     pub async fn exec(self, exec: &impl Executor) -> Result<(Instance<M>, bool)> {
+        // Read from the primary: a replica may not have the row its insert just collided with.
+        let exec = &ExecutorRef::use_master(exec, true);
         let find = || FindOne::<M>::new().filter(self.filter.clone());
         if let Some(found) = find().exec(exec).await? {
             return Ok((found, false));
@@ -852,7 +875,7 @@ impl<M: Model> FindOrCreate<M> {
                 }
                 outcome
             }
-            Target::Pool(_) => instance.save(exec).await,
+            _ => instance.save(exec).await,
         };
         match inserted {
             Ok(()) => Ok((instance, true)),
@@ -861,7 +884,7 @@ impl<M: Model> FindOrCreate<M> {
                 // inside a transaction, so a repeatable-read snapshot does not hide it).
                 let again = match exec.target() {
                     Target::Transaction(_) => find().lock(Lock::Share),
-                    Target::Pool(_) => find(),
+                    _ => find(),
                 };
                 let again = again.exec(exec).await?;
                 let found =

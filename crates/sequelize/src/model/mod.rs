@@ -60,7 +60,7 @@ pub use scopes::{Scope, ScopeFn, ScopeUse, Scoped, DEFAULT_SCOPE};
 pub use validator::{ModelValidator, Validator, Verdict};
 pub use write::{Create, Destroy, Dynamic, Restore, SaveOptions, Truncate, UpdateRows};
 
-use crate::connection::Executor;
+use crate::connection::{Executor, Target};
 use crate::error::Result;
 use crate::row::{ReadResult, RowReader};
 use crate::types::DataType;
@@ -359,13 +359,22 @@ where
     const NULLABLE: bool = true;
 }
 
+/// Where a model's statement runs: a `SELECT` outside a transaction on a read replica (when
+/// there are any, and unless `use_master`), everything else where `exec` runs.
+fn routed<'a>(exec: &'a impl Executor, statement: &crate::sql::Statement) -> Target<'a> {
+    match statement {
+        crate::sql::Statement::Select(_) => exec.target().for_read(),
+        _ => exec.target(),
+    }
+}
+
 /// Renders a model's statement through its statement cache and streams its rows.
 pub(crate) fn stream_rows<'a>(
     exec: &'a impl Executor,
     runtime: &ModelRuntime,
     statement: &mut crate::sql::Statement,
 ) -> Result<crate::dialect::RowStream<'a>> {
-    let target = exec.target();
+    let target = routed(exec, statement);
     let (sql, params) = runtime
         .statements()
         .render(statement, target.sequelize().dialect())?;
@@ -393,7 +402,7 @@ pub(crate) async fn run_into(
     statement: &mut crate::sql::Statement,
     sink: &mut dyn crate::row::RowSink,
 ) -> Result<crate::row::Completion> {
-    let target = exec.target();
+    let target = routed(exec, statement);
     let (sql, params) = runtime
         .statements()
         .render(statement, target.sequelize().dialect())?;

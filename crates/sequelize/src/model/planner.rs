@@ -82,6 +82,8 @@ pub struct FindOptions {
     /// limit the parents in a subquery before joining; `false` puts the limit on the joined
     /// rows, as Sequelize's `subQuery: false` does.
     pub sub_query: bool,
+    /// `useMaster`: with read replicas, read from the primary.
+    pub use_master: bool,
 }
 
 impl Default for FindOptions {
@@ -104,6 +106,7 @@ impl Default for FindOptions {
             include: Vec::new(),
             include_all: None,
             sub_query: true,
+            use_master: false,
         }
     }
 }

@@ -40,7 +40,7 @@ pub fn mysql_base() -> String {
 fn unreachable(dialect: &str, url: &str, e: &sequelize::Error) -> ! {
     let how = match dialect {
         "postgres" => "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
-        _ => "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd",
+        _ => "start-stop-daemon --start --oknodo --background --pidfile /run/mysqld/mysqld.pid --exec /usr/sbin/mariadbd",
     };
     panic!(
         "{dialect}: cannot reach the test server at {url}: {e}\n\

@@ -13,8 +13,8 @@ use rust_decimal::Decimal;
 
 use super::errors::{breaks_connection, map_connect_error, map_error};
 use crate::dialect::tls::{TlsMode, TlsSettings};
-use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
+use crate::dialect::{ConnectionConfig, TimeZone};
 use crate::error::{Error, Result};
 use crate::row::{no_column, Completion, ReadResult, RowReader, RowSink};
 use crate::sql::scanner::Backslashes;
@@ -37,12 +37,16 @@ pub(super) struct MySqlConnection {
     broken: bool,
     /// The last result set's column names and decoders, reused while the columns stay the same.
     last_shape: Option<Shape>,
+    /// The session zone, when it is not UTC: `DATETIME` and `TIMESTAMP` values are its wall
+    /// clock on the wire, and UTC wall clocks in [`Value`]s.
+    zone: Option<TimeZone>,
 }
 
 /// What decoding a result set needs, built from its column definitions.
 struct Shape {
     names: Arc<[String]>,
     decoders: Vec<Decoder>,
+    zone: Option<TimeZone>,
 }
 
 impl Shape {
@@ -58,10 +62,11 @@ impl Shape {
                 })
     }
 
-    fn new(columns: &[Column]) -> Shape {
+    fn new(columns: &[Column], zone: Option<TimeZone>) -> Shape {
         Shape {
             names: columns.iter().map(|c| c.name_str().into_owned()).collect(),
             decoders: columns.iter().map(Decoder::for_column).collect(),
+            zone,
         }
     }
 
@@ -77,14 +82,14 @@ impl Shape {
     fn decode(&self, row: &mut mysql_async::Row, i: usize) -> Result<Value> {
         let decoder = self.decoder(i)?;
         let raw = row.take(i).unwrap_or(mysql_async::Value::NULL);
-        decode(raw, decoder).map_err(|why| self.failed(i, why))
+        decode(raw, decoder, self.zone).map_err(|why| self.failed(i, why))
     }
 
     /// Decodes a copy of column `i` of `row`, leaving the row as it is.
     fn decode_copy(&self, row: &mysql_async::Row, i: usize) -> Result<Value> {
         let decoder = self.decoder(i)?;
         let raw = row.as_ref(i).cloned().unwrap_or(mysql_async::Value::NULL);
-        decode(raw, decoder).map_err(|why| self.failed(i, why))
+        decode(raw, decoder, self.zone).map_err(|why| self.failed(i, why))
     }
 
     fn decoder(&self, i: usize) -> Result<Decoder> {
@@ -216,11 +221,37 @@ impl MySqlConnection {
             },
         }
         .map_err(|e| map_connect_error(e, &target))?;
-        Ok(MySqlConnection {
+        let mut connection = MySqlConnection {
             conn,
             broken: false,
             last_shape: None,
-        })
+            zone: (!config.time_zone.is_utc()).then_some(config.time_zone),
+        };
+        if let Some(zone) = connection.zone {
+            connection.set_session_zone(zone).await?;
+        }
+        Ok(connection)
+    }
+
+    /// `SET time_zone` to `zone`: by name when the server's time zone tables know it, else
+    /// to its offset now (as Sequelize does; Debian's servers ship the tables empty).
+    async fn set_session_zone(&mut self, zone: TimeZone) -> Result<()> {
+        const SET: &str = "SET time_zone = ?";
+        let (name, offset) = zone.mysql_settings(chrono::Utc::now());
+        if let Some(name) = name {
+            match self.conn.exec_drop(SET, (name,)).await {
+                Ok(()) => return Ok(()),
+                // ER_UNKNOWN_TIME_ZONE
+                Err(mysql_async::Error::Server(e)) if e.code == 1298 => tracing::debug!(
+                    target: "sequelize::mysql",
+                    zone = name,
+                    offset = %offset,
+                    "the server has no time zone tables; the session zone is the offset"
+                ),
+                Err(e) => return Err(driver_failed(&mut self.broken, e)),
+            }
+        }
+        (self.conn.exec_drop(SET, (offset,)).await).map_err(|e| driver_failed(&mut self.broken, e))
     }
 
     async fn run_async(
@@ -233,13 +264,13 @@ impl MySqlConnection {
             // The text protocol: some statements (many DDL forms, `LOCK TABLES`, …) cannot be
             // prepared, and a statement without parameters gains nothing from it.
             match self.conn.query_iter(sql).await {
-                Ok(result) => collect(result, &mut self.last_shape, sink).await,
+                Ok(result) => collect(result, &mut self.last_shape, self.zone, sink).await,
                 Err(e) => Err(e.into()),
             }
         } else {
-            let params = params.iter().map(bind).collect::<Result<Vec<_>>>()?;
+            let params = bind_all(params, self.zone)?;
             match self.conn.exec_iter(sql, Params::Positional(params)).await {
-                Ok(result) => collect(result, &mut self.last_shape, sink).await,
+                Ok(result) => collect(result, &mut self.last_shape, self.zone, sink).await,
                 Err(e) => Err(e.into()),
             }
         };
@@ -255,9 +286,11 @@ impl MySqlConnection {
             conn,
             broken,
             last_shape,
+            zone,
         } = self;
+        let zone = *zone;
         Box::pin(async_stream::try_stream! {
-            let params = params.iter().map(bind).collect::<Result<Vec<_>>>()?;
+            let params = bind_all(params, zone)?;
             let mut result = match conn.exec_iter(sql, Params::Positional(params)).await {
                 Ok(result) => result,
                 Err(e) => Err(driver_failed(broken, e))?,
@@ -266,7 +299,7 @@ impl MySqlConnection {
             if !columns.is_empty() {
                 let shape = match last_shape {
                     Some(shape) if shape.fits(&columns) => shape,
-                    slot => slot.insert(Shape::new(&columns)),
+                    slot => slot.insert(Shape::new(&columns, zone)),
                 };
                 let rows = match result.stream::<mysql_async::Row>().await {
                     Ok(rows) => rows,
@@ -316,6 +349,7 @@ impl From<mysql_async::Error> for Failure {
 async fn collect<P: Protocol>(
     mut result: mysql_async::QueryResult<'_, 'static, P>,
     last_shape: &mut Option<Shape>,
+    zone: Option<TimeZone>,
     sink: &mut dyn RowSink,
 ) -> std::result::Result<Completion, Failure> {
     let columns = result.columns().unwrap_or_default();
@@ -324,7 +358,7 @@ async fn collect<P: Protocol>(
     } else {
         let shape = match last_shape {
             Some(shape) if shape.fits(&columns) => shape,
-            slot => slot.insert(Shape::new(&columns)),
+            slot => slot.insert(Shape::new(&columns, zone)),
         };
         sink.columns(&shape.names);
         let mut count = 0u64;
@@ -458,7 +492,12 @@ fn time(h: u8, m: u8, s: u8, us: u32) -> std::result::Result<NaiveTime, &'static
 
 /// Decodes one value of either protocol: the binary protocol sends typed values, the text
 /// protocol sends every value as text, parsed here by the column's type.
-fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Value, &'static str> {
+/// `DATETIME` and `TIMESTAMP` values are read as `zone`'s wall clock (none: UTC).
+fn decode(
+    value: mysql_async::Value,
+    decoder: Decoder,
+    zone: Option<TimeZone>,
+) -> std::result::Result<Value, &'static str> {
     use mysql_async::Value as My;
     if reads_as_null(decoder, &value) {
         return Ok(Value::Null);
@@ -489,15 +528,14 @@ fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Va
         (Decoder::Date, My::Date(y, m, d, ..)) => date(y, m, d)?.map_or(Value::Null, Value::Date),
         (Decoder::Date, My::Bytes(b)) => Value::Date(parse(&b)?),
         (Decoder::DateTime, My::Date(y, mo, d, h, mi, s, us)) => match date(y, mo, d)? {
-            Some(day) => Value::DateTime(day.and_time(time(h, mi, s, us)?)),
+            Some(day) => Value::DateTime(to_utc(day.and_time(time(h, mi, s, us)?), zone)),
             None => Value::Null,
         },
         (Decoder::DateTime, My::Bytes(b)) => {
             let text = std::str::from_utf8(&b).map_err(|_| "the text is not UTF-8")?;
-            Value::DateTime(
-                NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
-                    .map_err(|_| "not a valid date and time")?,
-            )
+            let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+                .map_err(|_| "not a valid date and time")?;
+            Value::DateTime(to_utc(local, zone))
         }
         (Decoder::Time, My::Time(false, 0, h, m, s, us)) => Value::Time(time(h, m, s, us)?),
         (Decoder::Time, My::Time(..)) => return Err(NOT_A_TIME_OF_DAY),
@@ -511,7 +549,12 @@ fn decode(value: mysql_async::Value, decoder: Decoder) -> std::result::Result<Va
     })
 }
 
-/// Converts a date and time for the wire (`DATETIME` values are UTC: the connection's zone).
+/// A session wall clock as the UTC wall clock values hold.
+fn to_utc(local: NaiveDateTime, zone: Option<TimeZone>) -> NaiveDateTime {
+    zone.map_or(local, |zone| zone.local_to_utc(local))
+}
+
+/// Converts a date and time for the wire.
 fn datetime(n: NaiveDateTime) -> Result<mysql_async::Value> {
     let year = u16::try_from(n.year())
         .map_err(|_| Error::InvalidQuery("MySQL dates cannot lie before year 0".into()))?;
@@ -532,9 +575,15 @@ fn micros(t: NaiveTime) -> u32 {
     (t.nanosecond() / 1_000).min(999_999)
 }
 
+/// The parameters of a statement as the driver sends them.
+fn bind_all(params: &[Value], zone: Option<TimeZone>) -> Result<Vec<mysql_async::Value>> {
+    params.iter().map(|value| bind(value, zone)).collect()
+}
+
 /// A [`Value`] as the driver sends it. Decimals, UUIDs and JSON travel as text, which the
-/// server converts to the column's type exactly.
-fn bind(value: &Value) -> Result<mysql_async::Value> {
+/// server converts to the column's type exactly. Dates and times go as the session's wall
+/// clock: values hold UTC, and `zone` (none: UTC) is the session's.
+fn bind(value: &Value, zone: Option<TimeZone>) -> Result<mysql_async::Value> {
     use mysql_async::Value as My;
     Ok(match value {
         Value::Null => My::NULL,
@@ -557,8 +606,10 @@ fn bind(value: &Value) -> Result<mysql_async::Value> {
                 micros(*t),
             )
         }
-        Value::DateTime(n) => datetime(*n)?,
-        Value::Timestamp(t) => datetime(t.naive_utc())?,
+        Value::DateTime(n) => datetime(zone.map_or(*n, |zone| zone.utc_to_local(*n)))?,
+        Value::Timestamp(t) => {
+            datetime(zone.map_or(t.naive_utc(), |zone| zone.local(*t).naive_local()))?
+        }
         Value::Json(j) => My::Bytes(j.to_string().into_bytes()),
         Value::Array(_) => {
             return Err(Error::Unsupported {

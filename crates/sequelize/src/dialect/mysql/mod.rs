@@ -17,14 +17,14 @@ mod types;
 
 use std::borrow::Cow;
 
-use crate::dialect::ConnectionConfig;
 use crate::dialect::{common, BoxFuture, Dialect, DriverConnection, MigrationLock, Supports};
+use crate::dialect::{ConnectionConfig, TimeZone};
 use crate::error::Result;
 use crate::sql::scanner::{Backslashes, DoubleQuotes, ScanRules};
 use crate::sql::TransactionOptions;
 
-/// How instants are written as text: UTC without an offset, since every connection sets
-/// `time_zone = '+00:00'` and `DATETIME` has no zone.
+/// How instants are written as text: the session zone's wall clock without an offset, since
+/// `DATETIME` has no zone and every connection's `time_zone` is the session zone.
 const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f";
 
 /// The largest row count MySQL takes in `LIMIT` (`u64::MAX`), which stands for "no limit"
@@ -57,13 +57,16 @@ pub(crate) enum Flavor {
 pub(crate) struct MySql {
     flavor: Flavor,
     supports: Supports,
+    /// The session zone: `DATETIME` literals are its wall clock.
+    zone: TimeZone,
 }
 
 impl MySql {
-    pub(crate) fn new(flavor: Flavor) -> Self {
+    pub(crate) fn new(flavor: Flavor, zone: TimeZone) -> Self {
         let mariadb = flavor == Flavor::MariaDb;
         MySql {
             flavor,
+            zone,
             // DDL commits the open transaction implicitly: BASE's `transactional_ddl: false`.
             supports: Supports {
                 returning: mariadb,
@@ -93,6 +96,10 @@ impl Dialect for MySql {
 
     fn supports(&self) -> &Supports {
         &self.supports
+    }
+
+    fn time_zone(&self) -> TimeZone {
+        self.zone
     }
 
     fn index_columns_query(&self) -> &'static str {
@@ -213,14 +220,14 @@ mod tests {
 
     fn render(f: impl FnOnce(&MySql, &mut String)) -> String {
         let mut out = String::new();
-        f(&MySql::new(Flavor::MariaDb), &mut out);
+        f(&MySql::new(Flavor::MariaDb, TimeZone::UTC), &mut out);
         out
     }
 
     #[test]
     fn flavors() {
-        let mysql = MySql::new(Flavor::MySql);
-        let mariadb = MySql::new(Flavor::MariaDb);
+        let mysql = MySql::new(Flavor::MySql, TimeZone::UTC);
+        let mariadb = MySql::new(Flavor::MariaDb, TimeZone::UTC);
         assert_eq!((mysql.name(), mariadb.name()), ("mysql", "mariadb"));
         assert!(!mysql.supports().returning && mariadb.supports().returning);
         assert!(!mysql.supports().create_index_if_not_exists);
@@ -257,7 +264,7 @@ mod tests {
 
     #[test]
     fn begin() {
-        let d = MySql::new(Flavor::MySql);
+        let d = MySql::new(Flavor::MySql, TimeZone::UTC);
         assert_eq!(
             d.begin_statements(&TransactionOptions::default()).unwrap(),
             ["START TRANSACTION"]

@@ -1,6 +1,8 @@
 //! What MySQL and MariaDB write differently from standard SQL.
 
 use super::{push_mode_proof_literal, types, Flavor, MySql, NO_LIMIT, TIMESTAMP_FORMAT};
+use chrono::NaiveDateTime;
+
 use crate::dialect::common;
 use crate::dialect::render::{direction, lock_of_and_wait};
 use crate::dialect::{limit_before_offset, unsupported, QueryGenerator, SqlWriter};
@@ -28,6 +30,10 @@ impl QueryGenerator for MySql {
 
     fn timestamp_format(&self) -> &'static str {
         TIMESTAMP_FORMAT
+    }
+
+    fn stored_wall_clock(&self, utc: NaiveDateTime) -> NaiveDateTime {
+        self.zone.utc_to_local(utc)
     }
 
     fn push_column_type(&self, w: &mut SqlWriter<'_>, _: &Ident, column: &ColumnDef) -> Result<()> {

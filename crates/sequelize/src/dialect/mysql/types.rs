@@ -73,9 +73,10 @@ pub(super) const DEFAULT_DATE_PRECISION: u32 = 6;
 mod tests {
     use super::*;
     use crate::dialect::mysql::{Flavor, MySql};
+    use crate::dialect::TimeZone;
 
     fn column_type(data_type: DataType) -> Result<String> {
-        let dialect = MySql::new(Flavor::MariaDb);
+        let dialect = MySql::new(Flavor::MariaDb, TimeZone::UTC);
         let mut w = SqlWriter::new(&dialect);
         push_column_type(&mut w, &ColumnDef::new("c", data_type))?;
         Ok(w.sql_mut().clone())

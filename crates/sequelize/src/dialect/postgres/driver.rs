@@ -124,7 +124,9 @@ impl PgConnection {
         if let Some(password) = &config.password {
             pg.password(password);
         }
-        let mut options = String::new();
+        // The session zone first: an explicit `-c TimeZone=…` in `options` comes later and
+        // wins. (The setting has no spaces: a zone name or a POSIX offset.)
+        let mut options = format!("-c TimeZone={} ", config.time_zone.postgres_setting());
         for (key, value) in &config.dialect_options {
             match key.as_str() {
                 "options" => {

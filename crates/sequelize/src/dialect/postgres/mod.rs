@@ -17,15 +17,15 @@ mod types;
 
 use std::borrow::Cow;
 
-use crate::dialect::ConnectionConfig;
 use crate::dialect::{BoxFuture, Dialect, DriverConnection, MigrationLock, Supports};
+use crate::dialect::{ConnectionConfig, TimeZone};
 use crate::error::Result;
 use crate::sql::scanner::ScanRules;
 use crate::sql::TransactionOptions;
 
-/// How instants are written as text: UTC with an explicit offset, which PostgreSQL reads
-/// correctly into both `timestamp` and `timestamptz` whatever the session's `TimeZone`.
-const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+/// How instants are written as text: the session zone's wall clock with its offset, which
+/// PostgreSQL reads into `timestamptz` as the same instant whatever the session's `TimeZone`.
+const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f%:z";
 
 /// How PostgreSQL lexes SQL, for the replacements scanner, with
 /// `standard_conforming_strings = on` (what every connection sets; a session that turns it
@@ -41,11 +41,14 @@ const SCAN_RULES: ScanRules = ScanRules {
 #[derive(Debug)]
 pub(crate) struct Postgres {
     supports: Supports,
+    /// The session zone: instant literals carry its offset.
+    zone: TimeZone,
 }
 
 impl Postgres {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(zone: TimeZone) -> Self {
         Postgres {
+            zone,
             supports: Supports {
                 returning: true,
                 transactional_ddl: true,
@@ -75,6 +78,10 @@ impl Dialect for Postgres {
 
     fn supports(&self) -> &Supports {
         &self.supports
+    }
+
+    fn time_zone(&self) -> TimeZone {
+        self.zone
     }
 
     fn index_columns_query(&self) -> &'static str {
@@ -220,7 +227,7 @@ mod tests {
 
     fn render(f: impl FnOnce(&Postgres, &mut String)) -> String {
         let mut out = String::new();
-        f(&Postgres::new(), &mut out);
+        f(&Postgres::new(TimeZone::UTC), &mut out);
         out
     }
 
@@ -235,7 +242,7 @@ mod tests {
             render(|d, o| d.push_string_literal("it\\'s", o).unwrap()),
             "E'it\\\\''s'"
         );
-        assert!(Postgres::new()
+        assert!(Postgres::new(TimeZone::UTC)
             .push_string_literal("a\0b", &mut String::new())
             .is_err());
         assert_eq!(
@@ -248,7 +255,7 @@ mod tests {
 
     #[test]
     fn begin() {
-        let d = Postgres::new();
+        let d = Postgres::new(TimeZone::UTC);
         assert_eq!(
             d.begin_statements(&TransactionOptions::default()).unwrap(),
             ["BEGIN"]

@@ -76,11 +76,12 @@ fn push_type(
 mod tests {
     use super::*;
     use crate::dialect::postgres::Postgres;
+    use crate::dialect::TimeZone;
 
     fn column_type(data_type: DataType, auto_increment: bool) -> Result<String> {
         let mut column = ColumnDef::new("c", data_type);
         column.auto_increment = auto_increment;
-        let dialect = Postgres::new();
+        let dialect = Postgres::new(TimeZone::UTC);
         let mut w = SqlWriter::new(&dialect);
         push_column_type(&mut w, &Ident::from("t"), &column)?;
         Ok(w.sql_mut().clone())

@@ -13,8 +13,8 @@ use super::functions;
 use super::lock_wait::{self, Failure};
 use super::stream::{self, Lent};
 use super::{is_memory, TIMESTAMP_FORMAT};
-use crate::dialect::ConnectionConfig;
 use crate::dialect::{self, BoxFuture, DriverConnection};
+use crate::dialect::{ConnectionConfig, TimeZone};
 use crate::error::{Error, Result};
 use crate::row::{Completion, ReadResult, RowReader, RowSink};
 use crate::sql::scanner::Backslashes;
@@ -29,6 +29,8 @@ pub(super) struct SqliteConnection {
     conn: Option<rusqlite::Connection>,
     /// Column names of the last few statements, shared by their result sets.
     last_columns: Option<(String, Arc<[String]>)>,
+    /// The zone instants are written in (Sequelize's `timezone`).
+    zone: TimeZone,
 }
 
 impl SqliteConnection {
@@ -92,6 +94,7 @@ impl SqliteConnection {
         Ok(SqliteConnection {
             conn: Some(conn),
             last_columns: None,
+            zone: config.time_zone,
         })
     }
 
@@ -108,9 +111,10 @@ impl SqliteConnection {
         last_columns: &mut Option<(String, Arc<[String]>)>,
         sql: &str,
         params: &[Value],
+        zone: TimeZone,
         sink: &mut dyn RowSink,
     ) -> Result<Completion, Failure> {
-        let mut stmt = bound(conn, sql, params)?;
+        let mut stmt = bound(conn, sql, params, zone)?;
         let width = stmt.column_count();
         if width == 0 {
             let affected = stmt.raw_execute()?;
@@ -142,11 +146,13 @@ impl SqliteConnection {
     }
 }
 
-/// `sql` prepared (or found in the connection's cache) with `params` bound.
+/// `sql` prepared (or found in the connection's cache) with `params` bound, instants
+/// written in `zone`.
 pub(super) fn bound<'c>(
     conn: &'c rusqlite::Connection,
     sql: &str,
     params: &[Value],
+    zone: TimeZone,
 ) -> Result<CachedStatement<'c>, Failure> {
     let mut stmt = conn.prepare_cached(sql)?;
     let expected = stmt.parameter_count();
@@ -165,7 +171,7 @@ pub(super) fn bound<'c>(
             }
             .into());
         }
-        stmt.raw_bind_parameter(i + 1, Bind(value))?;
+        stmt.raw_bind_parameter(i + 1, Bind { value, zone })?;
     }
     Ok(stmt)
 }
@@ -227,13 +233,17 @@ impl RowReader for SqliteRow<'_, '_> {
 }
 
 /// A [`Value`] bound as SQLite stores Sequelize's types: booleans as 0/1, decimals, UUIDs,
-/// dates and JSON as text.
-struct Bind<'a>(&'a Value);
+/// dates and JSON as text; an instant as its wall clock in `zone` with the offset, as
+/// Sequelize writes it (`2024-01-01 17:30:00.000 +05:30`).
+struct Bind<'a> {
+    value: &'a Value,
+    zone: TimeZone,
+}
 
 impl ToSql for Bind<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         use rusqlite::types::Value as Owned;
-        Ok(match self.0 {
+        Ok(match self.value {
             Value::Null => ToSqlOutput::Owned(Owned::Null),
             Value::Bool(b) => ToSqlOutput::Owned(Owned::Integer(i64::from(*b))),
             Value::Int(i) => ToSqlOutput::Owned(Owned::Integer(*i)),
@@ -247,9 +257,9 @@ impl ToSql for Bind<'_> {
             Value::DateTime(n) => {
                 ToSqlOutput::Owned(Owned::Text(n.format("%Y-%m-%d %H:%M:%S%.3f").to_string()))
             }
-            Value::Timestamp(t) => {
-                ToSqlOutput::Owned(Owned::Text(t.format(TIMESTAMP_FORMAT).to_string()))
-            }
+            Value::Timestamp(t) => ToSqlOutput::Owned(Owned::Text(
+                self.zone.local(*t).format(TIMESTAMP_FORMAT).to_string(),
+            )),
             Value::Json(j) => ToSqlOutput::Owned(Owned::Text(j.to_string())),
             // Refused before binding (`bound`).
             Value::Array(_) => {
@@ -268,13 +278,18 @@ impl DriverConnection for SqliteConnection {
         params: &'a [Value],
         sink: &'a mut dyn RowSink,
     ) -> BoxFuture<'a, Result<Completion>> {
-        let SqliteConnection { conn, last_columns } = self;
+        let SqliteConnection {
+            conn,
+            last_columns,
+            zone,
+        } = self;
+        let zone = *zone;
         // The first attempt runs inline; only a lock held elsewhere makes it wait.
         // (A unique borrow: the connection is not `Sync`, and the future must be `Send`.)
         Box::pin(async move {
             let conn = conn.as_mut().ok_or_else(stream::lost)?;
             lock_wait::retry(move || {
-                Self::run_sync(conn, last_columns, sql, params, sink)
+                Self::run_sync(conn, last_columns, sql, params, zone, sink)
                     .map_err(|e| e.or_lock_wait(conn))
             })
             .await
@@ -283,7 +298,7 @@ impl DriverConnection for SqliteConnection {
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> dialect::RowStream<'a> {
         Box::pin(async_stream::try_stream! {
-            let mut rows = Lent::start(&mut self.conn, sql, params)?;
+            let mut rows = Lent::start(&mut self.conn, sql, params, self.zone)?;
             while let Some(batch) = rows.next().await {
                 yield batch?;
             }

@@ -20,6 +20,7 @@ mod types;
 use std::borrow::Cow;
 
 use crate::dialect::config::{bad_url, decode, ConnectionConfig};
+use crate::dialect::TimeZone;
 use crate::dialect::{
     BoxFuture, Dialect, DriverConnection, ForeignKeySwitch, PoolConstraints, Supports, TableRebuild,
 };
@@ -64,11 +65,14 @@ pub(crate) fn is_memory(config: &ConnectionConfig) -> bool {
 #[derive(Debug)]
 pub(crate) struct Sqlite {
     supports: Supports,
+    /// The zone instants are written in.
+    zone: TimeZone,
 }
 
 impl Sqlite {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(zone: TimeZone) -> Self {
         Sqlite {
+            zone,
             supports: Supports {
                 returning: true,
                 transaction_types: true,
@@ -80,6 +84,7 @@ impl Sqlite {
                 decimal_significant_digits: Some(15),
                 case_insensitive_text: true,
                 partial_indexes: true,
+                replication: false,
                 ..Supports::BASE
             },
         }
@@ -93,6 +98,10 @@ impl Dialect for Sqlite {
 
     fn supports(&self) -> &Supports {
         &self.supports
+    }
+
+    fn time_zone(&self) -> TimeZone {
+        self.zone
     }
 
     fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {

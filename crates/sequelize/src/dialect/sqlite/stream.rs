@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 
 use super::driver::{bound, decode};
 use super::lock_wait::{self, Failure};
-use crate::dialect::BATCH_ROWS;
+use crate::dialect::{TimeZone, BATCH_ROWS};
 use crate::error::{Error, Result};
 use crate::row::Rows;
 use crate::value::Value;
@@ -42,6 +42,7 @@ impl<'a> Lent<'a> {
         home: &'a mut Option<Connection>,
         sql: &str,
         params: &[Value],
+        zone: TimeZone,
     ) -> Result<Self> {
         let conn = home.take().ok_or_else(lost)?;
         let interrupt = conn.get_interrupt_handle();
@@ -52,7 +53,7 @@ impl<'a> Lent<'a> {
             let mut sent_any = false;
             // Waiting for another connection's lock is safe only before any row went out.
             let outcome = lock_wait::retry_blocking(|| {
-                send_rows(&conn, &sql, &params, &sender, &mut sent_any).map_err(|e| {
+                send_rows(&conn, &sql, &params, zone, &sender, &mut sent_any).map_err(|e| {
                     if sent_any {
                         e
                     } else {
@@ -115,10 +116,11 @@ fn send_rows(
     conn: &Connection,
     sql: &str,
     params: &[Value],
+    zone: TimeZone,
     out: &mpsc::Sender<Result<Rows>>,
     sent_any: &mut bool,
 ) -> std::result::Result<(), Failure> {
-    let mut stmt = bound(conn, sql, params)?;
+    let mut stmt = bound(conn, sql, params, zone)?;
     let columns: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();
     let width = columns.len();
     let mut rows = stmt.raw_query();

@@ -41,10 +41,11 @@ pub(super) fn push_column_type(w: &mut SqlWriter<'_>, column: &ColumnDef) {
 mod tests {
     use super::*;
     use crate::dialect::sqlite::Sqlite;
+    use crate::dialect::TimeZone;
 
     #[test]
     fn sequelize_types() {
-        let dialect = Sqlite::new();
+        let dialect = Sqlite::new(TimeZone::UTC);
         for (data_type, expected) in [
             (DataType::CiText, "TEXT COLLATE NOCASE"),
             (DataType::TinyInt, "INTEGER"),
