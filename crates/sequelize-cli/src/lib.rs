@@ -12,6 +12,8 @@
 
 mod generate;
 mod introspect;
+#[cfg(feature = "js")]
+mod js;
 mod rc;
 
 use std::io::IsTerminal;
@@ -350,13 +352,23 @@ impl CommonArgs {
                 .clone()
                 .or_else(|| settings.get("env").cloned())
                 .unwrap_or_else(|| "development".to_owned()),
-            config: path(&self.config, "config", "config/config.json"),
+            // As sequelize-cli: `config/config.js` when there is one, else the JSON file.
+            config: path(&self.config, "config", default_config()),
             migrations_path: path(&self.migrations_path, "migrations-path", "migrations"),
             seeders_path: path(&self.seeders_path, "seeders-path", "seeders"),
             models_path: path(&self.models_path, "models-path", "models"),
             url: self.url.clone().or_else(|| settings.get("url").cloned()),
             debug: self.debug || settings.get("debug").is_some_and(|d| d == "true"),
         })
+    }
+}
+
+/// The config file used when none is named: `config/config.js` if it exists (sequelize-cli
+/// looks for it first), else `config/config.json`.
+fn default_config() -> &'static str {
+    match Path::new("config/config.js").is_file() {
+        true => "config/config.js",
+        false => "config/config.json",
     }
 }
 
@@ -394,7 +406,7 @@ fn setup(common: &Common) -> Result<Setup, String> {
             seeders: MigrationStorage::None,
         });
     }
-    let config = load_config(&common.config, &common.env).map_err(|e| e.to_string())?;
+    let config = read_config(&common.config, &common.env)?;
     println!("Loaded configuration file \"{}\".", common.config.display());
     println!("Using environment \"{}\".", common.env);
     let mut options = config.options;
@@ -408,6 +420,29 @@ fn setup(common: &Common) -> Result<Setup, String> {
         migrations: config.migration_storage,
         seeders: config.seeder_storage,
     })
+}
+
+/// The config file's `env` section: `config.json`, or a `config.js` run in the engine
+/// (with `process.env`, `path` and `require` of relative files).
+fn read_config(path: &Path, env: &str) -> Result<sequelize::migrate::CliConfig, String> {
+    let javascript = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("js" | "cjs")
+    );
+    if javascript {
+        #[cfg(feature = "js")]
+        {
+            let text = js::exported_json(path, js::time_limit()?)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            return sequelize::migrate::parse_config(&text, path, env).map_err(|e| e.to_string());
+        }
+        #[cfg(not(feature = "js"))]
+        return Err(format!(
+            "{}: a JavaScript config needs the `js` feature of sequelize-cli",
+            path.display()
+        ));
+    }
+    load_config(path, env).map_err(|e| e.to_string())
 }
 
 /// The URL with its password replaced, for printing.
@@ -584,8 +619,10 @@ async fn run(command: Command, define: &DefineModels<'_>) -> Result<(), String> 
         true => (setup.seeders, &common.seeders_path),
         false => (setup.migrations, &common.migrations_path),
     };
-    let migrator = Migrator::new(&db)
-        .storage(storage)
+    let migrator = Migrator::new(&db).storage(storage);
+    #[cfg(feature = "js")]
+    let migrator = migrator.script_runner(js::JavaScriptRunner::shared(js::time_limit()?));
+    let migrator = migrator
         .load_dir(folder)
         .map_err(|e| e.to_string())?
         .on_event(print_event);

@@ -323,21 +323,22 @@ async fn migrate_flags_undo_all_and_javascript_migrations() {
         let text = run(&["db:migrate:undo:all"]);
         assert!(text.contains("No executed migrations found."), "{text}");
 
-        // A pending JavaScript migration stops the run, by name.
+        // A pending TypeScript migration stops the run, by name (JavaScript ones run:
+        // tests/javascript.rs).
         std::fs::write(
-            dir.join("migrations/20240104000000-legacy.js"),
-            "module.exports = { async up() {}, async down() {} };",
+            dir.join("migrations/20240104000000-legacy.ts"),
+            "export async function up() {}\nexport async function down() {}\n",
         )
         .unwrap();
         let out = sequelize(&dir, &url, &["db:migrate"]);
         assert!(!out.status.success());
         let errors = String::from_utf8_lossy(&out.stderr);
         assert!(
-            errors.contains("20240104000000-legacy.js") && errors.contains("JavaScript"),
+            errors.contains("20240104000000-legacy.ts") && errors.contains("TypeScript"),
             "{errors}"
         );
         let text = run(&["db:migrate:status"]);
-        assert!(text.contains("down 20240104000000-legacy.js"), "{text}");
+        assert!(text.contains("down 20240104000000-legacy.ts"), "{text}");
     }
 }
 

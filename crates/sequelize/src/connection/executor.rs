@@ -24,6 +24,7 @@ mod sealed {
     impl Sealed for crate::Sequelize {}
     impl Sealed for crate::Transaction {}
     impl Sealed for super::ExecutorRef<'_> {}
+    impl Sealed for crate::query_interface::QueryInterface<'_> {}
     impl<T: Sealed + ?Sized> Sealed for &T {}
 }
 

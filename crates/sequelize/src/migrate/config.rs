@@ -186,7 +186,20 @@ fn read_server(json: &Json, at: &str) -> std::result::Result<ServerOptions, Stri
 pub fn load_config(path: &Path, env: &str) -> Result<CliConfig> {
     let bad = |m: String| Error::Config(format!("{}: {m}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
-    let json: Json = serde_json::from_str(&text).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+    parse_config(&text, path, env)
+}
+
+/// The `env` section of a config's JSON text, as [`load_config`] reads it; `path` names the
+/// config in errors (a `config/config.js` the CLI ran gives its export as JSON).
+///
+/// ```
+/// let text = r#"{ "test": { "dialect": "sqlite", "storage": ":memory:" } }"#;
+/// let config = sequelize::migrate::parse_config(text, "config/config.js".as_ref(), "test").unwrap();
+/// assert_eq!(config.options.dialect.as_deref(), Some("sqlite"));
+/// ```
+pub fn parse_config(text: &str, path: &Path, env: &str) -> Result<CliConfig> {
+    let bad = |m: String| Error::Config(format!("{}: {m}", path.display()));
+    let json: Json = serde_json::from_str(text).map_err(|e| bad(format!("invalid JSON: {e}")))?;
     let section = json.get(env).ok_or_else(|| {
         bad(format!(
             "no environment \"{env}\" (set NODE_ENV or --env to one of: {})",

@@ -125,6 +125,32 @@ impl JsonMigration {
     }
 }
 
+impl JsonMigration {
+    /// One step (`{ "addColumn": "users", "column": "age", "attribute": "INTEGER" }`) as its
+    /// operation: how a migration written in another language (sequelize-cli's JavaScript,
+    /// run by the CLI) hands its QueryInterface calls over. `file`, `direction` and `index`
+    /// name the step in errors.
+    ///
+    /// ```
+    /// use sequelize::migrate::JsonMigration;
+    /// let step = serde_json::json!({ "dropTable": "users" });
+    /// assert!(JsonMigration::step("x.js", "up", 0, &step).is_ok());
+    /// let bad = serde_json::json!({ "dropTables": "users" });
+    /// let err = JsonMigration::step("x.js", "up", 0, &bad).unwrap_err();
+    /// assert!(err.to_string().contains("x.js"), "{err}");
+    /// ```
+    pub fn step(file: &str, direction: &str, index: usize, json: &Json) -> Result<Operation> {
+        parse_step(
+            json,
+            &At {
+                file,
+                direction,
+                step: index,
+            },
+        )
+    }
+}
+
 fn parse_step(json: &Json, at: &At<'_>) -> Result<Operation> {
     let Json::Object(step) = json else {
         return Err(at.error("a step must be an object"));
@@ -622,19 +648,40 @@ fn strings(json: &Json, key: &str, at: &At<'_>) -> Result<Vec<String>> {
     }
 }
 
-/// A JSON literal as a bound value; objects and arrays become JSON documents.
+/// A JSON literal as a bound value.
 fn json_value(json: &Json, at: &At<'_>) -> Result<Value> {
-    Ok(match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Value::Int(i),
-            (None, Some(f)) => Value::Float(f),
-            _ => return Err(at.error(format!("number {n} does not fit in 64 bits"))),
-        },
-        Json::String(s) => Value::Text(s.clone()),
-        other => Value::Json(Box::new(other.clone())),
-    })
+    JsonMigration::value(json).map_err(|e| at.error(e))
+}
+
+impl JsonMigration {
+    /// A JSON literal as the value it binds: `{ "$date": "<RFC 3339>" }` is an instant (a
+    /// JavaScript `Date`), other objects and arrays JSON documents.
+    ///
+    /// ```
+    /// use sequelize::{migrate::JsonMigration, Value};
+    /// let date = serde_json::json!({ "$date": "2024-01-15T12:00:00.000Z" });
+    /// assert!(matches!(JsonMigration::value(&date), Ok(Value::Timestamp(_))));
+    /// assert_eq!(JsonMigration::value(&serde_json::json!(7)).unwrap(), Value::Int(7));
+    /// ```
+    pub fn value(json: &Json) -> std::result::Result<Value, String> {
+        let tagged = json.as_object().filter(|o| o.len() == 1);
+        if let Some(Json::String(date)) = tagged.and_then(|o| o.get("$date")) {
+            let instant = chrono::DateTime::parse_from_rfc3339(date)
+                .map_err(|_| format!("`$date` {date:?} is not an RFC 3339 date"))?;
+            return Ok(Value::Timestamp(instant.with_timezone(&chrono::Utc)));
+        }
+        Ok(match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => Value::Int(i),
+                (None, Some(f)) => Value::Float(f),
+                _ => return Err(format!("number {n} does not fit in 64 bits")),
+            },
+            Json::String(s) => Value::Text(s.clone()),
+            other => Value::Json(Box::new(other.clone())),
+        })
+    }
 }
 
 /// A `defaultValue`: a value, `"UUIDV4"`, `"UUIDV1"`, `{ "fn": "NOW" }` or

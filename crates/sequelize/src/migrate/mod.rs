@@ -24,9 +24,10 @@ mod storage;
 use std::future::Future;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use config::{load_config, CliConfig};
+pub use config::{load_config, parse_config, CliConfig};
 pub use diff::{diff_models, ModelDiff, Renames};
 pub use json::JsonMigration;
 pub use selection::{Down, Up};
@@ -122,8 +123,9 @@ impl ScriptMigration {
     fn refusal(&self) -> Error {
         Error::Migration {
             name: self.name.clone(),
-            message: "is a JavaScript or TypeScript migration, which sequelize-rs does not \
-                      run; write it as a .json migration (or apply it with sequelize-cli)"
+            message: "is a JavaScript or TypeScript migration, which this migrator does not \
+                      run: the `sequelize` command runs JavaScript migrations (TypeScript \
+                      ones compiled to JavaScript), or write it as a .json migration"
                 .into(),
         }
     }
@@ -269,6 +271,16 @@ pub struct Migrator {
     /// Whether the storage table has `createdAt` and `updatedAt` to fill, as last seen.
     timestamps: AtomicBool,
     on_event: Option<EventFn>,
+    /// Turns the JavaScript files of a folder into migrations (the CLI's engine).
+    scripts: Option<Arc<dyn ScriptRunner>>,
+}
+
+/// Runs sequelize-cli's JavaScript migrations (`.js`, `.cjs`): the `sequelize` command gives
+/// the [`Migrator`] its embedded engine through [`Migrator::script_runner`], so this crate
+/// needs no JavaScript of its own.
+pub trait ScriptRunner: Send + Sync {
+    /// The migration of the script at `path`, recorded as `name`.
+    fn migration(&self, name: &str, path: &Path) -> Result<Box<dyn Migration>>;
 }
 
 impl Migrator {
@@ -280,7 +292,15 @@ impl Migrator {
             storage: MigrationStorage::Table(Ident::from(DEFAULT_STORAGE_TABLE)),
             timestamps: AtomicBool::new(false),
             on_event: None,
+            scripts: None,
         }
+    }
+
+    /// Runs the JavaScript migrations [`load_dir`](Self::load_dir) finds with `runner`
+    /// (set it first); without one they are listed, and one that is pending stops the run.
+    pub fn script_runner(mut self, runner: Arc<dyn ScriptRunner>) -> Self {
+        self.scripts = Some(runner);
+        self
     }
 
     /// Stores applied names in another table (`migrationStorageTableName`).
@@ -358,7 +378,12 @@ impl Migrator {
                 continue;
             }
             if is_script(&name) {
-                self.migrations.push(Box::new(ScriptMigration { name }));
+                let javascript = name.ends_with(".js") || name.ends_with(".cjs");
+                let migration = match &self.scripts {
+                    Some(runner) if javascript => runner.migration(&name, &path)?,
+                    _ => Box::new(ScriptMigration { name }),
+                };
+                self.migrations.push(migration);
                 continue;
             }
             if path.extension().and_then(|e| e.to_str()) != Some("json") {

@@ -424,12 +424,33 @@ pub struct QueryInterface<'a> {
     target: Target<'a>,
 }
 
+/// Raw queries through a query interface run where it runs (`queryInterface.sequelize.query`
+/// inside a migration runs on the migration's connection).
+impl Executor for QueryInterface<'_> {
+    fn target(&self) -> Target<'_> {
+        self.target
+    }
+}
+
 impl<'a> QueryInterface<'a> {
     /// The query interface of an executor (the Sequelize handle or a transaction).
     pub fn new(exec: &'a impl Executor) -> Self {
         QueryInterface {
             target: exec.target(),
         }
+    }
+
+    /// The dialect it runs on.
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// assert_eq!(db.query_interface().dialect().name(), "sqlite");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn dialect(&self) -> &'a dyn crate::dialect::Dialect {
+        self.target.sequelize().dialect()
     }
 
     /// Runs developer-written SQL holding any number of statements, as it is (a `.sql`

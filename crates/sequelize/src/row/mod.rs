@@ -16,7 +16,9 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 use crate::value::{FromValue, Value};
 
-pub(crate) use reader::{no_column, Window};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use reader::no_column;
+pub(crate) use reader::Window;
 pub use reader::{ReadResult, RowReader, ValuesReader};
 pub use sink::{Collect, Completion, RowSink};
 

@@ -1,0 +1,221 @@
+//! JavaScript migrations and seeders as [`Migration`]s: each QueryInterface call the file
+//! makes becomes the operation of the matching JSON migration step (the shapes are the
+//! same), run on the migration's connection; `queryInterface.sequelize.query` runs there
+//! too, its values bound, never pasted into the SQL.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sequelize::dialect::BoxFuture;
+use sequelize::migrate::{JsonMigration, Migration, ScriptRunner};
+use sequelize::query_interface::QueryInterface;
+use sequelize::{AssertSqlSafe, Executor, Replacement, Replacements};
+use serde_json::Value as Json;
+
+use super::engine::{self, Host, Task};
+
+/// Runs the `.js` migrations and seeders of a folder in the engine.
+pub(crate) struct JavaScriptRunner {
+    /// How long one file may run.
+    pub(crate) limit: Duration,
+}
+
+impl ScriptRunner for JavaScriptRunner {
+    fn migration(&self, name: &str, path: &Path) -> sequelize::Result<Box<dyn Migration>> {
+        let file = std::path::absolute(path).map_err(|e| {
+            sequelize::Error::Config(format!("cannot find {}: {e}", path.display()))
+        })?;
+        Ok(Box::new(JavaScriptMigration {
+            name: name.to_owned(),
+            file,
+            limit: self.limit,
+        }))
+    }
+}
+
+impl JavaScriptRunner {
+    /// The runner, shared by the migrator.
+    pub(crate) fn shared(limit: Duration) -> Arc<dyn ScriptRunner> {
+        Arc::new(JavaScriptRunner { limit })
+    }
+}
+
+struct JavaScriptMigration {
+    name: String,
+    file: PathBuf,
+    limit: Duration,
+}
+
+impl JavaScriptMigration {
+    fn run<'a>(
+        &'a self,
+        qi: QueryInterface<'a>,
+        direction: &'static str,
+    ) -> BoxFuture<'a, sequelize::Result<()>> {
+        Box::pin(async move {
+            let mut host = MigrationHost {
+                qi,
+                name: &self.name,
+                direction,
+                steps: 0,
+            };
+            let task = Task::Run {
+                file: self.file.clone(),
+                direction,
+            };
+            engine::run(task, &mut host, self.limit)
+                .await
+                .map(drop)
+                .map_err(|e| sequelize::Error::Migration {
+                    name: self.name.clone(),
+                    message: e.to_string(),
+                })
+        })
+    }
+}
+
+impl Migration for JavaScriptMigration {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn up<'a>(&'a self, qi: QueryInterface<'a>) -> BoxFuture<'a, sequelize::Result<()>> {
+        self.run(qi, "up")
+    }
+    fn down<'a>(&'a self, qi: QueryInterface<'a>) -> BoxFuture<'a, sequelize::Result<()>> {
+        self.run(qi, "down")
+    }
+    /// What the file does is known only by running it: as one that may alter tables, so
+    /// SQLite checks foreign keys when its transaction commits.
+    fn alters_tables(&self, _up: bool) -> bool {
+        true
+    }
+}
+
+/// Answers a migration's calls on its query interface.
+struct MigrationHost<'a> {
+    qi: QueryInterface<'a>,
+    name: &'a str,
+    direction: &'static str,
+    /// QueryInterface calls so far, to name a failing one.
+    steps: usize,
+}
+
+impl Host for MigrationHost<'_> {
+    fn call<'b>(
+        &'b mut self,
+        method: &'b str,
+        args: Json,
+    ) -> Pin<Box<dyn Future<Output = Result<Json, String>> + Send + 'b>> {
+        Box::pin(async move {
+            match method {
+                "step" => {
+                    let operation =
+                        JsonMigration::step(self.name, self.direction, self.steps, &args).map_err(
+                            |e| match e {
+                                // The step parser names the file, which the engine names too.
+                                sequelize::Error::Migration { message, .. } => message,
+                                e => e.to_string(),
+                            },
+                        )?;
+                    self.steps += 1;
+                    let failed = |e: sequelize::Error| {
+                        format!("{} step {}: {e}", self.direction, self.steps)
+                    };
+                    self.qi.run(&operation).await.map_err(failed)?;
+                    Ok(Json::Null)
+                }
+                "query" => query(&self.qi, &args).await,
+                "describeTable" => {
+                    let table = args.as_str().ok_or("describeTable needs a table name")?;
+                    let columns = (self.qi.describe_columns(table.to_owned()).await)
+                        .map_err(|e| e.to_string())?;
+                    let described = columns
+                        .into_iter()
+                        .map(|c| {
+                            let column = serde_json::json!({
+                                "type": c.data_type,
+                                "allowNull": c.allow_null,
+                                "defaultValue": c.default_value,
+                                "primaryKey": c.primary_key,
+                                "comment": c.comment,
+                            });
+                            (c.name, column)
+                        })
+                        .collect::<serde_json::Map<_, _>>();
+                    Ok(Json::Object(described))
+                }
+                "showAllTables" => {
+                    let tables = self.qi.show_all_tables().await.map_err(|e| e.to_string())?;
+                    Ok(tables.into())
+                }
+                "dialect" => Ok(self.qi.dialect().name().into()),
+                other => Err(format!("queryInterface has no method `{other}` here")),
+            }
+        })
+    }
+}
+
+/// `sequelize.query(sql, { replacements, bind, type, plain })`: the rows as Sequelize
+/// returns them (the rows for `type: SELECT`, the first row with `plain`, else `[rows,
+/// rowsAffected]`).
+async fn query(qi: &QueryInterface<'_>, args: &Json) -> Result<Json, String> {
+    let sql = args["sql"]
+        .as_str()
+        .ok_or("query needs SQL text")?
+        .to_owned();
+    let mut raw = qi.query(AssertSqlSafe(sql));
+    match &args["replacements"] {
+        Json::Null => {}
+        Json::Array(items) => {
+            let values = items
+                .iter()
+                .map(replacement)
+                .collect::<Result<Vec<_>, _>>()?;
+            raw = raw.replacements(Replacements::Positional(values));
+        }
+        Json::Object(named) => {
+            let values = (named.iter())
+                .map(|(k, v)| Ok((k.clone(), replacement(v)?)))
+                .collect::<Result<Vec<_>, String>>()?;
+            raw = raw.replacements(Replacements::Named(values.into_iter().collect()));
+        }
+        _ => return Err("`replacements` must be an array or an object".into()),
+    }
+    let rows = raw.all().await.map_err(|e| e.to_string())?;
+    let rows: Vec<Json> = rows
+        .into_iter()
+        .map(|row| row.deserialize::<Json>())
+        .collect::<sequelize::Result<_>>()
+        .map_err(|e| e.to_string())?;
+    let count = rows.len();
+    Ok(match (args["type"].as_str(), args["plain"].as_bool()) {
+        (_, Some(true)) => rows.into_iter().next().unwrap_or(Json::Null),
+        (Some("SELECT"), _) => Json::Array(rows),
+        _ => Json::Array(vec![Json::Array(rows), Json::from(count)]),
+    })
+}
+
+/// A replacement value: a list for `IN (:ids)`, else one value.
+fn replacement(json: &Json) -> Result<Replacement, String> {
+    match json {
+        Json::Array(items) => Ok(Replacement::List(
+            items
+                .iter()
+                .map(JsonMigration::value)
+                .collect::<Result<_, _>>()?,
+        )),
+        other => JsonMigration::value(other).map(Replacement::Value),
+    }
+}
+
+/// What a config file (`config/config.js`) exports, as JSON text; the file cannot reach a
+/// database.
+pub(crate) fn exported_json(file: &Path, limit: Duration) -> Result<String, String> {
+    let file = std::path::absolute(file).map_err(|e| e.to_string())?;
+    let json =
+        engine::run_without_host(Task::Exported { file }, limit).map_err(|e| e.to_string())?;
+    Ok(json.to_string())
+}

@@ -1,0 +1,363 @@
+//! sequelize-cli's JavaScript files run by the `sequelize` binary's embedded engine, on every
+//! dialect (issue 13): `config/config.js` with `process.env`, `path` and `require` of a
+//! relative JSON file; migrations in each shape sequelize-cli users write (`async up()`,
+//! functions returning promises, `exports.up`, `'use strict'`, a required helper) using
+//! createTable, ENUM, references, addIndex with options, bulkInsert of dates, raw queries
+//! with replacements, transactions, addColumn, changeColumn and renameColumn; undone again;
+//! and a failing, a never-settling and an npm-requiring migration stopping the run with the
+//! file, the line and the message, recorded nowhere.
+
+#[path = "../../sequelize/tests/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{dialects, isolated_options};
+use sequelize::{AssertSqlSafe, Executor, Sequelize};
+
+const CONFIG: &str = r#"
+const path = require('path');
+const shared = require(path.join(__dirname, 'shared.json'));
+module.exports = {
+  test: { ...shared, url: process.env.DATABASE_URL },
+};
+"#;
+
+const SHARED: &str = r#"{ "logging": false }"#;
+
+const COLUMNS: &str = r#"
+// A helper the migrations require, as projects share column sets.
+module.exports.timestamps = (Sequelize) => ({
+  createdAt: { allowNull: false, type: Sequelize.DATE },
+  updatedAt: { allowNull: false, type: Sequelize.DATE },
+});
+"#;
+
+const CREATE_USERS: &str = r#"'use strict';
+const { timestamps } = require('../helpers/columns');
+
+/** @type {import('sequelize-cli').Migration} */
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.createTable('Users', {
+      id: { allowNull: false, autoIncrement: true, primaryKey: true, type: Sequelize.INTEGER },
+      email: { type: Sequelize.STRING(200), allowNull: false, unique: true },
+      role: { type: Sequelize.ENUM('admin', 'member'), allowNull: false, defaultValue: 'member' },
+      ...timestamps(Sequelize),
+    });
+  },
+  async down(queryInterface, Sequelize) {
+    await queryInterface.dropTable('Users');
+  },
+};
+"#;
+
+const CREATE_POSTS: &str = r#"
+exports.up = function (queryInterface, Sequelize) {
+  return queryInterface
+    .createTable('Posts', {
+      id: { allowNull: false, autoIncrement: true, primaryKey: true, type: Sequelize.INTEGER },
+      title: { type: Sequelize.STRING, allowNull: false },
+      body: Sequelize.TEXT,
+      userId: {
+        type: Sequelize.INTEGER,
+        allowNull: false,
+        references: { model: 'Users', key: 'id' },
+        onDelete: 'CASCADE',
+      },
+      createdAt: { allowNull: false, type: Sequelize.DATE, defaultValue: Sequelize.fn('now') },
+      updatedAt: { allowNull: false, type: Sequelize.DATE, defaultValue: Sequelize.NOW },
+    })
+    .then(() => queryInterface.addIndex('Posts', ['userId', 'title'], { name: 'posts_user_title', unique: true }));
+};
+exports.down = function (queryInterface) {
+  return queryInterface.dropTable('Posts');
+};
+"#;
+
+const SEED: &str = r#"
+module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    const when = new Date(Date.UTC(2024, 0, 15, 12, 0, 0));
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.bulkInsert('Users', [
+        { email: 'ann@example.com', role: 'admin', createdAt: when, updatedAt: when },
+        { email: "o'brien@example.com", role: 'member', createdAt: when, updatedAt: when },
+      ], { transaction });
+    });
+    const admins = await queryInterface.sequelize.query(
+      'SELECT id FROM ' + (queryInterface.sequelize.getDialect() === 'postgres' ? '"Users"' : 'Users') + ' WHERE email = :email',
+      { replacements: { email: "o'brien@example.com" }, type: Sequelize.QueryTypes.SELECT },
+    );
+    if (admins.length !== 1) throw new Error('the replacement found ' + admins.length + ' rows');
+    await queryInterface.bulkInsert('Posts', [
+      { title: 'Hello', body: 'First', userId: admins[0].id, createdAt: when, updatedAt: when },
+    ]);
+  },
+  down: async (queryInterface, Sequelize) => {
+    await queryInterface.bulkDelete('Posts', null, {});
+    await queryInterface.bulkDelete('Users', { email: { [Sequelize.Op.in]: ['ann@example.com', "o'brien@example.com"] } }, {});
+  },
+};
+"#;
+
+const ALTER: &str = r#"
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.addColumn('Users', 'nickname', { type: Sequelize.STRING(64), allowNull: true });
+    await queryInterface.changeColumn('Posts', 'title', { type: Sequelize.STRING(300), allowNull: false });
+    await queryInterface.renameColumn('Posts', 'body', 'content');
+  },
+  async down(queryInterface, Sequelize) {
+    await queryInterface.renameColumn('Posts', 'content', 'body');
+    await queryInterface.changeColumn('Posts', 'title', { type: Sequelize.STRING, allowNull: false });
+    await queryInterface.removeColumn('Users', 'nickname');
+  },
+};
+"#;
+
+/// A project of config/config.js and the migrations above.
+fn project(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sequelize-js-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["config", "migrations", "helpers"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let files = [
+        ("config/config.js", CONFIG),
+        ("config/shared.json", SHARED),
+        ("helpers/columns.js", COLUMNS),
+        ("migrations/20240101000000-create-users.js", CREATE_USERS),
+        ("migrations/20240102000000-create-posts.js", CREATE_POSTS),
+        ("migrations/20240103000000-seed.js", SEED),
+        ("migrations/20240104000000-alter.js", ALTER),
+    ];
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+fn sequelize(dir: &Path, url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sequelize"))
+        .args(args)
+        .current_dir(dir)
+        .env("NODE_ENV", "test")
+        .env("DATABASE_URL", url)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run the sequelize binary")
+}
+
+fn succeed(dir: &Path, url: &str, args: &[&str]) -> String {
+    let out = sequelize(dir, url, args, &[]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{args:?}: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+async fn column_names(db: &Sequelize, table: &str) -> Vec<String> {
+    let mut names: Vec<String> = (db
+        .query_interface()
+        .describe_columns(table.to_owned())
+        .await)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    names.sort();
+    names
+}
+
+async fn tables(db: &Sequelize) -> Vec<String> {
+    let mut tables = db.query_interface().show_all_tables().await.unwrap();
+    tables.retain(|t| !t.starts_with("SequelizeMeta"));
+    tables.sort();
+    tables
+}
+
+#[tokio::test]
+async fn javascript_migrations_run_and_undo_on_every_dialect() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        let url = (isolated_options(dialect, "js_migrations", true).await.url).unwrap();
+        let dir = project(dialect);
+        let text = succeed(&dir, &url, &["db:migrate"]);
+        assert!(
+            text.contains("Loaded configuration file \"config/config.js\""),
+            "{text}"
+        );
+        for name in ["create-users", "create-posts", "seed", "alter"] {
+            assert!(
+                text.contains(&format!("{name}: migrated")),
+                "{dialect}: {text}"
+            );
+        }
+
+        let db = Sequelize::connect(&url).await.unwrap();
+        assert_eq!(tables(&db).await, ["Posts", "Users"], "{dialect}");
+        assert_eq!(
+            column_names(&db, "Users").await,
+            ["createdAt", "email", "id", "nickname", "role", "updatedAt"],
+            "{dialect}"
+        );
+        assert_eq!(
+            column_names(&db, "Posts").await,
+            ["content", "createdAt", "id", "title", "updatedAt", "userId"],
+            "{dialect}"
+        );
+        let indexes = db.query_interface().show_index("Posts").await.unwrap();
+        let index = indexes.iter().find(|i| i.name == "posts_user_title");
+        let index =
+            index.unwrap_or_else(|| panic!("{dialect}: no posts_user_title in {indexes:?}"));
+        assert!(
+            index.unique && index.fields == ["userId", "title"],
+            "{dialect}: {index:?}"
+        );
+        let quote = |name: &str| common::q(&db, name);
+        let users = db
+            .query(AssertSqlSafe(format!(
+                "SELECT {}, {}, {} FROM {} ORDER BY {}",
+                quote("email"),
+                quote("role"),
+                quote("createdAt"),
+                quote("Users"),
+                quote("id")
+            )))
+            .all()
+            .await
+            .unwrap();
+        let emails: Vec<String> = users.iter().map(|r| r.get("email").unwrap()).collect();
+        assert_eq!(
+            emails,
+            ["ann@example.com", "o'brien@example.com"],
+            "{dialect}"
+        );
+        let created: chrono::DateTime<chrono::Utc> = users[0].get("createdAt").unwrap();
+        assert_eq!(
+            created.to_rfc3339(),
+            "2024-01-15T12:00:00+00:00",
+            "{dialect}: a bound Date"
+        );
+        let posts = common::count_rows(&db, &db, "Posts").await;
+        assert_eq!(posts, 1, "{dialect}");
+        let meta = db
+            .query(AssertSqlSafe(format!(
+                "SELECT {} FROM {}",
+                quote("name"),
+                quote("SequelizeMeta")
+            )))
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(meta.len(), 4, "{dialect}: every file recorded");
+
+        let text = succeed(&dir, &url, &["db:migrate:undo:all"]);
+        assert!(text.contains("create-users: reverted"), "{dialect}: {text}");
+        assert!(
+            tables(&db).await.is_empty(),
+            "{dialect}: {:?}",
+            tables(&db).await
+        );
+        db.close().await.unwrap();
+    }
+}
+
+/// A failing migration, one whose promise never settles, one that loops and one that
+/// requires an npm package each stop the run, naming the file (and the line where there is
+/// one), and are not recorded; where DDL is transactional, the failing one's first step is
+/// rolled back.
+#[tokio::test]
+async fn a_failing_javascript_migration_stops_the_run_and_is_not_recorded() {
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "throws",
+            "module.exports = {\n  async up(queryInterface, Sequelize) {\n    await queryInterface.addColumn('Users', 'age', Sequelize.INTEGER);\n    throw new Error('no age today');\n  },\n  async down() {},\n};\n",
+            &["-throws.js:4", "no age today"],
+        ),
+        (
+            "never-settles",
+            "module.exports = { up: () => new Promise(() => {}), down: async () => {} };",
+            &["-never-settles.js", "never settles"],
+        ),
+        (
+            "loops",
+            "module.exports = { up: async () => { for (;;) {} }, down: async () => {} };",
+            &["-loops.js:1", "SEQUELIZE_JS_TIMEOUT"],
+        ),
+        (
+            "npm",
+            "const _ = require('lodash');\nmodule.exports = { up: async () => {}, down: async () => {} };",
+            &["-npm.js:1", "require('lodash')", "npm packages"],
+        ),
+    ];
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        let url = (isolated_options(dialect, "js_failures", true).await.url).unwrap();
+        let dir = project(&format!("failures-{dialect}"));
+        for name in ["create-posts", "seed", "alter"] {
+            let file = std::fs::read_dir(dir.join("migrations"))
+                .unwrap()
+                .find_map(|e| {
+                    let path = e.unwrap().path();
+                    path.to_str()
+                        .is_some_and(|p| p.contains(name))
+                        .then_some(path)
+                });
+            std::fs::remove_file(file.unwrap()).unwrap();
+        }
+        succeed(&dir, &url, &["db:migrate"]);
+        let transactional = {
+            let db = Sequelize::new(sequelize::Options::from_url(&url).unwrap()).unwrap();
+            db.dialect().supports().transactional_ddl
+        };
+        for (name, source, says) in cases {
+            let file = dir.join(format!("migrations/20240105000000-{name}.js"));
+            std::fs::write(&file, source).unwrap();
+            let out = sequelize(
+                &dir,
+                &url,
+                &["db:migrate"],
+                &[("SEQUELIZE_JS_TIMEOUT", "1")],
+            );
+            assert!(!out.status.success(), "{dialect} {name}");
+            let errors = String::from_utf8_lossy(&out.stderr);
+            for said in says {
+                assert!(
+                    errors.contains(said),
+                    "{dialect} {name}: {said:?} in {errors}"
+                );
+            }
+            if !transactional {
+                // MySQL kept what ran before the failure, and the migrator asks for it to be
+                // resolved before anything else runs.
+                let name = format!("20240105000000-{name}.js");
+                assert!(errors.contains("db:migrate:resolve"), "{dialect}: {errors}");
+                succeed(
+                    &dir,
+                    &url,
+                    &["db:migrate:resolve", "--name", &name, "--reverted"],
+                );
+            }
+            let status = succeed(&dir, &url, &["db:migrate:status"]);
+            assert!(
+                status.contains(&format!("down 20240105000000-{name}.js")),
+                "{dialect}: {status}"
+            );
+            std::fs::remove_file(&file).unwrap();
+        }
+        let db = Sequelize::connect(&url).await.unwrap();
+        let columns = column_names(&db, "Users").await;
+        assert_eq!(
+            columns.contains(&"age".to_owned()),
+            !transactional,
+            "{dialect}: {columns:?}"
+        );
+        db.close().await.unwrap();
+    }
+}
