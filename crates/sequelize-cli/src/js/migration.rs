@@ -166,7 +166,8 @@ async fn query(qi: &QueryInterface<'_>, args: &Json) -> Result<Json, String> {
         .as_str()
         .ok_or("query needs SQL text")?
         .to_owned();
-    let mut raw = qi.query(AssertSqlSafe(sql));
+    let exec = qi.executor();
+    let mut raw = exec.query(AssertSqlSafe(sql));
     match &args["replacements"] {
         Json::Null => {}
         Json::Array(items) => {

@@ -24,7 +24,6 @@ mod sealed {
     impl Sealed for crate::Sequelize {}
     impl Sealed for crate::Transaction {}
     impl Sealed for super::ExecutorRef<'_> {}
-    impl Sealed for crate::query_interface::QueryInterface<'_> {}
     impl<T: Sealed + ?Sized> Sealed for &T {}
 }
 
@@ -433,6 +432,11 @@ impl<'a> ExecutorRef<'a> {
     /// Lends an executor.
     pub fn of(exec: &'a impl Executor) -> Self {
         ExecutorRef(exec.target())
+    }
+
+    /// The executor of a target (a query interface's, lent to raw queries).
+    pub(crate) fn from_target(target: Target<'a>) -> Self {
+        ExecutorRef(target)
     }
 
     /// `exec`, with its reads kept on the primary when `use_master` (Sequelize's

@@ -10,7 +10,7 @@ mod schema;
 pub use database::{create_database, drop_database, DatabaseOptions};
 pub use schema::TableSchema;
 
-use crate::connection::{Executor, Target};
+use crate::connection::{Executor, ExecutorRef, Target};
 pub use crate::dialect::ConstraintDescription;
 use crate::dialect::{RebuiltTable, TableRebuild};
 use crate::error::{Error, Result};
@@ -424,20 +424,28 @@ pub struct QueryInterface<'a> {
     target: Target<'a>,
 }
 
-/// Raw queries through a query interface run where it runs (`queryInterface.sequelize.query`
-/// inside a migration runs on the migration's connection).
-impl Executor for QueryInterface<'_> {
-    fn target(&self) -> Target<'_> {
-        self.target
-    }
-}
-
 impl<'a> QueryInterface<'a> {
     /// The query interface of an executor (the Sequelize handle or a transaction).
     pub fn new(exec: &'a impl Executor) -> Self {
         QueryInterface {
             target: exec.target(),
         }
+    }
+
+    /// Where it runs, for raw queries and finders (`queryInterface.sequelize.query` inside
+    /// a migration runs on the migration's connection).
+    ///
+    /// ```
+    /// # async fn demo() -> sequelize::Result<()> {
+    /// use sequelize::Executor;
+    /// let db = sequelize::Sequelize::connect("sqlite::memory:").await?;
+    /// let row = db.query_interface().executor().query("SELECT 2 AS n").plain().await?;
+    /// assert_eq!(row.unwrap().get::<i64>("n")?, 2);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn executor(&self) -> ExecutorRef<'a> {
+        ExecutorRef::from_target(self.target)
     }
 
     /// The dialect it runs on.
