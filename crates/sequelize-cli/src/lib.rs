@@ -334,7 +334,7 @@ impl CommonArgs {
             .clone()
             .unwrap_or_else(|| PathBuf::from(".sequelizerc"));
         let settings = match (rc_path.exists(), &self.options_path) {
-            (true, _) => rc::read(&rc_path, Path::new("."))?,
+            (true, _) => rc::read(&rc_path)?,
             (false, Some(path)) => {
                 return Err(format!("cannot read {}: no such file", path.display()))
             }
@@ -407,7 +407,11 @@ fn setup(common: &Common) -> Result<Setup, String> {
         });
     }
     let config = read_config(&common.config, &common.env)?;
-    println!("Loaded configuration file \"{}\".", common.config.display());
+    // Relative to the working directory, as sequelize-cli prints it (an rc file's
+    // `path.resolve` gives an absolute path).
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = common.config.strip_prefix(&cwd).unwrap_or(&common.config);
+    println!("Loaded configuration file \"{}\".", shown.display());
     println!("Using environment \"{}\".", common.env);
     let mut options = config.options;
     // SQL logging would interleave with the progress lines; sequelize-cli prints it, but

@@ -7,6 +7,8 @@
 //! and a failing, a never-settling and an npm-requiring migration stopping the run with the
 //! file, the line and the message, recorded nowhere.
 
+#![cfg(feature = "js")]
+
 #[path = "../../sequelize/tests/common/mod.rs"]
 mod common;
 
@@ -117,11 +119,24 @@ module.exports = {
 };
 "#;
 
+const SEEDER: &str = r#"'use strict';
+module.exports = {
+  async up(queryInterface) {
+    await queryInterface.bulkInsert('Users', [
+      { email: 'demo@example.com', role: 'member', createdAt: new Date(), updatedAt: new Date() },
+    ], {});
+  },
+  async down(queryInterface) {
+    await queryInterface.bulkDelete('Users', { email: 'demo@example.com' }, {});
+  },
+};
+"#;
+
 /// A project of config/config.js and the migrations above.
 fn project(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sequelize-js-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    for sub in ["config", "migrations", "helpers"] {
+    for sub in ["config", "migrations", "helpers", "seeders"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
     }
     let files = [
@@ -132,6 +147,7 @@ fn project(name: &str) -> PathBuf {
         ("migrations/20240102000000-create-posts.js", CREATE_POSTS),
         ("migrations/20240103000000-seed.js", SEED),
         ("migrations/20240104000000-alter.js", ALTER),
+        ("seeders/20240201000000-demo-user.js", SEEDER),
     ];
     for (file, text) in files {
         std::fs::write(dir.join(file), text).unwrap();
@@ -256,6 +272,21 @@ async fn javascript_migrations_run_and_undo_on_every_dialect() {
             .await
             .unwrap();
         assert_eq!(meta.len(), 4, "{dialect}: every file recorded");
+
+        let text = succeed(&dir, &url, &["db:seed:all"]);
+        assert!(text.contains("demo-user: migrated"), "{dialect}: {text}");
+        assert_eq!(
+            common::count_rows(&db, &db, "Users").await,
+            3,
+            "{dialect}: seeded"
+        );
+        let text = succeed(&dir, &url, &["db:seed:undo:all"]);
+        assert!(text.contains("demo-user: reverted"), "{dialect}: {text}");
+        assert_eq!(
+            common::count_rows(&db, &db, "Users").await,
+            2,
+            "{dialect}: unseeded"
+        );
 
         let text = succeed(&dir, &url, &["db:migrate:undo:all"]);
         assert!(text.contains("create-users: reverted"), "{dialect}: {text}");
