@@ -96,6 +96,16 @@ module.exports = {
     await queryInterface.bulkInsert('Posts', [
       { title: 'Hello', body: 'First', userId: admins[0].id, createdAt: when, updatedAt: when },
     ]);
+    // Bound parameters ($1 on PostgreSQL, ? elsewhere), and an upsert on the email key.
+    const dialect = queryInterface.sequelize.getDialect();
+    const [found] = await queryInterface.sequelize.query(
+      dialect === 'postgres' ? 'SELECT COUNT(*) AS n FROM "Users" WHERE role = $1' : 'SELECT COUNT(*) AS n FROM Users WHERE role = $1',
+      { bind: ['admin'] },
+    );
+    if (Number(found[0].n) !== 1) throw new Error('bind found ' + JSON.stringify(found));
+    await queryInterface.upsert('Users',
+      { email: 'ann@example.com', role: 'member', createdAt: when, updatedAt: when },
+      { role: 'member' }, { email: 'ann@example.com' }, {});
   },
   down: async (queryInterface, Sequelize) => {
     await queryInterface.bulkDelete('Posts', null, {});
@@ -253,6 +263,12 @@ async fn javascript_migrations_run_and_undo_on_every_dialect() {
             emails,
             ["ann@example.com", "o'brien@example.com"],
             "{dialect}"
+        );
+        let roles: Vec<String> = users.iter().map(|r| r.get("role").unwrap()).collect();
+        assert_eq!(
+            roles,
+            ["member", "member"],
+            "{dialect}: the upsert updated ann"
         );
         let created: chrono::DateTime<chrono::Utc> = users[0].get("createdAt").unwrap();
         assert_eq!(

@@ -12,7 +12,7 @@ use std::time::Duration;
 use sequelize::dialect::BoxFuture;
 use sequelize::migrate::{JsonMigration, Migration, ScriptRunner};
 use sequelize::query_interface::QueryInterface;
-use sequelize::{AssertSqlSafe, Executor, Replacement, Replacements};
+use sequelize::{AssertSqlSafe, Bind, Executor, Replacement, Replacements};
 use serde_json::Value as Json;
 
 use super::engine::{self, Host, Task};
@@ -184,6 +184,23 @@ async fn query(qi: &QueryInterface<'_>, args: &Json) -> Result<Json, String> {
             raw = raw.replacements(Replacements::Named(values.into_iter().collect()));
         }
         _ => return Err("`replacements` must be an array or an object".into()),
+    }
+    let value = |json: &Json| JsonMigration::value(json);
+    match &args["bind"] {
+        Json::Null => {}
+        Json::Array(items) => {
+            let bind = items.iter().try_fold(Bind::positional(), |bind, item| {
+                Ok::<_, String>(bind.push(value(item)?))
+            })?;
+            raw = raw.bind(bind);
+        }
+        Json::Object(named) => {
+            let bind = named.iter().try_fold(Bind::named(), |bind, (k, v)| {
+                Ok::<_, String>(bind.set(k.clone(), value(v)?))
+            })?;
+            raw = raw.bind(bind);
+        }
+        _ => return Err("`bind` must be an array or an object".into()),
     }
     let rows = raw.all().await.map_err(|e| e.to_string())?;
     let rows: Vec<Json> = rows

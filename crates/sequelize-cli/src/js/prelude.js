@@ -214,6 +214,13 @@
     },
     bulkUpdate: (table, values, where) => step('bulkUpdate', tableName(table), { values, where: where || null }),
     bulkDelete: (table, where) => step('bulkDelete', tableName(table), { where: where || null }),
+    // upsert(table, insertValues, updateValues, where, options): the conflict is on the
+    // options' `conflictFields` (or `upsertKeys`), else on the attributes `where` names.
+    upsert: (table, insertValues, updateValues, where, options = {}) => {
+      const conflictFields = options.conflictFields || options.upsertKeys || Object.keys(where || {});
+      const updateFields = updateValues ? Object.keys(updateValues) : undefined;
+      return step('upsert', tableName(table), { values: insertValues, conflictFields, updateFields });
+    },
     describeTable: (table) => Promise.resolve().then(() => call('describeTable', tableName(table))),
     showAllTables: () => Promise.resolve().then(() => call('showAllTables', null)),
   };
