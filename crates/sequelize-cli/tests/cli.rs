@@ -3,11 +3,14 @@
 //! db:migrate:undo, one line per migration, and a non-zero exit with a clear message on
 //! failure.
 
+mod binary;
 #[path = "../../sequelize/tests/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use binary::stdout;
 
 use common::{dialects, isolated_options};
 
@@ -40,30 +43,14 @@ fn project(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs the binary in the test environment of `config/config.json`, on `url`.
 fn sequelize(dir: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sequelize"))
-        .args(args)
-        .current_dir(dir)
-        .env("NODE_ENV", "test")
-        .env("DATABASE_URL", url)
-        .output()
-        .expect("run the sequelize binary")
+    binary::run(dir, args, &[("NODE_ENV", "test"), ("DATABASE_URL", url)])
 }
 
 /// Runs the binary, asserts it succeeded, and returns what it printed.
 fn succeed(dir: &Path, url: &str, args: &[&str]) -> String {
-    let out = sequelize(dir, url, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}{}",
-        stdout(&out),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout(&out)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    binary::succeed(dir, args, &[("NODE_ENV", "test"), ("DATABASE_URL", url)])
 }
 
 #[tokio::test]
@@ -169,11 +156,7 @@ async fn migrate_status_undo_on_every_dialect() {
 #[test]
 fn configuration_errors_exit_non_zero_with_a_message() {
     let dir = project("config-errors");
-    let out = Command::new(env!("CARGO_BIN_EXE_sequelize"))
-        .args(["db:migrate", "--env", "production"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let out = binary::run(&dir, &["db:migrate", "--env", "production"], &[]);
     assert!(!out.status.success());
     let errors = String::from_utf8_lossy(&out.stderr);
     assert!(errors.contains("no environment \"production\""), "{errors}");
@@ -187,11 +170,11 @@ fn configuration_errors_exit_non_zero_with_a_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL"));
 
-    let out = Command::new(env!("CARGO_BIN_EXE_sequelize"))
-        .args(["db:migrate", "--url", "postgres://nobody@127.0.0.1:1/none"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let out = binary::run(
+        &dir,
+        &["db:migrate", "--url", "postgres://nobody@127.0.0.1:1/none"],
+        &[],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("connection refused"));
 }

@@ -3,6 +3,7 @@
 //! `db:migrate` runs it, `db:introspect` writes models from the result, and those models,
 //! compiled here, find nothing left to migrate.
 
+mod binary;
 #[path = "../../sequelize/tests/common/mod.rs"]
 mod common;
 
@@ -16,7 +17,7 @@ mod blog;
 mod introspected;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Output};
+use std::process::ExitCode;
 
 use sequelize::migrate::{diff_models, Renames};
 use sequelize::{Options, Sequelize};
@@ -53,23 +54,8 @@ fn project(name: &str) -> PathBuf {
     dir
 }
 
-fn binary(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sequelize"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run the sequelize binary")
-}
-
 fn succeed(dir: &Path, args: &[&str]) -> String {
-    let out = binary(dir, args);
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{args:?}: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    binary::succeed(dir, args, &[])
 }
 
 /// The command run in this process with the models `define` defines, as a project's own
@@ -107,7 +93,7 @@ fn models_and_migrations_round_trip_through_the_blog_schema() {
         let dir = project(dialect);
 
         // The sequelize binary defines no models: --from-models says where they come from.
-        let out = binary(
+        let out = binary::run(
             &dir,
             &[
                 "migration:generate",
@@ -117,6 +103,7 @@ fn models_and_migrations_round_trip_through_the_blog_schema() {
                 "--url",
                 &url,
             ],
+            &[],
         );
         let error = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -189,7 +176,11 @@ fn models_and_migrations_round_trip_through_the_blog_schema() {
         runtime.block_on(db.close()).unwrap();
 
         // --tables narrows it; a model that exists is kept unless --force.
-        let out = binary(&dir, &["db:introspect", "--url", &url, "--tables", "tags"]);
+        let out = binary::run(
+            &dir,
+            &["db:introspect", "--url", &url, "--tables", "tags"],
+            &[],
+        );
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
         let text = succeed(

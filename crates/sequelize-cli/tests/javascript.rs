@@ -9,11 +9,12 @@
 
 #![cfg(feature = "js")]
 
+mod binary;
 #[path = "../../sequelize/tests/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{dialects, isolated_options};
 use sequelize::{AssertSqlSafe, Executor, Sequelize};
@@ -165,26 +166,15 @@ fn project(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs the binary in the test environment of `config/config.js`, on `url`, with `env`.
 fn sequelize(dir: &Path, url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sequelize"))
-        .args(args)
-        .current_dir(dir)
-        .env("NODE_ENV", "test")
-        .env("DATABASE_URL", url)
-        .envs(env.iter().copied())
-        .output()
-        .expect("run the sequelize binary")
+    let mut all = vec![("NODE_ENV", "test"), ("DATABASE_URL", url)];
+    all.extend_from_slice(env);
+    binary::run(dir, args, &all)
 }
 
 fn succeed(dir: &Path, url: &str, args: &[&str]) -> String {
-    let out = sequelize(dir, url, args, &[]);
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{args:?}: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    binary::succeed(dir, args, &[("NODE_ENV", "test"), ("DATABASE_URL", url)])
 }
 
 async fn column_names(db: &Sequelize, table: &str) -> Vec<String> {
