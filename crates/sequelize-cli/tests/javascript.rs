@@ -83,6 +83,7 @@ const SEED: &str = r#"
 module.exports = {
   up: async (queryInterface, Sequelize) => {
     const when = new Date(Date.UTC(2024, 0, 15, 12, 0, 0));
+    const dialect = queryInterface.sequelize.getDialect();
     await queryInterface.sequelize.transaction(async (transaction) => {
       await queryInterface.bulkInsert('Users', [
         { email: 'ann@example.com', role: 'admin', createdAt: when, updatedAt: when },
@@ -94,11 +95,18 @@ module.exports = {
       { replacements: { email: "o'brien@example.com" }, type: Sequelize.QueryTypes.SELECT },
     );
     if (admins.length !== 1) throw new Error('the replacement found ' + admins.length + ' rows');
+    // Instants read back are Dates, as node-postgres and mysql2 give them.
+    const [stamped] = await queryInterface.sequelize.query(
+      'SELECT ' + (dialect === 'postgres' ? '"createdAt" FROM "Users"' : 'createdAt FROM Users'),
+      { type: Sequelize.QueryTypes.SELECT },
+    );
+    if (dialect !== 'sqlite' && !(stamped.createdAt instanceof Date && stamped.createdAt.getTime() === when.getTime())) {
+      throw new Error('createdAt read back as ' + JSON.stringify(stamped));
+    }
     await queryInterface.bulkInsert('Posts', [
       { title: 'Hello', body: 'First', userId: admins[0].id, createdAt: when, updatedAt: when },
     ]);
     // Bound parameters ($1 on PostgreSQL, ? elsewhere), and an upsert on the email key.
-    const dialect = queryInterface.sequelize.getDialect();
     const [found] = await queryInterface.sequelize.query(
       dialect === 'postgres' ? 'SELECT COUNT(*) AS n FROM "Users" WHERE role = $1' : 'SELECT COUNT(*) AS n FROM Users WHERE role = $1',
       { bind: ['admin'] },
@@ -121,6 +129,11 @@ module.exports = {
     await queryInterface.addColumn('Users', 'nickname', { type: Sequelize.STRING(64), allowNull: true });
     await queryInterface.changeColumn('Posts', 'title', { type: Sequelize.STRING(300), allowNull: false });
     await queryInterface.renameColumn('Posts', 'body', 'content');
+    const indexes = await queryInterface.showIndex('Posts');
+    const named = indexes.find((i) => i.name === 'posts_user_title');
+    if (!named || !named.unique || named.fields.map((f) => f.attribute).join() !== 'userId,title') {
+      throw new Error('showIndex gave ' + JSON.stringify(indexes));
+    }
   },
   async down(queryInterface, Sequelize) {
     await queryInterface.renameColumn('Posts', 'content', 'body');

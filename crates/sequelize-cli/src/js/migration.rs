@@ -12,7 +12,7 @@ use std::time::Duration;
 use sequelize::dialect::BoxFuture;
 use sequelize::migrate::{JsonMigration, Migration, ScriptRunner};
 use sequelize::query_interface::QueryInterface;
-use sequelize::{AssertSqlSafe, Bind, Executor, Replacement, Replacements};
+use sequelize::{AssertSqlSafe, Bind, Executor, Replacement, Replacements, Value};
 use serde_json::Value as Json;
 
 use super::engine::{self, Host, Task};
@@ -151,6 +151,23 @@ impl Host for MigrationHost<'_> {
                     let tables = self.qi.show_all_tables().await.map_err(|e| e.to_string())?;
                     Ok(tables.into())
                 }
+                "showIndex" => {
+                    let table = args.as_str().ok_or("showIndex needs a table name")?;
+                    let indexes = self
+                        .qi
+                        .show_index(table.to_owned())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let indexes = indexes.into_iter().map(|index| {
+                        serde_json::json!({
+                            "name": index.name,
+                            "unique": index.unique,
+                            "primary": index.primary,
+                            "fields": index.fields.iter().map(|f| serde_json::json!({ "attribute": f })).collect::<Vec<_>>(),
+                        })
+                    });
+                    Ok(Json::Array(indexes.collect()))
+                }
                 "dialect" => Ok(self.qi.dialect().name().into()),
                 other => Err(format!("queryInterface has no method `{other}` here")),
             }
@@ -203,17 +220,47 @@ async fn query(qi: &QueryInterface<'_>, args: &Json) -> Result<Json, String> {
         _ => return Err("`bind` must be an array or an object".into()),
     }
     let rows = raw.all().await.map_err(|e| e.to_string())?;
-    let rows: Vec<Json> = rows
-        .into_iter()
-        .map(|row| row.deserialize::<Json>())
-        .collect::<sequelize::Result<_>>()
-        .map_err(|e| e.to_string())?;
+    let rows: Vec<Json> = rows.into_iter().map(row_json).collect();
     let count = rows.len();
     Ok(match (args["type"].as_str(), args["plain"].as_bool()) {
         (_, Some(true)) => rows.into_iter().next().unwrap_or(Json::Null),
         (Some("SELECT"), _) => Json::Array(rows),
         _ => Json::Array(vec![Json::Array(rows), Json::from(count)]),
     })
+}
+
+/// A row as JavaScript gets it: an object by column.
+fn row_json(row: sequelize::Row) -> Json {
+    let columns = row.columns().to_vec();
+    let values = row.into_values();
+    Json::Object(
+        columns
+            .into_iter()
+            .zip(values.into_iter().map(value_json))
+            .collect(),
+    )
+}
+
+/// A value as node-postgres and mysql2 give it: instants (`timestamptz`, MySQL's
+/// `DATETIME`) as `{ "$date": … }`, which the prelude makes `Date`s; decimals as strings;
+/// dates and times as their text.
+fn value_json(value: Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(b),
+        Value::Int(i) => Json::from(i),
+        Value::Float(f) => Json::from(f),
+        Value::Decimal(d) => Json::String(d.to_string()),
+        Value::Text(s) => Json::String(s),
+        Value::Bytes(b) => Json::from(b),
+        Value::Uuid(u) => Json::String(u.to_string()),
+        Value::Date(d) => Json::String(d.to_string()),
+        Value::Time(t) => Json::String(t.to_string()),
+        Value::DateTime(n) => serde_json::json!({ "$date": n.and_utc().to_rfc3339() }),
+        Value::Timestamp(t) => serde_json::json!({ "$date": t.to_rfc3339() }),
+        Value::Json(j) => *j,
+        Value::Array(items) => Json::Array(items.into_iter().map(value_json).collect()),
+    }
 }
 
 /// A replacement value: a list for `IN (:ids)`, else one value.

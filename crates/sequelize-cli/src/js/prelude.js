@@ -68,8 +68,15 @@
       return v;
     });
   }
+  // Instants come back as `{ $date }`: made `Date`s again.
+  function revive(key, v) {
+    if (v && typeof v === 'object' && typeof v.$date === 'string' && Object.keys(v).length === 1) {
+      return new Date(v.$date);
+    }
+    return v;
+  }
   function call(method, args) {
-    return JSON.parse(host(method, encode(args)));
+    return JSON.parse(host(method, encode(args)), revive);
   }
 
   // --- DataTypes: each spells itself as DataType::parse reads it ------------------------
@@ -223,6 +230,7 @@
     },
     describeTable: (table) => Promise.resolve().then(() => call('describeTable', tableName(table))),
     showAllTables: () => Promise.resolve().then(() => call('showAllTables', null)),
+    showIndex: (table) => Promise.resolve().then(() => call('showIndex', tableName(table))),
   };
 
   const QueryTypes = {};
