@@ -241,10 +241,7 @@ fn install<'js>(
     let evaluate = Function::new(
         ctx.clone(),
         |ctx: Ctx<'js>, source: String, file: String| {
-            let mut options = EvalOptions::default();
-            options.strict = false;
-            options.filename = Some(file);
-            ctx.eval_with_options::<rquickjs::Value<'js>, _>(source, options)
+            ctx.eval_with_options::<rquickjs::Value<'js>, _>(source, script(file))
         },
     )?;
     globals.set("__sequelize_eval", evaluate)?;
@@ -253,10 +250,16 @@ fn install<'js>(
         .map(|(k, v)| (k, Json::String(v)))
         .collect();
     globals.set("__sequelize_env", Json::Object(env).to_string())?;
+    ctx.eval_with_options::<(), _>(PRELUDE, script("sequelize-rs prelude".into()))
+}
+
+/// How a file is evaluated: as a script (CommonJS files are not modules), sloppy unless it
+/// says `'use strict'`, named `file` in stack traces.
+fn script(file: String) -> EvalOptions {
     let mut options = EvalOptions::default();
     options.strict = false;
-    options.filename = Some("sequelize-rs prelude".into());
-    ctx.eval_with_options::<(), _>(PRELUDE, options)
+    options.filename = Some(file);
+    options
 }
 
 /// A JavaScript failure as its message and the line of `file` it names.

@@ -242,24 +242,14 @@ fn row_json(row: sequelize::Row) -> Json {
 }
 
 /// A value as node-postgres and mysql2 give it: instants (`timestamptz`, MySQL's
-/// `DATETIME`) as `{ "$date": … }`, which the prelude makes `Date`s; decimals as strings;
-/// dates and times as their text.
+/// `DATETIME`) as `{ "$date": … }`, which the prelude makes `Date`s; everything else as
+/// the value serializes (decimals as strings, dates and times as their text).
 fn value_json(value: Value) -> Json {
     match value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(b),
-        Value::Int(i) => Json::from(i),
-        Value::Float(f) => Json::from(f),
-        Value::Decimal(d) => Json::String(d.to_string()),
-        Value::Text(s) => Json::String(s),
-        Value::Bytes(b) => Json::from(b),
-        Value::Uuid(u) => Json::String(u.to_string()),
-        Value::Date(d) => Json::String(d.to_string()),
-        Value::Time(t) => Json::String(t.to_string()),
         Value::DateTime(n) => serde_json::json!({ "$date": n.and_utc().to_rfc3339() }),
         Value::Timestamp(t) => serde_json::json!({ "$date": t.to_rfc3339() }),
-        Value::Json(j) => *j,
         Value::Array(items) => Json::Array(items.into_iter().map(value_json).collect()),
+        other => serde_json::to_value(&other).unwrap_or(Json::Null),
     }
 }
 

@@ -93,19 +93,28 @@ impl ServerOptions {
                 )));
             }
             let from_url = dialect.config_from_url(url)?;
-            config.host = from_url.host.or(config.host);
-            config.port = from_url.port.or(config.port);
-            config.database = from_url.database.or(config.database);
-            config.username = from_url.username.or(config.username);
-            config.password = from_url.password.or(config.password);
             config.dialect_options.extend(from_url.dialect_options);
+            let url_parts = ServerOptions {
+                host: from_url.host,
+                port: from_url.port,
+                database: from_url.database,
+                username: from_url.username,
+                password: from_url.password,
+                ..ServerOptions::default()
+            };
+            url_parts.lay_over(&mut config);
         }
-        config.host = self.host.clone().or(config.host);
-        config.port = self.port.or(config.port);
-        config.database = self.database.clone().or(config.database);
-        config.username = self.username.clone().or(config.username);
-        config.password = self.password.clone().or(config.password);
+        self.lay_over(&mut config);
         Ok(config)
+    }
+
+    /// Puts the fields this server names over `config`'s.
+    fn lay_over(&self, config: &mut ConnectionConfig) {
+        config.host = self.host.clone().or(config.host.take());
+        config.port = self.port.or(config.port);
+        config.database = self.database.clone().or(config.database.take());
+        config.username = self.username.clone().or(config.username.take());
+        config.password = self.password.clone().or(config.password.take());
     }
 }
 

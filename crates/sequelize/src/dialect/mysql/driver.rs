@@ -554,6 +554,11 @@ fn to_utc(local: NaiveDateTime, zone: Option<TimeZone>) -> NaiveDateTime {
     zone.map_or(local, |zone| zone.local_to_utc(local))
 }
 
+/// A UTC wall clock as the session's.
+fn to_local(utc: NaiveDateTime, zone: Option<TimeZone>) -> NaiveDateTime {
+    zone.map_or(utc, |zone| zone.utc_to_local(utc))
+}
+
 /// Converts a date and time for the wire.
 fn datetime(n: NaiveDateTime) -> Result<mysql_async::Value> {
     let year = u16::try_from(n.year())
@@ -606,10 +611,8 @@ fn bind(value: &Value, zone: Option<TimeZone>) -> Result<mysql_async::Value> {
                 micros(*t),
             )
         }
-        Value::DateTime(n) => datetime(zone.map_or(*n, |zone| zone.utc_to_local(*n)))?,
-        Value::Timestamp(t) => {
-            datetime(zone.map_or(t.naive_utc(), |zone| zone.local(*t).naive_local()))?
-        }
+        Value::DateTime(n) => datetime(to_local(*n, zone))?,
+        Value::Timestamp(t) => datetime(to_local(t.naive_utc(), zone))?,
         Value::Json(j) => My::Bytes(j.to_string().into_bytes()),
         Value::Array(_) => {
             return Err(Error::Unsupported {
