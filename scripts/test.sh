@@ -260,6 +260,26 @@ if { wants mariadb || wants mysql; } && [ -z "${SEQUELIZE_TEST_MYSQL_URL:-}" ]; 
   say "MariaDB ready: $TEST_DB on $MY_HOST:$MY_PORT, its replica on $MY_HOST:$MY_REPLICA_PORT"
 fi
 
+# sequelize-cli 6 from npm, with its drivers, for the tests that compare the sequelize binary
+# with it (crates/sequelize-cli/tests/sequelize_cli_6.rs). Installed once per version of
+# scripts/sequelize-cli-6/package-lock.json, outside the checkout, so a fresh clone reuses it;
+# its sqlite3 driver builds from source, which takes a few minutes the first time.
+install_if_missing node nodejs
+install_if_missing npm npm
+cli6_lock=scripts/sequelize-cli-6/package-lock.json
+cli6_dir="${XDG_CACHE_HOME:-$HOME/.cache}/sequelize-rs/sequelize-cli-6-$(sha256sum "$cli6_lock" | cut -c1-12)"
+if [ ! -x "$cli6_dir/node_modules/.bin/sequelize-cli" ]; then
+  say "installing sequelize-cli 6 from npm into $cli6_dir"
+  rm -rf "$cli6_dir" && mkdir -p "$cli6_dir"
+  cp scripts/sequelize-cli-6/package.json "$cli6_lock" "$cli6_dir/"
+  (cd "$cli6_dir" && npm ci --no-audit --no-fund --loglevel=error) \
+    || { rm -rf "$cli6_dir"; fail "could not install sequelize-cli 6 with npm (the npm registry must be reachable)"; }
+fi
+(cd "$cli6_dir" && node -e "new (require('sqlite3').Database)(':memory:').close()") \
+  || fail "sequelize-cli 6's sqlite3 driver does not load under $(node --version); remove $cli6_dir and run again"
+export SEQUELIZE_CLI_6="$cli6_dir/node_modules/.bin/sequelize-cli"
+say "sequelize-cli 6 ready: $("$SEQUELIZE_CLI_6" --version | tail -n1)"
+
 say "cargo test --workspace --all-features ${*:-}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

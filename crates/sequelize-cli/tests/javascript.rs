@@ -4,8 +4,10 @@
 //! functions returning promises, `exports.up`, `'use strict'`, a required helper) using
 //! createTable, ENUM, references, addIndex with options, bulkInsert of dates, raw queries
 //! with replacements, transactions, addColumn, changeColumn and renameColumn; undone again;
-//! and a failing, a never-settling and an npm-requiring migration stopping the run with the
-//! file, the line and the message, recorded nowhere.
+//! a failing, a never-settling and an npm-requiring migration stopping the run with the
+//! file, the line and the message, recorded nowhere; and the catalog, database and drop-all
+//! methods of `queryInterface`. tests/sequelize_cli_6.rs compares the outcome with
+//! sequelize-cli 6 itself.
 
 #![cfg(feature = "js")]
 
@@ -408,6 +410,116 @@ async fn a_failing_javascript_migration_stops_the_run_and_is_not_recorded() {
             !transactional,
             "{dialect}: {columns:?}"
         );
+        db.close().await.unwrap();
+    }
+}
+
+const CATALOG: &str = r#"'use strict';
+// The catalog methods of queryInterface, answered as Sequelize answers them.
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    const check = (ok, what, got) => { if (!ok) throw new Error(what + ': ' + JSON.stringify(got)); };
+    check(await queryInterface.tableExists('Posts'), 'tableExists', 'Posts');
+    check(!(await queryInterface.tableExists('Nothing')), 'tableExists', 'Nothing');
+    const keys = await queryInterface.getForeignKeyReferencesForTable('Posts');
+    check(keys.length === 1 && keys[0].columnName === 'userId' && keys[0].referencedTableName === 'Users'
+      && keys[0].referencedColumnName === 'id' && keys[0].constraintName, 'getForeignKeyReferencesForTable', keys);
+    const constraints = await queryInterface.showConstraint('Posts');
+    const foreign = constraints.find((c) => c.constraintType === 'FOREIGN KEY');
+    check(foreign && foreign.deleteAction === 'CASCADE', 'showConstraint', constraints);
+    const named = await queryInterface.showConstraint('Posts', foreign.constraintName);
+    check(named.length === 1, 'showConstraint by name', named);
+    // quoteTable and quoteIdentifier make a raw query portable.
+    const q = (name) => queryInterface.quoteIdentifier(name);
+    const [row] = await queryInterface.sequelize.query(
+      `SELECT COUNT(*) AS ${q('n')} FROM ${queryInterface.quoteTable('Users')} WHERE ${q('role')} = :role`,
+      { replacements: { role: 'member' }, type: Sequelize.QueryTypes.SELECT },
+    );
+    check(Number(row.n) === 0, 'quoted query', row);
+    const enums = await queryInterface.pgListEnums();
+    const dialect = queryInterface.sequelize.getDialect();
+    check(dialect === 'postgres' ? enums.some((e) => e.enum_name === 'enum_Users_role') : enums.length === 0, 'pgListEnums', enums);
+    await queryInterface.createTable('Scratch', { id: { type: Sequelize.INTEGER, primaryKey: true } });
+  },
+  async down(queryInterface) {
+    await queryInterface.dropTable('Scratch');
+  },
+};
+"#;
+
+/// A migration asking the catalog (tableExists, getForeignKeyReferencesForTable,
+/// showConstraint, quoteIdentifier, quoteTable, pgListEnums) gets Sequelize's answers;
+/// dropAllTables and dropAllEnums leave nothing; createDatabase and dropDatabase run outside
+/// the migration's transaction (PostgreSQL refuses them inside one).
+#[tokio::test]
+async fn catalog_database_and_drop_all_methods_work_on_every_dialect() {
+    for dialect in dialects() {
+        println!("--- dialect: {dialect}");
+        let url = (isolated_options(dialect, "js_catalog", true).await.url).unwrap();
+        let dir = project(&format!("catalog-{dialect}"));
+        for name in ["seed", "alter"] {
+            let file = std::fs::read_dir(dir.join("migrations"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().contains(name))
+                .unwrap();
+            std::fs::remove_file(file).unwrap();
+        }
+        std::fs::write(dir.join("migrations/20240105000000-catalog.js"), CATALOG).unwrap();
+        succeed(&dir, &url, &["db:migrate"]);
+
+        let db = Sequelize::connect(&url).await.unwrap();
+        if dialect != "sqlite" {
+            let created = format!("t_js_created_{dialect}");
+            let exists = |db: &Sequelize, name: String| {
+                let sql = if dialect == "postgres" {
+                    format!("SELECT datname FROM pg_database WHERE datname = '{name}'")
+                } else {
+                    format!("SHOW DATABASES LIKE '{name}'")
+                };
+                let db = db.clone();
+                async move { !db.query(AssertSqlSafe(sql)).all().await.unwrap().is_empty() }
+            };
+            let admin = if dialect == "postgres" {
+                db.query(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{created}\""
+                )))
+            } else {
+                db.query(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS `{created}`"
+                )))
+            };
+            admin.exec().await.unwrap();
+            let source = format!(
+                "module.exports = {{\n  up: (qi) => qi.createDatabase('{created}'),\n  down: (qi) => qi.dropDatabase('{created}'),\n}};\n"
+            );
+            std::fs::write(dir.join("migrations/20240106000000-database.js"), source).unwrap();
+            succeed(&dir, &url, &["db:migrate"]);
+            assert!(exists(&db, created.clone()).await, "{dialect}: created");
+            succeed(&dir, &url, &["db:migrate:undo"]);
+            assert!(!exists(&db, created).await, "{dialect}: dropped");
+        }
+
+        // A seeder that empties the database the way test setups do.
+        std::fs::write(
+            dir.join("seeders/20240301000000-drop-all.js"),
+            "module.exports = {\n  async up(qi) {\n    await qi.dropAllTables({ skip: ['SequelizeMeta'] });\n    await qi.dropAllEnums();\n  },\n  async down() {},\n};\n",
+        )
+        .unwrap();
+        succeed(
+            &dir,
+            &url,
+            &["db:seed", "--seed", "20240301000000-drop-all.js"],
+        );
+        assert!(
+            tables(&db).await.is_empty(),
+            "{dialect}: {:?}",
+            tables(&db).await
+        );
+        if dialect == "postgres" {
+            let enums = db.query_interface().pg_list_enums().await.unwrap();
+            assert!(enums.is_empty(), "{enums:?}");
+        }
         db.close().await.unwrap();
     }
 }

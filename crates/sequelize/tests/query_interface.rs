@@ -686,3 +686,44 @@ async fn a_sqlite_rebuild_keeps_the_tables_triggers_and_indexes() {
         [1]
     );
 }
+
+/// `removeColumn` of a column a foreign key holds, added with `addColumn`, drops the column
+/// and its key on every dialect (MySQL refuses to drop it while the key exists, and
+/// Sequelize drops the key first there), and the table keeps its rows.
+#[tokio::test]
+async fn a_column_a_foreign_key_holds_is_removed_with_its_key() {
+    use sequelize::query_interface::Operation;
+    use sequelize::sql::ConstraintType;
+    for_each_dialect("qi_remove_key_column", |db| async move {
+        let qi = db.query_interface();
+        qi.create_table("editors", vec![id()]).await.unwrap();
+        qi.create_table("pages", vec![id(), key_to("author_id", "editors")])
+            .await
+            .unwrap();
+        qi.add_column("pages", key_to("editor_id", "editors"))
+            .await
+            .unwrap();
+        for sql in [
+            "INSERT INTO editors (id) VALUES (1)",
+            "INSERT INTO pages (id, author_id, editor_id) VALUES (1, 1, 1)",
+        ] {
+            db.query(sql).exec().await.unwrap();
+        }
+        qi.run(&Operation::remove_column("pages", "editor_id"))
+            .await
+            .unwrap();
+        let columns: Vec<String> = (qi.describe_columns("pages").await.unwrap())
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(columns, ["id", "author_id"]);
+        let keys: Vec<Vec<String>> = (qi.show_constraints("pages").await.unwrap())
+            .into_iter()
+            .filter(|c| c.constraint_type == ConstraintType::ForeignKey)
+            .map(|c| c.columns)
+            .collect();
+        assert_eq!(keys, [["author_id"]], "the other key stays");
+        assert_eq!(common::count_rows(&db, &db, "pages").await, 1);
+    })
+    .await;
+}

@@ -28,10 +28,17 @@ impl ScriptRunner for JavaScriptRunner {
         let file = std::path::absolute(path).map_err(|e| {
             sequelize::Error::Config(format!("cannot find {}: {e}", path.display()))
         })?;
+        // sequelize-cli runs no migration in a transaction; here one that creates or drops a
+        // database runs outside it (PostgreSQL refuses either inside one). Only the file's
+        // own text is read for the calls, not the files it requires.
+        let source = std::fs::read_to_string(&file).unwrap_or_default();
+        let outside_transaction =
+            source.contains(".createDatabase(") || source.contains(".dropDatabase(");
         Ok(Box::new(JavaScriptMigration {
             name: name.to_owned(),
             file,
             limit: self.limit,
+            outside_transaction,
         }))
     }
 }
@@ -47,6 +54,8 @@ struct JavaScriptMigration {
     name: String,
     file: PathBuf,
     limit: Duration,
+    /// Whether the file creates or drops a database.
+    outside_transaction: bool,
 }
 
 impl JavaScriptMigration {
@@ -91,6 +100,9 @@ impl Migration for JavaScriptMigration {
     /// SQLite checks foreign keys when its transaction commits.
     fn alters_tables(&self, _up: bool) -> bool {
         true
+    }
+    fn outside_transaction(&self, _up: bool) -> bool {
+        self.outside_transaction
     }
 }
 
@@ -167,6 +179,61 @@ impl Host for MigrationHost<'_> {
                         })
                     });
                     Ok(Json::Array(indexes.collect()))
+                }
+                "showAllSchemas" => {
+                    let schemas = (self.qi.show_all_schemas().await).map_err(|e| e.to_string())?;
+                    Ok(schemas.into())
+                }
+                "showConstraint" => {
+                    let table = args.as_str().ok_or("showConstraint needs a table name")?;
+                    let constraints = (self.qi.show_constraints(table.to_owned()).await)
+                        .map_err(|e| e.to_string())?;
+                    let described = constraints.into_iter().map(|c| {
+                        serde_json::json!({
+                            "constraintName": c.name,
+                            "constraintType": c.constraint_type.sql(),
+                            "tableName": table,
+                            "columnNames": c.columns,
+                            "referencedTableName": c.referenced_table,
+                            "referencedColumnNames": c.referenced_columns,
+                            "deleteAction": c.on_delete.map(|a| a.sql()),
+                            "updateAction": c.on_update.map(|a| a.sql()),
+                            "definition": c.definition,
+                        })
+                    });
+                    Ok(Json::Array(described.collect()))
+                }
+                "dropAllTables" => {
+                    let skip: Vec<&str> = (args["skip"].as_array().into_iter().flatten())
+                        .filter_map(Json::as_str)
+                        .collect();
+                    (self.qi.drop_all_tables(&skip).await).map_err(|e| e.to_string())?;
+                    Ok(Json::Null)
+                }
+                "pgListEnums" | "dropEnum" | "dropAllEnums"
+                    if !self.qi.dialect().supports().enum_types =>
+                {
+                    Ok(if method == "pgListEnums" {
+                        Json::Array(Vec::new())
+                    } else {
+                        Json::Null
+                    })
+                }
+                "pgListEnums" => {
+                    let enums = self.qi.pg_list_enums().await.map_err(|e| e.to_string())?;
+                    let listed = enums.into_iter().map(|(name, values)| {
+                        serde_json::json!({ "enum_name": name, "enum_value": values })
+                    });
+                    Ok(Json::Array(listed.collect()))
+                }
+                "dropEnum" => {
+                    let name = args.as_str().ok_or("dropEnum needs a type name")?;
+                    self.qi.drop_enum(name).await.map_err(|e| e.to_string())?;
+                    Ok(Json::Null)
+                }
+                "dropAllEnums" => {
+                    self.qi.drop_all_enums().await.map_err(|e| e.to_string())?;
+                    Ok(Json::Null)
                 }
                 "dialect" => Ok(self.qi.dialect().name().into()),
                 other => Err(format!("queryInterface has no method `{other}` here")),

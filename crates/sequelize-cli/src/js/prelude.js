@@ -134,6 +134,26 @@
     Op[name] = name;
   }
 
+  // The dialect the migration runs on, asked once.
+  let dialectName;
+  const dialect = () => dialectName || (dialectName = call('dialect', null));
+
+  // A sequelize-cli 6 project's types mean what Sequelize 6 makes of them, where
+  // sequelize-rs (which follows Sequelize 7) reads them otherwise: a bare DATE is a DATETIME
+  // of whole seconds on MySQL and MariaDB, a bare FLOAT is PostgreSQL's double precision,
+  // and UNSIGNED is dropped, with Sequelize's warning, where integers have no sign to drop.
+  function sequelize6Type(spelled) {
+    const on = dialect();
+    if (spelled === 'DATE' && (on === 'mysql' || on === 'mariadb')) return 'DATE(0)';
+    if (on !== 'postgres') return spelled;
+    if (spelled === 'FLOAT') return 'DOUBLE';
+    const signed = spelled.replace(/\.UNSIGNED/g, '');
+    if (signed !== spelled) {
+      console.warn(`PostgreSQL does not support '${signed}' with UNSIGNED or ZEROFILL. Plain '${signed}' will be used instead.`);
+    }
+    return signed;
+  }
+
   // An attribute as the JSON migration reader takes it.
   function attribute(spec) {
     if (typeof spec === 'function' || typeof spec === 'string') spec = { type: spec };
@@ -143,6 +163,8 @@
       if (key === 'type' && value && value.__enumValues) {
         out.type = 'ENUM';
         out.values = value.__enumValues;
+      } else if (key === 'type' && typeof value === 'function' && value.__sequelizeType) {
+        out.type = sequelize6Type(value.toJSON());
       } else if (key === 'references' && value && typeof value.model === 'object') {
         out.references = { ...value, model: value.model.tableName || value.model };
       } else {
@@ -228,10 +250,45 @@
       const updateFields = updateValues ? Object.keys(updateValues) : undefined;
       return step('upsert', tableName(table), { values: insertValues, conflictFields, updateFields });
     },
-    describeTable: (table) => Promise.resolve().then(() => call('describeTable', tableName(table))),
-    showAllTables: () => Promise.resolve().then(() => call('showAllTables', null)),
-    showIndex: (table) => Promise.resolve().then(() => call('showIndex', tableName(table))),
+    // PostgreSQL cannot create or drop a database inside a transaction: a file that calls
+    // these runs outside the migration's (migration.rs reads the file for them).
+    createDatabase: (name, options) => step('createDatabase', name, { options: withoutTransaction(options) }),
+    dropDatabase: (name) => step('dropDatabase', name, {}),
+    describeTable: (table) => ask('describeTable', tableName(table)),
+    showAllTables: () => ask('showAllTables', null),
+    tableExists: (table) => ask('showAllTables', null).then((tables) => tables.includes(tableName(table))),
+    showAllSchemas: () => ask('showAllSchemas', null),
+    showIndex: (table) => ask('showIndex', tableName(table)),
+    showConstraint: (table, name) =>
+      ask('showConstraint', tableName(table)).then((all) => (name ? all.filter((c) => c.constraintName === name) : all)),
+    getForeignKeyReferencesForTable: (table) =>
+      ask('showConstraint', tableName(table)).then((all) =>
+        all
+          .filter((c) => c.constraintType === 'FOREIGN KEY')
+          .flatMap((c) => c.columnNames.map((columnName, i) => ({
+            constraintName: c.constraintName,
+            tableName: c.tableName,
+            columnName,
+            referencedTableName: c.referencedTableName,
+            referencedColumnName: c.referencedColumnNames[i],
+          })))),
+    dropAllTables: (options = {}) => ask('dropAllTables', { skip: options.skip || [] }),
+    // Enum types are PostgreSQL's; elsewhere there are none to list or drop, as in Sequelize.
+    pgListEnums: () => ask('pgListEnums', null),
+    dropEnum: (name) => ask('dropEnum', name),
+    dropAllEnums: () => ask('dropAllEnums', null),
+    quoteIdentifier: (name) => quote(dialect(), name),
+    quoteTable: (table) => quote(dialect(), tableName(table)),
   };
+  // A question to the host, answered before the next line runs.
+  function ask(method, args) {
+    return Promise.resolve().then(() => call(method, args));
+  }
+  // An identifier quoted as the dialect quotes it, the quote doubled inside.
+  function quote(on, name) {
+    const q = on === 'postgres' ? '"' : '`';
+    return q + String(name).split(q).join(q + q) + q;
+  }
 
   const QueryTypes = {};
   for (const name of ['SELECT', 'INSERT', 'UPDATE', 'BULKUPDATE', 'BULKDELETE', 'DELETE', 'UPSERT', 'RAW', 'SHOWTABLES', 'DESCRIBE']) {

@@ -90,9 +90,17 @@ pub struct Supports {
     /// `TINYINT`, `MEDIUMINT` and `UNSIGNED` integer types (MySQL); elsewhere such a column
     /// is the next wider integer with a `CHECK` of its range, and `BIGINT.UNSIGNED` is refused.
     pub narrow_and_unsigned_integers: bool,
+    /// The database refuses to drop a column a foreign key holds (MySQL's InnoDB): the query
+    /// interface drops the column's foreign keys first, as Sequelize does. Elsewhere they go
+    /// with the column.
+    pub foreign_keys_block_drop_column: bool,
     /// A unique index is a unique constraint, listed with the constraints (MySQL): the
     /// catalog cannot tell `CREATE UNIQUE INDEX` from `UNIQUE`.
     pub unique_indexes_are_constraints: bool,
+    /// A column declared both unique and the primary key gets a unique key of its own beside
+    /// the primary key (MySQL, where Sequelize writes `UNIQUE` and `PRIMARY KEY (…)`);
+    /// elsewhere the primary key is its only key.
+    pub unique_beside_primary_key: bool,
     /// A case-insensitive text type (`CITEXT`).
     pub case_insensitive_text: bool,
     /// PostgreSQL's own types: `RANGE`, `INET`, `CIDR`, `MACADDR`, `TSVECTOR`, `HSTORE`.
@@ -143,7 +151,9 @@ impl Supports {
         native_enums: false,
         enum_types: false,
         narrow_and_unsigned_integers: false,
+        foreign_keys_block_drop_column: false,
         unique_indexes_are_constraints: false,
+        unique_beside_primary_key: false,
         case_insensitive_text: false,
         postgres_types: false,
         comment_statements: false,
@@ -226,7 +236,7 @@ pub type TableRewrite =
 /// let rebuild = sqlite.table_rebuild().unwrap();
 /// let change = Statement::SetDefault { table: "t".into(), column: "a".into(), default: None };
 /// let rebuilt = (rebuild.rewrite)(&*sqlite, r#"CREATE TABLE "t" ("a" INTEGER DEFAULT 1)"#, &[change], &Ident::from("t2"), &[]).unwrap();
-/// assert_eq!(rebuilt.create, r#"CREATE TABLE "t2" ("a" INTEGER)"#);
+/// assert_eq!(rebuilt.create, r#"CREATE TABLE `t2` ("a" INTEGER)"#);
 /// assert_eq!(rebuilt.columns, [Ident::from("a")]);
 /// ```
 #[derive(Debug, Clone, PartialEq)]

@@ -208,11 +208,12 @@ pub trait QueryGenerator {
         sql_type.trim().replace('"', "").to_ascii_lowercase()
     }
 
-    /// Writes `DROP INDEX` of `table`'s index `name`: by default `DROP INDEX name`, the
+    /// Writes `DROP INDEX` of `table`'s index `name`: by default `DROP INDEX IF EXISTS name`, the
     /// name in the table's schema where the database has schemas (an index lives in its
     /// table's schema).
     fn drop_index(&self, w: &mut SqlWriter<'_>, table: &Ident, name: &Ident) -> Result<()> {
-        w.push("DROP INDEX ");
+        // `IF EXISTS`, as Sequelize's removeIndex writes it.
+        w.push("DROP INDEX IF EXISTS ");
         if w.dialect().supports().schemas {
             w.ident(&name.clone().in_schema(table.schema().map(str::to_owned)))
         } else {
@@ -1261,7 +1262,7 @@ impl<'d> SqlWriter<'d> {
             self.push(" NOT NULL");
         }
         self.default_clause(c)?;
-        if c.unique && !c.primary_key {
+        if c.unique && (!c.primary_key || !inline_primary_key) {
             self.push(" UNIQUE");
         }
         if let Some(comment) = &c.comment {
@@ -1331,20 +1332,23 @@ impl<'d> SqlWriter<'d> {
         });
         self.ident(&c.name)?;
         self.push(" (");
-        let keys: Vec<&Ident> = c
-            .columns
-            .iter()
-            .filter(|col| col.primary_key)
-            .map(|col| &col.name)
-            .collect();
-        let composite = keys.len() > 1;
+        let key_columns: Vec<&ColumnDef> = c.columns.iter().filter(|col| col.primary_key).collect();
+        let keys: Vec<&Ident> = key_columns.iter().map(|col| &col.name).collect();
+        // A key of several columns is a clause after them; so is a unique one where the
+        // dialect gives it a unique key of its own beside (an inline `UNIQUE PRIMARY KEY` is
+        // one key there).
+        let key_clause = keys.len() > 1
+            || (self.dialect.supports().unique_beside_primary_key
+                && key_columns
+                    .iter()
+                    .any(|col| col.unique && !col.auto_increment));
         for (i, column) in c.columns.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            self.column_def(&c.name, column, !composite)?;
+            self.column_def(&c.name, column, !key_clause)?;
         }
-        if composite {
+        if key_clause {
             self.push(", PRIMARY KEY (");
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -1576,7 +1580,12 @@ impl<'d> SqlWriter<'d> {
                     if self.dialect.supports().inline_references {
                         self.push(" ");
                     } else {
-                        self.push(", ADD FOREIGN KEY (");
+                        // Named as Sequelize names it, for a later removeConstraint.
+                        let name =
+                            format!("{}_{}_foreign_idx", table.as_str(), column.name.as_str());
+                        self.push(", ADD CONSTRAINT ");
+                        self.ident(&Ident::from(name))?;
+                        self.push(" FOREIGN KEY (");
                         self.ident(&column.name)?;
                         self.push(") ");
                     }

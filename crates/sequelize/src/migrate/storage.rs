@@ -146,7 +146,8 @@ impl MigrationStorage {
             return Ok(false);
         };
         let name = ColumnDef::new("name", DataType::String(Some(255))).primary_key();
-        let mut tables = vec![(table.clone(), vec![name.clone()])];
+        // sequelize-cli declares the name unique as well as the key.
+        let mut tables = vec![(table.clone(), vec![name.clone().unique()])];
         if unfinished {
             tables.push((
                 Self::unfinished_table(table),
@@ -188,7 +189,9 @@ impl MigrationStorage {
         let names = self.executed(exec).await?;
         let stamp = |name: &'static str| ColumnDef::new(name, DataType::Date(None)).not_null();
         let columns = vec![
-            ColumnDef::new("name", DataType::String(Some(255))).primary_key(),
+            ColumnDef::new("name", DataType::String(Some(255)))
+                .primary_key()
+                .unique(),
             stamp(TIMESTAMPS[0]),
             stamp(TIMESTAMPS[1]),
         ];

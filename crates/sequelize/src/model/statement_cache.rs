@@ -122,7 +122,7 @@ mod tests {
             Select::new(TableRef::new("users")).filter(Expr::column("name").eq("Ann")),
         );
         let (sql, _) = cache.render(&mut by_name, &*sqlite).unwrap();
-        assert_eq!(&*sql, r#"SELECT * FROM "users" WHERE "name" = ?"#);
+        assert_eq!(&*sql, "SELECT * FROM `users` WHERE `name` = ?");
         assert_eq!(cache.len(), 2);
         // A comparison with NULL has another shape, and is still refused.
         let mut null = Statement::from(

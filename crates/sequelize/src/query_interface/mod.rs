@@ -497,6 +497,11 @@ impl<'a> QueryInterface<'a> {
                         };
                         return self.target.run_statement(&statement).await.map(drop);
                     }
+                    Statement::RemoveColumn { table, column }
+                        if dialect.supports().foreign_keys_block_drop_column =>
+                    {
+                        self.drop_foreign_keys_of(table, column).await?;
+                    }
                     _ => {}
                 }
                 let rebuilt = match (dialect.table_rebuild(), &**statement) {
@@ -750,6 +755,24 @@ impl<'a> QueryInterface<'a> {
     pub async fn drop_all_enums(&self) -> Result<()> {
         for (name, _) in self.pg_list_enums().await? {
             self.drop_enum(&name).await?;
+        }
+        Ok(())
+    }
+
+    /// Drops the foreign keys that hold `column` of `table`, before the column is dropped
+    /// where the database refuses to drop a column a key uses (MySQL's InnoDB), as
+    /// Sequelize's `removeColumn` does there.
+    async fn drop_foreign_keys_of(&self, table: &Ident, column: &Ident) -> Result<()> {
+        for key in self.show_constraints(table.clone()).await? {
+            let holds = key.columns.iter().any(|c| c == column.as_str());
+            if key.constraint_type == ConstraintType::ForeignKey && holds {
+                let drop = Statement::DropConstraint {
+                    table: table.clone(),
+                    name: Ident::from(key.name),
+                    kind: Some(ConstraintType::ForeignKey),
+                };
+                self.target.run_statement(&drop).await?;
+            }
         }
         Ok(())
     }

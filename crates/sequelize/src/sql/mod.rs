@@ -12,7 +12,7 @@
 //!     .filter(Expr::column("email").eq("a@example.com"));
 //! let sqlite = sequelize::dialect::by_name("sqlite").unwrap();
 //! let rendered = sqlite.render(&select.into()).unwrap();
-//! assert_eq!(rendered.sql, r#"SELECT * FROM "users" WHERE "email" = ?"#);
+//! assert_eq!(rendered.sql, "SELECT * FROM `users` WHERE `email` = ?");
 //! ```
 
 mod ddl;

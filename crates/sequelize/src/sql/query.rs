@@ -161,7 +161,7 @@ impl From<Expr> for SelectItem {
 /// use sequelize::{dialect::by_name, sql::{Select, Statement, TableRef}, Lock};
 /// let select = Select { lock: Some(Lock::Update.into()), ..Select::new(TableRef::new("accounts")) };
 /// let sqlite = by_name("sqlite").unwrap().render(&Statement::Select(select)).unwrap();
-/// assert_eq!(sqlite.sql, r#"SELECT * FROM "accounts""#);
+/// assert_eq!(sqlite.sql, "SELECT * FROM `accounts`");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lock {
@@ -315,7 +315,7 @@ impl From<Lock> for RowLock {
 /// let sql = sequelize::dialect::by_name("sqlite").unwrap().render(&per_author.into()).unwrap().sql;
 /// assert_eq!(
 ///     sql,
-///     r#"SELECT "users"."name", COUNT("posts"."id") AS "posts" FROM "users" INNER JOIN "posts" ON "posts"."author_id" = "users"."id" GROUP BY "users"."name""#
+///     "SELECT `users`.`name`, COUNT(`posts`.`id`) AS `posts` FROM `users` INNER JOIN `posts` ON `posts`.`author_id` = `users`.`id` GROUP BY `users`.`name`"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -457,7 +457,7 @@ pub struct Update {
 /// use sequelize::sql::{Delete, Expr, TableRef};
 /// let delete = Delete { table: TableRef::new("users"), filter: Expr::column("id").eq(7) };
 /// let r = sequelize::dialect::by_name("sqlite").unwrap().render(&delete.into()).unwrap();
-/// assert_eq!(r.sql, r#"DELETE FROM "users" WHERE "id" = ?"#);
+/// assert_eq!(r.sql, "DELETE FROM `users` WHERE `id` = ?");
 /// assert_eq!(r.params, vec![sequelize::Value::Int(7)]);
 /// ```
 #[derive(Debug, Clone, PartialEq)]

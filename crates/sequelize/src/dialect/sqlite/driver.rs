@@ -61,8 +61,9 @@ impl SqliteConnection {
         // (`lock_wait`), never by sleeping on this thread.
         conn.busy_timeout(Duration::ZERO).map_err(map_error)?;
         // SQLite reads a double-quoted name that matches no column as a string literal, so a
-        // misspelled identifier would silently compare against text. Every identifier this
-        // crate renders is double-quoted: turn the quirk off, as SQLite's docs advise.
+        // misspelled identifier would silently compare against text. This crate quotes with
+        // backticks, which SQLite never reads so, but raw SQL and tables made by other tools
+        // double-quote: turn the quirk off, as SQLite's docs advise.
         for quirk in [
             DbConfig::SQLITE_DBCONFIG_DQS_DML,
             DbConfig::SQLITE_DBCONFIG_DQS_DDL,

@@ -72,6 +72,12 @@ impl QueryGenerator for Sqlite {
         Some("AUTOINCREMENT")
     }
 
+    /// Backticks, as Sequelize quotes on SQLite: the schema keeps the text of each
+    /// `CREATE TABLE`, and Sequelize finds constraints in it by that quoting.
+    fn identifier_quotes(&self) -> (char, char) {
+        ('`', '`')
+    }
+
     fn push_column_comment(&self, w: &mut SqlWriter<'_>, comment: &str) -> Result<()> {
         // SQLite has no comments, but keeps the text of `CREATE TABLE` in its schema: the
         // comment stays there, with anything that would end it defused.

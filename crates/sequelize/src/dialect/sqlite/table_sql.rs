@@ -771,7 +771,7 @@ mod tests {
             )
             .unwrap()
             .create;
-        assert!(sql.starts_with(r#"CREATE TABLE "posts_new" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "title" VARCHAR(255) NOT NULL DEFAULT 'a, b', "author_id""#), "{sql}");
+        assert!(sql.starts_with(r#"CREATE TABLE `posts_new` ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "title" VARCHAR(255) NOT NULL DEFAULT 'a, b', "author_id""#), "{sql}");
         let default = Statement::SetDefault {
             table: "posts".into(),
             column: "title".into(),

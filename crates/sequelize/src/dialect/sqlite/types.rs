@@ -19,10 +19,10 @@ pub(super) fn push_column_type(w: &mut SqlWriter<'_>, column: &ColumnDef) {
         | DataType::Enum(_) => w.push("TEXT"),
         // Compared and indexed without case, as PostgreSQL's citext is.
         DataType::CiText => w.push("TEXT COLLATE NOCASE"),
-        // Every integer is 64-bit here; the renderer adds the `CHECK` of a narrower range.
-        DataType::TinyInt | DataType::SmallInt | DataType::MediumInt | DataType::Unsigned(_) => {
-            w.push("INTEGER");
-        }
+        // Every integer is 64-bit here, whatever the name (each has INTEGER affinity), and the
+        // renderer adds the `CHECK` of a narrower range. The names are Sequelize's.
+        DataType::TinyInt | DataType::MediumInt => w.push(integer_name(&column.data_type)),
+        DataType::Unsigned(inner) => w.push(integer_name(inner)),
         DataType::BinaryString(_) => {
             common::push_standard_type(&column.data_type, w.sql_mut());
             w.push(" COLLATE BINARY");
@@ -37,6 +37,17 @@ pub(super) fn push_column_type(w: &mut SqlWriter<'_>, column: &ColumnDef) {
     }
 }
 
+/// The name Sequelize gives an integer type.
+fn integer_name(data_type: &DataType) -> &'static str {
+    match data_type {
+        DataType::TinyInt => "TINYINT",
+        DataType::SmallInt => "SMALLINT",
+        DataType::MediumInt => "MEDIUMINT",
+        DataType::BigInt => "BIGINT",
+        _ => "INTEGER",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,7 +59,8 @@ mod tests {
         let dialect = Sqlite::new(TimeZone::UTC);
         for (data_type, expected) in [
             (DataType::CiText, "TEXT COLLATE NOCASE"),
-            (DataType::TinyInt, "INTEGER"),
+            (DataType::TinyInt, "TINYINT"),
+            (DataType::SmallInt, "SMALLINT"),
             (DataType::Unsigned(Box::new(DataType::Integer)), "INTEGER"),
             (DataType::Date(Some(3)), "DATETIME"),
             (DataType::LongText, "TEXT"),
