@@ -16,35 +16,12 @@
 
 #[path = "blog/models.rs"]
 mod models;
+#[path = "blog/setup.rs"]
+mod setup;
 
 use models::*;
-use sequelize::model::{FindOptions, Hook};
 use sequelize::prelude::*;
 use sequelize::Error;
-
-/// bcrypt's work factor. The guide uses 10; this example keeps it low so that a debug build
-/// runs in a moment. Use 10 to 12 in production.
-const BCRYPT_COST: u32 = 4;
-
-impl User {
-    /// The guide's `async validatePassword(password)`.
-    pub fn validate_password(&self, password: &str) -> bool {
-        bcrypt::verify(password, &self.password).unwrap_or(false)
-    }
-}
-
-/// A slug from a title: lowercase letters and digits, words joined by `-`.
-fn slugify(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.trim_matches('-').to_owned()
-}
 
 fn new_post(author: &User, title: &str, published: bool) -> Post {
     Post {
@@ -53,16 +30,6 @@ fn new_post(author: &User, title: &str, published: bool) -> Post {
         author_id: author.id,
         ..Default::default()
     }
-}
-
-/// Hashes the password on a blocking thread (bcrypt is slow on purpose).
-async fn hash_password(user: &mut User) -> sequelize::Result<()> {
-    let plain = std::mem::take(&mut user.password);
-    user.password = tokio::task::spawn_blocking(move || bcrypt::hash(plain, BCRYPT_COST))
-        .await
-        .map_err(|e| Error::Config(format!("hashing thread: {e}")))?
-        .map_err(|e| Error::Config(format!("bcrypt: {e}")))?;
-    Ok(())
 }
 
 #[tokio::main]
@@ -84,59 +51,9 @@ async fn main() -> Result<(), Error> {
         }
     );
 
-    // The guide's hooks: hash the password before create, and before update only when it
-    // changed (`user.changed('password')`); a post's slug from its title before create.
-    // The guide's scopes, `withPosts` including the user's posts.
-    let with_posts = FindOptions {
-        include: vec![User::posts().into()],
-        ..Default::default()
-    };
-    let active = FindOptions {
-        filter: Some(User::STATUS.eq("active")),
-        ..Default::default()
-    };
-    let published = FindOptions {
-        filter: Some(Post::PUBLISHED.eq(true)),
-        ..Default::default()
-    };
-    let recent = FindOptions {
-        order: vec![col("created_at").desc()],
-        limit: Some(10),
-        ..Default::default()
-    };
-    db.define::<User>()
-        .scope("active", active)
-        .scope("withPosts", with_posts)
-        .hook(Hook::BeforeCreate, "hashPassword", |user, _| {
-            Box::pin(async move { hash_password(user).await })
-        })
-        .hook(Hook::BeforeUpdate, "rehashPassword", |user, ctx| {
-            let changed = ctx.changed("password");
-            Box::pin(async move {
-                if changed {
-                    hash_password(user).await?;
-                }
-                Ok(())
-            })
-        })
-        .register()?;
-    db.define::<Post>()
-        .scope("published", published)
-        .scope("recent", recent)
-        .hook(Hook::BeforeCreate, "slug", |post, _| {
-            Box::pin(async move {
-                if post.slug.is_empty() {
-                    post.slug = slugify(&post.title);
-                }
-                Ok(())
-            })
-        })
-        .register()?;
-    // Each association resolves once both of its models are defined (the guide's
-    // `associate(models)` step); `PostTags` is defined for the tags' join rows.
-    db.define::<Category>().register()?;
-    db.define::<Tag>().register()?;
-    db.define::<Comment>().register()?;
+    // The guide's hooks (the password hashed, a post's slug from its title) and scopes
+    // (`active`, `withPosts`, `published`, `recent`): examples/blog/setup.rs.
+    setup::define_models(&db)?;
     db.sync(SyncOptions {
         force: true,
         ..Default::default()

@@ -240,6 +240,64 @@ async fn the_guide_query_loads_the_graph_in_one_statement() {
     }
 }
 
+/// An optional belongsToMany include whose target filter matches only some linked tags
+/// shows those, with their join rows, and keeps every post: a join row whose tag does not
+/// match reads as no tag. The join is a chain (join row, then tag), not a group SQLite
+/// would materialize whole.
+#[tokio::test]
+async fn an_optional_filtered_many_to_many_include_keeps_every_parent() {
+    for dialect in common::dialects() {
+        let sent = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let log = sent.clone();
+        let hooks = ConnectionHooks::default().before_query("sql", move |event| {
+            log.lock().unwrap().push(event.sql.to_owned());
+            Box::pin(async { Ok(()) })
+        });
+        let options = sequelize::Options {
+            hooks,
+            ..common::isolated_options(dialect, "assoc_m2m_filter", false).await
+        };
+        let db = Sequelize::connect_with(options).await.unwrap();
+        blog(&db).await;
+        seed(&db).await;
+        sent.lock().unwrap().clear();
+        let posts = Post::find_all()
+            .include(Post::tags().filter(Tag::NAME.eq("rust")).required(false))
+            .order(Post::TITLE.asc())
+            .exec(&db)
+            .await
+            .unwrap();
+        let shown: Vec<(&str, Vec<&str>)> = (posts.iter())
+            .map(|p| {
+                (
+                    p.title.as_str(),
+                    p.tags().unwrap().iter().map(|t| t.name.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Bob's", vec![]),
+                ("Draft", vec![]),
+                ("Hello", vec!["rust"])
+            ],
+            "{dialect}"
+        );
+        let json = serde_json::to_value(&posts[2]).unwrap();
+        assert_eq!(
+            json["tags"][0]["PostTags"]["post_id"], posts[2].id,
+            "{dialect}: {json}"
+        );
+        let sql = sent.lock().unwrap().join("\n");
+        assert!(
+            !sql.contains("JOIN ("),
+            "{dialect}: a chain of joins: {sql}"
+        );
+        db.close().await.unwrap();
+    }
+}
+
 /// `through` attributes come under the join model's name; without `through_attributes`
 /// every attribute of the join row is read.
 #[tokio::test]

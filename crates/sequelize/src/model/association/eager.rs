@@ -394,11 +394,27 @@ impl Builder {
                 exists,
             )
         } else {
-            let mut joins = vec![Join {
-                kind,
-                source: base,
-                on: link,
-            }];
+            let mut joins = match base {
+                // A belongsToMany's join row and target, as a chain rather than Sequelize's
+                // `LEFT JOIN (through INNER JOIN target) ON …`: SQLite materializes such a
+                // group whole, every through row, instead of looking up the parent's by its
+                // key. A through row whose target does not match reads as no target, as in
+                // the group, since a row with no target key is skipped.
+                Source::Nested { source, joins } if kind != JoinKind::Right => {
+                    let mut chain = vec![Join {
+                        kind,
+                        source: *source,
+                        on: link,
+                    }];
+                    chain.extend(joins.into_iter().map(|join| Join { kind, ..join }));
+                    chain
+                }
+                base => vec![Join {
+                    kind,
+                    source: base,
+                    on: link,
+                }],
+            };
             joins.extend(inner);
             (joins, exists)
         })
