@@ -77,12 +77,11 @@ pub async fn log_in(
 ) -> Result<Json<PublicUser>, ApiError> {
     let user = User::find_by_email(&state.db, &body.email).await?;
     let user = user.ok_or(ApiError::Unauthorized)?;
-    let password = body.password;
-    let hashed = user.password.clone();
-    let matches =
-        tokio::task::spawn_blocking(move || bcrypt::verify(password, &hashed).unwrap_or(false))
-            .await
-            .map_err(|e| sequelize::Error::Config(format!("hashing thread: {e}")))?;
+    // The guide's `validatePassword`, on a blocking thread (bcrypt is slow on purpose).
+    let model = User::clone(&user);
+    let matches = tokio::task::spawn_blocking(move || model.validate_password(&body.password))
+        .await
+        .map_err(|e| sequelize::Error::Config(format!("hashing thread: {e}")))?;
     if !matches {
         return Err(ApiError::Unauthorized);
     }

@@ -236,6 +236,10 @@ impl Host for MigrationHost<'_> {
                     Ok(Json::Null)
                 }
                 "dialect" => Ok(self.qi.dialect().name().into()),
+                "identifierQuotes" => {
+                    let (open, close) = self.qi.dialect().identifier_quotes();
+                    Ok(serde_json::json!([open.to_string(), close.to_string()]))
+                }
                 other => Err(format!("queryInterface has no method `{other}` here")),
             }
         })

@@ -187,7 +187,7 @@
     return table && typeof table === 'object' ? table.tableName : table;
   }
   function step(method, first, rest) {
-    return Promise.resolve().then(() => call('step', { [method]: first, ...rest }));
+    return ask('step', { [method]: first, ...rest });
   }
 
   // --- the Sequelize instance a migration reaches as queryInterface.sequelize ------------
@@ -277,17 +277,19 @@
     pgListEnums: () => ask('pgListEnums', null),
     dropEnum: (name) => ask('dropEnum', name),
     dropAllEnums: () => ask('dropAllEnums', null),
-    quoteIdentifier: (name) => quote(dialect(), name),
-    quoteTable: (table) => quote(dialect(), tableName(table)),
+    quoteIdentifier: (name) => quote(name),
+    quoteTable: (table) => quote(tableName(table)),
   };
   // A question to the host, answered before the next line runs.
   function ask(method, args) {
     return Promise.resolve().then(() => call(method, args));
   }
-  // An identifier quoted as the dialect quotes it, the quote doubled inside.
-  function quote(on, name) {
-    const q = on === 'postgres' ? '"' : '`';
-    return q + String(name).split(q).join(q + q) + q;
+  // An identifier quoted as the dialect's SQL writer quotes it (asked once), the closing
+  // quote doubled inside.
+  let quotes;
+  function quote(name) {
+    const [open, close] = quotes || (quotes = call('identifierQuotes', null));
+    return open + String(name).split(close).join(close + close) + close;
   }
 
   const QueryTypes = {};

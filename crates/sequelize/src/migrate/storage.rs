@@ -138,6 +138,12 @@ impl MigrationStorage {
         }
     }
 
+    /// The `name` key of the storage tables. `SequelizeMeta`'s is unique as well, as
+    /// sequelize-cli declares it.
+    fn name_column() -> ColumnDef {
+        ColumnDef::new("name", DataType::String(Some(255))).primary_key()
+    }
+
     /// Creates the tables that do not exist yet: `SequelizeMeta` as sequelize-cli creates
     /// it, and the `Unfinished` table where `unfinished` (DDL that is not transactional).
     /// Returns whether the table has timestamps (`createdAt`, `updatedAt`) to fill.
@@ -145,14 +151,12 @@ impl MigrationStorage {
         let Some(table) = self.table() else {
             return Ok(false);
         };
-        let name = ColumnDef::new("name", DataType::String(Some(255))).primary_key();
-        // sequelize-cli declares the name unique as well as the key.
-        let mut tables = vec![(table.clone(), vec![name.clone().unique()])];
+        let mut tables = vec![(table.clone(), vec![Self::name_column().unique()])];
         if unfinished {
             tables.push((
                 Self::unfinished_table(table),
                 vec![
-                    name,
+                    Self::name_column(),
                     ColumnDef::new("direction", DataType::String(Some(4))).not_null(),
                     ColumnDef::new("error", DataType::Text),
                 ],
@@ -189,9 +193,7 @@ impl MigrationStorage {
         let names = self.executed(exec).await?;
         let stamp = |name: &'static str| ColumnDef::new(name, DataType::Date(None)).not_null();
         let columns = vec![
-            ColumnDef::new("name", DataType::String(Some(255)))
-                .primary_key()
-                .unique(),
+            Self::name_column().unique(),
             stamp(TIMESTAMPS[0]),
             stamp(TIMESTAMPS[1]),
         ];
