@@ -15,6 +15,9 @@
 //! ```
 
 #[path = "blog/models.rs"]
+// `models::register` (the models without hooks) is for the schema tests; this example
+// defines them with their hooks, through `setup::define_models`.
+#[allow(dead_code)]
 mod models;
 #[path = "blog/setup.rs"]
 mod setup;

@@ -1,8 +1,37 @@
-//! The blog's models (the usage guide's User, Post, Category, Tag and Comment), shared by
+//! The blog's models (the usage guide's User, Role, Post, Category, Tag and Comment), shared by
 //! the example and by the tests that diff and introspect the blog's schema.
+
+// Two `has_many` attributes with the same `foreign_key = "author_id"` (posts and comments)
+// are two associations, not a repeated attribute, as clippy reads them.
+#![allow(clippy::duplicated_attributes)]
 
 use sequelize::prelude::*;
 use serde::Serialize;
+
+/// Registers the models as they are, without the hooks and scopes examples/blog/setup.rs
+/// gives them: what the tests that only need the blog's schema define.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use blog_api::models::{register, Role};
+/// use sequelize::prelude::*;
+///
+/// let db = Sequelize::connect("sqlite::memory:").await.unwrap();
+/// register(&db).unwrap();
+/// db.sync(SyncOptions::default()).await.unwrap();
+/// let tables = db.query_interface().show_all_tables().await.unwrap();
+/// assert!(tables.contains(&"UserRoles".to_owned()), "{tables:?}");
+/// # });
+/// ```
+pub fn register(db: &Sequelize) -> sequelize::Result<()> {
+    db.define::<User>().register()?;
+    db.define::<Role>().register()?;
+    db.define::<Post>().register()?;
+    db.define::<Category>().register()?;
+    db.define::<Tag>().register()?;
+    db.define::<Comment>().register()?;
+    Ok(())
+}
 
 /// `User.init({...}, { tableName: 'users', underscored: true, timestamps: true,
 /// paranoid: true, indexes: [...] })` of the guide. The timestamps and `deleted_at` are not
@@ -11,6 +40,14 @@ use serde::Serialize;
 #[derive(Model, Debug, Clone, Serialize)]
 #[model(table = "users", underscored, paranoid)]
 #[has_many(Post, alias = "posts", foreign_key = "author_id")]
+#[has_many(Comment, alias = "comments", foreign_key = "author_id")]
+#[belongs_to_many(
+    Role,
+    alias = "roles",
+    through = "UserRoles",
+    foreign_key = "user_id",
+    other_key = "role_id"
+)]
 #[model(
     index(fields("email")),
     index(fields("status")),
@@ -99,7 +136,23 @@ pub struct Post {
     pub category_id: Option<Uuid>,
 }
 
-/// The guide's Category, Tag and Comment models (its `models` the associations name).
+/// The guide's Role, Category, Tag and Comment models (its `models` the associations name).
+#[derive(Model, Debug, Clone, Serialize)]
+#[model(table = "roles", underscored)]
+#[belongs_to_many(
+    User,
+    alias = "users",
+    through = "UserRoles",
+    foreign_key = "role_id",
+    other_key = "user_id"
+)]
+pub struct Role {
+    #[attr(primary_key, default = uuid_v4)]
+    pub id: Uuid,
+    #[attr(unique)]
+    pub name: String,
+}
+
 #[derive(Model, Debug, Clone, Serialize)]
 #[model(table = "categories", underscored)]
 pub struct Category {
@@ -113,6 +166,9 @@ pub struct Category {
 pub struct Tag {
     #[attr(primary_key, default = uuid_v4)]
     pub id: Uuid,
+    /// Unique, so that two requests creating the same new tag at once cannot both insert
+    /// it: `find_or_create` finds the row the other one wrote.
+    #[attr(unique)]
     pub name: String,
 }
 

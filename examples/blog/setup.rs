@@ -90,6 +90,7 @@ pub fn define_models(db: &Sequelize) -> sequelize::Result<()> {
             })
         })
         .register()?;
+    db.define::<Role>().register()?;
     db.define::<Category>().register()?;
     db.define::<Tag>().register()?;
     db.define::<Comment>().register()?;

@@ -24,18 +24,11 @@ use sequelize::{Options, Sequelize};
 
 const STORAGE: &[&str] = &["SequelizeMeta", "SequelizeMetaUnfinished"];
 
-fn define_blog(db: &Sequelize) -> sequelize::Result<()> {
-    db.define::<blog::User>().register()?;
-    db.define::<blog::Post>().register()?;
-    db.define::<blog::Category>().register()?;
-    db.define::<blog::Tag>().register()?;
-    db.define::<blog::Comment>().register()?;
-    Ok(())
-}
-
 fn define_introspected(db: &Sequelize) -> sequelize::Result<()> {
     use introspected::*;
     db.define::<user::User>().register()?;
+    db.define::<role::Role>().register()?;
+    db.define::<user_role::UserRole>().register()?;
     db.define::<category::Category>().register()?;
     db.define::<post::Post>().register()?;
     db.define::<tag::Tag>().register()?;
@@ -121,7 +114,7 @@ fn models_and_migrations_round_trip_through_the_blog_schema() {
                 "--url",
                 &url,
             ],
-            define_blog,
+            blog::register,
         );
         assert_eq!(made, ExitCode::SUCCESS);
         let migrations = files(&dir.join("migrations"));
@@ -142,7 +135,7 @@ fn models_and_migrations_round_trip_through_the_blog_schema() {
                     "--url",
                     &url
                 ],
-                define_blog
+                blog::register
             ),
             ExitCode::SUCCESS
         );

@@ -816,6 +816,119 @@ async fn counts_with_includes() {
     .await;
 }
 
+/// The aggregate's statement of a finder run while `logged` records statements.
+fn count_statement(logged: &std::sync::Mutex<Vec<String>>) -> String {
+    let logged = logged.lock().unwrap();
+    (logged.iter().rev())
+        .find(|sql| sql.contains("COUNT("))
+        .cloned()
+        .unwrap_or_else(|| panic!("no COUNT among {logged:?}"))
+}
+
+/// A count leaves out the joins that cannot change it: optional includes when parents are
+/// counted once (`distinct`), optional `belongsTo` ones when joined rows count. A required
+/// include, one required inside an optional one, a filter naming an include's attribute
+/// and a literal filter keep them, and every count is the one the joins give.
+#[tokio::test]
+async fn a_count_leaves_out_the_joins_that_cannot_change_it() {
+    for dialect in common::dialects() {
+        println!("--- dialect: {dialect}");
+        let logged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = Arc::clone(&logged);
+        let options = sequelize::Options {
+            logging: sequelize::Logging::custom(move |sql, _| {
+                sink.lock().unwrap().push(sql.to_owned())
+            }),
+            ..common::isolated_options(dialect, "assoc_inert", false).await
+        };
+        let db = Sequelize::connect_with(options).await.unwrap();
+        blog(&db).await;
+        seed(&db).await;
+        let joins = |sql: &str| sql.matches("JOIN").count();
+
+        let page = Post::find_all()
+            .include(Post::author())
+            .include(Post::category())
+            .include(Post::tags())
+            .include(Post::comments().include(Comment::author()))
+            .order(Post::TITLE.asc())
+            .limit(2)
+            .and_count()
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!((page.count, page.rows.len()), (3, 2), "{dialect}");
+        let sql = count_statement(&logged);
+        assert_eq!(joins(&sql), 0, "{dialect}: {sql}");
+
+        let joined_rows = Post::count()
+            .include(Post::author())
+            .include(Post::comments())
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(joined_rows, 5, "{dialect}: the comments' rows count");
+        let sql = count_statement(&logged);
+        assert_eq!(joins(&sql), 1, "{dialect}: only the comments: {sql}");
+
+        let tagged_rust = Post::find_all()
+            .include(Post::tags().required(false))
+            .filter(col("$tags.name$").eq("rust"))
+            .and_count()
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(tagged_rust.count, 1, "{dialect}");
+        assert_eq!(
+            joins(&count_statement(&logged)),
+            2,
+            "{dialect}: PostTags, tags"
+        );
+
+        let tagged_orm = Post::find_all()
+            .include(Post::author())
+            .include(Post::tags().filter(Tag::NAME.eq("orm")))
+            .and_count()
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(tagged_orm.count, 1, "{dialect}");
+        assert_eq!(
+            joins(&count_statement(&logged)),
+            2,
+            "{dialect}: not the author"
+        );
+
+        let with_bobs_comments = Post::find_all()
+            .include(Post::comments().include(Comment::author().filter(User::NAME.eq("Bob"))))
+            .and_count()
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            with_bobs_comments.count, 3,
+            "{dialect}: the comments are optional"
+        );
+        assert_eq!(joins(&count_statement(&logged)), 2, "{dialect}");
+
+        let literal_filter = Post::find_all()
+            .include(Post::comments())
+            .filter(literal("comments.body").eq("More"))
+            .and_count()
+            .distinct()
+            .exec(&db)
+            .await
+            .unwrap();
+        assert_eq!(literal_filter.count, 1, "{dialect}");
+        assert_eq!(joins(&count_statement(&logged)), 1, "{dialect}");
+        db.close().await.unwrap();
+    }
+}
+
 /// The mixins: get/count/has/add/remove/set/create on a hasMany, a belongsToMany (join rows
 /// written and deleted) and a belongsTo, inside the caller's transaction.
 #[tokio::test]

@@ -104,9 +104,17 @@ async fn setup(dialect: &str, test: &str) -> (Options, Sequelize) {
     .await
     .unwrap();
     let replica_url = on_replica(dialect, &options);
-    let replica = Sequelize::connect(&replica_url).await.unwrap_or_else(|e| {
-        panic!("{dialect}: no replica at {replica_url}: {e}; scripts/test.sh starts it")
-    });
+    // The isolated database was just made on the primary: the replica may not have it yet.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let replica = loop {
+        match Sequelize::connect(&replica_url).await {
+            Ok(replica) => break replica,
+            Err(e) if Instant::now() > deadline => {
+                panic!("{dialect}: no replica at {replica_url}: {e}; scripts/test.sh starts it")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
     let (probes, id, flag) = (
         q(&primary, "Probes"),
         q(&primary, "id"),

@@ -13,8 +13,10 @@ use serde_json::json;
 pub enum ApiError {
     /// The request is malformed (400), with what is wrong with it.
     BadRequest(String),
-    /// The credentials do not match (401).
+    /// The credentials are missing or do not match (401).
     Unauthorized,
+    /// The user may not do this (403), with why.
+    Forbidden(String),
     /// An error of the library.
     Sequelize(sequelize::Error),
 }
@@ -44,8 +46,9 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(message) => (StatusCode::BAD_REQUEST, json!({ "error": message })),
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
-                json!({ "error": "wrong email or password" }),
+                json!({ "error": "wrong or missing email and password" }),
             ),
+            ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, json!({ "error": why })),
             ApiError::Sequelize(Error::Validation(items)) => {
                 let errors: Vec<_> = items
                     .iter()

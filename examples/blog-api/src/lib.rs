@@ -15,6 +15,7 @@ pub mod models;
 #[path = "../../blog/setup.rs"]
 pub mod setup;
 
+mod auth;
 mod error;
 mod posts;
 mod query;
@@ -25,6 +26,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use sequelize::prelude::*;
 
+pub use auth::Admin;
 pub use error::ApiError;
 
 /// What every handler is given: the one `Sequelize` handle, whose pool they share.

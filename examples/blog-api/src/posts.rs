@@ -12,7 +12,7 @@ use serde_json::{json, Value as Json_};
 
 use crate::models::{Comment, Post, Tag};
 use crate::query::{refuse_secret_attributes, ListParams};
-use crate::{ApiError, AppState};
+use crate::{Admin, ApiError, AppState};
 
 /// The author's attributes a post shows.
 const AUTHOR: [&str; 4] = ["id", "email", "first_name", "last_name"];
@@ -87,8 +87,13 @@ pub async fn create(
             })
             .exec(&tx)
             .await?;
+            // Each tag once, in one order: two requests making the same new tags then take
+            // their unique keys' locks in the same order, and cannot deadlock.
+            let mut names = body.tags;
+            names.sort();
+            names.dedup();
             let mut tags = Vec::new();
-            for name in body.tags {
+            for name in names {
                 let tag = Tag {
                     name: name.clone(),
                     ..Default::default()
@@ -143,10 +148,12 @@ pub struct AdminSearch {
     pub filter: String,
 }
 
-/// `GET /admin/posts?filter=`: posts matching Sequelize's where-object, checked by the
-/// library (known operators and attributes, plain values) before any SQL; a filter it
-/// refuses, or one naming `password`, is 400. At most 100 posts, the newest first.
+/// `GET /admin/posts?filter=`, for admins only ([`Admin`]): posts matching Sequelize's
+/// where-object, checked by the library (known operators and attributes, plain values)
+/// before any SQL; a filter it refuses, or one naming `password`, is 400. At most 100
+/// posts, the newest first.
 pub async fn admin_search(
+    _: Admin,
     State(state): State<AppState>,
     Query(search): Query<AdminSearch>,
 ) -> Result<Json<Json_>, ApiError> {

@@ -1,4 +1,5 @@
-//! Sign-up and log-in: the password is hashed by the model's hook and never returned.
+//! Sign-up and log-in: the password is hashed by the model's hook and never returned, and
+//! every new user is an `author` (the guide's `User.belongsToMany(Role)`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -6,7 +7,7 @@ use axum::Json;
 use sequelize::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::models::User;
+use crate::models::{Role, User};
 use crate::{ApiError, AppState};
 
 /// A sign-up's body.
@@ -19,7 +20,8 @@ pub struct SignUp {
     pub last_name: Option<String>,
 }
 
-/// A user as the API shows one: `attributes: { exclude: ['password'] }`.
+/// A user as the API shows one: `attributes: { exclude: ['password'] }`, with the names of
+/// their roles.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PublicUser {
     pub id: Uuid,
@@ -27,38 +29,87 @@ pub struct PublicUser {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub status: String,
+    pub roles: Vec<String>,
 }
 
+/// The role every new user is given.
+pub const AUTHOR: &str = "author";
+
 impl PublicUser {
-    /// The user `id`, read without its password.
+    /// The user `id` with their roles, read without the password.
     async fn find(db: &Sequelize, id: Uuid) -> Result<PublicUser, ApiError> {
-        let mut found: Vec<PublicUser> = User::find_all()
+        let mut found: Vec<UserRow> = User::find_all()
             .raw()
             .exclude(["password"])
             .filter(User::ID.eq(id))
             .exec_as(db)
             .await?;
-        found
+        let user = found
             .pop()
-            .ok_or_else(|| sequelize::Error::EmptyResult("User".into()).into())
+            .ok_or_else(|| sequelize::Error::EmptyResult("User".into()))?;
+        // The roles whose users include this one: `Role.findAll({ include: [{ model: User,
+        // as: 'users', where: { id }, attributes: [] }] })`.
+        let roles = Role::find_all()
+            .include(
+                Role::users()
+                    .filter(User::ID.eq(id))
+                    .attributes(["id"])
+                    .through_attributes(Vec::<String>::new()),
+            )
+            .order(Role::NAME.asc())
+            .exec(db)
+            .await?;
+        Ok(PublicUser {
+            id: user.id,
+            email: user.email,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            status: user.status,
+            roles: roles.iter().map(|role| role.name.clone()).collect(),
+        })
     }
 }
 
-/// `POST /users`: validation errors are 422, a taken email 409.
+/// A user's row without the password.
+#[derive(Deserialize)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    status: String,
+}
+
+/// `POST /users`: the user and their `author` role in one transaction; validation errors
+/// are 422, a taken email 409.
 pub async fn sign_up(
     State(state): State<AppState>,
     Json(body): Json<SignUp>,
 ) -> Result<(StatusCode, Json<PublicUser>), ApiError> {
-    let user = User::create(User {
-        email: body.email,
-        password: body.password,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        ..Default::default()
-    })
-    .exec(&state.db)
-    .await?;
-    let shown = PublicUser::find(&state.db, user.id).await?;
+    let id = state
+        .db
+        .transaction(|tx| async move {
+            let user = User::create(User {
+                email: body.email,
+                password: body.password,
+                first_name: body.first_name,
+                last_name: body.last_name,
+                ..Default::default()
+            })
+            .exec(&tx)
+            .await?;
+            let author = Role {
+                name: AUTHOR.into(),
+                ..Default::default()
+            };
+            let (author, _) = Role::find_or_create(Role::NAME.eq(AUTHOR), author)
+                .exec(&tx)
+                .await?;
+            User::roles().of(&user).add(&tx, &[&author]).await?;
+            Ok::<_, sequelize::Error>(user.id)
+        })
+        .await?;
+    let shown = PublicUser::find(&state.db, id).await?;
     Ok((StatusCode::CREATED, Json(shown)))
 }
 
@@ -75,15 +126,26 @@ pub async fn log_in(
     State(state): State<AppState>,
     Json(body): Json<LogIn>,
 ) -> Result<Json<PublicUser>, ApiError> {
-    let user = User::find_by_email(&state.db, &body.email).await?;
+    let user = authenticate(&state.db, &body.email, body.password).await?;
+    Ok(Json(PublicUser::find(&state.db, user.id).await?))
+}
+
+/// The user whose email and password these are, else [`ApiError::Unauthorized`] (the same
+/// for an unknown email as for a wrong password).
+pub(crate) async fn authenticate(
+    db: &Sequelize,
+    email: &str,
+    password: String,
+) -> Result<Instance<User>, ApiError> {
+    let user = User::find_by_email(db, email).await?;
     let user = user.ok_or(ApiError::Unauthorized)?;
     // The guide's `validatePassword`, on a blocking thread (bcrypt is slow on purpose).
     let model = User::clone(&user);
-    let matches = tokio::task::spawn_blocking(move || model.validate_password(&body.password))
+    let matches = tokio::task::spawn_blocking(move || model.validate_password(&password))
         .await
         .map_err(|e| sequelize::Error::Config(format!("hashing thread: {e}")))?;
     if !matches {
         return Err(ApiError::Unauthorized);
     }
-    Ok(Json(PublicUser::find(&state.db, user.id).await?))
+    Ok(user)
 }

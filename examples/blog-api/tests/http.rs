@@ -5,7 +5,7 @@
 #[path = "../../../crates/sequelize/tests/common/mod.rs"]
 mod common;
 
-use blog_api::models::{Category, Post, Tag};
+use blog_api::models::{Category, Post, Role, Tag, User};
 use reqwest::StatusCode;
 use sequelize::prelude::*;
 use serde_json::{json, Value as Json};
@@ -50,6 +50,12 @@ impl Server {
             .await
     }
 
+    /// A GET with HTTP Basic credentials.
+    async fn get_as(&self, path: &str, (email, password): (&str, &str)) -> (StatusCode, Json) {
+        let request = self.http.get(format!("{}{path}", self.base));
+        self.send(request.basic_auth(email, Some(password))).await
+    }
+
     async fn post(&self, path: &str, body: Json) -> (StatusCode, Json) {
         self.send(self.http.post(format!("{}{path}", self.base)).json(&body))
             .await
@@ -85,6 +91,7 @@ async fn the_api_answers_over_http_on_every_dialect() {
         assert_eq!(status, StatusCode::CREATED, "{dialect}: {ann}");
         assert_eq!(ann["email"], "ann@example.com");
         assert!(ann.get("password").is_none(), "{dialect}: {ann}");
+        assert_eq!(ann["roles"], json!(["author"]), "{dialect}: {ann}");
         // A taken email is 409 naming the field; an invalid user 422 with each failure.
         let (status, body) = server
             .post(
@@ -152,7 +159,7 @@ async fn the_api_answers_over_http_on_every_dialect() {
             .post(
                 "/posts",
                 json!({ "title": "Rust for Sequelize users", "content": "Models, hooks and includes.",
-                        "author_id": ann["id"], "category_id": news.id, "published": true, "tags": ["rust", "orm"] }),
+                        "author_id": ann["id"], "category_id": news.id, "published": true, "tags": ["rust", "orm", "rust"] }),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{dialect}: {post}");
@@ -233,20 +240,58 @@ async fn the_api_answers_over_http_on_every_dialect() {
             "{dialect}"
         );
 
-        // The admin search takes Sequelize's where-object.
+        // The admin search is for users with the admin role, and takes Sequelize's
+        // where-object.
         let filter = encoded(r#"{"or":[{"title":{"iLike":"%rust%"}},{"view_count":{"gt":100}}]}"#);
-        let (status, found) = server.get(&format!("/admin/posts?filter={filter}")).await;
+        let search = format!("/admin/posts?filter={filter}");
+        let ann_login = ("ann@example.com", "password123");
+        let (status, body) = server.get(&search).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{dialect}: {body}");
+        let (status, body) = server
+            .get_as(&search, ("ann@example.com", "wrong-password"))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{dialect}: {body}");
+        let (status, body) = server.get_as(&search, ann_login).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{dialect}: {body}");
+        let admin = Role::create(Role {
+            name: "admin".into(),
+            ..Default::default()
+        })
+        .exec(&server.db)
+        .await
+        .unwrap();
+        let ann_user = User::find_by_email(&server.db, "ann@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        User::roles()
+            .of(&ann_user)
+            .add(&server.db, &[&admin])
+            .await
+            .unwrap();
+        let (status, found) = server.get_as(&search, ann_login).await;
         assert_eq!(status, StatusCode::OK, "{dialect}: {found}");
         assert_eq!(found.as_array().unwrap().len(), 1, "{dialect}: {found}");
+        let (_, body) = server
+            .post(
+                "/login",
+                json!({ "email": ann_login.0, "password": ann_login.1 }),
+            )
+            .await;
+        assert_eq!(
+            body["roles"],
+            json!(["admin", "author"]),
+            "{dialect}: {body}"
+        );
 
-        hostile_inputs_are_refused(&server, dialect).await;
+        hostile_inputs_are_refused(&server, dialect, ann_login).await;
         concurrent_posts_lose_nothing(&server, dialect, &ann["id"]).await;
         server.db.close().await.unwrap();
     }
 }
 
 /// Each hostile input is a 400 that says what is wrong, and none reaches the database.
-async fn hostile_inputs_are_refused(server: &Server, dialect: &str) {
+async fn hostile_inputs_are_refused(server: &Server, dialect: &str, admin: (&str, &str)) {
     let filters = [
         (r#"{"title":{"$ne":null}}"#, "operator"),
         (r#"{"title":{"drop":"x"}}"#, "operator"),
@@ -258,7 +303,7 @@ async fn hostile_inputs_are_refused(server: &Server, dialect: &str) {
     ];
     for (filter, says) in filters {
         let (status, body) = server
-            .get(&format!("/admin/posts?filter={}", encoded(filter)))
+            .get_as(&format!("/admin/posts?filter={}", encoded(filter)), admin)
             .await;
         assert_eq!(
             status,
@@ -326,6 +371,12 @@ async fn concurrent_posts_lose_nothing(server: &Server, dialect: &str, author: &
         Post::count().exec(&server.db).await.unwrap(),
         before + 50,
         "{dialect}"
+    );
+    let shared = Tag::count().filter(Tag::NAME.eq("shared"));
+    assert_eq!(
+        shared.exec(&server.db).await.unwrap(),
+        1,
+        "{dialect}: one tag"
     );
     let links = common::count_rows(&server.db, &server.db, "PostTags").await;
     assert_eq!(

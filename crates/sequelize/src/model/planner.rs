@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::association::{eager, Include, IncludeAll};
+use super::association::{eager, inert, Include, IncludeAll};
 use super::definition::ModelDefinition;
 use super::filter::{self, Scope};
 use super::runtime::ModelRuntime;
@@ -243,7 +243,8 @@ pub(crate) fn read_positions(def: &ModelDefinition, options: &FindOptions) -> Re
 ///
 /// With includes, they are joined as a finder joins them (separate ones are left out) and the
 /// columns are qualified by the model's name: `count` then counts joined rows, and
-/// `distinct` on the key counts the model's rows, as in Sequelize.
+/// `distinct` on the key counts the model's rows, as in Sequelize. The includes that cannot
+/// change the value are left out ([`inert`]).
 pub(crate) fn aggregate(
     runtime: &Arc<ModelRuntime>,
     mut options: FindOptions,
@@ -260,7 +261,11 @@ pub(crate) fn aggregate(
     options.exclude.clear();
     options.computed.clear();
     options.include.retain(|include| !include.separate);
-    let (mut select, qualifier) = if options.include.is_empty() {
+    let joined = !options.include.is_empty();
+    let rows_count =
+        !distinct && matches!(function, Function::Count | Function::Sum | Function::Avg);
+    inert::leave_out_inert_includes(runtime, &mut options, rows_count);
+    let (mut select, qualifier) = if !joined {
         (select(def, options)?.0, None)
     } else {
         (eager::plan(runtime, options)?.0, Some(def.name.as_str()))

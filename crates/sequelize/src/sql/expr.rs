@@ -727,6 +727,56 @@ impl Expr {
         }
     }
 
+    /// Whether `test` holds for this expression or any expression inside it, depth first.
+    /// A subquery ([`Expr::Exists`], [`Expr::InSubquery`]) is tested as one node: the
+    /// walk does not enter its `SELECT`.
+    ///
+    /// ```
+    /// use sequelize::sql::Expr;
+    /// let filter = Expr::column("a").eq(1).and(Expr::literal_unchecked("b > 2"));
+    /// assert!(filter.any(&mut |e| matches!(e, Expr::Literal(_))));
+    /// assert!(!filter.any(&mut |e| matches!(e, Expr::Exists { .. })));
+    /// ```
+    pub fn any(&self, test: &mut impl FnMut(&Expr) -> bool) -> bool {
+        test(self) || self.children().into_iter().any(|child| child.any(test))
+    }
+
+    /// The expressions directly inside this one (none inside a subquery's `SELECT`).
+    fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Column { .. } | Expr::Value(_) | Expr::Literal(_) | Expr::Exists { .. } => {
+                Vec::new()
+            }
+            Expr::And(items) | Expr::Or(items) | Expr::Function { args: items, .. } => {
+                items.iter().collect()
+            }
+            Expr::Not(expr)
+            | Expr::IsNull { expr, .. }
+            | Expr::IsBool { expr, .. }
+            | Expr::Cast { expr, .. }
+            | Expr::JsonPath { expr, .. }
+            | Expr::InSubquery { expr, .. } => vec![expr],
+            Expr::InList { expr, list, .. } => std::iter::once(&**expr).chain(list).collect(),
+            Expr::Binary { left, right, .. } | Expr::ArrayCompare { left, right, .. } => {
+                vec![left, right]
+            }
+            Expr::JsonContains { doc, candidate } => vec![doc, candidate],
+            Expr::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+            Expr::Like { expr, pattern, .. } | Expr::Regexp { expr, pattern, .. } => {
+                vec![expr, pattern]
+            }
+            Expr::Window {
+                partition_by,
+                order,
+                ..
+            } => (partition_by.iter())
+                .chain(order.iter().map(|o| &o.expr))
+                .collect(),
+        }
+    }
+
     /// Raw SQL written by the developer. Only `'static` text is accepted, so a string built
     /// at run time (from user input) cannot be passed by accident.
     ///

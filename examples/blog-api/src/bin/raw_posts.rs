@@ -5,6 +5,9 @@
 //!
 //! `DATABASE_FILE=blog.sqlite PORT=3001 cargo run --release -p blog-api --bin raw-posts`
 
+#[path = "shared/endpoint.rs"]
+mod endpoint;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,9 +16,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use endpoint::Params;
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
-use serde::Deserialize;
 use serde_json::{json, Map, Value as Json_};
 
 /// The connections, taken in turn; a request holds one while its queries run.
@@ -29,12 +32,6 @@ impl Pool {
         let connection = connections[turn].lock().unwrap();
         f(&connection)
     }
-}
-
-#[derive(Deserialize)]
-struct Params {
-    page: Option<u32>,
-    per_page: Option<u32>,
 }
 
 /// A column's value as JSON (the library writes UUIDs and instants as text on SQLite).
@@ -145,9 +142,8 @@ async fn posts(
     State(pool): State<Pool>,
     Query(params): Query<Params>,
 ) -> Result<Json<Json_>, StatusCode> {
-    let per_page = params.per_page.unwrap_or(20).clamp(1, 100);
-    let offset = i64::from(params.page.unwrap_or(1).max(1) - 1) * i64::from(per_page);
-    pool.with(|c| list(c, per_page, offset))
+    let (limit, offset) = params.limit_offset();
+    pool.with(|c| list(c, limit, offset))
         .map(Json)
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
 }
@@ -161,8 +157,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = Router::new()
         .route("/posts", get(posts))
         .with_state(Pool(Arc::new((connections, AtomicUsize::new(0)))));
-    let port = std::env::var("PORT").unwrap_or_else(|_| "3001".into());
-    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
-    axum::serve(listener, app).await?;
+    endpoint::serve(app).await?;
     Ok(())
 }

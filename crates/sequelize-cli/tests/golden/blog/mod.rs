@@ -3,5 +3,7 @@ pub mod category;
 pub mod comment;
 pub mod post;
 pub mod post_tag;
+pub mod role;
 pub mod tag;
 pub mod user;
+pub mod user_role;

@@ -17,6 +17,7 @@ use super::post_tag::PostTag;
 pub struct Tag {
     #[attr(primary_key, default = uuid_v4)]
     pub id: Uuid,
+    #[attr(unique)]
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

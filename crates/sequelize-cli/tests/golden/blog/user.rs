@@ -6,12 +6,19 @@ use sequelize::prelude::*;
 
 use super::comment::Comment;
 use super::post::Post;
+use super::user_role::UserRole;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "users", underscored, paranoid)]
 #[model(index(fields("created_at"), name = "users_created_at"))]
 #[model(index(fields("email"), name = "users_email"))]
 #[model(index(fields("status"), name = "users_status"))]
+#[has_many(
+    UserRole,
+    alias = "userRoles",
+    foreign_key = "user_id",
+    constraints = false
+)]
 #[has_many(
     Comment,
     alias = "comments",

@@ -18,6 +18,7 @@
 mod declare;
 pub(crate) mod eager;
 pub(crate) mod include;
+pub(crate) mod inert;
 pub(crate) mod joined_columns;
 pub(crate) mod loaded;
 mod mixins;
