@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use base64::Engine;
 use sequelize::prelude::*;
 
-use crate::models::User;
+use crate::models::{Role, User};
 use crate::users::authenticate;
 use crate::{ApiError, AppState};
 
@@ -45,9 +45,13 @@ impl FromRequestParts<AppState> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let (email, password) = basic_credentials(parts).ok_or(ApiError::Unauthorized)?;
         let user = authenticate(&state.db, &email, password).await?;
-        // The guide's `User.belongsToMany(Role)`, read through its mixin (`getRoles()`).
-        let roles = User::roles().of(&user).get(&state.db).await?;
-        if !roles.iter().any(|role| role.name == ADMIN) {
+        // The guide's `User.belongsToMany(Role)`, through its mixin:
+        // `user.getRoles({ where: { name: 'admin' } })`.
+        let admin = (User::roles().of(&user).find(&state.db)?)
+            .filter(Role::NAME.eq(ADMIN))
+            .exec(&state.db)
+            .await?;
+        if admin.is_empty() {
             return Err(ApiError::Forbidden(format!("the {ADMIN} role is required")));
         }
         Ok(Admin(user))
