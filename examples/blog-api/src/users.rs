@@ -24,12 +24,19 @@ pub struct SignUp {
 /// their roles.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PublicUser {
+    #[serde(flatten)]
+    pub user: UserRow,
+    pub roles: Vec<String>,
+}
+
+/// A user's row without the password.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UserRow {
     pub id: Uuid,
     pub email: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub status: String,
-    pub roles: Vec<String>,
 }
 
 /// The role every new user is given.
@@ -60,24 +67,10 @@ impl PublicUser {
             .exec(db)
             .await?;
         Ok(PublicUser {
-            id: user.id,
-            email: user.email,
-            first_name: user.first_name,
-            last_name: user.last_name,
-            status: user.status,
+            user,
             roles: roles.iter().map(|role| role.name.clone()).collect(),
         })
     }
-}
-
-/// A user's row without the password.
-#[derive(Deserialize)]
-struct UserRow {
-    id: Uuid,
-    email: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    status: String,
 }
 
 /// `POST /users`: the user and their `author` role in one transaction; validation errors

@@ -261,6 +261,8 @@ pub(crate) fn aggregate(
     options.exclude.clear();
     options.computed.clear();
     options.include.retain(|include| !include.separate);
+    // Asked for with includes, the aggregate is planned as a join even when every one is
+    // left out: the model's table keeps its alias, which the filter may name.
     let joined = !options.include.is_empty();
     let rows_count =
         !distinct && matches!(function, Function::Count | Function::Sum | Function::Avg);

@@ -199,6 +199,15 @@ fn column(alias: &str, def: &ModelDefinition, index: usize) -> Expr {
     )
 }
 
+/// The alias an include of `name` is joined under: its name below the finder's model, its
+/// parent's alias and `->` deeper (`comments->author`).
+pub(super) fn include_alias(parent_alias: Option<&str>, name: &str) -> String {
+    match parent_alias {
+        Some(parent) => format!("{parent}->{name}"),
+        None => name.to_owned(),
+    }
+}
+
 /// The SQL alias of a node: its path of association names, joined by `->`.
 fn alias_of(nodes: &[Node], node: &Node) -> String {
     (node.path.iter().skip(1))
@@ -265,7 +274,7 @@ impl Builder {
         &mut self,
         parent: usize,
         parent_alias: &str,
-        include: Include,
+        mut include: Include,
     ) -> Result<(Vec<Join>, Option<Expr>)> {
         let parent_runtime = Arc::clone(&self.nodes[parent].runtime);
         let parent_def = parent_runtime.definition();
@@ -278,13 +287,9 @@ impl Builder {
         let target = association.target()?;
         let target_def = target.definition();
         let name = association.name.as_str();
-        let alias = if parent == 0 {
-            name.to_owned()
-        } else {
-            format!("{parent_alias}->{name}")
-        };
+        let alias = include_alias((parent != 0).then_some(parent_alias), name);
         let scoped = target.scoped(FindOptions {
-            filter: include.filter,
+            filter: include.filter.take(),
             scopes: include.scopes.clone(),
             ..FindOptions::default()
         })?;
@@ -293,8 +298,7 @@ impl Builder {
             .filter
             .map(|f| filter::resolve(f, &own))
             .transpose()?;
-        let required =
-            (include.required).unwrap_or(filter.is_some() || include.through_filter.is_some());
+        let required = include.is_required(filter.is_some());
         let mut on_target: Vec<Expr> = (association.scope.iter())
             .map(|(i, value)| column(&alias, target_def, *i).eq(value.clone()))
             .collect();

@@ -64,6 +64,12 @@ pub struct Include {
 }
 
 impl Include {
+    /// Whether it joins with `INNER JOIN`: `required`, else whether it has a condition on
+    /// its rows (`has_filter`: its own `where` or its target's scopes') or its join rows.
+    pub(crate) fn is_required(&self, has_filter: bool) -> bool {
+        (self.required).unwrap_or(has_filter || self.through_filter.is_some())
+    }
+
     /// An include of the association named `association`, with Sequelize's defaults.
     pub fn new(association: impl Into<String>) -> Self {
         Include {

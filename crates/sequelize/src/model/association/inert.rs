@@ -16,8 +16,8 @@
 
 use std::sync::Arc;
 
-use super::AssociationKind;
-use super::Include;
+use super::eager::include_alias;
+use super::{AssociationKind, Include};
 use crate::model::filter::{self, Scope};
 use crate::model::planner::FindOptions;
 use crate::model::runtime::ModelRuntime;
@@ -56,7 +56,7 @@ pub(crate) fn leave_out_inert_includes(
             .filter(|(_, inert)| !**inert)
             .map(|(include, _)| include);
         let mut joined = Vec::new();
-        joined_aliases(root, "", kept, &mut joined);
+        joined_aliases(root, None, kept, &mut joined);
         let def = root.definition();
         let scope = Scope::new(
             Some(&def.name),
@@ -93,8 +93,7 @@ fn is_inert(parent: &ModelRuntime, include: &Include, rows_count: bool) -> bool 
     }) else {
         return false;
     };
-    let required =
-        (include.required).unwrap_or(scoped.filter.is_some() || include.through_filter.is_some());
+    let required = include.is_required(scoped.filter.is_some());
     // Rows that count are repeated by any join but a belongsTo's (one target per parent).
     let changes_rows = rows_count && association.kind != AssociationKind::BelongsTo;
     let keeps_parents = !(required || include.right || changes_rows);
@@ -105,7 +104,7 @@ fn is_inert(parent: &ModelRuntime, include: &Include, rows_count: bool) -> bool 
 /// with their models, as the finder's planner names them.
 fn joined_aliases<'i>(
     parent: &ModelRuntime,
-    parent_alias: &str,
+    parent_alias: Option<&str>,
     includes: impl Iterator<Item = &'i Include>,
     out: &mut Vec<(String, Arc<ModelRuntime>)>,
 ) {
@@ -116,12 +115,8 @@ fn joined_aliases<'i>(
         let Ok(target) = association.target() else {
             continue;
         };
-        let alias = if parent_alias.is_empty() {
-            association.name.clone()
-        } else {
-            format!("{parent_alias}->{}", association.name)
-        };
-        joined_aliases(&target, &alias, include.include.iter(), out);
+        let alias = include_alias(parent_alias, &association.name);
+        joined_aliases(&target, Some(&alias), include.include.iter(), out);
         out.push((alias, target));
     }
 }
