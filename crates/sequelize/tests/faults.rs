@@ -16,6 +16,13 @@ use std::time::Duration;
 use sequelize::prelude::*;
 use sequelize::{Error, Options, PoolOptions, RetryMatch, RetryOptions};
 
+/// The scratch servers' ports, below Linux's ephemeral range (32768 to 60999): there, the
+/// local end of another test's client connection could hold the port, and the server's
+/// `bind` would fail with "Address already in use".
+const RESTART_PORT: u16 = 25_432;
+const KILL_PORT: u16 = 25_433;
+const KILL_MARIADB_PORT: u16 = 23_306;
+
 /// A PostgreSQL cluster of one test, on `port`.
 struct ScratchPostgres {
     bin: PathBuf,
@@ -358,7 +365,7 @@ fn options(url: String, retry: RetryOptions) -> Options {
 /// retries, and with `RetryMatch::Connection` waits until the server is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_is_invisible_to_the_next_query() {
-    let server = ScratchPostgres::start("fault-restart", 55_432);
+    let server = ScratchPostgres::start("fault-restart", RESTART_PORT);
     let retry = RetryOptions {
         max: 60,
         matching: vec![RetryMatch::Connection],
@@ -471,13 +478,13 @@ async fn a_killed_server_loses_no_acknowledged_commit(server: &mut dyn Scratch) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_postgres_loses_no_acknowledged_commit() {
-    let mut server = ScratchPostgres::start("fault-kill", 55_433);
+    let mut server = ScratchPostgres::start("fault-kill", KILL_PORT);
     a_killed_server_loses_no_acknowledged_commit(&mut server).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_mariadb_loses_no_acknowledged_commit() {
-    let mut server = ScratchMariaDb::start("fault-kill-mariadb", 53_306);
+    let mut server = ScratchMariaDb::start("fault-kill-mariadb", KILL_MARIADB_PORT);
     a_killed_server_loses_no_acknowledged_commit(&mut server).await;
 }
 
